@@ -1,0 +1,53 @@
+// The child protocol: the parent hands a pipeline entry (in-memory.ts / streaming.ts) one Job as
+// JSON in argv[2]; the child writes the summary to job.output and prints ONE JSON line last, a
+// JobReport. No polars here, so the parent can import these types without loading polars.
+
+export type Mode = "in-memory" | "streaming";
+
+/** Where the hourly input lives. */
+export type JobInput =
+  /** nise CSV files in one folder (names as nise writes them, split files allowed). */
+  | { kind: "csv"; dir: string }
+  /** The generator's parquet layout under a local folder (…/<table>/*.parquet below it). */
+  | { kind: "parquet"; dir: string }
+  /** The same parquet layout in S3: s3://bucket/prefix. */
+  | { kind: "s3"; bucket: string; prefix: string; s3: S3Access };
+
+export interface S3Access {
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface Job {
+  mode: Mode;
+  input: JobInput;
+  /** Summary written here as parquet (zstd), columns as pipelines/summary-schema.ts. */
+  output: string;
+  /** null = every label key enabled. */
+  enabledTagKeys: string[] | null;
+  /** The source UUID the rows belong to (kept for the report; not a summary column). */
+  sourceUuid?: string;
+}
+
+export interface JobReport {
+  ok: true;
+  mode: Mode;
+  /** Which polars engine produced the result: "in-memory" (eager) or "streaming". */
+  engine: "in-memory" | "streaming";
+  rowsIn: { pod: number; storage: number; nodeLabels: number; namespaceLabels: number };
+  rowsOut: number;
+  /** Milliseconds per step: read (download/parse), aggregate (plan + collect), write (summary file), total. */
+  timings: { read: number; aggregate: number; write: number; total: number };
+  /** process.resourceUsage().maxRSS in kilobytes, at the end. */
+  maxRSSKb: number;
+  /** CPU time of the child, microseconds. */
+  cpu: { user: number; system: number };
+}
+
+export interface JobFailure {
+  ok: false;
+  mode: Mode;
+  error: string;
+}

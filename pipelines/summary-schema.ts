@@ -1,0 +1,90 @@
+// The output of the daily summary: the columns of reporting_ocpusagelineitem_daily_summary that
+// streambench produces and compares. Shared by the polars plan, the reference, the database layer
+// and the validator. No polars here: the reference must not depend on it.
+
+/** Identity and text columns, in canonical CSV order. */
+export const SUMMARY_KEY_COLUMNS = [
+  "usage_start",
+  "data_source",
+  "namespace",
+  "node",
+  "resource_id",
+  "persistentvolumeclaim",
+  "persistentvolume",
+  "storageclass",
+  "pod_labels",
+  "volume_labels",
+  "all_labels",
+  "cost_category_id",
+] as const;
+
+/** Every numeric measure the summary writes, in Koku's DDL order. numeric(33,15) in PostgreSQL. */
+export const SUMMARY_MEASURE_COLUMNS = [
+  "pod_usage_cpu_core_hours",
+  "pod_request_cpu_core_hours",
+  "pod_effective_usage_cpu_core_hours",
+  "pod_limit_cpu_core_hours",
+  "pod_usage_memory_gigabyte_hours",
+  "pod_request_memory_gigabyte_hours",
+  "pod_effective_usage_memory_gigabyte_hours",
+  "pod_limit_memory_gigabyte_hours",
+  "node_capacity_cpu_cores",
+  "node_capacity_cpu_core_hours",
+  "node_capacity_memory_gigabytes",
+  "node_capacity_memory_gigabyte_hours",
+  "cluster_capacity_cpu_core_hours",
+  "cluster_capacity_memory_gigabyte_hours",
+  "persistentvolumeclaim_capacity_gigabyte",
+  "persistentvolumeclaim_capacity_gigabyte_months",
+  "volume_request_storage_gigabyte_months",
+  "persistentvolumeclaim_usage_gigabyte_months",
+] as const;
+
+export const SUMMARY_COLUMNS = [...SUMMARY_KEY_COLUMNS, ...SUMMARY_MEASURE_COLUMNS] as const;
+
+export type SummaryKeyColumn = (typeof SUMMARY_KEY_COLUMNS)[number];
+export type SummaryMeasureColumn = (typeof SUMMARY_MEASURE_COLUMNS)[number];
+
+/**
+ * One row of the daily summary. NULL is null. usage_start is "YYYY-MM-DD".
+ * Labels are canonical JSON objects: keys sorted by UTF-16 code unit (JS default sort, which is
+ * also Trino's map-to-JSON order), compact separators, e.g. {"app":"x","team":"y"}.
+ */
+export type SummaryRow = {
+  usage_start: string;
+  data_source: "Pod" | "Storage";
+  namespace: string | null;
+  node: string | null;
+  resource_id: string | null;
+  persistentvolumeclaim: string | null;
+  persistentvolume: string | null;
+  storageclass: string | null;
+  pod_labels: string | null;
+  volume_labels: string | null;
+  all_labels: string;
+  cost_category_id: number | null;
+} & { [K in SummaryMeasureColumn]: number | null };
+
+/** The columns that identify a row: no two summary rows share all of them. */
+export const SUMMARY_IDENTITY_COLUMNS = [
+  "usage_start",
+  "data_source",
+  "namespace",
+  "node",
+  "resource_id",
+  "persistentvolumeclaim",
+  "persistentvolume",
+  "storageclass",
+  "pod_labels",
+  "volume_labels",
+] as const satisfies readonly SummaryKeyColumn[];
+
+/** Namespaces Koku puts in the "Platform" cost category (id 1), as SQL LIKE patterns. */
+export const PLATFORM_NAMESPACE_PATTERNS = ["openshift-%", "kube-%", "Platform unallocated", "openshift"] as const;
+export const PLATFORM_COST_CATEGORY_ID = 1;
+
+/** Label keys that are always enabled, whatever the enabled-key list says. */
+export const ALWAYS_ENABLED_TAG_KEYS = ["vm_kubevirt_io_name"] as const;
+
+/** Which label keys survive: null means every key (streambench's default). */
+export type EnabledTagKeys = readonly string[] | null;
