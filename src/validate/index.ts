@@ -1,0 +1,3 @@
+export * from "./compare.ts";
+export * from "./log.ts";
+export * from "./tolerance.ts";
