@@ -1,0 +1,49 @@
+// Subcommands and their flags. Each subcommand module parses its own flags; this file only routes.
+import { UsageError } from "./errors.ts";
+
+export const TOP_HELP = `streambench: should Koku's OpenShift daily summary run in-memory or streaming
+(nodejs-polars), and from what data size does it matter? Every figure is validated.
+
+Usage:
+  streambench run [flags]          generate, upload, aggregate both ways, write, validate, report
+  streambench generate [flags]     write nise-format OpenShift usage data (CSV and/or parquet)
+  streambench aggregate [flags]    run the daily summary on a folder of nise data, write a CSV
+
+With no subcommand, streambench runs the benchmark ("run").
+Run "streambench <subcommand> --help" for its flags.
+
+Exit codes: 0 all PASS, 1 a validation FAIL, 2 usage, settings or input error,
+3 S3 or PostgreSQL unreachable or refusing, 4 internal fault, 130 interrupted.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === "--help" || first === "-h" || first === "help") {
+    process.stdout.write(TOP_HELP);
+    return 0;
+  }
+  if (first === "--version") {
+    process.stdout.write("streambench 0.1.0\n");
+    return 0;
+  }
+  if (first === undefined || first.startsWith("-")) return runCommand(argv);
+  switch (first) {
+    case "run":
+      return runCommand(rest);
+    case "generate": {
+      const { runGenerateCommand } = await import("./nise/generate-command.ts");
+      return runGenerateCommand(rest);
+    }
+    case "aggregate": {
+      const { runAggregateCommand } = await import("./aggregate-command.ts");
+      return runAggregateCommand(rest);
+    }
+    default:
+      throw new UsageError(`unknown subcommand "${first}" (expected run, generate or aggregate; see streambench --help)`);
+  }
+}
+
+async function runCommand(argv: string[]): Promise<number> {
+  const { runBenchmarkCommand } = await import("./run/command.ts");
+  return runBenchmarkCommand(argv);
+}

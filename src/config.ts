@@ -1,0 +1,124 @@
+// Environment + flags -> one frozen Config for a benchmark run, validated with clear errors.
+import { resolve } from "node:path";
+import type { Mode } from "../pipelines/job.ts";
+import { UsageError } from "./errors.ts";
+import { list, nonNegativeInteger, parseFlags, positiveInteger } from "./flags.ts";
+import { MAX_RELATIVE_TOLERANCE, parseTolerance } from "./validate/tolerance.ts";
+
+export const DEFAULT_SCALES = ["small", "medium", "large"];
+export const MODES: readonly Mode[] = ["in-memory", "streaming"];
+export const DEFAULT_SEED = 20251001;
+export const DEFAULT_TOLERANCE = 1e-9;
+
+export interface Config {
+  /** Scale names in run order; ["input"] when the user brings data with --input. */
+  scales: readonly string[];
+  input: string | null;
+  modes: readonly Mode[];
+  runs: number;
+  seed: number;
+  relTolerance: number;
+  absTolerance: number;
+  /** Forced headless (also automatic without a terminal). */
+  headless: boolean;
+  /** The folder that receives streaming_comparison_<timestamp>/ and the latest link. */
+  outRoot: string;
+  bucket: string;
+  schema: string;
+  /** null: every label key is enabled. */
+  enabledTagKeys: readonly string[] | null;
+  /** null: start the embedded S3 server. */
+  s3Endpoint: string | null;
+  /** true: start embedded PGlite; false: DATABASE_URL or PG* variables. */
+  embeddedPostgres: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export const RUN_HELP = `streambench run: the benchmark. For each scale: generate nise data, upload it to S3,
+aggregate it in-memory and streaming (each in its own process), write the summary to
+PostgreSQL, read it back, validate it against the reference, and write reports.
+
+Flags:
+  --scales LIST           scales to run, comma-separated (default small,medium,large).
+                          Known: small, medium, large, xlarge, xxlarge, production-small,
+                          production-medium, production-large
+  --input DIR             run on nise CSV files you bring instead of generated scales
+  --modes LIST            in-memory,streaming (default both)
+  --runs N                repetitions per scale and mode, each in a fresh process (default 1)
+  --seed N                seed of the generated data (default ${DEFAULT_SEED})
+  --tolerance R           relative tolerance of the validation, up to ${MAX_RELATIVE_TOLERANCE} (default ${DEFAULT_TOLERANCE})
+  --enabled-tag-keys LIST label keys kept in the summary (default: every key)
+  --out DIR               put the run folder under DIR instead of results/
+  --bucket NAME           S3 bucket (default $STREAMBENCH_BUCKET or cost-management)
+  --schema NAME           PostgreSQL schema (default org1234567)
+  --headless              plain progress lines instead of the terminal UI (automatic without a terminal)
+  -h, --help              this help
+
+Services (nothing set: embedded S3 server and embedded PGlite, no setup needed):
+  S3          AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, STREAMBENCH_BUCKET
+  PostgreSQL  DATABASE_URL, or PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE
+`;
+
+const FLAGS = {
+  scales: { type: "string" },
+  input: { type: "string" },
+  modes: { type: "string" },
+  runs: { type: "string" },
+  seed: { type: "string" },
+  tolerance: { type: "string" },
+  "enabled-tag-keys": { type: "string" },
+  out: { type: "string" },
+  bucket: { type: "string" },
+  schema: { type: "string" },
+  headless: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export type ConfigOrHelp = { help: true } | { help: false; config: Config };
+
+export function configFromArgs(argv: string[], env: Record<string, string | undefined>, knownScales: readonly string[], cwd = process.cwd()): ConfigOrHelp {
+  const flags = parseFlags(argv, FLAGS, "run");
+  if (flags.help) return { help: true };
+  if (flags.input !== undefined && flags.scales !== undefined) {
+    throw new UsageError("--input and --scales exclude each other: --input runs on the data you bring");
+  }
+  const scales = flags.input !== undefined ? ["input"] : flags.scales !== undefined ? list(flags.scales) : DEFAULT_SCALES;
+  if (scales.length === 0) throw new UsageError("--scales needs at least one scale name");
+  for (const scale of scales) {
+    if (flags.input === undefined && !knownScales.includes(scale)) {
+      throw new UsageError(`--scales: unknown scale "${scale}" (known: ${knownScales.join(", ")})`);
+    }
+  }
+  if (new Set(scales).size !== scales.length) throw new UsageError("--scales lists a scale twice");
+  const modes = flags.modes !== undefined ? list(flags.modes) : [...MODES];
+  for (const mode of modes) {
+    if (!MODES.includes(mode as Mode)) throw new UsageError(`--modes: unknown mode "${mode}" (expected in-memory, streaming)`);
+  }
+  if (modes.length === 0 || new Set(modes).size !== modes.length) throw new UsageError("--modes needs in-memory, streaming or both, each once");
+  const relTolerance = flags.tolerance !== undefined ? parseTolerance(flags.tolerance) : DEFAULT_TOLERANCE;
+  const schema = flags.schema ?? "org1234567";
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new UsageError(`--schema "${schema}" is not a plain lower-case PostgreSQL identifier`);
+  const bucket = flags.bucket ?? env.STREAMBENCH_BUCKET ?? "cost-management";
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new UsageError(`bucket "${bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)`);
+  const enabledTagKeys = flags["enabled-tag-keys"] !== undefined ? list(flags["enabled-tag-keys"]) : null;
+  const s3Endpoint = env.AWS_ENDPOINT_URL?.trim() || null;
+  const embeddedPostgres = !(env.DATABASE_URL?.trim() || env.PGHOST?.trim());
+  const config: Config = {
+    scales,
+    input: flags.input !== undefined ? resolve(cwd, flags.input) : null,
+    modes: modes as Mode[],
+    runs: flags.runs !== undefined ? positiveInteger(flags.runs, "--runs") : 1,
+    seed: flags.seed !== undefined ? nonNegativeInteger(flags.seed, "--seed") : DEFAULT_SEED,
+    relTolerance,
+    absTolerance: DEFAULT_TOLERANCE,
+    headless: flags.headless ?? false,
+    outRoot: resolve(cwd, flags.out ?? "results"),
+    bucket,
+    schema,
+    enabledTagKeys,
+    s3Endpoint,
+    embeddedPostgres,
+    env: { ...env },
+  };
+  return { help: false, config: Object.freeze(config) };
+}

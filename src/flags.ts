@@ -1,0 +1,36 @@
+// Flag parsing shared by the subcommands: node:util parseArgs (also in Deno), with every mistake
+// turned into a UsageError that names the flag.
+import { parseArgs } from "node:util";
+import { UsageError } from "./errors.ts";
+
+export type FlagSpec = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
+
+export function parseFlags<T extends FlagSpec>(argv: string[], spec: T, command: string) {
+  try {
+    return parseArgs({ args: argv, options: spec, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`${command}: ${text.replace(/\. To specify a positional argument.*$/s, "")} (see streambench ${command} --help)`);
+  }
+}
+
+export function positiveInteger(value: string, flag: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`${flag} must be a whole number of at least 1, got "${value}"`);
+  }
+  return Number(value);
+}
+
+export function nonNegativeInteger(value: string, flag: string): number {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`${flag} must be a whole number, got "${value}"`);
+  }
+  return Number(value);
+}
+
+export function list(value: string): string[] {
+  return value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}

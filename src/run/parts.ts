@@ -1,0 +1,53 @@
+// The pieces a run is made of, as the engine sees them. run/ calls the generator, storage,
+// pipelines, database, validator and reports only through this interface; bind.ts wires the real
+// modules. Keeps the phase script readable and every dependency in one place.
+import type { JobReport, Mode } from "../../pipelines/job.ts";
+import type { SummaryRow } from "../../pipelines/summary-schema.ts";
+import type { MemorySample } from "../metrics/child-run.ts";
+import type { ReportType } from "../nise/rows.ts";
+import type { RunReport } from "../report/model.ts";
+import type { ValidationResult } from "../validate/compare.ts";
+
+export interface PreparedData {
+  /** Local folder holding the Koku parquet layout (data/<org>/OCP/source=<uuid>/...). */
+  root: string;
+  /** The key prefix of the layout's source folder, e.g. data/1234567/OCP/source=<uuid>. */
+  prefix: string;
+  sourceUuid: string;
+  clusterId: string;
+  rowsByType: Record<ReportType, number>;
+  bytes: number;
+  /** The ground truth: the reference summary of exactly these rows. */
+  expected: SummaryRow[];
+}
+
+export interface AggregateOutcome {
+  report: JobReport;
+  samples: MemorySample[];
+  wallMs: number;
+}
+
+export interface Progress {
+  (done: number, total: number): void;
+}
+
+export interface Parts {
+  /** Generate a named scale (or convert the user's CSV folder) to parquet, computing the reference as rows go by. */
+  prepare(scale: string, input: string | null, dir: string, progress: Progress): Promise<PreparedData>;
+  upload(data: PreparedData, progress: Progress): Promise<{ objects: number; bytes: number }>;
+  removeUpload(data: PreparedData): Promise<void>;
+  aggregate(
+    mode: Mode,
+    data: PreparedData,
+    output: string,
+    hooks: { onSample(sample: MemorySample, pid: number): void; onLine(line: string): void; onSpawn(kill: () => void): void },
+  ): Promise<AggregateOutcome>;
+  readSummaryFile(path: string): Promise<SummaryRow[]>;
+  writeSummary(sourceUuid: string, clusterId: string, rows: SummaryRow[], progress: Progress): Promise<void>;
+  readSummary(sourceUuid: string): Promise<SummaryRow[]>;
+  compare(expected: SummaryRow[], actual: SummaryRow[]): ValidationResult;
+  validationLog(result: ValidationResult, scale: string, mode: Mode | "in-memory vs streaming", expectedLabel: string, actualLabel: string): string;
+  writeSummaryCsv(path: string, rows: SummaryRow[]): Promise<void>;
+  writeReports(dir: string, report: RunReport): Promise<void>;
+  headline(report: RunReport): string;
+}

@@ -1,0 +1,248 @@
+// One scale, phase by phase: prepare (generate + reference) -> upload -> for each repetition and
+// mode: aggregate in a child -> write to PostgreSQL -> read back and validate -> record.
+// Throws ValidationFailure on the first FAIL (fail fast); any other error propagates as it is.
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Mode } from "../../pipelines/job.ts";
+import type { SummaryRow } from "../../pipelines/summary-schema.ts";
+import type { Config } from "../config.ts";
+import type { ModeRun, ScaleResult } from "../report/model.ts";
+import type { ValidationResult } from "../validate/compare.ts";
+import type { EventBus } from "./event-bus.ts";
+import type { Phase } from "./events.ts";
+import type { Parts, PreparedData } from "./parts.ts";
+import { sourceUuidFor } from "./source-uuid.ts";
+
+const MB = 1024 * 1024;
+
+export class ValidationFailure extends Error {
+  override name = "ValidationFailure";
+  constructor(
+    message: string,
+    readonly logFiles: string[],
+  ) {
+    super(message);
+  }
+}
+
+export interface ScaleRunContext {
+  config: Config;
+  bus: EventBus;
+  parts: Parts;
+  runDir: string;
+  /** Set when the user interrupts; checked between phases. */
+  signal: AbortSignal;
+  /** The kill switch of whatever child is running now (for Ctrl-C). */
+  setKill(kill: (() => void) | null): void;
+  /** The child now being measured, for the memory gauges. */
+  setChild(pid: number | null, rssBytes: number): void;
+  /** Called when a scale's result changes, so reports can be rewritten. */
+  onResult(result: ScaleResult): void;
+}
+
+export async function runScale(ctx: ScaleRunContext, scale: string): Promise<ScaleResult> {
+  const { config, bus, parts, runDir } = ctx;
+  const dataDir = join(runDir, "data", scale);
+  const workDir = join(runDir, "work");
+  mkdirSync(workDir, { recursive: true });
+  rmSync(dataDir, { recursive: true, force: true });
+
+  const phase = async <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>): Promise<T> => {
+    if (ctx.signal.aborted) throw new InterruptedError();
+    bus.emit({ type: "phase-start", scale, mode, rep, phase: name });
+    const started = performance.now();
+    try {
+      const value = await body();
+      bus.emit({ type: "phase-end", scale, mode, rep, phase: name, durationMs: performance.now() - started, ok: true });
+      return value;
+    } catch (error) {
+      bus.emit({ type: "phase-end", scale, mode, rep, phase: name, durationMs: performance.now() - started, ok: false });
+      throw ctx.signal.aborted ? new InterruptedError() : error;
+    }
+  };
+  const progress = (name: Phase, mode?: Mode, unit: "rows" | "bytes" | "files" = "rows") => {
+    let last = 0;
+    return (done: number, total: number) => {
+      const now = performance.now();
+      if (done < total && now - last < 100) return;
+      last = now;
+      bus.emit({ type: "progress", scale, mode, phase: name, done, total, unit });
+    };
+  };
+
+  let started = performance.now();
+  const data: PreparedData = await phase("generate", undefined, undefined, () => parts.prepare(scale, config.input, dataDir, progress("generate")));
+  const generateSeconds = (performance.now() - started) / 1000;
+  const inputRows = data.rowsByType.ocp_pod_usage;
+  const totalRows = Object.values(data.rowsByType).reduce((a, b) => a + b, 0);
+  bus.emit({ type: "log", level: "info", text: `${scale}: ${inputRows} pod usage rows (${totalRows} rows of 4 report types), ${data.expected.length} reference summary rows` });
+  await parts.writeSummaryCsv(join(runDir, `summary_${scale}_reference.csv`), data.expected);
+
+  started = performance.now();
+  const uploaded = await phase("upload", undefined, undefined, () => parts.upload(data, progress("upload", undefined, "bytes")));
+  const uploadSeconds = (performance.now() - started) / 1000;
+  rmSync(dataDir, { recursive: true, force: true });
+
+  const result: ScaleResult = {
+    scale,
+    inputRows,
+    generate: { seconds: generateSeconds, rows: totalRows, bytes: data.bytes },
+    upload: { seconds: uploadSeconds, bytes: uploaded.bytes, objects: uploaded.objects },
+    runs: [],
+  };
+  ctx.onResult(result);
+
+  const lastReadback = new Map<Mode, SummaryRow[]>();
+  try {
+    for (let rep = 1; rep <= config.runs; rep++) {
+      for (const mode of config.modes) {
+        const run = await runMode(ctx, scale, mode, rep, data, phase, progress, workDir);
+        result.runs.push(run.record);
+        lastReadback.set(mode, run.readback);
+        ctx.onResult(result);
+        if (run.record.validation === "FAIL") {
+          throw new ValidationFailure(`${scale} ${mode}: validation FAIL against the reference`, [logPath(runDir, scale, mode), validationLogPath(runDir, scale, mode)]);
+        }
+      }
+    }
+    const inMemory = lastReadback.get("in-memory");
+    const streaming = lastReadback.get("streaming");
+    if (inMemory && streaming) {
+      const same = await phase("validate", undefined, undefined, async () => parts.compare(inMemory, streaming));
+      const path = join(runDir, `${scale}_modes_validation.log`);
+      writeFileSync(path, parts.validationLog(same, scale, "in-memory vs streaming", "in-memory (PostgreSQL)", "streaming (PostgreSQL)"));
+      const worst = maxDiff(same);
+      result.modesIdentical = { verdict: same.verdict, maxAbs: worst.abs, maxRel: worst.rel };
+      ctx.onResult(result);
+      bus.emit({ type: "log", level: same.verdict === "PASS" ? "info" : "error", text: `${scale}: in-memory vs streaming ${same.verdict === "PASS" ? "identical" : "FAIL"} (max abs diff ${worst.abs}, max rel diff ${worst.rel})` });
+      if (same.verdict === "FAIL") throw new ValidationFailure(`${scale}: in-memory and streaming results differ (FAIL)`, [path]);
+    }
+  } finally {
+    await parts.removeUpload(data).catch(() => undefined);
+  }
+  return result;
+}
+
+interface ModeOutcome {
+  record: ModeRun;
+  readback: SummaryRow[];
+}
+
+async function runMode(
+  ctx: ScaleRunContext,
+  scale: string,
+  mode: Mode,
+  rep: number,
+  data: PreparedData,
+  phase: <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>) => Promise<T>,
+  progress: (name: Phase, mode?: Mode, unit?: "rows" | "bytes" | "files") => (done: number, total: number) => void,
+  workDir: string,
+): Promise<ModeOutcome> {
+  const { bus, parts, runDir, config } = ctx;
+  const log = logPath(runDir, scale, mode);
+  const note = (text: string) => appendFileSync(log, `${new Date().toISOString()} ${text}\n`);
+  note(`== ${scale} ${mode}, run ${rep} of ${config.runs} ==`);
+  const modeStarted = performance.now();
+  const output = join(workDir, `${scale}_${mode}_${rep}.parquet`);
+
+  const aggregated = await phase("aggregate", mode, rep, () =>
+    parts.aggregate(mode, data, output, {
+      onSample: (sample, pid) => ctx.setChild(pid, sample.rssBytes),
+      onLine: (line) => note(`child: ${line}`),
+      onSpawn: (kill) => ctx.setKill(kill),
+    }),
+  ).finally(() => {
+    ctx.setKill(null);
+    ctx.setChild(null, 0);
+  });
+  const job = aggregated.report;
+  note(`child report: ${JSON.stringify(job)}`);
+
+  const rows = await parts.readSummaryFile(output);
+  const sourceUuid = sourceUuidFor(scale, mode);
+  const writeStarted = performance.now();
+  await phase("write", mode, rep, () => parts.writeSummary(sourceUuid, data.clusterId, rows, progress("write", mode)));
+  const writeSeconds = (performance.now() - writeStarted) / 1000;
+  note(`wrote ${rows.length} rows to PostgreSQL under source ${sourceUuid} in ${writeSeconds.toFixed(3)} s`);
+
+  const validateStarted = performance.now();
+  const { readback, validation } = await phase("validate", mode, rep, async () => {
+    const readback = await parts.readSummary(sourceUuid);
+    return { readback, validation: parts.compare(data.expected, readback) };
+  });
+  const validateSeconds = (performance.now() - validateStarted) / 1000;
+  writeFileSync(validationLogPath(runDir, scale, mode), parts.validationLog(validation, scale, mode, "reference (src/reference)", "PostgreSQL readback"));
+  await parts.writeSummaryCsv(join(runDir, `summary_${scale}_${mode}.csv`), readback);
+  const worst = maxDiff(validation);
+  bus.emit({
+    type: "validation",
+    scale,
+    mode,
+    rep,
+    verdict: validation.verdict,
+    detail: `${validation.rows.actual} rows read back, ${validation.rows.expected} expected, max rel diff ${worst.rel}`,
+  });
+  note(`validation ${validation.verdict}: max abs diff ${worst.abs}, max rel diff ${worst.rel}`);
+
+  const durationSeconds = job.timings.total / 1000;
+  const samples = aggregated.samples;
+  const record: ModeRun = {
+    scale,
+    mode,
+    rep,
+    status: "SUCCESS",
+    validation: validation.verdict,
+    durationSeconds,
+    phases: {
+      read: job.timings.read / 1000,
+      aggregate: job.timings.aggregate / 1000,
+      write: writeSeconds,
+      validate: validateSeconds,
+      total: (performance.now() - modeStarted) / 1000,
+    },
+    peakMemoryMb: (job.maxRSSKb * 1024) / MB,
+    baselineMemoryMb: samples.length > 0 ? samples[0].rssBytes / MB : 0,
+    peakAnonMemoryMb: samples.length > 0 ? Math.max(...samples.map((s) => s.rssAnonBytes)) / MB : undefined,
+    cpuUserSeconds: job.cpu.user / 1e6,
+    cpuSystemSeconds: job.cpu.system / 1e6,
+    inputRows: job.rowsIn.pod,
+    inputRowsByType: { ...job.rowsIn },
+    outputRows: job.rowsOut,
+    throughputRowsPerSecond: durationSeconds > 0 ? job.rowsIn.pod / durationSeconds : 0,
+    memorySeries: samples.map((s) => ({ tMs: s.tMs, rssMb: s.rssBytes / MB })),
+    engine: job.engine,
+    maxDiff: worst,
+  };
+  bus.emit({
+    type: "result",
+    scale,
+    mode,
+    rep,
+    durationSeconds,
+    peakMemoryMb: record.peakMemoryMb,
+    inputRows: record.inputRows,
+    outputRows: record.outputRows,
+    engine: job.engine,
+    memorySeries: record.memorySeries.map((s) => s.rssMb),
+  });
+  return { record, readback };
+}
+
+function maxDiff(result: ValidationResult): { abs: number; rel: number } {
+  return { abs: result.maxAbsDiff, rel: result.maxRelDiff };
+}
+
+export function logPath(runDir: string, scale: string, mode: Mode): string {
+  return join(runDir, `${scale}_${mode}.log`);
+}
+
+export function validationLogPath(runDir: string, scale: string, mode: Mode): string {
+  return join(runDir, `${scale}_${mode}_validation.log`);
+}
+
+export class InterruptedError extends Error {
+  override name = "InterruptedError";
+  constructor() {
+    super("interrupted");
+  }
+}
