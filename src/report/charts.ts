@@ -1,0 +1,230 @@
+// Hand-written SVG line charts: peak memory and duration against input rows, one polyline with
+// points per mode (medians; a vertical bar shows min..max when repetitions differ). The x axis
+// turns logarithmic when the input rows span more than two decades.
+import { MODES, type Mode, type RunReport } from "./model.ts";
+import { scaleInputRows } from "./analysis.ts";
+import { modeSummary, type Stat } from "./stats.ts";
+import { compact } from "./format.ts";
+
+export const MODE_COLORS: Record<Mode, string> = { "in-memory": "#1f77b4", streaming: "#d62728" };
+
+export interface ChartPoint {
+  x: number;
+  y: number;
+  yMin?: number;
+  yMax?: number;
+  /** Tooltip text. */
+  label?: string;
+}
+
+export interface ChartSeries {
+  name: string;
+  color: string;
+  points: ChartPoint[];
+}
+
+export interface LineChart {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: ChartSeries[];
+}
+
+const W = 760;
+const H = 460;
+const M = { left: 84, right: 170, top: 52, bottom: 64 };
+const PW = W - M.left - M.right;
+const PH = H - M.top - M.bottom;
+
+export function escapeXml(text: string): string {
+  return text
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("'", "&apos;");
+}
+
+function niceStep(raw: number): number {
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / p;
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+}
+
+/** Round ticks covering [lo, hi], about `count` of them. */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) hi = lo + 1;
+  const step = niceStep((hi - lo) / count);
+  const first = Math.floor(lo / step + 1e-9) * step;
+  const last = Math.ceil(hi / step - 1e-9) * step;
+  const ticks: number[] = [];
+  for (let v = first; v <= last + step / 2; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+interface Axis {
+  ticks: number[];
+  map: (v: number) => number;
+  log: boolean;
+}
+
+/** X axis over the data's x values; log when max/min > 100. */
+export function xAxis(xs: readonly number[]): Axis {
+  const pos = xs.filter((x) => Number.isFinite(x) && x > 0);
+  const min = pos.length ? Math.min(...pos) : 1;
+  const max = pos.length ? Math.max(...pos) : 1;
+  if (max / min > 100) {
+    const lo = Math.floor(Math.log10(min));
+    const hi = Math.ceil(Math.log10(max));
+    const ticks: number[] = [];
+    for (let e = lo; e <= hi; e++) ticks.push(10 ** e);
+    return { ticks, log: true, map: (v) => M.left + ((Math.log10(v) - lo) / (hi - lo)) * PW };
+  }
+  let lo: number;
+  let hi: number;
+  if (max === min) {
+    lo = 0;
+    hi = 2 * max;
+  } else {
+    const pad = (max - min) * 0.1;
+    lo = Math.max(0, min - pad);
+    hi = max + pad;
+  }
+  const ticks = niceTicks(lo, hi);
+  const a = ticks[0];
+  const b = ticks[ticks.length - 1];
+  return { ticks, log: false, map: (v) => M.left + ((v - a) / (b - a)) * PW };
+}
+
+/** Y axis from 0 to a round number above the data. */
+export function yAxis(ys: readonly number[]): Axis {
+  const max = Math.max(0, ...ys.filter(Number.isFinite));
+  const ticks = niceTicks(0, max > 0 ? max * 1.05 : 1);
+  const top = ticks[ticks.length - 1];
+  return { ticks, log: false, map: (v) => M.top + PH - (v / top) * PH };
+}
+
+const f = (n: number) => n.toFixed(1);
+
+/** Y tick label: plain figure with separators ("2,000", "0.5"). */
+const yTick = (n: number) => Number(n.toPrecision(6)).toLocaleString("en-US", { maximumFractionDigits: 6 });
+
+export function lineChartSvg(chart: LineChart): string {
+  const all = chart.series.flatMap((s) => s.points);
+  const xa = xAxis(all.map((p) => p.x));
+  const ya = yAxis(all.flatMap((p) => [p.y, p.yMax ?? p.y]));
+  const o: string[] = [];
+  o.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
+      `font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+  );
+  o.push(`<title>${escapeXml(chart.title)}</title>`);
+  o.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff"/>`);
+  o.push(`<text x="${W / 2}" y="28" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(chart.title)}</text>`);
+
+  // grid and ticks
+  o.push(`<g stroke="#e3e3e3" stroke-width="1">`);
+  for (const t of ya.ticks) o.push(`<line x1="${M.left}" y1="${f(ya.map(t))}" x2="${M.left + PW}" y2="${f(ya.map(t))}"/>`);
+  for (const t of xa.ticks) o.push(`<line x1="${f(xa.map(t))}" y1="${M.top}" x2="${f(xa.map(t))}" y2="${M.top + PH}"/>`);
+  o.push(`</g>`);
+  o.push(`<g stroke="#333333" stroke-width="1">`);
+  o.push(`<line x1="${M.left}" y1="${M.top + PH}" x2="${M.left + PW}" y2="${M.top + PH}"/>`);
+  o.push(`<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + PH}"/>`);
+  for (const t of xa.ticks) o.push(`<line x1="${f(xa.map(t))}" y1="${M.top + PH}" x2="${f(xa.map(t))}" y2="${M.top + PH + 5}"/>`);
+  for (const t of ya.ticks) o.push(`<line x1="${M.left - 5}" y1="${f(ya.map(t))}" x2="${M.left}" y2="${f(ya.map(t))}"/>`);
+  o.push(`</g>`);
+  o.push(`<g fill="#333333">`);
+  for (const t of xa.ticks) {
+    o.push(`<text x="${f(xa.map(t))}" y="${M.top + PH + 20}" text-anchor="middle">${escapeXml(compact(t))}</text>`);
+  }
+  for (const t of ya.ticks) {
+    o.push(`<text x="${M.left - 9}" y="${f(ya.map(t) + 4)}" text-anchor="end">${escapeXml(yTick(t))}</text>`);
+  }
+  o.push(`</g>`);
+  const xl = chart.xLabel + (xa.log ? " (log scale)" : "");
+  o.push(`<text x="${M.left + PW / 2}" y="${H - 18}" text-anchor="middle">${escapeXml(xl)}</text>`);
+  o.push(
+    `<text x="20" y="${M.top + PH / 2}" text-anchor="middle" transform="rotate(-90 20 ${M.top + PH / 2})">` +
+      `${escapeXml(chart.yLabel)}</text>`,
+  );
+  if (all.length === 0) {
+    o.push(`<text x="${M.left + PW / 2}" y="${M.top + PH / 2}" text-anchor="middle" fill="#888888">no completed runs</text>`);
+  }
+
+  // series
+  for (const s of chart.series) {
+    const pts = [...s.points].sort((a, b) => a.x - b.x);
+    o.push(`<g class="series" data-mode="${escapeXml(s.name)}">`);
+    o.push(
+      `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts
+        .map((p) => `${f(xa.map(p.x))},${f(ya.map(p.y))}`)
+        .join(" ")}"/>`,
+    );
+    for (const p of pts) {
+      const x = f(xa.map(p.x));
+      if (p.yMin !== undefined && p.yMax !== undefined && p.yMax > p.yMin) {
+        o.push(`<line x1="${x}" y1="${f(ya.map(p.yMin))}" x2="${x}" y2="${f(ya.map(p.yMax))}" stroke="${s.color}" stroke-width="1"/>`);
+      }
+      o.push(`<circle cx="${x}" cy="${f(ya.map(p.y))}" r="4" fill="${s.color}">`);
+      o.push(`<title>${escapeXml(p.label ?? `${s.name}: ${p.y}`)}</title>`);
+      o.push(`</circle>`);
+    }
+    o.push(`</g>`);
+  }
+
+  // legend
+  const lx = M.left + PW + 20;
+  o.push(`<g class="legend">`);
+  chart.series.forEach((s, i) => {
+    const ly = M.top + 10 + i * 22;
+    o.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`);
+    o.push(`<circle cx="${lx + 12}" cy="${ly}" r="4" fill="${s.color}"/>`);
+    o.push(`<text x="${lx + 32}" y="${ly + 4}">${escapeXml(s.name)}</text>`);
+  });
+  o.push(`</g>`);
+  o.push(`</svg>`);
+  return o.join("\n") + "\n";
+}
+
+function seriesFor(report: RunReport, pick: (s: { duration: Stat; peakMemoryMb: Stat }) => Stat, unit: string): ChartSeries[] {
+  const out: ChartSeries[] = [];
+  for (const mode of MODES) {
+    const points: ChartPoint[] = [];
+    for (const sc of report.scales) {
+      const m = modeSummary(sc, mode);
+      if (!m || m.status !== "SUCCESS") continue;
+      const st = pick(m);
+      const x = scaleInputRows(report, sc.scale);
+      points.push({
+        x,
+        y: st.median,
+        yMin: st.min,
+        yMax: st.max,
+        label: `${mode}, ${sc.scale} (${x.toLocaleString("en-US")} rows): ${st.median.toFixed(unit === "s" ? 3 : 1)} ${unit}` +
+          (st.n > 1 ? ` (median of ${st.n}, ${st.min.toFixed(unit === "s" ? 3 : 1)}–${st.max.toFixed(unit === "s" ? 3 : 1)})` : ""),
+      });
+    }
+    if (points.length > 0) out.push({ name: mode, color: MODE_COLORS[mode], points });
+  }
+  return out;
+}
+
+/** memory_vs_rows.svg */
+export function memoryChartSvg(report: RunReport): string {
+  return lineChartSvg({
+    title: "Peak memory against input rows",
+    xLabel: "Input rows (pod usage)",
+    yLabel: "Peak memory (MB, child maxRSS)",
+    series: seriesFor(report, (m) => m.peakMemoryMb, "MB"),
+  });
+}
+
+/** duration_vs_rows.svg */
+export function durationChartSvg(report: RunReport): string {
+  return lineChartSvg({
+    title: "Duration against input rows",
+    xLabel: "Input rows (pod usage)",
+    yLabel: "Duration (s)",
+    series: seriesFor(report, (m) => m.duration, "s"),
+  });
+}

@@ -1,0 +1,102 @@
+// The one data model every report writer reads. The orchestrator (src/run) fills it as the run
+// goes; the writers in this folder turn it into SUMMARY.csv, COMPARISON_REPORT.md, summary.json
+// and the charts. Plain data only (JSON-safe except non-finite numbers, which summary-json.ts
+// encodes), so a RunReport can be written mid-run and read back.
+import type { Mode } from "../../pipelines/job.ts";
+
+export type { Mode };
+
+/** Both modes, in report order. */
+export const MODES: readonly Mode[] = ["in-memory", "streaming"];
+
+/** Seconds per step of one mode run. */
+export interface PhaseSeconds {
+  /** Download/parse the input (the child's read step). */
+  read: number;
+  /** Plan + collect (the child's aggregate step). */
+  aggregate: number;
+  /** Summary written to PostgreSQL. */
+  write: number;
+  /** DB readback + comparison with the reference. */
+  validate: number;
+  /** Wall time of the whole (scale, mode, rep): child start to verdict. */
+  total: number;
+}
+
+/** One (scale, mode, repetition): a fresh child process. */
+export interface ModeRun {
+  scale: string;
+  mode: Mode;
+  /** 1-based repetition (--runs N). */
+  rep: number;
+  status: "SUCCESS" | "FAILED";
+  validation: "PASS" | "FAIL" | "NOT_RUN";
+  /** The figure SUMMARY.csv and the comparison use: the child's wall time, read + aggregate + write of the summary. */
+  durationSeconds: number;
+  phases: PhaseSeconds;
+  /** The child's maxRSS at exit, MB (1 MB = 1024 * 1024 bytes). */
+  peakMemoryMb: number;
+  /** RSS of the child before it read anything, MB. */
+  baselineMemoryMb: number;
+  /** Peak anonymous RSS (RssAnon, without memory-mapped file pages), MB, where it could be read. */
+  peakAnonMemoryMb?: number;
+  cpuUserSeconds: number;
+  cpuSystemSeconds: number;
+  /** Pod usage rows read: the "input rows" of the comparison. */
+  inputRows: number;
+  /** Rows read per report type, e.g. { pod: 744000, storage: 0, nodeLabels: 14880, namespaceLabels: 14880 }. */
+  inputRowsByType: Record<string, number>;
+  /** Summary rows written. */
+  outputRows: number;
+  /** inputRows / durationSeconds. */
+  throughputRowsPerSecond: number;
+  /** The parent's RSS samples of the child, oldest first; tMs from the child's start. */
+  memorySeries: { tMs: number; rssMb: number }[];
+  /** The polars engine that ran ("in-memory" or "streaming"). */
+  engine: string;
+  /** Largest difference against the reference (from the validator). */
+  maxDiff?: { abs: number; rel: number };
+  /** Why the run failed, one line. */
+  error?: string;
+}
+
+export interface ScaleResult {
+  /** Scale name ("small", "1m", or the input folder's name with --input). */
+  scale: string;
+  /** Pod usage rows of this scale (the x axis of the charts). */
+  inputRows: number;
+  generate: { seconds: number; rows: number; bytes: number };
+  upload: { seconds: number; bytes: number; objects: number };
+  runs: ModeRun[];
+  /** In-memory against streaming, same tolerance as validation; absent when a mode did not run. */
+  modesIdentical?: { verdict: "PASS" | "FAIL"; maxAbs: number; maxRel: number };
+}
+
+export interface Environment {
+  /** CPU model. */
+  cpu: string;
+  /** Logical cores. */
+  cores: number;
+  ramGb: number;
+  /** e.g. "Linux 6.8 (Debian 12)". */
+  os: string;
+  /** e.g. "Node v20.19.0" or "Deno 2.9.6". */
+  runtime: string;
+  /** Package versions that matter, e.g. { "nodejs-polars": "0.26.1", postgres: "16.4" }. */
+  versions: Record<string, string>;
+  gitCommit: string;
+}
+
+export type ReportStatus = "PASS" | "FAIL" | "ERROR" | "INTERRUPTED";
+
+export interface RunReport {
+  /** ISO 8601. */
+  startedAt: string;
+  /** ISO 8601; null while running or when cut off before the end. */
+  finishedAt: string | null;
+  status: ReportStatus;
+  /** The effective settings (flags + env, no secrets), e.g. { runs: 3, tolerance: 1e-9, seed: 1 }. */
+  settings: Record<string, unknown>;
+  environment: Environment;
+  scales: ScaleResult[];
+}

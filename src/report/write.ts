@@ -1,0 +1,50 @@
+// Writing the reports: each file goes to a temporary name in the same folder and is renamed into
+// place, so a reader (or a run cut off mid-write) never sees half a file.
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import type { RunReport } from "./model.ts";
+import { summaryTableCsv } from "./summary-table-csv.ts";
+import { comparisonReport } from "./comparison-report.ts";
+import { summaryJson } from "./summary-json.ts";
+import { durationChartSvg, memoryChartSvg } from "./charts.ts";
+
+export const REPORT_FILES = {
+  summaryCsv: "SUMMARY.csv",
+  comparison: "COMPARISON_REPORT.md",
+  summaryJson: "summary.json",
+  memoryChart: "memory_vs_rows.svg",
+  durationChart: "duration_vs_rows.svg",
+} as const;
+
+let counter = 0;
+
+/** Writes text to path atomically: a temp file beside it, then rename. */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
+  try {
+    await writeFile(tmp, text, "utf8");
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw e;
+  }
+}
+
+/** Writes SUMMARY.csv, COMPARISON_REPORT.md, summary.json and both charts into dir; returns their paths. */
+export async function writeReports(dir: string, report: RunReport): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files: [string, string][] = [
+    [REPORT_FILES.summaryCsv, summaryTableCsv(report)],
+    [REPORT_FILES.comparison, comparisonReport(report)],
+    [REPORT_FILES.summaryJson, summaryJson(report)],
+    [REPORT_FILES.memoryChart, memoryChartSvg(report)],
+    [REPORT_FILES.durationChart, durationChartSvg(report)],
+  ];
+  const paths: string[] = [];
+  for (const [name, text] of files) {
+    const path = join(dir, name);
+    await writeFileAtomic(path, text);
+    paths.push(path);
+  }
+  return paths;
+}

@@ -1,0 +1,62 @@
+// Hand-built run reports for the report tests: figures chosen so the expected answers can be
+// worked out by hand.
+import type { Mode, ModeRun, RunReport, ScaleResult } from "../../src/report/model.ts";
+
+export function run(scale: string, mode: Mode, rep: number, durationSeconds: number, peakMemoryMb: number, inputRows: number, over: Partial<ModeRun> = {}): ModeRun {
+  return {
+    scale,
+    mode,
+    rep,
+    status: "SUCCESS",
+    validation: "PASS",
+    durationSeconds,
+    phases: { read: durationSeconds / 4, aggregate: durationSeconds / 2, write: durationSeconds / 4, validate: 0.1, total: durationSeconds + 0.1 },
+    peakMemoryMb,
+    baselineMemoryMb: 50,
+    cpuUserSeconds: durationSeconds * 1.5,
+    cpuSystemSeconds: 0.2,
+    inputRows,
+    inputRowsByType: { pod: inputRows, storage: 0, nodeLabels: 10, namespaceLabels: 10 },
+    outputRows: Math.round(inputRows / 24),
+    throughputRowsPerSecond: inputRows / durationSeconds,
+    memorySeries: [
+      { tMs: 0, rssMb: 50 },
+      { tMs: 100, rssMb: peakMemoryMb },
+    ],
+    engine: mode,
+    maxDiff: { abs: 0, rel: 0 },
+    ...over,
+  };
+}
+
+/** One scale, one run per mode, with the given medians. */
+export function scale(name: string, inputRows: number, inMem: [number, number], streaming: [number, number]): ScaleResult {
+  return {
+    scale: name,
+    inputRows,
+    generate: { seconds: 1, rows: inputRows, bytes: inputRows * 100 },
+    upload: { seconds: 0.5, bytes: inputRows * 20, objects: 31 },
+    runs: [run(name, "in-memory", 1, inMem[0], inMem[1], inputRows), run(name, "streaming", 1, streaming[0], streaming[1], inputRows)],
+    modesIdentical: { verdict: "PASS", maxAbs: 0, maxRel: 0 },
+  };
+}
+
+export function report(scales: ScaleResult[], over: Partial<RunReport> = {}): RunReport {
+  return {
+    startedAt: "2026-11-24T02:00:00.000Z",
+    finishedAt: "2026-11-24T02:10:00.000Z",
+    status: "PASS",
+    settings: { runs: 1, tolerance: 1e-9, seed: 1 },
+    environment: {
+      cpu: "Test CPU",
+      cores: 2,
+      ramGb: 8,
+      os: "Linux",
+      runtime: "Node v20",
+      versions: { "nodejs-polars": "0.26.1" },
+      gitCommit: "abc1234",
+    },
+    scales,
+    ...over,
+  };
+}
