@@ -4,6 +4,9 @@ import type { Mode } from "../pipelines/job.ts";
 import { UsageError } from "./errors.ts";
 import { list, nonNegativeInteger, parseFlags, positiveInteger } from "./flags.ts";
 import { MAX_RELATIVE_TOLERANCE, parseTolerance } from "./validate/tolerance.ts";
+import { resolveBucket, s3SettingsFromEnv } from "./storage/settings.ts";
+import type { S3Settings } from "./storage/client.ts";
+import { pgSettingsFromEnv, type PgSettings } from "./db/settings.ts";
 
 export const DEFAULT_SCALES = ["small", "medium", "large"];
 export const MODES: readonly Mode[] = ["in-memory", "streaming"];
@@ -27,11 +30,10 @@ export interface Config {
   schema: string;
   /** null: every label key is enabled. */
   enabledTagKeys: readonly string[] | null;
-  /** null: start the embedded S3 server. */
-  s3Endpoint: string | null;
-  /** true: start embedded PGlite; false: DATABASE_URL or PG* variables. */
-  embeddedPostgres: boolean;
-  env: Readonly<Record<string, string | undefined>>;
+  /** An external S3 (MinIO); null: start the embedded S3 server. Holds a secret: print with describeS3. */
+  s3: S3Settings | null;
+  /** An external PostgreSQL; null: start embedded PGlite. Holds a password: print with describePg. */
+  postgres: PgSettings | null;
 }
 
 export const RUN_HELP = `streambench run: the benchmark. For each scale: generate nise data, upload it to S3,
@@ -50,6 +52,8 @@ Flags:
   --enabled-tag-keys LIST label keys kept in the summary (default: every key)
   --out DIR               put the run folder under DIR instead of results/
   --bucket NAME           S3 bucket (default $STREAMBENCH_BUCKET or cost-management)
+  --s3-endpoint URL       S3 endpoint (default $AWS_ENDPOINT_URL; unset: embedded S3 server)
+  --database-url URL      PostgreSQL (default $DATABASE_URL or PG*; unset: embedded PGlite)
   --schema NAME           PostgreSQL schema (default org1234567)
   --headless              plain progress lines instead of the terminal UI (automatic without a terminal)
   -h, --help              this help
@@ -69,6 +73,8 @@ const FLAGS = {
   "enabled-tag-keys": { type: "string" },
   out: { type: "string" },
   bucket: { type: "string" },
+  "s3-endpoint": { type: "string" },
+  "database-url": { type: "string" },
   schema: { type: "string" },
   headless: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -98,11 +104,10 @@ export function configFromArgs(argv: string[], env: Record<string, string | unde
   const relTolerance = flags.tolerance !== undefined ? parseTolerance(flags.tolerance) : DEFAULT_TOLERANCE;
   const schema = flags.schema ?? "org1234567";
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new UsageError(`--schema "${schema}" is not a plain lower-case PostgreSQL identifier`);
-  const bucket = flags.bucket ?? env.STREAMBENCH_BUCKET ?? "cost-management";
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new UsageError(`bucket "${bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)`);
+  const bucket = resolveBucket(env, flags.bucket);
   const enabledTagKeys = flags["enabled-tag-keys"] !== undefined ? list(flags["enabled-tag-keys"]) : null;
-  const s3Endpoint = env.AWS_ENDPOINT_URL?.trim() || null;
-  const embeddedPostgres = !(env.DATABASE_URL?.trim() || env.PGHOST?.trim());
+  const s3 = s3SettingsFromEnv(env, { bucket, endpoint: flags["s3-endpoint"] });
+  const postgres = pgSettingsFromEnv(env, { databaseUrl: flags["database-url"] });
   const config: Config = {
     scales,
     input: flags.input !== undefined ? resolve(cwd, flags.input) : null,
@@ -116,9 +121,8 @@ export function configFromArgs(argv: string[], env: Record<string, string | unde
     bucket,
     schema,
     enabledTagKeys,
-    s3Endpoint,
-    embeddedPostgres,
-    env: { ...env },
+    s3,
+    postgres,
   };
   return { help: false, config: Object.freeze(config) };
 }

@@ -1,5 +1,5 @@
 // The run's results folder: results/streaming_comparison_<YYYYmmdd_HHMMSS>/ and the latest link.
-import { mkdirSync, rmSync, symlinkSync, renameSync } from "node:fs";
+import { mkdirSync, readlinkSync, rmSync, symlinkSync, renameSync } from "node:fs";
 import { join, basename } from "node:path";
 
 export function timestampName(date: Date): string {
@@ -7,8 +7,15 @@ export function timestampName(date: Date): string {
   return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}_${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
 }
 
-export function createRunFolder(outRoot: string, now = new Date()): string {
+/** Creates the run folder and points latest at it; previousLatest lets a run that never started undo that. */
+export function createRunFolder(outRoot: string, now = new Date()): { dir: string; previousLatest: string | null } {
   mkdirSync(outRoot, { recursive: true });
+  let previousLatest: string | null = null;
+  try {
+    previousLatest = readlinkSync(join(outRoot, "latest"));
+  } catch {
+    previousLatest = null;
+  }
   let dir = join(outRoot, `streaming_comparison_${timestampName(now)}`);
   // Two runs started in the same second get distinct folders.
   for (let n = 2; ; n++) {
@@ -21,7 +28,12 @@ export function createRunFolder(outRoot: string, now = new Date()): string {
     }
   }
   pointLatestAt(outRoot, dir);
-  return dir;
+  return { dir, previousLatest };
+}
+
+export function restoreLatest(outRoot: string, previousLatest: string | null): void {
+  if (previousLatest === null) rmSync(join(outRoot, "latest"), { force: true });
+  else pointLatestAt(outRoot, join(outRoot, previousLatest));
 }
 
 /** results/latest -> the newest run folder, replaced atomically (a relative link, so the folder can move). */

@@ -1,0 +1,72 @@
+import test from "ava";
+import { configFromArgs, DEFAULT_SCALES } from "../../src/config.ts";
+import { UsageError } from "../../src/errors.ts";
+
+const known = ["small", "medium", "large", "production-large"];
+const config = (argv: string[], env: Record<string, string> = {}) => {
+  const parsed = configFromArgs(argv, env, known, "/work");
+  if (parsed.help) throw new Error("unexpected help");
+  return parsed.config;
+};
+
+test("with no flags a run covers small, medium and large in both modes on the embedded servers", (t) => {
+  const c = config([]);
+  t.deepEqual([...c.scales], DEFAULT_SCALES);
+  t.deepEqual([...c.modes], ["in-memory", "streaming"]);
+  t.is(c.runs, 1);
+  t.is(c.s3, null);
+  t.is(c.postgres, null);
+  t.is(c.relTolerance, 1e-9);
+  t.is(c.bucket, "cost-management");
+  t.is(c.outRoot, "/work/results");
+});
+
+test("an unknown scale is a usage error that lists the known scales", (t) => {
+  const error = t.throws(() => config(["--scales", "small,huge"]), { instanceOf: UsageError });
+  t.regex(error.message, /unknown scale "huge".*small, medium, large/);
+});
+
+test("an unknown flag is a usage error naming the flag", (t) => {
+  const error = t.throws(() => config(["--scale", "small"]), { instanceOf: UsageError });
+  t.regex(error.message, /--scale/);
+});
+
+test("--tolerance above 0.01 is refused, and at 0.01 accepted", (t) => {
+  t.throws(() => config(["--tolerance", "0.02"]), { instanceOf: UsageError, message: /--tolerance/ });
+  t.is(config(["--tolerance", "0.01"]).relTolerance, 0.01);
+});
+
+test("--runs must be a whole number of at least 1", (t) => {
+  t.throws(() => config(["--runs", "0"]), { instanceOf: UsageError, message: /--runs/ });
+  t.throws(() => config(["--runs", "2.5"]), { instanceOf: UsageError, message: /--runs/ });
+  t.is(config(["--runs", "3"]).runs, 3);
+});
+
+test("--input and --scales exclude each other, and --input runs one scale named input", (t) => {
+  t.throws(() => config(["--input", "d", "--scales", "small"]), { instanceOf: UsageError });
+  const c = config(["--input", "data"]);
+  t.deepEqual([...c.scales], ["input"]);
+  t.is(c.input, "/work/data");
+});
+
+test("DATABASE_URL and AWS_ENDPOINT_URL switch from the embedded servers to the user's", (t) => {
+  const c = config([], {
+    DATABASE_URL: "postgres://koku:secret@db.example:5433/koku",
+    AWS_ENDPOINT_URL: "http://minio.example:9000",
+    AWS_ACCESS_KEY_ID: "minioadmin",
+    AWS_SECRET_ACCESS_KEY: "minio-secret",
+  });
+  t.is(c.postgres?.host, "db.example");
+  t.is(c.postgres?.port, 5433);
+  t.is(c.s3?.endpoint, "http://minio.example:9000");
+});
+
+test("a malformed DATABASE_URL is a usage error that does not echo the password", (t) => {
+  const error = t.throws(() => config([], { DATABASE_URL: "postgres://u:hunter2@[bad" }), { instanceOf: UsageError });
+  t.false(error.message.includes("hunter2"));
+  t.regex(error.message, /DATABASE_URL/);
+});
+
+test("--help asks for the help text instead of a config", (t) => {
+  t.true(configFromArgs(["--help"], {}, known).help);
+});
