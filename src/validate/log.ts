@@ -14,12 +14,12 @@ export interface ValidationLogMeta {
   tolerance: ToleranceOptions;
 }
 
-/** A difference for a log or table: 0, inf, or 4 significant digits. */
+/** A difference for a log or table: 0, inf, or at most 4 significant digits (exponent form below 1e-3). */
 export function formatDiff(x: number): string {
   if (x === 0) return "0";
   if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : "inf";
   if (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6) return x.toExponential(3);
-  return x.toPrecision(4);
+  return String(Number(x.toPrecision(4)));
 }
 
 function formatValue(v: string | number | null): string {

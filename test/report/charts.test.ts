@@ -1,0 +1,69 @@
+import test from "ava";
+import { durationChartSvg, memoryChartSvg, niceTicks } from "../../src/report/charts.ts";
+import { report, scale } from "./fixtures.ts";
+import { checkWellFormed } from "./svg.ts";
+
+function polylines(svg: string): number {
+  const r = checkWellFormed(svg);
+  if (!r.ok) throw new Error(r.error);
+  return r.tags.filter((t) => t === "polyline").length;
+}
+
+const many = report([
+  scale("small", 7440, [0.4, 150], [0.5, 120]),
+  scale("medium", 74400, [1.2, 400], [1.25, 200]),
+  scale("large", 744000, [6, 2000], [4, 500]),
+]);
+
+test("the checker itself rejects unbalanced tags and accepts balanced ones", (t) => {
+  t.false(checkWellFormed("<svg><g></svg>").ok);
+  t.false(checkWellFormed('<svg><text>a & b</text></svg>').ok);
+  t.true(checkWellFormed('<svg a="1"><g><line x="1"/></g></svg>').ok);
+});
+
+test("both charts are well-formed SVG with one polyline per mode, over many scales", (t) => {
+  t.is(polylines(memoryChartSvg(many)), 2);
+  t.is(polylines(durationChartSvg(many)), 2);
+});
+
+test("a single scale still gives a well-formed chart with one polyline per mode", (t) => {
+  const one = report([scale("only", 1000, [1, 100], [2, 50])]);
+  t.is(polylines(memoryChartSvg(one)), 2);
+  t.is(polylines(durationChartSvg(one)), 2);
+});
+
+test("only the modes that ran get a polyline", (t) => {
+  const s = scale("only", 1000, [1, 100], [2, 50]);
+  s.runs = s.runs.filter((r) => r.mode === "streaming");
+  const svg = memoryChartSvg(report([s]));
+  t.is(polylines(svg), 1);
+  t.true(svg.includes(">streaming</text>"));
+  t.false(svg.includes(">in-memory</text>"));
+});
+
+test("the x axis is logarithmic when input rows span more than two decades (7,440 to 7,440,000), linear at exactly two", (t) => {
+  t.false(memoryChartSvg(many).includes("(log scale)")); // 744,000 / 7,440 = 100: exactly two decades
+  const wide = report([scale("s", 7440, [1, 1], [1, 1]), scale("xl", 7_440_000, [1, 1], [1, 1])]); // ratio 1000
+  t.true(memoryChartSvg(wide).includes("(log scale)"));
+  const near = report([scale("a", 1000, [1, 1], [1, 1]), scale("b", 100_000, [1, 1], [1, 1])]); // exactly 2 decades
+  t.false(memoryChartSvg(near).includes("(log scale)"));
+});
+
+test("the charts have axis labels, a legend and escape scale names", (t) => {
+  const svg = durationChartSvg(report([scale("a<b&c", 1000, [1, 1], [2, 1])]));
+  t.is(polylines(svg), 2);
+  t.true(svg.includes("Duration (s)"));
+  t.true(svg.includes("Input rows (pod usage)"));
+  t.true(svg.includes("a&lt;b&amp;c"));
+});
+
+test("a report with no completed run still gives a well-formed chart", (t) => {
+  t.is(polylines(memoryChartSvg(report([]))), 0);
+});
+
+test("nice ticks are round numbers covering the range, step 1, 2 or 5 x 10^k", (t) => {
+  // raw step 1050 / 5 = 210 = 2.1 x 100 -> the next of 1, 2, 5 x 100 above 2.1 is 5 x 100 = 500
+  t.deepEqual(niceTicks(0, 1050), [0, 500, 1000, 1500]);
+  // raw step 1 / 5 = 0.2 -> 2 x 0.1
+  t.deepEqual(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
+});

@@ -1,0 +1,38 @@
+import test from "ava";
+import { parseSummaryJson, summaryJson } from "../../src/report/summary-json.ts";
+import { report, run, scale } from "./fixtures.ts";
+
+test("summary.json round-trips an INTERRUPTED run, including non-finite differences", (t) => {
+  const s = scale("small", 7440, [0.4, 150], [0.5, 120]);
+  // a run cut off: streaming never validated, one relative difference against an expected 0
+  s.runs[1] = run("small", "streaming", 1, 0.5, 120, 7440, { status: "FAILED", validation: "NOT_RUN", error: "interrupted" });
+  s.runs[0].maxDiff = { abs: 1e-12, rel: Infinity };
+  delete s.modesIdentical;
+  const r = report([s], { status: "INTERRUPTED", finishedAt: null });
+  const text = summaryJson(r);
+  const back = parseSummaryJson(text);
+  t.deepEqual(back, r);
+  t.is(back.status, "INTERRUPTED");
+  t.is(back.scales[0].runs[0].maxDiff?.rel, Infinity);
+  t.is(JSON.parse(text).status, "INTERRUPTED");
+});
+
+test("summary.json carries every figure of a run: phases, baseline and peak RSS, CPU, rows per type, throughput, memory series", (t) => {
+  const doc = JSON.parse(summaryJson(report([scale("small", 7440, [0.4, 150], [0.5, 120])])));
+  const r = doc.report.scales[0].runs[0];
+  t.deepEqual(r.phases, { read: 0.1, aggregate: 0.2, write: 0.1, validate: 0.1, total: 0.5 });
+  t.is(r.peakMemoryMb, 150);
+  t.is(r.baselineMemoryMb, 50);
+  t.is(r.cpuUserSeconds, 0.6000000000000001); // 0.4 * 1.5 in binary floating point
+  t.deepEqual(r.inputRowsByType, { pod: 7440, storage: 0, nodeLabels: 10, namespaceLabels: 10 });
+  t.is(r.throughputRowsPerSecond, 18600); // 7440 / 0.4
+  t.is(r.memorySeries.length, 2);
+  t.is(doc.report.environment.versions["nodejs-polars"], "0.26.1");
+  t.deepEqual(doc.report.settings, { runs: 1, tolerance: 1e-9, seed: 1 });
+  // derived: in-memory 0.4 s vs streaming 0.5 s -> 0.5 > 0.44 -> in-memory faster
+  t.is(doc.derived.comparisons[0].timeClass, "in-memory faster");
+});
+
+test("parseSummaryJson rejects a file that is not a streambench summary", (t) => {
+  t.throws(() => parseSummaryJson('{"hello":1}'));
+});
