@@ -1,7 +1,8 @@
 // Compare two daily summaries row by row: the reference (expected) against what PostgreSQL returned
 // (actual), or in-memory against streaming. Pure functions, no I/O.
 //
-// Rules (DESIGN.md, Validation):
+// Rules (DESIGN.md, Validation; two empty summaries fail unless allowEmpty, as comparing nothing
+// proves nothing):
 //  1. Keys and row counts exact. Rows are matched on SUMMARY_IDENTITY_COLUMNS, with the label
 //     columns canonicalised (parsed, keys sorted) first. Missing rows, extra rows and duplicate
 //     keys on either side each fail.
@@ -24,6 +25,11 @@ export interface ToleranceOptions {
   relTolerance: number;
   /** Absolute tolerance: |a - e| <= absTolerance passes. */
   absTolerance: number;
+}
+
+export interface CompareOptions extends ToleranceOptions {
+  /** Two empty summaries pass only with this set: by default comparing nothing fails. */
+  allowEmpty?: boolean;
 }
 
 /** Default 1e-9 relative and 1e-9 absolute; numeric(33,15) rounding (1e-15) stays well inside. */
@@ -84,6 +90,8 @@ export interface TextColumnResult {
 export interface ValidationResult {
   verdict: Verdict;
   tolerance: ToleranceOptions;
+  /** Both sides had no rows (fails unless allowEmpty). */
+  empty: boolean;
   rows: {
     expected: number;
     actual: number;
@@ -196,7 +204,7 @@ function worstFirst(a: WorstRow, b: WorstRow): number {
 export function compareSummaries(
   expected: readonly SummaryRow[],
   actual: readonly SummaryRow[],
-  opts: ToleranceOptions,
+  opts: CompareOptions,
 ): ValidationResult {
   const tolerance = { relTolerance: opts.relTolerance, absTolerance: opts.absTolerance };
   const e = index(expected);
@@ -288,7 +296,9 @@ export function compareSummaries(
     duplicateExpected: e.duplicates,
     duplicateActual: a.duplicates,
   };
+  const empty = rows.expected === 0 && rows.actual === 0;
   const ok =
+    (!empty || opts.allowEmpty === true) &&
     rows.expected === rows.actual &&
     missing === 0 &&
     extra === 0 &&
@@ -300,6 +310,7 @@ export function compareSummaries(
   return {
     verdict: ok ? "PASS" : "FAIL",
     tolerance,
+    empty,
     rows,
     samples: {
       missing: missingSamples,
@@ -318,7 +329,7 @@ export function compareSummaries(
 export function compareModes(
   inMemory: readonly SummaryRow[],
   streaming: readonly SummaryRow[],
-  opts: ToleranceOptions,
+  opts: CompareOptions,
 ): ValidationResult {
   return compareSummaries(inMemory, streaming, opts);
 }

@@ -60,6 +60,9 @@ export function formatValidationLog(result: ValidationResult, meta: ValidationLo
   out.push(`rows missing (expected, not actual): ${r.missing}`);
   out.push(`rows extra (actual, not expected): ${r.extra}`);
   out.push(`duplicate keys: expected ${r.duplicateExpected}, actual ${r.duplicateActual}`);
+  if (result.empty) {
+    out.push(result.verdict === "PASS" ? "both sides are empty (allowed)" : "FAIL both sides are empty: nothing was compared");
+  }
   if (r.expected !== r.actual) out.push(`FAIL row count: expected ${r.expected}, actual ${r.actual}`);
   const keyLines = (label: string, count: number, keys: RowKey[]) => {
     if (count === 0) return;

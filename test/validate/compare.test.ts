@@ -141,3 +141,10 @@ test("compareModes applies the same rules (in-memory as expected side)", (t) => 
   t.is(r.verdict, "FAIL");
   t.is(r.maxAbsDiff, 1);
 });
+
+test("two empty summaries fail (nothing compared) unless allowEmpty is set", (t) => {
+  const r = compareSummaries([], [], TOL);
+  t.is(r.verdict, "FAIL");
+  t.true(r.empty);
+  t.is(compareSummaries([], [], { ...TOL, allowEmpty: true }).verdict, "PASS");
+});

@@ -33,3 +33,9 @@ test("a failing log ends with FAIL and every problem line starts with FAIL", (t)
   // the metric's table row carries the FAIL verdict too
   t.true(grepped.some((l) => l.startsWith("pod_usage_cpu_core_hours") && l.endsWith("FAIL")));
 });
+
+test("an empty comparison logs a FAIL line saying nothing was compared", (t) => {
+  const log = formatValidationLog(compareSummaries([], [], TOL), meta);
+  t.true(log.includes("FAIL both sides are empty: nothing was compared"));
+  t.is(lines(log).at(-1), "FAIL");
+});
