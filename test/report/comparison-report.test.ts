@@ -54,3 +54,13 @@ test("an interrupted run is flagged at the top and a failed validation shows FAI
   t.true(md.includes("**small**, in-memory vs streaming: FAIL: they differ (max abs diff 0.5, max rel diff 0.01)"));
   t.true(md.includes("finished: not finished"));
 });
+
+test("a scale where a mode failed is listed as not compared and kept out of the answers", (t) => {
+  const s = scale("broken", 7440, [0.4, 150], [0.5, 120]);
+  s.runs[1].status = "FAILED";
+  s.runs[1].validation = "NOT_RUN";
+  const md = comparisonReport(report([scale("ok", 1000, [1, 100], [1, 90]), s]));
+  t.true(md.includes("- **broken**: not compared (streaming failed)."));
+  t.true(md.includes("| broken | streaming | FAILED |"));
+  t.false(md.includes("**broken** (7,440 input rows)"));
+});
