@@ -1,0 +1,154 @@
+// nise's CSV files for one month: `<Month>-<Year>-<cluster>-<report_type>.csv`, Python csv.DictWriter
+// dialect (`\r\n`, QUOTE_MINIMAL, None → empty), numbers printed as Python prints them, and
+// `--file-row-limit` splitting into `-1`, `-2`, … exactly as nise does (spec §7.2).
+
+import { closeSync, openSync, renameSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { niseTimestamp, INTERVAL_END_OFFSET_MS } from "./calendar.ts";
+import { COLUMNS, EXTRA_HEADER_ONLY, NISE_COLUMNS } from "./columns.ts";
+import { formatPyFloat, formatPyIntValue } from "./pynum.ts";
+import type { EntityTables, RowBatch } from "./rowgen.ts";
+import { REPORT_TYPES, type ReportType } from "./rows.ts";
+
+const CRLF = "\r\n";
+const FLUSH_CHARS = 1 << 20;
+
+export function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function niseCsvName(month: string, year: number, clusterId: string, reportType: string, part?: number): string {
+  return `${month}-${year}-${clusterId}-${reportType}${part === undefined ? "" : `-${part}`}.csv`;
+}
+
+/** One report type's file(s) for one month. */
+class ReportFile {
+  private fd = -1;
+  private rowsInPart = 0;
+  private splits = 0;
+  private buf = "";
+  private readonly partPath: string;
+  readonly written: string[] = [];
+  rows = 0;
+
+  constructor(private readonly dir: string, private readonly baseName: (part?: number) => string, private readonly header: string, private readonly limit: number) {
+    this.partPath = join(dir, `${baseName()}.part`);
+    this.open();
+  }
+
+  private open(): void {
+    this.fd = openSync(this.partPath, "w");
+    this.buf = this.header + CRLF;
+    this.rowsInPart = 0;
+  }
+
+  private flush(): void {
+    if (this.buf.length > 0) writeSync(this.fd, this.buf);
+    this.buf = "";
+  }
+
+  private finishPart(name: string): void {
+    this.flush();
+    closeSync(this.fd);
+    this.fd = -1;
+    renameSync(this.partPath, join(this.dir, name));
+    this.written.push(name);
+  }
+
+  addLine(line: string): void {
+    this.buf += line + CRLF;
+    this.rowsInPart++;
+    this.rows++;
+    if (this.rowsInPart === this.limit) {
+      this.splits++;
+      this.finishPart(this.baseName(this.splits));
+      this.open();
+    } else if (this.buf.length >= FLUSH_CHARS) this.flush();
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    this.finishPart(this.splits > 0 ? this.baseName(this.splits + 1) : this.baseName());
+  }
+
+  abort(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+/** All CSV files of one month. */
+export class MonthCsvWriter {
+  private readonly files: Record<ReportType, ReportFile>;
+  private readonly extra: ReportFile[];
+
+  constructor(dir: string, month: string, year: number, clusterId: string, rowLimit: number, writeHeaderOnlyExtras: boolean) {
+    const mk = (t: string, cols: string[]) => new ReportFile(dir, (part) => niseCsvName(month, year, clusterId, t, part), cols.join(","), rowLimit);
+    this.files = {} as Record<ReportType, ReportFile>;
+    for (const t of REPORT_TYPES) this.files[t] = mk(t, NISE_COLUMNS[t]);
+    this.extra = writeHeaderOnlyExtras ? Object.entries(EXTRA_HEADER_ONLY).map(([t, cols]) => mk(t, cols)) : [];
+  }
+
+  write(batch: RowBatch, tables: EntityTables): void {
+    const file = this.files[batch.type];
+    const cols = COLUMNS[batch.type];
+    const text = tables.text[batch.type];
+    const ps = niseTimestamp(batch.periodStart);
+    const pe = niseTimestamp(batch.periodEnd);
+    let lastStart = NaN;
+    let is = "";
+    let ie = "";
+    const quoted = new Map<number, string[]>();
+    for (let r = 0; r < batch.n; r++) {
+      const start = batch.intervalStart[r];
+      if (start !== lastStart) {
+        lastStart = start;
+        is = niseTimestamp(start);
+        ie = niseTimestamp(start + INTERVAL_END_OFFSET_MS);
+      }
+      const e = batch.entity[r];
+      let t = quoted.get(e);
+      if (t === undefined) {
+        t = text[e].map(csvField);
+        quoted.set(e, t);
+      }
+      const mask = batch.intMask[r];
+      let line = "";
+      for (let c = 0; c < cols.length; c++) {
+        const src = cols[c].source;
+        let cell: string;
+        if (src.kind === "period") {
+          cell = src.which === "report_period_start" ? ps : src.which === "report_period_end" ? pe : src.which === "interval_start" ? is : ie;
+        } else if (src.kind === "text") {
+          cell = t[src.field];
+        } else {
+          const v = batch.measures[src.index][r];
+          if (Number.isNaN(v)) cell = "";
+          else if (mask & (1 << src.index)) cell = formatPyIntValue(v, batch.big?.get(r * 16 + src.index));
+          else cell = formatPyFloat(v);
+        }
+        line += c === 0 ? cell : "," + cell;
+      }
+      file.addLine(line);
+    }
+  }
+
+  /** Close every file; returns the file names written (split parts in order). */
+  close(): string[] {
+    const out: string[] = [];
+    for (const t of REPORT_TYPES) {
+      this.files[t].close();
+      out.push(...this.files[t].written);
+    }
+    for (const f of this.extra) {
+      f.close();
+      out.push(...f.written);
+    }
+    return out;
+  }
+
+  abort(): void {
+    for (const t of REPORT_TYPES) this.files[t].abort();
+    for (const f of this.extra) f.abort();
+  }
+}

@@ -1,0 +1,336 @@
+// One nise OCPGenerator instance: the nodes, pods, volumes and namespaces of one YAML generator for one
+// month, with every random default drawn (nise builds a fresh generator per month, so defaults are
+// re-drawn each month). Order of the collections = nise's row order.
+
+import { UsageError } from "../errors.ts";
+import type { GeneratorSpec, UsageMap } from "./manifest.ts";
+import type { Prng } from "./prng.ts";
+import { pyDiv, pyFloat, pyInt, pyMin, pyMul, pyRound, type PyNum } from "./pynum.ts";
+
+export const GIB: PyNum = pyInt(2 ** 30);
+export const HOUR_S: PyNum = pyInt(3600);
+
+const STORAGE_DEFAULTS = [
+  ["gp3-csi", "ebs.csi.aws.com"],
+  ["fast", "disk.csi.azure.com"],
+  ["slow", "disk.csi.azure.com"],
+  ["gold", "pd.csi.storage.gke.io"],
+] as const;
+
+export interface PodEntity {
+  pod: string;
+  namespace: string;
+  node: string;
+  resourceId: string;
+  labels: string;
+  podSeconds: PyNum | null;
+  cpuLimit: PyNum;
+  cpuRequest: PyNum;
+  memLimitGig: PyNum;
+  memRequestGig: PyNum;
+  cpuUsage: UsageMap;
+  memUsageGig: UsageMap;
+  capCores: PyNum;
+  capCoreSeconds: PyNum;
+  capMemBytes: PyNum;
+  capMemByteSeconds: PyNum;
+}
+
+export interface StorageEntity {
+  namespace: string;
+  pod: string;
+  node: string;
+  pvc: string;
+  pv: string;
+  storageClass: string;
+  csiDriver: string;
+  csiVolumeHandle: string;
+  pvLabels: string;
+  pvcLabels: string;
+  claimless: boolean;
+  /** capacity / GiB, a float */
+  capacityGig: PyNum;
+  capacityBytes: PyNum;
+  capacityByteSeconds: PyNum;
+  requestByteSeconds: PyNum | null;
+  usageGig: UsageMap;
+}
+
+export interface LabelEntity {
+  name: string;
+  labels: string;
+}
+
+export interface GeneratorInstance {
+  pods: PodEntity[];
+  storage: StorageEntity[];
+  nodes: LabelEntity[];
+  namespaces: LabelEntity[];
+}
+
+const txt = (v: string | null | undefined): string => v ?? "";
+
+/** Python dict semantics: a repeated key keeps its first position and takes the last value. */
+function dictSet<T>(keys: Map<string, number>, list: T[], key: string, value: T): void {
+  const at = keys.get(key);
+  if (at === undefined) {
+    keys.set(key, list.length);
+    list.push(value);
+  } else list[at] = value;
+}
+
+function capUsage(usage: UsageMap, limit: PyNum): UsageMap {
+  return usage.map((e) => (e.value.v > limit.v ? { key: e.key, value: limit } : e)) as UsageMap;
+}
+
+function vmFromLabels(labels: string | null | undefined): string | null {
+  if (!labels) return null;
+  for (const entry of labels.split("|")) {
+    const [k, v] = entry.split(":");
+    if (k === "label_vm_kubevirt_io_name") return v;
+  }
+  return null;
+}
+
+interface PodInput {
+  pod_name?: string;
+  cpu_limit?: PyNum;
+  cpu_request?: PyNum;
+  mem_limit_gig?: PyNum;
+  mem_request_gig?: PyNum;
+  pod_seconds?: PyNum | null;
+  cpu_usage: UsageMap;
+  mem_usage_gig: UsageMap;
+  labels?: string | null;
+}
+
+interface NodeInst {
+  name: string;
+  cores: PyNum;
+  memBytes: PyNum;
+  resourceId: string;
+  labels: string;
+}
+
+function makePod(rng: Prng, node: NodeInst, namespace: string, spec: PodInput): PodEntity {
+  // nise evaluates the .get() defaults eagerly; drawing them always keeps one draw order
+  const defName = rng.word();
+  const cpuLimit = pyMin(spec.cpu_limit ?? node.cores, node.cores);
+  const defReq = pyRound(rng.uniform(0.02, cpuLimit.v), 5);
+  const cpuRequest = pyMin(spec.cpu_request ?? defReq, cpuLimit);
+  const memGig = pyDiv(node.memBytes, GIB);
+  const memLimitGig = pyMin(spec.mem_limit_gig ?? memGig, memGig);
+  const defMemReq = pyRound(rng.uniform(25.0, 80.0), 2);
+  const memRequestGig = pyMin(spec.mem_request_gig ?? defMemReq, memLimitGig);
+  return {
+    pod: spec.pod_name ?? defName,
+    namespace,
+    node: node.name,
+    resourceId: node.resourceId,
+    labels: txt(spec.labels),
+    podSeconds: spec.pod_seconds && spec.pod_seconds.v ? spec.pod_seconds : null,
+    cpuLimit,
+    cpuRequest,
+    memLimitGig,
+    memRequestGig,
+    cpuUsage: capUsage(spec.cpu_usage, cpuLimit),
+    memUsageGig: capUsage(spec.mem_usage_gig, memLimitGig),
+    capCores: node.cores,
+    capCoreSeconds: pyMul(node.cores, HOUR_S),
+    capMemBytes: node.memBytes,
+    capMemByteSeconds: pyMul(node.memBytes, HOUR_S),
+  };
+}
+
+interface ClaimInput {
+  volume_claim_name?: string;
+  pod_name?: string | null;
+  labels?: string | null;
+  capacity_gig?: PyNum;
+  volume_claim_usage_gig: UsageMap;
+}
+interface VolumeInput {
+  volume_name?: string;
+  storage_class?: string | null;
+  csi_driver?: string | null;
+  csi_volume_handle?: string | null;
+  volume_request_gig?: PyNum | null;
+  labels?: string | null;
+  volume_claims: ClaimInput[];
+}
+
+function makeVolume(rng: Prng, node: NodeInst, namespace: string, spec: VolumeInput, podPvc: Map<string, string>): StorageEntity[] {
+  const [defClass, defDriver] = rng.choice(STORAGE_DEFAULTS);
+  const defName = `pv-${rng.word()}`;
+  const defHandle = `vol-${rng.hex(17)}`;
+  const pv = spec.volume_name ?? defName;
+  const reqGig = spec.volume_request_gig && spec.volume_request_gig.v ? spec.volume_request_gig : pyInt(100);
+  const request = pyMul(reqGig, GIB);
+  const common = {
+    pv,
+    storageClass: spec.storage_class === undefined ? defClass : txt(spec.storage_class),
+    csiDriver: spec.csi_driver === undefined ? defDriver : txt(spec.csi_driver),
+    csiVolumeHandle: spec.csi_volume_handle === undefined ? defHandle : txt(spec.csi_volume_handle),
+    pvLabels: txt(spec.labels),
+  };
+  const keys = new Map<string, number>();
+  const claims: StorageEntity[] = [];
+  let total = 0;
+  for (const c of spec.volume_claims) {
+    if (request.v - total <= GIB.v) break;
+    const defClaim = rng.word();
+    const name = c.volume_claim_name ?? defClaim;
+    const capacity = pyMul(c.capacity_gig ?? reqGig, GIB);
+    total += capacity.v;
+    if (total > request.v) {
+      throw new UsageError(`volume ${pv} in namespace ${namespace}: the claims (${total / GIB.v} GiB) exceed the volume request (${request.v / GIB.v} GiB); nise raises ValueError`);
+    }
+    const capGig = pyDiv(capacity, GIB);
+    podPvc.set(c.pod_name ?? "\u0000None", name);
+    dictSet(keys, claims, name, {
+      ...common,
+      namespace,
+      pod: txt(c.pod_name),
+      node: node.name,
+      pvc: name,
+      pvcLabels: txt(c.labels),
+      claimless: false,
+      capacityGig: capGig,
+      capacityBytes: pyMul(capGig, GIB),
+      capacityByteSeconds: pyMul(pyMul(capGig, GIB), HOUR_S),
+      requestByteSeconds: request.v > 0 ? pyMul(request, HOUR_S) : null,
+      usageGig: capUsage(c.volume_claim_usage_gig, capGig),
+    });
+  }
+  if (claims.length > 0) return claims;
+  const capGig = pyDiv(request, GIB);
+  return [{
+    ...common,
+    namespace: "",
+    pod: "",
+    node: "",
+    pvc: "",
+    pvcLabels: "",
+    claimless: true,
+    capacityGig: capGig,
+    capacityBytes: pyMul(capGig, GIB),
+    capacityByteSeconds: pyMul(pyMul(capGig, GIB), HOUR_S),
+    requestByteSeconds: null,
+    usageGig: [],
+  }];
+}
+
+/** Build one generator instance (nise `OCPGenerator.__init__`) for one month. */
+export function buildGenerator(spec: GeneratorSpec, rng: Prng, where: string): GeneratorInstance {
+  if (spec.nodes.length === 0) {
+    throw new UsageError(`${where}: has no nodes, so nise would generate a random cluster; streambench only generates specified clusters (give every node its namespaces)`);
+  }
+  const nodes: NodeInst[] = [];
+  const nsKeys = new Map<string, number>();
+  const nsList: { name: string; node: NodeInst; spec: GeneratorSpec["nodes"][number]["namespaces"][number] }[] = [];
+  const nsLabelRows: LabelEntity[] = [];
+  spec.nodes.forEach((n, i) => {
+    if (n.namespaces.length === 0) {
+      throw new UsageError(`${where}.nodes[${i}]: has no namespaces, so nise would fill it with random namespaces and pods; streambench only generates specified nodes`);
+    }
+    const memGig = n.memory_gig ?? pyInt(rng.randint(2, 8));
+    const defRid = rng.hex(17);
+    const defName = `node_${rng.word()}`;
+    const cores = n.cpu_cores ?? pyInt(rng.randint(2, 16));
+    const node: NodeInst = {
+      name: n.node_name ?? defName,
+      cores,
+      memBytes: pyMul(memGig, GIB),
+      resourceId: `i-${n.resource_id ?? defRid}`,
+      labels: txt(n.node_labels),
+    };
+    nodes.push(node);
+    for (const ns of n.namespaces) {
+      dictSet(nsKeys, nsList, ns.name, { name: ns.name, node, spec: ns });
+      nsLabelRows.push({ name: ns.name, labels: txt(ns.namespace_labels) });
+    }
+  });
+
+  const podKeys = new Map<string, number>();
+  const pods: PodEntity[] = [];
+  for (const ns of nsList) {
+    for (const p of ns.spec.pods) {
+      const pod = makePod(rng, ns.node, ns.name, p);
+      dictSet(podKeys, pods, pod.pod, pod);
+    }
+  }
+  const labelledVms = new Set<string>();
+  for (const p of pods) {
+    const vm = vmFromLabels(p.labels);
+    if (vm !== null) labelledVms.add(vm);
+  }
+
+  const podPvc = new Map<string, string>();
+  const storage: StorageEntity[] = [];
+  for (const ns of nsList) for (const v of ns.spec.volumes) storage.push(...makeVolume(rng, ns.node, ns.name, v, podPvc));
+
+  // Declared VMs: a VM-backed pod (unless a pod is labelled with the VM) and maybe a disk volume.
+  const vmKeys = new Map<string, number>();
+  const vms: { name: string; ns: (typeof nsList)[number]; pod?: PodInput; disk?: { claim: string; capacity: PyNum } }[] = [];
+  for (const ns of nsList) {
+    for (const vm of ns.spec.virtual_machines) {
+      const defName = rng.word();
+      const name = vm.vm_name ?? defName;
+      const cpuLimit = pyMin(vm.cpu_limit ?? ns.node.cores, ns.node.cores);
+      const memGig = pyDiv(ns.node.memBytes, GIB);
+      const memLimit = pyMin(vm.mem_limit_gig ?? memGig, memGig);
+      const memBytesUsage = capUsage(vm.mem_usage_gig, memLimit).map((e) => ({ key: e.key, value: pyMul(e.value, GIB) })) as UsageMap;
+      let disk: { claim: string; capacity: PyNum } | undefined;
+      const link = vm.pod_name;
+      if (link) {
+        const pvc = podPvc.get(link);
+        if (pvc && storage.some((s) => s.pvc === pvc && !s.claimless)) {
+          disk = { claim: pvc, capacity: storage.find((s) => s.pvc === pvc)!.capacityBytes };
+        }
+      } else {
+        const defClaim = rng.word();
+        const defCap = pyInt(rng.randint(30, 50));
+        disk = { claim: vm.volume_claim_name ?? defClaim, capacity: pyMul(vm.capacity_gig ?? defCap, GIB) };
+      }
+      dictSet(vmKeys, vms, name, {
+        name,
+        ns,
+        disk,
+        pod: {
+          pod_name: name,
+          labels: `label_vm_kubevirt_io_name:${name}`,
+          pod_seconds: vm.vm_seconds && vm.vm_seconds.v ? vm.vm_seconds : undefined,
+          cpu_usage: capUsage(vm.cpu_usage, cpuLimit),
+          mem_usage_gig: memBytesUsage,
+        },
+      });
+    }
+  }
+  for (const vm of vms) {
+    if (!labelledVms.has(vm.name)) {
+      const pod = makePod(rng, vm.ns.node, vm.ns.name, vm.pod!);
+      dictSet(podKeys, pods, pod.pod, pod);
+    }
+    if (vm.disk && ![...podPvc.values()].includes(vm.disk.claim)) {
+      storage.push(
+        ...makeVolume(rng, vm.ns.node, vm.ns.name, {
+          volume_claims: [{ pod_name: vm.name, volume_claim_name: vm.disk.claim, capacity_gig: pyDiv(vm.disk.capacity, GIB), volume_claim_usage_gig: [] }],
+        }, podPvc),
+      );
+    }
+  }
+  return {
+    pods,
+    storage,
+    nodes: nodes.map((n) => ({ name: n.name, labels: n.labels })),
+    namespaces: nsLabelRows,
+  };
+}
+
+/** The usage for a day: the first entry that is full_period or that day (nise `_get_usage_for_date`). */
+export function usageFor(usage: UsageMap, day: number): PyNum | null {
+  for (const e of usage) if (e.key === "full_period" || e.key === day) return e.value;
+  return null;
+}
+
+export { pyFloat };

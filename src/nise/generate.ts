@@ -1,0 +1,248 @@
+// The generator: a Manifest → nise's monthly CSVs and/or Koku-layout parquet, plus the same rows to an
+// optional RowSink. Month by month, generator by generator, a day at a time, so memory stays bounded
+// by one day of one generator plus the parquet buffers. Output goes to a temporary folder beside
+// `outDir` that is renamed into place at the end (and removed on failure).
+
+import { createHash } from "node:crypto";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { UsageError } from "../errors.ts";
+import { hourStarts, INTERVAL_END_OFFSET_MS, monthList, nextMonthStart, MONTH_NAMES } from "./calendar.ts";
+import { MonthCsvWriter } from "./csv-writer.ts";
+import { buildGenerator, type GeneratorInstance } from "./entities.ts";
+import type { Manifest } from "./manifest.ts";
+import { kokuMonthDir, MonthParquetWriter } from "./parquet-writer.ts";
+import { Prng } from "./prng.ts";
+import { EntityTables, generateDay, hoursByDay, type RowBatch } from "./rowgen.ts";
+import { REPORT_TYPES, type ReportType, type RowSink } from "./rows.ts";
+
+export type OutputFormat = "csv" | "parquet" | "both";
+
+export interface GenerateOptions {
+  clusterId: string;
+  outDir: string;
+  format: OutputFormat;
+  /** nise --file-row-limit (CSV only). Default 100000. */
+  fileRowLimit?: number;
+  /** Seed of the PRNG for every value the manifest leaves out. Default 0. */
+  seed?: number;
+  /** Koku source UUID for the parquet path; default derived from clusterId and seed. */
+  sourceUuid?: string;
+  /** Koku org for the parquet path. Default "1234567". */
+  org?: string;
+  /** Receives every row as it is produced. */
+  sink?: RowSink;
+  /** Called after each chunk with rows done and rows in total (all four report types). */
+  onProgress?: (done: number, total: number) => void;
+  /** Also write header-only ocp_vm_usage / ocp_gpu_usage CSVs as nise does. Default true. */
+  headerOnlyExtras?: boolean;
+  /** Rows per parquet file (row groups stay ≤ 100,000). Default 500,000. */
+  parquetRowsPerFile?: number;
+}
+
+export interface GenerateSummary {
+  outDir: string;
+  clusterId: string;
+  sourceUuid: string;
+  org: string;
+  /** Files written, relative to outDir, in writing order. */
+  files: string[];
+  /** Rows generated per report type (each is written once per format). */
+  rows: Record<ReportType, number>;
+  /** Months covered, e.g. ["January-2024", "February-2024"]. */
+  months: string[];
+  seconds: number;
+}
+
+export const DEFAULT_SEED = 0;
+export const DEFAULT_ORG = "1234567";
+export const DEFAULT_FILE_ROW_LIMIT = 100_000;
+
+/** A stable UUID (version-5 layout) from the cluster id and seed. */
+export function deriveSourceUuid(clusterId: string, seed: number): string {
+  const h = createHash("sha1").update(`streambench:${clusterId}:${seed}`).digest();
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString("hex");
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
+}
+
+const genSeed = (seed: number, month: number, gen: number) =>
+  (seed ^ Math.imul(month + 1, 0x9e3779b1) ^ Math.imul(gen + 1, 0x85ebca77)) >>> 0;
+
+interface PlannedGenerator {
+  index: number;
+  start: number;
+  end: number;
+}
+
+interface PlannedMonth {
+  name: string;
+  year: number;
+  month1: number;
+  gens: PlannedGenerator[];
+}
+
+/** nise's month loop: which generators run in which month, over which hours (spec §2.2). */
+function plan(manifest: Manifest): PlannedMonth[] {
+  return monthList(manifest.runStart, manifest.runEnd).map((m) => {
+    const trueEnd = nextMonthStart(m.start);
+    const gens: PlannedGenerator[] = [];
+    manifest.generators.forEach((g, index) => {
+      if (g.end < m.start || g.start > m.end) return;
+      gens.push({ index, start: Math.max(g.start, m.start), end: Math.min(g.end, trueEnd) });
+    });
+    return { name: m.name, year: m.year, month1: MONTH_NAMES.indexOf(m.name as (typeof MONTH_NAMES)[number]) + 1, gens };
+  });
+}
+
+function instance(manifest: Manifest, seed: number, mi: number, g: PlannedGenerator): { inst: GeneratorInstance; rng: Prng } {
+  const rng = new Prng(genSeed(seed, mi, g.index));
+  const inst = buildGenerator(manifest.generators[g.index], rng, `${manifest.source}: generators[${g.index}].OCPGenerator`);
+  return { inst, rng };
+}
+
+function toSink(sink: RowSink, batch: RowBatch, tables: EntityTables): void {
+  const text = tables.text[batch.type];
+  const ps = batch.periodStart;
+  const pe = batch.periodEnd;
+  const m = batch.measures;
+  const num = (k: number, r: number): number | null => (Number.isNaN(m[k][r]) ? null : m[k][r]);
+  for (let r = 0; r < batch.n; r++) {
+    const is = batch.intervalStart[r];
+    const t = text[batch.entity[r]];
+    const base = { report_period_start: ps, report_period_end: pe, interval_start: is, interval_end: is + INTERVAL_END_OFFSET_MS };
+    switch (batch.type) {
+      case "ocp_pod_usage":
+        sink.pod({
+          ...base, pod: t[0], namespace: t[1], node: t[2], resource_id: t[3],
+          pod_usage_cpu_core_seconds: num(0, r), pod_request_cpu_core_seconds: num(1, r), pod_limit_cpu_core_seconds: num(2, r),
+          pod_usage_memory_byte_seconds: num(3, r), pod_request_memory_byte_seconds: num(4, r), pod_limit_memory_byte_seconds: num(5, r),
+          node_capacity_cpu_cores: num(6, r), node_capacity_cpu_core_seconds: num(7, r), node_capacity_memory_bytes: num(8, r),
+          node_capacity_memory_byte_seconds: num(9, r), pod_labels: t[4],
+        });
+        break;
+      case "ocp_storage_usage":
+        sink.storage({
+          ...base, namespace: t[0], pod: t[1], node: t[2], persistentvolumeclaim: t[3], persistentvolume: t[4],
+          storageclass: t[5], csi_driver: t[6], csi_volume_handle: t[7],
+          persistentvolumeclaim_capacity_bytes: num(0, r), persistentvolumeclaim_capacity_byte_seconds: num(1, r),
+          volume_request_storage_byte_seconds: num(2, r), persistentvolumeclaim_usage_byte_seconds: num(3, r),
+          persistentvolume_labels: t[8], persistentvolumeclaim_labels: t[9],
+        });
+        break;
+      case "ocp_node_label":
+        sink.nodeLabel({ ...base, node: t[0], node_labels: t[1] });
+        break;
+      case "ocp_namespace_label":
+        sink.namespaceLabel({ ...base, namespace: t[0], namespace_labels: t[1] });
+        break;
+    }
+  }
+}
+
+function prepareOut(outDir: string): { finalDir: string; tmpDir: string } {
+  const finalDir = resolve(outDir);
+  if (existsSync(finalDir)) {
+    if (!statSync(finalDir).isDirectory()) throw new UsageError(`--out ${outDir}: exists and is not a folder`);
+    if (readdirSync(finalDir).length > 0) throw new UsageError(`--out ${outDir}: folder exists and is not empty; choose a new folder`);
+  }
+  const parent = dirname(finalDir);
+  try {
+    mkdirSync(parent, { recursive: true });
+    accessSync(parent, constants.W_OK);
+  } catch (e) {
+    throw new UsageError(`--out ${outDir}: cannot write in ${parent} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const tmpDir = join(parent, `.${basename(finalDir)}.tmp-${process.pid}-${Date.now().toString(36)}`);
+  try {
+    mkdirSync(tmpDir);
+  } catch (e) {
+    throw new UsageError(`--out ${outDir}: cannot create a folder in ${parent} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return { finalDir, tmpDir };
+}
+
+/** Generate nise's OCP report rows for a manifest, writing CSV and/or parquet and feeding `sink`. */
+export async function generate(manifest: Manifest, opts: GenerateOptions): Promise<GenerateSummary> {
+  const t0 = performance.now();
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const limit = opts.fileRowLimit ?? DEFAULT_FILE_ROW_LIMIT;
+  const org = opts.org ?? DEFAULT_ORG;
+  if (!opts.clusterId || opts.clusterId.length > 50 || /[/\\]/.test(opts.clusterId)) {
+    throw new UsageError(`--ocp-cluster-id: must be 1 to 50 characters without "/" (nise's limit), got ${JSON.stringify(opts.clusterId)}`);
+  }
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--file-row-limit: must be a positive whole number, got ${limit}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed: must be a whole number from 0 to 4294967295, got ${seed}`);
+  if (!["csv", "parquet", "both"].includes(opts.format)) throw new UsageError(`--format: must be csv, parquet or both, got ${opts.format}`);
+  const sourceUuid = opts.sourceUuid ?? deriveSourceUuid(opts.clusterId, seed);
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sourceUuid)) {
+    throw new UsageError(`--source-uuid: ${JSON.stringify(sourceUuid)} is not a UUID`);
+  }
+  if (!/^[A-Za-z0-9_-]+$/.test(org)) throw new UsageError(`--org: ${JSON.stringify(org)} must be letters, digits, "-" or "_"`);
+
+  const months = plan(manifest);
+  // rows in total, for progress (entity counts need the instances; building them is cheap)
+  let total = 0;
+  months.forEach((m, mi) => {
+    for (const g of m.gens) {
+      const { inst } = instance(manifest, seed, mi, g);
+      const h = hourStarts(g.start, g.end).length;
+      total += h * (inst.pods.length + inst.storage.length + inst.nodes.length + inst.namespaces.length);
+    }
+  });
+
+  const { finalDir, tmpDir } = prepareOut(opts.outDir);
+  const wantCsv = opts.format !== "parquet";
+  const wantParquet = opts.format !== "csv";
+  const rows: Record<ReportType, number> = { ocp_pod_usage: 0, ocp_storage_usage: 0, ocp_node_label: 0, ocp_namespace_label: 0 };
+  const files: string[] = [];
+  let done = 0;
+  let csv: MonthCsvWriter | null = null;
+  try {
+    for (let mi = 0; mi < months.length; mi++) {
+      const m = months[mi];
+      const tables = new EntityTables();
+      csv = wantCsv ? new MonthCsvWriter(tmpDir, m.name, m.year, opts.clusterId, limit, opts.headerOnlyExtras ?? true) : null;
+      const pq = wantParquet ? new MonthParquetWriter(tmpDir, kokuMonthDir(tmpDir, org, sourceUuid, m.year, m.month1), tables, opts.parquetRowsPerFile) : null;
+      const periodStart = Date.UTC(m.year, m.month1 - 1, 1);
+      const periodEnd = Date.UTC(m.year, m.month1, 1);
+      for (const g of m.gens) {
+        const { inst, rng } = instance(manifest, seed, mi, g);
+        const base = tables.add(inst);
+        for (const d of hoursByDay(hourStarts(g.start, g.end))) {
+          const batches = generateDay(inst, base, d.hours, d.day, periodStart, periodEnd, rng);
+          for (const t of REPORT_TYPES) {
+            const b = batches[t];
+            if (b.n === 0) continue;
+            rows[t] += b.n;
+            done += b.n;
+            if (csv) csv.write(b, tables);
+            if (pq) await pq.write(b);
+            if (opts.sink) toSink(opts.sink, b, tables);
+          }
+          opts.onProgress?.(done, total);
+        }
+      }
+      if (csv) files.push(...csv.close());
+      csv = null;
+      if (pq) files.push(...(await pq.close()));
+    }
+    if (existsSync(finalDir)) rmSync(finalDir, { recursive: true });
+    renameSync(tmpDir, finalDir);
+  } catch (e) {
+    csv?.abort();
+    rmSync(tmpDir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    outDir: finalDir,
+    clusterId: opts.clusterId,
+    sourceUuid,
+    org,
+    files,
+    rows,
+    months: months.map((m) => `${m.name}-${m.year}`),
+    seconds: (performance.now() - t0) / 1000,
+  };
+}

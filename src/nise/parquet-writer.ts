@@ -1,0 +1,121 @@
+// Koku-layout parquet for one month: <root>/data/<org>/OCP/source=<uuid>/year=YYYY/month=MM/<table>/part-NNNNN.parquet
+// Columns = nise's column names in nise's order; the four timestamps Datetime("ms") (naive, UTC values),
+// measures Float64, text Utf8 with "" stored as null; zstd; row groups of at most 100,000 rows.
+// Rows are buffered as numbers (interval start, entity index, measures) and the text columns are
+// attached by joining the month's small entity table in polars, so no big JS string arrays are built.
+
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import pl from "nodejs-polars";
+import { INTERVAL_END_OFFSET_MS } from "./calendar.ts";
+import { COLUMNS, MEASURE_FIELDS, TEXT_FIELDS } from "./columns.ts";
+import type { EntityTables, RowBatch } from "./rowgen.ts";
+import { KOKU_TABLE, REPORT_TYPES, type ReportType } from "./rows.ts";
+
+export const ROW_GROUP_SIZE = 100_000;
+export const DEFAULT_ROWS_PER_FILE = 500_000;
+
+export function kokuMonthDir(root: string, org: string, sourceUuid: string, year: number, month1: number): string {
+  return join(root, "data", org, "OCP", `source=${sourceUuid}`, `year=${year}`, `month=${String(month1).padStart(2, "0")}`);
+}
+
+class TableBuffer {
+  n = 0;
+  readonly intervalStart: Float64Array;
+  readonly entity: Int32Array;
+  readonly measures: Float64Array[];
+  constructor(type: ReportType, readonly capacity: number) {
+    this.intervalStart = new Float64Array(capacity);
+    this.entity = new Int32Array(capacity);
+    this.measures = MEASURE_FIELDS[type].map(() => new Float64Array(capacity));
+  }
+}
+
+export class MonthParquetWriter {
+  private readonly buffers = {} as Record<ReportType, TableBuffer>;
+  private readonly parts: Record<ReportType, number> = { ocp_pod_usage: 0, ocp_storage_usage: 0, ocp_node_label: 0, ocp_namespace_label: 0 };
+  private readonly entityFrames = new Map<ReportType, { size: number; df: pl.DataFrame }>();
+  private periodStart = 0;
+  private periodEnd = 0;
+  readonly written: string[] = [];
+
+  constructor(
+    private readonly root: string,
+    private readonly monthDir: string,
+    private readonly tables: EntityTables,
+    private readonly rowsPerFile = DEFAULT_ROWS_PER_FILE,
+  ) {}
+
+  private buffer(type: ReportType): TableBuffer {
+    return (this.buffers[type] ??= new TableBuffer(type, this.rowsPerFile));
+  }
+
+  /** Copy a batch in; writes a file each time rowsPerFile rows are buffered. */
+  async write(batch: RowBatch): Promise<void> {
+    this.periodStart = batch.periodStart;
+    this.periodEnd = batch.periodEnd;
+    let from = 0;
+    while (from < batch.n) {
+      const buf = this.buffer(batch.type);
+      const take = Math.min(batch.n - from, buf.capacity - buf.n);
+      buf.intervalStart.set(batch.intervalStart.subarray(from, from + take), buf.n);
+      buf.entity.set(batch.entity.subarray(from, from + take), buf.n);
+      for (let k = 0; k < buf.measures.length; k++) buf.measures[k].set(batch.measures[k].subarray(from, from + take), buf.n);
+      buf.n += take;
+      from += take;
+      if (buf.n === buf.capacity) await this.flush(batch.type);
+    }
+  }
+
+  private entityFrame(type: ReportType): pl.DataFrame {
+    const text = this.tables.text[type];
+    const cached = this.entityFrames.get(type);
+    if (cached && cached.size === text.length) return cached.df;
+    const fields = TEXT_FIELDS[type];
+    const cols: pl.Series[] = [pl.Series("_e", Int32Array.from({ length: text.length }, (_, i) => i))];
+    fields.forEach((f, j) => cols.push(pl.Series(f, text.map((row) => (row[j] === "" ? null : row[j])), pl.Utf8)));
+    const df = pl.DataFrame(cols);
+    this.entityFrames.set(type, { size: text.length, df });
+    return df;
+  }
+
+  private async flush(type: ReportType): Promise<void> {
+    const buf = this.buffers[type];
+    if (!buf || buf.n === 0) return;
+    const n = buf.n;
+    const measureNames = MEASURE_FIELDS[type];
+    const series: pl.Series[] = [pl.Series("_is", buf.intervalStart.subarray(0, n)), pl.Series("_e", buf.entity.subarray(0, n))];
+    measureNames.forEach((m, k) => series.push(pl.Series(m, buf.measures[k].subarray(0, n))));
+    const rows = pl.DataFrame(series);
+    const ts = (e: pl.Expr) => e.cast(pl.Int64).cast(pl.Datetime("ms"));
+    const select = COLUMNS[type].map((c) => {
+      const s = c.source;
+      if (s.kind === "period") {
+        if (s.which === "interval_start") return ts(pl.col("_is")).alias(c.name);
+        if (s.which === "interval_end") return ts(pl.col("_is").plus(INTERVAL_END_OFFSET_MS)).alias(c.name);
+        const v = s.which === "report_period_start" ? this.periodStart : this.periodEnd;
+        return ts(pl.col("_is").mul(0).plus(v)).alias(c.name);
+      }
+      if (s.kind === "measure") return pl.col(c.name).fillNan(null).cast(pl.Float64).alias(c.name);
+      return pl.col(c.name).cast(pl.Utf8).alias(c.name);
+    });
+    const dir = join(this.monthDir, KOKU_TABLE[type]);
+    mkdirSync(dir, { recursive: true });
+    const name = `part-${String(this.parts[type]).padStart(5, "0")}.parquet`;
+    this.parts[type]++;
+    const path = join(dir, name);
+    await rows
+      .lazy()
+      .join(this.entityFrame(type).lazy(), { on: "_e", how: "left", maintainOrder: "left" })
+      .select(...select)
+      .sinkParquet(path, { compression: "zstd", rowGroupSize: ROW_GROUP_SIZE, maintainOrder: true })
+      .collect();
+    this.written.push(path.slice(this.root.length + 1));
+    buf.n = 0;
+  }
+
+  async close(): Promise<string[]> {
+    for (const t of REPORT_TYPES) await this.flush(t);
+    return this.written;
+  }
+}
