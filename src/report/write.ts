@@ -30,8 +30,8 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   }
 }
 
-/** Writes SUMMARY.csv, COMPARISON_REPORT.md, summary.json and both charts into dir; returns their paths. */
-export async function writeReports(dir: string, report: RunReport): Promise<string[]> {
+/** Writes SUMMARY.csv, COMPARISON_REPORT.md, summary.json and both charts (names: REPORT_FILES) into dir. */
+export async function writeReports(dir: string, report: RunReport): Promise<void> {
   await mkdir(dir, { recursive: true });
   const files: [string, string][] = [
     [REPORT_FILES.summaryCsv, summaryTableCsv(report)],
@@ -40,11 +40,5 @@ export async function writeReports(dir: string, report: RunReport): Promise<stri
     [REPORT_FILES.memoryChart, memoryChartSvg(report)],
     [REPORT_FILES.durationChart, durationChartSvg(report)],
   ];
-  const paths: string[] = [];
-  for (const [name, text] of files) {
-    const path = join(dir, name);
-    await writeFileAtomic(path, text);
-    paths.push(path);
-  }
-  return paths;
+  for (const [name, text] of files) await writeFileAtomic(join(dir, name), text);
 }
