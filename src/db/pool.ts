@@ -1,0 +1,99 @@
+// A pg.Pool for the settings, checked with a first query (bounded retries for transient failures),
+// and the mapping of connection failures to ServiceError: host:port, user and database, never
+// the password.
+import pg from "pg";
+import { ServiceError } from "../errors.ts";
+import { withRetry } from "./retry.ts";
+import { describePg, type PgSettings } from "./settings.ts";
+
+export const PG_CONNECT_TIMEOUT_MS = 2_500;
+
+// date (1082) as the "YYYY-MM-DD" text, never a JS Date shifted by the local time zone.
+const types = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === 1082 || oid === 1114 || oid === 1184) return (v: string) => v;
+    return pg.types.getTypeParser(oid, format as "text");
+  },
+};
+
+export function poolConfig(settings: PgSettings, max = 4): pg.PoolConfig {
+  return {
+    host: settings.host,
+    port: settings.port,
+    user: settings.user,
+    password: settings.password,
+    database: settings.database,
+    ssl: settings.ssl === false ? false : { rejectUnauthorized: settings.ssl === "verify" },
+    max,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    idleTimeoutMillis: 10_000,
+    application_name: "streambench",
+    keepAlive: true,
+    types: types as pg.CustomTypesConfig,
+  };
+}
+
+const TRANSIENT_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "EPIPE", "57P03", "53300", "08006", "08001"]);
+
+function errInfo(err: unknown): { code?: string; message: string } {
+  const e = err as { code?: string; message?: string; errors?: { code?: string; message?: string }[] };
+  const sub = e?.errors?.find((x) => x?.code);
+  return { code: e?.code ?? sub?.code, message: String(e?.message || sub?.message || err) };
+}
+
+export function isTransientPgError(err: unknown): boolean {
+  const { code, message } = errInfo(err);
+  if (code && TRANSIENT_CODES.has(code)) return true;
+  return /timeout exceeded when trying to connect|Connection terminated unexpectedly|Connection terminated due to connection timeout/i.test(message);
+}
+
+/** A ServiceError describing why PostgreSQL at `settings` failed while `action`. */
+export function pgFault(err: unknown, settings: PgSettings, action: string): ServiceError {
+  if (err instanceof ServiceError) return err;
+  const where = `PostgreSQL at ${describePg(settings)}`;
+  const { code, message } = errInfo(err);
+  const attempts = (err as { attempts?: number })?.attempts;
+  const tries = attempts && attempts > 1 ? ` (after ${attempts} attempts)` : "";
+  let what: string;
+  if (code === "ECONNREFUSED") what = `cannot be reached: connection refused${tries}`;
+  else if (code === "ENOTFOUND" || code === "EAI_AGAIN") what = `cannot be reached: unknown host ${settings.host}`;
+  else if (code === "ETIMEDOUT" || /timeout/i.test(message)) what = `cannot be reached: connection timed out${tries}`;
+  else if (code === "28P01") what = `refused the login of user "${settings.user}": password authentication failed`;
+  else if (code === "28000") what = `refused the login of user "${settings.user}": ${message}`;
+  else if (code === "3D000") what = `has no database "${settings.database}"`;
+  else if (/client password must be a string|password/i.test(message) && !code)
+    what = `asks for a password for user "${settings.user}" and none is set (PGPASSWORD or DATABASE_URL)`;
+  else if (code === "42501") what = `denied permission to user "${settings.user}": ${message}`;
+  else what = `failed: ${message}${code ? ` (${code})` : ""}${tries}`;
+  // A server message never holds the password, but scrub it anyway in case a driver echoes it.
+  let text = `${where} ${what} while ${action}`;
+  if (settings.password && settings.password.length >= 3) text = text.split(settings.password).join("***");
+  return new ServiceError(text);
+}
+
+/** A pool whose first connection and query succeeded; throws ServiceError within ~15 s. */
+export async function connectPg(settings: PgSettings, opts: { max?: number } = {}): Promise<pg.Pool> {
+  const pool = new pg.Pool(poolConfig(settings, opts.max ?? 4));
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on("error", () => {});
+  try {
+    await withRetry(async () => {
+      const client = await pool.connect();
+      try {
+        await client.query("SELECT 1");
+      } finally {
+        client.release();
+      }
+    }, { isTransient: isTransientPgError });
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw pgFault(err, settings, "connecting");
+  }
+  return pool;
+}
+
+/** true when the server is PGlite (SELECT version() names it), where COPY FROM STDIN must not be used. */
+export async function isPglite(pool: pg.Pool | pg.PoolClient): Promise<boolean> {
+  const r = await pool.query<{ version: string }>("SELECT version() AS version");
+  return /PGlite/i.test(r.rows[0]?.version ?? "");
+}

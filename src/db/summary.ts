@@ -1,0 +1,399 @@
+// Writing and reading the daily summary. One (scale, mode) run = one source_uuid. A write is ONE
+// transaction: lock the source, delete its rows in the date range being written, bulk insert,
+// commit. A writer killed midway leaves the table as it was (the server rolls back on
+// disconnect); a rerun replaces, never doubles. Bulk path: COPY FROM STDIN (CSV) on real
+// PostgreSQL; INSERT ... SELECT FROM unnest($1::uuid[], ...) in batches on PGlite, where COPY over
+// the socket server wedges it (stack-notes §4b).
+import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { DataError } from "../errors.ts";
+import {
+  SUMMARY_IDENTITY_COLUMNS,
+  SUMMARY_MEASURE_COLUMNS,
+  type SummaryRow,
+} from "../../pipelines/summary-schema.ts";
+import { isPglite, pgFault } from "./pool.ts";
+import type { PgSettings } from "./settings.ts";
+import { DEFAULT_SCHEMA, ensureMonthPartitions, ensureSummaryTable, qualifiedTable } from "./schema.ts";
+
+/** The literal Koku's daily-summary step writes into infrastructure_usage_cost. */
+export const ZERO_INFRASTRUCTURE_USAGE_COST = '{"cpu": 0.000000000, "memory": 0.000000000, "storage": 0.000000000}';
+
+export type BulkMethod = "copy" | "unnest";
+
+export interface WriteSummaryOptions {
+  schema?: string;
+  sourceUuid: string;
+  clusterId: string;
+  clusterAlias?: string;
+  rows: readonly SummaryRow[];
+  /** Called as rows go in: (doneRows, totalRows). */
+  onProgress?: (done: number, total: number) => void;
+  /** Default: "unnest" on PGlite (SELECT version() says so), "copy" elsewhere. */
+  method?: BulkMethod;
+  /** Rows per unnest statement / per progress report (default 5000). */
+  batchSize?: number;
+  /**
+   * Days to replace, inclusive ("YYYY-MM-DD"). Default: min..max usage_start of the rows. Give it
+   * when rows may be empty, so an empty rerun still clears the source's old rows.
+   */
+  range?: { start: string; end: string };
+}
+
+export interface WriteSummaryResult {
+  deleted: number;
+  inserted: number;
+  method: BulkMethod;
+  ms: number;
+}
+
+/** The columns a write fills, in the order of the COPY / unnest lists. */
+const WRITE_COLUMNS = [
+  "uuid",
+  "cluster_id",
+  "cluster_alias",
+  "data_source",
+  "usage_start",
+  "usage_end",
+  "namespace",
+  "node",
+  "resource_id",
+  "pod_labels",
+  "persistentvolumeclaim",
+  "persistentvolume",
+  "storageclass",
+  "volume_labels",
+  "all_labels",
+  "source_uuid",
+  "infrastructure_usage_cost",
+  "cost_category_id",
+  ...SUMMARY_MEASURE_COLUMNS,
+] as const;
+
+const UNNEST_TYPES: Record<string, string> = {
+  uuid: "uuid",
+  cluster_id: "text",
+  cluster_alias: "text",
+  data_source: "text",
+  usage_start: "date",
+  usage_end: "date",
+  namespace: "text",
+  node: "text",
+  resource_id: "text",
+  pod_labels: "jsonb",
+  persistentvolumeclaim: "text",
+  persistentvolume: "text",
+  storageclass: "text",
+  volume_labels: "jsonb",
+  all_labels: "jsonb",
+  source_uuid: "uuid",
+  infrastructure_usage_cost: "jsonb",
+  cost_category_id: "int4",
+  ...Object.fromEntries(SUMMARY_MEASURE_COLUMNS.map((c) => [c, "numeric"])),
+};
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+function numericText(v: number | null, column: string): string | null {
+  if (v === null || v === undefined) return null;
+  if (Number.isNaN(v)) return "NaN";
+  if (!Number.isFinite(v)) throw new DataError(`summary column ${column} holds ${v}, which numeric(33,15) cannot store`);
+  return String(v);
+}
+
+/** One row's values in WRITE_COLUMNS order, as text (null = SQL NULL). */
+function rowValues(r: SummaryRow, sourceUuid: string, clusterId: string, clusterAlias: string): (string | null)[] {
+  if (!DAY_RE.test(r.usage_start)) throw new DataError(`summary row has usage_start "${r.usage_start}", expected YYYY-MM-DD`);
+  const out: (string | null)[] = [
+    randomUUID(),
+    clusterId,
+    clusterAlias,
+    r.data_source,
+    r.usage_start,
+    r.usage_start,
+    r.namespace,
+    r.node,
+    r.resource_id,
+    r.pod_labels,
+    r.persistentvolumeclaim,
+    r.persistentvolume,
+    r.storageclass,
+    r.volume_labels,
+    r.all_labels,
+    sourceUuid,
+    ZERO_INFRASTRUCTURE_USAGE_COST,
+    r.cost_category_id === null ? null : String(r.cost_category_id),
+  ];
+  for (const c of SUMMARY_MEASURE_COLUMNS) out.push(numericText(r[c], c));
+  return out;
+}
+
+function csvField(v: string | null): string {
+  // Unquoted empty = NULL in COPY CSV; every text value is quoted, so "" stays an empty string.
+  if (v === null) return "";
+  return `"${v.replace(/"/g, '""')}"`;
+}
+
+function dayRange(rows: readonly SummaryRow[]): { start: string; end: string } | null {
+  let start: string | null = null;
+  let end: string | null = null;
+  for (const r of rows) {
+    if (start === null || r.usage_start < start) start = r.usage_start;
+    if (end === null || r.usage_start > end) end = r.usage_start;
+  }
+  return start === null || end === null ? null : { start, end };
+}
+
+const pgliteCache = new WeakMap<object, boolean>();
+
+async function detectPglite(pool: pg.Pool): Promise<boolean> {
+  let v = pgliteCache.get(pool);
+  if (v === undefined) {
+    v = await isPglite(pool);
+    pgliteCache.set(pool, v);
+  }
+  return v;
+}
+
+/** Where a pool points (from its own options), for error messages; no password. */
+function poolSettings(pool: pg.Pool): PgSettings {
+  const o = (pool as unknown as { options: pg.PoolConfig }).options ?? {};
+  return {
+    host: String(o.host ?? "localhost"),
+    port: Number(o.port ?? 5432),
+    user: String(o.user ?? "?"),
+    password: typeof o.password === "string" ? o.password : undefined,
+    database: String(o.database ?? "?"),
+    ssl: false,
+    embedded: false,
+  };
+}
+
+function validateRows(rows: readonly SummaryRow[]): void {
+  for (const r of rows) {
+    if (!DAY_RE.test(r.usage_start)) throw new DataError(`summary row has usage_start "${r.usage_start}", expected YYYY-MM-DD`);
+    for (const c of SUMMARY_MEASURE_COLUMNS) {
+      const v = r[c];
+      if (v !== null && !Number.isNaN(v) && !Number.isFinite(v)) {
+        throw new DataError(`summary column ${c} holds ${v} (usage_start ${r.usage_start}), which numeric(33,15) cannot store`);
+      }
+    }
+  }
+}
+
+/** Replaces one source's rows for the days written, in one transaction. */
+export async function writeSummary(pool: pg.Pool, opts: WriteSummaryOptions): Promise<WriteSummaryResult> {
+  validateRows(opts.rows);
+  try {
+    return await writeSummaryTx(pool, opts);
+  } catch (err) {
+    if (err instanceof DataError) throw err;
+    throw pgFault(err, poolSettings(pool), `writing the summary of source ${opts.sourceUuid}`);
+  }
+}
+
+async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions): Promise<WriteSummaryResult> {
+  const t0 = performance.now();
+  const schema = opts.schema ?? DEFAULT_SCHEMA;
+  if (!UUID_RE.test(opts.sourceUuid)) throw new DataError(`source uuid "${opts.sourceUuid}" is not a UUID`);
+  const table = qualifiedTable(schema);
+  const rows = opts.rows;
+  const total = rows.length;
+  const batch = Math.max(1, opts.batchSize ?? 5000);
+  const range = opts.range ?? dayRange(rows);
+  const method: BulkMethod = opts.method ?? ((await detectPglite(pool)) ? "unnest" : "copy");
+  const alias = opts.clusterAlias ?? opts.clusterId;
+
+  await ensureSummaryTable(pool, schema);
+  await ensureMonthPartitions(pool, schema, rows.length ? [range!.start, range!.end, ...monthStarts(rows)] : []);
+
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    // Two writers of the same source serialise here instead of both inserting.
+    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`streambench:${schema}:${opts.sourceUuid}`]);
+    let deleted = 0;
+    if (range) {
+      const del = await client.query(
+        `DELETE FROM ${table} WHERE source_uuid = $1 AND usage_start >= $2::date AND usage_start <= $3::date`,
+        [opts.sourceUuid, range.start, range.end],
+      );
+      deleted = del.rowCount ?? 0;
+    }
+    opts.onProgress?.(0, total);
+    if (total > 0) {
+      if (method === "copy") await copyRows(client, table, rows, opts, alias, batch);
+      else await unnestRows(client, table, rows, opts, alias, batch);
+    }
+    await client.query("COMMIT");
+    return { deleted, inserted: total, method, ms: performance.now() - t0 };
+  } catch (err) {
+    try {
+      await client.query("ROLLBACK");
+    } catch (e) {
+      broken = e as Error;
+    }
+    throw err;
+  } finally {
+    // A connection whose COPY or ROLLBACK failed is not reused.
+    client.release(broken ?? undefined);
+  }
+}
+
+function monthStarts(rows: readonly SummaryRow[]): string[] {
+  const seen = new Set<string>();
+  for (const r of rows) seen.add(r.usage_start.slice(0, 7) + "-01");
+  return [...seen];
+}
+
+async function copyRows(
+  client: pg.PoolClient,
+  table: string,
+  rows: readonly SummaryRow[],
+  opts: WriteSummaryOptions,
+  alias: string,
+  batch: number,
+): Promise<void> {
+  const cols = WRITE_COLUMNS.map((c) => `"${c}"`).join(", ");
+  const stream = client.query(copyFrom(`COPY ${table} (${cols}) FROM STDIN WITH (FORMAT csv)`));
+  const total = rows.length;
+  function* chunks(): Generator<string> {
+    for (let i = 0; i < total; i += batch) {
+      const end = Math.min(total, i + batch);
+      let s = "";
+      for (let j = i; j < end; j++) s += rowValues(rows[j], opts.sourceUuid, opts.clusterId, alias).map(csvField).join(",") + "\n";
+      yield s;
+      opts.onProgress?.(end, total);
+    }
+  }
+  await pipeline(Readable.from(chunks()), stream);
+}
+
+async function unnestRows(
+  client: pg.PoolClient,
+  table: string,
+  rows: readonly SummaryRow[],
+  opts: WriteSummaryOptions,
+  alias: string,
+  batch: number,
+): Promise<void> {
+  const cols = WRITE_COLUMNS.map((c) => `"${c}"`).join(", ");
+  const arrays = WRITE_COLUMNS.map((c, i) => `$${i + 1}::${UNNEST_TYPES[c]}[]`).join(", ");
+  const sql = `INSERT INTO ${table} (${cols}) SELECT * FROM unnest(${arrays})`;
+  const total = rows.length;
+  for (let i = 0; i < total; i += batch) {
+    const end = Math.min(total, i + batch);
+    const columns: (string | null)[][] = WRITE_COLUMNS.map(() => new Array<string | null>(end - i));
+    for (let j = i; j < end; j++) {
+      const vals = rowValues(rows[j], opts.sourceUuid, opts.clusterId, alias);
+      for (let k = 0; k < vals.length; k++) columns[k][j - i] = vals[k];
+    }
+    await client.query(sql, columns);
+    opts.onProgress?.(end, total);
+  }
+}
+
+/** JSON with object keys sorted (JS default sort), compact separators. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const obj = value as Record<string, unknown>;
+  return `{${Object.keys(obj)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+    .join(",")}}`;
+}
+
+function jsonOrNull(text: string | null): string | null {
+  return text === null ? null : canonicalJson(JSON.parse(text));
+}
+
+function numOrNull(text: string | null): number | null {
+  return text === null ? null : Number(text);
+}
+
+export interface ReadSummaryOptions {
+  schema?: string;
+  sourceUuid: string;
+}
+
+/**
+ * One source's rows as canonical SummaryRows: usage_start "YYYY-MM-DD" (cast to text in SQL, no
+ * time-zone shift), numeric parsed from its text, jsonb as canonical JSON, NULL as null. Sorted by
+ * the identity columns (code-unit order, nulls first), whatever the server's collation.
+ */
+export async function readSummary(pool: pg.Pool, opts: ReadSummaryOptions): Promise<SummaryRow[]> {
+  try {
+    return await readSummaryRows(pool, opts);
+  } catch (err) {
+    throw pgFault(err, poolSettings(pool), `reading the summary of source ${opts.sourceUuid}`);
+  }
+}
+
+async function readSummaryRows(pool: pg.Pool, opts: ReadSummaryOptions): Promise<SummaryRow[]> {
+  const schema = opts.schema ?? DEFAULT_SCHEMA;
+  const table = qualifiedTable(schema);
+  const measures = SUMMARY_MEASURE_COLUMNS.map((c) => `"${c}"::text AS "${c}"`).join(", ");
+  const res = await pool.query<Record<string, string | number | null>>({
+    text: `SELECT usage_start::text AS usage_start, data_source, namespace, node, resource_id, persistentvolumeclaim,
+             persistentvolume, storageclass, pod_labels::text AS pod_labels, volume_labels::text AS volume_labels,
+             all_labels::text AS all_labels, cost_category_id, ${measures}
+           FROM ${table} WHERE source_uuid = $1`,
+    values: [opts.sourceUuid],
+  });
+  const out: SummaryRow[] = res.rows.map((r) => {
+    const row = {
+      usage_start: r.usage_start as string,
+      data_source: r.data_source as SummaryRow["data_source"],
+      namespace: r.namespace as string | null,
+      node: r.node as string | null,
+      resource_id: r.resource_id as string | null,
+      persistentvolumeclaim: r.persistentvolumeclaim as string | null,
+      persistentvolume: r.persistentvolume as string | null,
+      storageclass: r.storageclass as string | null,
+      pod_labels: jsonOrNull(r.pod_labels as string | null),
+      volume_labels: jsonOrNull(r.volume_labels as string | null),
+      all_labels: jsonOrNull(r.all_labels as string | null) ?? "{}",
+      cost_category_id: r.cost_category_id === null ? null : Number(r.cost_category_id),
+    } as SummaryRow;
+    for (const c of SUMMARY_MEASURE_COLUMNS) row[c] = numOrNull(r[c] as string | null);
+    return row;
+  });
+  out.sort(compareSummaryRows);
+  return out;
+}
+
+/** Order by the identity columns: code-unit string order, null before any value. */
+export function compareSummaryRows(a: SummaryRow, b: SummaryRow): number {
+  for (const c of SUMMARY_IDENTITY_COLUMNS) {
+    const x = a[c];
+    const y = b[c];
+    if (x === y) continue;
+    if (x === null) return -1;
+    if (y === null) return 1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Row count and an md5 over every row of the table (all sources), for before/after checks. */
+export async function summaryFingerprint(pool: pg.Pool, schema: string = DEFAULT_SCHEMA): Promise<{ count: number; md5: string }> {
+  const t = qualifiedTable(schema);
+  const r = await pool.query<{ n: string; h: string }>(
+    `SELECT count(*)::text AS n, md5(coalesce(string_agg(s::text, '|' ORDER BY s.usage_start, s.uuid), '')) AS h FROM ${t} s`,
+  );
+  return { count: Number(r.rows[0].n), md5: r.rows[0].h };
+}
+
+/** How many rows one source has. */
+export async function countSummary(pool: pg.Pool, opts: ReadSummaryOptions): Promise<number> {
+  const r = await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${qualifiedTable(opts.schema ?? DEFAULT_SCHEMA)} WHERE source_uuid = $1`, [
+    opts.sourceUuid,
+  ]);
+  return Number(r.rows[0].n);
+}
