@@ -39,7 +39,14 @@ export interface JobReport {
   rowsIn: { pod: number; storage: number; nodeLabels: number; namespaceLabels: number };
   rowsOut: number;
   /** Milliseconds per step: read (download/parse), aggregate (plan + collect), write (summary file), total. */
-  timings: { read: number; aggregate: number; write: number; total: number };
+  timings: {
+    read: number;
+    aggregate: number;
+    write: number;
+    total: number;
+    /** Added: the part of `aggregate` spent building the plan in JS (constant, size-independent). */
+    plan?: number;
+  };
   /** process.resourceUsage().maxRSS in kilobytes, at the end. */
   maxRSSKb: number;
   /** CPU time of the child, microseconds. */
@@ -50,4 +57,6 @@ export interface JobFailure {
   ok: false;
   mode: Mode;
   error: string;
+  /** Added: "input" = bad input data (names file and column; the CLI's DataError), "fault" = anything else. */
+  kind?: "input" | "fault";
 }

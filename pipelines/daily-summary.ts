@@ -1,0 +1,659 @@
+// Koku's OpenShift daily summary (reporting_ocpusagelineitem_daily_summary, self-hosted PostgreSQL
+// flavour, spec/koku-daily-summary.md A.2, A.3, A.5, Part C) as ONE polars plan: functions from
+// LazyFrame to LazyFrame. Both modes apply exactly this plan; they differ only in how the inputs are
+// read (eager DataFrames vs lazy scans) and in the engine that executes it.
+//
+// Shape of the plan (the heavy part is two group-bys over the hourly pod rows and one over the
+// hourly storage rows; everything after them works on daily, per-entity tables):
+//   pod hourly  --(day, namespace, node, pod, pod_labels)-->  pod daily   (Koku's *_daily roll-up)
+//   pod hourly  --(interval_start, node) max, (day, node) sum-->  node capacity, cluster capacity
+//   storage hourly --(day, namespace, node, pod, pvc, pv, ...)--> storage daily
+//   node/namespace label hourly --(day, entity, raw labels) distinct--> label rows per day
+//   labels: parsed once per DISTINCT raw string, merged once per DISTINCT (node, namespace, pod)
+//           tuple in small side tables, joined back (never exploded per hourly row)
+//   pod daily -> Pod rows; storage daily -> Storage rows; Pod rows -> Unallocated rows.
+//
+// Plan check (nodejs-polars 0.26.1, describeOptimizedPlan on the streaming entry's plan): the
+// projection pushdown reaches the scans (only PLAN_COLUMNS are read), the anomaly filter is pushed
+// into the scan as a selection, the pod scan is shared between the daily roll-up and the capacity
+// roll-up (CACHE node), and the three big AGGREGATE nodes sit directly above the scans. 0.26.1 has
+// no API to print the streaming engine's physical graph (no show_graph / explain(engine=...)); the
+// evidence that the streaming engine runs them is collectSync({engine:"streaming"}) itself, which
+// in 0.26.1 raises rather than silently using another engine only for unsupported plans, and the
+// measured peak RSS (bench/aggregate.ts), far below the in-memory engine's.
+import pl from "nodejs-polars";
+import type { DataType, Expr, LazyDataFrame } from "nodejs-polars";
+import {
+  ALWAYS_ENABLED_TAG_KEYS,
+  PLATFORM_COST_CATEGORY_ID,
+  PLATFORM_NAMESPACE_PATTERNS,
+  SUMMARY_COLUMNS,
+  SUMMARY_MEASURE_COLUMNS,
+  type EnabledTagKeys,
+} from "./summary-schema.ts";
+
+const col = pl.col;
+const lit = pl.lit;
+
+/** The four hourly inputs, columns as nise names them; interval_start Datetime, measures Float64, empty text null. */
+export interface SummaryInputs {
+  pod: LazyDataFrame;
+  storage: LazyDataFrame;
+  nodeLabels: LazyDataFrame;
+  namespaceLabels: LazyDataFrame;
+}
+
+export interface SummaryOptions {
+  /** null = every label key enabled (streambench's default); vm_kubevirt_io_name is always enabled. */
+  enabledTagKeys: EnabledTagKeys;
+}
+
+/**
+ * Extra boolean column on the plan's output: true when a row's labels came from a label string in
+ * which no `key:value` entry parses. The entry points turn it into a DataError and drop it.
+ */
+export const LABEL_ERROR_COLUMN = "__label_parse_error";
+
+const GIB = 2 ** -30; // "gigabyte" is GiB (A.5 P8)
+const ANOMALY_LIMIT = 1e18; // Koku drops rows with any measure above 1e18 (C.1, common.py 386-404)
+
+/** A non-empty label string parses when at least one `|`-separated entry has exactly one `:`. */
+export const PARSEABLE_LABELS_REGEX = "(^|\\|)[^|:]*:[^|:]*(\\||$)";
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+function f64(x: number): Expr {
+  return lit(x).cast(pl.Float64);
+}
+
+/** Drop Koku's "anomalies": any measure above 1e18 (NULL measures are kept, as pandas does with NaN). */
+function dropAnomalies(lf: LazyDataFrame, measures: readonly string[]): LazyDataFrame {
+  if (measures.length === 0) return lf;
+  return lf.filter(pl.anyHorizontal(measures.map((m) => col(m).gt(ANOMALY_LIMIT).fillNull(false))).not());
+}
+
+function withDay(lf: LazyDataFrame): LazyDataFrame {
+  return lf.withColumns(col("interval_start").cast(pl.Date).alias("usage_start"));
+}
+
+/** "YYYY-MM" of usage_start: Koku runs the summary (and derives node roles) month by month (C.2, C.3). */
+function monthOf(e: Expr): Expr {
+  return e.dt.strftime("%Y-%m");
+}
+
+/** SQL LIKE pattern -> anchored regex: `%` any run, `_` any one character, everything else literal. */
+export function likeToRegex(pattern: string): string {
+  let out = "(?s)^";
+  for (const ch of pattern) {
+    if (ch === "%") out += ".*";
+    else if (ch === "_") out += ".";
+    else out += ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return out + "$";
+}
+
+/**
+ * cost_category_id: 1 when the namespace matches one of Koku's default Platform patterns with SQL
+ * LIKE semantics, else NULL. Koku LEFT JOINs the pattern table with LIKE and takes max(); a
+ * namespace matching two patterns would multiply the sums (A.5 P2), but the default patterns
+ * cannot overlap (`openshift-%` does not match `openshift`), so one match at most.
+ */
+function costCategory(namespace: Expr): Expr {
+  const matches = PLATFORM_NAMESPACE_PATTERNS.map((p) => namespace.str.contains(likeToRegex(p)).fillNull(false));
+  return pl
+    .when(pl.anyHorizontal(matches))
+    .then(lit(PLATFORM_COST_CATEGORY_ID).cast(pl.Int32))
+    .otherwise(lit(null).cast(pl.Int32));
+}
+
+/** 28, 29, 30 or 31: the days of the month of a Date (Gregorian leap years). */
+function daysInMonthOf(date: Expr): Expr {
+  const y = date.dt.year().cast(pl.Float64);
+  const m = date.dt.month().cast(pl.Float64);
+  const leap = y.modulo(4).eq(0).and(y.modulo(100).neq(0).or(y.modulo(400).eq(0)));
+  return pl
+    .when(m.eq(2))
+    .then(pl.when(leap).then(f64(29)).otherwise(f64(28)))
+    .when(m.isIn([4, 6, 9, 11]))
+    .then(f64(30))
+    .otherwise(f64(31));
+}
+
+function jsonEscape(e: Expr): Expr {
+  return e.str.replaceAll("\\", "\\\\", true).str.replaceAll('"', '\\"', true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Labels
+//
+// Internal canonical form of a (filtered) label set: "k1:v1|k2:v2" with keys unique and sorted,
+// `label_` removed. Keys and values can contain neither `|` nor `:` (such entries never parse),
+// so this form is unambiguous, cheap to compare and group on, and parses back with split().
+// The empty set is "".
+
+/**
+ * Parse distinct raw nise label strings (column `raw`, non-null) as Koku's ingest does (C.1):
+ * split on `|`; an entry is kept only when it splits on `:` into exactly two parts; every `label_`
+ * in the key is removed (Python str.replace); empty values are kept; a later duplicate key wins.
+ * Returns raw, canon (enabled keys only), infra (node_role_kubernetes_io == "infra" before
+ * filtering, for node roles) and bad (non-empty string without one parseable entry).
+ */
+export function parseLabelStrings(raws: LazyDataFrame, enabled: EnabledTagKeys): LazyDataFrame {
+  // Everything is keyed by the raw string itself (not by a row index): a subplan that is used twice
+  // may be executed twice, and unique() does not promise the same order both times.
+  const entries = raws
+    .select(col("raw"), col("raw").str.split("|").alias("__entry"))
+    .explode("__entry")
+    .withRowIndex("__pos") // order of the entries within one string: a later duplicate key wins
+    .withColumns(col("__entry").str.split(":").alias("__kv"))
+    .filter(col("__kv").lst.lengths().eq(2))
+    .select(
+      col("raw"),
+      col("__pos"),
+      col("__kv").lst.get(0).str.replaceAll("label_", "", true).alias("key"),
+      col("__kv").lst.get(1).alias("value"),
+    )
+    .groupBy(["raw", "key"], false)
+    .agg(col("value").sortBy(col("__pos")).last().alias("value"));
+
+  const infra = entries
+    .filter(col("key").eq(lit("node_role_kubernetes_io")).and(col("value").eq(lit("infra"))))
+    .select(col("raw"), lit(true).alias("infra"))
+    .unique();
+
+  const keys = enabled === null ? null : [...new Set([...ALWAYS_ENABLED_TAG_KEYS, ...enabled])];
+  const kept = keys === null ? entries : entries.filter(col("key").isIn(keys));
+  const canon = kept
+    .groupBy("raw", false)
+    .agg(pl.concatString([col("key"), col("value")], ":").sortBy(col("key")).alias("__entries"))
+    .select(col("raw"), col("__entries").lst.join("|").alias("canon"));
+
+  return raws
+    .join(canon, { on: "raw", how: "left" })
+    .join(infra, { on: "raw", how: "left" })
+    .select(
+      col("raw"),
+      col("canon").fillNull(lit("")),
+      col("infra").fillNull(lit(false)),
+      col("raw").str.strip().neq(lit("")).and(col("raw").str.contains(PARSEABLE_LABELS_REGEX).not()).alias("bad"),
+    );
+}
+
+/** Distinct values of a label column (null as ""), parsed once. */
+function parsedLabelsOf(lf: LazyDataFrame, column: string, enabled: EnabledTagKeys): LazyDataFrame {
+  return parseLabelStrings(lf.select(col(column).alias("raw")).unique(), enabled);
+}
+
+/**
+ * Merge canonical label sets with jsonb `||` semantics (the last set wins on a duplicate key) and
+ * render canonical JSON: keys sorted, compact separators, `"` and `\` escaped. Works on the
+ * DISTINCT tuples of `columns` only (a small side table). Keys sort by UTF-8 bytes, which equals
+ * UTF-16 order except between astral characters and U+E000-U+FFFF (not expected in label keys).
+ */
+export function mergeLabelSets(tuples: LazyDataFrame, columns: readonly string[], output: string): LazyDataFrame {
+  const keyCols = columns.map((c) => col(c));
+  const distinct = tuples.select(keyCols).unique();
+  const parts = columns.map((c, prio) =>
+    distinct
+      .select([...keyCols, lit(prio).cast(pl.Int32).alias("__prio"), col(c).str.split("|").alias("__entry")])
+      .explode("__entry")
+      .filter(col("__entry").neq(lit("")).and(col("__entry").isNotNull())),
+  );
+  const json = pl
+    .concat(parts, { how: "vertical" })
+    .withColumns(col("__entry").str.split(":").alias("__kv"))
+    .select([...keyCols, col("__prio"), col("__kv").lst.get(0).alias("key"), col("__kv").lst.get(1).alias("value")])
+    .groupBy([...columns, "key"], false)
+    .agg(col("value").sortBy(col("__prio")).last().alias("value"))
+    .select([
+      ...keyCols,
+      col("key"),
+      pl.concatString([lit('"'), jsonEscape(col("key")), lit('":"'), jsonEscape(col("value")), lit('"')], "").alias("__pair"),
+    ])
+    .groupBy([...columns], false)
+    .agg(col("__pair").sortBy(col("key")).alias("__pairs"))
+    .select([...keyCols, pl.concatString([lit("{"), col("__pairs").lst.join(","), lit("}")], "").alias(output)]);
+  // tuples whose sets are all empty have no entries: they get "{}"
+  return distinct.join(json, { on: [...columns], how: "left" }).select([...keyCols, col(output).fillNull(lit("{}"))]);
+}
+
+/**
+ * Label rows per (day, entity): Koku's `cte_ocp_*_label_line_item_daily`, which groups by the
+ * enabled-key-filtered label map. If an entity's (enabled) labels change within a day there are
+ * several rows for that (day, entity) and every usage row joining them is counted once per row:
+ * Koku quirk A.5 P1, reproduced by joining to all of them.
+ */
+function dailyLabelRows(
+  lf: LazyDataFrame,
+  entity: string,
+  labelColumn: string,
+  enabled: EnabledTagKeys,
+): { daily: LazyDataFrame; byRaw: LazyDataFrame } {
+  const rawDaily = withDay(lf)
+    .select(col("usage_start"), col(entity), col(labelColumn).fillNull(lit("")).alias("raw"))
+    .unique();
+  const byRaw = parseLabelStrings(rawDaily.select(col("raw")).unique(), enabled);
+  const daily = rawDaily
+    .join(byRaw, { on: "raw", how: "left" })
+    .groupBy(["usage_start", entity, "canon"], false)
+    .agg(col("bad").max().alias("bad"), col("infra").max().alias("infra"))
+    .select(col("usage_start"), col(entity), col("canon"), col("bad"), col("infra"));
+  return { daily, byRaw };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The summary
+
+const POD_MEASURES = [
+  "pod_usage_cpu_core_seconds",
+  "pod_request_cpu_core_seconds",
+  "pod_limit_cpu_core_seconds",
+  "pod_usage_memory_byte_seconds",
+  "pod_request_memory_byte_seconds",
+  "pod_limit_memory_byte_seconds",
+  "node_capacity_cpu_cores",
+  "node_capacity_cpu_core_seconds",
+  "node_capacity_memory_bytes",
+  "node_capacity_memory_byte_seconds",
+];
+const STORAGE_MEASURES = [
+  "persistentvolumeclaim_capacity_bytes",
+  "persistentvolumeclaim_capacity_byte_seconds",
+  "volume_request_storage_byte_seconds",
+  "persistentvolumeclaim_usage_byte_seconds",
+];
+
+const TEXT_SUMMARY_COLUMNS = new Set([
+  "data_source",
+  "namespace",
+  "node",
+  "resource_id",
+  "persistentvolumeclaim",
+  "persistentvolume",
+  "storageclass",
+  "pod_labels",
+  "volume_labels",
+  "all_labels",
+]);
+
+function summaryDtype(c: string): DataType {
+  if (c === "usage_start") return pl.Date;
+  if (c === "cost_category_id") return pl.Int32;
+  if (TEXT_SUMMARY_COLUMNS.has(c)) return pl.Utf8;
+  return pl.Float64;
+}
+
+/** Select the summary columns in canonical order; columns not given are NULL of the right type. */
+function summaryFrame(lf: LazyDataFrame, given: Record<string, Expr>): LazyDataFrame {
+  return lf.select([
+    ...SUMMARY_COLUMNS.map((c) => (given[c] ?? lit(null)).cast(summaryDtype(c)).alias(c)),
+    (given[LABEL_ERROR_COLUMN] ?? lit(false)).cast(pl.Bool).alias(LABEL_ERROR_COLUMN),
+  ]);
+}
+
+/**
+ * Koku's pod usage daily roll-up (ocp_post_processor + common.py): effective usage per HOURLY row
+ * = max(usage, request) skipping NULL (A.5 P7), then per (day, namespace, node, pod, pod_labels):
+ * sums of the *_seconds, max of resource_id and of the capacity columns. pandas groupby with
+ * dropna=False: NULL keys form their own group, and a sum over only NULLs is 0 (polars agrees).
+ */
+export function podDaily(podHourly: LazyDataFrame): LazyDataFrame {
+  return withDay(dropAnomalies(podHourly, POD_MEASURES))
+    .groupBy(["usage_start", "namespace", "node", "pod", "pod_labels"], false)
+    .agg(
+      col("resource_id").max().alias("resource_id"),
+      col("pod_usage_cpu_core_seconds").sum().alias("u_cpu"),
+      col("pod_request_cpu_core_seconds").sum().alias("r_cpu"),
+      pl.maxHorizontal([col("pod_usage_cpu_core_seconds"), col("pod_request_cpu_core_seconds")]).sum().alias("e_cpu"),
+      col("pod_limit_cpu_core_seconds").sum().alias("l_cpu"),
+      col("pod_usage_memory_byte_seconds").sum().alias("u_mem"),
+      col("pod_request_memory_byte_seconds").sum().alias("r_mem"),
+      pl.maxHorizontal([col("pod_usage_memory_byte_seconds"), col("pod_request_memory_byte_seconds")]).sum().alias("e_mem"),
+      col("pod_limit_memory_byte_seconds").sum().alias("l_mem"),
+      col("node_capacity_cpu_cores").max().alias("cap_cores"),
+      col("node_capacity_memory_bytes").max().alias("cap_mem_bytes"),
+    );
+}
+
+/**
+ * cte_ocp_node_capacity: per (interval_start, node) the max of the capacity seconds (the value is
+ * repeated on every pod row of that hour), then summed per (day, node). Reads the hourly rows.
+ */
+export function nodeCapacity(podHourly: LazyDataFrame): LazyDataFrame {
+  const hourly = dropAnomalies(podHourly, POD_MEASURES)
+    .groupBy(["interval_start", "node"], false)
+    .agg(
+      col("node_capacity_cpu_core_seconds").max().alias("nc_cpu"),
+      col("node_capacity_memory_byte_seconds").max().alias("nc_mem"),
+    );
+  return withDay(hourly)
+    .groupBy(["usage_start", "node"], false)
+    .agg(col("nc_cpu").sum().alias("nc_cpu"), col("nc_mem").sum().alias("nc_mem"));
+}
+
+/** Koku's storage daily roll-up: max capacity bytes, sums of the three byte-second columns. */
+export function storageDaily(storageHourly: LazyDataFrame): LazyDataFrame {
+  return withDay(dropAnomalies(storageHourly, STORAGE_MEASURES))
+    .groupBy(
+      [
+        "usage_start",
+        "namespace",
+        "node",
+        "pod",
+        "persistentvolumeclaim",
+        "persistentvolume",
+        "storageclass",
+        "csi_volume_handle",
+        "persistentvolume_labels",
+        "persistentvolumeclaim_labels",
+      ],
+      false,
+    )
+    .agg(
+      col("persistentvolumeclaim_capacity_bytes").max().alias("cap_bytes"),
+      col("persistentvolumeclaim_capacity_byte_seconds").sum().alias("cap_bs"),
+      col("volume_request_storage_byte_seconds").sum().alias("req_bs"),
+      col("persistentvolumeclaim_usage_byte_seconds").sum().alias("use_bs"),
+    );
+}
+
+/** The daily summary: Pod, Storage and Unallocated rows (SUMMARY_COLUMNS + LABEL_ERROR_COLUMN). */
+export function dailySummary(inputs: SummaryInputs, options: SummaryOptions): LazyDataFrame {
+  const enabled = options.enabledTagKeys;
+  const pd = podDaily(inputs.pod);
+  const nc = nodeCapacity(inputs.pod);
+  const cc = nc
+    .groupBy("usage_start", false)
+    .agg(col("nc_cpu").sum().alias("cc_cpu"), col("nc_mem").sum().alias("cc_mem"));
+  const nodeLabels = dailyLabelRows(inputs.nodeLabels, "node", "node_labels", enabled);
+  const nsLabels = dailyLabelRows(inputs.namespaceLabels, "namespace", "namespace_labels", enabled);
+  const nld = nodeLabels.daily.select(
+    col("usage_start"),
+    col("node"),
+    col("canon").alias("nl"),
+    col("bad").alias("nl_bad"),
+  );
+  const nsld = nsLabels.daily.select(
+    col("usage_start"),
+    col("namespace"),
+    col("canon").alias("ns"),
+    col("bad").alias("ns_bad"),
+  );
+
+  // ---- Pod rows ------------------------------------------------------------------------------
+  // WHERE li.node != '': drops '' and, as the comparison is NULL, NULL nodes too.
+  const podRowsIn = pd
+    .filter(col("node").neq(lit("")).fillNull(false))
+    .withColumns(col("pod_labels").fillNull(lit("")).alias("pl_raw"))
+    .join(nld, { on: ["usage_start", "node"], how: "left" })
+    .join(nsld, { on: ["usage_start", "namespace"], how: "left" });
+  const podLabelsParsed = parsedLabelsOf(podRowsIn, "pl_raw", enabled).select(
+    col("raw").alias("pl_raw"),
+    col("canon").alias("pl"),
+    col("bad").alias("pl_bad"),
+  );
+  const podRowsLabelled = podRowsIn
+    .join(podLabelsParsed, { on: "pl_raw", how: "left" })
+    .withColumns(col("nl").fillNull(lit("")), col("ns").fillNull(lit("")), col("pl").fillNull(lit("")));
+  // precedence pod > namespace > node (jsonb ||, A.2/A.3)
+  const podMerged = mergeLabelSets(podRowsLabelled, ["nl", "ns", "pl"], "pod_labels_json");
+  const podGrouped = podRowsLabelled
+    .join(podMerged, { on: ["nl", "ns", "pl"], how: "left" })
+    .groupBy(["usage_start", "namespace", "node", "pod_labels_json"], false)
+    .agg(
+      col("resource_id").max().alias("resource_id"),
+      col("u_cpu").sum(),
+      col("r_cpu").sum(),
+      col("e_cpu").sum(),
+      col("l_cpu").sum(),
+      col("u_mem").sum(),
+      col("r_mem").sum(),
+      col("e_mem").sum(),
+      col("l_mem").sum(),
+      col("cap_cores").max(),
+      col("cap_mem_bytes").max(),
+      pl.anyHorizontal([col("nl_bad").fillNull(false), col("ns_bad").fillNull(false), col("pl_bad").fillNull(false)])
+        .max()
+        .alias("bad"),
+    )
+    .join(nc, { on: ["usage_start", "node"], how: "left" })
+    .join(cc, { on: "usage_start", how: "left" });
+  const podRows = summaryFrame(podGrouped, {
+    usage_start: col("usage_start"),
+    data_source: lit("Pod"),
+    namespace: col("namespace"),
+    node: col("node"),
+    resource_id: col("resource_id"),
+    pod_labels: col("pod_labels_json"),
+    all_labels: col("pod_labels_json"),
+    cost_category_id: costCategory(col("namespace")),
+    pod_usage_cpu_core_hours: col("u_cpu").div(3600),
+    pod_request_cpu_core_hours: col("r_cpu").div(3600),
+    pod_effective_usage_cpu_core_hours: col("e_cpu").div(3600),
+    pod_limit_cpu_core_hours: col("l_cpu").div(3600),
+    pod_usage_memory_gigabyte_hours: col("u_mem").div(3600).mul(GIB),
+    pod_request_memory_gigabyte_hours: col("r_mem").div(3600).mul(GIB),
+    pod_effective_usage_memory_gigabyte_hours: col("e_mem").div(3600).mul(GIB),
+    pod_limit_memory_gigabyte_hours: col("l_mem").div(3600).mul(GIB),
+    node_capacity_cpu_cores: col("cap_cores"),
+    // self-hosted SQL: COALESCE(max(nc.*), 0) where Trino would leave NULL (A.3, A.5 P4)
+    node_capacity_cpu_core_hours: col("nc_cpu").fillNull(f64(0)).div(3600),
+    node_capacity_memory_gigabytes: col("cap_mem_bytes").mul(GIB),
+    node_capacity_memory_gigabyte_hours: col("nc_mem").fillNull(f64(0)).div(3600).mul(GIB),
+    cluster_capacity_cpu_core_hours: col("cc_cpu").fillNull(f64(0)).div(3600),
+    cluster_capacity_memory_gigabyte_hours: col("cc_mem").fillNull(f64(0)).div(3600).mul(GIB),
+    [LABEL_ERROR_COLUMN]: col("bad"),
+  });
+
+  // ---- Storage rows --------------------------------------------------------------------------
+  const sd = storageDaily(inputs.storage);
+  // cte_volume_nodes: daily storage INNER JOIN daily pod rows on (namespace, pod, day), distinct
+  // (day, pvc, pv, pod, namespace, node, resource_id). No node filter on the pod side.
+  const volumeNodes = sd
+    .select("usage_start", "persistentvolumeclaim", "persistentvolume", "pod", "namespace")
+    .join(pd.select("usage_start", "namespace", "pod", "node", "resource_id"), {
+      on: ["usage_start", "namespace", "pod"],
+      how: "inner",
+    })
+    .unique();
+  // cte_shared_volume_node_count: count(DISTINCT node) per (day, pv); NULL nodes do not count.
+  const nodeCount = volumeNodes
+    .groupBy(["usage_start", "persistentvolume"], false)
+    .agg(col("node").dropNulls().nUnique().cast(pl.Float64).alias("node_count"));
+  const storageIn = sd
+    // LEFT JOIN vn ON (day, pvc, pod, namespace): a PVC whose pod has no pod row that day, and every
+    // claimless PV (NULL pvc/pod/namespace never equal anything), gets NULL node and resource_id.
+    // vn rows that differ only in pv fan out here, as in Koku.
+    .join(
+      volumeNodes.select(
+        col("usage_start"),
+        col("persistentvolumeclaim"),
+        col("pod"),
+        col("namespace"),
+        col("node").alias("vn_node"),
+        col("resource_id").alias("vn_resource_id"),
+      ),
+      { on: ["usage_start", "persistentvolumeclaim", "pod", "namespace"], how: "left" },
+    )
+    .join(nodeCount, { on: ["usage_start", "persistentvolume"], how: "left" })
+    // node labels of the node the pod ran on (vn.node), namespace labels of the PVC's namespace
+    .join(nld.rename({ node: "vn_node" }), { on: ["usage_start", "vn_node"], how: "left" })
+    .join(nsld, { on: ["usage_start", "namespace"], how: "left" })
+    .withColumns(
+      col("persistentvolume_labels").fillNull(lit("")).alias("pv_raw"),
+      col("persistentvolumeclaim_labels").fillNull(lit("")).alias("pvc_raw"),
+    );
+  const pvParsed = parsedLabelsOf(storageIn, "pv_raw", enabled).select(
+    col("raw").alias("pv_raw"),
+    col("canon").alias("pv"),
+    col("bad").alias("pv_bad"),
+  );
+  const pvcParsed = parsedLabelsOf(storageIn, "pvc_raw", enabled).select(
+    col("raw").alias("pvc_raw"),
+    col("canon").alias("pvc"),
+    col("bad").alias("pvc_bad"),
+  );
+  const storageLabelled = storageIn
+    .join(pvParsed, { on: "pv_raw", how: "left" })
+    .join(pvcParsed, { on: "pvc_raw", how: "left" })
+    .withColumns(
+      col("nl").fillNull(lit("")),
+      col("ns").fillNull(lit("")),
+      col("pv").fillNull(lit("")),
+      col("pvc").fillNull(lit("")),
+    );
+  // precedence pvc > pv > namespace > node
+  const volMerged = mergeLabelSets(storageLabelled, ["nl", "ns", "pv", "pvc"], "volume_labels_json");
+  const storageGrouped = storageLabelled
+    .join(volMerged, { on: ["nl", "ns", "pv", "pvc"], how: "left" })
+    // csi_volume_handle is a GROUP BY key in Koku although it is not copied to the summary table
+    .groupBy(
+      [
+        "usage_start",
+        "namespace",
+        "vn_node",
+        "vn_resource_id",
+        "persistentvolumeclaim",
+        "persistentvolume",
+        "storageclass",
+        "csi_volume_handle",
+        "volume_labels_json",
+      ],
+      false,
+    )
+    .agg(
+      col("cap_bytes").max(),
+      // Koku quirk A.5 P3: capacity byte-seconds are summed over the per-pod daily rows and NOT
+      // divided by the node count, so two pods mounting one PVC double it.
+      col("cap_bs").sum(),
+      // self-hosted SQL: sum / COALESCE(max(node_count), 1) (A.3; Trino gives NULL without a pod match)
+      col("req_bs").sum().div(col("node_count").max().fillNull(f64(1))).alias("req_bs"),
+      col("use_bs").sum().div(col("node_count").max().fillNull(f64(1))).alias("use_bs"),
+      pl.anyHorizontal([
+        col("nl_bad").fillNull(false),
+        col("ns_bad").fillNull(false),
+        col("pv_bad").fillNull(false),
+        col("pvc_bad").fillNull(false),
+      ])
+        .max()
+        .alias("bad"),
+    );
+  // GiB-months use the real number of days of the usage_start month (A.5 P8)
+  const daysInMonth = daysInMonthOf(col("usage_start"));
+  const perMonth = (e: Expr) => e.div(lit(86400).cast(pl.Float64).mul(daysInMonth)).mul(GIB);
+  const storageRows = summaryFrame(storageGrouped, {
+    usage_start: col("usage_start"),
+    data_source: lit("Storage"),
+    namespace: col("namespace"),
+    node: col("vn_node"),
+    resource_id: col("vn_resource_id"),
+    persistentvolumeclaim: col("persistentvolumeclaim"),
+    persistentvolume: col("persistentvolume"),
+    storageclass: col("storageclass"),
+    volume_labels: col("volume_labels_json"),
+    all_labels: col("volume_labels_json"),
+    cost_category_id: costCategory(col("namespace")),
+    persistentvolumeclaim_capacity_gigabyte: col("cap_bytes").mul(GIB),
+    persistentvolumeclaim_capacity_gigabyte_months: perMonth(col("cap_bs")),
+    volume_request_storage_gigabyte_months: perMonth(col("req_bs")),
+    persistentvolumeclaim_usage_gigabyte_months: perMonth(col("use_bs")),
+    [LABEL_ERROR_COLUMN]: col("bad"),
+  });
+
+  // ---- Unallocated rows ----------------------------------------------------------------------
+  // Node roles (C.3, reportdb_accessor_postgres get_nodes_query_sql), per month and per
+  // (node, resource_id) of the daily pod rows: 'master' if the node ran openshift-kube-apiserver,
+  // else 'infra' if one of its node-label sets has node_role_kubernetes_io = infra (checked on the
+  // unfiltered labels, like Koku's LIKE on the JSON text), else 'worker'. The query LEFT JOINs the
+  // node labels but filters on their columns in WHERE, so it is an inner join: a node without
+  // node-label rows in that month gets no role.
+  const nodeInfra = nodeLabels.daily
+    .select(monthOf(col("usage_start")).alias("month"), col("node"), col("infra"))
+    .groupBy(["month", "node"], false)
+    .agg(col("infra").max().alias("infra"));
+  const roles = pd
+    .select(
+      monthOf(col("usage_start")).alias("month"),
+      col("node"),
+      col("resource_id"),
+      col("namespace").eq(lit("openshift-kube-apiserver")).fillNull(false).alias("apiserver"),
+    )
+    .groupBy(["month", "node", "resource_id"], false)
+    .agg(col("apiserver").max().alias("apiserver"))
+    .join(nodeInfra, { on: ["month", "node"], how: "inner" })
+    .select(
+      col("month"),
+      col("node"),
+      col("resource_id"),
+      pl
+        .when(col("apiserver"))
+        .then(lit("master"))
+        .when(col("infra"))
+        .then(lit("infra"))
+        .otherwise(lit("worker"))
+        .alias("node_role"),
+    );
+  const UNALLOCATED_NAMESPACES = ["Platform unallocated", "Worker unallocated", "Network unattributed", "Storage unattributed"];
+  const unallocatedGrouped = podRows
+    // `namespace != '...'` is NULL for a NULL namespace, so Koku leaves those Pod rows out too
+    .filter(col("namespace").isNotNull().and(col("namespace").isIn(UNALLOCATED_NAMESPACES).not()))
+    .filter(col("node").isNotNull())
+    .withColumns(monthOf(col("usage_start")).alias("month"))
+    .join(roles, { on: ["month", "node", "resource_id"], how: "left" })
+    .groupBy(["node", "usage_start"], false)
+    .agg(
+      // CASE max(node_role): string max, so 'worker' > 'master' > 'infra' if roles disagree
+      col("node_role").max().alias("node_role"),
+      col("resource_id").max().alias("resource_id"),
+      col("pod_usage_cpu_core_hours").sum().alias("s_u_cpu"),
+      col("pod_request_cpu_core_hours").sum().alias("s_r_cpu"),
+      col("pod_effective_usage_cpu_core_hours").sum().alias("s_e_cpu"),
+      col("pod_usage_memory_gigabyte_hours").sum().alias("s_u_mem"),
+      col("pod_request_memory_gigabyte_hours").sum().alias("s_r_mem"),
+      col("pod_effective_usage_memory_gigabyte_hours").sum().alias("s_e_mem"),
+      col("node_capacity_cpu_cores").max(),
+      col("node_capacity_cpu_core_hours").max(),
+      col("node_capacity_memory_gigabytes").max(),
+      col("node_capacity_memory_gigabyte_hours").max(),
+      col("cluster_capacity_cpu_core_hours").max(),
+      col("cluster_capacity_memory_gigabyte_hours").max(),
+    )
+    .withColumns(
+      pl
+        .when(col("node_role").isIn(["master", "infra"]))
+        .then(lit("Platform unallocated"))
+        .when(col("node_role").eq(lit("worker")))
+        .then(lit("Worker unallocated"))
+        .otherwise(lit(null).cast(pl.Utf8))
+        .alias("namespace"),
+    );
+  const unallocatedRows = summaryFrame(unallocatedGrouped, {
+    usage_start: col("usage_start"),
+    data_source: lit("Pod"),
+    namespace: col("namespace"),
+    node: col("node"),
+    resource_id: col("resource_id"),
+    all_labels: lit("{}"), // COALESCE(NULL pod_labels,'{}') || COALESCE(NULL volume_labels,'{}')
+    cost_category_id: costCategory(col("namespace")),
+    // capacity minus the node's pod rows; may be negative. Limit columns stay NULL.
+    pod_usage_cpu_core_hours: col("node_capacity_cpu_core_hours").sub(col("s_u_cpu")),
+    pod_request_cpu_core_hours: col("node_capacity_cpu_core_hours").sub(col("s_r_cpu")),
+    pod_effective_usage_cpu_core_hours: col("node_capacity_cpu_core_hours").sub(col("s_e_cpu")),
+    pod_usage_memory_gigabyte_hours: col("node_capacity_memory_gigabyte_hours").sub(col("s_u_mem")),
+    pod_request_memory_gigabyte_hours: col("node_capacity_memory_gigabyte_hours").sub(col("s_r_mem")),
+    pod_effective_usage_memory_gigabyte_hours: col("node_capacity_memory_gigabyte_hours").sub(col("s_e_mem")),
+    node_capacity_cpu_cores: col("node_capacity_cpu_cores"),
+    node_capacity_cpu_core_hours: col("node_capacity_cpu_core_hours"),
+    node_capacity_memory_gigabytes: col("node_capacity_memory_gigabytes"),
+    node_capacity_memory_gigabyte_hours: col("node_capacity_memory_gigabyte_hours"),
+    cluster_capacity_cpu_core_hours: col("cluster_capacity_cpu_core_hours"),
+    cluster_capacity_memory_gigabyte_hours: col("cluster_capacity_memory_gigabyte_hours"),
+  });
+
+  // UNION of Pod and Storage (never equal: data_source differs), then the unallocated INSERT.
+  return pl.concat([podRows, storageRows, unallocatedRows], { how: "vertical" });
+}
+
+/** The measures of the summary, for callers that compare or print them. */
+export const MEASURES = SUMMARY_MEASURE_COLUMNS;

@@ -1,0 +1,107 @@
+// The hourly input tables of the daily summary, as nise writes them (spec/nise-ocp-format.md §5):
+// which columns each report type has, which of them are measures (Float64) and which the plan
+// reads. Shared by the plan and both entry points. No polars here.
+
+export type TableKey = "pod" | "storage" | "nodeLabels" | "namespaceLabels";
+export const TABLE_KEYS: readonly TableKey[] = ["pod", "storage", "nodeLabels", "namespaceLabels"];
+
+/** nise report type (CSV file name suffix) of each table. */
+export const REPORT_TYPE: Record<TableKey, string> = {
+  pod: "ocp_pod_usage",
+  storage: "ocp_storage_usage",
+  nodeLabels: "ocp_node_label",
+  namespaceLabels: "ocp_namespace_label",
+};
+
+/** Koku's parquet table name of each table (same as KOKU_TABLE in src/nise/rows.ts). */
+export const KOKU_TABLE: Record<TableKey, string> = {
+  pod: "openshift_pod_usage_line_items",
+  storage: "openshift_storage_usage_line_items",
+  nodeLabels: "openshift_node_labels_line_items",
+  namespaceLabels: "openshift_namespace_labels_line_items",
+};
+
+const PERIOD = ["report_period_start", "report_period_end", "interval_start", "interval_end"] as const;
+
+/** Every column nise writes, in file order. */
+export const ALL_COLUMNS: Record<TableKey, readonly string[]> = {
+  pod: [
+    ...PERIOD,
+    "pod",
+    "namespace",
+    "node",
+    "resource_id",
+    "pod_usage_cpu_core_seconds",
+    "pod_request_cpu_core_seconds",
+    "pod_limit_cpu_core_seconds",
+    "pod_usage_memory_byte_seconds",
+    "pod_request_memory_byte_seconds",
+    "pod_limit_memory_byte_seconds",
+    "node_capacity_cpu_cores",
+    "node_capacity_cpu_core_seconds",
+    "node_capacity_memory_bytes",
+    "node_capacity_memory_byte_seconds",
+    "pod_labels",
+  ],
+  storage: [
+    ...PERIOD,
+    "namespace",
+    "pod",
+    "node",
+    "persistentvolumeclaim",
+    "persistentvolume",
+    "storageclass",
+    "csi_driver",
+    "csi_volume_handle",
+    "persistentvolumeclaim_capacity_bytes",
+    "persistentvolumeclaim_capacity_byte_seconds",
+    "volume_request_storage_byte_seconds",
+    "persistentvolumeclaim_usage_byte_seconds",
+    "persistentvolume_labels",
+    "persistentvolumeclaim_labels",
+  ],
+  nodeLabels: [...PERIOD, "node", "node_labels"],
+  namespaceLabels: [...PERIOD, "namespace", "namespace_labels"],
+};
+
+/** Numeric columns (Float64; empty CSV field = null). */
+export const MEASURE_COLUMNS: Record<TableKey, readonly string[]> = {
+  pod: [
+    "pod_usage_cpu_core_seconds",
+    "pod_request_cpu_core_seconds",
+    "pod_limit_cpu_core_seconds",
+    "pod_usage_memory_byte_seconds",
+    "pod_request_memory_byte_seconds",
+    "pod_limit_memory_byte_seconds",
+    "node_capacity_cpu_cores",
+    "node_capacity_cpu_core_seconds",
+    "node_capacity_memory_bytes",
+    "node_capacity_memory_byte_seconds",
+  ],
+  storage: [
+    "persistentvolumeclaim_capacity_bytes",
+    "persistentvolumeclaim_capacity_byte_seconds",
+    "volume_request_storage_byte_seconds",
+    "persistentvolumeclaim_usage_byte_seconds",
+  ],
+  nodeLabels: [],
+  namespaceLabels: [],
+};
+
+/** Label-string columns (nise `label_k:v|label_k2:v2`). */
+export const LABEL_COLUMNS: Record<TableKey, readonly string[]> = {
+  pod: ["pod_labels"],
+  storage: ["persistentvolume_labels", "persistentvolumeclaim_labels"],
+  nodeLabels: ["node_labels"],
+  namespaceLabels: ["namespace_labels"],
+};
+
+/** The columns the plan reads (projection): interval_start plus what the summary needs. */
+export const PLAN_COLUMNS: Record<TableKey, readonly string[]> = {
+  pod: ALL_COLUMNS.pod.filter((c) => !["report_period_start", "report_period_end", "interval_end"].includes(c)),
+  storage: ALL_COLUMNS.storage.filter(
+    (c) => !["report_period_start", "report_period_end", "interval_end", "csi_driver"].includes(c),
+  ),
+  nodeLabels: ["interval_start", "node", "node_labels"],
+  namespaceLabels: ["interval_start", "namespace", "namespace_labels"],
+};

@@ -1,0 +1,384 @@
+// Finding, checking and opening the hourly input of a job: nise CSV files in a folder, or the
+// generator's Koku parquet layout in a folder or in S3. Both entry points use these; the only
+// difference between the modes is eager (read*) versus lazy (scan*).
+import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import pl from "nodejs-polars";
+import type { DataFrame, DataType, LazyDataFrame } from "nodejs-polars";
+import { createS3Client, polarsCloudOptions, s3SettingsFromAccess } from "../src/storage/client.ts";
+import { getObjectBuffer, listObjects } from "../src/storage/objects.ts";
+import {
+  KOKU_TABLE,
+  LABEL_COLUMNS,
+  MEASURE_COLUMNS,
+  PLAN_COLUMNS,
+  REPORT_TYPE,
+  TABLE_KEYS,
+  type TableKey,
+} from "./input-schema.ts";
+import { PARSEABLE_LABELS_REGEX } from "./daily-summary.ts";
+import type { JobInput } from "./job.ts";
+
+/** Bad input: names the file, and where it can, the column and line. Exit code 2 in the CLI. */
+export class InputError extends Error {
+  override name = "InputError";
+}
+
+export interface InputFile {
+  /** Local path, or s3://bucket/key. */
+  path: string;
+  /** Group: the cluster (CSV) or source uuid (parquet) the file belongs to. */
+  group: string;
+}
+
+export type InputFiles = Record<TableKey, InputFile[]>;
+
+// ---------------------------------------------------------------------------------------------
+// Discovery
+
+const CSV_NAME = /^([A-Z][a-z]+)-(\d{4})-(.+)-(ocp_[a-z_]+?)(?:-(\d+))?\.csv$/;
+
+/** True when DIR holds nise CSV files (any of the four report types). */
+export function looksLikeCsvDir(dir: string): boolean {
+  return readdirSync(dir).some((f) => {
+    const m = CSV_NAME.exec(f);
+    return m !== null && Object.values(REPORT_TYPE).includes(m[4]);
+  });
+}
+
+/** nise CSV files by report type; files of other report types (vm, gpu, ros) are ignored. */
+export function discoverCsv(dir: string): InputFiles {
+  const files: InputFiles = { pod: [], storage: [], nodeLabels: [], namespaceLabels: [] };
+  for (const name of readdirSync(dir).sort()) {
+    const m = CSV_NAME.exec(name);
+    if (!m) continue;
+    const key = TABLE_KEYS.find((k) => REPORT_TYPE[k] === m[4]);
+    if (!key) continue;
+    files[key].push({ path: join(dir, name), group: m[3] });
+  }
+  if (TABLE_KEYS.every((k) => files[k].length === 0)) {
+    throw new InputError(`${dir}: no nise CSV files (<Month>-<Year>-<cluster>-<report_type>.csv) found`);
+  }
+  checkOneGroup(files, "cluster");
+  return files;
+}
+
+function walk(dir: string, out: string[]): void {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else out.push(p);
+  }
+}
+
+const SOURCE_DIR = /(?:^|\/)source=([^/]+)\//;
+
+function tableOfKey(key: string): TableKey | undefined {
+  const parts = key.split("/");
+  const table = parts[parts.length - 2];
+  return TABLE_KEYS.find((k) => KOKU_TABLE[k] === table);
+}
+
+/** Parquet files of the Koku layout under DIR: …/source=<uuid>/year=YYYY/month=MM/<table>/*.parquet. */
+export function discoverParquet(dir: string): InputFiles {
+  const all: string[] = [];
+  walk(dir, all);
+  const files: InputFiles = { pod: [], storage: [], nodeLabels: [], namespaceLabels: [] };
+  for (const p of all) {
+    if (!p.endsWith(".parquet")) continue;
+    const rel = relative(dir, p).split(sep).join("/");
+    const key = tableOfKey(rel);
+    if (!key) continue;
+    files[key].push({ path: p, group: SOURCE_DIR.exec(rel)?.[1] ?? "" });
+  }
+  if (files.pod.length === 0) {
+    throw new InputError(`${dir}: no ${KOKU_TABLE.pod}/*.parquet files found (expected the Koku layout)`);
+  }
+  checkOneGroup(files, "source");
+  return files;
+}
+
+/** The same layout in S3: lists the objects under s3://bucket/prefix. */
+export async function discoverS3(input: Extract<JobInput, { kind: "s3" }>): Promise<InputFiles> {
+  const client = createS3Client(s3SettingsFromAccess(input.s3, input.bucket));
+  const objects = await listObjects(client, input.bucket, input.prefix);
+  const files: InputFiles = { pod: [], storage: [], nodeLabels: [], namespaceLabels: [] };
+  for (const o of objects) {
+    if (!o.key.endsWith(".parquet")) continue;
+    const key = tableOfKey(o.key);
+    if (!key) continue;
+    files[key].push({ path: `s3://${input.bucket}/${o.key}`, group: SOURCE_DIR.exec(o.key)?.[1] ?? "" });
+  }
+  if (files.pod.length === 0) {
+    throw new InputError(`s3://${input.bucket}/${input.prefix}: no ${KOKU_TABLE.pod}/*.parquet objects found`);
+  }
+  checkOneGroup(files, "source");
+  return files;
+}
+
+/** The summary is per cluster (Koku runs it per source): rows of two clusters must not be mixed. */
+function checkOneGroup(files: InputFiles, what: string): void {
+  const seen = new Map<string, string>();
+  for (const k of TABLE_KEYS) for (const f of files[k]) if (!seen.has(f.group)) seen.set(f.group, f.path);
+  if (seen.size > 1) {
+    const list = [...seen].map(([g, p]) => `${what} "${g}" (${p})`).join(", ");
+    throw new InputError(`input mixes rows of ${seen.size} clusters: ${list}; aggregate one ${what} at a time`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks before reading
+
+function firstLine(path: string): string {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.subarray(0, n).toString("utf8");
+    const end = text.search(/\r?\n/);
+    return end < 0 ? text : text.slice(0, end);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Every CSV file is non-empty and its header has every column nise writes for its report type. */
+export function checkCsvHeaders(files: InputFiles): void {
+  for (const key of TABLE_KEYS) {
+    for (const f of files[key]) {
+      if (statSync(f.path).size === 0) throw new InputError(`${f.path}: the file is empty (no header line)`);
+      const header = csvHeader(f.path);
+      for (const c of PLAN_COLUMNS[key]) {
+        if (!header.includes(c)) throw new InputError(`${f.path}: column "${c}" is missing from the header (line 1)`);
+      }
+    }
+  }
+}
+
+/** Every local parquet file opens (footer and schema) and has the plan's columns. */
+export function checkParquetSchemas(files: InputFiles, cloudOptions?: Record<string, string>): void {
+  for (const key of TABLE_KEYS) {
+    for (const f of files[key]) {
+      if (!f.path.startsWith("s3://") && statSync(f.path).size === 0) {
+        throw new InputError(`${f.path}: the file is empty (not parquet)`);
+      }
+      let columns: string[];
+      try {
+        columns = pl.scanParquet(f.path, { hivePartitioning: false, ...(cloudOptions ? { cloudOptions } : {}) }).columns;
+      } catch (e) {
+        throw new InputError(`${f.path}: not a readable parquet file (${firstLineOf(e)})`);
+      }
+      for (const c of PLAN_COLUMNS[key]) {
+        if (!columns.includes(c)) throw new InputError(`${f.path}: column "${c}" is missing`);
+      }
+    }
+  }
+}
+
+export function firstLineOf(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split("\n").find((l) => l.trim() !== "")?.trim() ?? msg;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opening: CSV
+
+function csvHeader(path: string): string[] {
+  return firstLine(path)
+    .split(",")
+    .map((h) => h.trim().replace(/^"|"$/g, ""));
+}
+
+/**
+ * The explicit CSV schema of one file, from its header: measures Float64, everything else (text,
+ * timestamps) Utf8, so nothing is inferred. Empty field = null.
+ */
+export function csvSchema(path: string, key: TableKey): Record<string, DataType> {
+  const out: Record<string, DataType> = {};
+  for (const c of csvHeader(path)) out[c] = MEASURE_COLUMNS[key].includes(c) ? pl.Float64 : pl.Utf8;
+  return out;
+}
+
+/** nise timestamps "2024-01-30 00:00:00 +0000 UTC": the " +0000 UTC" suffix is dropped (C.1). */
+function normalizeCsv(lf: LazyDataFrame, key: TableKey): LazyDataFrame {
+  return lf.select(
+    PLAN_COLUMNS[key].map((c) =>
+      c === "interval_start"
+        ? pl.col(c).str.slice(0, 19).str.strptime(pl.Datetime("ms"), "%Y-%m-%d %H:%M:%S").cast(pl.Datetime("ms")).alias(c)
+        : pl.col(c),
+    ),
+  );
+}
+
+function normalizeParquet(lf: LazyDataFrame, key: TableKey): LazyDataFrame {
+  return lf.select(
+    PLAN_COLUMNS[key].map((c) =>
+      c === "interval_start"
+        ? pl.col(c).cast(pl.Datetime("ms")).alias(c)
+        : MEASURE_COLUMNS[key].includes(c)
+          ? pl.col(c).cast(pl.Float64).alias(c)
+          : pl.col(c).cast(pl.Utf8).alias(c),
+    ),
+  );
+}
+
+/** An empty typed frame of the plan's columns, for a report type without files. */
+function emptyTable(key: TableKey): DataFrame {
+  const cols: Record<string, unknown[]> = {};
+  for (const c of PLAN_COLUMNS[key]) cols[c] = [];
+  const df = pl.DataFrame(cols);
+  return df.select(...
+    PLAN_COLUMNS[key].map((c) =>
+      pl
+        .col(c)
+        .cast(c === "interval_start" ? pl.Datetime("ms") : MEASURE_COLUMNS[key].includes(c) ? pl.Float64 : pl.Utf8),
+    ),
+  );
+}
+
+/** Eager: every CSV file of a table read fully into one DataFrame. */
+export function readCsvTable(files: InputFile[], key: TableKey): DataFrame {
+  if (files.length === 0) return emptyTable(key);
+  const frames = files.map((f) => {
+    try {
+      return normalizeCsv(pl.readCSV(f.path, { schema: csvSchema(f.path, key), hasHeader: true }).lazy(), key).collectSync();
+    } catch (e) {
+      throw new InputError(`${f.path}: ${describePolarsError(e)}`);
+    }
+  });
+  return frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
+}
+
+/** Lazy: one scan per CSV file, concatenated. */
+export function scanCsvTable(files: InputFile[], key: TableKey): LazyDataFrame {
+  if (files.length === 0) return emptyTable(key).lazy();
+  const scans = files.map((f) => normalizeCsv(pl.scanCSV(f.path, { schema: csvSchema(f.path, key), hasHeader: true }), key));
+  return scans.length === 1 ? scans[0] : pl.concat(scans, { how: "vertical" });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opening: parquet
+
+/** Eager: local files read with readParquet(path), S3 objects downloaded into Buffers first. */
+export async function readParquetTable(
+  files: InputFile[],
+  key: TableKey,
+  input: JobInput,
+): Promise<DataFrame> {
+  if (files.length === 0) return emptyTable(key);
+  const client = input.kind === "s3" ? createS3Client(s3SettingsFromAccess(input.s3, input.bucket)) : undefined;
+  const frames: DataFrame[] = [];
+  for (const f of files) {
+    let source: string | Buffer = f.path;
+    if (client && input.kind === "s3") {
+      source = await getObjectBuffer(client, input.bucket, f.path.slice(`s3://${input.bucket}/`.length));
+    }
+    try {
+      // readParquet treats a string as a path only when it ends in ".parquet" (stack-notes §1)
+      const df = pl.readParquet(source, { columns: [...PLAN_COLUMNS[key]] });
+      frames.push(normalizeParquet(df.lazy(), key).collectSync());
+    } catch (e) {
+      throw new InputError(`${f.path}: ${describePolarsError(e)}`);
+    }
+  }
+  return frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
+}
+
+/** The glob of one table's files: every file of the table, nothing else (no hive columns added). */
+export function parquetGlob(input: JobInput, key: TableKey): string {
+  if (input.kind === "s3") {
+    const prefix = input.prefix.replace(/\/+$/, "");
+    return `s3://${input.bucket}/${prefix ? prefix + "/" : ""}**/${KOKU_TABLE[key]}/*.parquet`;
+  }
+  return `${input.dir.replace(/\/+$/, "")}/**/${KOKU_TABLE[key]}/*.parquet`;
+}
+
+export function cloudOptionsOf(input: JobInput): Record<string, string> | undefined {
+  if (input.kind !== "s3") return undefined;
+  return polarsCloudOptions(s3SettingsFromAccess(input.s3, input.bucket)) as Record<string, string>;
+}
+
+/** Lazy: one scanParquet over the table's glob, hive partitioning off (no year=/month=/source= columns). */
+export function scanParquetTable(files: InputFile[], key: TableKey, input: JobInput): LazyDataFrame {
+  if (files.length === 0) return emptyTable(key).lazy();
+  const cloudOptions = cloudOptionsOf(input);
+  const lf = pl.scanParquet(parquetGlob(input, key), {
+    hivePartitioning: false,
+    ...(cloudOptions ? { cloudOptions } : {}),
+  });
+  return normalizeParquet(lf, key);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diagnosis: find the file (and line) behind a failure the lazy engine reported without one.
+
+/** polars error text, first line, with the column it names kept. */
+export function describePolarsError(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const lines = msg.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  // "could not parse `abc` as dtype `f64` at column 'x' (column number 9)" + hints
+  const main = lines[0] ?? msg;
+  const extra = lines.find((l) => /at column|column number|line/.test(l) && l !== main);
+  return extra ? `${main} (${extra})` : main;
+}
+
+/** Re-read each file on its own to find the one that fails; returns an InputError for it. */
+export function locateReadError(files: InputFiles, input: JobInput, original: unknown): InputError {
+  for (const key of TABLE_KEYS) {
+    for (const f of files[key]) {
+      try {
+        if (input.kind === "csv") pl.readCSV(f.path, { schema: csvSchema(f.path, key), hasHeader: true });
+        else {
+          const cloudOptions = cloudOptionsOf(input);
+          normalizeParquet(
+            pl.scanParquet(f.path, { hivePartitioning: false, ...(cloudOptions ? { cloudOptions } : {}) }),
+            key,
+          ).collectSync({ engine: "streaming" });
+        }
+      } catch (e) {
+        return new InputError(`${f.path}: ${describePolarsError(e)}`);
+      }
+    }
+  }
+  return new InputError(describePolarsError(original));
+}
+
+/** Find the first label string that does not parse: file, column, and line for CSV. */
+export function locateBadLabels(files: InputFiles, input: JobInput): InputError {
+  for (const key of TABLE_KEYS) {
+    for (const f of files[key]) {
+      const cloudOptions = cloudOptionsOf(input);
+      const lf =
+        input.kind === "csv"
+          ? pl.scanCSV(f.path, { schema: csvSchema(f.path, key), hasHeader: true })
+          : pl.scanParquet(f.path, { hivePartitioning: false, ...(cloudOptions ? { cloudOptions } : {}) });
+      for (const c of LABEL_COLUMNS[key]) {
+        const bad = lf
+          .withRowIndex("__row")
+          .select(pl.col("__row"), pl.col(c))
+          .filter(
+            pl.col(c).str.strip().neq(pl.lit("")).and(pl.col(c).str.contains(PARSEABLE_LABELS_REGEX).not()),
+          )
+          .head(1)
+          .collectSync();
+        if (bad.height > 0) {
+          const row = Number(bad.getColumn("__row").get(0));
+          const value = String(bad.getColumn(c).get(0));
+          const where = input.kind === "csv" ? `line ${row + 2}, ` : `row ${row + 1}, `;
+          return new InputError(
+            `${f.path}: ${where}column "${c}": label string ${JSON.stringify(value.slice(0, 80))} does not parse ` +
+              `(expected label_key:value entries separated by "|")`,
+          );
+        }
+      }
+    }
+  }
+  return new InputError("a label string does not parse (file not found on a second look)");
+}
+
+/** Row counts per table, from the files (parquet: metadata only). */
+export function countRows(files: InputFile[], key: TableKey, input: JobInput): number {
+  if (files.length === 0) return 0;
+  const lf = input.kind === "csv" ? scanCsvTable(files, key) : scanParquetTable(files, key, input);
+  return Number(lf.select(pl.len().alias("n")).collectSync({ engine: "streaming" }).getColumn("n").get(0));
+}

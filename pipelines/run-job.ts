@@ -1,0 +1,164 @@
+// The child side of the protocol in job.ts, shared by in-memory.ts and streaming.ts: parse the job,
+// open the input (eagerly or lazily), apply the ONE plan (daily-summary.ts), execute it on the
+// mode's engine, write the summary parquet (zstd, temp file + rename) and print ONE JSON line last.
+import { mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import type { DataFrame, LazyDataFrame } from "nodejs-polars";
+import { dailySummary, LABEL_ERROR_COLUMN, type SummaryInputs } from "./daily-summary.ts";
+import { TABLE_KEYS, type TableKey } from "./input-schema.ts";
+import type { Job, JobFailure, JobReport, Mode } from "./job.ts";
+import {
+  checkCsvHeaders,
+  checkParquetSchemas,
+  cloudOptionsOf,
+  countRows,
+  describePolarsError,
+  discoverCsv,
+  discoverParquet,
+  discoverS3,
+  InputError,
+  locateBadLabels,
+  locateReadError,
+  readCsvTable,
+  readParquetTable,
+  scanCsvTable,
+  scanParquetTable,
+  type InputFiles,
+} from "./read-inputs.ts";
+
+const ROWS_IN_NAME: Record<TableKey, keyof JobReport["rowsIn"]> = {
+  pod: "pod",
+  storage: "storage",
+  nodeLabels: "nodeLabels",
+  namespaceLabels: "namespaceLabels",
+};
+
+function parseJob(argv: string[]): Job {
+  const text = argv[2] ?? readFileSync(0, "utf8");
+  let job: Job;
+  try {
+    job = JSON.parse(text) as Job;
+  } catch (e) {
+    throw new Error(`the job is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!job || typeof job !== "object" || !job.input || typeof job.output !== "string") {
+    throw new Error("the job needs input and output");
+  }
+  return job;
+}
+
+async function discover(job: Job): Promise<InputFiles> {
+  const input = job.input;
+  if (input.kind === "csv") {
+    const files = discoverCsv(input.dir);
+    checkCsvHeaders(files);
+    return files;
+  }
+  if (input.kind === "parquet") {
+    const files = discoverParquet(input.dir);
+    checkParquetSchemas(files);
+    return files;
+  }
+  const files = await discoverS3(input);
+  checkParquetSchemas(files, cloudOptionsOf(input));
+  return files;
+}
+
+function writeSummary(df: DataFrame, output: string): void {
+  mkdirSync(dirname(output), { recursive: true });
+  const tmp = `${output}.tmp-${process.pid}`;
+  try {
+    df.writeParquet(tmp, { compression: "zstd" });
+    renameSync(tmp, output);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Run one job in this process; prints the JobReport (or JobFailure) line and exits. */
+export async function runJob(mode: Mode, argv: string[]): Promise<void> {
+  const t0 = performance.now();
+  let job: Job | undefined;
+  try {
+    job = parseJob(argv);
+    const input = job.input;
+    const enabledTagKeys = job.enabledTagKeys ?? null;
+    const files = await discover(job);
+    const rowsIn: JobReport["rowsIn"] = { pod: 0, storage: 0, nodeLabels: 0, namespaceLabels: 0 };
+
+    const tRead = performance.now();
+    const tables = {} as Record<TableKey, LazyDataFrame>;
+    if (mode === "in-memory") {
+      // read every input file fully into DataFrames
+      for (const key of TABLE_KEYS) {
+        const df =
+          input.kind === "csv" ? readCsvTable(files[key], key) : await readParquetTable(files[key], key, input);
+        rowsIn[ROWS_IN_NAME[key]] = df.height;
+        tables[key] = df.lazy();
+      }
+    } else {
+      for (const key of TABLE_KEYS) {
+        tables[key] = input.kind === "csv" ? scanCsvTable(files[key], key) : scanParquetTable(files[key], key, input);
+      }
+    }
+    const inputs: SummaryInputs = {
+      pod: tables.pod,
+      storage: tables.storage,
+      nodeLabels: tables.nodeLabels,
+      namespaceLabels: tables.namespaceLabels,
+    };
+    const read = performance.now() - tRead;
+
+    const tAgg = performance.now();
+    const plan = dailySummary(inputs, { enabledTagKeys });
+    // nodejs-polars 0.26.1 under Node 20 spends ~1 ms of JS per Expr object it wraps, so building
+    // this plan (~1,700 expressions) costs 1-2 s before polars runs anything (Deno: ~0.1 s)
+    const planMs = performance.now() - tAgg;
+    let out: DataFrame;
+    try {
+      out = plan.collectSync({ engine: mode === "streaming" ? "streaming" : "in-memory" });
+    } catch (e) {
+      // the lazy engine reports a bad value without the file: find it by reading file by file
+      throw mode === "streaming" ? locateReadError(files, input, e) : e;
+    }
+    const aggregate = performance.now() - tAgg;
+
+    if (out.getColumn(LABEL_ERROR_COLUMN).any()) throw locateBadLabels(files, input);
+    out = out.drop(LABEL_ERROR_COLUMN);
+
+    const tWrite = performance.now();
+    writeSummary(out, job.output);
+    const write = performance.now() - tWrite;
+
+    if (mode === "streaming") {
+      // bookkeeping, outside the timed steps: parquet counts come from the footers
+      for (const key of TABLE_KEYS) rowsIn[ROWS_IN_NAME[key]] = countRows(files[key], key, input);
+    }
+
+    const usage = process.resourceUsage();
+    const cpu = process.cpuUsage();
+    const report: JobReport = {
+      ok: true,
+      mode,
+      engine: mode === "streaming" ? "streaming" : "in-memory",
+      rowsIn,
+      rowsOut: out.height,
+      timings: { read, aggregate, write, total: performance.now() - t0, plan: planMs },
+      maxRSSKb: usage.maxRSS,
+      cpu: { user: cpu.user, system: cpu.system },
+    };
+    process.stdout.write(JSON.stringify(report) + "\n");
+    process.exit(0);
+  } catch (e) {
+    const failure: JobFailure = {
+      ok: false,
+      mode,
+      error: e instanceof InputError ? e.message : `${e instanceof Error ? e.name + ": " : ""}${describePolarsError(e)}`,
+      kind: e instanceof InputError ? "input" : "fault",
+    };
+    if (!(e instanceof InputError) && process.env.STREAMBENCH_DEBUG) console.error(e);
+    process.stdout.write(JSON.stringify(failure) + "\n");
+    process.exit(1);
+  }
+}
