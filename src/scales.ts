@@ -1,0 +1,168 @@
+// Built-in scales: the POC's workload shapes (spec/poc-benchmark.md §6.1) as generator manifests over
+// October 2025, drawn from a seeded PRNG. One OCPGenerator per node (namespace names must be unique
+// per generator, and a POC namespace spreads its pods over the nodes: pod j of namespace i runs on node
+// (j mod NODES)+1). Labels are constant and identical for all pods of a namespace, so the daily Pod
+// summary keeps one row per (day, namespace, node).
+//
+// Extras so that every part of Koku's daily summary is exercised:
+// - node-1 is the master node: it alone runs namespace `openshift-kube-apiserver` (one pod, taken from
+//   the scale's pod budget: the last workload namespace has one pod fewer), which is what makes Koku
+//   call it master; with 3 or more nodes, node-2 carries `label_node_role_kubernetes_io:infra`;
+// - node, namespace and pod labels; per workload namespace a PV shared by two claims whose pods run on
+//   two different nodes, a PV with one claim, and a claimless PV.
+
+import { UsageError } from "./errors.ts";
+import { lastDayOfMonth, utc } from "./nise/calendar.ts";
+import type { Manifest, NamespaceSpec, NodeSpec, PodSpec, VolumeSpec } from "./nise/manifest.ts";
+import { Prng } from "./nise/prng.ts";
+import { pyFloat, pyInt, pyRound, type PyNum } from "./nise/pynum.ts";
+
+export interface ScaleInfo {
+  name: string;
+  pods: number;
+  /** Workload namespaces (plus `openshift-kube-apiserver`). */
+  namespaces: number;
+  nodes: number;
+  /** Hourly pod-usage rows: pods × 744. */
+  podRows: number;
+  description: string;
+}
+
+export const SCALE_START = utc(2025, 10, 1);
+export const SCALE_END = utc(2025, 11, 1);
+export const SCALE_HOURS = (SCALE_END - SCALE_START) / 3_600_000; // 744
+
+const def = (name: string, pods: number, namespaces: number, nodes: number): ScaleInfo => ({
+  name,
+  pods,
+  namespaces,
+  nodes,
+  podRows: pods * SCALE_HOURS,
+  description: `${pods} pods, ${namespaces} namespaces, ${nodes} nodes, October 2025 (${(pods * SCALE_HOURS).toLocaleString("en-US")} pod rows)`,
+});
+
+export const SCALES: readonly ScaleInfo[] = [
+  def("small", 10, 2, 2),
+  def("medium", 100, 5, 5),
+  def("large", 500, 10, 10),
+  def("xlarge", 1000, 10, 20),
+  def("xxlarge", 2500, 20, 30),
+  def("production-small", 5000, 25, 40),
+  def("production-medium", 10000, 30, 50),
+  def("production-large", 20000, 40, 100),
+];
+
+export const DEFAULT_SCALE_SEED = 42;
+
+export function scaleInfo(name: string): ScaleInfo {
+  const s = SCALES.find((x) => x.name === name);
+  if (!s) throw new UsageError(`--scale: unknown scale ${JSON.stringify(name)}; choose one of ${SCALES.map((x) => x.name).join(", ")}`);
+  return s;
+}
+
+const APISERVER_NS = "openshift-kube-apiserver";
+const ZONES = ["zone-a", "zone-b", "zone-c"];
+
+function podShape(rng: Prng, name: string, labels: string): PodSpec {
+  const cpuRequest = pyRound(rng.uniform(0.1, 2.0), 3);
+  const cpuLimit = pyRound(cpuRequest.v * (1.2 + rng.random() * 0.8), 3);
+  const reqMb = Math.floor(rng.uniform(128, 2048));
+  const memRequestGig = pyFloat(reqMb / 1024);
+  const memLimitGig = pyFloat(Math.floor(reqMb * (1.2 + rng.random() * 0.3)) / 1024);
+  return {
+    pod_name: name,
+    cpu_request: cpuRequest,
+    cpu_limit: cpuLimit,
+    mem_request_gig: memRequestGig,
+    mem_limit_gig: memLimitGig,
+    pod_seconds: pyInt(3600),
+    cpu_usage: [{ key: "full_period", value: pyFloat(0.7 * cpuRequest.v) }],
+    mem_usage_gig: [{ key: "full_period", value: pyFloat(0.7 * memRequestGig.v) }],
+    labels,
+  };
+}
+
+function volume(name: string, requestGig: number, labels: string, claims: { name: string; pod: string; capacityGig: number; usageGig: PyNum }[]): VolumeSpec {
+  return {
+    volume_name: name,
+    storage_class: "gp3-csi",
+    csi_driver: "ebs.csi.aws.com",
+    csi_volume_handle: `vol-${name}`,
+    volume_request_gig: pyInt(requestGig),
+    labels,
+    volume_claims: claims.map((c) => ({
+      volume_claim_name: c.name,
+      pod_name: c.pod,
+      labels: `label_claim:${c.name}`,
+      capacity_gig: pyInt(c.capacityGig),
+      volume_claim_usage_gig: [{ key: "full_period", value: c.usageGig }],
+    })),
+  };
+}
+
+/** Expand a built-in scale into a Manifest (one OCPGenerator per node, October 2025). */
+export function scaleManifest(name: string, seed: number = DEFAULT_SCALE_SEED): Manifest {
+  const scale = scaleInfo(name);
+  const rng = new Prng(seed >>> 0);
+  const NODES = scale.nodes;
+  const nodeName = (k: number) => `node-${k}`;
+  const nodeOf = (j: number) => (j % NODES) + 1;
+  // per node: namespace name -> spec, in namespace order
+  const perNode: Map<string, NamespaceSpec>[] = Array.from({ length: NODES + 1 }, () => new Map());
+  const nsOn = (k: number, ns: string, labels: string): NamespaceSpec => {
+    let spec = perNode[k].get(ns);
+    if (!spec) {
+      spec = { name: ns, namespace_labels: labels, pods: [], volumes: [], virtual_machines: [] };
+      perNode[k].set(ns, spec);
+    }
+    return spec;
+  };
+
+  const base = Math.floor(scale.pods / scale.namespaces);
+  const extra = scale.pods % scale.namespaces;
+  for (let i = 1; i <= scale.namespaces; i++) {
+    const ns = `namespace-${i}`;
+    const nsLabels = `label_team:team-${i}|label_environment:${i % 2 === 0 ? "dev" : "prod"}`;
+    const podLabels = `label_app:benchmark|label_tier:backend|label_namespace:${ns}`;
+    let count = base + (i <= extra ? 1 : 0);
+    if (i === scale.namespaces) count -= 1; // this pod runs openshift-kube-apiserver on the master
+    const podNames: string[] = [];
+    for (let j = 1; j <= count; j++) {
+      const pod = `pod-${i}-${j}`;
+      podNames.push(pod);
+      nsOn(nodeOf(j), ns, nsLabels).pods.push(podShape(rng, pod, podLabels));
+    }
+    // storage: a PV shared by the claims of pods 1 and 2 (two nodes), one with a single claim, a claimless one
+    const k1 = nodeOf(1);
+    const k2 = nodeOf(2);
+    const pvLabels = `label_storage_tier:fast|label_namespace:${ns}`;
+    const usageA = pyRound(rng.uniform(1, 10), 2);
+    const usageB = pyRound(rng.uniform(1, 10), 2);
+    nsOn(k1, ns, nsLabels).volumes.push(volume(`pv-${ns}-shared`, 20, pvLabels, [{ name: `pvc-${ns}-shared-a`, pod: podNames[0], capacityGig: 10, usageGig: usageA }]));
+    nsOn(k2, ns, nsLabels).volumes.push(volume(`pv-${ns}-shared`, 20, pvLabels, [{ name: `pvc-${ns}-shared-b`, pod: podNames[1], capacityGig: 10, usageGig: usageB }]));
+    const j3 = Math.min(3, podNames.length);
+    nsOn(nodeOf(j3), ns, nsLabels).volumes.push(
+      volume(`pv-${ns}-data`, 50, `label_storage_tier:standard|label_namespace:${ns}`, [{ name: `pvc-${ns}-data`, pod: podNames[j3 - 1], capacityGig: 50, usageGig: pyRound(rng.uniform(5, 45), 2) }]),
+    );
+    nsOn(k1, ns, nsLabels).volumes.push(volume(`pv-${ns}-orphan`, 5, "label_orphan:true", []));
+  }
+  nsOn(1, APISERVER_NS, "label_team:platform|label_environment:prod").pods.push(
+    podShape(rng, "kube-apiserver-node-1", `label_app:kube-apiserver|label_tier:control-plane|label_namespace:${APISERVER_NS}`),
+  );
+
+  const generators = [];
+  for (let k = 1; k <= NODES; k++) {
+    const role = k === 1 ? "master" : k === 2 && NODES >= 3 ? "infra" : "worker";
+    const node: NodeSpec = {
+      node_name: nodeName(k),
+      cpu_cores: pyInt(8),
+      memory_gig: pyInt(32),
+      resource_id: `${nodeName(k)}-resource-id`,
+      node_labels: `label_node_role_kubernetes_io:${role}|label_zone:${ZONES[(k - 1) % ZONES.length]}|label_nodeclass:${role === "worker" ? "compute" : role}`,
+      namespaces: [...perNode[k].values()],
+    };
+    if (node.namespaces.length === 0) throw new Error(`scale ${name}: node ${k} got no namespaces`);
+    generators.push({ start: SCALE_START, end: SCALE_END, nodes: [node] });
+  }
+  return { source: `scale:${name}`, generators, runStart: SCALE_START, runEnd: lastDayOfMonth(SCALE_END) };
+}
