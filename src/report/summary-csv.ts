@@ -1,0 +1,79 @@
+// The canonical summary CSV (DESIGN.md): columns SUMMARY_COLUMNS in order, NULL = empty cell,
+// labels as compact JSON with sorted keys, rows in canonical order, numbers in full precision (JS
+// shortest round-trip). Two summaries that agree produce byte-identical files.
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import pl from "nodejs-polars";
+import { SUMMARY_COLUMNS, SUMMARY_MEASURE_COLUMNS, type SummaryRow } from "../../pipelines/summary-schema.ts";
+import { compareSummaryRows } from "../reference/sort.ts";
+
+const LABEL_COLUMNS = new Set(["pod_labels", "volume_labels", "all_labels"]);
+
+/** Labels JSON re-rendered with keys sorted (UTF-16 order) and compact separators. */
+export function canonicalLabelJson(text: string): string {
+  const parsed = JSON.parse(text) as Record<string, unknown>;
+  const keys = Object.keys(parsed).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(String(parsed[k]))}`).join(",")}}`;
+}
+
+function numberCell(n: number): string {
+  if (Object.is(n, -0)) return "0";
+  return String(n); // shortest round-trip representation
+}
+
+function quote(cell: string): string {
+  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+}
+
+function cell(column: string, value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") return numberCell(value);
+  if (LABEL_COLUMNS.has(column)) return quote(canonicalLabelJson(String(value)));
+  return quote(String(value));
+}
+
+function line(row: SummaryRow): string {
+  return SUMMARY_COLUMNS.map((c) => cell(c, (row as Record<string, unknown>)[c])).join(",");
+}
+
+/** The whole CSV text: header, then the rows in canonical order (ties broken by the line text). */
+export function formatSummaryCsv(rows: readonly SummaryRow[]): string {
+  const lines = rows.map((row) => ({ row, text: line(row) }));
+  lines.sort((a, b) => compareSummaryRows(a.row, b.row) || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  return [SUMMARY_COLUMNS.join(","), ...lines.map((l) => l.text)].join("\n") + "\n";
+}
+
+/** Write the CSV to a temp file next to `path`, then rename: no partial file is ever left. */
+export async function writeSummaryCsv(path: string, rows: readonly SummaryRow[]): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, formatSummaryCsv(rows));
+    renameSync(tmp, path);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
+}
+
+function isoDay(v: unknown): string {
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  return String(v).slice(0, 10);
+}
+
+/** The summary parquet a pipeline wrote, as SummaryRows (usage_start "YYYY-MM-DD"). */
+export async function readSummaryParquet(path: string): Promise<SummaryRow[]> {
+  const df = pl.readParquet(readFileSync(path)); // a Buffer: any file name works (stack-notes §1)
+  const missing = SUMMARY_COLUMNS.filter((c) => !df.columns.includes(c));
+  if (missing.length > 0) throw new Error(`${path}: summary columns missing: ${missing.join(", ")}`);
+  const measures = new Set<string>(SUMMARY_MEASURE_COLUMNS);
+  return df.toRecords().map((r) => {
+    const row: Record<string, unknown> = {};
+    for (const c of SUMMARY_COLUMNS) {
+      const v = (r as Record<string, unknown>)[c];
+      if (c === "usage_start") row[c] = isoDay(v);
+      else if (v === null || v === undefined) row[c] = null;
+      else if (measures.has(c) || c === "cost_category_id") row[c] = Number(v);
+      else row[c] = String(v);
+    }
+    return row as SummaryRow;
+  });
+}
