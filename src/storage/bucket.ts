@@ -4,6 +4,9 @@ import { CreateBucketCommand, ListObjectsCommand, type S3Client } from "@aws-sdk
 import { ServiceError } from "../errors.ts";
 import { describeClient, s3Fault } from "./faults.ts";
 
+/** The first calls of a run give up after this long, even against a server that never answers. */
+export const S3_PROBE_BUDGET_MS = 12_000;
+
 function errCode(err: unknown): string | undefined {
   const e = err as { Code?: string; name?: string } | undefined;
   return e?.Code ?? e?.name;
@@ -12,7 +15,7 @@ function errCode(err: unknown): string | undefined {
 async function probe(client: S3Client, bucket: string): Promise<"exists" | "missing"> {
   try {
     // v1, not v2: s3rver fails a truncated ListObjectsV2 with HTTP 500 (see objects.ts).
-    await client.send(new ListObjectsCommand({ Bucket: bucket, MaxKeys: 1 }));
+    await client.send(new ListObjectsCommand({ Bucket: bucket, MaxKeys: 1 }), { abortSignal: AbortSignal.timeout(S3_PROBE_BUDGET_MS) });
     return "exists";
   } catch (err) {
     if (errCode(err) === "NoSuchBucket") return "missing";
@@ -34,7 +37,7 @@ export async function ensureBucket(client: S3Client, bucket: string): Promise<bo
     throw s3Fault(err, where, `checking bucket "${bucket}"`);
   }
   try {
-    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    await client.send(new CreateBucketCommand({ Bucket: bucket }), { abortSignal: AbortSignal.timeout(S3_PROBE_BUDGET_MS) });
     return true;
   } catch (err) {
     const code = errCode(err);

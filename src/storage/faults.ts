@@ -66,7 +66,9 @@ export function s3Fault(err: unknown, where: string, action: string): ServiceErr
   const tries = attempts && attempts > 1 ? ` after ${attempts} attempts` : "";
   const net = networkCode(e);
   let what: string;
-  if (net) {
+  if (e.name === "AbortError" || (e.name === "TimeoutError" && !e.$metadata)) {
+    what = `did not answer in time (${e.name})`;
+  } else if (net) {
     what = `cannot be reached (${net}${net === "ETIMEDOUT" ? "" : ""})${tries || ` after up to ${S3_MAX_ATTEMPTS} attempts`}`;
   } else if (code === "InvalidAccessKeyId" || code === "SignatureDoesNotMatch" || code === "InvalidToken" || code === "ExpiredToken") {
     what = `rejected the credentials (${code}): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
