@@ -6,7 +6,6 @@
 import { createReadStream } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { StringDecoder } from "node:string_decoder";
 import { DataError } from "../errors.ts";
 import {
   REPORT_TYPES,
@@ -120,31 +119,52 @@ export async function readNiseCsvDir(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Record splitting
+// Record scanning. Speed matters (tens of millions of rows): records are found in the raw bytes
+// (`,` `"` `\r` `\n` never occur inside a multi-byte UTF-8 sequence), numbers and timestamps are
+// parsed from the bytes, and a string is made only for text fields, and only when the value
+// differs from the same column in the previous row.
+
+/** Field boundaries of one record: field i is bytes buf[starts[i]..ends[i]) (UTF-8). */
+export interface CsvRecord {
+  buf: Buffer;
+  starts: Int32Array;
+  ends: Int32Array;
+  /** Number of fields. */
+  count: number;
+  /** 1-based physical line where the record starts. */
+  line: number;
+}
+
+const MAX_FIELDS = 256;
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
 
 /**
- * Stream the records of a CSV file: calls onRecord(fields, line) for each non-blank record, line
- * being the 1-based physical line where the record starts. Handles `\r\n` and `\n`, quoted fields
- * (with `,`, `"` doubled, and line breaks inside). Returns the number of records.
+ * Stream the records of a CSV file to onRecord, skipping blank lines. `\r\n` and `\n` line ends;
+ * QUOTE_MINIMAL quoting (a quoted field may hold `,`, `"` doubled and line breaks). The record
+ * object and its buffer are reused: copy what you keep. Returns the number of records.
  */
-export async function forEachCsvRecord(
-  path: string,
-  onRecord: (fields: string[], line: number) => void,
-): Promise<number> {
-  const decoder = new StringDecoder("utf8");
-  let carry = "";
-  let line = 1; // line number of the start of `carry`
+export async function scanCsvFile(path: string, onRecord: (rec: CsvRecord) => void): Promise<number> {
+  const rec: CsvRecord = {
+    buf: Buffer.alloc(0),
+    starts: new Int32Array(MAX_FIELDS),
+    ends: new Int32Array(MAX_FIELDS),
+    count: 0,
+    line: 1,
+  };
+  let carry: Buffer | null = null;
+  let line = 1;
   let records = 0;
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   try {
     for await (const chunk of stream) {
-      const text = carry + decoder.write(chunk as Buffer);
-      const consumed = splitRecords(text, false);
-      carry = text.slice(consumed.end);
-      line = consumed.nextLine;
+      const buf: Buffer = carry === null ? (chunk as Buffer) : Buffer.concat([carry, chunk as Buffer]);
+      const end = scan(buf, false);
+      carry = end < buf.length ? buf.subarray(end) : null;
     }
-    const rest = carry + decoder.end();
-    if (rest.length > 0) splitRecords(rest, true);
+    if (carry !== null) scan(carry, true);
   } catch (e) {
     // File-system errors become DataErrors naming the file; anything else (a DataError from the
     // parser, an error of the sink) passes through unchanged.
@@ -157,96 +177,151 @@ export async function forEachCsvRecord(
   }
   return records;
 
-  /** Emit the complete records of `text`; returns where the unconsumed rest starts. */
-  function splitRecords(text: string, final: boolean): { end: number; nextLine: number } {
+  /** Emit the complete records of `buf`; returns the index where the unconsumed rest starts. */
+  function scan(buf: Buffer, final: boolean): number {
+    const n = buf.length;
+    const starts = rec.starts;
+    const ends = rec.ends;
     let pos = 0;
-    const n = text.length;
-    while (pos < n) {
-      let nl = text.indexOf("\n", pos);
-      if (nl < 0) {
-        if (!final) break;
-        nl = n;
-      }
-      let lineText = text.slice(pos, nl);
-      if (lineText.indexOf('"') < 0) {
-        // Fast path: no quotes on this line.
-        if (lineText.charCodeAt(lineText.length - 1) === 13) lineText = lineText.slice(0, -1);
-        if (lineText.length > 0) {
-          records++;
-          onRecord(lineText.split(","), line);
+    outer: while (pos < n) {
+      let count = 0;
+      let fieldStart = pos;
+      let i = pos;
+      for (;;) {
+        if (i >= n) {
+          if (!final) break outer; // incomplete record: wait for more bytes
+          let e = i;
+          if (e > fieldStart && buf[e - 1] === CR) e--;
+          if (count >= MAX_FIELDS) tooMany(line);
+          starts[count] = fieldStart;
+          ends[count++] = e;
+          emit(buf, count, pos, e);
+          line++;
+          pos = n;
+          continue outer;
         }
-        line++;
-        pos = nl + 1;
-        continue;
+        const c = buf[i];
+        if (c === COMMA) {
+          if (count >= MAX_FIELDS) tooMany(line);
+          starts[count] = fieldStart;
+          ends[count++] = i;
+          fieldStart = ++i;
+        } else if (c === LF) {
+          let e = i;
+          if (e > fieldStart && buf[e - 1] === CR) e--;
+          if (count >= MAX_FIELDS) tooMany(line);
+          starts[count] = fieldStart;
+          ends[count++] = e;
+          emit(buf, count, pos, e);
+          line++;
+          pos = i + 1;
+          continue outer;
+        } else if (c === QUOTE) {
+          // A quote: parse this record the slow way, then hand it on as a small buffer of its own.
+          const q = parseQuoted(buf, pos, final, line);
+          if (q === null) break outer;
+          const parts = q.fields.map((f) => Buffer.from(f, "utf8"));
+          let off = 0;
+          for (let k = 0; k < parts.length; k++) {
+            if (k >= MAX_FIELDS) tooMany(line);
+            starts[k] = off;
+            off += parts[k].length;
+            ends[k] = off;
+          }
+          records++;
+          rec.buf = Buffer.concat(parts);
+          rec.count = parts.length;
+          rec.line = line;
+          onRecord(rec);
+          line += q.lines;
+          pos = q.end;
+          continue outer;
+        } else i++;
       }
-      // Quoted record: it may run over several lines.
-      const parsed = parseQuoted(text, pos, final);
-      if (parsed === null) break; // incomplete: wait for more text
-      records++;
-      onRecord(parsed.fields, line);
-      line += parsed.lines;
-      pos = parsed.end;
     }
-    return { end: Math.min(pos, n), nextLine: line };
+    return pos < n ? pos : n;
   }
 
-  function parseQuoted(text: string, start: number, final: boolean): { fields: string[]; end: number; lines: number } | null {
+  function emit(buf: Buffer, count: number, recStart: number, recEnd: number): void {
+    if (count === 1 && recEnd === recStart) return; // blank line
+    records++;
+    rec.buf = buf;
+    rec.count = count;
+    rec.line = line;
+    onRecord(rec);
+  }
+
+  function tooMany(line: number): never {
+    throw new DataError(`${path}:${line}: more than ${MAX_FIELDS} fields`, path, line);
+  }
+
+  /** A record with quotes, from byte `start`: its fields (decoded), where it ends, how many lines it spans. */
+  function parseQuoted(buf: Buffer, start: number, final: boolean, line: number): { fields: string[]; end: number; lines: number } | null {
     const fields: string[] = [];
+    const n = buf.length;
     let i = start;
-    const n = text.length;
     let lines = 1;
-    let field = "";
     for (;;) {
-      if (i < n && text.charCodeAt(i) === 34) {
-        // Quoted field.
+      const pieces: Buffer[] = [];
+      if (i < n && buf[i] === QUOTE) {
         i++;
         for (;;) {
-          const q = text.indexOf('"', i);
+          const q = buf.indexOf(QUOTE, i);
           if (q < 0) {
             if (!final) return null;
             throw new DataError(`${path}:${line}: unterminated quoted field`, path, line);
           }
-          const piece = text.slice(i, q);
-          for (let k = piece.indexOf("\n"); k >= 0; k = piece.indexOf("\n", k + 1)) lines++;
-          field += piece;
-          if (q + 1 < n && text.charCodeAt(q + 1) === 34) {
-            field += '"';
+          const piece = buf.subarray(i, q);
+          for (let k = piece.indexOf(LF); k >= 0; k = piece.indexOf(LF, k + 1)) lines++;
+          pieces.push(piece);
+          if (q + 1 >= n && !final) return null; // cannot tell yet whether the quote is doubled
+          if (q + 1 < n && buf[q + 1] === QUOTE) {
+            pieces.push(Buffer.from('"'));
             i = q + 2;
             continue;
           }
-          if (q + 1 >= n && !final) return null; // cannot tell yet whether the quote is doubled
           i = q + 1;
           break;
         }
-        // After the closing quote: a delimiter, a line end or the end of the text.
-        if (i < n && text.charCodeAt(i) !== 44 && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) {
-          throw new DataError(`${path}:${line}: unexpected character after a closing quote`, path, line);
+        if (i < n) {
+          const c = buf[i];
+          if (c === CR) {
+            if (i + 1 >= n && !final) return null;
+            if (i + 1 < n && buf[i + 1] !== LF) {
+              throw new DataError(`${path}:${line}: unexpected character after a closing quote`, path, line);
+            }
+            i++;
+          } else if (c !== COMMA && c !== LF) {
+            throw new DataError(`${path}:${line}: unexpected character after a closing quote`, path, line);
+          }
         }
       } else {
         let j = i;
         while (j < n) {
-          const c = text.charCodeAt(j);
-          if (c === 44 || c === 10) break;
-          if (c === 34) throw new DataError(`${path}:${line}: a quote inside an unquoted field`, path, line);
+          const c = buf[j];
+          if (c === COMMA || c === LF) break;
+          if (c === QUOTE) throw new DataError(`${path}:${line}: a quote inside an unquoted field`, path, line);
           j++;
         }
-        field += text.slice(i, j);
+        if (j >= n && !final) return null;
+        pieces.push(buf.subarray(i, j > i && j < n && buf[j] === LF && buf[j - 1] === CR ? j - 1 : j));
         i = j;
-        if (field.charCodeAt(field.length - 1) === 13 && (i >= n || text.charCodeAt(i) === 10)) field = field.slice(0, -1);
       }
-      if (i < n && text.charCodeAt(i) === 13 && (i + 1 >= n || text.charCodeAt(i + 1) === 10)) i++;
-      if (i >= n) {
-        if (!final) return null;
-        fields.push(field);
-        return { fields, end: n, lines };
-      }
-      const c = text.charCodeAt(i);
-      fields.push(field);
-      field = "";
-      if (c === 10) return { fields, end: i + 1, lines: lines };
+      fields.push(Buffer.concat(pieces).toString("utf8"));
+      if (i >= n) return { fields, end: n, lines };
+      if (buf[i] === LF) return { fields, end: i + 1, lines };
       i++; // comma
     }
   }
+}
+
+/** scanCsvFile with each record as an array of strings (convenient, slower). */
+export async function forEachCsvRecord(path: string, onRecord: (fields: string[], line: number) => void): Promise<number> {
+  return scanCsvFile(path, (r) => {
+    const f: string[] = new Array(r.count);
+    for (let i = 0; i < r.count; i++) f[i] = r.buf.toString("utf8", r.starts[i], r.ends[i]);
+    onRecord(f, r.line);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -255,8 +330,7 @@ export async function forEachCsvRecord(
 /** Read one nise CSV file of a known report type into the sink. Returns the number of data rows. */
 export async function readNiseCsvFile(path: string, reportType: ReportType, sink: RowSink): Promise<number> {
   const required = REQUIRED_COLUMNS[reportType];
-  let idx: number[] | null = null;
-  let width = 0;
+  let width = -1;
   let conv: RowConverter | null = null;
   const deliver =
     reportType === "ocp_pod_usage"
@@ -266,102 +340,184 @@ export async function readNiseCsvFile(path: string, reportType: ReportType, sink
         : reportType === "ocp_node_label"
           ? (r: unknown) => sink.nodeLabel(r as NodeLabelRow)
           : (r: unknown) => sink.namespaceLabel(r as NamespaceLabelRow);
-  const records = await forEachCsvRecord(path, (fields, line) => {
-    if (idx === null) {
-      const header = fields.map((h, i) => (i === 0 ? h.replace(/^\ufeff/, "") : h));
-      idx = required.map((c) => header.indexOf(c));
-      const missing = required.filter((_, i) => idx![i] < 0);
+  const records = await scanCsvFile(path, (rec) => {
+    if (conv === null) {
+      const header: string[] = [];
+      for (let i = 0; i < rec.count; i++) header.push(rec.buf.toString("utf8", rec.starts[i], rec.ends[i]));
+      header[0] = header[0].replace(/^\ufeff/, "");
+      const idx = required.map((c) => header.indexOf(c));
+      const missing = required.filter((_, i) => idx[i] < 0);
       if (missing.length > 0) {
         throw new DataError(
-          `${path}:${line}: column ${missing[0]}: missing from the header (${reportType} needs ${missing.join(", ")})`,
+          `${path}:${rec.line}: column ${missing[0]}: missing from the header (${reportType} needs ${missing.join(", ")})`,
           path,
-          line,
+          rec.line,
           missing[0],
         );
       }
       width = header.length;
-      conv = makeConverter(reportType, path, idx);
+      conv = makeConverter(reportType, path, Int32Array.from(idx));
       return;
     }
-    if (fields.length !== width) {
-      throw new DataError(`${path}:${line}: ${fields.length} fields, the header has ${width}`, path, line);
+    if (rec.count !== width) {
+      throw new DataError(`${path}:${rec.line}: ${rec.count} fields, the header has ${width}`, path, rec.line);
     }
-    deliver(conv!(fields, line));
+    deliver(conv(rec));
   });
-  if (idx === null) throw new DataError(`${path}: empty file, no header line`, path, 1);
+  if (conv === null) throw new DataError(`${path}: empty file, no header line`, path, 1);
   return records - 1;
 }
 
-type RowConverter = (f: string[], line: number) => unknown;
+type RowConverter = (rec: CsvRecord) => unknown;
 
-function makeConverter(reportType: ReportType, path: string, idx: number[]): RowConverter {
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const TS_SUFFIX = Buffer.from(" +0000 UTC");
+const TS_FORMAT = "not a timestamp like 2024-01-30 00:00:00 +0000 UTC";
+
+function makeConverter(reportType: ReportType, path: string, idx: Int32Array): RowConverter {
   const cols = REQUIRED_COLUMNS[reportType];
-  const bad = (line: number, col: number, what: string, value: string): never => {
-    throw new DataError(`${path}:${line}: column ${cols[col]}: ${what}: ${JSON.stringify(value)}`, path, line, cols[col]);
+  const bad = (rec: CsvRecord, c: number, what: string): never => {
+    const value = rec.buf.toString("utf8", rec.starts[idx[c]], rec.ends[idx[c]]);
+    throw new DataError(`${path}:${rec.line}: column ${cols[c]}: ${what}: ${JSON.stringify(value)}`, path, rec.line, cols[c]);
   };
-  // Timestamps repeat on consecutive rows: remember the last text and value per column.
-  const lastText = ["", "", "", ""];
-  const lastValue = [NaN, NaN, NaN, NaN];
-  const ts = (f: string[], line: number, c: number): number => {
-    const s = f[idx[c]];
-    if (s === lastText[c]) return lastValue[c];
-    const v = parseNiseTimestamp(s);
-    if (v === null) bad(line, c, "not a timestamp like 2024-01-30 00:00:00 +0000 UTC", s);
-    lastText[c] = s;
+  // Timestamps repeat on consecutive rows: remember the last digits (YYYYMMDDHHMMSS) and value per column.
+  const lastKey = new Float64Array(cols.length).fill(NaN);
+  const lastValue = new Float64Array(cols.length);
+  const ts = (rec: CsvRecord, c: number): number => {
+    const b = rec.buf;
+    const s = rec.starts[idx[c]];
+    const len = rec.ends[idx[c]] - s;
+    if (len !== 19) {
+      let ok = len === 29;
+      for (let k = 0; ok && k < 10; k++) ok = b[s + 19 + k] === TS_SUFFIX[k];
+      if (!ok) bad(rec, c, TS_FORMAT);
+    }
+    let key = 0;
+    for (let k = 0; k < 19; k++) {
+      const ch = b[s + k];
+      if (k === 4 || k === 7) {
+        if (ch !== 45) bad(rec, c, TS_FORMAT);
+      } else if (k === 10) {
+        if (ch !== 32) bad(rec, c, TS_FORMAT);
+      } else if (k === 13 || k === 16) {
+        if (ch !== 58) bad(rec, c, TS_FORMAT);
+      } else {
+        const d = ch - 48;
+        if (d < 0 || d > 9) bad(rec, c, TS_FORMAT);
+        key = key * 10 + d;
+      }
+    }
+    if (key === lastKey[c]) return lastValue[c];
+    const v = parseNiseTimestamp(b.toString("latin1", s, s + 19));
+    if (v === null) bad(rec, c, "not a valid date and time");
+    lastKey[c] = key;
     lastValue[c] = v!;
     return v!;
   };
-  const num = (f: string[], line: number, c: number): number | null => {
-    const s = f[idx[c]];
-    if (s === "") return null;
-    const v = parseMeasure(s);
-    if (v === null) bad(line, c, "not a number", s);
+  const num = (rec: CsvRecord, c: number): number | null => {
+    const b = rec.buf;
+    const s = rec.starts[idx[c]];
+    const e = rec.ends[idx[c]];
+    if (s === e) return null; // empty field -> NULL
+    // Fast path: [-]digits[.digits] with at most 15 significant digits is exact as m / 10^k
+    // (both exact doubles, and IEEE division rounds correctly), i.e. equal to Number(text).
+    let i = s;
+    let neg = false;
+    if (b[i] === 45) {
+      neg = true;
+      i++;
+    }
+    let m = 0;
+    let digits = 0;
+    let dot = -1;
+    for (; i < e; i++) {
+      const ch = b[i];
+      if (ch >= 48 && ch <= 57) {
+        m = m * 10 + (ch - 48);
+        digits++;
+      } else if (ch === 46 && dot < 0) dot = i;
+      else break;
+    }
+    if (i === e && digits > 0 && digits <= 15) {
+      const v = dot < 0 ? m : m / POW10[e - 1 - dot];
+      return neg ? -v : v;
+    }
+    const v = parseMeasure(b.toString("utf8", s, e));
+    if (v === null) bad(rec, c, "not a number");
     return v;
   };
-  const txt = (f: string[], c: number): string => f[idx[c]];
+  // Text: reuse the previous row's string when the bytes are the same (names repeat row after row).
+  const lastBuf: (Buffer | null)[] = new Array(cols.length).fill(null);
+  const lastStart = new Int32Array(cols.length);
+  const lastEnd = new Int32Array(cols.length);
+  const lastText: string[] = new Array(cols.length).fill("");
+
+  const txt = (rec: CsvRecord, c: number): string => {
+    const b = rec.buf;
+    const s = rec.starts[idx[c]];
+    const e = rec.ends[idx[c]];
+    const len = e - s;
+    const pb = lastBuf[c];
+    if (pb !== null && lastEnd[c] - lastStart[c] === len) {
+      let k = 0;
+      const ps = lastStart[c];
+      while (k < len && b[s + k] === pb[ps + k]) k++;
+      if (k === len) return lastText[c];
+    }
+    const v = len === 0 ? "" : b.toString("utf8", s, e);
+    // Keep a private copy of the bytes: the chunk buffer is reused.
+
+    if (lastBuf[c] === null || lastBuf[c]!.length < len) lastBuf[c] = Buffer.alloc(Math.max(64, len * 2));
+    const keep = lastBuf[c]!;
+    for (let k = 0; k < len; k++) keep[k] = b[s + k];
+    lastStart[c] = 0;
+    lastEnd[c] = len;
+    lastText[c] = v;
+    return v;
+  };
   switch (reportType) {
     case "ocp_pod_usage":
-      return (f, l): PodUsageRow => ({
-        report_period_start: ts(f, l, 0), report_period_end: ts(f, l, 1),
-        interval_start: ts(f, l, 2), interval_end: ts(f, l, 3),
-        pod: txt(f, 4), namespace: txt(f, 5), node: txt(f, 6), resource_id: txt(f, 7),
-        pod_usage_cpu_core_seconds: num(f, l, 8),
-        pod_request_cpu_core_seconds: num(f, l, 9),
-        pod_limit_cpu_core_seconds: num(f, l, 10),
-        pod_usage_memory_byte_seconds: num(f, l, 11),
-        pod_request_memory_byte_seconds: num(f, l, 12),
-        pod_limit_memory_byte_seconds: num(f, l, 13),
-        node_capacity_cpu_cores: num(f, l, 14),
-        node_capacity_cpu_core_seconds: num(f, l, 15),
-        node_capacity_memory_bytes: num(f, l, 16),
-        node_capacity_memory_byte_seconds: num(f, l, 17),
-        pod_labels: txt(f, 18),
+      return (r): PodUsageRow => ({
+        report_period_start: ts(r, 0), report_period_end: ts(r, 1),
+        interval_start: ts(r, 2), interval_end: ts(r, 3),
+        pod: txt(r, 4), namespace: txt(r, 5), node: txt(r, 6), resource_id: txt(r, 7),
+        pod_usage_cpu_core_seconds: num(r, 8),
+        pod_request_cpu_core_seconds: num(r, 9),
+        pod_limit_cpu_core_seconds: num(r, 10),
+        pod_usage_memory_byte_seconds: num(r, 11),
+        pod_request_memory_byte_seconds: num(r, 12),
+        pod_limit_memory_byte_seconds: num(r, 13),
+        node_capacity_cpu_cores: num(r, 14),
+        node_capacity_cpu_core_seconds: num(r, 15),
+        node_capacity_memory_bytes: num(r, 16),
+        node_capacity_memory_byte_seconds: num(r, 17),
+        pod_labels: txt(r, 18),
       });
     case "ocp_storage_usage":
-      return (f, l): StorageUsageRow => ({
-        report_period_start: ts(f, l, 0), report_period_end: ts(f, l, 1),
-        interval_start: ts(f, l, 2), interval_end: ts(f, l, 3),
-        namespace: txt(f, 4), pod: txt(f, 5), node: txt(f, 6),
-        persistentvolumeclaim: txt(f, 7), persistentvolume: txt(f, 8), storageclass: txt(f, 9),
-        csi_driver: txt(f, 10), csi_volume_handle: txt(f, 11),
-        persistentvolumeclaim_capacity_bytes: num(f, l, 12),
-        persistentvolumeclaim_capacity_byte_seconds: num(f, l, 13),
-        volume_request_storage_byte_seconds: num(f, l, 14),
-        persistentvolumeclaim_usage_byte_seconds: num(f, l, 15),
-        persistentvolume_labels: txt(f, 16),
-        persistentvolumeclaim_labels: txt(f, 17),
+      return (r): StorageUsageRow => ({
+        report_period_start: ts(r, 0), report_period_end: ts(r, 1),
+        interval_start: ts(r, 2), interval_end: ts(r, 3),
+        namespace: txt(r, 4), pod: txt(r, 5), node: txt(r, 6),
+        persistentvolumeclaim: txt(r, 7), persistentvolume: txt(r, 8), storageclass: txt(r, 9),
+        csi_driver: txt(r, 10), csi_volume_handle: txt(r, 11),
+        persistentvolumeclaim_capacity_bytes: num(r, 12),
+        persistentvolumeclaim_capacity_byte_seconds: num(r, 13),
+        volume_request_storage_byte_seconds: num(r, 14),
+        persistentvolumeclaim_usage_byte_seconds: num(r, 15),
+        persistentvolume_labels: txt(r, 16),
+        persistentvolumeclaim_labels: txt(r, 17),
       });
     case "ocp_node_label":
-      return (f, l): NodeLabelRow => ({
-        report_period_start: ts(f, l, 0), report_period_end: ts(f, l, 1),
-        interval_start: ts(f, l, 2), interval_end: ts(f, l, 3),
-        node: txt(f, 4), node_labels: txt(f, 5),
+      return (r): NodeLabelRow => ({
+        report_period_start: ts(r, 0), report_period_end: ts(r, 1),
+        interval_start: ts(r, 2), interval_end: ts(r, 3),
+        node: txt(r, 4), node_labels: txt(r, 5),
       });
     case "ocp_namespace_label":
-      return (f, l): NamespaceLabelRow => ({
-        report_period_start: ts(f, l, 0), report_period_end: ts(f, l, 1),
-        interval_start: ts(f, l, 2), interval_end: ts(f, l, 3),
-        namespace: txt(f, 4), namespace_labels: txt(f, 5),
+      return (r): NamespaceLabelRow => ({
+        report_period_start: ts(r, 0), report_period_end: ts(r, 1),
+        interval_start: ts(r, 2), interval_end: ts(r, 3),
+        namespace: txt(r, 4), namespace_labels: txt(r, 5),
       });
   }
 }
@@ -387,6 +543,7 @@ export function parseNiseTimestamp(s: string): number | null {
  * than JS Number(): no whitespace, hex, binary, octal, `Infinity` or `NaN`. null when not a number.
  */
 export function parseMeasure(s: string): number | null {
+  if (s.length === 0) return null;
   const v = +s;
   if (!Number.isFinite(v)) return null;
   const first = s.charCodeAt(0);
