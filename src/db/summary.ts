@@ -177,8 +177,10 @@ function validateRows(rows: readonly SummaryRow[]): void {
   for (const r of rows) {
     if (!DAY_RE.test(r.usage_start)) throw new DataError(`summary row has usage_start "${r.usage_start}", expected YYYY-MM-DD`);
     for (const c of SUMMARY_MEASURE_COLUMNS) {
-      const v = r[c];
-      if (v !== null && !Number.isNaN(v) && !Number.isFinite(v)) {
+      const v = r[c] as unknown;
+      if (v === null || v === undefined) continue; // undefined is written as NULL, like null
+      if (typeof v !== "number") throw new DataError(`summary column ${c} holds ${typeof v} ${JSON.stringify(v)}, expected a number or null`);
+      if (!Number.isNaN(v) && !Number.isFinite(v)) {
         throw new DataError(`summary column ${c} holds ${v} (usage_start ${r.usage_start}), which numeric(33,15) cannot store`);
       }
     }

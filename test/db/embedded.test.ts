@@ -1,0 +1,54 @@
+// The embedded PGlite server: reachable over TCP by a pg.Pool of several connections at once,
+// on disk when given a folder (the data survives a restart), and gone after stop().
+import net from "node:net";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import test from "ava";
+import { connectPg, readSummary, startEmbeddedPostgres, writeSummary } from "../../src/db/index.ts";
+import { podRow } from "./targets.ts";
+import { tempDir } from "../storage/helpers.ts";
+
+test("a pool of 4 runs queries in parallel on the embedded server, which then stops and frees its port", async (t) => {
+  const emb = await startEmbeddedPostgres();
+  const { port } = emb.settings;
+  t.true(emb.settings.embedded);
+  t.is(emb.settings.host, "127.0.0.1");
+  const pool = await connectPg(emb.settings, { max: 4 });
+  const clients = await Promise.all([1, 2, 3, 4].map(() => pool.connect()));
+  const res = await Promise.all(clients.map((c, i) => c.query("SELECT $1::int * 2 AS v, pg_sleep(0.05)", [i])));
+  t.deepEqual(res.map((r) => r.rows[0].v), [0, 2, 4, 6]);
+  for (const c of clients) c.release();
+  const v = await pool.query("SELECT version() AS v");
+  t.regex(v.rows[0].v, /PGlite/);
+  await pool.end();
+  await emb.stop();
+  await emb.stop(); // idempotent
+  const refused = await new Promise<boolean>((resolve) => {
+    const s = net.connect(port, "127.0.0.1");
+    s.on("connect", () => (s.destroy(), resolve(false)));
+    s.on("error", () => resolve(true));
+  });
+  t.true(refused);
+});
+
+test("on disk, the embedded database keeps the summary across a restart", async (t) => {
+  const dir = await tempDir("pglite");
+  const dataDir = path.join(dir, "pgdata");
+  const src = "cccccccc-cccc-4ccc-8ccc-cccccccccccc";
+  try {
+    const a = await startEmbeddedPostgres(dataDir);
+    let pool = await connectPg(a.settings);
+    await writeSummary(pool, { sourceUuid: src, clusterId: "c", rows: [podRow("2026-01-09", "ns-disk")] });
+    await pool.end();
+    await a.stop();
+    const b = await startEmbeddedPostgres(dataDir);
+    pool = await connectPg(b.settings);
+    const rows = await readSummary(pool, { sourceUuid: src });
+    await pool.end();
+    await b.stop();
+    t.is(rows.length, 1);
+    t.is(rows[0].namespace, "ns-disk");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
