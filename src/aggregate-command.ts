@@ -5,7 +5,8 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Job, JobFailure, JobInput, JobReport, Mode } from "../pipelines/job.ts";
 import type { SummaryRow } from "../pipelines/summary-schema.ts";
 import { DataError, UsageError } from "./errors.ts";
@@ -14,7 +15,6 @@ import { runChild, type ChildOutcome, type ChildOptions } from "./metrics/child-
 import { readNiseCsvDir } from "./nise/csv-import.ts";
 import { computeDailySummary } from "./reference/index.ts";
 import { readSummaryParquet, writeSummaryCsv } from "./report/summary-csv.ts";
-import { typeScriptCommand } from "./runtime.ts";
 
 export const AGGREGATE_HELP = `Usage: streambench aggregate --input DIR --mode MODE --out FILE.csv
 
@@ -55,6 +55,19 @@ export function pipelineEntry(mode: Mode): string {
   return fileURLToPath(new URL(`../pipelines/${mode}.ts`, import.meta.url));
 }
 
+/**
+ * The command that runs a pipeline entry in a fresh process of the current runtime: Deno ->
+ * `deno run -A`, Node -> `node --import <tsx loader>` (tsx resolved from here, so any cwd works,
+ * and no import.meta.resolve, which tsx's CJS mode under ava lacks).
+ */
+export function pipelineCommand(mode: Mode, args: string[] = []): { command: string; args: string[] } {
+  const entry = pipelineEntry(mode);
+  const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
+  if (typeof deno !== "undefined") return { command: deno.execPath(), args: ["run", "-A", entry, ...args] };
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  return { command: process.execPath, args: ["--import", tsx, entry, ...args] };
+}
+
 export interface PipelineRun {
   report: JobReport;
   outcome: ChildOutcome;
@@ -65,7 +78,7 @@ export interface PipelineRun {
  * The job goes in on stdin. A JobFailure of kind "input" becomes a DataError.
  */
 export async function runPipeline(job: Job, options: Omit<ChildOptions, "input"> = {}): Promise<PipelineRun> {
-  const { command, args } = typeScriptCommand(pipelineEntry(job.mode), []);
+  const { command, args } = pipelineCommand(job.mode);
   const outcome = await runChild(command, args, { ...options, input: JSON.stringify(job) });
   const report = outcome.report as JobReport | JobFailure | null;
   if (report && report.ok === true) return { report, outcome };

@@ -1,0 +1,85 @@
+// Test helpers for the pipelines: fixture copies, the nise CSV -> Koku parquet layout conversion
+// (independent of the generator: polars reads the CSV as text, measures become Float64,
+// timestamps Datetime("ms"), empty text null), and running a pipeline child.
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pl from "nodejs-polars";
+import { KOKU_TABLE, MEASURE_COLUMNS, REPORT_TYPE, TABLE_KEYS } from "../../pipelines/input-schema.ts";
+import type { Job, JobInput, Mode } from "../../pipelines/job.ts";
+import { runChild } from "../../src/metrics/child-run.ts";
+import { pipelineCommand } from "../../src/aggregate-command.ts";
+
+export const FIXTURES = "/work/shared/fixtures/nise";
+export const FIXTURE_NAMES = ["multi-month-shared-pv", "random-defaults"] as const;
+export const SOURCE_UUID = "00000000-0000-4000-8000-000000000001";
+
+export function tempDir(tag: string): string {
+  return mkdtempSync(join(tmpdir(), `streambench-${tag}-`));
+}
+
+/** A writable copy of a fixture folder. */
+export function copyFixture(name: string): string {
+  const dir = tempDir(`fixture-${name}`);
+  cpSync(join(FIXTURES, name), dir, { recursive: true });
+  for (const f of readdirSync(dir)) chmodSync(join(dir, f), 0o644);
+  return dir;
+}
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** Convert a folder of nise CSVs into the Koku parquet layout under a new temp folder; returns it. */
+export function csvFixtureToParquet(csvDir: string): string {
+  const root = tempDir("parquet");
+  for (const name of readdirSync(csvDir).sort()) {
+    const m = /^([A-Z][a-z]+)-(\d{4})-(.+)-(ocp_[a-z_]+?)(?:-(\d+))?\.csv$/.exec(name);
+    if (!m) continue;
+    const key = TABLE_KEYS.find((k) => REPORT_TYPE[k] === m[4]);
+    if (!key) continue;
+    const month = String(MONTHS.indexOf(m[1]) + 1).padStart(2, "0");
+    const dir = join(root, "data", "1234567", "OCP", `source=${SOURCE_UUID}`, `year=${m[2]}`, `month=${month}`, KOKU_TABLE[key]);
+    mkdirSync(dir, { recursive: true });
+    const raw = pl.readCSV(join(csvDir, name), { inferSchemaLength: 0, hasHeader: true });
+    const df = raw.select(
+      raw.columns.map((c) => {
+        if (MEASURE_COLUMNS[key].includes(c)) return pl.col(c).cast(pl.Float64);
+        if (["report_period_start", "report_period_end", "interval_start", "interval_end"].includes(c)) {
+          return pl.col(c).str.slice(0, 19).str.strptime(pl.Datetime("ms"), "%Y-%m-%d %H:%M:%S").cast(pl.Datetime("ms")).alias(c);
+        }
+        return pl.when(pl.col(c).eq(pl.lit(""))).then(pl.lit(null)).otherwise(pl.col(c)).cast(pl.Utf8).alias(c);
+      }),
+    );
+    // two files per CSV (when it has rows), so every table is read from several files
+    const half = Math.ceil(df.height / 2);
+    const parts = df.height > 1 ? [df.slice(0, half), df.slice(half, df.height - half)] : [df];
+    parts.forEach((part, i) =>
+      part.writeParquet(join(dir, name.replace(/\.csv$/, `-part${i}.parquet`)), { compression: "zstd" }),
+    );
+  }
+  return root;
+}
+
+export interface ChildResult {
+  exitCode: number | null;
+  /** The last stdout line, parsed. */
+  report: { ok: boolean; error?: string; kind?: string; rowsOut?: number } | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run one pipeline child on a job and return its exit code and last line. */
+export async function runPipelineChild(mode: Mode, input: JobInput, output: string, enabledTagKeys: string[] | null = null): Promise<ChildResult> {
+  const job: Job = { mode, input, output, enabledTagKeys };
+  const { command, args } = pipelineCommand(mode, [JSON.stringify(job)]);
+  const outcome = await runChild(command, args);
+  return {
+    exitCode: outcome.exitCode,
+    report: outcome.report as ChildResult["report"],
+    stdout: outcome.stdout,
+    stderr: outcome.stderr,
+  };
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
