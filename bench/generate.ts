@@ -1,0 +1,88 @@
+// Generator speed: for each scale, a fresh child process generates it (parquet by default, as the
+// benchmark uses it) and reports time, rows/s and peak RSS (process.resourceUsage().maxRSS).
+//   node --import tsx bench/generate.ts [--format csv|parquet|both] [scale ...]   (default: large production-large)
+// Targets on the 2-core machine: large < 5 s; production-large < 120 s with peak RSS < 1.5 GB.
+
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generate, type OutputFormat } from "../src/nise/generate.ts";
+import { scaleManifest, scaleInfo } from "../src/scales.ts";
+
+interface Result {
+  scale: string;
+  format: OutputFormat;
+  rows: number;
+  podRows: number;
+  seconds: number;
+  maxRssMb: number;
+  files: number;
+}
+
+const TARGETS: Record<string, { seconds: number; rssMb?: number }> = {
+  large: { seconds: 5 },
+  "production-large": { seconds: 120, rssMb: 1536 },
+};
+
+async function child(scale: string, format: OutputFormat): Promise<void> {
+  const parent = mkdtempSync(join(tmpdir(), "streambench-bench-gen-"));
+  try {
+    const t0 = performance.now();
+    const summary = await generate(scaleManifest(scale), { clusterId: `bench-${scale}`, outDir: join(parent, "out"), format });
+    const seconds = (performance.now() - t0) / 1000;
+    const r: Result = {
+      scale,
+      format,
+      rows: Object.values(summary.rows).reduce((a, b) => a + b, 0),
+      podRows: summary.rows.ocp_pod_usage,
+      seconds,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      files: summary.files.length,
+    };
+    process.stdout.write(JSON.stringify(r) + "\n");
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
+}
+
+function runChild(scale: string, format: OutputFormat): { result: Result; wall: number } {
+  const script = fileURLToPath(import.meta.url);
+  const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
+  const args = isDeno ? ["run", "-A", script, "--child", scale, format] : [...process.execArgv, script, "--child", scale, format];
+  const t0 = performance.now();
+  const p = spawnSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 20 });
+  const wall = (performance.now() - t0) / 1000;
+  if (p.status !== 0) throw new Error(`child for ${scale} failed with status ${p.status}`);
+  const line = p.stdout.trim().split("\n").pop()!;
+  return { result: JSON.parse(line) as Result, wall };
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv[0] === "--child") return child(argv[1], argv[2] as OutputFormat);
+  let format: OutputFormat = "parquet";
+  const scales: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--format") format = argv[++i] as OutputFormat;
+    else scales.push(argv[i]);
+  }
+  if (scales.length === 0) scales.push("large", "production-large");
+  for (const s of scales) scaleInfo(s); // unknown names fail before any work
+  console.log(`generator benchmark (${format}), one fresh child process per scale`);
+  console.log("scale              pod rows     all rows   generate s  child wall s   rows/s (all)   peak RSS MB  target");
+  for (const s of scales) {
+    const { result: r, wall } = runChild(s, format);
+    const target = TARGETS[s];
+    const verdict = target
+      ? `${r.seconds <= target.seconds ? "ok" : "MISSED"} (< ${target.seconds} s${target.rssMb ? `, < ${target.rssMb} MB` : ""}${target.rssMb && r.maxRssMb > target.rssMb ? " RSS MISSED" : ""})`
+      : "";
+    console.log(
+      `${s.padEnd(18)} ${r.podRows.toLocaleString("en-US").padStart(11)} ${r.rows.toLocaleString("en-US").padStart(12)} ` +
+        `${r.seconds.toFixed(2).padStart(11)} ${wall.toFixed(2).padStart(13)} ${Math.round(r.rows / r.seconds).toLocaleString("en-US").padStart(14)} ` +
+        `${r.maxRssMb.toFixed(0).padStart(13)}  ${verdict}`,
+    );
+  }
+}
+
+await main(process.argv.slice(2));
