@@ -99,6 +99,9 @@ export class MonthCsvWriter {
     let is = "";
     let ie = "";
     const quoted = new Map<number, string[]>();
+    // values repeat hour after hour: remember each column's formatted numbers
+    const floatText = cols.map(() => new Map<number, string>());
+    const intText = cols.map(() => new Map<number, string>());
     for (let r = 0; r < batch.n; r++) {
       const start = batch.intervalStart[r];
       if (start !== lastStart) {
@@ -124,8 +127,29 @@ export class MonthCsvWriter {
         } else {
           const v = batch.measures[src.index][r];
           if (Number.isNaN(v)) cell = "";
-          else if (mask & (1 << src.index)) cell = formatPyIntValue(v, batch.big?.get(r * 16 + src.index));
-          else cell = formatPyFloat(v);
+          else if (mask & (1 << src.index)) {
+            const big = batch.big?.get(r * 16 + src.index);
+            if (big !== undefined) cell = formatPyIntValue(v, big);
+            else {
+              const m = intText[c];
+              let f = m.get(v);
+              if (f === undefined) {
+                f = formatPyIntValue(v);
+                if (m.size > 65536) m.clear();
+                m.set(v, f);
+              }
+              cell = f;
+            }
+          } else {
+            const m = floatText[c];
+            let f = m.get(v);
+            if (f === undefined) {
+              f = formatPyFloat(v);
+              if (m.size > 65536) m.clear();
+              m.set(v, f);
+            }
+            cell = f;
+          }
         }
         line += c === 0 ? cell : "," + cell;
       }
