@@ -1,0 +1,94 @@
+// Scripted run events for the TUI tests (not a test file: ava only runs *.test.ts[x]).
+import type { Mode } from "../../pipelines/job.ts";
+import type { RunEvent, Verdict } from "../../src/run/events.ts";
+
+export const MODES: Mode[] = ["in-memory", "streaming"];
+export const OUT = "results/2026-11-24T03-00-00Z";
+
+let clock = 1_800_000_000_000;
+export const at = () => (clock += 100);
+
+export const runStart = (scales: string[], runs = 1): RunEvent => ({
+  type: "run-start",
+  at: at(),
+  scales,
+  modes: MODES,
+  runs,
+  outDir: OUT,
+});
+
+export const progress = (scale: string, done: number, total: number, unit: "rows" | "bytes" = "rows"): RunEvent[] => [
+  { type: "phase-start", at: at(), scale, phase: "generate" },
+  { type: "progress", at: at(), scale, phase: "generate", done, total, unit },
+];
+
+/** One mode of one scale, from aggregate to its verdict. */
+export function modeRun(
+  scale: string,
+  mode: Mode,
+  o: { seconds: number; peakMb: number; verdict: Verdict; series?: number[]; detail?: string },
+): RunEvent[] {
+  const where = { scale, mode, rep: 1 } as const;
+  return [
+    { type: "phase-start", at: at(), ...where, phase: "aggregate" },
+    { type: "phase-end", at: at(), ...where, phase: "aggregate", durationMs: o.seconds * 1000, ok: true },
+    {
+      type: "result",
+      at: at(),
+      ...where,
+      durationSeconds: o.seconds,
+      peakMemoryMb: o.peakMb,
+      inputRows: 1000,
+      outputRows: 42,
+      engine: mode,
+      memorySeries: o.series ?? [o.peakMb / 2, o.peakMb],
+    },
+    { type: "phase-start", at: at(), ...where, phase: "write" },
+    { type: "phase-end", at: at(), ...where, phase: "write", durationMs: 10, ok: true },
+    { type: "phase-start", at: at(), ...where, phase: "validate" },
+    { type: "phase-end", at: at(), ...where, phase: "validate", durationMs: 10, ok: o.verdict === "PASS" },
+    { type: "validation", at: at(), ...where, verdict: o.verdict, detail: o.detail ?? "" },
+  ];
+}
+
+/** A whole scale: generate, upload, then both modes. */
+export function scaleRun(
+  scale: string,
+  inMemory: { seconds: number; peakMb: number; verdict: Verdict; series?: number[]; detail?: string },
+  streaming: { seconds: number; peakMb: number; verdict: Verdict; series?: number[]; detail?: string },
+): RunEvent[] {
+  return [
+    { type: "phase-start", at: at(), scale, phase: "generate" },
+    { type: "progress", at: at(), scale, phase: "generate", done: 1000, total: 1000, unit: "rows" },
+    { type: "phase-end", at: at(), scale, phase: "generate", durationMs: 10, ok: true },
+    { type: "phase-start", at: at(), scale, phase: "upload" },
+    { type: "phase-end", at: at(), scale, phase: "upload", durationMs: 10, ok: true },
+    ...modeRun(scale, "in-memory", inMemory),
+    ...modeRun(scale, "streaming", streaming),
+  ];
+}
+
+export const runEnd = (status: "PASS" | "FAIL" | "ERROR" | "INTERRUPTED", headline: string): RunEvent => ({
+  type: "run-end",
+  at: at(),
+  status,
+  outDir: OUT,
+  headline,
+});
+
+export const memory = (pid: number, rssMb: number): RunEvent => ({
+  type: "memory",
+  at: at(),
+  pid,
+  rssBytes: rssMb * 1024 * 1024,
+  systemUsedBytes: 8 * 1024 ** 3,
+  systemTotalBytes: 16 * 1024 ** 3,
+  cpuPercent: 50,
+});
+
+export const log = (text: string, level: "info" | "warn" | "error" = "info"): RunEvent => ({
+  type: "log",
+  at: at(),
+  level,
+  text,
+});

@@ -1,0 +1,159 @@
+import test from "ava";
+import { LOG_KEEP, initialState, reduce, reduceAll, rowFraction, winner } from "../../tui/state.ts";
+import { log, memory, modeRun, progress, runEnd, runStart, scaleRun } from "./events.ts";
+
+const pass = (seconds: number, peakMb: number) => ({ seconds, peakMb, verdict: "PASS" as const });
+
+test("run-start lists its scales as pending rows with a cell per mode", (t) => {
+  const s = reduce(initialState, runStart(["small", "medium"]));
+  t.deepEqual(
+    s.scales.map((r) => [r.name, r.status]),
+    [
+      ["small", "pending"],
+      ["medium", "pending"],
+    ],
+  );
+  t.deepEqual(Object.keys(s.scales[0].modes), ["in-memory", "streaming"]);
+  t.true(s.running);
+});
+
+test("progress sets the current phase's done/total/unit and moves the scale's bar", (t) => {
+  const s = reduceAll([runStart(["small"]), ...progress("small", 250, 1000)]);
+  t.deepEqual(s.current?.progress, { done: 250, total: 1000, unit: "rows" });
+  t.is(s.current?.phase, "generate");
+  t.is(s.scales[0].phase, "generate");
+  t.is(s.scales[0].status, "running");
+  t.true(rowFraction(s.scales[0]) > 0);
+});
+
+test("a PASS for every mode marks the scale done and records duration and peak", (t) => {
+  const s = reduceAll([runStart(["small"]), ...scaleRun("small", pass(3, 900), pass(5, 200))]);
+  const row = s.scales[0];
+  t.is(row.status, "done");
+  t.deepEqual(row.modes["in-memory"]?.verdicts, ["PASS"]);
+  t.deepEqual(row.modes["streaming"]?.durations, [5]);
+  t.deepEqual(row.modes["streaming"]?.peaksMb, [200]);
+  t.is(rowFraction(row), 1);
+});
+
+test("a FAIL marks the scale failed with the validation detail", (t) => {
+  const s = reduceAll([
+    runStart(["small"]),
+    ...scaleRun("small", pass(3, 900), { seconds: 5, peakMb: 200, verdict: "FAIL", detail: "3 rows differ" }),
+  ]);
+  const row = s.scales[0];
+  t.is(row.status, "failed");
+  t.deepEqual(row.modes["streaming"]?.verdicts, ["FAIL"]);
+  t.is(row.modes["streaming"]?.error, "3 rows differ");
+});
+
+test("memory peak is the max RSS seen for a pid and restarts with a new pid", (t) => {
+  let s = reduceAll([runStart(["small"]), memory(10, 100), memory(10, 700), memory(10, 300)]);
+  t.is(s.memory?.rssBytes, 300 * 1024 * 1024);
+  t.is(s.memory?.peakRssBytes, 700 * 1024 * 1024);
+  s = reduce(s, memory(11, 50));
+  t.is(s.memory?.peakRssBytes, 50 * 1024 * 1024);
+});
+
+test("the memory gauge is marked exited when its child's phase ends", (t) => {
+  const [start, end] = modeRun("small", "in-memory", pass(1, 10));
+  let s = reduceAll([runStart(["small"]), start, memory(10, 100)]);
+  t.is(s.memory?.mode, "in-memory");
+  t.true(s.memory?.live);
+  s = reduce(s, end);
+  t.false(s.memory?.live);
+});
+
+test("winner: the faster and the lower-memory mode, once both modes have a verdict", (t) => {
+  const events = [runStart(["small"]), ...scaleRun("small", pass(3, 900), pass(5, 200))];
+  const halfway = reduceAll(events.slice(0, 10));
+  t.is(winner(halfway.scales[0]), undefined);
+  t.deepEqual(winner(reduceAll(events).scales[0]), { kind: "decided", faster: "in-memory", leaner: "streaming" });
+});
+
+test("winner: within 10 % is a tie", (t) => {
+  const s = reduceAll([runStart(["small"]), ...scaleRun("small", pass(10, 1000), pass(10.9, 920))]);
+  t.deepEqual(winner(s.scales[0]), { kind: "decided", faster: "tie", leaner: "tie" });
+  const apart = reduceAll([runStart(["small"]), ...scaleRun("small", pass(10, 1000), pass(11.5, 880))]);
+  t.deepEqual(winner(apart.scales[0]), { kind: "decided", faster: "in-memory", leaner: "streaming" });
+});
+
+test("winner: a mode that FAILed validation cannot win", (t) => {
+  const s = reduceAll([
+    runStart(["small"]),
+    ...scaleRun("small", pass(3, 900), { seconds: 1, peakMb: 10, verdict: "FAIL" }),
+  ]);
+  t.deepEqual(winner(s.scales[0]), { kind: "invalid", reason: "FAIL" });
+});
+
+test("with --runs 3 a scale is done only after three verdicts per mode", (t) => {
+  let s = reduceAll([runStart(["small"], 3), ...scaleRun("small", pass(3, 900), pass(5, 200))]);
+  t.is(s.scales[0].status, "running");
+  for (let i = 0; i < 2; i++) {
+    s = reduceAll([...modeRun("small", "in-memory", pass(3, 900)), ...modeRun("small", "streaming", pass(5, 200))], s);
+  }
+  t.is(s.scales[0].status, "done");
+  t.is(s.scales[0].modes["in-memory"]?.durations.length, 3);
+});
+
+test("a rerun of one scale resets that scale only and keeps the others' results", (t) => {
+  const first = reduceAll([
+    runStart(["small", "medium"]),
+    ...scaleRun("small", pass(3, 900), pass(5, 200)),
+    ...scaleRun("medium", pass(30, 9000), pass(50, 2000)),
+    runEnd("PASS", "done"),
+  ]);
+  const rerun = reduceAll([runStart(["medium"]), ...progress("medium", 1, 10)], first);
+  t.deepEqual(
+    rerun.scales.map((r) => r.name),
+    ["small", "medium"],
+  );
+  t.deepEqual(rerun.scales[0].modes["in-memory"]?.durations, [3]);
+  t.deepEqual(rerun.scales[1].modes["in-memory"]?.durations, []);
+  t.is(rerun.finished, null);
+  t.true(rerun.running);
+});
+
+test("generating a finished scale again without a run-start also starts it over", (t) => {
+  const first = reduceAll([runStart(["small"]), ...scaleRun("small", pass(3, 900), pass(5, 200)), runEnd("PASS", "")]);
+  const again = reduceAll(progress("small", 1, 10), first);
+  t.deepEqual(again.scales[0].modes["streaming"]?.verdicts, []);
+  t.true(again.running);
+});
+
+test("an error with a scale fails that scale's row and goes into the log", (t) => {
+  const s = reduceAll([
+    runStart(["small"]),
+    { type: "error", at: 1, scale: "small", mode: "streaming", message: "child exited with code 137" },
+  ]);
+  t.is(s.scales[0].status, "failed");
+  t.is(s.scales[0].modes["streaming"]?.error, "child exited with code 137");
+  t.regex(s.log.at(-1)?.text ?? "", /small streaming: child exited with code 137/);
+  t.is(s.log.at(-1)?.level, "error");
+});
+
+test("the log keeps its tail only, one entry per line of text", (t) => {
+  let s = reduce(initialState, log("one\ntwo"));
+  t.deepEqual(
+    s.log.map((l) => l.text),
+    ["one", "two"],
+  );
+  for (let i = 0; i < LOG_KEEP + 5; i++) s = reduce(s, log(`line ${i}`));
+  t.is(s.log.length, LOG_KEEP);
+  t.is(s.log.at(-1)?.text, `line ${LOG_KEEP + 4}`);
+});
+
+test("run-end records verdict, folder and headline and stops the run", (t) => {
+  const s = reduceAll([runStart(["small"]), ...progress("small", 1, 2), runEnd("FAIL", "streaming is wrong")]);
+  t.deepEqual(s.finished, { status: "FAIL", outDir: "results/2026-11-24T03-00-00Z", headline: "streaming is wrong" });
+  t.false(s.running);
+  t.is(s.current, null);
+  t.is(s.scales[0].status, "failed", "a scale still running at run-end did not finish");
+});
+
+test("the reducer does not mutate the state it is given", (t) => {
+  const before = reduceAll([runStart(["small"]), ...progress("small", 1, 2)]);
+  const snapshot = JSON.stringify(before);
+  reduceAll([...scaleRun("small", pass(3, 900), pass(5, 200)), memory(1, 5), runEnd("PASS", "")], before);
+  t.is(JSON.stringify(before), snapshot);
+});

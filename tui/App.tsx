@@ -1,0 +1,174 @@
+import { useEffect, useRef, useState } from "react";
+import { Box, Text, useApp } from "ink";
+import type { RunCommands } from "../src/run/events.ts";
+import type { EventSource } from "./event-source.ts";
+import { FinishBanner, bannerHeight } from "./FinishBanner.tsx";
+import { HelpLine } from "./HelpLine.tsx";
+import { useClock } from "./hooks/use-clock.ts";
+import { useTerminalSize } from "./hooks/use-terminal-size.ts";
+import { fitLayout } from "./layout.ts";
+import { useKeys } from "./hooks/use-keys.ts";
+import { useRunEvents } from "./hooks/use-run-events.ts";
+import { LogPane } from "./LogPane.tsx";
+import { MemoryGauges, modesWithSeries } from "./MemoryGauges.tsx";
+import { PhaseBar } from "./PhaseBar.tsx";
+import { ScaleTable } from "./ScaleTable.tsx";
+import { ColorContext } from "./theme.ts";
+
+export interface AppProps {
+  events: EventSource;
+  commands: RunCommands;
+  /** false = no colour at all (NO_COLOR). */
+  color?: boolean;
+  /** Events are applied in batches this often (ms); 0 = each at once. */
+  batchMs?: number;
+  /** Lines of the log tail. */
+  logLines?: number;
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export function App({ events, commands, color = true, batchMs = 50, logLines = 8 }: AppProps) {
+  const state = useRunEvents(events, batchMs);
+  const { columns, rows: terminalRows } = useTerminalSize();
+  const { exit } = useApp();
+  const [selected, setSelected] = useState(0);
+  const [logVisible, setLogVisible] = useState(true);
+  const [quitting, setQuitting] = useState(false);
+  const [notice, setNotice] = useState<string | undefined>();
+  const quittingRef = useRef(false);
+
+  const rows = state.scales;
+  const index = rows.length === 0 ? 0 : Math.min(selected, rows.length - 1);
+  const row = rows[index];
+  const busy = state.running;
+  const clock = useClock(state.running && state.current !== null && !state.current.ended);
+
+  const quit = () => {
+    if (quittingRef.current) {
+      // Asked twice: stop waiting for the engine.
+      exit();
+      return;
+    }
+    quittingRef.current = true;
+    setQuitting(true);
+    Promise.resolve()
+      .then(() => commands.quit())
+      .then(
+        () => exit(),
+        (error: unknown) => exit(error instanceof Error ? error : new Error(errorText(error))),
+      );
+  };
+
+  const send = (what: string, fn: () => void) => {
+    try {
+      fn();
+      setNotice(undefined);
+    } catch (error) {
+      setNotice(`${what}: ${errorText(error)}`);
+    }
+  };
+
+  const { inputActive } = useKeys({
+    up: () => {
+      setNotice(undefined);
+      // Functional updates: several keys can arrive in one read, before a re-render.
+      setSelected((s) => Math.max(0, Math.min(s, rows.length - 1) - 1));
+    },
+    down: () => {
+      setNotice(undefined);
+      setSelected((s) => Math.min(Math.max(0, rows.length - 1), s + 1));
+    },
+    rerun: () => {
+      if (quittingRef.current) return;
+      if (!row) return setNotice("r: no scale to rerun yet");
+      if (busy) return setNotice("r: wait for the run to end");
+      send(`rerun ${row.name}`, () => commands.rerunScale(row.name));
+    },
+    runAll: () => {
+      if (quittingRef.current) return;
+      if (rows.length === 0) return setNotice("a: no scales yet");
+      if (busy) return setNotice("a: wait for the run to end");
+      send("run all", () => commands.runAll());
+    },
+    toggleLog: () => setLogVisible((v) => !v),
+    quit,
+  });
+
+  // Without a keyboard nobody can press q: leave once the run has ended.
+  useEffect(() => {
+    if (!inputActive && state.finished && !quittingRef.current) exit();
+  }, [inputActive, state.finished, exit]);
+
+  // What fits the terminal's height: the log shrinks first, then the blank lines, then sparklines.
+  const sparkModes = modesWithSeries(row, state.modes).length;
+  const fit = fitLayout({
+    rows: terminalRows,
+    fixedLines:
+      1 +
+      (1 + Math.max(1, rows.length) + (row?.error ? 1 : 0)) +
+      (state.finished ? bannerHeight(state.finished.headline, columns) : state.current ? 3 : 1) +
+      (state.memory ? 2 : 1) +
+      1,
+    sparkLines: sparkModes > 0 ? 1 + sparkModes : 0,
+    logWanted: logVisible,
+    logLines,
+  });
+  const gap = fit.gaps ? 1 : 0;
+
+  const modesText = state.modes.length > 0 ? ` · ${state.modes.join(" vs ")}` : "";
+  const runsText = state.runs > 1 ? ` · ${state.runs} runs each` : "";
+  return (
+    <ColorContext.Provider value={color}>
+      <Box flexDirection="column" width={columns}>
+        <Text wrap="truncate-end">
+          <Text bold>streambench</Text>
+          <Text dimColor>{`  ${rows.length} scale${rows.length === 1 ? "" : "s"}${modesText}${runsText}`}</Text>
+        </Text>
+        <ScaleTable rows={rows} modes={state.modes} selected={index} width={columns} />
+        <Box marginTop={gap}>
+          {state.finished ? (
+            <FinishBanner
+              status={state.finished.status}
+              outDir={state.finished.outDir}
+              headline={state.finished.headline}
+              width={columns}
+            />
+          ) : (
+            <PhaseBar
+              current={state.current}
+              eta={state.eta}
+              runs={state.runs}
+              now={Math.max(state.now, clock)}
+              running={state.running}
+              width={columns}
+            />
+          )}
+        </Box>
+        <Box marginTop={gap}>
+          <MemoryGauges
+            memory={state.memory}
+            row={row}
+            modes={state.modes}
+            width={columns}
+            sparklines={fit.sparklines}
+          />
+        </Box>
+        {fit.logLines > 0 ? (
+          <Box marginTop={gap}>
+            <LogPane log={state.log} lines={fit.logLines} width={columns} />
+          </Box>
+        ) : null}
+        <HelpLine
+          inputActive={inputActive}
+          busy={busy}
+          quitting={quitting}
+          selectedScale={row?.name}
+          logVisible={logVisible}
+          notice={notice}
+          width={columns}
+        />
+      </Box>
+    </ColorContext.Provider>
+  );
+}

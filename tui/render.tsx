@@ -1,0 +1,32 @@
+import process from "node:process";
+import { render } from "ink";
+import type { RunCommands } from "../src/run/events.ts";
+import { App } from "./App.tsx";
+import type { EventSource } from "./event-source.ts";
+import { colorAllowed } from "./theme.ts";
+
+export interface MonitorOptions {
+  events: EventSource;
+  commands: RunCommands;
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+  /** Default: on unless NO_COLOR is set (chalk itself ignores NO_COLOR). */
+  color?: boolean;
+}
+
+/**
+ * Draws the monitor until the user quits (q / Ctrl-C: commands.quit() is awaited first), or, when
+ * stdin is not a terminal and keys cannot be read, until run-end. Rejects if commands.quit() failed.
+ */
+export async function renderMonitor({ events, commands, stdout, stdin, color }: MonitorOptions): Promise<void> {
+  const instance = render(
+    <App events={events} commands={commands} color={color ?? colorAllowed(process.env)} />,
+    {
+      stdout: stdout ?? process.stdout,
+      stdin: stdin ?? process.stdin,
+      // Ctrl-C is a key like q: quit the engine cleanly before leaving.
+      exitOnCtrlC: false,
+    },
+  );
+  await instance.waitUntilExit();
+}

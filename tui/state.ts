@@ -1,0 +1,385 @@
+// View state of the monitor: a pure fold of RunEvents. No React, no benchmark logic — it only
+// remembers what the engine said, in the shape the components draw.
+import type { Mode } from "../pipelines/job.ts";
+import type { Phase, RunEvent, RunStatus, Verdict } from "../src/run/events.ts";
+
+export type Unit = "rows" | "bytes" | "files";
+export type RowStatus = "pending" | "running" | "done" | "failed";
+
+export interface ModeCell {
+  /** One entry per repetition that produced a result. */
+  durations: number[];
+  peaksMb: number[];
+  /** Memory of the latest repetition (MB, oldest first). */
+  memorySeries: number[];
+  verdicts: Verdict[];
+  /** The mode is the one working right now. */
+  active: boolean;
+  error?: string;
+}
+
+export interface ScaleRow {
+  name: string;
+  status: RowStatus;
+  /** Latest phase seen for this scale (null before it started). */
+  phase: Phase | null;
+  phaseMode?: Mode;
+  /** Steps (phases) finished for this scale in the current pass, and how many to expect. */
+  stepsDone: number;
+  stepsExpected: number;
+  /** Fraction of the phase in progress, when it reports progress. */
+  phaseFraction: number;
+  modes: Partial<Record<Mode, ModeCell>>;
+  error?: string;
+}
+
+export interface CurrentPhase {
+  scale: string;
+  mode?: Mode;
+  rep?: number;
+  phase: Phase;
+  startedAt: number;
+  progress: { done: number; total: number; unit: Unit } | null;
+  /** Set by phase-end; the bar stays until the next phase starts. */
+  ended?: { ok: boolean; durationMs: number };
+}
+
+export interface MemoryGauge {
+  pid: number;
+  rssBytes: number;
+  /** Peak RSS of this pid, from the samples seen. */
+  peakRssBytes: number;
+  systemUsedBytes: number;
+  systemTotalBytes: number;
+  cpuPercent: number;
+  /** False once the phase the child worked for has ended (the gauge then shows its last sample). */
+  live: boolean;
+  /** What the child was working on when the gauge last moved, if known. */
+  scale?: string;
+  mode?: Mode;
+}
+
+export interface LogLine {
+  at: number;
+  level: "info" | "warn" | "error";
+  text: string;
+}
+
+export interface ViewState {
+  scales: ScaleRow[];
+  modes: Mode[];
+  runs: number;
+  outDir: string | null;
+  /** Between run-start (or any phase-start) and run-end. */
+  running: boolean;
+  current: CurrentPhase | null;
+  eta: { phaseRemainingMs: number | null; runRemainingMs: number | null } | null;
+  memory: MemoryGauge | null;
+  log: LogLine[];
+  /** Latest event time: the clock the view uses for elapsed times. */
+  now: number;
+  finished: { status: RunStatus; outDir: string; headline: string } | null;
+}
+
+/** How many log lines the state keeps (the pane shows fewer). */
+export const LOG_KEEP = 200;
+/** Two values within this relative distance are a tie. */
+export const TIE_WITHIN = 0.1;
+const STEP_PHASES: ReadonlySet<Phase> = new Set(["generate", "upload", "aggregate", "write", "validate"]);
+
+export const initialState: ViewState = {
+  scales: [],
+  modes: [],
+  runs: 1,
+  outDir: null,
+  running: false,
+  current: null,
+  eta: null,
+  memory: null,
+  log: [],
+  now: 0,
+  finished: null,
+};
+
+function emptyCell(): ModeCell {
+  return { durations: [], peaksMb: [], memorySeries: [], verdicts: [], active: false };
+}
+
+function freshRow(name: string, modes: Mode[], runs: number, status: RowStatus = "pending"): ScaleRow {
+  const cells: Partial<Record<Mode, ModeCell>> = {};
+  for (const m of modes) cells[m] = emptyCell();
+  return {
+    name,
+    status,
+    phase: null,
+    stepsDone: 0,
+    stepsExpected: 2 + 3 * Math.max(1, modes.length) * Math.max(1, runs),
+    phaseFraction: 0,
+    modes: cells,
+  };
+}
+
+function updateRow(state: ViewState, scale: string, fn: (row: ScaleRow) => ScaleRow): ScaleRow[] {
+  const known = state.scales.some((r) => r.name === scale);
+  const rows = known ? state.scales : [...state.scales, freshRow(scale, state.modes, state.runs)];
+  return rows.map((r) => (r.name === scale ? fn(r) : r));
+}
+
+function updateCell(row: ScaleRow, mode: Mode, fn: (cell: ModeCell) => ModeCell): ScaleRow {
+  return { ...row, modes: { ...row.modes, [mode]: fn(row.modes[mode] ?? emptyCell()) } };
+}
+
+function appendLog(log: LogLine[], line: LogLine): LogLine[] {
+  const lines = line.text.split(/\r?\n/).filter((t, i, all) => t.length > 0 || all.length === 1);
+  const next = [...log, ...lines.map((text) => ({ ...line, text }))];
+  return next.length > LOG_KEEP ? next.slice(next.length - LOG_KEEP) : next;
+}
+
+function deactivate(row: ScaleRow): ScaleRow {
+  const modes: Partial<Record<Mode, ModeCell>> = {};
+  for (const [m, cell] of Object.entries(row.modes) as [Mode, ModeCell][]) modes[m] = { ...cell, active: false };
+  return { ...row, modes };
+}
+
+/** A row is complete when every mode has a verdict for every repetition. */
+function rowComplete(row: ScaleRow, runs: number): boolean {
+  const cells = Object.values(row.modes) as ModeCell[];
+  return cells.length > 0 && cells.every((c) => c.verdicts.length >= Math.max(1, runs));
+}
+
+export function reduce(state: ViewState, event: RunEvent): ViewState {
+  const now = Math.max(state.now, event.at);
+  switch (event.type) {
+    case "run-start": {
+      // A new pass: its scales start over; scales from an earlier pass keep their last results.
+      const fresh = event.scales.map((s) => freshRow(s, event.modes, event.runs));
+      const ordered = state.scales.map((r) => fresh.find((f) => f.name === r.name) ?? r);
+      for (const f of fresh) if (!ordered.some((r) => r.name === f.name)) ordered.push(f);
+      return {
+        ...state,
+        now,
+        scales: ordered,
+        modes: event.modes,
+        runs: event.runs,
+        outDir: event.outDir,
+        running: true,
+        current: null,
+        eta: null,
+        finished: null,
+      };
+    }
+    case "phase-start": {
+      const scales = updateRow(state, event.scale, (row) => {
+        // Generating a scale again means a rerun of it: its old results no longer apply.
+        let next =
+          event.phase === "generate" && row.status !== "pending" && row.phase !== null
+            ? freshRow(row.name, state.modes.length > 0 ? state.modes : (Object.keys(row.modes) as Mode[]), state.runs)
+            : row;
+        next = deactivate(next);
+        if (event.mode) next = updateCell(next, event.mode, (c) => ({ ...c, active: true, error: undefined }));
+        return {
+          ...next,
+          status: next.status === "failed" ? "failed" : "running",
+          phase: event.phase,
+          phaseMode: event.mode,
+          phaseFraction: 0,
+        };
+      });
+      return {
+        ...state,
+        now,
+        scales,
+        running: true,
+        finished: null,
+        eta: state.eta ? { ...state.eta, phaseRemainingMs: null } : null,
+        current: {
+          scale: event.scale,
+          mode: event.mode,
+          rep: event.rep,
+          phase: event.phase,
+          startedAt: event.at,
+          progress: null,
+        },
+      };
+    }
+    case "progress": {
+      const fraction = event.total > 0 ? Math.min(1, Math.max(0, event.done / event.total)) : 0;
+      const scales = updateRow(state, event.scale, (row) =>
+        row.phase === event.phase ? { ...row, phaseFraction: fraction } : row,
+      );
+      const sameAsCurrent =
+        state.current !== null &&
+        state.current.scale === event.scale &&
+        state.current.phase === event.phase &&
+        state.current.mode === event.mode;
+      const current: CurrentPhase = sameAsCurrent
+        ? { ...state.current!, progress: { done: event.done, total: event.total, unit: event.unit } }
+        : {
+            scale: event.scale,
+            mode: event.mode,
+            rep: event.rep,
+            phase: event.phase,
+            startedAt: event.at,
+            progress: { done: event.done, total: event.total, unit: event.unit },
+          };
+      return { ...state, now, scales, current };
+    }
+    case "phase-end": {
+      const scales = updateRow(state, event.scale, (row) => {
+        let next: ScaleRow = {
+          ...row,
+          stepsDone: STEP_PHASES.has(event.phase) ? row.stepsDone + 1 : row.stepsDone,
+          phaseFraction: 0,
+        };
+        if (!event.ok) {
+          next = { ...next, status: "failed", error: next.error ?? `${event.mode ? `${event.mode} ` : ""}${event.phase} failed` };
+          if (event.mode) next = updateCell(next, event.mode, (c) => ({ ...c, error: c.error ?? `${event.phase} failed` }));
+        }
+        return next;
+      });
+      const current =
+        state.current && state.current.scale === event.scale && state.current.phase === event.phase
+          ? { ...state.current, ended: { ok: event.ok, durationMs: event.durationMs } }
+          : state.current;
+      const memory =
+        state.memory && state.memory.live && state.memory.scale === event.scale && state.memory.mode === event.mode
+          ? { ...state.memory, live: false }
+          : state.memory;
+      return { ...state, now, scales, current, memory };
+    }
+    case "memory": {
+      const samePid = state.memory !== null && state.memory.pid === event.pid;
+      const working = state.current && !state.current.ended ? state.current : null;
+      const memory: MemoryGauge = {
+        pid: event.pid,
+        rssBytes: event.rssBytes,
+        peakRssBytes: samePid ? Math.max(state.memory!.peakRssBytes, event.rssBytes) : event.rssBytes,
+        systemUsedBytes: event.systemUsedBytes,
+        systemTotalBytes: event.systemTotalBytes,
+        cpuPercent: event.cpuPercent,
+        live: true,
+        scale: working?.scale ?? (samePid ? state.memory!.scale : undefined),
+        mode: working?.mode ?? (samePid ? state.memory!.mode : undefined),
+      };
+      return { ...state, now, memory };
+    }
+    case "eta":
+      return { ...state, now, eta: { phaseRemainingMs: event.phaseRemainingMs, runRemainingMs: event.runRemainingMs } };
+    case "log":
+      return { ...state, now, log: appendLog(state.log, { at: event.at, level: event.level, text: event.text }) };
+    case "result": {
+      const scales = updateRow(state, event.scale, (row) =>
+        updateCell(row, event.mode, (c) => ({
+          ...c,
+          durations: [...c.durations, event.durationSeconds],
+          peaksMb: [...c.peaksMb, event.peakMemoryMb],
+          memorySeries: event.memorySeries,
+        })),
+      );
+      return { ...state, now, scales };
+    }
+    case "validation": {
+      const scales = updateRow(state, event.scale, (row) => {
+        let next = updateCell(row, event.mode, (c) => ({
+          ...c,
+          verdicts: [...c.verdicts, event.verdict],
+          active: false,
+          // The validation's own detail says more than the generic "validate failed" of phase-end.
+          error: event.verdict === "FAIL" ? event.detail || c.error || "validation FAIL" : c.error,
+        }));
+        if (event.verdict === "FAIL") {
+          next = { ...next, status: "failed", error: `${event.mode} ${event.detail || "validation FAIL"}` };
+        }
+        else if (next.status !== "failed" && rowComplete(next, state.runs)) next = { ...next, status: "done" };
+        return next;
+      });
+      return { ...state, now, scales };
+    }
+    case "error": {
+      const log = appendLog(state.log, {
+        at: event.at,
+        level: "error",
+        text: event.scale ? `${event.scale}${event.mode ? ` ${event.mode}` : ""}: ${event.message}` : event.message,
+      });
+      if (!event.scale) return { ...state, now, log };
+      const scales = updateRow(state, event.scale, (row) => {
+        let next: ScaleRow = { ...row, status: "failed", error: event.message };
+        if (event.mode) next = updateCell(next, event.mode, (c) => ({ ...c, active: false, error: event.message }));
+        return next;
+      });
+      return { ...state, now, log, scales };
+    }
+    case "run-end": {
+      const scales = state.scales.map((row) => {
+        const next = deactivate(row);
+        if (next.status === "running") {
+          return { ...next, status: rowComplete(next, state.runs) ? ("done" as const) : ("failed" as const) };
+        }
+        return next;
+      });
+      return {
+        ...state,
+        now,
+        scales,
+        running: false,
+        eta: null,
+        current: null,
+        finished: { status: event.status, outDir: event.outDir, headline: event.headline },
+      };
+    }
+  }
+}
+
+export function reduceAll(events: readonly RunEvent[], state: ViewState = initialState): ViewState {
+  return events.reduce(reduce, state);
+}
+
+/** Overall progress of a scale in its current pass, 0..1. */
+export function rowFraction(row: ScaleRow): number {
+  if (row.status === "done") return 1;
+  if (row.stepsExpected <= 0) return 0;
+  return Math.min(1, (row.stepsDone + row.phaseFraction) / row.stepsExpected);
+}
+
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export type Pick = Mode | "tie";
+export type Winner =
+  | { kind: "decided"; faster: Pick; leaner: Pick }
+  | { kind: "invalid"; reason: string };
+
+function pick(a: { mode: Mode; value: number }, b: { mode: Mode; value: number }): Pick {
+  const hi = Math.max(a.value, b.value);
+  if (hi <= 0 || Math.abs(a.value - b.value) / hi <= TIE_WITHIN) return "tie";
+  return a.value < b.value ? a.mode : b.mode;
+}
+
+/**
+ * The faster and the lower-memory mode of a scale (medians over repetitions), once exactly two
+ * modes both have results and a verdict. Within 10 % of each other is a tie. A mode whose output
+ * FAILed validation cannot win: the winner is then "invalid".
+ */
+export function winner(row: ScaleRow): Winner | undefined {
+  const entries = Object.entries(row.modes) as [Mode, ModeCell][];
+  if (entries.length !== 2) return undefined;
+  const [[modeA, a], [modeB, b]] = entries;
+  if (a.durations.length === 0 || b.durations.length === 0) return undefined;
+  if (a.verdicts.length === 0 || b.verdicts.length === 0) return undefined;
+  if (a.verdicts.includes("FAIL") || b.verdicts.includes("FAIL")) return { kind: "invalid", reason: "FAIL" };
+  return {
+    kind: "decided",
+    faster: pick({ mode: modeA, value: median(a.durations)! }, { mode: modeB, value: median(b.durations)! }),
+    leaner: pick({ mode: modeA, value: median(a.peaksMb)! }, { mode: modeB, value: median(b.peaksMb)! }),
+  };
+}
+
+/** The verdict of a mode over its repetitions: FAIL if any failed. */
+export function cellVerdict(cell: ModeCell): Verdict | undefined {
+  if (cell.verdicts.length === 0) return undefined;
+  return cell.verdicts.includes("FAIL") ? "FAIL" : "PASS";
+}
