@@ -32,7 +32,7 @@ test("bad flags are UsageErrors naming the flag", (t) => {
   t.throws(() => parseGenerateFlags(["--out"]), { instanceOf: UsageError, message: /^--out: needs a value/ });
 });
 
-test("--help prints the usage and exits 0", async (t) => {
+test.serial("--help prints the usage and exits 0", async (t) => {
   const { value, stdout } = await quietly(() => runGenerateCommand(["--help"]));
   t.is(value, 0);
   t.is(stdout, GENERATE_HELP);
@@ -46,7 +46,7 @@ test("exactly one input is required, and --ocp-cluster-id with a YAML", async (t
   await t.throwsAsync(runGenerateCommand(["--static-report-file", "/nonexistent/m.yml", "--ocp-cluster-id", "c", "--out", "x"]), { instanceOf: UsageError, message: /cannot read \(ENOENT\)/ });
 });
 
-test("a YAML run writes nise's CSVs (the default format for --static-report-file)", async (t) => {
+test.serial("a YAML run writes nise's CSVs (the default format for --static-report-file)", async (t) => {
   const s = scratch();
   try {
     const { value } = await quietly(() =>
