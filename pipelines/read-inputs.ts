@@ -236,6 +236,28 @@ function emptyTable(key: TableKey): DataFrame {
   );
 }
 
+/**
+ * For a CSV parse error naming a column: the line of the first value in that column that is not a
+ * number (polars names the column, not the line). Returns the message with the line added.
+ */
+function withCsvLine(path: string, message: string): string {
+  const m = /at column '([^']+)'/.exec(message);
+  if (!m) return message;
+  try {
+    const found = pl
+      .scanCSV(path, { hasHeader: true, inferSchemaLength: 0 })
+      .withRowIndex("__row")
+      .select(pl.col("__row"), pl.col(m[1]).alias("v"))
+      .filter(pl.col("v").isNotNull().and(pl.col("v").cast(pl.Float64, false).isNull()))
+      .head(1)
+      .collectSync();
+    if (found.height === 0) return message;
+    return `line ${Number(found.getColumn("__row").get(0)) + 2}, ${message}`;
+  } catch {
+    return message;
+  }
+}
+
 /** Eager: every CSV file of a table read fully into one DataFrame. */
 export function readCsvTable(files: InputFile[], key: TableKey): DataFrame {
   if (files.length === 0) return emptyTable(key);
@@ -243,7 +265,7 @@ export function readCsvTable(files: InputFile[], key: TableKey): DataFrame {
     try {
       return normalizeCsv(pl.readCSV(f.path, { schema: csvSchema(f.path, key), hasHeader: true }).lazy(), key).collectSync();
     } catch (e) {
-      throw new InputError(`${f.path}: ${describePolarsError(e)}`);
+      throw new InputError(`${f.path}: ${withCsvLine(f.path, describePolarsError(e))}`);
     }
   });
   return frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
@@ -327,8 +349,13 @@ export function locateReadError(files: InputFiles, input: JobInput, original: un
   for (const key of TABLE_KEYS) {
     for (const f of files[key]) {
       try {
-        if (input.kind === "csv") pl.readCSV(f.path, { schema: csvSchema(f.path, key), hasHeader: true });
-        else {
+        if (input.kind === "csv") {
+          try {
+            pl.readCSV(f.path, { schema: csvSchema(f.path, key), hasHeader: true });
+          } catch (e) {
+            return new InputError(`${f.path}: ${withCsvLine(f.path, describePolarsError(e))}`);
+          }
+        } else {
           const cloudOptions = cloudOptionsOf(input);
           normalizeParquet(
             pl.scanParquet(f.path, { hivePartitioning: false, ...(cloudOptions ? { cloudOptions } : {}) }),

@@ -41,7 +41,7 @@ export function csvFixtureToParquet(csvDir: string): string {
     mkdirSync(dir, { recursive: true });
     const raw = pl.readCSV(join(csvDir, name), { inferSchemaLength: 0, hasHeader: true });
     const df = raw.select(
-      raw.columns.map((c) => {
+      ...raw.columns.map((c) => {
         if (MEASURE_COLUMNS[key].includes(c)) return pl.col(c).cast(pl.Float64);
         if (["report_period_start", "report_period_end", "interval_start", "interval_end"].includes(c)) {
           return pl.col(c).str.slice(0, 19).str.strptime(pl.Datetime("ms"), "%Y-%m-%d %H:%M:%S").cast(pl.Datetime("ms")).alias(c);

@@ -27,8 +27,8 @@ async function run(mode: Mode, input: JobInput): Promise<SummaryRow[]> {
 }
 
 function explain(r: ValidationResult): string {
-  const bad = r.metrics.filter((m) => m.verdict !== "PASS").map((m) => m.column);
-  const text = r.text.filter((t) => t.mismatches > 0).map((t) => t.column);
+  const bad = r.metrics.filter((m) => m.verdict !== "PASS").map((m) => m.metric);
+  const text = r.text.filter((x) => x.mismatches > 0).map((x) => ({ column: x.column, samples: x.samples }));
   return JSON.stringify({ rows: r.rows, samples: r.samples, badMetrics: bad, badText: text });
 }
 
