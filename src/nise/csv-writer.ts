@@ -82,11 +82,12 @@ export class MonthCsvWriter {
   private readonly files: Record<ReportType, ReportFile>;
   private readonly extra: ReportFile[];
 
-  constructor(dir: string, month: string, year: number, clusterId: string, rowLimit: number, writeHeaderOnlyExtras: boolean) {
+  /** `headerOnly`: other nise report types (ocp_vm_usage, ocp_gpu_usage) to write with a header and no rows. */
+  constructor(dir: string, month: string, year: number, clusterId: string, rowLimit: number, headerOnly: string[]) {
     const mk = (t: string, cols: string[]) => new ReportFile(dir, (part) => niseCsvName(month, year, clusterId, t, part), cols.join(","), rowLimit);
     this.files = {} as Record<ReportType, ReportFile>;
     for (const t of REPORT_TYPES) this.files[t] = mk(t, NISE_COLUMNS[t]);
-    this.extra = writeHeaderOnlyExtras ? Object.entries(EXTRA_HEADER_ONLY).map(([t, cols]) => mk(t, cols)) : [];
+    this.extra = Object.entries(EXTRA_HEADER_ONLY).filter(([t]) => headerOnly.includes(t)).map(([t, cols]) => mk(t, cols));
   }
 
   write(batch: RowBatch, tables: EntityTables): void {

@@ -34,7 +34,10 @@ export interface GenerateOptions {
   sink?: RowSink;
   /** Called after each chunk with rows done and rows in total (all four report types). */
   onProgress?: (done: number, total: number) => void;
-  /** Also write header-only ocp_vm_usage / ocp_gpu_usage CSVs as nise does. Default true. */
+  /**
+   * Also write header-only ocp_vm_usage / ocp_gpu_usage CSVs, as nise does when a manifest has no VMs
+   * or GPUs. Default true. A file is left out when the manifest has VMs (resp. GPUs), whose rows are
+   * not generated. */
   headerOnlyExtras?: boolean;
   /** Rows per parquet file (row groups stay ≤ 100,000). Default 500,000. */
   parquetRowsPerFile?: number;
@@ -141,6 +144,16 @@ function toSink(sink: RowSink, batch: RowBatch, tables: EntityTables): void {
   }
 }
 
+/** The report types nise writes that are not generated here, and that this manifest leaves empty. */
+function headerOnlyExtras(manifest: Manifest): string[] {
+  const nodes = manifest.generators.flatMap((g) => g.nodes);
+  const namespaces = nodes.flatMap((n) => n.namespaces);
+  const random = manifest.generators.some((g) => g.nodes.length === 0) || nodes.some((n) => n.namespaces.length === 0);
+  const vms = random || namespaces.some((ns) => ns.virtual_machines.length > 0 || ns.pods.some((p) => (p.labels ?? "").includes("label_vm_kubevirt_io_name:")));
+  const gpus = random || namespaces.some((ns) => ns.pods.some((p) => (p.gpus ?? 0) > 0));
+  return [...(vms ? [] : ["ocp_vm_usage"]), ...(gpus ? [] : ["ocp_gpu_usage"])];
+}
+
 function prepareOut(outDir: string): { finalDir: string; tmpDir: string } {
   const finalDir = resolve(outDir);
   if (existsSync(finalDir)) {
@@ -182,6 +195,7 @@ export async function generate(manifest: Manifest, opts: GenerateOptions): Promi
   if (!/^[A-Za-z0-9_-]+$/.test(org)) throw new UsageError(`--org: ${JSON.stringify(org)} must be letters, digits, "-" or "_"`);
 
   const months = plan(manifest);
+  const extras = headerOnlyExtras(manifest);
   // rows in total, for progress (entity counts need the instances; building them is cheap)
   let total = 0;
   months.forEach((m, mi) => {
@@ -203,7 +217,7 @@ export async function generate(manifest: Manifest, opts: GenerateOptions): Promi
     for (let mi = 0; mi < months.length; mi++) {
       const m = months[mi];
       const tables = new EntityTables();
-      csv = wantCsv ? new MonthCsvWriter(tmpDir, m.name, m.year, opts.clusterId, limit, opts.headerOnlyExtras ?? true) : null;
+      csv = wantCsv ? new MonthCsvWriter(tmpDir, m.name, m.year, opts.clusterId, limit, opts.headerOnlyExtras === false ? [] : extras) : null;
       const pq = wantParquet ? new MonthParquetWriter(tmpDir, kokuMonthDir(tmpDir, org, sourceUuid, m.year, m.month1), tables, opts.parquetRowsPerFile) : null;
       const periodStart = Date.UTC(m.year, m.month1 - 1, 1);
       const periodEnd = Date.UTC(m.year, m.month1, 1);

@@ -20,6 +20,8 @@ export interface PodSpec {
   cpu_usage: UsageMap;
   mem_usage_gig: UsageMap;
   labels?: string | null;
+  /** Number of `gpus:` entries (GPU rows are not generated; see generate.ts). */
+  gpus?: number;
 }
 
 export interface VolumeClaimSpec {

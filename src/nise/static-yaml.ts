@@ -230,6 +230,7 @@ function readPod(r: Reader, v: YVal, path: string): PodSpec {
     cpu_usage: r.usage(m, "cpu_usage", path, false),
     mem_usage_gig: r.usage(m, "mem_usage_gig", path, false),
     labels: r.labels(m, "labels", path, true),
+    gpus: r.list(m.get("gpus"), `${path}.gpus`, true).length,
   };
 }
 
