@@ -68,7 +68,7 @@ test("Pod row: apiserver-0 on 2024-01-31", async (t) => {
     tier: "control",
     zone: "a",
   });
-  t.is<string | null>(r.all_labels, r.pod_labels);
+  t.is(r.all_labels as string | null, r.pod_labels);
   t.is(r.volume_labels, null);
   t.is(r.cost_category_id, 1); // openshift-% matches
   t.is(r.persistentvolumeclaim, null);
@@ -113,7 +113,7 @@ test("Storage row: pv-shared is mounted on two nodes, request and usage divided 
     team: "payments",
     zone: "a",
   });
-  t.is<string | null>(r.all_labels, r.volume_labels);
+  t.is(r.all_labels as string | null, r.volume_labels);
   t.is(r.cost_category_id, null);
 });
 

@@ -76,7 +76,7 @@ test("Storage labels: precedence pvc > pv > namespace > node (node = the node of
   // k: pvc > pv > ns > node; n: pv > ns > node; m: ns; x: node
   t.deepEqual(JSON.parse(r.volume_labels!), { c: "pvc", k: "pvc", m: "ns", n: "pv", v: "pv", x: "node" });
   t.is(r.pod_labels, null);
-  t.is<string | null>(r.all_labels, r.volume_labels);
+  t.is(r.all_labels as string | null, r.volume_labels);
 });
 
 test("Enabled keys: only listed keys survive at every level, vm_kubevirt_io_name always", (t) => {
