@@ -34,7 +34,7 @@ export interface WriteSummaryOptions {
   onProgress?: (done: number, total: number) => void;
   /** Default: "unnest" on PGlite (SELECT version() says so), "copy" elsewhere. */
   method?: BulkMethod;
-  /** Rows per unnest statement / per progress report (default 5000). */
+  /** Rows per unnest statement (default 2000) / per COPY chunk and progress report (default 5000). */
   batchSize?: number;
   /**
    * Days to replace, inclusive ("YYYY-MM-DD"). Default: min..max usage_start of the rows. Give it
@@ -205,9 +205,10 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions): Promise
   const table = qualifiedTable(schema);
   const rows = opts.rows;
   const total = rows.length;
-  const batch = Math.max(1, opts.batchSize ?? 5000);
-  const range = opts.range ?? dayRange(rows);
   const method: BulkMethod = opts.method ?? ((await detectPglite(pool)) ? "unnest" : "copy");
+  // PGlite runs in the caller's process: smaller statements keep its event loop responsive.
+  const batch = Math.max(1, opts.batchSize ?? (method === "unnest" ? 2000 : 5000));
+  const range = opts.range ?? dayRange(rows);
   const alias = opts.clusterAlias ?? opts.clusterId;
 
   await ensureSummaryTable(pool, schema);
