@@ -19,10 +19,14 @@ export interface MonitorOptions {
  * stdin is not a terminal and keys cannot be read, until run-end. Rejects if commands.quit() failed.
  */
 export async function renderMonitor({ events, commands, stdout, stdin, color }: MonitorOptions): Promise<void> {
+  const out = stdout ?? process.stdout;
+  // A pseudo-TTY (e.g. `script` with stdin not a terminal) can report 0 columns; ink 6.8 then lays
+  // everything out in a zero-wide root, and boxes lose their padding and spacing. Give it a width.
+  if (out.isTTY && !(out.columns > 0)) out.columns = Number(process.env["COLUMNS"]) || 80;
   const instance = render(
     <App events={events} commands={commands} color={color ?? colorAllowed(process.env)} />,
     {
-      stdout: stdout ?? process.stdout,
+      stdout: out,
       stdin: stdin ?? process.stdin,
       // Ctrl-C is a key like q: quit the engine cleanly before leaving.
       exitOnCtrlC: false,

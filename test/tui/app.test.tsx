@@ -337,6 +337,37 @@ test.serial("renderMonitor resolves after q, once commands.quit() has finished",
   t.deepEqual(order, ["quit finished", "resolved"]);
 });
 
+test.serial("renderMonitor lays out at 80 columns on a TTY that reports 0 columns (pseudo-TTY)", async (t) => {
+  // ink's own fallback (terminal-size) reads COLUMNS/LINES when stdout/stderr have no size; "0"
+  // reproduces what a pseudo-TTY reports.
+  const saved = { COLUMNS: process.env["COLUMNS"], LINES: process.env["LINES"] };
+  process.env["COLUMNS"] = "0";
+  process.env["LINES"] = "0";
+  t.teardown(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+  const bus = ui.createEventBus();
+  const stdout = new FakeStdout(0);
+  const done = ui.renderMonitor({
+    events: bus,
+    commands: spyCommands().commands,
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: new FakeStdin(false) as unknown as NodeJS.ReadStream,
+    color: false,
+  });
+  bus.emit(runStart(["small"]));
+  bus.emit(runEnd("PASS", "all good"));
+  await done;
+  const banner = plain(stdout.frames.join(""))
+    .split("\n")
+    .findLast((l) => l.includes("all results validated"));
+  t.regex(banner ?? "", /^│ PASS  all results validated +│$/);
+  t.is([...(banner ?? "")].length, 80);
+});
+
 test.serial("events emitted before the monitor subscribes are not lost", async (t) => {
   const spy = spyCommands();
   const bus = ui.createEventBus();
