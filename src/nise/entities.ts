@@ -62,6 +62,8 @@ export interface LabelEntity {
 }
 
 export interface GeneratorInstance {
+  /** Fully random cluster: every hour only a random subset of the pods reports (nise random mode). */
+  randomPodSubset: boolean;
   pods: PodEntity[];
   storage: StorageEntity[];
   nodes: LabelEntity[];
@@ -220,43 +222,110 @@ function makeVolume(rng: Prng, node: NodeInst, namespace: string, spec: VolumeIn
   }];
 }
 
-/** Build one generator instance (nise `OCPGenerator.__init__`) for one month. */
-export function buildGenerator(spec: GeneratorSpec, rng: Prng, where: string): GeneratorInstance {
-  if (spec.nodes.length === 0) {
-    throw new UsageError(`${where}: has no nodes, so nise would generate a random cluster; streambench only generates specified clusters (give every node its namespaces)`);
+const NAMESPACE_SUFFIXES = ["ci", "qa", "prod", "proj", "dev", "staging"];
+const LOWER = "abcdefghijklmnopqrstuvwxyz";
+const lowers = (rng: Prng, k: number) => Array.from({ length: k }, () => LOWER[Math.floor(rng.random() * 26)]).join("");
+
+/** nise `_gen_openshift_labels`: seeded keys plus six fake words, a random subset (with repeats, deduplicated). */
+function randomLabels(rng: Prng, seeded: Record<string, string[]>): string {
+  const keys = [...Object.keys(seeded), ...Array.from({ length: 6 }, () => rng.word())];
+  const n = rng.randint(2, keys.length);
+  const labels = new Map<string, string>();
+  for (let i = 0; i < n; i++) {
+    const key = rng.choice(keys);
+    const value = key in seeded ? rng.choice(seeded[key]) : rng.word();
+    labels.set(`label_${key}`, value);
   }
+  return [...labels].map(([k, v]) => `${k}:${v}`).join("|");
+}
+
+type NsEntry = { name: string; node: NodeInst; spec: GeneratorSpec["nodes"][number]["namespaces"][number] | null };
+
+/**
+ * Build one generator instance (nise `OCPGenerator.__init__`) for one month. A node without namespaces
+ * gets random namespaces, pods, volumes and VMs (nise's random mode); a generator without nodes is a
+ * fully random cluster whose pods report in a random subset every hour.
+ */
+export function buildGenerator(spec: GeneratorSpec, rng: Prng, where: string): GeneratorInstance {
+  void where;
+  const fullyRandom = spec.nodes.length === 0;
+  const pools = {
+    environment: ["dev", "ci", "qa", "stage", "prod"],
+    app: Array.from({ length: 6 }, () => rng.word()),
+    organization: Array.from({ length: 4 }, () => rng.word()),
+    market: Array.from({ length: 6 }, () => rng.word()),
+    version: Array.from({ length: 6 }, () => rng.word()),
+  };
   const nodes: NodeInst[] = [];
+  const randomNodes = new Set<NodeInst>();
   const nsKeys = new Map<string, number>();
-  const nsList: { name: string; node: NodeInst; spec: GeneratorSpec["nodes"][number]["namespaces"][number] }[] = [];
+  const nsList: NsEntry[] = [];
   const nsLabelRows: LabelEntity[] = [];
-  spec.nodes.forEach((n, i) => {
-    if (n.namespaces.length === 0) {
-      throw new UsageError(`${where}.nodes[${i}]: has no namespaces, so nise would fill it with random namespaces and pods; streambench only generates specified nodes`);
+  const nodeSpecs = fullyRandom ? Array.from({ length: rng.randint(2, 6) }, () => null) : spec.nodes;
+  for (const n of nodeSpecs) {
+    let node: NodeInst;
+    if (n === null) {
+      const memGig = pyInt(rng.randint(2, 8));
+      node = {
+        name: `node_${rng.word()}`,
+        cores: pyInt(rng.randint(2, 16)),
+        memBytes: pyMul(memGig, GIB),
+        resourceId: `i-${rng.hex(17)}`,
+        labels: randomLabels(rng, { "node-role.kubernetes.io/master": [""], "node-role.kubernetes.io/infra": [""] }),
+      };
+    } else {
+      const memGig = n.memory_gig ?? pyInt(rng.randint(2, 8));
+      const defRid = rng.hex(17);
+      const defName = `node_${rng.word()}`;
+      const cores = n.cpu_cores ?? pyInt(rng.randint(2, 16));
+      node = { name: n.node_name ?? defName, cores, memBytes: pyMul(memGig, GIB), resourceId: `i-${n.resource_id ?? defRid}`, labels: txt(n.node_labels) };
     }
-    const memGig = n.memory_gig ?? pyInt(rng.randint(2, 8));
-    const defRid = rng.hex(17);
-    const defName = `node_${rng.word()}`;
-    const cores = n.cpu_cores ?? pyInt(rng.randint(2, 16));
-    const node: NodeInst = {
-      name: n.node_name ?? defName,
-      cores,
-      memBytes: pyMul(memGig, GIB),
-      resourceId: `i-${n.resource_id ?? defRid}`,
-      labels: txt(n.node_labels),
-    };
     nodes.push(node);
-    for (const ns of n.namespaces) {
-      dictSet(nsKeys, nsList, ns.name, { name: ns.name, node, spec: ns });
-      nsLabelRows.push({ name: ns.name, labels: txt(ns.namespace_labels) });
+    if (n !== null && n.namespaces.length > 0) {
+      for (const ns of n.namespaces) {
+        dictSet(nsKeys, nsList, ns.name, { name: ns.name, node, spec: ns });
+        nsLabelRows.push({ name: ns.name, labels: txt(ns.namespace_labels) });
+      }
+    } else {
+      randomNodes.add(node);
+      const count = rng.randint(2, 12);
+      for (let i = 0; i < count; i++) {
+        const name = `${rng.word()}_${rng.choice(NAMESPACE_SUFFIXES)}`;
+        dictSet(nsKeys, nsList, name, { name, node, spec: null });
+      }
     }
-  });
+  }
 
   const podKeys = new Map<string, number>();
   const pods: PodEntity[] = [];
+  const nsPods = new Map<string, string[]>();
   for (const ns of nsList) {
-    for (const p of ns.spec.pods) {
-      const pod = makePod(rng, ns.node, ns.name, p);
-      dictSet(podKeys, pods, pod.pod, pod);
+    const names: string[] = [];
+    nsPods.set(ns.name, names);
+    if (ns.spec) {
+      for (const p of ns.spec.pods) {
+        const pod = makePod(rng, ns.node, ns.name, p);
+        names.push(pod.pod);
+        dictSet(podKeys, pods, pod.pod, pod);
+      }
+      continue;
+    }
+    const count = rng.randint(2, 20);
+    for (let i = 0; i < count; i++) {
+      const name = `${rng.word()}_${rng.choice(["build", "deploy", lowers(rng, 5)])}`;
+      const C = ns.node.cores;
+      const cpuLimit = pyRound(rng.uniform(0.02, C.v), 5);
+      const cpuRequest = pyRound(rng.uniform(0.02, cpuLimit.v), 5);
+      const memGig = pyDiv(ns.node.memBytes, GIB);
+      const memLimitGig = pyRound(rng.uniform(25.0, memGig.v), 2);
+      const memRequestGig = pyRound(rng.uniform(25.0, memLimitGig.v), 2);
+      names.push(name);
+      dictSet(podKeys, pods, name, {
+        pod: name, namespace: ns.name, node: ns.node.name, resourceId: ns.node.resourceId,
+        labels: randomLabels(rng, pools), podSeconds: null, cpuLimit, cpuRequest, memLimitGig, memRequestGig,
+        cpuUsage: [], memUsageGig: [], capCores: C, capCoreSeconds: pyMul(C, HOUR_S), capMemBytes: ns.node.memBytes,
+        capMemByteSeconds: pyMul(ns.node.memBytes, HOUR_S),
+      });
     }
   }
   const labelledVms = new Set<string>();
@@ -267,12 +336,44 @@ export function buildGenerator(spec: GeneratorSpec, rng: Prng, where: string): G
 
   const podPvc = new Map<string, string>();
   const storage: StorageEntity[] = [];
-  for (const ns of nsList) for (const v of ns.spec.volumes) storage.push(...makeVolume(rng, ns.node, ns.name, v, podPvc));
-
-  // Declared VMs: a VM-backed pod (unless a pod is labelled with the VM) and maybe a disk volume.
-  const vmKeys = new Map<string, number>();
-  const vms: { name: string; ns: (typeof nsList)[number]; pod?: PodInput; disk?: { claim: string; capacity: PyNum } }[] = [];
   for (const ns of nsList) {
+    if (ns.spec) {
+      for (const v of ns.spec.volumes) storage.push(...makeVolume(rng, ns.node, ns.name, v, podPvc));
+      continue;
+    }
+    const volumes = rng.randint(1, 3);
+    const claimsPer = rng.randint(1, 2);
+    for (let i = 0; i < volumes; i++) {
+      const reqGig = pyRound(rng.uniform(25.0, 80.0), 2);
+      const request = pyMul(reqGig, GIB);
+      const claims: ClaimInput[] = [];
+      let total = 0;
+      for (let c = 0; c < claimsPer; c++) {
+        if (request.v - total <= GIB.v) break;
+        const capGig = pyRound(rng.uniform(1.0, reqGig.v - total / GIB.v), 2);
+        claims.push({ volume_claim_name: rng.word(), pod_name: rng.choice(nsPods.get(ns.name)!), labels: randomLabels(rng, pools), capacity_gig: capGig, volume_claim_usage_gig: [] });
+        total += capGig.v * GIB.v;
+      }
+      storage.push(...makeVolume(rng, ns.node, ns.name, {
+        volume_name: `pv-${lowers(rng, 10)}`, volume_request_gig: reqGig, labels: randomLabels(rng, pools), volume_claims: claims,
+      }, podPvc));
+    }
+  }
+
+  // VMs: declared ones, and random ones on random nodes; each gets a VM-backed pod (unless a pod is
+  // labelled with its name) and, when its disk claim is nobody's, a disk volume.
+  const vmKeys = new Map<string, number>();
+  const vms: { name: string; ns: NsEntry; pod: PodInput; disk?: { claim: string; capacity: PyNum } }[] = [];
+  for (const ns of nsList) {
+    if (!ns.spec) {
+      const count = rng.randint(2, 20);
+      for (let i = 0; i < count; i++) {
+        const name = `${rng.word()}_${rng.choice(["build", "deploy", lowers(rng, 5)])}`;
+        const disk = { claim: rng.word(), capacity: pyMul(pyInt(rng.randint(30, 50)), GIB) };
+        dictSet(vmKeys, vms, name, { name, ns, disk, pod: { pod_name: name, labels: `label_vm_kubevirt_io_name:${name}`, cpu_usage: [], mem_usage_gig: [] } });
+      }
+      continue;
+    }
     for (const vm of ns.spec.virtual_machines) {
       const defName = rng.word();
       const name = vm.vm_name ?? defName;
@@ -284,9 +385,8 @@ export function buildGenerator(spec: GeneratorSpec, rng: Prng, where: string): G
       const link = vm.pod_name;
       if (link) {
         const pvc = podPvc.get(link);
-        if (pvc && storage.some((s) => s.pvc === pvc && !s.claimless)) {
-          disk = { claim: pvc, capacity: storage.find((s) => s.pvc === pvc)!.capacityBytes };
-        }
+        const claim = pvc === undefined ? undefined : storage.find((s) => s.pvc === pvc && !s.claimless);
+        if (claim) disk = { claim: claim.pvc, capacity: claim.capacityBytes };
       } else {
         const defClaim = rng.word();
         const defCap = pyInt(rng.randint(30, 50));
@@ -308,10 +408,13 @@ export function buildGenerator(spec: GeneratorSpec, rng: Prng, where: string): G
   }
   for (const vm of vms) {
     if (!labelledVms.has(vm.name)) {
-      const pod = makePod(rng, vm.ns.node, vm.ns.name, vm.pod!);
+      const pod = makePod(rng, vm.ns.node, vm.ns.name, vm.pod);
       dictSet(podKeys, pods, pod.pod, pod);
     }
     if (vm.disk && ![...podPvc.values()].includes(vm.disk.claim)) {
+      if (vm.disk.capacity.v > 100 * GIB.v) {
+        throw new UsageError(`virtual machine ${vm.name} in namespace ${vm.ns.name}: disk capacity ${vm.disk.capacity.v / GIB.v} GiB exceeds the 100 GiB volume nise creates for it; nise raises ValueError`);
+      }
       storage.push(
         ...makeVolume(rng, vm.ns.node, vm.ns.name, {
           volume_claims: [{ pod_name: vm.name, volume_claim_name: vm.disk.claim, capacity_gig: pyDiv(vm.disk.capacity, GIB), volume_claim_usage_gig: [] }],
@@ -319,11 +422,13 @@ export function buildGenerator(spec: GeneratorSpec, rng: Prng, where: string): G
       );
     }
   }
+  void randomNodes;
   return {
     pods,
     storage,
     nodes: nodes.map((n) => ({ name: n.name, labels: n.labels })),
     namespaces: nsLabelRows,
+    randomPodSubset: fullyRandom,
   };
 }
 

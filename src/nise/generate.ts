@@ -242,6 +242,7 @@ export async function generate(manifest: Manifest, opts: GenerateOptions): Promi
       csv = null;
       if (pq) files.push(...(await pq.close()));
     }
+    if (done !== total) opts.onProgress?.(done, done); // random-mode pods report in random subsets
     if (existsSync(finalDir)) rmSync(finalDir, { recursive: true });
     renameSync(tmpDir, finalDir);
   } catch (e) {

@@ -16,7 +16,22 @@ function splitmix32(seed: number): () => number {
 const WORDS = (
   "alpha bravo cedar delta ember falcon garnet harbor iris juniper kepler lotus maple nova orbit pine quartz " +
   "raven sierra tango umber violet willow xenon yarrow zephyr amber basil coral dune echo fern glade hazel " +
-  "indigo jade kite lumen meadow north onyx pearl quill ridge sable thistle upland vale wren yonder zinc"
+  "indigo jade kite lumen meadow north onyx pearl quill ridge sable thistle upland vale wren yonder zinc " +
+  "account action answer apple arrive author autumn balance basket beacon bridge bright brother budget " +
+  "button camera candle canvas carbon castle center chance change charge circle climate cloud coast " +
+  "column comfort common corner cotton county course credit crystal current danger debate decade design " +
+  "detail device dinner direct doctor dollar domain double dragon driver effort eleven empire energy " +
+  "engine enough entire escape estate evening expert fabric factor family farmer father figure filter " +
+  "finger forest format fossil friend future galaxy garden gather gentle global golden ground growth " +
+  "guitar hammer health height hollow honest island jacket jungle junior kernel kitchen ladder launch " +
+  "leader legend lesson letter liquid little lumber magnet manner marble market master matter member " +
+  "method middle minute mirror moment monkey mother motion museum narrow nation nature needle number " +
+  "object office orange outer oxygen packet palace parent pencil people pepper period planet plastic " +
+  "pocket poetry policy powder prairie praise proof public puzzle rabbit random record region remote " +
+  "report result ribbon river rocket salmon sample season second signal silver simple single sister " +
+  "socket spirit spring square stable status stream street studio summer supply switch symbol system " +
+  "tablet target temple theory thread ticket timber tomato travel tunnel turtle twelve united valley " +
+  "velvet vessel victory village vision volume wallet weather window winter wisdom wonder yellow"
 ).split(" ");
 
 export class Prng {

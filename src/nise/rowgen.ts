@@ -130,8 +130,17 @@ export function generateDay(
   const cpuDay = inst.pods.map((e) => usageFor(e.cpuUsage, day));
   const memDay = inst.pods.map((e) => usageFor(e.memUsageGig, day));
   let r = 0;
+  const all = inst.pods.map((_, i) => i);
   for (let h = 0; h < H; h++) {
-    for (let i = 0; i < inst.pods.length; i++, r++) {
+    let which = all;
+    if (inst.randomPodSubset && all.length >= 2) {
+      // nise random mode: k = randint(2, n); set(choices(range(n), k)) (taken here in ascending order)
+      const k = rng.randint(2, all.length);
+      const picked = new Set<number>();
+      for (let c = 0; c < k; c++) picked.add(Math.floor(rng.random() * all.length));
+      which = [...picked].sort((a, b) => a - b);
+    }
+    for (const i of which) {
       pb.intervalStart[r] = hours[h];
       pb.entity[r] = base.ocp_pod_usage + i;
       let vals = fixed[i];
@@ -145,6 +154,7 @@ export function generateDay(
         vals = podValues(e, S, cpu, mem);
       }
       for (let k = 0; k < 10; k++) pb.setMeasure(r, k, vals[k]);
+      r++;
     }
   }
   pb.n = r;

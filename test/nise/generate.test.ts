@@ -169,13 +169,3 @@ test("an unwritable or non-empty --out is a UsageError naming --out", async (t) 
     s.cleanup();
   }
 });
-
-test("a node without namespaces (nise's random cluster) is refused with a UsageError", async (t) => {
-  const m = parseStaticReport("generators:\n  - OCPGenerator:\n      start_date: 2024-01-01\n      end_date: 2024-01-02\n      nodes:\n        - node:\n          node_name: a\n", "m.yml");
-  const s = scratch();
-  try {
-    await t.throwsAsync(generate(m, { clusterId: "c", outDir: s.out, format: "csv" }), { instanceOf: UsageError, message: /nodes\[0\]: has no namespaces/ });
-  } finally {
-    s.cleanup();
-  }
-});
