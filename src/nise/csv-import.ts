@@ -3,6 +3,7 @@
 // `,` delimiter, `\r\n` line ends — `\n` accepted too — QUOTE_MINIMAL with doubled quotes).
 // Strict: every problem is a DataError naming the file, the 1-based line and the column.
 
+import { Buffer } from "node:buffer";
 import { createReadStream } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { basename, join } from "node:path";
