@@ -52,6 +52,8 @@ function PhaseText({ row }: { row: ScaleRow }) {
   const tone = useTone();
   if (row.status === "failed") return <Text color={tone("bad")}>{fit("failed", W.phase)}</Text>;
   if (row.status === "done") return <Text color={tone("ok")}>{fit("done", W.phase)}</Text>;
+  if (row.status === "stopped") return <Text color={tone("warn")}>{fit("stopped", W.phase)}</Text>;
+  if (row.status === "skipped") return <Text dimColor>{fit("skipped", W.phase)}</Text>;
   if (row.status === "pending" || row.phase === null) return <Text dimColor>{fit("pending", W.phase)}</Text>;
   return <Text>{fit(row.phase, W.phase)}</Text>;
 }

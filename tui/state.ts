@@ -4,7 +4,8 @@ import type { Mode } from "../pipelines/job.ts";
 import type { Phase, RunEvent, RunStatus, Verdict } from "../src/run/events.ts";
 
 export type Unit = "rows" | "bytes" | "files";
-export type RowStatus = "pending" | "running" | "done" | "failed";
+/** stopped: cut off by an interrupted run; skipped: never started before the run ended. */
+export type RowStatus = "pending" | "running" | "done" | "failed" | "stopped" | "skipped";
 
 export interface ModeCell {
   /** One entry per repetition that produced a result. */
@@ -86,6 +87,8 @@ export const LOG_KEEP = 200;
 /** Two values within this relative distance are a tie. */
 export const TIE_WITHIN = 0.1;
 const STEP_PHASES: ReadonlySet<Phase> = new Set(["generate", "upload", "aggregate", "write", "validate"]);
+/** The report phase is about the whole run: it moves no scale's row. */
+const rowPhase = (phase: Phase) => phase !== "report";
 
 export const initialState: ViewState = {
   scales: [],
@@ -169,7 +172,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
       };
     }
     case "phase-start": {
-      const scales = updateRow(state, event.scale, (row) => {
+      const scales = !rowPhase(event.phase) ? state.scales : updateRow(state, event.scale, (row) => {
         // Generating a scale again means a rerun of it: its old results no longer apply.
         let next =
           event.phase === "generate" && row.status !== "pending" && row.phase !== null
@@ -204,9 +207,9 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
     }
     case "progress": {
       const fraction = event.total > 0 ? Math.min(1, Math.max(0, event.done / event.total)) : 0;
-      const scales = updateRow(state, event.scale, (row) =>
-        row.phase === event.phase ? { ...row, phaseFraction: fraction } : row,
-      );
+      const scales = !rowPhase(event.phase)
+        ? state.scales
+        : updateRow(state, event.scale, (row) => (row.phase === event.phase ? { ...row, phaseFraction: fraction } : row));
       const sameAsCurrent =
         state.current !== null &&
         state.current.scale === event.scale &&
@@ -225,7 +228,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
       return { ...state, now, scales, current };
     }
     case "phase-end": {
-      const scales = updateRow(state, event.scale, (row) => {
+      const scales = !rowPhase(event.phase) ? state.scales : updateRow(state, event.scale, (row) => {
         let next: ScaleRow = {
           ...row,
           stepsDone: STEP_PHASES.has(event.phase) ? row.stepsDone + 1 : row.stepsDone,
@@ -310,11 +313,11 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
       return { ...state, now, log, scales };
     }
     case "run-end": {
-      const scales = state.scales.map((row) => {
+      const cutOff: RowStatus = event.status === "INTERRUPTED" ? "stopped" : "failed";
+      const scales = state.scales.map((row): ScaleRow => {
         const next = deactivate(row);
-        if (next.status === "running") {
-          return { ...next, status: rowComplete(next, state.runs) ? ("done" as const) : ("failed" as const) };
-        }
+        if (next.status === "running") return { ...next, status: rowComplete(next, state.runs) ? "done" : cutOff };
+        if (next.status === "pending") return { ...next, status: "skipped" };
         return next;
       });
       return {

@@ -151,6 +151,28 @@ test("run-end records verdict, folder and headline and stops the run", (t) => {
   t.is(s.scales[0].status, "failed", "a scale still running at run-end did not finish");
 });
 
+test("an interrupted run marks the scale it cut off stopped and the ones it never reached skipped", (t) => {
+  const s = reduceAll([runStart(["small", "medium"]), ...progress("small", 1, 2), runEnd("INTERRUPTED", "")]);
+  t.deepEqual(
+    s.scales.map((r) => r.status),
+    ["stopped", "skipped"],
+  );
+});
+
+test("the report phase moves no scale's row and adds none", (t) => {
+  const s = reduceAll([
+    runStart(["small"]),
+    ...scaleRun("small", pass(1, 10), pass(1, 10)),
+    { type: "phase-start", at: 1, scale: "", phase: "report" },
+    { type: "phase-end", at: 2, scale: "", phase: "report", durationMs: 5, ok: true },
+  ]);
+  t.deepEqual(
+    s.scales.map((r) => [r.name, r.status, r.phase]),
+    [["small", "done", "validate"]],
+  );
+  t.is(s.current?.phase, "report");
+});
+
 test("the reducer does not mutate the state it is given", (t) => {
   const before = reduceAll([runStart(["small"]), ...progress("small", 1, 2)]);
   const snapshot = JSON.stringify(before);
