@@ -166,7 +166,6 @@ export function App({ events, commands, color = true, batchMs = 50, logLines = 8
           selectedScale={row?.name}
           logVisible={logVisible}
           notice={notice}
-          width={columns}
         />
       </Box>
     </ColorContext.Provider>

@@ -11,7 +11,6 @@ export interface HelpLineProps {
   logVisible: boolean;
   /** A one-off message about the last key, e.g. why it did nothing. */
   notice?: string;
-  width: number;
 }
 
 interface Item {
@@ -22,7 +21,7 @@ interface Item {
 }
 
 /** One line of the keys, with the ones that do nothing now dimmed and the reason in brackets. */
-export function HelpLine({ inputActive, busy, quitting, selectedScale, logVisible, notice, width }: HelpLineProps) {
+export function HelpLine({ inputActive, busy, quitting, selectedScale, logVisible, notice }: HelpLineProps) {
   const tone = useTone();
   if (!inputActive) {
     return (
