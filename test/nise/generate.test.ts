@@ -169,3 +169,23 @@ test("an unwritable or non-empty --out is a UsageError naming --out", async (t) 
     s.cleanup();
   }
 });
+
+test("parquet row groups hold at most 100,000 rows and every column chunk is zstd", async (t) => {
+  const { scaleManifest } = await import("../../src/scales.ts");
+  const { columnCodecs, rowGroupRows } = await import("./parquet-footer.ts");
+  const s = scratch();
+  try {
+    // large: 500 pods x 744 hours = 372,000 pod rows, written as one 372,000-row file (500,000 rows per file)
+    const sum = await generate(scaleManifest("large", 1), { clusterId: "l", outDir: s.out, format: "parquet" });
+    const podFiles = sum.files.filter((f) => f.includes("openshift_pod_usage_line_items"));
+    t.is(podFiles.length, 1);
+    const groups = rowGroupRows(join(s.out, podFiles[0]));
+    t.deepEqual(groups, [100_000, 100_000, 100_000, 72_000]);
+    for (const f of sum.files) {
+      for (const g of rowGroupRows(join(s.out, f))) t.true(g <= 100_000, f);
+      t.true(columnCodecs(join(s.out, f)).every((c) => c === 6), `${f} is zstd`);
+    }
+  } finally {
+    s.cleanup();
+  }
+});
