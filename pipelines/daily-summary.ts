@@ -13,14 +13,21 @@
 //           tuple in small side tables, joined back (never exploded per hourly row)
 //   pod daily -> Pod rows; storage daily -> Storage rows; Pod rows -> Unallocated rows.
 //
-// Plan check (nodejs-polars 0.26.1, describeOptimizedPlan on the streaming entry's plan): the
-// projection pushdown reaches the scans (only PLAN_COLUMNS are read), the anomaly filter is pushed
-// into the scan as a selection, the pod scan is shared between the daily roll-up and the capacity
-// roll-up (CACHE node), and the three big AGGREGATE nodes sit directly above the scans. 0.26.1 has
-// no API to print the streaming engine's physical graph (no show_graph / explain(engine=...)); the
-// evidence that the streaming engine runs them is collectSync({engine:"streaming"}) itself, which
-// in 0.26.1 raises rather than silently using another engine only for unsupported plans, and the
-// measured peak RSS (bench/aggregate.ts), far below the in-memory engine's.
+// Execution: reduceHourly() (step 1, the only part whose input is the hourly rows) is collected
+// table by table with the mode's engine; summarizeDaily() (step 2, per-entity daily tables, about
+// 1/24 of the input rows) then runs in memory in both modes. dailySummary() composes the two into
+// one query, which gives the same rows, but polars 0.26.1 re-derives the daily tables for every
+// branch that reads them (the summary reads podDaily in four places): 14 s instead of 0.5 s at the
+// "large" scale, 3.8 GB peak on the streaming engine. Reused intermediates in step 2 are cache()d.
+//
+// Plan check (describeOptimizedPlan, nodejs-polars 0.26.1, which has no way to print the
+// streaming engine's physical graph): each step-1 query is Parquet SCAN (PROJECT 16/19 columns for
+// podDaily, 12/19 for nodeCapacity; hive partitioning off) -> SELECT casts -> FILTER (anomalies) ->
+// WITH_COLUMNS usage_start -> AGGREGATE [maintain_order: false] (two AGGREGATEs for capacity): only
+// scan / map / filter / group-by nodes, which the streaming engine runs natively (no sort, join,
+// explode or window in step 1). Measured: collectSync({engine:"streaming"}) of all of step 1 at
+// "large" peaks at ~280 MB RSS where the in-memory engine holds every input table; figures per scale
+// in bench/aggregate.ts.
 import pl from "nodejs-polars";
 import type { DataType, Expr, LazyDataFrame } from "nodejs-polars";
 import {
@@ -225,14 +232,10 @@ export function mergeLabelSets(tuples: LazyDataFrame, columns: readonly string[]
  * Koku quirk A.5 P1, reproduced by joining to all of them.
  */
 function dailyLabelRows(
-  lf: LazyDataFrame,
+  rawDaily: LazyDataFrame,
   entity: string,
-  labelColumn: string,
   enabled: EnabledTagKeys,
 ): { daily: LazyDataFrame; byRaw: LazyDataFrame } {
-  const rawDaily = withDay(lf)
-    .select(col("usage_start"), col(entity), col(labelColumn).fillNull(lit("")).alias("raw"))
-    .unique();
   const byRaw = parseLabelStrings(rawDaily.select(col("raw")).unique(), enabled);
   const daily = rawDaily
     .join(byRaw, { on: "raw", how: "left" })
@@ -358,28 +361,70 @@ export function storageDaily(storageHourly: LazyDataFrame): LazyDataFrame {
     );
 }
 
-/** The daily summary: Pod, Storage and Unallocated rows (SUMMARY_COLUMNS + LABEL_ERROR_COLUMN). */
+/** Distinct (day, entity, raw label string) of an hourly label table. */
+export function labelsDaily(hourly: LazyDataFrame, entity: string, labelColumn: string): LazyDataFrame {
+  return withDay(hourly)
+    .select(col("usage_start"), col(entity), col(labelColumn).fillNull(lit("")).alias("raw"))
+    .unique();
+}
+
+/**
+ * The daily tables every later step reads. These are the only steps whose input is the hourly
+ * rows (the heavy, data-sized part); everything after them works on per-entity daily rows.
+ */
+export interface DailyTables {
+  /** podDaily(): per (day, namespace, node, pod, pod_labels). */
+  podDaily: LazyDataFrame;
+  /** nodeCapacity(): per (day, node). */
+  nodeCapacity: LazyDataFrame;
+  /** storageDaily(): per (day, namespace, node, pod, pvc, pv, storageclass, csi_volume_handle, labels). */
+  storageDaily: LazyDataFrame;
+  /** labelsDaily(): distinct (usage_start, node, raw). */
+  nodeLabelsDaily: LazyDataFrame;
+  /** labelsDaily(): distinct (usage_start, namespace, raw). */
+  namespaceLabelsDaily: LazyDataFrame;
+}
+
+export const DAILY_TABLE_NAMES = ["podDaily", "nodeCapacity", "storageDaily", "nodeLabelsDaily", "namespaceLabelsDaily"] as const;
+
+/** Step 1: the hourly rows reduced to the daily tables (five group-bys over the hourly input). */
+export function reduceHourly(inputs: SummaryInputs): DailyTables {
+  return {
+    podDaily: podDaily(inputs.pod),
+    nodeCapacity: nodeCapacity(inputs.pod),
+    storageDaily: storageDaily(inputs.storage),
+    nodeLabelsDaily: labelsDaily(inputs.nodeLabels, "node", "node_labels"),
+    namespaceLabelsDaily: labelsDaily(inputs.namespaceLabels, "namespace", "namespace_labels"),
+  };
+}
+
+/** The daily summary in one plan: summarizeDaily(reduceHourly(inputs)). */
 export function dailySummary(inputs: SummaryInputs, options: SummaryOptions): LazyDataFrame {
+  return summarizeDaily(reduceHourly(inputs), options);
+}
+
+/** Step 2: Pod, Storage and Unallocated rows (SUMMARY_COLUMNS + LABEL_ERROR_COLUMN) from the daily tables. */
+export function summarizeDaily(daily: DailyTables, options: SummaryOptions): LazyDataFrame {
   const enabled = options.enabledTagKeys;
-  const pd = podDaily(inputs.pod);
-  const nc = nodeCapacity(inputs.pod);
+  const pd = daily.podDaily;
+  const nc = daily.nodeCapacity;
   const cc = nc
     .groupBy("usage_start", false)
     .agg(col("nc_cpu").sum().alias("cc_cpu"), col("nc_mem").sum().alias("cc_mem"));
-  const nodeLabels = dailyLabelRows(inputs.nodeLabels, "node", "node_labels", enabled);
-  const nsLabels = dailyLabelRows(inputs.namespaceLabels, "namespace", "namespace_labels", enabled);
+  const nodeLabels = dailyLabelRows(daily.nodeLabelsDaily, "node", enabled);
+  const nsLabels = dailyLabelRows(daily.namespaceLabelsDaily, "namespace", enabled);
   const nld = nodeLabels.daily.select(
     col("usage_start"),
     col("node"),
     col("canon").alias("nl"),
     col("bad").alias("nl_bad"),
-  );
+  ).cache();
   const nsld = nsLabels.daily.select(
     col("usage_start"),
     col("namespace"),
     col("canon").alias("ns"),
     col("bad").alias("ns_bad"),
-  );
+  ).cache();
 
   // ---- Pod rows ------------------------------------------------------------------------------
   // WHERE li.node != '': drops '' and, as the comparison is NULL, NULL nodes too.
@@ -395,7 +440,7 @@ export function dailySummary(inputs: SummaryInputs, options: SummaryOptions): La
   );
   const podRowsLabelled = podRowsIn
     .join(podLabelsParsed, { on: "pl_raw", how: "left" })
-    .withColumns(col("nl").fillNull(lit("")), col("ns").fillNull(lit("")), col("pl").fillNull(lit("")));
+    .withColumns(col("nl").fillNull(lit("")), col("ns").fillNull(lit("")), col("pl").fillNull(lit(""))).cache();
   // precedence pod > namespace > node (jsonb ||, A.2/A.3)
   const podMerged = mergeLabelSets(podRowsLabelled, ["nl", "ns", "pl"], "pod_labels_json");
   const podGrouped = podRowsLabelled
@@ -444,10 +489,10 @@ export function dailySummary(inputs: SummaryInputs, options: SummaryOptions): La
     cluster_capacity_cpu_core_hours: col("cc_cpu").fillNull(f64(0)).div(3600),
     cluster_capacity_memory_gigabyte_hours: col("cc_mem").fillNull(f64(0)).div(3600).mul(GIB),
     [LABEL_ERROR_COLUMN]: col("bad"),
-  });
+  }).cache();
 
   // ---- Storage rows --------------------------------------------------------------------------
-  const sd = storageDaily(inputs.storage);
+  const sd = daily.storageDaily;
   // cte_volume_nodes: daily storage INNER JOIN daily pod rows on (namespace, pod, day), distinct
   // (day, pvc, pv, pod, namespace, node, resource_id). No node filter on the pod side.
   const volumeNodes = sd
@@ -456,7 +501,7 @@ export function dailySummary(inputs: SummaryInputs, options: SummaryOptions): La
       on: ["usage_start", "namespace", "pod"],
       how: "inner",
     })
-    .unique();
+    .unique().cache();
   // cte_shared_volume_node_count: count(DISTINCT node) per (day, pv); NULL nodes do not count.
   const nodeCount = volumeNodes
     .groupBy(["usage_start", "persistentvolume"], false)
@@ -502,7 +547,7 @@ export function dailySummary(inputs: SummaryInputs, options: SummaryOptions): La
       col("ns").fillNull(lit("")),
       col("pv").fillNull(lit("")),
       col("pvc").fillNull(lit("")),
-    );
+    ).cache();
   // precedence pvc > pv > namespace > node
   const volMerged = mergeLabelSets(storageLabelled, ["nl", "ns", "pv", "pvc"], "volume_labels_json");
   const storageGrouped = storageLabelled
