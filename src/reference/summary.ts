@@ -196,6 +196,24 @@ interface PodGroup {
   capacityMemBytes: number | null;
 }
 
+interface PodSeries {
+  namespace: string;
+  node: string;
+  pod: string;
+  pid: number;
+  days: Map<number, PodDaily>;
+  lastDay: number;
+  last: PodDaily | null;
+}
+
+interface NodeState {
+  hours: Map<number, HourCapacity>;
+  lastHour: number;
+  lastCap: HourCapacity | null;
+  /** namespace -> pod -> raw pod_labels -> series */
+  entities: Map<string, Map<string, Map<string, PodSeries>>>;
+}
+
 interface StorageGroup {
   day: number;
   namespace: string;
@@ -269,9 +287,13 @@ function anomalous(...values: (number | null)[]): boolean {
 export class DailySummaryReference implements RowSink {
   readonly counts: ReferenceCounts = { pod: 0, storage: 0, nodeLabel: 0, namespaceLabel: 0, anomaliesDropped: 0 };
   private readonly labels: LabelTable;
-  private readonly podDaily = new Map<string, PodDaily>();
+  /** openshift_pod_usage_line_items_daily, every row. */
+  private readonly podDaily: PodDaily[] = [];
+  /** (namespace, node, pod, label set) -> its daily rows. */
+  private readonly podSeries = new Map<string, PodSeries>();
+  /** Per node ("" = NULL): hourly capacity, and the lookup path to its pod series. */
+  private readonly nodes = new Map<string, NodeState>();
   private readonly storageDaily = new Map<string, StorageDaily>();
-  private readonly hourCapacity = new Map<string, HourCapacity>();
   /** openshift_node_labels_line_items_daily: (day, node) -> distinct label sets (pids). */
   private readonly nodeLabelsDaily = new Map<string, Set<number>>();
   /** openshift_namespace_labels_line_items_daily: (day, namespace) -> distinct label sets (pids). */
@@ -297,30 +319,57 @@ export class DailySummaryReference implements RowSink {
     }
     const day = Math.floor(r.interval_start / DAY_MS);
 
+    // Per-row lookups go through nested Maps keyed by the row's own strings (no key concatenation:
+    // a string keeps its hash, and the CSV importer hands on the same string object for a value
+    // repeated row after row), with a last-hit cache for the hour and the day.
+    let ns = this.nodes.get(r.node);
+    if (ns === undefined) {
+      ns = { hours: new Map(), lastHour: NaN, lastCap: null, entities: new Map() };
+      this.nodes.set(r.node, ns);
+    }
+
     // cte_ocp_node_capacity, inner step: per (usage_start, interval_start, node) the max over the
     // hour's pod rows (de-duplicates the value nise repeats on every pod row of that hour).
-    const hk = r.interval_start + SEP + r.node;
-    let h = this.hourCapacity.get(hk);
-    if (h === undefined) {
+    let h: HourCapacity | null | undefined = ns.lastHour === r.interval_start ? ns.lastCap : ns.hours.get(r.interval_start);
+    if (h == null) {
       h = { day, node: r.node, cpu: null, mem: null };
-      this.hourCapacity.set(hk, h);
+      ns.hours.set(r.interval_start, h);
     }
+    ns.lastHour = r.interval_start;
+    ns.lastCap = h;
     h.cpu = maxN(h.cpu, r.node_capacity_cpu_core_seconds);
     h.mem = maxN(h.mem, r.node_capacity_memory_byte_seconds);
 
-    // Hourly -> daily roll-up (C.1), keys namespace, node, pod, pod_labels (the stored JSON text).
-    const pid = this.labels.pid(r.pod_labels);
-    const dk = day + SEP + r.namespace + SEP + r.node + SEP + r.pod + SEP + pid;
-    let d = this.podDaily.get(dk);
-    if (d === undefined) {
+    // Hourly -> daily roll-up (C.1), keys namespace, node, pod, pod_labels (the stored JSON text,
+    // so two raw strings that parse to the same labels share a series).
+    let byPod = ns.entities.get(r.namespace);
+    if (byPod === undefined) ns.entities.set(r.namespace, (byPod = new Map()));
+    let byLabels = byPod.get(r.pod);
+    if (byLabels === undefined) byPod.set(r.pod, (byLabels = new Map()));
+    let series = byLabels.get(r.pod_labels);
+    if (series === undefined) {
+      const pid = this.labels.pid(r.pod_labels);
+      const sk = r.namespace + SEP + r.node + SEP + r.pod + SEP + pid;
+      series = this.podSeries.get(sk);
+      if (series === undefined) {
+        series = { namespace: r.namespace, node: r.node, pod: r.pod, pid, days: new Map(), lastDay: NaN, last: null };
+        this.podSeries.set(sk, series);
+      }
+      byLabels.set(r.pod_labels, series);
+    }
+    let d: PodDaily | null | undefined = series.lastDay === day ? series.last : series.days.get(day);
+    if (d == null) {
       d = {
-        day, namespace: r.namespace, node: r.node, pod: r.pod, pid,
+        day, namespace: series.namespace, node: series.node, pod: series.pod, pid: series.pid,
         usageCpu: 0, requestCpu: 0, effectiveCpu: 0, limitCpu: 0,
         usageMem: 0, requestMem: 0, effectiveMem: 0, limitMem: 0,
         resourceId: null, capacityCores: null, capacityMemBytes: null,
       };
-      this.podDaily.set(dk, d);
+      series.days.set(day, d);
+      this.podDaily.push(d);
     }
+    series.lastDay = day;
+    series.last = d;
     // pandas sum skips NaN and gives 0 for an all-NaN group.
     if (uc !== null) d.usageCpu += uc;
     if (rc !== null) d.requestCpu += rc;
@@ -409,6 +458,10 @@ export class DailySummaryReference implements RowSink {
   private readonly nodeFidsMemo = new Map<string, readonly number[]>();
   private readonly namespaceFidsMemo = new Map<string, readonly number[]>();
 
+  private *hourCapacities(): Generator<HourCapacity> {
+    for (const n of this.nodes.values()) yield* n.hours.values();
+  }
+
   /** The summary rows, Pod + Storage + unallocated, in no particular order (see sortSummaryRows). */
   finish(): SummaryRow[] {
     if (this.finished) throw new Error("DailySummaryReference.finish() called twice");
@@ -434,7 +487,7 @@ export class DailySummaryReference implements RowSink {
     // cte_ocp_node_capacity: per (day, node) the sum over hours of the hourly max; NULLs skipped,
     // all NULL -> NULL. The NULL/"" node forms a group of its own and counts in the cluster total.
     const nodeCapacity = new Map<string, { cpu: number | null; mem: number | null }>();
-    for (const h of this.hourCapacity.values()) {
+    for (const h of this.hourCapacities()) {
       const k = h.day + SEP + h.node;
       let c = nodeCapacity.get(k);
       if (c === undefined) nodeCapacity.set(k, (c = { cpu: null, mem: null }));
@@ -453,7 +506,7 @@ export class DailySummaryReference implements RowSink {
 
     // ---- Pod branch ----
     const podGroups = new Map<string, PodGroup>();
-    for (const d of this.podDaily.values()) {
+    for (const d of this.podDaily) {
       if (d.node === "") continue; // WHERE li.node != '' (also drops NULL)
       const nodeF = this.labelFids(this.nodeLabelsDaily, d.day, d.node);
       const nsF = d.namespace === "" ? EMPTY_ONLY : this.labelFids(this.namespaceLabelsDaily, d.day, d.namespace);
@@ -530,7 +583,7 @@ export class DailySummaryReference implements RowSink {
     // distinct (day, pvc, pv, pod, namespace, node, resource_id). The pod rows are not filtered on
     // node here. NULL (empty) namespace or pod never joins (claimless PVs).
     const podsByNsPod = new Map<string, PodDaily[]>();
-    for (const d of this.podDaily.values()) {
+    for (const d of this.podDaily) {
       if (d.namespace === "" || d.pod === "") continue;
       const k = d.day + SEP + d.namespace + SEP + d.pod;
       let l = podsByNsPod.get(k);
@@ -735,7 +788,7 @@ export class DailySummaryReference implements RowSink {
       labelInfo.set(mk, infra);
     }
     const master = new Map<string, boolean>();
-    for (const d of this.podDaily.values()) {
+    for (const d of this.podDaily) {
       if (d.node === "" || d.resourceId === null) continue; // NULL never joins / never matched later
       const month = dayInfo(d.day).month;
       if (!labelInfo.has(month + SEP + d.node)) continue;
