@@ -10,8 +10,9 @@ import { parseStaticReport } from "./static-yaml.ts";
 export const GENERATE_HELP = `Usage: streambench generate (--static-report-file FILE.yml | --scale NAME) --out DIR [options]
 
 Writes what \`nise report ocp --static-report-file FILE.yml --ocp-cluster-id ID -w\` writes
-(ocp_pod_usage, ocp_storage_usage, ocp_node_label, ocp_namespace_label, plus header-only
-ocp_vm_usage and ocp_gpu_usage files), and/or the same rows as Koku-layout parquet:
+(ocp_pod_usage, ocp_storage_usage, ocp_node_label, ocp_namespace_label; ocp_vm_usage and
+ocp_gpu_usage only as the header-only files nise writes when the YAML has no VMs / GPUs, since
+their rows are not generated), and/or the same rows as Koku-layout parquet:
   DIR/data/<org>/OCP/source=<uuid>/year=YYYY/month=MM/<table>/part-NNNNN.parquet
 
 Input (exactly one):
