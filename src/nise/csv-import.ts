@@ -447,34 +447,32 @@ function makeConverter(reportType: ReportType, path: string, idx: Int32Array): R
     if (v === null) bad(rec, c, "not a number");
     return v;
   };
-  // Text: reuse the previous row's string when the bytes are the same (names repeat row after row).
-  const lastBuf: (Buffer | null)[] = new Array(cols.length).fill(null);
-  const lastStart = new Int32Array(cols.length);
-  const lastEnd = new Int32Array(cols.length);
-  const lastText: string[] = new Array(cols.length).fill("");
-
+  // Text: intern by content. Names and label strings repeat across rows (every hour repeats every
+  // pod), so a small table keyed by a hash of the bytes hands on the same string object for the
+  // same value: no decoding per row, and the string's cached hash makes the sink's Map lookups cheap.
+  const intern = new Map<number, { bytes: Buffer; text: string }>();
   const txt = (rec: CsvRecord, c: number): string => {
     const b = rec.buf;
     const s = rec.starts[idx[c]];
     const e = rec.ends[idx[c]];
     const len = e - s;
-    const pb = lastBuf[c];
-    if (pb !== null && lastEnd[c] - lastStart[c] === len) {
+    if (len === 0) return "";
+    if (len > 512) return b.toString("utf8", s, e);
+    let h = 0x811c9dc5 ^ len;
+    for (let k = s; k < e; k++) h = Math.imul(h ^ b[k], 0x01000193);
+    const hit = intern.get(h);
+    if (hit !== undefined && hit.bytes.length === len) {
+      const hb = hit.bytes;
       let k = 0;
-      const ps = lastStart[c];
-      while (k < len && b[s + k] === pb[ps + k]) k++;
-      if (k === len) return lastText[c];
+      while (k < len && b[s + k] === hb[k]) k++;
+      if (k === len) return hit.text;
     }
-    const v = len === 0 ? "" : b.toString("utf8", s, e);
-    // Keep a private copy of the bytes: the chunk buffer is reused.
-
-    if (lastBuf[c] === null || lastBuf[c]!.length < len) lastBuf[c] = Buffer.alloc(Math.max(64, len * 2));
-    const keep = lastBuf[c]!;
-    for (let k = 0; k < len; k++) keep[k] = b[s + k];
-    lastStart[c] = 0;
-    lastEnd[c] = len;
-    lastText[c] = v;
-    return v;
+    const text = b.toString("utf8", s, e);
+    if (intern.size >= 200_000) intern.clear(); // bound the memory; values are re-interned as they come
+    const bytes = Buffer.allocUnsafe(len);
+    for (let k = 0; k < len; k++) bytes[k] = b[s + k];
+    intern.set(h, { bytes, text });
+    return text;
   };
   switch (reportType) {
     case "ocp_pod_usage":
