@@ -275,9 +275,9 @@ function blankRow(usage_start: string, data_source: "Pod" | "Storage"): SummaryR
   };
 }
 
-function anomalous(...values: (number | null)[]): boolean {
-  for (const v of values) if (v !== null && v > ANOMALY_THRESHOLD) return true;
-  return false;
+/** A measure above the anomaly threshold (NULL is not). */
+function over(v: number | null): boolean {
+  return v !== null && v > ANOMALY_THRESHOLD;
 }
 
 /**
@@ -311,8 +311,9 @@ export class DailySummaryReference implements RowSink {
     const um = r.pod_usage_memory_byte_seconds;
     const rm = r.pod_request_memory_byte_seconds;
     if (
-      anomalous(uc, rc, r.pod_limit_cpu_core_seconds, um, rm, r.pod_limit_memory_byte_seconds, r.node_capacity_cpu_cores,
-        r.node_capacity_cpu_core_seconds, r.node_capacity_memory_bytes, r.node_capacity_memory_byte_seconds)
+      over(uc) || over(rc) || over(r.pod_limit_cpu_core_seconds) || over(um) || over(rm) ||
+      over(r.pod_limit_memory_byte_seconds) || over(r.node_capacity_cpu_cores) || over(r.node_capacity_cpu_core_seconds) ||
+      over(r.node_capacity_memory_bytes) || over(r.node_capacity_memory_byte_seconds)
     ) {
       this.counts.anomaliesDropped++;
       return;
@@ -390,8 +391,8 @@ export class DailySummaryReference implements RowSink {
   storage(r: StorageUsageRow): void {
     this.counts.storage++;
     if (
-      anomalous(r.persistentvolumeclaim_capacity_bytes, r.persistentvolumeclaim_capacity_byte_seconds,
-        r.volume_request_storage_byte_seconds, r.persistentvolumeclaim_usage_byte_seconds)
+      over(r.persistentvolumeclaim_capacity_bytes) || over(r.persistentvolumeclaim_capacity_byte_seconds) ||
+      over(r.volume_request_storage_byte_seconds) || over(r.persistentvolumeclaim_usage_byte_seconds)
     ) {
       this.counts.anomaliesDropped++;
       return;
