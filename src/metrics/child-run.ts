@@ -24,6 +24,8 @@ export interface ChildOutcome {
 
 export interface ChildOptions {
   intervalMs?: number;
+  /** Written to the child's stdin (the job: kept off the command line, where secrets would show in ps). */
+  input?: string;
   env?: NodeJS.ProcessEnv;
   onSample?: (sample: MemorySample, pid: number) => void;
   /** Called with each stderr/stdout line as it arrives, for the live log. */
@@ -35,7 +37,7 @@ export interface ChildOptions {
 export async function runChild(command: string, args: string[], options: ChildOptions = {}): Promise<ChildOutcome> {
   const intervalMs = options.intervalMs ?? 200;
   const started = performance.now();
-  const process$ = $({ env: options.env ?? process.env, quiet: true, nothrow: true })`${command} ${args}`;
+  const process$ = $({ env: options.env ?? process.env, quiet: true, nothrow: true, input: options.input })`${command} ${args}`;
   const samples: MemorySample[] = [];
   let peak = 0;
   const sample = () => {

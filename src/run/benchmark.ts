@@ -114,15 +114,12 @@ export class Benchmark implements RunCommands {
     const eta = new RunEta(this.#setup.history);
     let current: { scale: string; rows: number; startedAt: number } | null = null;
     const rowsToGo = (from: number) => scales.slice(from).map((s) => this.#setup.expectedRows(s) ?? 0);
-    const emitEta = (index: number) => {
-      const running = current ? { rows: current.rows, elapsedMs: performance.now() - current.startedAt } : undefined;
-      bus.emit({ type: "eta", phaseRemainingMs: null, runRemainingMs: eta.remainingMs(rowsToGo(index + 1), running) });
-    };
     let status: Exclude<RunStatus, "running"> = "PASS";
     let index = 0;
-    const unsubscribe = bus.subscribe((event) => {
-      if (event.type === "phase-start" || event.type === "phase-end") emitEta(index);
-    });
+    const onPace = (fractionDone: number, phaseRemainingMs: number | null) => {
+      const running = current ? { rows: current.rows, elapsedMs: performance.now() - current.startedAt, fractionDone } : undefined;
+      bus.emit({ type: "eta", phaseRemainingMs, runRemainingMs: eta.remainingMs(rowsToGo(index + 1), running) });
+    };
     try {
       for (index = 0; index < scales.length; index++) {
         const scale = scales[index];
@@ -141,6 +138,7 @@ export class Benchmark implements RunCommands {
               this.#child = pid === null ? null : { pid, rssBytes };
             },
             onResult: (partial) => this.#putScale(partial),
+            onPace,
           },
           scale,
         );
@@ -163,8 +161,6 @@ export class Benchmark implements RunCommands {
         this.#exitCode = exitCodeFor(error);
         bus.emit({ type: "error", scale: current?.scale, message: error instanceof Error ? error.message : String(error) });
       }
-    } finally {
-      unsubscribe();
     }
     if (status === "PASS") this.#exitCode = 0;
     this.#report.status = status;

@@ -37,13 +37,23 @@ export class RunEta {
     this.#finished.push(point);
   }
 
-  /** Time left for the scales still to run, plus the unfinished part of the current one. */
-  remainingMs(rowsToGo: readonly number[], current?: { rows: number; elapsedMs: number }): number | null {
-    const fit = fitCost(this.#finished.length > 0 ? [...this.#finished] : this.#history);
+  /**
+   * Time left for the scales still to run, plus the unfinished part of the current one. Before any
+   * scale finished and without history, the current scale's pace (elapsed / fraction done) stands in.
+   */
+  remainingMs(rowsToGo: readonly number[], current?: { rows: number; elapsedMs: number; fractionDone?: number }): number | null {
+    let fit = fitCost(this.#finished.length > 0 ? [...this.#finished] : this.#history);
+    const fraction = current?.fractionDone ?? 0;
+    if (!fit && current && current.rows > 0 && fraction > 0) {
+      fit = { fixedMs: 0, msPerRow: current.elapsedMs / fraction / current.rows };
+    }
     if (!fit) return null;
     const cost = (rows: number) => fit.fixedMs + rows * fit.msPerRow;
     let total = rowsToGo.reduce((sum, rows) => sum + cost(rows), 0);
-    if (current) total += Math.max(0, cost(current.rows) - current.elapsedMs);
+    if (current) {
+      const projected = fraction > 0 && this.#finished.length === 0 ? current.elapsedMs / fraction : cost(current.rows);
+      total += Math.max(0, projected - current.elapsedMs);
+    }
     return total;
   }
 }

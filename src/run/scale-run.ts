@@ -12,6 +12,7 @@ import type { EventBus } from "./event-bus.ts";
 import type { Phase } from "./events.ts";
 import type { Parts, PreparedData } from "./parts.ts";
 import { sourceUuidFor } from "./source-uuid.ts";
+import { phaseRemainingMs } from "./eta.ts";
 
 const MB = 1024 * 1024;
 
@@ -38,7 +39,12 @@ export interface ScaleRunContext {
   setChild(pid: number | null, rssBytes: number): void;
   /** Called when a scale's result changes, so reports can be rewritten. */
   onResult(result: ScaleResult): void;
+  /** How far this scale has come (0..1) and the current phase's time left: emitted as ETA before each phase line. */
+  onPace(fractionDone: number, phaseRemainingMs: number | null): void;
 }
+
+/** Share of a scale's work each phase stands for: preparing takes one unit, each mode run one. */
+const PHASE_WEIGHT: Record<Phase, number> = { generate: 0.6, upload: 0.4, aggregate: 0.7, write: 0.15, validate: 0.15, report: 0 };
 
 export async function runScale(ctx: ScaleRunContext, scale: string): Promise<ScaleResult> {
   const { config, bus, parts, runDir } = ctx;
@@ -47,12 +53,18 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   mkdirSync(workDir, { recursive: true });
   rmSync(dataDir, { recursive: true, force: true });
 
+  const units = 1 + config.modes.length * config.runs;
+  let unitsDone = 0;
+  let phaseStarted = performance.now();
   const phase = async <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>): Promise<T> => {
     if (ctx.signal.aborted) throw new InterruptedError();
+    ctx.onPace(unitsDone / units, null);
     bus.emit({ type: "phase-start", scale, mode, rep, phase: name });
-    const started = performance.now();
+    const started = (phaseStarted = performance.now());
     try {
       const value = await body();
+      if (mode !== undefined || name === "generate" || name === "upload") unitsDone += PHASE_WEIGHT[name];
+      ctx.onPace(unitsDone / units, null);
       bus.emit({ type: "phase-end", scale, mode, rep, phase: name, durationMs: performance.now() - started, ok: true });
       return value;
     } catch (error) {
@@ -63,10 +75,12 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   const progress = (name: Phase, mode?: Mode, unit: "rows" | "bytes" | "files" = "rows") => {
     let last = 0;
     return (done: number, total: number) => {
+      if (ctx.signal.aborted) throw new InterruptedError();
       const now = performance.now();
       if (done < total && now - last < 100) return;
       last = now;
       bus.emit({ type: "progress", scale, mode, phase: name, done, total, unit });
+      ctx.onPace(unitsDone / units, phaseRemainingMs(done, total, now - phaseStarted));
     };
   };
 

@@ -8,6 +8,7 @@ import { createS3Client, describeS3, type S3Settings } from "../storage/client.t
 import { ensureBucket } from "../storage/bucket.ts";
 import { startEmbeddedS3 } from "../storage/embedded.ts";
 import { connectPg, isPglite } from "../db/pool.ts";
+import { ensureSummaryTable } from "../db/schema.ts";
 import { startEmbeddedPostgres } from "../db/embedded.ts";
 import { describePg, type PgSettings } from "../db/settings.ts";
 
@@ -49,6 +50,7 @@ export async function startServices(config: Config, runDir: string): Promise<Ser
     const pool = await connectPg(postgres);
     stops.push(() => pool.end());
     const pglite = postgres.embedded || (await isPglite(pool));
+    await ensureSummaryTable(pool, config.schema);
     return {
       s3,
       s3Client,

@@ -36,3 +36,10 @@ test("a phase's remaining time scales its elapsed time by the work left", (t) =>
   t.is(phaseRemainingMs(25, 100, 1_000), 3_000);
   t.is(phaseRemainingMs(0, 100, 1_000), null);
 });
+
+test("during the first scale the ETA extrapolates its own pace to the scales to go", (t) => {
+  const eta = new RunEta();
+  // current: 1,000 rows, a quarter done after 500 ms -> 2,000 ms in all, 1,500 ms left;
+  // 2,000 ms / 1,000 rows = 2 ms per row, so 3,000 rows to go take 6,000 ms more: 7,500 ms
+  t.is(eta.remainingMs([3_000], { rows: 1_000, elapsedMs: 500, fractionDone: 0.25 }), 7_500);
+});

@@ -1,0 +1,123 @@
+// Wires the real generator, reference, storage, pipelines, database, validator and reports into
+// the Parts the run engine calls.
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Mode, Job, JobReport } from "../../pipelines/job.ts";
+import type { Config } from "../config.ts";
+import { UsageError } from "../errors.ts";
+import { runChild } from "../metrics/child-run.ts";
+import { generate } from "../nise/generate.ts";
+import { DailySummaryReference } from "../reference/summary.ts";
+import { scaleManifest } from "../scales.ts";
+import { readSummary, writeSummary } from "../db/summary.ts";
+import { deleteTree, uploadTree } from "../storage/upload.ts";
+import { toS3Access } from "../storage/settings.ts";
+import { compareSummaries } from "../validate/compare.ts";
+import { formatValidationLog } from "../validate/log.ts";
+import { writeReports } from "../report/write.ts";
+import { comparisonHeadline } from "../report/comparison-report.ts";
+import { readSummaryParquet, writeSummaryCsv } from "../report/summary-csv.ts";
+import { typeScriptCommand } from "../runtime.ts";
+import { convertNiseCsvDir } from "../nise/csv-to-parquet.ts";
+import type { Parts, PreparedData } from "./parts.ts";
+import type { Services } from "./services.ts";
+
+const PIPELINES = fileURLToPath(new URL("../../pipelines/", import.meta.url));
+
+function treeBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return total;
+}
+
+export function bindParts(config: Config, services: Services): Parts {
+  const tolerance = { relTolerance: config.relTolerance, absTolerance: config.absTolerance };
+  const enabledTagKeys = config.enabledTagKeys === null ? null : [...config.enabledTagKeys];
+  return {
+    async prepare(scale, input, dir, progress): Promise<PreparedData> {
+      const reference = new DailySummaryReference({ enabledTagKeys });
+      let sourceUuid: string;
+      let org: string;
+      let clusterId: string;
+      let rowsByType: PreparedData["rowsByType"];
+      if (input !== null) {
+        const converted = await convertNiseCsvDir(input, dir, { sink: reference, onProgress: progress });
+        ({ sourceUuid, org, clusterId } = converted);
+        rowsByType = converted.rows;
+      } else {
+        const manifest = scaleManifest(scale, config.seed);
+        clusterId = `benchmark-${scale}`;
+        const summary = await generate(manifest, { clusterId, outDir: dir, format: "parquet", seed: config.seed, sink: reference, onProgress: progress });
+        ({ sourceUuid, org } = summary);
+        rowsByType = summary.rows;
+      }
+      if (rowsByType.ocp_pod_usage === 0) throw new UsageError(`${input ?? scale}: no pod usage rows to summarise`);
+      return {
+        root: dir,
+        prefix: `data/${org}/OCP/source=${sourceUuid}`,
+        sourceUuid,
+        clusterId,
+        rowsByType,
+        bytes: treeBytes(dir),
+        expected: reference.finish(),
+      };
+    },
+
+    async upload(data, progress) {
+      const result = await uploadTree(services.s3Client, services.s3.bucket, join(data.root, data.prefix), {
+        prefix: `${data.prefix}/`,
+        onProgress: progress,
+      });
+      return { objects: result.objects, bytes: result.bytes };
+    },
+
+    async removeUpload(data) {
+      await deleteTree(services.s3Client, services.s3.bucket, `${data.prefix}/`);
+    },
+
+    async aggregate(mode: Mode, data, output, hooks) {
+      const job: Job = {
+        mode,
+        input: { kind: "s3", bucket: services.s3.bucket, prefix: data.prefix, s3: toS3Access(services.s3) },
+        output,
+        enabledTagKeys,
+        sourceUuid: data.sourceUuid,
+      };
+      const { command, args } = typeScriptCommand(join(PIPELINES, `${mode}.ts`), []);
+      const outcome = await runChild(command, args, {
+        input: JSON.stringify(job),
+        onSample: hooks.onSample,
+        onLine: (line, stream) => hooks.onLine(stream === "stderr" ? `stderr: ${line}` : line),
+        onSpawn: hooks.onSpawn,
+      });
+      const report = outcome.report as (JobReport | { ok: false; error: string }) | null;
+      if (outcome.signal) throw new Error(`the ${mode} child was stopped by ${outcome.signal}`);
+      if (!report || report.ok !== true) {
+        const why = report && report.ok === false ? report.error : outcome.stderr.trim().split("\n").slice(-5).join(" | ") || `exit code ${outcome.exitCode}`;
+        throw new Error(`the ${mode} aggregation failed: ${why}`);
+      }
+      return { report, samples: outcome.samples, wallMs: outcome.wallMs };
+    },
+
+    readSummaryFile: (path) => readSummaryParquet(path),
+
+    async writeSummary(sourceUuid, clusterId, rows, progress) {
+      await writeSummary(services.pool, { schema: config.schema, sourceUuid, clusterId, rows, onProgress: progress });
+    },
+
+    readSummary: (sourceUuid) => readSummary(services.pool, { schema: config.schema, sourceUuid }),
+
+    compare: (expected, actual) => compareSummaries(expected, actual, tolerance),
+
+    validationLog: (result, scale, mode, expectedLabel, actualLabel) =>
+      formatValidationLog(result, { scale, mode, expectedLabel, actualLabel, tolerance }),
+
+    writeSummaryCsv: (path, rows) => writeSummaryCsv(path, rows),
+    writeReports: (dir, report) => writeReports(dir, report),
+    headline: (report) => comparisonHeadline(report),
+  };
+}
+
