@@ -10,6 +10,8 @@
 //  2. summary SQL (A.3), per month: node/namespace label CTEs, node capacity from the HOURLY rows,
 //     cluster capacity, volume nodes, then the Pod and Storage branches. Done in `finish()`.
 //  3. unallocated rows from the Pod rows (C.4), with node roles derived per month (C.3).
+// Koku summarises each month separately (C.2). Every join and GROUP BY of the SQL includes the
+// day, so one pass over all days gives the same rows; only the node roles need the month.
 //
 // NULL: Koku reads nise's CSV with pandas, which turns an empty text field into NaN, i.e. NULL in
 // its tables. So an empty text field ("" in the rows) is NULL here: it never satisfies a join or a
@@ -772,6 +774,11 @@ export class DailySummaryReference implements RowSink {
    * node-label JSON texts (json.dumps, unfiltered) is LIKE '%"node_role_kubernetes_io": "infra"%'
    * (a LIKE: each `_` there matches any character); else 'worker'. A node without node-label rows
    * that month gets no role. Key: month + node + resource_id -> role.
+   *
+   * Known simplification (as spec C.3 states it): Koku stores roles in reporting_ocp_nodes, where
+   * populate_node_table only sets a role on a row that has none, so in Koku a node keeps the role
+   * of the first month it was seen (per node, resource_id, cores). This differs from per-month
+   * derivation only when a node's role changes between months or its label rows disappear.
    */
   private nodeRoles(dayInfo: (day: number) => { month: string }): Map<string, "master" | "infra" | "worker"> {
     // (month, node) -> does any label text say infra. Presence = the node has label rows that month.
