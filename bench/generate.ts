@@ -1,6 +1,7 @@
 // Generator speed: for each scale, a fresh child process generates it (parquet by default, as the
 // benchmark uses it) and reports time, rows/s and peak RSS (process.resourceUsage().maxRSS).
-//   node --import tsx bench/generate.ts [--format csv|parquet|both] [scale ...]   (default: large production-large)
+//   node --import tsx bench/generate.ts [--format csv|parquet|both] [--sink] [scale ...]   (default: large production-large)
+//   --sink also delivers every row to a RowSink that only counts (the reference's path).
 // Targets on the 2-core machine: large < 5 s; production-large < 120 s with peak RSS < 1.5 GB.
 
 import { spawnSync } from "node:child_process";
@@ -26,11 +27,15 @@ const TARGETS: Record<string, { seconds: number; rssMb?: number }> = {
   "production-large": { seconds: 120, rssMb: 1536 },
 };
 
-async function child(scale: string, format: OutputFormat): Promise<void> {
+async function child(scale: string, format: OutputFormat, withSink: boolean): Promise<void> {
   const parent = mkdtempSync(join(tmpdir(), "streambench-bench-gen-"));
   try {
     const t0 = performance.now();
-    const summary = await generate(scaleManifest(scale), { clusterId: `bench-${scale}`, outDir: join(parent, "out"), format });
+    let seen = 0;
+    const count = () => void seen++;
+    const sink = withSink ? { pod: count, storage: count, nodeLabel: count, namespaceLabel: count } : undefined;
+    const summary = await generate(scaleManifest(scale), { clusterId: `bench-${scale}`, outDir: join(parent, "out"), format, sink });
+    if (withSink && seen !== Object.values(summary.rows).reduce((a, b) => a + b, 0)) throw new Error("sink saw a different row count");
     const seconds = (performance.now() - t0) / 1000;
     const r: Result = {
       scale,
@@ -47,10 +52,10 @@ async function child(scale: string, format: OutputFormat): Promise<void> {
   }
 }
 
-function runChild(scale: string, format: OutputFormat): { result: Result; wall: number } {
+function runChild(scale: string, format: OutputFormat, withSink: boolean): { result: Result; wall: number } {
   const script = fileURLToPath(import.meta.url);
   const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
-  const args = isDeno ? ["run", "-A", script, "--child", scale, format] : [...process.execArgv, script, "--child", scale, format];
+  const args = isDeno ? ["run", "-A", script, "--child", scale, format, String(withSink)] : [...process.execArgv, script, "--child", scale, format, String(withSink)];
   const t0 = performance.now();
   const p = spawnSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 20 });
   const wall = (performance.now() - t0) / 1000;
@@ -60,19 +65,21 @@ function runChild(scale: string, format: OutputFormat): { result: Result; wall: 
 }
 
 async function main(argv: string[]): Promise<void> {
-  if (argv[0] === "--child") return child(argv[1], argv[2] as OutputFormat);
+  if (argv[0] === "--child") return child(argv[1], argv[2] as OutputFormat, argv[3] === "true");
   let format: OutputFormat = "parquet";
+  let withSink = false;
   const scales: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--format") format = argv[++i] as OutputFormat;
+    else if (argv[i] === "--sink") withSink = true;
     else scales.push(argv[i]);
   }
   if (scales.length === 0) scales.push("large", "production-large");
   for (const s of scales) scaleInfo(s); // unknown names fail before any work
-  console.log(`generator benchmark (${format}), one fresh child process per scale`);
+  console.log(`generator benchmark (${format}${withSink ? ", rows also to a counting RowSink" : ""}), one fresh child process per scale`);
   console.log("scale              pod rows     all rows   generate s  child wall s   rows/s (all)   peak RSS MB  target");
   for (const s of scales) {
-    const { result: r, wall } = runChild(s, format);
+    const { result: r, wall } = runChild(s, format, withSink);
     const target = TARGETS[s];
     const verdict = target
       ? `${r.seconds <= target.seconds ? "ok" : "MISSED"} (< ${target.seconds} s${target.rssMb ? `, < ${target.rssMb} MB` : ""}${target.rssMb && r.maxRssMb > target.rssMb ? " RSS MISSED" : ""})`

@@ -111,36 +111,50 @@ function toSink(sink: RowSink, batch: RowBatch, tables: EntityTables): void {
   const pe = batch.periodEnd;
   const m = batch.measures;
   const num = (k: number, r: number): number | null => (Number.isNaN(m[k][r]) ? null : m[k][r]);
-  for (let r = 0; r < batch.n; r++) {
-    const is = batch.intervalStart[r];
-    const t = text[batch.entity[r]];
-    const base = { report_period_start: ps, report_period_end: pe, interval_start: is, interval_end: is + INTERVAL_END_OFFSET_MS };
-    switch (batch.type) {
-      case "ocp_pod_usage":
+  const n = batch.n;
+  switch (batch.type) {
+    case "ocp_pod_usage":
+      for (let r = 0; r < n; r++) {
+        const is = batch.intervalStart[r];
+        const t = text[batch.entity[r]];
         sink.pod({
-          ...base, pod: t[0], namespace: t[1], node: t[2], resource_id: t[3],
+          report_period_start: ps, report_period_end: pe, interval_start: is, interval_end: is + INTERVAL_END_OFFSET_MS,
+          pod: t[0], namespace: t[1], node: t[2], resource_id: t[3],
           pod_usage_cpu_core_seconds: num(0, r), pod_request_cpu_core_seconds: num(1, r), pod_limit_cpu_core_seconds: num(2, r),
           pod_usage_memory_byte_seconds: num(3, r), pod_request_memory_byte_seconds: num(4, r), pod_limit_memory_byte_seconds: num(5, r),
           node_capacity_cpu_cores: num(6, r), node_capacity_cpu_core_seconds: num(7, r), node_capacity_memory_bytes: num(8, r),
           node_capacity_memory_byte_seconds: num(9, r), pod_labels: t[4],
         });
-        break;
-      case "ocp_storage_usage":
+      }
+      break;
+    case "ocp_storage_usage":
+      for (let r = 0; r < n; r++) {
+        const is = batch.intervalStart[r];
+        const t = text[batch.entity[r]];
         sink.storage({
-          ...base, namespace: t[0], pod: t[1], node: t[2], persistentvolumeclaim: t[3], persistentvolume: t[4],
+          report_period_start: ps, report_period_end: pe, interval_start: is, interval_end: is + INTERVAL_END_OFFSET_MS,
+          namespace: t[0], pod: t[1], node: t[2], persistentvolumeclaim: t[3], persistentvolume: t[4],
           storageclass: t[5], csi_driver: t[6], csi_volume_handle: t[7],
           persistentvolumeclaim_capacity_bytes: num(0, r), persistentvolumeclaim_capacity_byte_seconds: num(1, r),
           volume_request_storage_byte_seconds: num(2, r), persistentvolumeclaim_usage_byte_seconds: num(3, r),
           persistentvolume_labels: t[8], persistentvolumeclaim_labels: t[9],
         });
-        break;
-      case "ocp_node_label":
-        sink.nodeLabel({ ...base, node: t[0], node_labels: t[1] });
-        break;
-      case "ocp_namespace_label":
-        sink.namespaceLabel({ ...base, namespace: t[0], namespace_labels: t[1] });
-        break;
-    }
+      }
+      break;
+    case "ocp_node_label":
+      for (let r = 0; r < n; r++) {
+        const is = batch.intervalStart[r];
+        const t = text[batch.entity[r]];
+        sink.nodeLabel({ report_period_start: ps, report_period_end: pe, interval_start: is, interval_end: is + INTERVAL_END_OFFSET_MS, node: t[0], node_labels: t[1] });
+      }
+      break;
+    case "ocp_namespace_label":
+      for (let r = 0; r < n; r++) {
+        const is = batch.intervalStart[r];
+        const t = text[batch.entity[r]];
+        sink.namespaceLabel({ report_period_start: ps, report_period_end: pe, interval_start: is, interval_end: is + INTERVAL_END_OFFSET_MS, namespace: t[0], namespace_labels: t[1] });
+      }
+      break;
   }
 }
 
