@@ -122,8 +122,8 @@ export async function readNiseCsvDir(
 // ---------------------------------------------------------------------------------------------
 // Record scanning. Speed matters (tens of millions of rows): records are found in the raw bytes
 // (`,` `"` `\r` `\n` never occur inside a multi-byte UTF-8 sequence), numbers and timestamps are
-// parsed from the bytes, and a string is made only for text fields, and only when the value
-// differs from the same column in the previous row.
+// parsed from the bytes, and a string is made only for text fields, and only once per distinct
+// value (see `txt` in makeConverter).
 
 /** Field boundaries of one record: field i is bytes buf[starts[i]..ends[i]) (UTF-8). */
 export interface CsvRecord {
