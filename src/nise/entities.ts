@@ -5,7 +5,7 @@
 import { UsageError } from "../errors.ts";
 import type { GeneratorSpec, UsageMap } from "./manifest.ts";
 import type { Prng } from "./prng.ts";
-import { pyDiv, pyFloat, pyInt, pyMin, pyMul, pyRound, type PyNum } from "./pynum.ts";
+import { pyDiv, pyInt, pyMin, pyMul, pyRound, type PyNum } from "./pynum.ts";
 
 export const GIB: PyNum = pyInt(2 ** 30);
 export const HOUR_S: PyNum = pyInt(3600);
@@ -246,8 +246,7 @@ type NsEntry = { name: string; node: NodeInst; spec: GeneratorSpec["nodes"][numb
  * gets random namespaces, pods, volumes and VMs (nise's random mode); a generator without nodes is a
  * fully random cluster whose pods report in a random subset every hour.
  */
-export function buildGenerator(spec: GeneratorSpec, rng: Prng, where: string): GeneratorInstance {
-  void where;
+export function buildGenerator(spec: GeneratorSpec, rng: Prng): GeneratorInstance {
   const fullyRandom = spec.nodes.length === 0;
   const pools = {
     environment: ["dev", "ci", "qa", "stage", "prod"],
@@ -257,7 +256,6 @@ export function buildGenerator(spec: GeneratorSpec, rng: Prng, where: string): G
     version: Array.from({ length: 6 }, () => rng.word()),
   };
   const nodes: NodeInst[] = [];
-  const randomNodes = new Set<NodeInst>();
   const nsKeys = new Map<string, number>();
   const nsList: NsEntry[] = [];
   const nsLabelRows: LabelEntity[] = [];
@@ -287,7 +285,6 @@ export function buildGenerator(spec: GeneratorSpec, rng: Prng, where: string): G
         nsLabelRows.push({ name: ns.name, labels: txt(ns.namespace_labels) });
       }
     } else {
-      randomNodes.add(node);
       const count = rng.randint(2, 12);
       for (let i = 0; i < count; i++) {
         const name = `${rng.word()}_${rng.choice(NAMESPACE_SUFFIXES)}`;
@@ -422,7 +419,6 @@ export function buildGenerator(spec: GeneratorSpec, rng: Prng, where: string): G
       );
     }
   }
-  void randomNodes;
   return {
     pods,
     storage,
@@ -438,4 +434,3 @@ export function usageFor(usage: UsageMap, day: number): PyNum | null {
   return null;
 }
 
-export { pyFloat };

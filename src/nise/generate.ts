@@ -101,7 +101,7 @@ function plan(manifest: Manifest): PlannedMonth[] {
 
 function instance(manifest: Manifest, seed: number, mi: number, g: PlannedGenerator): { inst: GeneratorInstance; rng: Prng } {
   const rng = new Prng(genSeed(seed, mi, g.index));
-  const inst = buildGenerator(manifest.generators[g.index], rng, `${manifest.source}: generators[${g.index}].OCPGenerator`);
+  const inst = buildGenerator(manifest.generators[g.index], rng);
   return { inst, rng };
 }
 

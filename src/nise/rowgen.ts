@@ -2,8 +2,7 @@
 // type. A batch holds numbers only (interval starts, an entity index, measures); text comes from the
 // month's entity tables. Every consumer (CSV writer, parquet writer, RowSink) reads the same batches.
 
-import { HOUR_MS } from "./calendar.ts";
-import { MEASURE_FIELDS, TEXT_FIELDS } from "./columns.ts";
+import { MEASURE_FIELDS } from "./columns.ts";
 import { GIB, usageFor, type GeneratorInstance, type PodEntity, type StorageEntity } from "./entities.ts";
 import type { Prng } from "./prng.ts";
 import { pyInt, pyMin, pyMul, pyRound, type PyNum } from "./pynum.ts";
@@ -207,4 +206,3 @@ export function hoursByDay(hours: number[]): { day: number; hours: number[] }[] 
   return out;
 }
 
-export { HOUR_MS, TEXT_FIELDS };
