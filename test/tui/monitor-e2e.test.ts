@@ -1,0 +1,47 @@
+// The real app in a pseudo-terminal (tmux), as a person uses it: run the small scale, wait for
+// PASS, press r, see the scale run again and pass, press q, and check nothing is left running.
+import test from "ava";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BIN, processesWithMarker, waitFor } from "../run/cli-process.ts";
+
+const socket = `streambench-e2e-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
+const screen = () => tmux("capture-pane", "-p", "-t", "app");
+const runsEnded = (dir: string) => {
+  const latest = join(dir, "latest", "benchmark.log");
+  return existsSync(latest) ? (readFileSync(latest, "utf8").match(/run ended: PASS/g) ?? []).length : 0;
+};
+
+test("in a terminal the monitor runs a scale, reruns it on r, and quits cleanly on q", async (t) => {
+  t.timeout(300_000);
+  const out = mkdtempSync(join(tmpdir(), "streambench-tui-"));
+  const marker = `tui-${process.pid}-${Date.now()}`;
+  const exitFile = join(out, "exit-code");
+  const command = `STREAMBENCH_TEST_MARKER=${marker} ${BIN} run --scales small --out ${out}; echo $? > ${exitFile}`;
+  tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "34", command);
+  try {
+    await waitFor(() => runsEnded(out) === 1 && /all results validated/.test(screen()), 150_000, "the first run to PASS");
+    t.regex(screen(), /small\s+done.*PASS.*PASS/);
+
+    tmux("send-keys", "-t", "app", "r");
+    await waitFor(() => runsEnded(out) === 2 && /all results validated/.test(screen()), 150_000, "the rerun to PASS");
+    const log = readFileSync(join(out, "latest", "benchmark.log"), "utf8");
+    t.is((log.match(/small: generate started/g) ?? []).length, 2, "r generated fresh data and ran the scale again");
+    t.is((log.match(/validation PASS/g) ?? []).length, 4, "both modes passed, twice");
+
+    tmux("send-keys", "-t", "app", "q");
+    await waitFor(() => existsSync(exitFile), 30_000, "the app to exit");
+    t.is(readFileSync(exitFile, "utf8").trim(), "0");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    t.deepEqual(processesWithMarker("STREAMBENCH_TEST_MARKER", marker), [], "no child or server left running");
+  } finally {
+    try {
+      tmux("kill-server");
+    } catch {
+      // already gone
+    }
+  }
+});
