@@ -5,7 +5,7 @@ import { basename } from "node:path";
 import { UsageError } from "../errors.ts";
 import { DEFAULT_SCALE_SEED, SCALES, scaleManifest } from "../scales.ts";
 import { DEFAULT_FILE_ROW_LIMIT, DEFAULT_ORG, generate, type GenerateSummary, type OutputFormat } from "./generate.ts";
-import { parseStaticReport } from "./static-yaml.ts";
+import { parseCliDate, parseStaticReport } from "./static-yaml.ts";
 
 export const GENERATE_HELP = `Usage: streambench generate (--static-report-file FILE.yml | --scale NAME) --out DIR [options]
 
@@ -22,6 +22,8 @@ Input (exactly one):
 Options:
   --out DIR                   output folder (must not exist or be empty); written via a temporary
                               folder beside it and renamed at the end
+  -s, --start-date DATE       like nise: start for YAML generators without start_date (YYYY-MM-DD)
+  -e, --end-date DATE         like nise: end for YAML generators without end_date (exclusive)
   --ocp-cluster-id ID         cluster id in file names (required with --static-report-file;
                               default benchmark-<scale> with --scale)
   --format csv|parquet|both   default: csv with --static-report-file, parquet with --scale
@@ -44,6 +46,8 @@ interface Flags {
   seed?: number;
   org?: string;
   sourceUuid?: string;
+  startDate?: string;
+  endDate?: string;
   quiet: boolean;
   help: boolean;
 }
@@ -58,6 +62,10 @@ const VALUE_FLAGS: Record<string, keyof Flags> = {
   "--seed": "seed",
   "--org": "org",
   "--source-uuid": "sourceUuid",
+  "--start-date": "startDate",
+  "-s": "startDate",
+  "--end-date": "endDate",
+  "-e": "endDate",
 };
 
 function wholeNumber(flag: string, text: string, min: number, max: number): number {
@@ -129,8 +137,12 @@ export async function runGenerateCommand(argv: string[]): Promise<number> {
     } catch (e) {
       throw new UsageError(`--static-report-file ${f.staticReportFile}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
-    manifest = parseStaticReport(text, basename(f.staticReportFile));
+    manifest = parseStaticReport(text, basename(f.staticReportFile), {
+      startDate: f.startDate === undefined ? undefined : parseCliDate("--start-date", f.startDate),
+      endDate: f.endDate === undefined ? undefined : parseCliDate("--end-date", f.endDate),
+    });
   } else {
+    if (f.startDate !== undefined || f.endDate !== undefined) throw new UsageError("--start-date/--end-date: only with --static-report-file (scales cover October 2025)");
     manifest = scaleManifest(f.scale!, f.seed ?? DEFAULT_SCALE_SEED);
     clusterId ??= `benchmark-${f.scale}`;
   }

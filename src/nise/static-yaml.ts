@@ -177,8 +177,8 @@ class Reader {
 
 // ---- date resolution (nise __main__._load_static_report_data) ----------------------------------------
 
-function resolveStart(r: Reader, g: YMap, path: string): number {
-  if (!g.has("start_date") || g.get("start_date") === null) return monthStart(Date.now());
+function resolveStart(r: Reader, g: YMap, path: string, cliStart?: number): number {
+  if (!g.has("start_date") || g.get("start_date") === null) return cliStart ?? monthStart(Date.now());
   const v = g.get("start_date")!;
   const p = `${path}.start_date`;
   if (v === "last_month") return monthStart(monthStart(Date.now()) - DAY_MS);
@@ -192,9 +192,9 @@ function resolveStart(r: Reader, g: YMap, path: string): number {
   return r.fail(p, `${r.show(v)} is not a date`);
 }
 
-function resolveEnd(r: Reader, g: YMap, path: string, start: number): number {
+function resolveEnd(r: Reader, g: YMap, path: string, start: number, cliEnd?: number): number {
   const now = nowHour();
-  if (!g.has("end_date") || g.get("end_date") === null) return now;
+  if (!g.has("end_date") || g.get("end_date") === null) return cliEnd ?? now;
   const v = g.get("end_date")!;
   const p = `${path}.end_date`;
   if (v instanceof YDate && v.dateOnly && dayStart(v.ms) === today()) return now;
@@ -328,8 +328,24 @@ function pyStrOf(v: YVal): string {
   return pyStr(v);
 }
 
+/** nise's `-s/--start-date` and `-e/--end-date`: fallbacks for generators without dates (epoch ms, UTC). */
+export interface DateFallbacks {
+  startDate?: number;
+  endDate?: number;
+}
+
+/**
+ * nise's `valid_date` for `-s/-e`: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS]` (UTC). Returns epoch ms or
+ * throws a UsageError naming the flag.
+ */
+export function parseCliDate(flag: string, text: string): number {
+  const ms = parseDateutil(text.replace("T", " "));
+  if (ms === null) throw new UsageError(`${flag}: ${JSON.stringify(text)} is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)`);
+  return ms;
+}
+
 /** Parse nise static-report YAML text. `fileName` is used in error messages. */
-export function parseStaticReport(text: string, fileName: string): Manifest {
+export function parseStaticReport(text: string, fileName: string, fallbacks: DateFallbacks = {}): Manifest {
   const r = new Reader(fileName);
   let doc: Document;
   try {
@@ -358,8 +374,8 @@ export function parseStaticReport(text: string, fileName: string): Manifest {
     const gp = `${path}.OCPGenerator`;
     const body = gm.get("OCPGenerator") ?? null;
     const spec = body === null ? new YMap() : r.map(body, gp);
-    const start = resolveStart(r, spec, gp);
-    const end = resolveEnd(r, spec, gp, start);
+    const start = resolveStart(r, spec, gp, fallbacks.startDate);
+    const end = resolveEnd(r, spec, gp, start, fallbacks.endDate);
     if (end < start) r.fail(`${gp}.end_date`, `${isoDate(end)} is before start_date ${isoDate(start)}`);
     const nodes = r.list(spec.get("nodes"), `${gp}.nodes`, true).map((n, j) => readNode(r, n, `${gp}.nodes[${j}]`));
     return { start, end, nodes };

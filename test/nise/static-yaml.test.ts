@@ -1,7 +1,7 @@
 import test from "ava";
 import { readFileSync } from "node:fs";
 import { UsageError } from "../../src/errors.ts";
-import { parseStaticReport } from "../../src/nise/static-yaml.ts";
+import { parseCliDate, parseStaticReport } from "../../src/nise/static-yaml.ts";
 
 const FIX = "/work/shared/fixtures/nise";
 const fixture = (name: string) => readFileSync(`${FIX}/${name}/manifest.yml`, "utf8");
@@ -99,4 +99,16 @@ test("an integer end_date is a number of days after the start", (t) => {
   // start 2024-01-05 + 10 days = 2024-01-15, in the start's month and in the past -> min(offset, now) = offset
   const m = parseStaticReport(yamlWith("", "start_date: 2024-01-05\n      end_date: 10"), "x.yml");
   t.is(m.generators[0].end, Date.UTC(2024, 0, 15));
+});
+
+test("--start-date/--end-date are only fallbacks for generators without dates, as nise's -s/-e", (t) => {
+  const noDates = "generators:\n  - OCPGenerator:\n      nodes:\n        - node:\n          namespaces:\n            a:\n";
+  const fb = { startDate: parseCliDate("--start-date", "2024-03-01"), endDate: parseCliDate("--end-date", "2024-03-03") };
+  const m = parseStaticReport(noDates, "x.yml", fb);
+  t.is(m.generators[0].start, Date.UTC(2024, 2, 1));
+  t.is(m.generators[0].end, Date.UTC(2024, 2, 3));
+  const dated = parseStaticReport(yamlWith(""), "x.yml", fb);
+  t.is(dated.generators[0].start, Date.UTC(2024, 0, 30)); // the YAML's start_date wins
+  t.is(parseCliDate("-s", "2024-03-01T05:00:00"), Date.UTC(2024, 2, 1, 5));
+  t.throws(() => parseCliDate("--end-date", "tomorrow"), { instanceOf: UsageError, message: /^--end-date: "tomorrow" is not a date/ });
 });
