@@ -251,6 +251,14 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
       return { ...state, now, scales, current, memory };
     }
     case "memory": {
+      if (event.pid === 0) {
+        // No child running: the system gauges move on, the last child's figures stay, marked exited.
+        const system = { systemUsedBytes: event.systemUsedBytes, systemTotalBytes: event.systemTotalBytes, cpuPercent: event.cpuPercent };
+        const memory: MemoryGauge = state.memory
+          ? { ...state.memory, ...system, live: false }
+          : { pid: 0, rssBytes: 0, peakRssBytes: 0, ...system, live: false, scale: undefined, mode: undefined };
+        return { ...state, now, memory };
+      }
       const samePid = state.memory !== null && state.memory.pid === event.pid;
       const working = state.current && !state.current.ended ? state.current : null;
       const memory: MemoryGauge = {

@@ -26,6 +26,7 @@ export type RunEvent =
   | (At & Where & { type: "phase-end"; phase: Phase; durationMs: number; ok: boolean })
   | (At & {
       type: "memory";
+      /** The measured child; 0 when none runs (then only the system figures are current). */
       pid: number;
       rssBytes: number;
       systemUsedBytes: number;

@@ -179,3 +179,15 @@ test("the reducer does not mutate the state it is given", (t) => {
   reduceAll([...scaleRun("small", pass(3, 900), pass(5, 200)), memory(1, 5), runEnd("PASS", "")], before);
   t.is(JSON.stringify(before), snapshot);
 });
+
+test("a memory event without a child keeps the last child's figures, marked exited, and updates the system gauges", (t) => {
+  const at = 1_000;
+  const base = { type: "memory" as const, at, systemTotalBytes: 8e9, cpuPercent: 10 };
+  let state = reduce(initialState, { ...base, pid: 42, rssBytes: 300e6, systemUsedBytes: 2e9 });
+  state = reduce(state, { ...base, pid: 0, rssBytes: 0, systemUsedBytes: 3e9, cpuPercent: 55 });
+  t.is(state.memory?.pid, 42);
+  t.is(state.memory?.peakRssBytes, 300e6);
+  t.false(state.memory?.live);
+  t.is(state.memory?.systemUsedBytes, 3e9);
+  t.is(state.memory?.cpuPercent, 55);
+});
