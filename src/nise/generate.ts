@@ -168,15 +168,16 @@ function headerOnlyExtras(manifest: Manifest): string[] {
   return [...(vms ? [] : ["ocp_vm_usage"]), ...(gpus ? [] : ["ocp_gpu_usage"])];
 }
 
-function prepareOut(outDir: string): { finalDir: string; tmpDir: string } {
+function prepareOut(outDir: string): { finalDir: string; tmpDir: string; createdParent: string | undefined } {
   const finalDir = resolve(outDir);
   if (existsSync(finalDir)) {
     if (!statSync(finalDir).isDirectory()) throw new UsageError(`--out ${outDir}: exists and is not a folder`);
     if (readdirSync(finalDir).length > 0) throw new UsageError(`--out ${outDir}: folder exists and is not empty; choose a new folder`);
   }
   const parent = dirname(finalDir);
+  let createdParent: string | undefined;
   try {
-    mkdirSync(parent, { recursive: true });
+    createdParent = mkdirSync(parent, { recursive: true });
     accessSync(parent, constants.W_OK);
   } catch (e) {
     throw new UsageError(`--out ${outDir}: cannot write in ${parent} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
@@ -185,9 +186,10 @@ function prepareOut(outDir: string): { finalDir: string; tmpDir: string } {
   try {
     mkdirSync(tmpDir);
   } catch (e) {
+    if (createdParent) rmSync(createdParent, { recursive: true, force: true });
     throw new UsageError(`--out ${outDir}: cannot create a folder in ${parent} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  return { finalDir, tmpDir };
+  return { finalDir, tmpDir, createdParent };
 }
 
 /** Generate nise's OCP report rows for a manifest, writing CSV and/or parquet and feeding `sink`. */
@@ -220,7 +222,7 @@ export async function generate(manifest: Manifest, opts: GenerateOptions): Promi
     }
   });
 
-  const { finalDir, tmpDir } = prepareOut(opts.outDir);
+  const { finalDir, tmpDir, createdParent } = prepareOut(opts.outDir);
   const wantCsv = opts.format !== "parquet";
   const wantParquet = opts.format !== "csv";
   const rows: Record<ReportType, number> = { ocp_pod_usage: 0, ocp_storage_usage: 0, ocp_node_label: 0, ocp_namespace_label: 0 };
@@ -262,6 +264,7 @@ export async function generate(manifest: Manifest, opts: GenerateOptions): Promi
   } catch (e) {
     csv?.abort();
     rmSync(tmpDir, { recursive: true, force: true });
+    if (createdParent) rmSync(createdParent, { recursive: true, force: true }); // folders made for --out
     throw e;
   }
   return {

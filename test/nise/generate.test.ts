@@ -153,6 +153,10 @@ test("a failure mid-way leaves no output and no temporary folder behind", async 
     await t.throwsAsync(generate(manifestOf("multi-month-shared-pv"), { clusterId: "fixture-cluster", outDir: s.out, format: "both", sink }), { message: "boom" });
     t.false(existsSync(s.out));
     t.deepEqual(readdirSync(s.parent), []);
+    // folders created for a nested --out are removed too
+    n = 0;
+    await t.throwsAsync(generate(manifestOf("multi-month-shared-pv"), { clusterId: "fixture-cluster", outDir: join(s.parent, "a", "b", "out"), format: "csv", sink }), { message: "boom" });
+    t.deepEqual(readdirSync(s.parent), []);
   } finally {
     s.cleanup();
   }
