@@ -34,6 +34,11 @@ export interface Config {
   s3: S3Settings | null;
   /** An external PostgreSQL; null: start embedded PGlite. Holds a password: print with describePg. */
   postgres: PgSettings | null;
+  /**
+   * STREAMBENCH_INJECT_FAULT=scale:mode alters one value of that run's summary before it is written,
+   * to show that validation catches a wrong result and the run fails fast. Off unless set.
+   */
+  injectFault: { scale: string; mode: Mode } | null;
 }
 
 export const RUN_HELP = `streambench run: the benchmark. For each scale: generate nise data, upload it to S3,
@@ -108,6 +113,13 @@ export function configFromArgs(argv: string[], env: Record<string, string | unde
   const enabledTagKeys = flags["enabled-tag-keys"] !== undefined ? list(flags["enabled-tag-keys"]) : null;
   const s3 = s3SettingsFromEnv(env, { bucket, endpoint: flags["s3-endpoint"] });
   const postgres = pgSettingsFromEnv(env, { databaseUrl: flags["database-url"] });
+  let injectFault: Config["injectFault"] = null;
+  const fault = env.STREAMBENCH_INJECT_FAULT?.trim();
+  if (fault) {
+    const [scale, mode] = fault.split(":");
+    if (!scale || !MODES.includes(mode as Mode)) throw new UsageError(`STREAMBENCH_INJECT_FAULT must be scale:mode (e.g. small:streaming), got "${fault}"`);
+    injectFault = { scale, mode: mode as Mode };
+  }
   const config: Config = {
     scales,
     input: flags.input !== undefined ? resolve(cwd, flags.input) : null,
@@ -123,6 +135,7 @@ export function configFromArgs(argv: string[], env: Record<string, string | unde
     enabledTagKeys,
     s3,
     postgres,
+    injectFault,
   };
   return { help: false, config: Object.freeze(config) };
 }

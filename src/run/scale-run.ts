@@ -4,7 +4,7 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Mode } from "../../pipelines/job.ts";
-import type { SummaryRow } from "../../pipelines/summary-schema.ts";
+import { SUMMARY_MEASURE_COLUMNS, type SummaryRow } from "../../pipelines/summary-schema.ts";
 import type { Config } from "../config.ts";
 import type { ModeRun, ScaleResult } from "../report/model.ts";
 import type { ValidationResult } from "../validate/compare.ts";
@@ -170,9 +170,13 @@ async function runMode(
     ctx.setChild(null, 0);
   });
   const job = aggregated.report;
-  note(`child report: ${JSON.stringify(job)}`);
 
   const rows = await parts.readSummaryFile(output);
+  if (config.injectFault?.scale === scale && config.injectFault.mode === mode) {
+    injectFault(rows);
+    note("STREAMBENCH_INJECT_FAULT: one value of this summary was altered before the write");
+    bus.emit({ type: "log", level: "warn", text: `${scale} ${mode}: STREAMBENCH_INJECT_FAULT altered one value before the write` });
+  }
   const sourceUuid = sourceUuidFor(scale, mode);
   const writeStarted = performance.now();
   await phase("write", mode, rep, () => parts.writeSummary(sourceUuid, data.clusterId, rows, progress("write", mode)));
@@ -240,6 +244,19 @@ async function runMode(
     memorySeries: record.memorySeries.map((s) => s.rssMb),
   });
   return { record, readback };
+}
+
+/** Shifts the first non-zero measure of the first row by one part in a million. */
+function injectFault(rows: SummaryRow[]): void {
+  for (const row of rows) {
+    for (const column of SUMMARY_MEASURE_COLUMNS) {
+      const value = row[column];
+      if (typeof value === "number" && value !== 0) {
+        row[column] = value * (1 + 1e-6);
+        return;
+      }
+    }
+  }
 }
 
 function maxDiff(result: ValidationResult): { abs: number; rel: number } {

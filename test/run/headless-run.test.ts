@@ -61,3 +61,19 @@ test.serial("Ctrl-C during a run stops children and servers, marks the results i
   await new Promise((r) => setTimeout(r, 500));
   t.deepEqual(processesWithMarker("STREAMBENCH_TEST_MARKER", marker), [], "no child or server left running");
 });
+
+test.serial("a wrong value in one mode's summary fails validation, stops the run, prints the log tail and exits 1", async (t) => {
+  const out = mkdtempSync(join(tmpdir(), "streambench-fail-"));
+  const { done } = startCli(["run", "--headless", "--scales", "small,medium", "--out", out], { STREAMBENCH_INJECT_FAULT: "small:in-memory" });
+  const result = await done;
+  t.is(result.code, 1, result.stdout + result.stderr);
+  t.regex(result.stdout, /small in-memory: validation FAIL/);
+  t.regex(result.stdout, /FAIL tail of .*small_in-memory_validation\.log/);
+  t.notRegex(result.stdout, /small streaming: aggregate started/, "fail fast: nothing runs after the first FAIL");
+  t.notRegex(result.stdout, /medium: generate started/);
+  const runDir = realpathSync(join(out, "latest"));
+  const summary = readFileSync(join(runDir, "SUMMARY.csv"), "utf8").trim().split("\n");
+  t.deepEqual(summary.slice(1).map((line) => line.split(",")[7]), ["FAIL"]);
+  t.is(JSON.parse(readFileSync(join(runDir, "summary.json"), "utf8")).status, "FAIL");
+  t.is(readFileSync(join(runDir, "small_in-memory_validation.log"), "utf8").trimEnd().split("\n").at(-1), "FAIL");
+});
