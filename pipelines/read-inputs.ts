@@ -210,15 +210,23 @@ function normalizeCsv(lf: LazyDataFrame, key: TableKey): LazyDataFrame {
   );
 }
 
-function normalizeParquet(lf: LazyDataFrame, key: TableKey): LazyDataFrame {
+function targetType(key: TableKey, c: string): DataType {
+  if (c === "interval_start") return pl.Datetime("ms");
+  return MEASURE_COLUMNS[key].includes(c) ? pl.Float64 : pl.Utf8;
+}
+
+/**
+ * Project to the plan's columns and cast those whose stored type differs (`stored`, when known).
+ * Columns already of the right type are selected bare, so a filter on interval_start can be pushed
+ * into the parquet scan (row-group statistics) instead of stopping at a no-op cast.
+ */
+function normalizeParquet(lf: LazyDataFrame, key: TableKey, stored?: Record<string, DataType>): LazyDataFrame {
   return lf.select(
-    PLAN_COLUMNS[key].map((c) =>
-      c === "interval_start"
-        ? pl.col(c).cast(pl.Datetime("ms")).alias(c)
-        : MEASURE_COLUMNS[key].includes(c)
-          ? pl.col(c).cast(pl.Float64).alias(c)
-          : pl.col(c).cast(pl.Utf8).alias(c),
-    ),
+    PLAN_COLUMNS[key].map((c) => {
+      const target = targetType(key, c);
+      const have = stored?.[c];
+      return have !== undefined && String(have) === String(target) ? pl.col(c) : pl.col(c).cast(target).alias(c);
+    }),
   );
 }
 
@@ -324,11 +332,12 @@ export function cloudOptionsOf(input: JobInput): Record<string, string> | undefi
 export function scanParquetTable(files: InputFile[], key: TableKey, input: JobInput): LazyDataFrame {
   if (files.length === 0) return emptyTable(key).lazy();
   const cloudOptions = cloudOptionsOf(input);
-  const lf = pl.scanParquet(parquetGlob(input, key), {
-    hivePartitioning: false,
-    ...(cloudOptions ? { cloudOptions } : {}),
-  });
-  return normalizeParquet(lf, key);
+  const options = { hivePartitioning: false, ...(cloudOptions ? { cloudOptions } : {}) };
+  // the stored types, from the first file's footer (every file was checked by checkParquetSchemas)
+  const first = pl.scanParquet(files[0].path, options).head(0).collectSync();
+  const stored: Record<string, DataType> = {};
+  for (const c of first.columns) stored[c] = first.getColumn(c).dtype;
+  return normalizeParquet(pl.scanParquet(parquetGlob(input, key), options), key, stored);
 }
 
 // ---------------------------------------------------------------------------------------------
