@@ -88,24 +88,27 @@ function writeSummary(df: DataFrame, output: string): void {
 }
 
 /**
- * Streaming mode reduces the hourly pod rows in windows of whole days (STREAMBENCH_CHUNK_DAYS,
- * default 7; 0 = one pass). The group keys contain the day, so no group spans two windows and the
- * windows' results just concatenate. The window filter on interval_start reaches the parquet scan
- * (row-group statistics), so each window reads only its rows. Why: the streaming group-by keeps
- * per-thread tables of every group it has seen; at production-large (620,000 pod-days) one pass
- * peaked at ~1.0-1.3 GB, 7-day windows at ~0.67 GB for about the same time.
+ * Streaming mode reduces the hourly pod rows of big inputs in windows of whole days
+ * (STREAMBENCH_CHUNK_DAYS, default 7; 0 = always one pass) once the pod table has more than
+ * STREAMBENCH_WINDOW_MIN_ROWS rows (default 2,000,000; parquet footers give the count for free).
+ * The group keys contain the day, so no group spans two windows and the windows' results just
+ * concatenate. The window filter on interval_start reaches the parquet scan (row-group statistics),
+ * so each window reads only its rows. Why: the streaming group-by keeps per-thread tables of every
+ * group it has seen; at production-large (620,000 pod-days) one pass peaked at 1.0-1.3 GB, 7-day
+ * windows at ~0.67 GB for about the same time. Small inputs skip it (each window costs a query).
  */
-function streamingChunkDays(): number {
-  const v = process.env.STREAMBENCH_CHUNK_DAYS;
-  if (v === undefined || v === "") return 7;
+function envWholeNumber(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === "") return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`STREAMBENCH_CHUNK_DAYS must be a whole number >= 0, got "${v}"`);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number >= 0, got "${v}"`);
   return n;
 }
 
 const DAY_MS = 86_400_000;
 
-function collectInDayWindows(pod: LazyDataFrame, reduce: (lf: LazyDataFrame) => LazyDataFrame, days: number): LazyDataFrame {
+/** The window queries (built, not run): one per `days` whole days from the first to the last hour. */
+function dayWindowQueries(pod: LazyDataFrame, reduce: (lf: LazyDataFrame) => LazyDataFrame, days: number): LazyDataFrame[] {
   const range = pod
     .select(
       pl.col("interval_start").min().cast(pl.Int64).cast(pl.Float64).alias("lo"), // (Int64 .get() truncates to 32 bits)
@@ -114,12 +117,12 @@ function collectInDayWindows(pod: LazyDataFrame, reduce: (lf: LazyDataFrame) => 
     .collectSync({ engine: "streaming" });
   const lo = range.getColumn("lo").get(0) as number | null;
   const hi = range.getColumn("hi").get(0) as number | null;
-  if (lo === null || hi === null) return reduce(pod).collectSync({ engine: "streaming" }).lazy();
-  const parts: DataFrame[] = [];
+  if (lo === null || hi === null) return [reduce(pod)];
+  const queries: LazyDataFrame[] = [];
   for (let from = Math.floor(lo / DAY_MS) * DAY_MS; from <= hi; from += days * DAY_MS) {
-    parts.push(reduce(withinWindow(pod, from, from + days * DAY_MS)).collectSync({ engine: "streaming" }));
+    queries.push(reduce(withinWindow(pod, from, from + days * DAY_MS)));
   }
-  return (parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" })).lazy();
+  return queries;
 }
 
 /** Run one job in this process; prints the JobReport (or JobFailure) line and exits. */
@@ -169,10 +172,17 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     const daily = {} as Record<(typeof DAILY_TABLE_NAMES)[number], LazyDataFrame>;
     try {
       // (CSV scans cannot skip rows by statistics: windows would re-read every file, so one pass)
-      const chunkDays = mode === "streaming" && input.kind !== "csv" ? streamingChunkDays() : 0;
+      const windowDays =
+        mode === "streaming" && input.kind !== "csv" ? envWholeNumber("STREAMBENCH_CHUNK_DAYS", 7) : 0;
+      const podRows = windowDays > 0 ? countRows(files.pod, "pod", input) : 0;
+      const windowed = windowDays > 0 && podRows > envWholeNumber("STREAMBENCH_WINDOW_MIN_ROWS", 2_000_000);
       for (const name of DAILY_TABLE_NAMES) {
-        if (chunkDays > 0 && (name === "podDaily" || name === "nodeCapacity")) {
-          daily[name] = collectInDayWindows(inputs.pod, name === "podDaily" ? podDaily : nodeCapacity, chunkDays);
+        if (windowed && (name === "podDaily" || name === "nodeCapacity")) {
+          const tBuild = performance.now();
+          const queries = dayWindowQueries(inputs.pod, name === "podDaily" ? podDaily : nodeCapacity, windowDays);
+          planMs += performance.now() - tBuild;
+          const parts = queries.map((q) => q.collectSync({ engine: "streaming" }));
+          daily[name] = (parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" })).lazy();
         } else {
           daily[name] = reduced[name].collectSync({ engine }).lazy();
         }

@@ -14,7 +14,7 @@ import { compareSummaries, DEFAULT_TOLERANCE } from "../../src/validate/index.ts
 import { removeDir, tempDir } from "./helpers.ts";
 
 for (const scale of ["small", "medium"]) {
-  test(`${scale} scale: in-memory, streaming and the reference give the same rows`, async (t) => {
+  test(`${scale} scale: in-memory, streaming (one pass and in day windows) and the reference give the same rows`, async (t) => {
     const work = tempDir(`scale-${scale}`);
     try {
       const reference = new DailySummaryReference({ enabledTagKeys: null });
@@ -26,19 +26,27 @@ for (const scale of ["small", "medium"]) {
       });
       const expected = reference.finish();
       t.true(expected.length > 0, "the reference produced rows");
-      const actual = new Map<Mode, SummaryRow[]>();
-      for (const mode of ["in-memory", "streaming"] as const) {
-        const output = join(work, `${mode}.parquet`);
-        const { report } = await runPipeline({ mode, input: { kind: "parquet", dir: gen.outDir }, output, enabledTagKeys: null });
-        t.is(report.rowsIn.pod, gen.rows.ocp_pod_usage, `${mode} read every pod row`);
-        actual.set(mode, await readSummaryParquet(output));
+      const actual = new Map<string, SummaryRow[]>();
+      // streaming once as configured by default, once forced into 3-day windows (the path big inputs take)
+      const runs: Array<[string, Mode, NodeJS.ProcessEnv]> = [
+        ["in-memory", "in-memory", process.env],
+        ["streaming", "streaming", process.env],
+        ["streaming in 3-day windows", "streaming", { ...process.env, STREAMBENCH_WINDOW_MIN_ROWS: "0", STREAMBENCH_CHUNK_DAYS: "3" }],
+      ];
+      for (const [name, mode, env] of runs) {
+        const output = join(work, `${actual.size}.parquet`);
+        const { report } = await runPipeline({ mode, input: { kind: "parquet", dir: gen.outDir }, output, enabledTagKeys: null }, { env });
+        t.is(report.rowsIn.pod, gen.rows.ocp_pod_usage, `${name} read every pod row`);
+        actual.set(name, await readSummaryParquet(output));
       }
       for (const [mode, rows] of actual) {
         const r = compareSummaries(expected, rows, DEFAULT_TOLERANCE);
         t.is(r.verdict, "PASS", `${mode} vs reference: ${JSON.stringify({ rows: r.rows, samples: r.samples })}`);
       }
-      const cross = compareSummaries(actual.get("in-memory")!, actual.get("streaming")!, DEFAULT_TOLERANCE);
-      t.is(cross.verdict, "PASS", `streaming vs in-memory: ${JSON.stringify({ rows: cross.rows })}`);
+      for (const name of ["streaming", "streaming in 3-day windows"]) {
+        const cross = compareSummaries(actual.get("in-memory")!, actual.get(name)!, DEFAULT_TOLERANCE);
+        t.is(cross.verdict, "PASS", `${name} vs in-memory: ${JSON.stringify({ rows: cross.rows })}`);
+      }
     } finally {
       removeDir(work);
     }
