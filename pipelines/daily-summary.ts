@@ -15,7 +15,7 @@
 //
 // Execution: reduceHourly() (step 1, the only part whose input is the hourly rows) is collected
 // table by table with the mode's engine; summarizeDaily() (step 2, per-entity daily tables, about
-// 1/24 of the input rows) then runs in memory in both modes. dailySummary() composes the two into
+// 1/24 of the input rows) then runs on the same engine. dailySummary() composes the two into
 // one query, which gives the same rows, but polars 0.26.1 re-derives the daily tables for every
 // branch that reads them (the summary reads podDaily in four places): 14 s instead of 0.5 s at the
 // "large" scale, 3.8 GB peak on the streaming engine. Reused intermediates in step 2 are cache()d.

@@ -162,10 +162,11 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     const tAgg = performance.now();
     // Step 1 (the heavy, data-sized part): the hourly rows reduced to daily tables, each collected
     // with this mode's engine. Step 2: the summary from those small tables (about 1/24 of the
-    // input rows), in memory for both modes. One plan definition (daily-summary.ts), executed in two
-    // steps: handed to polars as one query, the daily tables are re-derived for every branch that
-    // reads them (no common-subplan reuse across joins/concat in 0.26.1): 14 s instead of 0.5 s at
-    // the "large" scale, and the streaming engine then peaked at 3.8 GB.
+    // input rows), also on this mode's engine (streaming: ~190 MB less peak than in-memory at
+    // production-large). One plan definition (daily-summary.ts), executed in two steps: handed to
+    // polars as one query, the daily tables are re-derived for every branch that reads them (no
+    // common-subplan reuse across joins/concat in 0.26.1): 14 s instead of 0.5 s at the "large"
+    // scale, and the streaming engine then peaked at 3.8 GB.
     const engine = mode === "streaming" ? "streaming" : "in-memory";
     const reduced = reduceHourly(inputs);
     let planMs = performance.now() - tAgg;
@@ -196,7 +197,7 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     // this plan (~1,700 expressions) costs 1-3 s before polars runs anything (Deno: ~0.1 s)
     const summary = summarizeDaily(daily as DailyTables, { enabledTagKeys });
     planMs += performance.now() - tPlan2;
-    let out = summary.collectSync({ engine: "in-memory" });
+    let out = summary.collectSync({ engine });
     const aggregate = performance.now() - tAgg;
 
     if (out.getColumn(LABEL_ERROR_COLUMN).any()) throw locateBadLabels(files, input);
