@@ -38,6 +38,7 @@ import {
   SUMMARY_MEASURE_COLUMNS,
   type EnabledTagKeys,
 } from "./summary-schema.ts";
+import { MEASURE_COLUMNS } from "./input-schema.ts";
 
 const col = pl.col;
 const lit = pl.lit;
@@ -248,43 +249,13 @@ function dailyLabelRows(
 // ---------------------------------------------------------------------------------------------
 // The summary
 
-const POD_MEASURES = [
-  "pod_usage_cpu_core_seconds",
-  "pod_request_cpu_core_seconds",
-  "pod_limit_cpu_core_seconds",
-  "pod_usage_memory_byte_seconds",
-  "pod_request_memory_byte_seconds",
-  "pod_limit_memory_byte_seconds",
-  "node_capacity_cpu_cores",
-  "node_capacity_cpu_core_seconds",
-  "node_capacity_memory_bytes",
-  "node_capacity_memory_byte_seconds",
-];
-const STORAGE_MEASURES = [
-  "persistentvolumeclaim_capacity_bytes",
-  "persistentvolumeclaim_capacity_byte_seconds",
-  "volume_request_storage_byte_seconds",
-  "persistentvolumeclaim_usage_byte_seconds",
-];
-
-const TEXT_SUMMARY_COLUMNS = new Set([
-  "data_source",
-  "namespace",
-  "node",
-  "resource_id",
-  "persistentvolumeclaim",
-  "persistentvolume",
-  "storageclass",
-  "pod_labels",
-  "volume_labels",
-  "all_labels",
-]);
+const POD_MEASURES = MEASURE_COLUMNS.pod;
+const STORAGE_MEASURES = MEASURE_COLUMNS.storage;
 
 function summaryDtype(c: string): DataType {
   if (c === "usage_start") return pl.Date;
   if (c === "cost_category_id") return pl.Int32;
-  if (TEXT_SUMMARY_COLUMNS.has(c)) return pl.Utf8;
-  return pl.Float64;
+  return (SUMMARY_MEASURE_COLUMNS as readonly string[]).includes(c) ? pl.Float64 : pl.Utf8;
 }
 
 /** Select the summary columns in canonical order; columns not given are NULL of the right type. */

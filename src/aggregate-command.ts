@@ -5,13 +5,11 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Job, JobFailure, JobInput, JobReport, Mode } from "../pipelines/job.ts";
+import type { Job, JobInput, JobReport, Mode } from "../pipelines/job.ts";
 import type { SummaryRow } from "../pipelines/summary-schema.ts";
 import { DataError, UsageError } from "./errors.ts";
 import { parseFlags } from "./flags.ts";
-import { runChild, type ChildOutcome, type ChildOptions } from "./metrics/child-run.ts";
+import { runPipeline } from "./pipeline-child.ts";
 import { readNiseCsvDir } from "./nise/csv-import.ts";
 import { computeDailySummary } from "./reference/index.ts";
 import { readSummaryParquet, writeSummaryCsv } from "./report/summary-csv.ts";
@@ -48,48 +46,6 @@ export function detectInput(dir: string): JobInput {
     }
   }
   throw new UsageError(`--input: ${dir} holds neither nise CSV files nor parquet files`);
-}
-
-/** The entry file of a polars mode. */
-export function pipelineEntry(mode: Mode): string {
-  return fileURLToPath(new URL(`../pipelines/${mode}.ts`, import.meta.url));
-}
-
-/**
- * The command that runs a pipeline entry in a fresh process of the current runtime: Deno ->
- * `deno run -A`, Node -> `node --import <tsx loader>` (tsx resolved from here, so any cwd works,
- * and no import.meta.resolve, which tsx's CJS mode under ava lacks).
- */
-export function pipelineCommand(mode: Mode, args: string[] = []): { command: string; args: string[] } {
-  const entry = pipelineEntry(mode);
-  const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
-  if (typeof deno !== "undefined") return { command: deno.execPath(), args: ["run", "-A", entry, ...args] };
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  return { command: process.execPath, args: ["--import", tsx, entry, ...args] };
-}
-
-export interface PipelineRun {
-  report: JobReport;
-  outcome: ChildOutcome;
-}
-
-/**
- * Run one job in a fresh child process of the current runtime (Node: --import tsx; Deno: run -A).
- * The job goes in on stdin. A JobFailure of kind "input" becomes a DataError.
- */
-export async function runPipeline(job: Job, options: Omit<ChildOptions, "input"> = {}): Promise<PipelineRun> {
-  const { command, args } = pipelineCommand(job.mode);
-  const outcome = await runChild(command, args, { ...options, input: JSON.stringify(job) });
-  const report = outcome.report as JobReport | JobFailure | null;
-  if (report && report.ok === true) return { report, outcome };
-  if (report && report.ok === false) {
-    if (report.kind === "input") throw new DataError(report.error);
-    throw new Error(`${job.mode} pipeline failed: ${report.error}`);
-  }
-  const tail = outcome.stderr.trim().split("\n").slice(-5).join("\n");
-  throw new Error(
-    `${job.mode} pipeline exited with ${outcome.exitCode ?? outcome.signal} without a report${tail ? `:\n${tail}` : ""}`,
-  );
 }
 
 /** Run a polars mode over DIR and return its rows and report (the child's output is removed). */

@@ -1,6 +1,9 @@
 // The two runtimes streambench runs on. Child processes are started with the runtime the parent
 // runs on, so a benchmark under Deno measures Deno children and one under Node measures Node.
 
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+
 interface DenoGlobal {
   execPath(): string;
   version: { deno: string };
@@ -17,5 +20,7 @@ export function runtimeDescription(): string {
 /** The command that runs a TypeScript entry file in a fresh process of the current runtime. */
 export function typeScriptCommand(entry: string, args: string[]): { command: string; args: string[] } {
   if (deno) return { command: deno.execPath(), args: ["run", "-A", entry, ...args] };
-  return { command: process.execPath, args: ["--import", import.meta.resolve("tsx"), entry, ...args] };
+  // tsx resolved from here, so any cwd works (not import.meta.resolve, which tsx's CJS mode lacks).
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  return { command: process.execPath, args: ["--import", tsx, entry, ...args] };
 }

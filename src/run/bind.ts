@@ -2,11 +2,9 @@
 // the Parts the run engine calls.
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Mode, Job, JobReport } from "../../pipelines/job.ts";
+import type { Mode, Job } from "../../pipelines/job.ts";
 import type { Config } from "../config.ts";
 import { UsageError } from "../errors.ts";
-import { runChild } from "../metrics/child-run.ts";
 import { generate } from "../nise/generate.ts";
 import { DailySummaryReference } from "../reference/summary.ts";
 import { scaleManifest } from "../scales.ts";
@@ -18,12 +16,10 @@ import { formatValidationLog } from "../validate/log.ts";
 import { writeReports } from "../report/write.ts";
 import { comparisonHeadline } from "../report/comparison-report.ts";
 import { readSummaryParquet, writeSummaryCsv } from "../report/summary-csv.ts";
-import { typeScriptCommand } from "../runtime.ts";
+import { runPipeline } from "../pipeline-child.ts";
 import { convertNiseCsvDir } from "../nise/csv-to-parquet.ts";
 import type { Parts, PreparedData } from "./parts.ts";
 import type { Services } from "./services.ts";
-
-const PIPELINES = fileURLToPath(new URL("../../pipelines/", import.meta.url));
 
 function treeBytes(dir: string): number {
   let total = 0;
@@ -86,19 +82,11 @@ export function bindParts(config: Config, services: Services): Parts {
         enabledTagKeys,
         sourceUuid: data.sourceUuid,
       };
-      const { command, args } = typeScriptCommand(join(PIPELINES, `${mode}.ts`), []);
-      const outcome = await runChild(command, args, {
-        input: JSON.stringify(job),
+      const { report, outcome } = await runPipeline(job, {
         onSample: hooks.onSample,
         onLine: (line, stream) => hooks.onLine(stream === "stderr" ? `stderr: ${line}` : line),
         onSpawn: hooks.onSpawn,
       });
-      const report = outcome.report as (JobReport | { ok: false; error: string }) | null;
-      if (outcome.signal) throw new Error(`the ${mode} child was stopped by ${outcome.signal}`);
-      if (!report || report.ok !== true) {
-        const why = report && report.ok === false ? report.error : outcome.stderr.trim().split("\n").slice(-5).join(" | ") || `exit code ${outcome.exitCode}`;
-        throw new Error(`the ${mode} aggregation failed: ${why}`);
-      }
       return { report, samples: outcome.samples, wallMs: outcome.wallMs };
     },
 

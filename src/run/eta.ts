@@ -2,6 +2,8 @@
 // scale took (time = fixed + rows x per-row, fitted by least squares), or from a previous run's
 // figures before any scale has finished.
 
+import { leastSquaresSlope } from "../report/analysis.ts";
+
 export interface CostPoint {
   rows: number;
   ms: number;
@@ -10,19 +12,13 @@ export interface CostPoint {
 export function fitCost(points: readonly CostPoint[]): { fixedMs: number; msPerRow: number } | null {
   const usable = points.filter((p) => p.rows > 0 && p.ms > 0);
   if (usable.length === 0) return null;
-  if (usable.length === 1) return { fixedMs: 0, msPerRow: usable[0].ms / usable[0].rows };
-  const n = usable.length;
-  const meanX = usable.reduce((s, p) => s + p.rows, 0) / n;
-  const meanY = usable.reduce((s, p) => s + p.ms, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (const p of usable) {
-    sxx += (p.rows - meanX) ** 2;
-    sxy += (p.rows - meanX) * (p.ms - meanY);
-  }
-  if (sxx === 0) return { fixedMs: 0, msPerRow: meanY / meanX };
-  const msPerRow = Math.max(0, sxy / sxx);
-  return { fixedMs: Math.max(0, meanY - msPerRow * meanX), msPerRow };
+  const meanRows = usable.reduce((s, p) => s + p.rows, 0) / usable.length;
+  const meanMs = usable.reduce((s, p) => s + p.ms, 0) / usable.length;
+  const slope = leastSquaresSlope(usable.map((p) => ({ x: p.rows, y: p.ms })));
+  // One size of scale only: time proportional to rows.
+  if (slope === null) return { fixedMs: 0, msPerRow: meanMs / meanRows };
+  const msPerRow = Math.max(0, slope);
+  return { fixedMs: Math.max(0, meanMs - msPerRow * meanRows), msPerRow };
 }
 
 export class RunEta {

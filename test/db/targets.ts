@@ -2,7 +2,7 @@
 // test starts it), and real PostgreSQL too when DATABASE_URL is set (CI).
 import type pg from "pg";
 import { connectPg, pgSettingsFromEnv, startEmbeddedPostgres, type PgSettings } from "../../src/db/index.ts";
-import type { SummaryRow } from "../../pipelines/summary-schema.ts";
+import { SUMMARY_MEASURE_COLUMNS, type SummaryMeasureColumn, type SummaryRow } from "../../pipelines/summary-schema.ts";
 
 export interface Target {
   name: "pglite" | "postgres";
@@ -41,26 +41,7 @@ export async function dropSchema(pool: pg.Pool, schema: string): Promise<void> {
   await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
 }
 
-const MEASURES_ZERO = {
-  pod_usage_cpu_core_hours: null,
-  pod_request_cpu_core_hours: null,
-  pod_effective_usage_cpu_core_hours: null,
-  pod_limit_cpu_core_hours: null,
-  pod_usage_memory_gigabyte_hours: null,
-  pod_request_memory_gigabyte_hours: null,
-  pod_effective_usage_memory_gigabyte_hours: null,
-  pod_limit_memory_gigabyte_hours: null,
-  node_capacity_cpu_cores: null,
-  node_capacity_cpu_core_hours: null,
-  node_capacity_memory_gigabytes: null,
-  node_capacity_memory_gigabyte_hours: null,
-  cluster_capacity_cpu_core_hours: null,
-  cluster_capacity_memory_gigabyte_hours: null,
-  persistentvolumeclaim_capacity_gigabyte: null,
-  persistentvolumeclaim_capacity_gigabyte_months: null,
-  volume_request_storage_gigabyte_months: null,
-  persistentvolumeclaim_usage_gigabyte_months: null,
-} satisfies Partial<SummaryRow>;
+const MEASURES_ZERO = Object.fromEntries(SUMMARY_MEASURE_COLUMNS.map((column) => [column, null])) as Record<SummaryMeasureColumn, null>;
 
 export function podRow(day: string, ns: string, over: Partial<SummaryRow> = {}): SummaryRow {
   return {

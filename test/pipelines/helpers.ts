@@ -8,7 +8,7 @@ import pl from "nodejs-polars";
 import { KOKU_TABLE, MEASURE_COLUMNS, REPORT_TYPE, TABLE_KEYS } from "../../pipelines/input-schema.ts";
 import type { Job, JobInput, Mode } from "../../pipelines/job.ts";
 import { runChild } from "../../src/metrics/child-run.ts";
-import { pipelineCommand } from "../../src/aggregate-command.ts";
+import { pipelineCommand } from "../../src/pipeline-child.ts";
 
 export const FIXTURES = "/work/shared/fixtures/nise";
 export const FIXTURE_NAMES = ["multi-month-shared-pv", "random-defaults"] as const;

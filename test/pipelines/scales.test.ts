@@ -5,7 +5,7 @@ import test from "ava";
 import { join } from "node:path";
 import type { Mode } from "../../pipelines/job.ts";
 import type { SummaryRow } from "../../pipelines/summary-schema.ts";
-import { runPipeline } from "../../src/aggregate-command.ts";
+import { runPipeline } from "../../src/pipeline-child.ts";
 import { generate } from "../../src/nise/generate.ts";
 import { DailySummaryReference } from "../../src/reference/index.ts";
 import { readSummaryParquet } from "../../src/report/summary-csv.ts";
