@@ -65,15 +65,19 @@ export async function readSummaryParquet(path: string): Promise<SummaryRow[]> {
   const missing = SUMMARY_COLUMNS.filter((c) => !df.columns.includes(c));
   if (missing.length > 0) throw new Error(`${path}: summary columns missing: ${missing.join(", ")}`);
   const measures = new Set<string>(SUMMARY_MEASURE_COLUMNS);
-  return df.toRecords().map((r) => {
+  // Column by column: toRecords() crosses into polars once per value and is ~4x slower.
+  const columns = SUMMARY_COLUMNS.map((c) => [c, df.getColumn(c).toArray() as unknown[]] as const);
+  const rows: SummaryRow[] = new Array(df.height);
+  for (let i = 0; i < df.height; i++) {
     const row: Record<string, unknown> = {};
-    for (const c of SUMMARY_COLUMNS) {
-      const v = (r as Record<string, unknown>)[c];
+    for (const [c, values] of columns) {
+      const v = values[i];
       if (c === "usage_start") row[c] = isoDay(v);
       else if (v === null || v === undefined) row[c] = null;
       else if (measures.has(c) || c === "cost_category_id") row[c] = Number(v);
       else row[c] = String(v);
     }
-    return row as SummaryRow;
-  });
+    rows[i] = row as SummaryRow;
+  }
+  return rows;
 }
