@@ -47,7 +47,7 @@ export interface JobReport {
     /** Added: the part of `aggregate` spent building the plan in JS (constant, size-independent). */
     plan?: number;
   };
-  /** process.resourceUsage().maxRSS in kilobytes, at the end. */
+  /** The child's own peak RSS in kilobytes (VmHWM of its address space), at the end. */
   maxRSSKb: number;
   /** CPU time of the child, microseconds. */
   cpu: { user: number; system: number };

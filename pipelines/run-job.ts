@@ -125,6 +125,22 @@ function dayWindowQueries(pod: LazyDataFrame, reduce: (lf: LazyDataFrame) => Laz
   return queries;
 }
 
+/**
+ * This process's own peak RSS in kB: VmHWM of its address space. Not resourceUsage().maxRSS:
+ * Linux carries the spawning parent's high-water mark into ru_maxrss across exec, so a child of a
+ * large parent (PGlite runs in the parent) would report the parent's size (43 MB real, 823 MB
+ * reported with an 800 MB parent, in Node and in Deno alike).
+ */
+function ownPeakRssKb(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"));
+    if (match) return Number(match[1]);
+  } catch {
+    // not Linux: fall back to the rusage figure
+  }
+  return process.resourceUsage().maxRSS;
+}
+
 /** Run one job in this process; prints the JobReport (or JobFailure) line and exits. */
 export async function runJob(mode: Mode, argv: string[]): Promise<void> {
   const t0 = performance.now();
@@ -212,7 +228,6 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
       for (const key of TABLE_KEYS) rowsIn[ROWS_IN_NAME[key]] = countRows(files[key], key, input);
     }
 
-    const usage = process.resourceUsage();
     const cpu = process.cpuUsage();
     const report: JobReport = {
       ok: true,
@@ -221,7 +236,7 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
       rowsIn,
       rowsOut: out.height,
       timings: { read, aggregate, write, total: performance.now() - t0, plan: planMs },
-      maxRSSKb: usage.maxRSS,
+      maxRSSKb: ownPeakRssKb(),
       cpu: { user: cpu.user, system: cpu.system },
     };
     process.stdout.write(JSON.stringify(report) + "\n");

@@ -214,7 +214,7 @@ export function memoryChartSvg(report: RunReport): string {
   return lineChartSvg({
     title: "Peak memory against input rows",
     xLabel: "Input rows (pod usage)",
-    yLabel: "Peak memory (MB, child maxRSS)",
+    yLabel: "Peak memory (MB, child peak RSS)",
     series: seriesFor(report, (m) => m.peakMemoryMb, "MB"),
   });
 }

@@ -154,7 +154,7 @@ export function comparisonReport(report: RunReport): string {
   o.push(
     `- Figures are medians of ${n} run${n === 1 ? "" : "s"} per (scale, mode)` +
       (n > 1 ? ", min–max in brackets" : "") +
-      "; each run is a fresh child process; peak memory is the child's maxRSS; input rows are pod usage rows.",
+      "; each run is a fresh child process; peak memory is the child's own peak RSS (VmHWM); input rows are pod usage rows.",
   );
   o.push("");
 

@@ -34,7 +34,7 @@ export interface ModeRun {
   /** The figure SUMMARY.csv and the comparison use: the child's wall time, read + aggregate + write of the summary. */
   durationSeconds: number;
   phases: PhaseSeconds;
-  /** The child's maxRSS at exit, MB (1 MB = 1024 * 1024 bytes). */
+  /** The child's own peak RSS (VmHWM) at exit, MB (1 MB = 1024 * 1024 bytes). */
   peakMemoryMb: number;
   /** RSS of the child before it read anything, MB. */
   baselineMemoryMb: number;

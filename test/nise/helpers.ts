@@ -1,8 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { NISE_FIXTURES } from "../fixtures-path.ts";
 
-export const FIXTURES = "/work/shared/fixtures/nise";
+export const FIXTURES = NISE_FIXTURES;
 
 /** A fresh parent folder; the generator's --out goes inside it (it must not exist yet). */
 export function scratch(): { parent: string; out: string; cleanup: () => void } {

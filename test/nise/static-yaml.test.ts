@@ -2,8 +2,9 @@ import test from "ava";
 import { readFileSync } from "node:fs";
 import { UsageError } from "../../src/errors.ts";
 import { parseCliDate, parseStaticReport } from "../../src/nise/static-yaml.ts";
+import { NISE_FIXTURES } from "../fixtures-path.ts";
 
-const FIX = "/work/shared/fixtures/nise";
+const FIX = NISE_FIXTURES;
 const fixture = (name: string) => readFileSync(`${FIX}/${name}/manifest.yml`, "utf8");
 
 const yamlWith = (podExtra: string, genExtra = "start_date: 2024-01-30\n      end_date: 2024-02-02") => `---

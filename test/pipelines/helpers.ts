@@ -9,8 +9,9 @@ import { KOKU_TABLE, MEASURE_COLUMNS, REPORT_TYPE, TABLE_KEYS } from "../../pipe
 import type { Job, JobInput, Mode } from "../../pipelines/job.ts";
 import { runChild } from "../../src/metrics/child-run.ts";
 import { pipelineCommand } from "../../src/pipeline-child.ts";
+import { NISE_FIXTURES } from "../fixtures-path.ts";
 
-export const FIXTURES = "/work/shared/fixtures/nise";
+export const FIXTURES = NISE_FIXTURES;
 export const FIXTURE_NAMES = ["multi-month-shared-pv", "random-defaults"] as const;
 export const SOURCE_UUID = "00000000-0000-4000-8000-000000000001";
 

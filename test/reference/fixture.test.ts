@@ -17,8 +17,10 @@ import { readNiseCsvDir } from "../../src/nise/csv-import.ts";
 import { DailySummaryReference, sortSummaryRows } from "../../src/reference/index.ts";
 import type { SummaryRow } from "../../pipelines/summary-schema.ts";
 import { near, one } from "./helpers.ts";
+import { join } from "node:path";
+import { NISE_FIXTURES } from "../fixtures-path.ts";
 
-const DIR = "/work/shared/fixtures/nise/multi-month-shared-pv";
+const DIR = join(NISE_FIXTURES, "multi-month-shared-pv");
 
 let cached: Promise<SummaryRow[]> | null = null;
 function summary(): Promise<SummaryRow[]> {
