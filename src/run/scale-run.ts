@@ -110,7 +110,16 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   try {
     for (let rep = 1; rep <= config.runs; rep++) {
       for (const mode of config.modes) {
-        const run = await runMode(ctx, scale, mode, rep, data, phase, progress, workDir);
+        let run: ModeOutcome;
+        try {
+          run = await runMode(ctx, scale, mode, rep, data, phase, progress, workDir);
+        } catch (error) {
+          if (!(error instanceof InterruptedError)) {
+            result.runs.push(failedRun(scale, mode, rep, error));
+            ctx.onResult(result);
+          }
+          throw error;
+        }
         result.runs.push(run.record);
         lastReadback.set(mode, run.readback);
         ctx.onResult(result);
@@ -246,6 +255,30 @@ async function runMode(
   return { record, readback };
 }
 
+/** The record of a mode run that broke before it had figures: it shows in the reports as FAILED. */
+function failedRun(scale: string, mode: Mode, rep: number, error: unknown): ModeRun {
+  return {
+    scale,
+    mode,
+    rep,
+    status: "FAILED",
+    validation: "NOT_RUN",
+    durationSeconds: 0,
+    phases: { read: 0, aggregate: 0, write: 0, validate: 0, total: 0 },
+    peakMemoryMb: 0,
+    baselineMemoryMb: 0,
+    cpuUserSeconds: 0,
+    cpuSystemSeconds: 0,
+    inputRows: 0,
+    inputRowsByType: {},
+    outputRows: 0,
+    throughputRowsPerSecond: 0,
+    memorySeries: [],
+    engine: "none",
+    error: error instanceof Error ? error.message.split("\n")[0] : String(error),
+  };
+}
+
 /** Shifts the first non-zero measure of the first row by one part in a million. */
 function injectFault(rows: SummaryRow[]): void {
   for (const row of rows) {
@@ -259,9 +292,7 @@ function injectFault(rows: SummaryRow[]): void {
   }
 }
 
-function maxDiff(result: ValidationResult): { abs: number; rel: number } {
-  return { abs: result.maxAbsDiff, rel: result.maxRelDiff };
-}
+const maxDiff = (result: ValidationResult) => ({ abs: result.maxAbsDiff, rel: result.maxRelDiff });
 
 export function logPath(runDir: string, scale: string, mode: Mode): string {
   return join(runDir, `${scale}_${mode}.log`);
