@@ -4,13 +4,15 @@ import type { Mode } from "../pipelines/job.ts";
 import { UsageError } from "./errors.ts";
 import { list, nonNegativeInteger, parseFlags, positiveInteger } from "./flags.ts";
 import { MAX_RELATIVE_TOLERANCE, parseTolerance } from "./validate/tolerance.ts";
+import { DEFAULT_SCALE_SEED } from "./scales.ts";
 import { resolveBucket, s3SettingsFromEnv } from "./storage/settings.ts";
 import type { S3Settings } from "./storage/client.ts";
 import { pgSettingsFromEnv, type PgSettings } from "./db/settings.ts";
 
 export const DEFAULT_SCALES = ["small", "medium", "large"];
 export const MODES: readonly Mode[] = ["in-memory", "streaming"];
-export const DEFAULT_SEED = 20251001;
+/** The same default as `streambench generate --scale`, so it reproduces a run's data. */
+export const DEFAULT_SEED = DEFAULT_SCALE_SEED;
 export const DEFAULT_TOLERANCE = 1e-9;
 
 export interface Config {

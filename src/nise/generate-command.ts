@@ -148,7 +148,17 @@ export async function runGenerateCommand(argv: string[]): Promise<number> {
   }
   const format = f.format ?? (f.scale !== undefined ? "parquet" : "csv");
   let lastPct = -1;
-  const summary: GenerateSummary = await generate(manifest, {
+  // Ctrl-C / SIGTERM: the next progress report throws, so generate() removes its temporary folder.
+  let stopSignal: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal) process.exit(130);
+    stopSignal = signal;
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  let summary: GenerateSummary;
+  try {
+    summary = await generate(manifest, {
     clusterId,
     outDir: f.out,
     format,
@@ -156,14 +166,24 @@ export async function runGenerateCommand(argv: string[]): Promise<number> {
     seed: f.seed ?? (f.scale !== undefined ? DEFAULT_SCALE_SEED : undefined),
     org: f.org,
     sourceUuid: f.sourceUuid,
-    onProgress: f.quiet
-      ? undefined
-      : (done, total) => {
-          const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
-          if (pct !== lastPct && process.stderr.isTTY) process.stderr.write(`\rgenerating ${pct}% (${done.toLocaleString("en-US")} rows)`);
-          lastPct = pct;
-        },
-  });
+    onProgress: (done, total) => {
+      if (stopSignal) throw new Error(`stopped by ${stopSignal}`);
+      if (f.quiet) return;
+      const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
+      if (pct !== lastPct && process.stderr.isTTY) process.stderr.write(`\rgenerating ${pct}% (${done.toLocaleString("en-US")} rows)`);
+      lastPct = pct;
+    },
+    });
+  } catch (error) {
+    if (stopSignal) {
+      process.stderr.write(`\nstreambench generate: stopped by ${stopSignal}; nothing written to ${f.out}\n`);
+      return 130;
+    }
+    throw error;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
   if (!f.quiet && process.stderr.isTTY) process.stderr.write("\n");
   const total = Object.values(summary.rows).reduce((a, b) => a + b, 0);
   process.stdout.write(
