@@ -1,10 +1,11 @@
 // Generator speed: for each scale, a fresh child process generates it (parquet by default, as the
-// benchmark uses it) and reports time, rows/s and peak RSS (process.resourceUsage().maxRSS).
+// benchmark uses it) and reports time, rows/s and peak RSS (its own VmHWM: ru_maxrss would carry the parent's size).
 //   node --import tsx bench/generate.ts [--format csv|parquet|both] [--sink] [scale ...]   (default: large production-large)
 //   --sink also delivers every row to a RowSink that only counts (the reference's path).
 // Targets on the 2-core machine: large < 5 s; production-large < 120 s with peak RSS < 1.5 GB.
 
 import { spawnSync } from "node:child_process";
+import { readProcMemory } from "../src/metrics/proc-status.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,7 +44,7 @@ async function child(scale: string, format: OutputFormat, withSink: boolean): Pr
       rows: Object.values(summary.rows).reduce((a, b) => a + b, 0),
       podRows: summary.rows.ocp_pod_usage,
       seconds,
-      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      maxRssMb: (readProcMemory(process.pid)?.hwmBytes ?? process.resourceUsage().maxRSS * 1024) / 2 ** 20,
       files: summary.files.length,
     };
     process.stdout.write(JSON.stringify(r) + "\n");
