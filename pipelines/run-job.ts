@@ -187,11 +187,12 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     const reduced = reduceHourly(inputs);
     let planMs = performance.now() - tAgg;
     const daily = {} as Record<(typeof DAILY_TABLE_NAMES)[number], LazyDataFrame>;
+    let podRows = 0;
     try {
       // (CSV scans cannot skip rows by statistics: windows would re-read every file, so one pass)
       const windowDays =
         mode === "streaming" && input.kind !== "csv" ? envWholeNumber("STREAMBENCH_CHUNK_DAYS", 7) : 0;
-      const podRows = windowDays > 0 ? countRows(files.pod, "pod", input) : 0;
+      podRows = windowDays > 0 ? countRows(files.pod, "pod", input) : 0;
       const windowed = windowDays > 0 && podRows > envWholeNumber("STREAMBENCH_WINDOW_MIN_ROWS", 2_000_000);
       for (const name of DAILY_TABLE_NAMES) {
         if (windowed && (name === "podDaily" || name === "nodeCapacity")) {
@@ -222,10 +223,11 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     const tWrite = performance.now();
     writeSummary(out, job.output);
     const write = performance.now() - tWrite;
+    const total = performance.now() - t0;
 
     if (mode === "streaming") {
-      // bookkeeping, outside the timed steps: parquet counts come from the footers
-      for (const key of TABLE_KEYS) rowsIn[ROWS_IN_NAME[key]] = countRows(files[key], key, input);
+      // bookkeeping, after the clock stopped: parquet counts come from the footers
+      for (const key of TABLE_KEYS) rowsIn[ROWS_IN_NAME[key]] = key === "pod" && podRows > 0 ? podRows : countRows(files[key], key, input);
     }
 
     const cpu = process.cpuUsage();
@@ -235,7 +237,7 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
       engine: mode === "streaming" ? "streaming" : "in-memory",
       rowsIn,
       rowsOut: out.height,
-      timings: { read, aggregate, write, total: performance.now() - t0, plan: planMs },
+      timings: { read, aggregate, write, total, plan: planMs },
       maxRSSKb: ownPeakRssKb(),
       cpu: { user: cpu.user, system: cpu.system },
     };

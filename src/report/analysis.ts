@@ -5,7 +5,7 @@
 // within that band the modes are "comparable". The same band decides memory ("streaming lower" /
 // "comparable" / "streaming higher") on the median peak memory.
 import type { Mode, RunReport } from "./model.ts";
-import { modeSummary, type ModeSummary } from "./stats.ts";
+import { modeSummary, validated, type ModeSummary } from "./stats.ts";
 
 export const COMPARABLE_BAND = 0.1;
 export const COMPARABLE_RULE =
@@ -78,13 +78,13 @@ export function scaleInputRows(report: RunReport, scale: string): number {
   return r ? r.inputRows : 0;
 }
 
-/** Comparisons for every scale where both modes succeeded, in report order. */
+/** Comparisons for every scale where both modes passed validation and agree with each other, in report order. */
 export function compareScales(report: RunReport): ScaleComparison[] {
   const out: ScaleComparison[] = [];
   for (const s of report.scales) {
     const im = modeSummary(s, "in-memory");
     const st = modeSummary(s, "streaming");
-    if (!im || !st || im.status !== "SUCCESS" || st.status !== "SUCCESS") continue;
+    if (!validated(im) || !validated(st) || s.modesIdentical?.verdict === "FAIL") continue;
     out.push(compareScale(s.scale, scaleInputRows(report, s.scale), im, st));
   }
   return out;
@@ -114,12 +114,12 @@ export interface MemoryGrowth {
   scales: number;
 }
 
-/** Peak memory growth per million input rows, per mode, over the scales where that mode succeeded. */
+/** Peak memory growth per million input rows, per mode, over the scales where that mode passed validation. */
 export function memoryGrowth(report: RunReport, mode: Mode): MemoryGrowth {
   const points: { x: number; y: number }[] = [];
   for (const s of report.scales) {
     const m = modeSummary(s, mode);
-    if (!m || m.status !== "SUCCESS") continue;
+    if (!validated(m)) continue;
     points.push({ x: scaleInputRows(report, s.scale) / 1e6, y: m.peakMemoryMb.median });
   }
   return { mode, slopeMbPerMillionRows: leastSquaresSlope(points), scales: points.length };

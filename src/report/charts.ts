@@ -3,7 +3,7 @@
 // turns logarithmic when the input rows span more than two decades.
 import { MODES, type Mode, type RunReport } from "./model.ts";
 import { scaleInputRows } from "./analysis.ts";
-import { modeSummary, type Stat } from "./stats.ts";
+import { modeSummary, validated, type Stat } from "./stats.ts";
 import { compact } from "./format.ts";
 
 export const MODE_COLORS: Record<Mode, string> = { "in-memory": "#1f77b4", streaming: "#d62728" };
@@ -192,7 +192,7 @@ function seriesFor(report: RunReport, pick: (s: { duration: Stat; peakMemoryMb: 
     const points: ChartPoint[] = [];
     for (const sc of report.scales) {
       const m = modeSummary(sc, mode);
-      if (!m || m.status !== "SUCCESS") continue;
+      if (!validated(m)) continue;
       const st = pick(m);
       const x = scaleInputRows(report, sc.scale);
       points.push({

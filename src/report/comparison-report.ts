@@ -12,7 +12,7 @@ import {
   scaleInputRows,
   type ScaleComparison,
 } from "./analysis.ts";
-import { modeSummary, modesOf, OUTLIER_RULE, runsPerMode, summariseReport, type ModeSummary } from "./stats.ts";
+import { modeSummary, modesOf, OUTLIER_RULE, runsPerMode, summariseReport, validated, type ModeSummary } from "./stats.ts";
 import { int, mb, secs, times } from "./format.ts";
 import { formatDiff } from "../validate/log.ts";
 
@@ -52,10 +52,10 @@ function largest(cmp: readonly ScaleComparison[]): ScaleComparison {
 export function comparisonHeadline(report: RunReport): string {
   const cmp = compareScales(report);
   if (cmp.length === 0) {
-    const ran = summariseReport(report).filter((m) => m.status === "SUCCESS");
-    if (ran.length === 0) return `${report.status}: no mode completed a run, nothing to compare`;
+    const ran = summariseReport(report).filter(validated);
+    if (ran.length === 0) return `${report.status}: no mode completed a validated run, nothing to compare`;
     const modes = [...new Set(ran.map((m) => m.mode))].join(" and ");
-    return `${report.status}: only ${modes} completed, no scale has both modes to compare`;
+    return `${report.status}: only ${modes} completed a validated run, no scale has both modes to compare`;
   }
   const c = largest(cmp);
   let line = `${report.status}: at ${c.scale} (${int(c.inputRows)} input rows) ${timePhrase(c)}; ${memoryPhrase(c)}`;
@@ -106,7 +106,7 @@ function notCompared(report: RunReport, cmp: readonly ScaleComparison[]): string
     const why = (["in-memory", "streaming"] as Mode[])
       .map((mode) => {
         const m = modeSummary(s, mode);
-        return !m ? `${mode} did not run` : m.status !== "SUCCESS" ? `${mode} failed` : undefined;
+        return !m ? `${mode} did not run` : m.status !== "SUCCESS" ? `${mode} failed` : m.validation !== "PASS" ? `${mode} failed validation` : undefined;
       })
       .filter(Boolean)
       .join(", ");
@@ -228,7 +228,7 @@ export function comparisonReport(report: RunReport): string {
     leastSquaresSlope(
       report.scales
         .map((s) => ({ s, m: modeSummary(s, mode) }))
-        .filter(({ m }) => m && m.status === "SUCCESS")
+        .filter(({ m }) => validated(m))
         .map(({ s, m }) => ({ x: scaleInputRows(report, s.scale) / 1e6, y: m!.duration.median })),
     );
   const di = durationSlope("in-memory");
@@ -268,9 +268,7 @@ export function comparisonReport(report: RunReport): string {
     const verdict = m.validation === "FAIL" ? "FAIL" : m.validation === "PASS" ? "PASS" : "not validated";
     o.push(`- **${m.scale}**, ${m.mode} against the reference: ${verdict}${diff}.`);
   }
-  const validated = summaries.filter((m) => m.validation !== "NOT_RUN");
-  const allPass =
-    validated.length === summaries.length && summaries.length > 0 && summaries.every((m) => m.validation === "PASS");
+  const allPass = summaries.length > 0 && summaries.every((m) => m.validation === "PASS");
   const allIdentical = report.scales.every((s) => !s.modesIdentical || s.modesIdentical.verdict === "PASS");
   o.push("");
   o.push(

@@ -74,6 +74,11 @@ export interface ModeSummary {
   outliers: Outlier[];
 }
 
+/** A mode's figures count in comparisons and charts only when every run succeeded and passed validation. */
+export function validated(m: ModeSummary | undefined): m is ModeSummary {
+  return m !== undefined && m.status === "SUCCESS" && m.validation === "PASS";
+}
+
 export function summariseMode(scale: string, mode: Mode, runs: readonly ModeRun[]): ModeSummary | undefined {
   if (runs.length === 0) return undefined;
   const ok = runs.filter((r) => r.status === "SUCCESS");

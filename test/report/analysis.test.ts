@@ -104,3 +104,15 @@ test("memory growth with one scale says 'not enough scales'", (t) => {
   const md = comparisonReport(report([scale("only", 1000, [1, 100], [1, 90])]));
   t.true(md.includes("- in-memory: not enough scales (1 completed"));
 });
+
+test("a scale is compared only when both modes passed validation and agree with each other", (t) => {
+  const failedValidation = scale("large", 372_000, [1, 400], [2, 300]);
+  failedValidation.runs[1].validation = "FAIL";
+  const disagreeing = scale("medium", 74_400, [1, 300], [2, 250]);
+  disagreeing.modesIdentical = { verdict: "FAIL", maxAbs: 1, maxRel: 1e-3 };
+  const good = scale("small", 7_440, [1, 200], [2, 210]);
+  const compared = compareScales(report([good, disagreeing, failedValidation]));
+  t.deepEqual(compared.map((c) => c.scale), ["small"]);
+  // and memory growth leaves the failed streaming run out: streaming has one validated point left
+  t.is(memoryGrowth(report([good, failedValidation]), "streaming").scales, 1);
+});

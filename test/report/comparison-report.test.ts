@@ -21,8 +21,8 @@ test("the headline says in-memory is faster when it is (13.44 s vs 70.13 s = 5.2
 test("the headline of a run with no complete scale says so", (t) => {
   const s = scale("a", 10, [1, 1], [1, 1]);
   s.runs = s.runs.filter((r) => r.mode === "in-memory");
-  t.is(comparisonHeadline(report([s], { status: "INTERRUPTED" })), "INTERRUPTED: only in-memory completed, no scale has both modes to compare");
-  t.is(comparisonHeadline(report([], { status: "ERROR" })), "ERROR: no mode completed a run, nothing to compare");
+  t.is(comparisonHeadline(report([s], { status: "INTERRUPTED" })), "INTERRUPTED: only in-memory completed a validated run, no scale has both modes to compare");
+  t.is(comparisonHeadline(report([], { status: "ERROR" })), "ERROR: no mode completed a validated run, nothing to compare");
 });
 
 test("the report opens with the headline, embeds both charts, names the environment and the number of runs", (t) => {
