@@ -162,7 +162,11 @@ export class Benchmark implements RunCommands {
         bus.emit({ type: "error", scale: current?.scale, message: error instanceof Error ? error.message : String(error) });
       }
     }
-    if (status === "PASS") this.#exitCode = 0;
+    if (status === "PASS") {
+      // A rerun of one scale answers for the whole report: the other scales' verdicts still stand.
+      status = standingStatus(this.#report);
+      this.#exitCode = status === "PASS" ? 0 : status === "FAIL" ? 1 : 4;
+    }
     this.#report.status = status;
     this.#report.finishedAt = status === "INTERRUPTED" ? null : new Date().toISOString();
     let headline = "";
@@ -203,4 +207,12 @@ export class Benchmark implements RunCommands {
     }
     this.bus.emit({ type: "log", level: "error", text: `FAIL tail of ${file}:\n${lines.map((l) => `  ${l}`).join("\n")}` });
   }
+}
+
+/** The verdict of everything in the report: FAIL if any validation failed, ERROR if a mode broke. */
+export function standingStatus(report: RunReport): "PASS" | "FAIL" | "ERROR" {
+  const runs = report.scales.flatMap((scale) => scale.runs);
+  if (runs.some((run) => run.validation === "FAIL") || report.scales.some((scale) => scale.modesIdentical?.verdict === "FAIL")) return "FAIL";
+  if (runs.some((run) => run.status === "FAILED")) return "ERROR";
+  return "PASS";
 }
