@@ -361,7 +361,8 @@ async function readSummaryRows(pool: pg.Pool, opts: ReadSummaryOptions): Promise
       storageclass: r.storageclass as string | null,
       pod_labels: jsonOrNull(r.pod_labels as string | null),
       volume_labels: jsonOrNull(r.volume_labels as string | null),
-      all_labels: jsonOrNull(r.all_labels as string | null) ?? "{}",
+      // As stored: a NULL here is a wrong write the validator must see, not "{}".
+      all_labels: jsonOrNull(r.all_labels as string | null),
       cost_category_id: r.cost_category_id === null ? null : Number(r.cost_category_id),
     } as SummaryRow;
     for (const c of SUMMARY_MEASURE_COLUMNS) row[c] = numOrNull(r[c] as string | null);

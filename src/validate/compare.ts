@@ -192,6 +192,8 @@ export function differences(expected: number, actual: number): { abs: number; re
 
 /** The tolerance rule for one pair of numbers. */
 export function withinTolerance(expected: number, actual: number, t: ToleranceOptions): boolean {
+  // Infinity <= tol x Infinity would pass anything: a non-finite value only matches itself.
+  if (!Number.isFinite(expected) || !Number.isFinite(actual)) return Object.is(expected, actual);
   const d = differences(expected, actual);
   return d.abs <= t.absTolerance || d.abs <= t.relTolerance * Math.abs(expected);
 }

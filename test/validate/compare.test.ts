@@ -148,3 +148,15 @@ test("two empty summaries fail (nothing compared) unless allowEmpty is set", (t)
   t.true(r.empty);
   t.is(compareSummaries([], [], { ...TOL, allowEmpty: true }).verdict, "PASS");
 });
+
+test("an infinite expected value matches only the same infinity, never a finite actual", (t) => {
+  const expected = [row({ pod_usage_cpu_core_hours: Infinity })];
+  t.is(compareSummaries(expected, [row({ pod_usage_cpu_core_hours: 5 })], TOL).verdict, "FAIL");
+  t.is(compareSummaries(expected, [row({ pod_usage_cpu_core_hours: Infinity })], TOL).verdict, "PASS");
+});
+
+test("all_labels read back as NULL does not match the reference's {}", (t) => {
+  const actual = row({});
+  (actual as { all_labels: string | null }).all_labels = null;
+  t.is(compareSummaries([row({})], [actual], TOL).verdict, "FAIL");
+});
