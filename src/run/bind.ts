@@ -1,6 +1,5 @@
 // Wires the real generator, reference, storage, pipelines, database, validator and reports into
 // the Parts the run engine calls.
-import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Mode, Job } from "../../pipelines/job.ts";
 import type { Config } from "../config.ts";
@@ -20,14 +19,6 @@ import { runPipeline } from "../pipeline-child.ts";
 import { convertNiseCsvDir } from "../nise/csv-to-parquet.ts";
 import type { Parts, PreparedData } from "./parts.ts";
 import type { Services } from "./services.ts";
-
-function treeBytes(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
-  }
-  return total;
-}
 
 export function bindParts(config: Config, services: Services): Parts {
   const tolerance = { relTolerance: config.relTolerance, absTolerance: config.absTolerance };
@@ -57,12 +48,13 @@ export function bindParts(config: Config, services: Services): Parts {
         sourceUuid,
         clusterId,
         rowsByType,
-        bytes: treeBytes(dir),
         expected: reference.finish(),
       };
     },
 
     async upload(data, progress) {
+      // Objects left under this prefix by a run that was cut off would be read as input too.
+      await deleteTree(services.s3Client, services.s3.bucket, `${data.prefix}/`);
       const result = await uploadTree(services.s3Client, services.s3.bucket, join(data.root, data.prefix), {
         prefix: `${data.prefix}/`,
         onProgress: progress,

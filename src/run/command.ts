@@ -69,6 +69,7 @@ export async function runBenchmarkCommand(argv: string[]): Promise<number> {
     signals++;
     if (signals > 1) {
       process.stderr.write(`streambench: ${signal} again, exiting now\n`);
+      removeScratch(runDir);
       process.exit(130);
     }
     void benchmark.quit();
@@ -94,11 +95,14 @@ export async function runBenchmarkCommand(argv: string[]): Promise<number> {
     }
   } finally {
     await services.stop();
-    rmSync(join(runDir, "s3"), { recursive: true, force: true });
-    rmSync(join(runDir, "work"), { recursive: true, force: true });
-    rmSync(join(runDir, "data"), { recursive: true, force: true });
+    removeScratch(runDir);
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
   return benchmark.exitCode;
+}
+
+/** The run's bulky scratch folders: generated data, the embedded S3 server's objects, child outputs. */
+function removeScratch(runDir: string): void {
+  for (const name of ["s3", "work", "data"]) rmSync(join(runDir, name), { recursive: true, force: true });
 }

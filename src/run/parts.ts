@@ -16,7 +16,6 @@ export interface PreparedData {
   sourceUuid: string;
   clusterId: string;
   rowsByType: Record<ReportType, number>;
-  bytes: number;
   /** The ground truth: the reference summary of exactly these rows. */
   expected: SummaryRow[];
 }

@@ -92,22 +92,21 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   bus.emit({ type: "log", level: "info", text: `${scale}: ${inputRows} pod usage rows (${totalRows} rows of 4 report types), ${data.expected.length} reference summary rows` });
   await parts.writeSummaryCsv(join(runDir, `summary_${scale}_reference.csv`), data.expected);
 
-  started = performance.now();
-  const uploaded = await phase("upload", undefined, undefined, () => parts.upload(data, progress("upload", undefined, "bytes")));
-  const uploadSeconds = (performance.now() - started) / 1000;
-  rmSync(dataDir, { recursive: true, force: true });
-
-  const result: ScaleResult = {
-    scale,
-    inputRows,
-    generate: { seconds: generateSeconds, rows: totalRows, bytes: data.bytes },
-    upload: { seconds: uploadSeconds, bytes: uploaded.bytes, objects: uploaded.objects },
-    runs: [],
-  };
-  ctx.onResult(result);
-
   const lastReadback = new Map<Mode, SummaryRow[]>();
   try {
+    started = performance.now();
+    const uploaded = await phase("upload", undefined, undefined, () => parts.upload(data, progress("upload", undefined, "bytes")));
+    const uploadSeconds = (performance.now() - started) / 1000;
+    rmSync(dataDir, { recursive: true, force: true });
+
+    const result: ScaleResult = {
+      scale,
+      inputRows,
+      generate: { seconds: generateSeconds, rows: totalRows, bytes: uploaded.bytes },
+      upload: { seconds: uploadSeconds, bytes: uploaded.bytes, objects: uploaded.objects },
+      runs: [],
+    };
+    ctx.onResult(result);
     for (let rep = 1; rep <= config.runs; rep++) {
       for (const mode of config.modes) {
         let run: ModeOutcome;
@@ -140,10 +139,10 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
       bus.emit({ type: "log", level: same.verdict === "PASS" ? "info" : "error", text: `${scale}: in-memory vs streaming ${same.verdict === "PASS" ? "identical" : "FAIL"} (max abs diff ${worst.abs}, max rel diff ${worst.rel})` });
       if (same.verdict === "FAIL") throw new ValidationFailure(`${scale}: in-memory and streaming results differ (FAIL)`, [path]);
     }
+    return result;
   } finally {
     await parts.removeUpload(data).catch(() => undefined);
   }
-  return result;
 }
 
 interface ModeOutcome {
@@ -179,14 +178,19 @@ async function runMode(
     ctx.setChild(null, 0);
   });
   const job = aggregated.report;
+  const expectedIn = { pod: data.rowsByType.ocp_pod_usage, storage: data.rowsByType.ocp_storage_usage, nodeLabels: data.rowsByType.ocp_node_label, namespaceLabels: data.rowsByType.ocp_namespace_label };
+  if (JSON.stringify(job.rowsIn) !== JSON.stringify(expectedIn)) {
+    throw new Error(`the ${mode} child read ${JSON.stringify(job.rowsIn)} rows, but the scale has ${JSON.stringify(expectedIn)}`);
+  }
 
   const rows = await parts.readSummaryFile(output);
+  rmSync(output, { force: true });
   if (config.injectFault?.scale === scale && config.injectFault.mode === mode) {
     injectFault(rows);
     note("STREAMBENCH_INJECT_FAULT: one value of this summary was altered before the write");
     bus.emit({ type: "log", level: "warn", text: `${scale} ${mode}: STREAMBENCH_INJECT_FAULT altered one value before the write` });
   }
-  const sourceUuid = sourceUuidFor(scale, mode);
+  const sourceUuid = sourceUuidFor(scale, mode, data.sourceUuid);
   const writeStarted = performance.now();
   await phase("write", mode, rep, () => parts.writeSummary(sourceUuid, data.clusterId, rows, progress("write", mode)));
   const writeSeconds = (performance.now() - writeStarted) / 1000;
@@ -279,13 +283,13 @@ function failedRun(scale: string, mode: Mode, rep: number, error: unknown): Mode
   };
 }
 
-/** Shifts the first non-zero measure of the first row by one part in a million. */
+/** Shifts the first measure of the first row by one part in a million, and never by less than 1e-6. */
 function injectFault(rows: SummaryRow[]): void {
   for (const row of rows) {
     for (const column of SUMMARY_MEASURE_COLUMNS) {
       const value = row[column];
-      if (typeof value === "number" && value !== 0) {
-        row[column] = value * (1 + 1e-6);
+      if (typeof value === "number") {
+        row[column] = value + Math.max(Math.abs(value) * 1e-6, 1e-6);
         return;
       }
     }

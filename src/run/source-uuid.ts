@@ -1,5 +1,5 @@
-// Each (scale, mode) writes under its own source_uuid, the same one every run, so a rerun replaces
-// its rows instead of adding to them. Name-based, like a UUID v5, from SHA-256.
+// Each (scale, mode, dataset) writes under its own source_uuid, the same one every run, so a rerun
+// replaces its rows instead of adding to them. Name-based, like a UUID v5, from SHA-256.
 import { createHash } from "node:crypto";
 
 export function uuidFromName(name: string): string {
@@ -10,6 +10,7 @@ export function uuidFromName(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-export function sourceUuidFor(scale: string, mode: string): string {
-  return uuidFromName(`streambench/${scale}/${mode}`);
+/** Per (scale, mode) and per dataset (its own source UUID), so another dataset's rows never mix in. */
+export function sourceUuidFor(scale: string, mode: string, dataSourceUuid: string): string {
+  return uuidFromName(`streambench/${scale}/${mode}/${dataSourceUuid}`);
 }
