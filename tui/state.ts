@@ -31,6 +31,8 @@ export interface ScaleRow {
   /** Fraction of the phase in progress, when it reports progress. */
   phaseFraction: number;
   modes: Partial<Record<Mode, ModeCell>>;
+  /** The engine's comparison of the two modes, once it made one. */
+  comparison?: { faster: Pick; leaner: Pick };
   error?: string;
 }
 
@@ -85,7 +87,6 @@ export interface ViewState {
 /** How many log lines the state keeps (the pane shows fewer). */
 export const LOG_KEEP = 200;
 /** Two values within this relative distance are a tie. */
-export const TIE_WITHIN = 0.1;
 const STEP_PHASES: ReadonlySet<Phase> = new Set(["generate", "upload", "aggregate", "write", "validate"]);
 /** The report phase is about the whole run: it moves no scale's row. */
 const rowPhase = (phase: Phase) => phase !== "report";
@@ -306,6 +307,10 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
       });
       return { ...state, now, scales };
     }
+    case "comparison": {
+      const scales = updateRow(state, event.scale, (row) => ({ ...row, comparison: { faster: event.faster, leaner: event.lessMemory } }));
+      return { ...state, now, scales };
+    }
     case "error": {
       const log = appendLog(state.log, {
         at: event.at,
@@ -364,29 +369,14 @@ export type Winner =
   | { kind: "decided"; faster: Pick; leaner: Pick }
   | { kind: "invalid"; reason: string };
 
-function pick(a: { mode: Mode; value: number }, b: { mode: Mode; value: number }): Pick {
-  const hi = Math.max(a.value, b.value);
-  if (hi <= 0 || Math.abs(a.value - b.value) / hi <= TIE_WITHIN) return "tie";
-  return a.value < b.value ? a.mode : b.mode;
-}
-
 /**
- * The faster and the lower-memory mode of a scale (medians over repetitions), once exactly two
- * modes both have results and a verdict. Within 10 % of each other is a tie. A mode whose output
- * FAILed validation cannot win: the winner is then "invalid".
+ * The faster and the lower-memory mode of a scale, as the engine classified them (the report's
+ * rule). A mode whose output FAILed validation cannot win: the winner is then "invalid".
  */
 export function winner(row: ScaleRow): Winner | undefined {
-  const entries = Object.entries(row.modes) as [Mode, ModeCell][];
-  if (entries.length !== 2) return undefined;
-  const [[modeA, a], [modeB, b]] = entries;
-  if (a.durations.length === 0 || b.durations.length === 0) return undefined;
-  if (a.verdicts.length === 0 || b.verdicts.length === 0) return undefined;
-  if (a.verdicts.includes("FAIL") || b.verdicts.includes("FAIL")) return { kind: "invalid", reason: "FAIL" };
-  return {
-    kind: "decided",
-    faster: pick({ mode: modeA, value: median(a.durations)! }, { mode: modeB, value: median(b.durations)! }),
-    leaner: pick({ mode: modeA, value: median(a.peaksMb)! }, { mode: modeB, value: median(b.peaksMb)! }),
-  };
+  const cells = Object.values(row.modes) as ModeCell[];
+  if (cells.some((cell) => cell.verdicts.includes("FAIL"))) return { kind: "invalid", reason: "FAIL" };
+  return row.comparison ? { kind: "decided", ...row.comparison } : undefined;
 }
 
 /** The verdict of a mode over its repetitions: FAIL if any failed. */

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import type { Config } from "../config.ts";
 import { exitCodeFor } from "../errors.ts";
 import type { RunReport, ScaleResult, Environment } from "../report/model.ts";
+import { compareScales } from "../report/analysis.ts";
 import { EventBus } from "./event-bus.ts";
 import type { RunCommands, RunStatus } from "./events.ts";
 import { RunEta, type CostPoint } from "./eta.ts";
@@ -143,6 +144,7 @@ export class Benchmark implements RunCommands {
           scale,
         );
         this.#putScale(result);
+        this.#emitComparison(scale);
         eta.scaleFinished({ rows: result.inputRows, ms: performance.now() - current.startedAt });
         current = null;
       }
@@ -196,6 +198,20 @@ export class Benchmark implements RunCommands {
     const at = this.#report.scales.findIndex((s) => s.scale === result.scale);
     if (at >= 0) this.#report.scales[at] = result;
     else this.#report.scales.push(result);
+  }
+
+  /** The scale's winner by the report's own rule, for the front ends (they decide nothing). */
+  #emitComparison(scale: string): void {
+    const comparison = compareScales(this.#report).find((c) => c.scale === scale);
+    if (!comparison) return;
+    this.bus.emit({
+      type: "comparison",
+      scale,
+      faster: comparison.timeClass === "comparable" ? "tie" : comparison.timeClass === "streaming faster" ? "streaming" : "in-memory",
+      lessMemory: comparison.memoryClass === "comparable" ? "tie" : comparison.memoryClass === "streaming lower" ? "streaming" : "in-memory",
+      speedRatio: comparison.speedRatio,
+      memorySavedPercent: comparison.memorySavedPercent,
+    });
   }
 
   #emitTail(file: string): void {

@@ -48,6 +48,8 @@ export type RunEvent =
         memorySeries: number[];
       })
   | (At & Where & { type: "validation"; mode: Mode; verdict: Verdict; detail: string })
+  /** Once both modes of a scale passed and agree: which was faster and which used less memory (the report's rule). */
+  | (At & { type: "comparison"; scale: string; faster: Mode | "tie"; lessMemory: Mode | "tie"; speedRatio: number; memorySavedPercent: number })
   | (At & { type: "error"; scale?: string; mode?: Mode; message: string })
   | (At & { type: "run-end"; status: RunStatus; outDir: string; headline: string });
 

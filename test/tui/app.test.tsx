@@ -1,6 +1,6 @@
 import test from "ava";
 import { cleanup } from "./cleanup.ts";
-import { log, memory, progress, runEnd, runStart, scaleRun } from "./events.ts";
+import { comparison, log, memory, progress, runEnd, runStart, scaleRun } from "./events.ts";
 import { FakeStdin, FakeStdout, loadUi, plain, renderAt, spyCommands, tick, type Ui } from "./ui.ts";
 
 const DOWN = "\u001B[B";
@@ -43,7 +43,7 @@ test.serial("bytes progress is shown in MB/GB", async (t) => {
 test.serial("a PASS shows PASS in the scale's row, with duration, peak and the winner", async (t) => {
   const m = mount();
   await tick();
-  for (const e of [runStart(["small"]), ...scaleRun("small", pass(3.2, 1200), pass(4.9, 190))]) m.bus.emit(e);
+  for (const e of [runStart(["small"]), ...scaleRun("small", pass(3.2, 1200), pass(4.9, 190)), comparison("small", "in-memory", "streaming")]) m.bus.emit(e);
   await tick();
   const row = lineWith(m.frame(), "> small");
   t.regex(row, /done/);
@@ -258,6 +258,7 @@ test.serial("at 80 columns every line fits and the rows do not wrap", async (t) 
     runStart(["small", "a-very-long-scale-name"]),
     log("x".repeat(200), "warn"),
     ...scaleRun("small", pass(123.4, 12_345), pass(4.9, 190)),
+    comparison("small", "streaming", "streaming"),
     memory(123456, 12_345),
     ...progress("a-very-long-scale-name", 123_456_789, 987_654_321),
   ])

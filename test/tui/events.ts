@@ -92,3 +92,14 @@ export const log = (text: string, level: "info" | "warn" | "error" = "info"): Ru
   level,
   text,
 });
+
+/** The engine's comparison of a scale's two modes (it classifies; the TUI only shows it). */
+export const comparison = (scale: string, faster: Mode | "tie", lessMemory: Mode | "tie"): RunEvent => ({
+  type: "comparison",
+  at: at(),
+  scale,
+  faster,
+  lessMemory,
+  speedRatio: 1,
+  memorySavedPercent: 0,
+});

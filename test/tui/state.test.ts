@@ -1,6 +1,6 @@
 import test from "ava";
 import { LOG_KEEP, initialState, reduce, reduceAll, rowFraction, winner } from "../../tui/state.ts";
-import { log, memory, modeRun, progress, runEnd, runStart, scaleRun } from "./events.ts";
+import { comparison, log, memory, modeRun, progress, runEnd, runStart, scaleRun } from "./events.ts";
 
 const pass = (seconds: number, peakMb: number) => ({ seconds, peakMb, verdict: "PASS" as const });
 
@@ -64,18 +64,21 @@ test("the memory gauge is marked exited when its child's phase ends", (t) => {
   t.false(s.memory?.live);
 });
 
-test("winner: the faster and the lower-memory mode, once both modes have a verdict", (t) => {
+test("winner: the TUI shows the engine's comparison once it arrives, and decides nothing itself", (t) => {
   const events = [runStart(["small"]), ...scaleRun("small", pass(3, 900), pass(5, 200))];
-  const halfway = reduceAll(events.slice(0, 10));
-  t.is(winner(halfway.scales[0]), undefined);
-  t.deepEqual(winner(reduceAll(events).scales[0]), { kind: "decided", faster: "in-memory", leaner: "streaming" });
+  t.is(winner(reduceAll(events).scales[0]), undefined, "no comparison event, no winner");
+  t.deepEqual(winner(reduceAll([...events, comparison("small", "in-memory", "streaming")]).scales[0]), {
+    kind: "decided",
+    faster: "in-memory",
+    leaner: "streaming",
+  });
+  t.deepEqual(winner(reduceAll([...events, comparison("small", "tie", "tie")]).scales[0]), { kind: "decided", faster: "tie", leaner: "tie" });
 });
 
-test("winner: within 10 % is a tie", (t) => {
-  const s = reduceAll([runStart(["small"]), ...scaleRun("small", pass(10, 1000), pass(10.9, 920))]);
-  t.deepEqual(winner(s.scales[0]), { kind: "decided", faster: "tie", leaner: "tie" });
-  const apart = reduceAll([runStart(["small"]), ...scaleRun("small", pass(10, 1000), pass(11.5, 880))]);
-  t.deepEqual(winner(apart.scales[0]), { kind: "decided", faster: "in-memory", leaner: "streaming" });
+test("winner: a rerun of the scale clears the previous comparison", (t) => {
+  const first = [runStart(["small"]), ...scaleRun("small", pass(3, 900), pass(5, 200)), comparison("small", "in-memory", "streaming")];
+  const rerunning = reduceAll([...first, runStart(["small"]), { type: "phase-start", at: 1, scale: "small", phase: "generate" }]);
+  t.is(winner(rerunning.scales[0]), undefined);
 });
 
 test("winner: a mode that FAILed validation cannot win", (t) => {
