@@ -105,3 +105,14 @@ export const PLAN_COLUMNS: Record<TableKey, readonly string[]> = {
   nodeLabels: ["interval_start", "node", "node_labels"],
   namespaceLabels: ["interval_start", "namespace", "namespace_labels"],
 };
+
+const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const NISE_REPORT_TYPES = ["ocp_pod_usage", "ocp_storage_usage", "ocp_node_label", "ocp_namespace_label", "ocp_vm_usage", "ocp_gpu_usage", "ocp_ros_usage", "ocp_ros_namespace_usage"];
+
+/**
+ * A nise CSV file name: <Month>-<Year>-<cluster>-<report_type>[-<part>].csv. Groups: 1 month name,
+ * 2 year, 3 cluster id, 4 report type, 5 split part. One pattern for every reader, so the polars
+ * modes and the reference always pick the same files.
+ */
+export const NISE_CSV_NAME = new RegExp(`^(${MONTH_NAMES.join("|")})-(\\d{4})-(.+)-(${NISE_REPORT_TYPES.join("|")})(?:-(\\d+))?\\.csv$`);
+

@@ -15,6 +15,7 @@ import {
   REPORT_TYPE,
   TABLE_KEYS,
   type TableKey,
+  NISE_CSV_NAME,
 } from "./input-schema.ts";
 import { PARSEABLE_LABELS_REGEX } from "./daily-summary.ts";
 import type { JobInput } from "./job.ts";
@@ -36,12 +37,12 @@ export type InputFiles = Record<TableKey, InputFile[]>;
 // ---------------------------------------------------------------------------------------------
 // Discovery
 
-const CSV_NAME = /^([A-Z][a-z]+)-(\d{4})-(.+)-(ocp_[a-z_]+?)(?:-(\d+))?\.csv$/;
+
 
 /** True when DIR holds nise CSV files (any of the four report types). */
 export function looksLikeCsvDir(dir: string): boolean {
   return readdirSync(dir).some((f) => {
-    const m = CSV_NAME.exec(f);
+    const m = NISE_CSV_NAME.exec(f);
     return m !== null && Object.values(REPORT_TYPE).includes(m[4]);
   });
 }
@@ -50,7 +51,7 @@ export function looksLikeCsvDir(dir: string): boolean {
 export function discoverCsv(dir: string): InputFiles {
   const files: InputFiles = { pod: [], storage: [], nodeLabels: [], namespaceLabels: [] };
   for (const name of readdirSync(dir).sort()) {
-    const m = CSV_NAME.exec(name);
+    const m = NISE_CSV_NAME.exec(name);
     if (!m) continue;
     const key = TABLE_KEYS.find((k) => REPORT_TYPE[k] === m[4]);
     if (!key) continue;

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Job, JobInput, JobReport, Mode } from "../pipelines/job.ts";
 import type { SummaryRow } from "../pipelines/summary-schema.ts";
+import { NISE_CSV_NAME } from "../pipelines/input-schema.ts";
 import { DataError, UsageError } from "./errors.ts";
 import { parseFlags } from "./flags.ts";
 import { runPipeline } from "./pipeline-child.ts";
@@ -35,7 +36,7 @@ type AggregateMode = (typeof MODES)[number];
 export function detectInput(dir: string): JobInput {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--input: ${dir} is not a folder`);
   const names = readdirSync(dir);
-  if (names.some((n) => /^[A-Z][a-z]+-\d{4}-.+-ocp_[a-z_]+?(-\d+)?\.csv$/.test(n))) return { kind: "csv", dir };
+  if (names.some((n) => NISE_CSV_NAME.test(n))) return { kind: "csv", dir };
   const stack = [dir];
   while (stack.length > 0) {
     const d = stack.pop()!;

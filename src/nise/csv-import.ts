@@ -17,11 +17,11 @@ import {
   type RowSink,
   type StorageUsageRow,
 } from "./rows.ts";
+import { NISE_CSV_NAME } from "../../pipelines/input-schema.ts";
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-/** Every report type nise writes; only REPORT_TYPES are read, the others are ignored. */
-const ALL_NISE_TYPES = [...REPORT_TYPES, "ocp_vm_usage", "ocp_gpu_usage", "ocp_ros_usage", "ocp_ros_namespace_usage"];
-const FILE_RE = new RegExp(`^(${MONTHS.join("|")})-(\\d{4})-(.+)-(${ALL_NISE_TYPES.join("|")})(?:-(\\d+))?\\.csv$`);
+/** Only REPORT_TYPES are read; nise's other report types are ignored. */
+const FILE_RE = NISE_CSV_NAME;
 
 const PERIOD = ["report_period_start", "report_period_end", "interval_start", "interval_end"] as const;
 
