@@ -88,3 +88,20 @@ export const ALWAYS_ENABLED_TAG_KEYS = ["vm_kubevirt_io_name"] as const;
 
 /** Which label keys survive: null means every key (streambench's default). */
 export type EnabledTagKeys = readonly string[] | null;
+
+/** JSON with object keys sorted (JS default sort, UTF-16 code units) and compact separators. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const obj = value as Record<string, unknown>;
+  return `{${Object.keys(obj)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+    .join(",")}}`;
+}
+
+/** A label column's text in canonical form (the form SummaryRow holds). Throws on text that is not JSON. */
+export function canonicalJsonText(text: string): string {
+  return canonicalJson(JSON.parse(text));
+}
+

@@ -12,7 +12,6 @@ export {
   summaryTableDdl,
 } from "./schema.ts";
 export {
-  canonicalJson,
   compareSummaryRows,
   countSummary,
   readSummary,

@@ -11,6 +11,7 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { DataError } from "../errors.ts";
 import {
+  canonicalJsonText,
   SUMMARY_IDENTITY_COLUMNS,
   SUMMARY_MEASURE_COLUMNS,
   type SummaryRow,
@@ -301,19 +302,8 @@ async function unnestRows(
   }
 }
 
-/** JSON with object keys sorted (JS default sort), compact separators. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
-    .join(",")}}`;
-}
-
 function jsonOrNull(text: string | null): string | null {
-  return text === null ? null : canonicalJson(JSON.parse(text));
+  return text === null ? null : canonicalJsonText(text);
 }
 
 function numOrNull(text: string | null): number | null {

@@ -3,17 +3,10 @@
 // shortest round-trip). Two summaries that agree produce byte-identical files.
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import pl from "nodejs-polars";
-import { SUMMARY_COLUMNS, SUMMARY_MEASURE_COLUMNS, type SummaryRow } from "../../pipelines/summary-schema.ts";
+import { canonicalJsonText, SUMMARY_COLUMNS, SUMMARY_MEASURE_COLUMNS, type SummaryRow } from "../../pipelines/summary-schema.ts";
 import { compareSummaryRows } from "../reference/sort.ts";
 
 const LABEL_COLUMNS = new Set(["pod_labels", "volume_labels", "all_labels"]);
-
-/** Labels JSON re-rendered with keys sorted (UTF-16 order) and compact separators. */
-export function canonicalLabelJson(text: string): string {
-  const parsed = JSON.parse(text) as Record<string, unknown>;
-  const keys = Object.keys(parsed).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(String(parsed[k]))}`).join(",")}}`;
-}
 
 function numberCell(n: number): string {
   if (Object.is(n, -0)) return "0";
@@ -27,7 +20,7 @@ function quote(cell: string): string {
 function cell(column: string, value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number") return numberCell(value);
-  if (LABEL_COLUMNS.has(column)) return quote(canonicalLabelJson(String(value)));
+  if (LABEL_COLUMNS.has(column)) return quote(canonicalJsonText(String(value)));
   return quote(String(value));
 }
 

@@ -12,6 +12,7 @@
 //  4. Per metric: rows compared, max abs / max rel difference, rows outside tolerance, verdict,
 //     and the worst rows (top 5 by relative difference) when it fails.
 import {
+  canonicalJsonText,
   SUMMARY_IDENTITY_COLUMNS,
   SUMMARY_MEASURE_COLUMNS,
   type SummaryMeasureColumn,
@@ -118,16 +119,6 @@ export const WORST_LIMIT = 5;
 
 const LABEL_KEY_COLUMNS = new Set<string>(["pod_labels", "volume_labels"]);
 
-function sortDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortDeep);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) out[k] = sortDeep((value as Record<string, unknown>)[k]);
-    return out;
-  }
-  return value;
-}
-
 /**
  * Canonical text of a label column: parsed and re-serialised with sorted keys, so two maps with
  * the same entries in a different order compare equal. Text that is not JSON is kept as is, behind
@@ -136,7 +127,7 @@ function sortDeep(value: unknown): unknown {
 export function canonicalLabels(text: string | null): string | null {
   if (text === null) return null;
   try {
-    return JSON.stringify(sortDeep(JSON.parse(text)));
+    return canonicalJsonText(text);
   } catch {
     return `\u0000not-json:${text}`;
   }
