@@ -4,16 +4,16 @@ import type { Mode } from "../pipelines/job.ts";
 import { UsageError } from "./errors.ts";
 import { list, nonNegativeInteger, parseFlags, positiveInteger } from "./flags.ts";
 import { MAX_RELATIVE_TOLERANCE, parseTolerance } from "./validate/tolerance.ts";
+import { DEFAULT_TOLERANCE } from "./validate/compare.ts";
+import { MODES } from "./report/model.ts";
 import { DEFAULT_SCALE_SEED } from "./scales.ts";
 import { resolveBucket, s3SettingsFromEnv } from "./storage/settings.ts";
 import type { S3Settings } from "./storage/client.ts";
 import { pgSettingsFromEnv, type PgSettings } from "./db/settings.ts";
 
 export const DEFAULT_SCALES = ["small", "medium", "large"];
-export const MODES: readonly Mode[] = ["in-memory", "streaming"];
 /** The same default as `streambench generate --scale`, so it reproduces a run's data. */
 export const DEFAULT_SEED = DEFAULT_SCALE_SEED;
-export const DEFAULT_TOLERANCE = 1e-9;
 
 export interface Config {
   /** Scale names in run order; ["input"] when the user brings data with --input. */
@@ -55,7 +55,7 @@ Flags:
   --modes LIST            in-memory,streaming (default both)
   --runs N                repetitions per scale and mode, each in a fresh process (default 1)
   --seed N                seed of the generated data (default ${DEFAULT_SEED})
-  --tolerance R           relative tolerance of the validation, up to ${MAX_RELATIVE_TOLERANCE} (default ${DEFAULT_TOLERANCE})
+  --tolerance R           relative tolerance of the validation, up to ${MAX_RELATIVE_TOLERANCE} (default ${DEFAULT_TOLERANCE.relTolerance})
   --enabled-tag-keys LIST label keys kept in the summary (default: every key)
   --out DIR               put the run folder under DIR instead of results/
   --bucket NAME           S3 bucket (default $STREAMBENCH_BUCKET or cost-management)
@@ -108,7 +108,7 @@ export function configFromArgs(argv: string[], env: Record<string, string | unde
     if (!MODES.includes(mode as Mode)) throw new UsageError(`--modes: unknown mode "${mode}" (expected in-memory, streaming)`);
   }
   if (modes.length === 0 || new Set(modes).size !== modes.length) throw new UsageError("--modes needs in-memory, streaming or both, each once");
-  const relTolerance = flags.tolerance !== undefined ? parseTolerance(flags.tolerance) : DEFAULT_TOLERANCE;
+  const relTolerance = flags.tolerance !== undefined ? parseTolerance(flags.tolerance) : DEFAULT_TOLERANCE.relTolerance;
   const schema = flags.schema ?? "org1234567";
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new UsageError(`--schema "${schema}" is not a plain lower-case PostgreSQL identifier`);
   const bucket = resolveBucket(env, flags.bucket);
@@ -129,7 +129,7 @@ export function configFromArgs(argv: string[], env: Record<string, string | unde
     runs: flags.runs !== undefined ? positiveInteger(flags.runs, "--runs") : 1,
     seed: flags.seed !== undefined ? nonNegativeInteger(flags.seed, "--seed") : DEFAULT_SEED,
     relTolerance,
-    absTolerance: DEFAULT_TOLERANCE,
+    absTolerance: DEFAULT_TOLERANCE.absTolerance,
     headless: flags.headless ?? false,
     outRoot: resolve(cwd, flags.out ?? "results"),
     bucket,

@@ -18,8 +18,6 @@ export interface ChildOutcome {
   stderr: string;
   wallMs: number;
   samples: MemorySample[];
-  /** Highest sampled RSS (the child's own maxRSS in its report is the figure of record). */
-  sampledPeakBytes: number;
 }
 
 export interface ChildOptions {
@@ -39,7 +37,6 @@ export async function runChild(command: string, args: string[], options: ChildOp
   const started = performance.now();
   const process$ = $({ env: options.env ?? process.env, quiet: true, nothrow: true, input: options.input })`${command} ${args}`;
   const samples: MemorySample[] = [];
-  let peak = 0;
   const sample = () => {
     const pid = process$.pid;
     if (pid === undefined) return;
@@ -47,7 +44,6 @@ export async function runChild(command: string, args: string[], options: ChildOp
     if (!memory || memory.rssBytes === 0) return;
     const point = { tMs: Math.round(performance.now() - started), rssBytes: memory.rssBytes, rssAnonBytes: memory.rssAnonBytes };
     samples.push(point);
-    peak = Math.max(peak, memory.rssBytes, memory.hwmBytes);
     options.onSample?.(point, pid);
   };
   const timer = setInterval(sample, intervalMs);
@@ -80,7 +76,6 @@ export async function runChild(command: string, args: string[], options: ChildOp
       stderr: output.stderr,
       wallMs: performance.now() - started,
       samples,
-      sampledPeakBytes: peak,
     };
   } finally {
     clearInterval(timer);

@@ -79,7 +79,7 @@ export function bindParts(config: Config, services: Services): Parts {
         onLine: (line, stream) => hooks.onLine(stream === "stderr" ? `stderr: ${line}` : line),
         onSpawn: hooks.onSpawn,
       });
-      return { report, samples: outcome.samples, wallMs: outcome.wallMs };
+      return { report, samples: outcome.samples };
     },
 
     readSummaryFile: (path) => readSummaryParquet(path),

@@ -23,7 +23,6 @@ export interface PreparedData {
 export interface AggregateOutcome {
   report: JobReport;
   samples: MemorySample[];
-  wallMs: number;
 }
 
 export interface Progress {
