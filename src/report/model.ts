@@ -11,9 +11,12 @@ export const MODES: readonly Mode[] = ["in-memory", "streaming"];
 
 /** Seconds per step of one mode run. */
 export interface PhaseSeconds {
-  /** Download/parse the input (the child's read step). */
+  /**
+   * The child's read step. In-memory: downloading and parsing every input file. Streaming: only
+   * opening the lazy scans; its reading happens inside aggregate, so compare read + aggregate.
+   */
   read: number;
-  /** Plan + collect (the child's aggregate step). */
+  /** Plan building + execution (the child's aggregate step). */
   aggregate: number;
   /** Summary written to PostgreSQL. */
   write: number;
