@@ -34,12 +34,18 @@ export class RunEta {
   }
 
   /**
-   * Time left for the scales still to run, plus the unfinished part of the current one. Before any
-   * scale finished and without history, the current scale's pace (elapsed / fraction done) stands in.
+   * Time left for the scales still to run, plus the unfinished part of the current one. The fit
+   * uses the finished scales and, once it is a fifth done, the current scale's projected total:
+   * with one small scale alone, time proportional to rows would overstate large scales, whose
+   * cost is mostly not fixed overhead. Before that, the previous run's figures fill in.
    */
   remainingMs(rowsToGo: readonly number[], current?: { rows: number; elapsedMs: number; fractionDone?: number }): number | null {
-    let fit = fitCost(this.#finished.length > 0 ? [...this.#finished] : this.#history);
     const fraction = current?.fractionDone ?? 0;
+    const projected = current && current.rows > 0 && fraction >= 0.2 ? current.elapsedMs / fraction : null;
+    const points = [...this.#finished];
+    if (projected !== null && current) points.push({ rows: current.rows, ms: projected });
+    if (points.length < 2) points.push(...this.#history);
+    let fit = fitCost(points);
     if (!fit && current && current.rows > 0 && fraction > 0) {
       fit = { fixedMs: 0, msPerRow: current.elapsedMs / fraction / current.rows };
     }
@@ -47,8 +53,8 @@ export class RunEta {
     const cost = (rows: number) => fit.fixedMs + rows * fit.msPerRow;
     let total = rowsToGo.reduce((sum, rows) => sum + cost(rows), 0);
     if (current) {
-      const projected = fraction > 0 && this.#finished.length === 0 ? current.elapsedMs / fraction : cost(current.rows);
-      total += Math.max(0, projected - current.elapsedMs);
+      const currentTotal = fraction > 0 ? current.elapsedMs / fraction : cost(current.rows);
+      total += Math.max(0, currentTotal - current.elapsedMs);
     }
     return total;
   }

@@ -43,3 +43,15 @@ test("during the first scale the ETA extrapolates its own pace to the scales to 
   // 2,000 ms / 1,000 rows = 2 ms per row, so 3,000 rows to go take 6,000 ms more: 7,500 ms
   t.is(eta.remainingMs([3_000], { rows: 1_000, elapsedMs: 500, fractionDone: 0.25 }), 7_500);
 });
+
+test("one small finished scale and the current one's projection separate fixed cost from cost per row", (t) => {
+  const eta = new RunEta();
+  eta.scaleFinished({ rows: 7_440, ms: 15_000 });
+  // current: 74,400 rows, half done after 8 s -> projected 16,000 ms.
+  // Fit through (7,440, 15,000) and (74,400, 16,000): slope 1,000 / 66,960 ms per row,
+  // fixed 15,000 - 7,440 x 1,000 / 66,960 = 14,888.89 ms. Large, 372,000 rows:
+  // 14,888.89 + 372,000 x 1,000 / 66,960 = 20,444.44 ms; plus 8,000 ms left of the current scale.
+  const remaining = eta.remainingMs([372_000], { rows: 74_400, elapsedMs: 8_000, fractionDone: 0.5 })!;
+  t.true(Math.abs(remaining - 28_444.44) < 0.1, String(remaining));
+  // proportional to rows alone it would have said 372,000 x 15,000 / 7,440 = 750,000 ms
+});
