@@ -3,7 +3,7 @@
 // re-drawn each month). Order of the collections = nise's row order.
 
 import { UsageError } from "../errors.ts";
-import type { GeneratorSpec, UsageMap } from "./manifest.ts";
+import type { GeneratorSpec, PodSpec, UsageMap } from "./manifest.ts";
 import type { Prng } from "./prng.ts";
 import { pyDiv, pyInt, pyMin, pyMul, pyRound, type PyNum } from "./pynum.ts";
 
@@ -94,17 +94,8 @@ function vmFromLabels(labels: string | null | undefined): string | null {
   return null;
 }
 
-interface PodInput {
-  pod_name?: string;
-  cpu_limit?: PyNum;
-  cpu_request?: PyNum;
-  mem_limit_gig?: PyNum;
-  mem_request_gig?: PyNum;
-  pod_seconds?: PyNum | null;
-  cpu_usage: UsageMap;
-  mem_usage_gig: UsageMap;
-  labels?: string | null;
-}
+/** What makePod reads of a pod spec: a YAML pod, or a VM standing in for its VM-backed pod. */
+type PodInput = Omit<PodSpec, "gpus">;
 
 interface NodeInst {
   name: string;
