@@ -8,10 +8,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { JobInput, JobReport, Mode } from "../pipelines/job.ts";
-import { detectInput } from "../src/aggregate-command.ts";
+import type { JobInput, JobReport, Mode } from "../src/contract/job.ts";
+import { detectInput } from "../src/commands/aggregate.ts";
 import { runPipeline } from "../src/pipeline-child.ts";
-import { parseFlags, positiveInteger } from "../src/flags.ts";
+import { parseFlags, positiveInteger } from "../src/commands/flags.ts";
 import { generate } from "../src/nise/generate.ts";
 import { readSummaryParquet } from "../src/report/summary-csv.ts";
 import { scaleInfo, scaleManifest } from "../src/scales.ts";

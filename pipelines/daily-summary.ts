@@ -37,8 +37,8 @@ import {
   SUMMARY_COLUMNS,
   SUMMARY_MEASURE_COLUMNS,
   type EnabledTagKeys,
-} from "./summary-schema.ts";
-import { MEASURE_COLUMNS } from "./input-schema.ts";
+} from "../src/contract/summary-schema.ts";
+import { MEASURE_COLUMNS } from "../src/contract/input-tables.ts";
 
 const col = pl.col;
 const lit = pl.lit;

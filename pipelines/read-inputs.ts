@@ -16,9 +16,9 @@ import {
   TABLE_KEYS,
   type TableKey,
   NISE_CSV_NAME,
-} from "./input-schema.ts";
+} from "../src/contract/input-tables.ts";
 import { PARSEABLE_LABELS_REGEX } from "./daily-summary.ts";
-import type { JobInput } from "./job.ts";
+import type { JobInput } from "../src/contract/job.ts";
 
 /** Bad input: names the file, and where it can, the column and line. Exit code 2 in the CLI. */
 export class InputError extends Error {

@@ -16,8 +16,8 @@ import {
   type DailyTables,
   type SummaryInputs,
 } from "./daily-summary.ts";
-import { TABLE_KEYS, type TableKey } from "./input-schema.ts";
-import type { Job, JobFailure, JobReport, Mode } from "./job.ts";
+import { TABLE_KEYS, type TableKey } from "../src/contract/input-tables.ts";
+import type { Job, JobFailure, JobReport, Mode } from "../src/contract/job.ts";
 import {
   checkCsvHeaders,
   checkParquetSchemas,

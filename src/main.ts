@@ -1,5 +1,5 @@
 // Process entry: run the CLI, turn errors into one clear line and an exit code.
-import { main } from "./cli.ts";
+import { main } from "./commands/cli.ts";
 import { exitCodeFor, UsageError, DataError, ServiceError } from "./errors.ts";
 
 try {

@@ -2,7 +2,7 @@
 // measured by the parent: the job goes in on stdin (the S3 secret stays out of ps), the child's
 // one JSON line comes back as its report.
 import { fileURLToPath } from "node:url";
-import type { Job, JobFailure, JobReport, Mode } from "../pipelines/job.ts";
+import type { Job, JobFailure, JobReport, Mode } from "./contract/job.ts";
 import { DataError } from "./errors.ts";
 import { runChild, type ChildOutcome, type ChildOptions } from "./metrics/child-run.ts";
 import { typeScriptCommand } from "./runtime.ts";

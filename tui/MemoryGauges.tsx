@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import type { Mode } from "../pipelines/job.ts";
+import type { Mode } from "../src/contract/job.ts";
 import { fit, formatBytes, formatMb, formatSeconds } from "./format.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { Sparkline } from "./Sparkline.tsx";

@@ -1,6 +1,6 @@
 // View state of the monitor: a pure fold of RunEvents. No React, no benchmark logic — it only
 // remembers what the engine said, in the shape the components draw.
-import type { Mode } from "../pipelines/job.ts";
+import type { Mode } from "../src/contract/job.ts";
 import type { Phase, RunEvent, RunStatus, Verdict } from "../src/run/events.ts";
 
 export type Unit = "rows" | "bytes" | "files";

@@ -6,7 +6,7 @@
 // secondary and GIN indexes (they only slow the bulk write this benchmark measures).
 import type pg from "pg";
 import { UsageError } from "../errors.ts";
-import { SUMMARY_MEASURE_COLUMNS } from "../../pipelines/summary-schema.ts";
+import { SUMMARY_MEASURE_COLUMNS } from "../contract/summary-schema.ts";
 
 export const SUMMARY_TABLE = "reporting_ocpusagelineitem_daily_summary";
 export const DEFAULT_SCHEMA = "org1234567";

@@ -15,7 +15,7 @@ import {
   SUMMARY_IDENTITY_COLUMNS,
   SUMMARY_MEASURE_COLUMNS,
   type SummaryRow,
-} from "../../pipelines/summary-schema.ts";
+} from "../contract/summary-schema.ts";
 import { isPglite, pgFault } from "./pool.ts";
 import type { PgSettings } from "./settings.ts";
 import { DEFAULT_SCHEMA, ensureMonthPartitions, ensureSummaryTable, qualifiedTable } from "./schema.ts";

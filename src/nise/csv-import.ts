@@ -17,7 +17,7 @@ import {
   type RowSink,
   type StorageUsageRow,
 } from "./rows.ts";
-import { NISE_CSV_NAME } from "../../pipelines/input-schema.ts";
+import { NISE_CSV_NAME } from "../contract/input-tables.ts";
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 /** Only REPORT_TYPES are read; nise's other report types are ignored. */

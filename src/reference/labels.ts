@@ -6,7 +6,7 @@
 // (later object wins). The summary writes them as JSON; streambench's canonical form has sorted
 // keys and compact separators.
 
-import { ALWAYS_ENABLED_TAG_KEYS, type EnabledTagKeys } from "../../pipelines/summary-schema.ts";
+import { ALWAYS_ENABLED_TAG_KEYS, type EnabledTagKeys } from "../contract/summary-schema.ts";
 
 /**
  * Parse a nise label string into an insertion-ordered map, exactly like Koku's

@@ -1,6 +1,6 @@
 // Canonical order of summary rows: by the key columns, compared as strings, NULL first.
 
-import { SUMMARY_KEY_COLUMNS, type SummaryRow } from "../../pipelines/summary-schema.ts";
+import { SUMMARY_KEY_COLUMNS, type SummaryRow } from "../contract/summary-schema.ts";
 
 function keyString(v: string | number | null): string | null {
   return v === null ? null : typeof v === "string" ? v : String(v);

@@ -25,7 +25,7 @@ import type {
   StorageUsageRow,
 } from "../nise/rows.ts";
 import { DataError } from "../errors.ts";
-import type { EnabledTagKeys, SummaryRow } from "../../pipelines/summary-schema.ts";
+import type { EnabledTagKeys, SummaryRow } from "../contract/summary-schema.ts";
 import { canonicalLabels, filterLabels, parseNiseLabelsToMap, pythonJsonDumps } from "./labels.ts";
 import { costCategoryId, likeMatch } from "./like.ts";
 import { DAY_MS, daysInMonth, dayString, monthKeyOfDay } from "./dates.ts";

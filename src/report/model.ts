@@ -2,7 +2,7 @@
 // goes; the writers in this folder turn it into SUMMARY.csv, COMPARISON_REPORT.md, summary.json
 // and the charts. Plain data only (JSON-safe except non-finite numbers, which summary-json.ts
 // encodes), so a RunReport can be written mid-run and read back.
-import type { Mode } from "../../pipelines/job.ts";
+import type { Mode } from "../contract/job.ts";
 
 export type { Mode };
 

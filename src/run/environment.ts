@@ -7,7 +7,7 @@ import type { Environment } from "../report/model.ts";
 import { runtimeDescription } from "../runtime.ts";
 
 const PACKAGES = ["nodejs-polars", "@aws-sdk/client-s3", "pg", "@electric-sql/pglite", "s3rver", "ink", "react", "zx", "systeminformation"];
-const root = fileURLToPath(new URL("../../", import.meta.url));
+const root = fileURLToPath(new URL("../..", import.meta.url));
 
 function packageVersion(name: string): string {
   try {

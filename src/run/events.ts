@@ -1,6 +1,6 @@
 // The typed event stream of a run. The headless printer, the TUI and the live log all consume it;
 // nothing else flows from the engine to a front end.
-import type { Mode } from "../../pipelines/job.ts";
+import type { Mode } from "../contract/job.ts";
 
 export type Phase = "generate" | "upload" | "aggregate" | "write" | "validate" | "report";
 export type Verdict = "PASS" | "FAIL";

@@ -1,8 +1,8 @@
 // The pieces a run is made of, as the engine sees them. run/ calls the generator, storage,
 // pipelines, database, validator and reports only through this interface; bind.ts wires the real
 // modules. Keeps the phase script readable and every dependency in one place.
-import type { JobReport, Mode } from "../../pipelines/job.ts";
-import type { SummaryRow } from "../../pipelines/summary-schema.ts";
+import type { JobReport, Mode } from "../contract/job.ts";
+import type { SummaryRow } from "../contract/summary-schema.ts";
 import type { MemorySample } from "../metrics/child-run.ts";
 import type { ReportType } from "../nise/rows.ts";
 import type { RunReport } from "../report/model.ts";

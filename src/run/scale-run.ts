@@ -3,9 +3,9 @@
 // Throws ValidationFailure on the first FAIL (fail fast); any other error propagates as it is.
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Mode } from "../../pipelines/job.ts";
-import { SUMMARY_MEASURE_COLUMNS, type SummaryRow } from "../../pipelines/summary-schema.ts";
-import type { Config } from "../config.ts";
+import type { Mode } from "../contract/job.ts";
+import { SUMMARY_MEASURE_COLUMNS, type SummaryRow } from "../contract/summary-schema.ts";
+import type { Config } from "../commands/run-config.ts";
 import type { ModeRun, ScaleResult } from "../report/model.ts";
 import type { ValidationResult } from "../validate/compare.ts";
 import type { EventBus } from "./event-bus.ts";

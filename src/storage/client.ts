@@ -2,7 +2,7 @@
 // it to read their input. Checksums are WHEN_REQUIRED always: the SDK's default aws-chunked
 // streaming upload is stored verbatim by s3rver (silently corrupt objects, stack-notes §3).
 import { S3Client } from "@aws-sdk/client-s3";
-import type { S3Access } from "../../pipelines/job.ts";
+import type { S3Access } from "../contract/job.ts";
 
 /** Where and how to reach S3. `secretAccessKey` must never be printed: use describeS3(). */
 export interface S3Settings {

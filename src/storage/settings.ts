@@ -2,7 +2,7 @@
 // AWS_REGION, STREAMBENCH_BUCKET) and flags. Flags win over the environment. Nothing set means
 // "use the embedded s3rver" (null), which the caller starts with startEmbeddedS3().
 import { UsageError } from "../errors.ts";
-import type { S3Access } from "../../pipelines/job.ts";
+import type { S3Access } from "../contract/job.ts";
 import type { S3Settings } from "./client.ts";
 
 export const DEFAULT_BUCKET = "cost-management";

@@ -17,7 +17,7 @@ import {
   SUMMARY_MEASURE_COLUMNS,
   type SummaryMeasureColumn,
   type SummaryRow,
-} from "../../pipelines/summary-schema.ts";
+} from "../contract/summary-schema.ts";
 
 export type Verdict = "PASS" | "FAIL";
 

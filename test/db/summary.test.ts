@@ -1,7 +1,7 @@
 // Writing and reading the daily summary on the embedded PGlite server and, when DATABASE_URL is
 // set, on real PostgreSQL: round trip, rerun replaces, partitions, and throughput.
 import test from "ava";
-import type { SummaryRow } from "../../pipelines/summary-schema.ts";
+import type { SummaryRow } from "../../src/contract/summary-schema.ts";
 import {
   countSummary,
   readSummary,

@@ -2,7 +2,7 @@
 // test starts it), and real PostgreSQL too when DATABASE_URL is set (CI).
 import type pg from "pg";
 import { connectPg, pgSettingsFromEnv, startEmbeddedPostgres, type PgSettings } from "../../src/db/index.ts";
-import { SUMMARY_MEASURE_COLUMNS, type SummaryMeasureColumn, type SummaryRow } from "../../pipelines/summary-schema.ts";
+import { SUMMARY_MEASURE_COLUMNS, type SummaryMeasureColumn, type SummaryRow } from "../../src/contract/summary-schema.ts";
 
 export interface Target {
   name: "pglite" | "postgres";

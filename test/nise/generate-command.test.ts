@@ -2,7 +2,7 @@ import test from "ava";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../../src/errors.ts";
-import { GENERATE_HELP, parseGenerateFlags, runGenerateCommand } from "../../src/nise/generate-command.ts";
+import { GENERATE_HELP, parseGenerateFlags, runGenerateCommand } from "../../src/commands/generate.ts";
 import { FIXTURES, scratch } from "./helpers.ts";
 
 async function quietly<T>(fn: () => Promise<T>): Promise<{ value: T; stdout: string }> {

@@ -4,7 +4,7 @@
 import test from "ava";
 import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
-import type { JobInput, Mode } from "../../pipelines/job.ts";
+import type { JobInput, Mode } from "../../src/contract/job.ts";
 import { copyFixture, csvFixtureToParquet, removeDir, runPipelineChild, tempDir } from "./helpers.ts";
 
 const FIXTURE = "random-defaults";

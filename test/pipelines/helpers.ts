@@ -5,8 +5,8 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pl from "nodejs-polars";
-import { KOKU_TABLE, MEASURE_COLUMNS, REPORT_TYPE, TABLE_KEYS } from "../../pipelines/input-schema.ts";
-import type { Job, JobInput, Mode } from "../../pipelines/job.ts";
+import { KOKU_TABLE, MEASURE_COLUMNS, REPORT_TYPE, TABLE_KEYS } from "../../src/contract/input-tables.ts";
+import type { Job, JobInput, Mode } from "../../src/contract/job.ts";
 import { runChild } from "../../src/metrics/child-run.ts";
 import { pipelineCommand } from "../../src/pipeline-child.ts";
 import { NISE_FIXTURES } from "../fixtures-path.ts";

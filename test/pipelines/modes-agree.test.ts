@@ -3,9 +3,9 @@
 // labels compared as parsed maps: src/validate).
 import test from "ava";
 import { join } from "node:path";
-import type { JobInput, Mode } from "../../pipelines/job.ts";
-import type { SummaryRow } from "../../pipelines/summary-schema.ts";
-import { aggregateWithReference } from "../../src/aggregate-command.ts";
+import type { JobInput, Mode } from "../../src/contract/job.ts";
+import type { SummaryRow } from "../../src/contract/summary-schema.ts";
+import { aggregateWithReference } from "../../src/commands/aggregate.ts";
 import { readSummaryParquet } from "../../src/report/summary-csv.ts";
 import { compareSummaries, DEFAULT_TOLERANCE, type ValidationResult } from "../../src/validate/index.ts";
 import { csvFixtureToParquet, FIXTURE_NAMES, FIXTURES, removeDir, runPipelineChild, tempDir } from "./helpers.ts";

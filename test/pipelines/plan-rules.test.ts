@@ -5,7 +5,7 @@ import test from "ava";
 import pl from "nodejs-polars";
 import type { DataFrame } from "nodejs-polars";
 import { dailySummary, likeToRegex, mergeLabelSets, parseLabelStrings } from "../../pipelines/daily-summary.ts";
-import { MEASURE_COLUMNS, PLAN_COLUMNS, type TableKey } from "../../pipelines/input-schema.ts";
+import { MEASURE_COLUMNS, PLAN_COLUMNS, type TableKey } from "../../src/contract/input-tables.ts";
 
 const H = 3600;
 const GIB = 2 ** 30;

@@ -3,8 +3,8 @@
 // from the same parquet on local disk.
 import test from "ava";
 import { join } from "node:path";
-import type { JobInput, Mode } from "../../pipelines/job.ts";
-import type { SummaryRow } from "../../pipelines/summary-schema.ts";
+import type { JobInput, Mode } from "../../src/contract/job.ts";
+import type { SummaryRow } from "../../src/contract/summary-schema.ts";
 import { readSummaryParquet } from "../../src/report/summary-csv.ts";
 import { createS3Client, ensureBucket, startEmbeddedS3, toS3Access, uploadTree } from "../../src/storage/index.ts";
 import { compareSummaries, DEFAULT_TOLERANCE } from "../../src/validate/index.ts";

@@ -3,8 +3,8 @@
 // with the very rows the generator wrote (rel tol 1e-9, labels as parsed maps).
 import test from "ava";
 import { join } from "node:path";
-import type { Mode } from "../../pipelines/job.ts";
-import type { SummaryRow } from "../../pipelines/summary-schema.ts";
+import type { Mode } from "../../src/contract/job.ts";
+import type { SummaryRow } from "../../src/contract/summary-schema.ts";
 import { runPipeline } from "../../src/pipeline-child.ts";
 import { generate } from "../../src/nise/generate.ts";
 import { DailySummaryReference } from "../../src/reference/index.ts";

@@ -1,7 +1,7 @@
 // Days in month and storage GiB-months.
 import test from "ava";
 import { daysInMonth, daysInMonthOf, sortSummaryRows } from "../../src/reference/index.ts";
-import type { SummaryRow } from "../../pipelines/summary-schema.ts";
+import type { SummaryRow } from "../../src/contract/summary-schema.ts";
 import { GIB, P, S, near, one, storageRows, summarize } from "./helpers.ts";
 
 test("daysInMonth: 28, 29, 30, 31 and the Gregorian leap rules", (t) => {

@@ -15,7 +15,7 @@
 import test from "ava";
 import { readNiseCsvDir } from "../../src/nise/csv-import.ts";
 import { DailySummaryReference, sortSummaryRows } from "../../src/reference/index.ts";
-import type { SummaryRow } from "../../pipelines/summary-schema.ts";
+import type { SummaryRow } from "../../src/contract/summary-schema.ts";
 import { near, one } from "./helpers.ts";
 import { join } from "node:path";
 import { NISE_FIXTURES } from "../fixtures-path.ts";

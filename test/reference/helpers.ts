@@ -2,7 +2,7 @@
 import type { ExecutionContext } from "ava";
 import type { NamespaceLabelRow, NodeLabelRow, PodUsageRow, StorageUsageRow } from "../../src/nise/rows.ts";
 import { DailySummaryReference, type ReferenceOptions } from "../../src/reference/index.ts";
-import type { SummaryRow } from "../../pipelines/summary-schema.ts";
+import type { SummaryRow } from "../../src/contract/summary-schema.ts";
 
 export const HOUR = 3_600_000;
 export const GIB = 2 ** 30;

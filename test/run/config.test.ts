@@ -1,5 +1,5 @@
 import test from "ava";
-import { configFromArgs, DEFAULT_SCALES } from "../../src/config.ts";
+import { configFromArgs, DEFAULT_SCALES } from "../../src/commands/run-config.ts";
 import { UsageError } from "../../src/errors.ts";
 
 const known = ["small", "medium", "large", "production-large"];

@@ -1,5 +1,5 @@
 // Scripted run events for the TUI tests (not a test file: ava only runs *.test.ts[x]).
-import type { Mode } from "../../pipelines/job.ts";
+import type { Mode } from "../../src/contract/job.ts";
 import type { RunEvent, Verdict } from "../../src/run/events.ts";
 
 export const MODES: Mode[] = ["in-memory", "streaming"];

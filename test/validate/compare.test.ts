@@ -1,6 +1,6 @@
 import test from "ava";
 import { compareModes, compareSummaries } from "../../src/validate/compare.ts";
-import { SUMMARY_MEASURE_COLUMNS } from "../../pipelines/summary-schema.ts";
+import { SUMMARY_MEASURE_COLUMNS } from "../../src/contract/summary-schema.ts";
 import { row, TOL } from "./helpers.ts";
 
 const a = row({ namespace: "ns-a" });

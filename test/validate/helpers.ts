@@ -1,5 +1,5 @@
 // Hand-built summary rows for the validator tests.
-import { SUMMARY_MEASURE_COLUMNS, type SummaryRow } from "../../pipelines/summary-schema.ts";
+import { SUMMARY_MEASURE_COLUMNS, type SummaryRow } from "../../src/contract/summary-schema.ts";
 
 /** A Pod row with every measure set to 1, overridable. */
 export function row(over: Partial<SummaryRow> = {}): SummaryRow {

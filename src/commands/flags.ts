@@ -1,7 +1,7 @@
 // Flag parsing shared by the subcommands: node:util parseArgs (also in Deno), with every mistake
 // turned into a UsageError that names the flag.
 import { parseArgs } from "node:util";
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../errors.ts";
 
 export type FlagSpec = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
 

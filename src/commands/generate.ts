@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { UsageError } from "../errors.ts";
 import { DEFAULT_SCALE_SEED, SCALES, scaleManifest } from "../scales.ts";
-import { DEFAULT_FILE_ROW_LIMIT, DEFAULT_ORG, generate, type GenerateSummary, type OutputFormat } from "./generate.ts";
-import { parseCliDate, parseStaticReport } from "./static-yaml.ts";
+import { DEFAULT_FILE_ROW_LIMIT, DEFAULT_ORG, generate, type GenerateSummary, type OutputFormat } from "../nise/generate.ts";
+import { parseCliDate, parseStaticReport } from "../nise/static-yaml.ts";
 
 export const GENERATE_HELP = `Usage: streambench generate (--static-report-file FILE.yml | --scale NAME) --out DIR [options]
 

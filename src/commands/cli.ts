@@ -1,5 +1,5 @@
 // Subcommands and their flags. Each subcommand module parses its own flags; this file only routes.
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../errors.ts";
 
 export const TOP_HELP = `streambench: should Koku's OpenShift daily summary run in-memory or streaming
 (nodejs-polars), and from what data size does it matter? Every figure is validated.
@@ -31,11 +31,11 @@ export async function main(argv: string[]): Promise<number> {
     case "run":
       return runCommand(rest);
     case "generate": {
-      const { runGenerateCommand } = await import("./nise/generate-command.ts");
+      const { runGenerateCommand } = await import("./generate.ts");
       return runGenerateCommand(rest);
     }
     case "aggregate": {
-      const { runAggregateCommand } = await import("./aggregate-command.ts");
+      const { runAggregateCommand } = await import("./aggregate.ts");
       return runAggregateCommand(rest);
     }
     default:
@@ -44,6 +44,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function runCommand(argv: string[]): Promise<number> {
-  const { runBenchmarkCommand } = await import("./run/command.ts");
+  const { runBenchmarkCommand } = await import("./run.ts");
   return runBenchmarkCommand(argv);
 }

@@ -3,17 +3,17 @@
 // results interrupted, and exit 130.
 import { join } from "node:path";
 import { rmSync } from "node:fs";
-import { configFromArgs, RUN_HELP } from "../config.ts";
+import { configFromArgs, RUN_HELP } from "./run-config.ts";
 import { SCALES } from "../scales.ts";
-import { Benchmark } from "./benchmark.ts";
-import { bindParts } from "./bind.ts";
-import { captureEnvironment } from "./environment.ts";
-import { attachHeadlessPrinter } from "./headless.ts";
-import { readHistory } from "./history.ts";
-import { attachLiveLog } from "./live-log.ts";
-import { createRunFolder, restoreLatest } from "./results-dir.ts";
-import { startServices, type Services } from "./services.ts";
-import { startGauges } from "./gauges.ts";
+import { Benchmark } from "../run/benchmark.ts";
+import { bindParts } from "../run/bind.ts";
+import { captureEnvironment } from "../run/environment.ts";
+import { attachHeadlessPrinter } from "../run/headless.ts";
+import { readHistory } from "../run/history.ts";
+import { attachLiveLog } from "../run/live-log.ts";
+import { createRunFolder, restoreLatest } from "../run/results-dir.ts";
+import { startServices, type Services } from "../run/services.ts";
+import { startGauges } from "../run/gauges.ts";
 
 export async function runBenchmarkCommand(argv: string[]): Promise<number> {
   const parsed = configFromArgs(argv, process.env, SCALES.map((scale) => scale.name));

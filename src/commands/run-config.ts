@@ -1,15 +1,15 @@
 // Environment + flags -> one frozen Config for a benchmark run, validated with clear errors.
 import { resolve } from "node:path";
-import type { Mode } from "../pipelines/job.ts";
-import { UsageError } from "./errors.ts";
+import type { Mode } from "../contract/job.ts";
+import { UsageError } from "../errors.ts";
 import { list, nonNegativeInteger, parseFlags, positiveInteger } from "./flags.ts";
-import { MAX_RELATIVE_TOLERANCE, parseTolerance } from "./validate/tolerance.ts";
-import { DEFAULT_TOLERANCE } from "./validate/compare.ts";
-import { MODES } from "./report/model.ts";
-import { DEFAULT_SCALE_SEED } from "./scales.ts";
-import { resolveBucket, s3SettingsFromEnv } from "./storage/settings.ts";
-import type { S3Settings } from "./storage/client.ts";
-import { pgSettingsFromEnv, type PgSettings } from "./db/settings.ts";
+import { MAX_RELATIVE_TOLERANCE, parseTolerance } from "../validate/tolerance.ts";
+import { DEFAULT_TOLERANCE } from "../validate/compare.ts";
+import { MODES } from "../report/model.ts";
+import { DEFAULT_SCALE_SEED } from "../scales.ts";
+import { resolveBucket, s3SettingsFromEnv } from "../storage/settings.ts";
+import type { S3Settings } from "../storage/client.ts";
+import { pgSettingsFromEnv, type PgSettings } from "../db/settings.ts";
 
 export const DEFAULT_SCALES = ["small", "medium", "large"];
 /** The same default as `streambench generate --scale`, so it reproduces a run's data. */

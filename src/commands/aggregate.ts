@@ -5,15 +5,15 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Job, JobInput, JobReport, Mode } from "../pipelines/job.ts";
-import type { SummaryRow } from "../pipelines/summary-schema.ts";
-import { NISE_CSV_NAME } from "../pipelines/input-schema.ts";
-import { DataError, UsageError } from "./errors.ts";
+import type { Job, JobInput, JobReport, Mode } from "../contract/job.ts";
+import type { SummaryRow } from "../contract/summary-schema.ts";
+import { NISE_CSV_NAME } from "../contract/input-tables.ts";
+import { DataError, UsageError } from "../errors.ts";
 import { parseFlags } from "./flags.ts";
-import { runPipeline } from "./pipeline-child.ts";
-import { readNiseCsvDir } from "./nise/csv-import.ts";
-import { computeDailySummary } from "./reference/index.ts";
-import { readSummaryParquet, writeSummaryCsv } from "./report/summary-csv.ts";
+import { runPipeline } from "../pipeline-child.ts";
+import { readNiseCsvDir } from "../nise/csv-import.ts";
+import { computeDailySummary } from "../reference/index.ts";
+import { readSummaryParquet, writeSummaryCsv } from "../report/summary-csv.ts";
 
 export const AGGREGATE_HELP = `Usage: streambench aggregate --input DIR --mode MODE --out FILE.csv
 
