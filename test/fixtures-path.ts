@@ -1,4 +1,5 @@
-// The shared nise fixtures, found beside the project's root (../shared), wherever it is cloned.
+// The nise fixtures the tests read, kept in the repository (test/fixtures/, see its README) so a
+// clone alone passes its own tests.
 import { fileURLToPath } from "node:url";
 
-export const NISE_FIXTURES = fileURLToPath(new URL("../../shared/fixtures/nise", import.meta.url));
+export const NISE_FIXTURES = fileURLToPath(new URL("./fixtures/nise", import.meta.url));

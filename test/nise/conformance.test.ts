@@ -1,4 +1,4 @@
-// Generated files against real nise output (shared/fixtures/nise).
+// Generated files against real nise output (test/fixtures/nise).
 import test from "ava";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-// The reference on real nise output (shared/fixtures/nise/multi-month-shared-pv), checked against
+// The reference on real nise output (test/fixtures/nise/multi-month-shared-pv), checked against
 // values worked out by hand from manifest.yml. Manifest facts used below:
 //   master-0: 8 cores, 32 GiB, resource i-11111111, labels node_role_kubernetes_io=master, zone=a, team=node-team
 //   worker-1: 4 cores, 16 GiB, resource i-22222222, labels zone=b
