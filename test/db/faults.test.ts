@@ -2,10 +2,11 @@
 // password, a missing database. Each is a ServiceError within 15 s naming host:port and user,
 // never the password; and a child process configured with a secret never prints it.
 import net from "node:net";
-import test from "ava";
+import test, { type ImplementationFn } from "ava";
 import { ServiceError } from "../../src/errors.ts";
 import { connectPg, pgSettingsFromEnv, type PgSettings } from "../../src/db/index.ts";
 import { connectCheck } from "./child.ts";
+import { NEEDS_REAL_POSTGRES } from "./on-targets.ts";
 
 const SECRET = "Pg-S3cr3t-do-not-print-4711";
 
@@ -61,7 +62,7 @@ test("a child process with a secret PGPASSWORD pointed at a closed port never pr
 
 const realUrl = process.env.DATABASE_URL;
 const real = realUrl ? pgSettingsFromEnv({ DATABASE_URL: realUrl }) : null;
-const realTest = real ? test : test.skip;
+const realTest: (title: string, implementation: ImplementationFn<[]>) => void = real ? test : (title, implementation) => test.skip(`${title} (skipped: ${NEEDS_REAL_POSTGRES})`, implementation);
 
 realTest("[postgres] a wrong password is refused at once (no retries) and reported without the password", async (t) => {
   const s = { ...real!, password: SECRET };

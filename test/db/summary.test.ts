@@ -10,9 +10,9 @@ import {
   SUMMARY_TABLE,
 } from "../../src/db/index.ts";
 import { dropSchema, manyRows, podRow, startTargets, testSchema, type Target } from "./targets.ts";
+import { serialTestOn, TARGET_NAMES } from "./on-targets.ts";
 
 const targets = new Map<string, Target>();
-const names: ("pglite" | "postgres")[] = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
 const schema = testSchema("summary");
 
 test.before(async () => {
@@ -51,8 +51,8 @@ function storageRow(over: Partial<SummaryRow> = {}): SummaryRow {
   });
 }
 
-for (const name of names) {
-  test.serial(`[${name}] a written summary reads back equal, numbers rounded as numeric(33,15) rounds them`, async (t) => {
+for (const name of TARGET_NAMES) {
+  serialTestOn(name)(`[${name}] a written summary reads back equal, numbers rounded as numeric(33,15) rounds them`, async (t) => {
     const { pool } = targets.get(name)!;
     const rows: SummaryRow[] = [
       podRow("2026-01-01", "ns-a", { pod_request_cpu_core_hours: 123456789.123456789, node_capacity_cpu_cores: 16, cost_category_id: null }),
@@ -91,7 +91,7 @@ for (const name of names) {
     t.is(new Set(extra.rows.map((r) => r.uuid)).size, 3);
   });
 
-  test.serial(`[${name}] rewriting a source replaces its rows and leaves other sources untouched`, async (t) => {
+  serialTestOn(name)(`[${name}] rewriting a source replaces its rows and leaves other sources untouched`, async (t) => {
     const { pool } = targets.get(name)!;
     const other = [podRow("2026-01-05", "other-1"), podRow("2026-01-06", "other-2")];
     await writeSummary(pool, { schema, sourceUuid: S2, clusterId: "c2", rows: other });
@@ -113,7 +113,7 @@ for (const name of names) {
     t.is(await countSummary(pool, { schema, sourceUuid: S3 }), 0);
   });
 
-  test.serial(`[${name}] rows land in monthly partitions created on demand, not in the default partition`, async (t) => {
+  serialTestOn(name)(`[${name}] rows land in monthly partitions created on demand, not in the default partition`, async (t) => {
     const { pool } = targets.get(name)!;
     const src = "44444444-4444-4444-8444-444444444444";
     await writeSummary(pool, {
@@ -141,7 +141,7 @@ for (const name of names) {
     await writeSummary(pool, { schema, sourceUuid: src, clusterId: "c4", rows: [] , range: { start: "2025-12-01", end: "2026-02-28" } });
   });
 
-  test.serial(`[${name}] both bulk paths store the same rows`, async (t) => {
+  serialTestOn(name)(`[${name}] both bulk paths store the same rows`, async (t) => {
     const { pool } = targets.get(name)!;
     const rows = manyRows(500);
     const methods = name === "pglite" ? (["unnest"] as const) : (["copy", "unnest"] as const);
@@ -156,7 +156,7 @@ for (const name of names) {
     t.is(results[0][0].usage_start, "2026-01-01");
   });
 
-  test.serial(`[${name}] write throughput (logged) and progress reaches the total`, async (t) => {
+  serialTestOn(name)(`[${name}] write throughput (logged) and progress reaches the total`, async (t) => {
     const { pool } = targets.get(name)!;
     const n = name === "pglite" ? 20_000 : 50_000;
     const rows = manyRows(n);

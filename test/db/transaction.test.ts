@@ -7,10 +7,10 @@ import { fileURLToPath } from "node:url";
 import test from "ava";
 import { countSummary, summaryFingerprint, writeSummary } from "../../src/db/index.ts";
 import { dropSchema, manyRows, podRow, startTargets, testSchema, type Target } from "./targets.ts";
+import { serialTestOn, TARGET_NAMES } from "./on-targets.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const targets = new Map<string, Target>();
-const names: ("pglite" | "postgres")[] = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
 const schema = testSchema("txn");
 const VICTIM = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
 const BYSTANDER = "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb";
@@ -68,8 +68,8 @@ function runAndKill(target: Target, killAfter: number, total: number): Promise<{
   });
 }
 
-for (const name of names) {
-  test.serial(`[${name}] a writer killed mid-transaction leaves the table exactly as it was`, async (t) => {
+for (const name of TARGET_NAMES) {
+  serialTestOn(name)(`[${name}] a writer killed mid-transaction leaves the table exactly as it was`, async (t) => {
     const target = targets.get(name)!;
     const { pool } = target;
     // Before: the victim source already has rows (its rerun deletes them first) and so does another source.
