@@ -42,7 +42,7 @@ async function child(scale: string, format: OutputFormat, withSink: boolean): Pr
       scale,
       format,
       rows: Object.values(summary.rows).reduce((a, b) => a + b, 0),
-      podRows: summary.rows.ocp_pod_usage,
+      podRows: summary.rows.pod,
       seconds,
       maxRssMb: (readProcMemory(process.pid)?.hwmBytes ?? process.resourceUsage().maxRSS * 1024) / 2 ** 20,
       files: summary.files.length,

@@ -12,8 +12,8 @@ import {
   LABEL_COLUMNS,
   MEASURE_COLUMNS,
   PLAN_COLUMNS,
-  REPORT_TYPE,
   TABLE_KEYS,
+  tableOfReportType,
   type TableKey,
   NISE_CSV_NAME,
 } from "../src/contract/input-tables.ts";
@@ -37,23 +37,13 @@ export type InputFiles = Record<TableKey, InputFile[]>;
 // ---------------------------------------------------------------------------------------------
 // Discovery
 
-
-
-/** True when DIR holds nise CSV files (any of the four report types). */
-export function looksLikeCsvDir(dir: string): boolean {
-  return readdirSync(dir).some((f) => {
-    const m = NISE_CSV_NAME.exec(f);
-    return m !== null && Object.values(REPORT_TYPE).includes(m[4]);
-  });
-}
-
 /** nise CSV files by report type; files of other report types (vm, gpu, ros) are ignored. */
 export function discoverCsv(dir: string): InputFiles {
   const files: InputFiles = { pod: [], storage: [], nodeLabels: [], namespaceLabels: [] };
   for (const name of readdirSync(dir).sort()) {
     const m = NISE_CSV_NAME.exec(name);
     if (!m) continue;
-    const key = TABLE_KEYS.find((k) => REPORT_TYPE[k] === m[4]);
+    const key = tableOfReportType(m[4]);
     if (!key) continue;
     files[key].push({ path: join(dir, name), group: m[3] });
   }

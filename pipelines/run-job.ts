@@ -37,13 +37,6 @@ import {
   type InputFiles,
 } from "./read-inputs.ts";
 
-const ROWS_IN_NAME: Record<TableKey, keyof JobReport["rowsIn"]> = {
-  pod: "pod",
-  storage: "storage",
-  nodeLabels: "nodeLabels",
-  namespaceLabels: "namespaceLabels",
-};
-
 function parseJob(argv: string[]): Job {
   const text = argv[2] ?? readFileSync(0, "utf8");
   let job: Job;
@@ -159,7 +152,7 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
       for (const key of TABLE_KEYS) {
         const df =
           input.kind === "csv" ? readCsvTable(files[key], key) : await readParquetTable(files[key], key, input);
-        rowsIn[ROWS_IN_NAME[key]] = df.height;
+        rowsIn[key] = df.height;
         tables[key] = df.lazy();
       }
     } else {
@@ -227,7 +220,7 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
 
     if (mode === "streaming") {
       // bookkeeping, after the clock stopped: parquet counts come from the footers
-      for (const key of TABLE_KEYS) rowsIn[ROWS_IN_NAME[key]] = key === "pod" && podRows > 0 ? podRows : countRows(files[key], key, input);
+      for (const key of TABLE_KEYS) rowsIn[key] = key === "pod" && podRows > 0 ? podRows : countRows(files[key], key, input);
     }
 
     const cpu = process.cpuUsage();

@@ -1,19 +1,27 @@
 // The hourly input tables of the daily summary, as nise writes them (spec/nise-ocp-format.md §5):
 // which columns each report type has, which of them are measures (Float64) and which the plan
-// reads. Shared by the plan and both entry points. No polars here.
+// reads. ONE key per table (TableKey) for every part: the generator and importers (src/nise), the
+// plan and its entry points (pipelines/), the child's report (job.ts rowsIn). A table's nise report
+// type (file names) and Koku parquet table name are attributes of its key. No polars here.
 
 export type TableKey = "pod" | "storage" | "nodeLabels" | "namespaceLabels";
 export const TABLE_KEYS: readonly TableKey[] = ["pod", "storage", "nodeLabels", "namespaceLabels"];
 
 /** nise report type (CSV file name suffix) of each table. */
-export const REPORT_TYPE: Record<TableKey, string> = {
+export const REPORT_TYPE = {
   pod: "ocp_pod_usage",
   storage: "ocp_storage_usage",
   nodeLabels: "ocp_node_label",
   namespaceLabels: "ocp_namespace_label",
-};
+} as const satisfies Record<TableKey, string>;
+export type NiseReportType = (typeof REPORT_TYPE)[TableKey];
 
-/** Koku's parquet table name of each table (same as KOKU_TABLE in src/nise/rows.ts). */
+/** The table a nise report type holds; undefined for the report types the summary does not read (vm, gpu, ros). */
+export function tableOfReportType(reportType: string): TableKey | undefined {
+  return TABLE_KEYS.find((key) => REPORT_TYPE[key] === reportType);
+}
+
+/** Koku's parquet table name of each table (data/<org>/OCP/source=<uuid>/year=YYYY/month=MM/<table>/). */
 export const KOKU_TABLE: Record<TableKey, string> = {
   pod: "openshift_pod_usage_line_items",
   storage: "openshift_storage_usage_line_items",

@@ -1,6 +1,8 @@
 // The child protocol: the parent hands a pipeline entry (in-memory.ts / streaming.ts) one Job as
-// JSON in argv[2]; the child writes the summary to job.output and prints ONE JSON line last, a
-// JobReport. No polars here, so the parent can import these types without loading polars.
+// JSON on stdin (so the S3 secret stays out of `ps`; argv[2] is accepted too, for running an entry
+// by hand); the child writes the summary to job.output and prints ONE JSON line last, a JobReport.
+// No polars here, so the parent can import these types without loading polars.
+import type { TableKey } from "./input-tables.ts";
 
 export type Mode = "in-memory" | "streaming";
 
@@ -23,7 +25,7 @@ export interface S3Access {
 export interface Job {
   mode: Mode;
   input: JobInput;
-  /** Summary written here as parquet (zstd), columns as pipelines/summary-schema.ts. */
+  /** Summary written here as parquet (zstd), columns as contract/summary-schema.ts. */
   output: string;
   /** null = every label key enabled. */
   enabledTagKeys: string[] | null;
@@ -36,7 +38,8 @@ export interface JobReport {
   mode: Mode;
   /** Which polars engine produced the result: "in-memory" (eager) or "streaming". */
   engine: "in-memory" | "streaming";
-  rowsIn: { pod: number; storage: number; nodeLabels: number; namespaceLabels: number };
+  /** Rows read per input table. */
+  rowsIn: Record<TableKey, number>;
   rowsOut: number;
   /** Milliseconds per step: read (download/parse), aggregate (plan + collect), write (summary file), total. */
   timings: {

@@ -1,6 +1,6 @@
 // nise's column order per report type, and where each column's value comes from in a RowBatch.
 
-import type { ReportType } from "./rows.ts";
+import { ALL_COLUMNS, type TableKey } from "../contract/input-tables.ts";
 
 export type ColumnSource =
   | { kind: "period"; which: "report_period_start" | "report_period_end" | "interval_start" | "interval_end" }
@@ -15,7 +15,7 @@ export interface ColumnDef {
 const period = (which: "report_period_start" | "report_period_end" | "interval_start" | "interval_end"): ColumnDef => ({ name: which, source: { kind: "period", which } });
 const PERIOD: ColumnDef[] = [period("report_period_start"), period("report_period_end"), period("interval_start"), period("interval_end")];
 
-function build(names: string[], texts: string[], measures: string[]): ColumnDef[] {
+function build(names: readonly string[], texts: string[], measures: string[]): ColumnDef[] {
   return names.map((name) => {
     if (name === "report_period_start" || name === "report_period_end" || name === "interval_start" || name === "interval_end") return period(name);
     const t = texts.indexOf(name);
@@ -27,56 +27,36 @@ function build(names: string[], texts: string[], measures: string[]): ColumnDef[
 }
 
 /** Text fields of each entity kind, in this order (see EntityTables). */
-export const TEXT_FIELDS: Record<ReportType, string[]> = {
-  ocp_pod_usage: ["pod", "namespace", "node", "resource_id", "pod_labels"],
-  ocp_storage_usage: [
+export const TEXT_FIELDS: Record<TableKey, string[]> = {
+  pod: ["pod", "namespace", "node", "resource_id", "pod_labels"],
+  storage: [
     "namespace", "pod", "node", "persistentvolumeclaim", "persistentvolume", "storageclass", "csi_driver",
     "csi_volume_handle", "persistentvolume_labels", "persistentvolumeclaim_labels",
   ],
-  ocp_node_label: ["node", "node_labels"],
-  ocp_namespace_label: ["namespace", "namespace_labels"],
+  nodeLabels: ["node", "node_labels"],
+  namespaceLabels: ["namespace", "namespace_labels"],
 };
 
-export const MEASURE_FIELDS: Record<ReportType, string[]> = {
-  ocp_pod_usage: [
+export const MEASURE_FIELDS: Record<TableKey, string[]> = {
+  pod: [
     "pod_usage_cpu_core_seconds", "pod_request_cpu_core_seconds", "pod_limit_cpu_core_seconds",
     "pod_usage_memory_byte_seconds", "pod_request_memory_byte_seconds", "pod_limit_memory_byte_seconds",
     "node_capacity_cpu_cores", "node_capacity_cpu_core_seconds", "node_capacity_memory_bytes",
     "node_capacity_memory_byte_seconds",
   ],
-  ocp_storage_usage: [
+  storage: [
     "persistentvolumeclaim_capacity_bytes", "persistentvolumeclaim_capacity_byte_seconds",
     "volume_request_storage_byte_seconds", "persistentvolumeclaim_usage_byte_seconds",
   ],
-  ocp_node_label: [],
-  ocp_namespace_label: [],
+  nodeLabels: [],
+  namespaceLabels: [],
 };
 
-/** nise's CSV header order (`G:51-107`). */
-export const NISE_COLUMNS: Record<ReportType, string[]> = {
-  ocp_pod_usage: [
-    "report_period_start", "report_period_end", "interval_start", "interval_end", "pod", "namespace", "node",
-    "resource_id", "pod_usage_cpu_core_seconds", "pod_request_cpu_core_seconds", "pod_limit_cpu_core_seconds",
-    "pod_usage_memory_byte_seconds", "pod_request_memory_byte_seconds", "pod_limit_memory_byte_seconds",
-    "node_capacity_cpu_cores", "node_capacity_cpu_core_seconds", "node_capacity_memory_bytes",
-    "node_capacity_memory_byte_seconds", "pod_labels",
-  ],
-  ocp_storage_usage: [
-    "report_period_start", "report_period_end", "interval_start", "interval_end", "namespace", "pod", "node",
-    "persistentvolumeclaim", "persistentvolume", "storageclass", "csi_driver", "csi_volume_handle",
-    "persistentvolumeclaim_capacity_bytes", "persistentvolumeclaim_capacity_byte_seconds",
-    "volume_request_storage_byte_seconds", "persistentvolumeclaim_usage_byte_seconds", "persistentvolume_labels",
-    "persistentvolumeclaim_labels",
-  ],
-  ocp_node_label: ["report_period_start", "report_period_end", "interval_start", "interval_end", "node", "node_labels"],
-  ocp_namespace_label: ["report_period_start", "report_period_end", "interval_start", "interval_end", "namespace", "namespace_labels"],
-};
-
-export const COLUMNS: Record<ReportType, ColumnDef[]> = {
-  ocp_pod_usage: build(NISE_COLUMNS.ocp_pod_usage, TEXT_FIELDS.ocp_pod_usage, MEASURE_FIELDS.ocp_pod_usage),
-  ocp_storage_usage: build(NISE_COLUMNS.ocp_storage_usage, TEXT_FIELDS.ocp_storage_usage, MEASURE_FIELDS.ocp_storage_usage),
-  ocp_node_label: build(NISE_COLUMNS.ocp_node_label, TEXT_FIELDS.ocp_node_label, MEASURE_FIELDS.ocp_node_label),
-  ocp_namespace_label: build(NISE_COLUMNS.ocp_namespace_label, TEXT_FIELDS.ocp_namespace_label, MEASURE_FIELDS.ocp_namespace_label),
+export const COLUMNS: Record<TableKey, ColumnDef[]> = {
+  pod: build(ALL_COLUMNS.pod, TEXT_FIELDS.pod, MEASURE_FIELDS.pod),
+  storage: build(ALL_COLUMNS.storage, TEXT_FIELDS.storage, MEASURE_FIELDS.storage),
+  nodeLabels: build(ALL_COLUMNS.nodeLabels, TEXT_FIELDS.nodeLabels, MEASURE_FIELDS.nodeLabels),
+  namespaceLabels: build(ALL_COLUMNS.namespaceLabels, TEXT_FIELDS.namespaceLabels, MEASURE_FIELDS.namespaceLabels),
 };
 
 /** Header-only report types nise also writes; streambench writes them with no rows (no VMs, no GPUs generated). */

@@ -8,40 +8,18 @@ import { createReadStream } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { DataError } from "../errors.ts";
-import {
-  REPORT_TYPES,
-  type NamespaceLabelRow,
-  type NodeLabelRow,
-  type PodUsageRow,
-  type ReportType,
-  type RowSink,
-  type StorageUsageRow,
-} from "./rows.ts";
+import { type NamespaceLabelRow, type NodeLabelRow, type PodUsageRow, type RowSink, type StorageUsageRow } from "./rows.ts";
+import { ALL_COLUMNS, REPORT_TYPE, TABLE_KEYS, tableOfReportType, type TableKey } from "../contract/input-tables.ts";
 import { NISE_CSV_NAME } from "../contract/input-tables.ts";
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-/** Only REPORT_TYPES are read; nise's other report types are ignored. */
+/** Only the four tables' report types are read; nise's other report types are ignored. */
 const FILE_RE = NISE_CSV_NAME;
 
 const PERIOD = ["report_period_start", "report_period_end", "interval_start", "interval_end"] as const;
 
-/** The columns each report type must have (rows.ts field names = nise column names). */
-export const REQUIRED_COLUMNS: Record<ReportType, readonly string[]> = {
-  ocp_pod_usage: [
-    ...PERIOD, "pod", "namespace", "node", "resource_id", "pod_usage_cpu_core_seconds", "pod_request_cpu_core_seconds",
-    "pod_limit_cpu_core_seconds", "pod_usage_memory_byte_seconds", "pod_request_memory_byte_seconds",
-    "pod_limit_memory_byte_seconds", "node_capacity_cpu_cores", "node_capacity_cpu_core_seconds",
-    "node_capacity_memory_bytes", "node_capacity_memory_byte_seconds", "pod_labels",
-  ],
-  ocp_storage_usage: [
-    ...PERIOD, "namespace", "pod", "node", "persistentvolumeclaim", "persistentvolume", "storageclass", "csi_driver",
-    "csi_volume_handle", "persistentvolumeclaim_capacity_bytes", "persistentvolumeclaim_capacity_byte_seconds",
-    "volume_request_storage_byte_seconds", "persistentvolumeclaim_usage_byte_seconds", "persistentvolume_labels",
-    "persistentvolumeclaim_labels",
-  ],
-  ocp_node_label: [...PERIOD, "node", "node_labels"],
-  ocp_namespace_label: [...PERIOD, "namespace", "namespace_labels"],
-};
+/** The columns each table's file must have (rows.ts field names = nise column names). */
+export const REQUIRED_COLUMNS: Record<TableKey, readonly string[]> = ALL_COLUMNS;
 
 /** One nise CSV file recognised by its name. */
 export interface NiseCsvFile {
@@ -51,7 +29,8 @@ export interface NiseCsvFile {
   /** 1-12 */
   month: number;
   clusterId: string;
-  reportType: ReportType;
+  /** The table its report type holds (ocp_pod_usage: pod, ...). */
+  table: TableKey;
   /** Split part number (`-1.csv`, `-2.csv`), 0 for an unsplit file. */
   part: number;
 }
@@ -61,15 +40,15 @@ export function parseNiseFileName(path: string): NiseCsvFile | null {
   const name = basename(path);
   const m = FILE_RE.exec(name);
   if (!m) return null;
-  const reportType = m[4];
-  if (!(REPORT_TYPES as readonly string[]).includes(reportType)) return null;
+  const table = tableOfReportType(m[4]);
+  if (table === undefined) return null;
   return {
     path,
     name,
     year: Number(m[2]),
     month: MONTHS.indexOf(m[1]) + 1,
     clusterId: m[3],
-    reportType: reportType as ReportType,
+    table,
     part: m[5] === undefined ? 0 : Number(m[5]),
   };
 }
@@ -94,12 +73,12 @@ export async function listNiseCsvFiles(dir: string): Promise<{ clusterId: string
       other.path,
     );
   }
-  if (!files.some((f) => f.reportType === "ocp_pod_usage")) {
+  if (!files.some((f) => f.table === "pod")) {
     throw new DataError(`${dir}: no ocp_pod_usage file; the daily summary needs pod usage`, dir);
   }
   files.sort(
     (a, b) =>
-      a.year - b.year || a.month - b.month || REPORT_TYPES.indexOf(a.reportType) - REPORT_TYPES.indexOf(b.reportType) ||
+      a.year - b.year || a.month - b.month || TABLE_KEYS.indexOf(a.table) - TABLE_KEYS.indexOf(b.table) ||
       a.part - b.part,
   );
   return { clusterId: clusters[0], files };
@@ -112,10 +91,10 @@ export async function listNiseCsvFiles(dir: string): Promise<{ clusterId: string
 export async function readNiseCsvDir(
   dir: string,
   sink: RowSink,
-): Promise<{ clusterId: string; files: string[]; rows: Record<ReportType, number> }> {
+): Promise<{ clusterId: string; files: string[]; rows: Record<TableKey, number> }> {
   const { clusterId, files } = await listNiseCsvFiles(dir);
-  const rows: Record<ReportType, number> = { ocp_pod_usage: 0, ocp_storage_usage: 0, ocp_node_label: 0, ocp_namespace_label: 0 };
-  for (const f of files) rows[f.reportType] += await readNiseCsvFile(f.path, f.reportType, sink);
+  const rows: Record<TableKey, number> = { pod: 0, storage: 0, nodeLabels: 0, namespaceLabels: 0 };
+  for (const f of files) rows[f.table] += await readNiseCsvFile(f.path, f.table, sink);
   return { clusterId, files: files.map((f) => f.path), rows };
 }
 
@@ -328,17 +307,17 @@ export async function forEachCsvRecord(path: string, onRecord: (fields: string[]
 // ---------------------------------------------------------------------------------------------
 // Typed rows
 
-/** Read one nise CSV file of a known report type into the sink. Returns the number of data rows. */
-export async function readNiseCsvFile(path: string, reportType: ReportType, sink: RowSink): Promise<number> {
-  const required = REQUIRED_COLUMNS[reportType];
+/** Read one nise CSV file of a known table into the sink. Returns the number of data rows. */
+export async function readNiseCsvFile(path: string, table: TableKey, sink: RowSink): Promise<number> {
+  const required = REQUIRED_COLUMNS[table];
   let width = -1;
   let conv: RowConverter | null = null;
   const deliver =
-    reportType === "ocp_pod_usage"
+    table === "pod"
       ? (r: unknown) => sink.pod(r as PodUsageRow)
-      : reportType === "ocp_storage_usage"
+      : table === "storage"
         ? (r: unknown) => sink.storage(r as StorageUsageRow)
-        : reportType === "ocp_node_label"
+        : table === "nodeLabels"
           ? (r: unknown) => sink.nodeLabel(r as NodeLabelRow)
           : (r: unknown) => sink.namespaceLabel(r as NamespaceLabelRow);
   const records = await scanCsvFile(path, (rec) => {
@@ -350,14 +329,14 @@ export async function readNiseCsvFile(path: string, reportType: ReportType, sink
       const missing = required.filter((_, i) => idx[i] < 0);
       if (missing.length > 0) {
         throw new DataError(
-          `${path}:${rec.line}: column ${missing[0]}: missing from the header (${reportType} needs ${missing.join(", ")})`,
+          `${path}:${rec.line}: column ${missing[0]}: missing from the header (${REPORT_TYPE[table]} needs ${missing.join(", ")})`,
           path,
           rec.line,
           missing[0],
         );
       }
       width = header.length;
-      conv = makeConverter(reportType, path, Int32Array.from(idx));
+      conv = makeConverter(table, path, Int32Array.from(idx));
       return;
     }
     if (rec.count !== width) {
@@ -375,8 +354,8 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
 const TS_SUFFIX = Buffer.from(" +0000 UTC");
 const TS_FORMAT = "not a timestamp like 2024-01-30 00:00:00 +0000 UTC";
 
-function makeConverter(reportType: ReportType, path: string, idx: Int32Array): RowConverter {
-  const cols = REQUIRED_COLUMNS[reportType];
+function makeConverter(table: TableKey, path: string, idx: Int32Array): RowConverter {
+  const cols = REQUIRED_COLUMNS[table];
   const bad = (rec: CsvRecord, c: number, what: string): never => {
     const value = rec.buf.toString("utf8", rec.starts[idx[c]], rec.ends[idx[c]]);
     throw new DataError(`${path}:${rec.line}: column ${cols[c]}: ${what}: ${JSON.stringify(value)}`, path, rec.line, cols[c]);
@@ -474,8 +453,8 @@ function makeConverter(reportType: ReportType, path: string, idx: Int32Array): R
     intern.set(h, { bytes, text });
     return text;
   };
-  switch (reportType) {
-    case "ocp_pod_usage":
+  switch (table) {
+    case "pod":
       return (r): PodUsageRow => ({
         report_period_start: ts(r, 0), report_period_end: ts(r, 1),
         interval_start: ts(r, 2), interval_end: ts(r, 3),
@@ -492,7 +471,7 @@ function makeConverter(reportType: ReportType, path: string, idx: Int32Array): R
         node_capacity_memory_byte_seconds: num(r, 17),
         pod_labels: txt(r, 18),
       });
-    case "ocp_storage_usage":
+    case "storage":
       return (r): StorageUsageRow => ({
         report_period_start: ts(r, 0), report_period_end: ts(r, 1),
         interval_start: ts(r, 2), interval_end: ts(r, 3),
@@ -506,13 +485,13 @@ function makeConverter(reportType: ReportType, path: string, idx: Int32Array): R
         persistentvolume_labels: txt(r, 16),
         persistentvolumeclaim_labels: txt(r, 17),
       });
-    case "ocp_node_label":
+    case "nodeLabels":
       return (r): NodeLabelRow => ({
         report_period_start: ts(r, 0), report_period_end: ts(r, 1),
         interval_start: ts(r, 2), interval_end: ts(r, 3),
         node: txt(r, 4), node_labels: txt(r, 5),
       });
-    case "ocp_namespace_label":
+    case "namespaceLabels":
       return (r): NamespaceLabelRow => ({
         report_period_start: ts(r, 0), report_period_end: ts(r, 1),
         interval_start: ts(r, 2), interval_end: ts(r, 3),

@@ -9,7 +9,8 @@ import { DataError } from "../errors.ts";
 import { listNiseCsvFiles, readNiseCsvDir } from "./csv-import.ts";
 import { deriveSourceUuid, DEFAULT_ORG } from "./generate.ts";
 import { kokuMonthDir, ROW_GROUP_SIZE } from "./parquet-writer.ts";
-import { KOKU_TABLE, type ReportType, type RowSink } from "./rows.ts";
+import { type RowSink } from "./rows.ts";
+import { KOKU_TABLE, type TableKey } from "../contract/input-tables.ts";
 
 const TIMESTAMP_COLUMNS = ["report_period_start", "report_period_end", "interval_start", "interval_end"];
 
@@ -17,7 +18,7 @@ export interface ConvertedInput {
   clusterId: string;
   sourceUuid: string;
   org: string;
-  rows: Record<ReportType, number>;
+  rows: Record<TableKey, number>;
   files: string[];
 }
 
@@ -32,7 +33,7 @@ export async function convertNiseCsvDir(
   const rows = (await readNiseCsvDir(inputDir, opts.sink)).rows;
   const written: string[] = [];
   for (const [index, file] of files.entries()) {
-    const dir = join(kokuMonthDir(outDir, org, sourceUuid, file.year, file.month), KOKU_TABLE[file.reportType]);
+    const dir = join(kokuMonthDir(outDir, org, sourceUuid, file.year, file.month), KOKU_TABLE[file.table]);
     mkdirSync(dir, { recursive: true });
     const target = join(dir, `${basename(file.name, ".csv")}.parquet`);
     try {

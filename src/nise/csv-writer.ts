@@ -5,10 +5,10 @@
 import { closeSync, openSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { niseTimestamp, INTERVAL_END_OFFSET_MS } from "./calendar.ts";
-import { COLUMNS, EXTRA_HEADER_ONLY, NISE_COLUMNS } from "./columns.ts";
+import { COLUMNS, EXTRA_HEADER_ONLY } from "./columns.ts";
 import { formatPyFloat, formatPyIntValue } from "./pynum.ts";
 import type { EntityTables, RowBatch } from "./rowgen.ts";
-import { REPORT_TYPES, type ReportType } from "./rows.ts";
+import { ALL_COLUMNS, REPORT_TYPE, TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
 
 const CRLF = "\r\n";
 const FLUSH_CHARS = 1 << 20;
@@ -79,14 +79,14 @@ class ReportFile {
 
 /** All CSV files of one month. */
 export class MonthCsvWriter {
-  private readonly files: Record<ReportType, ReportFile>;
+  private readonly files: Record<TableKey, ReportFile>;
   private readonly extra: ReportFile[];
 
   /** `headerOnly`: other nise report types (ocp_vm_usage, ocp_gpu_usage) to write with a header and no rows. */
   constructor(dir: string, month: string, year: number, clusterId: string, rowLimit: number, headerOnly: string[]) {
-    const mk = (t: string, cols: string[]) => new ReportFile(dir, (part) => niseCsvName(month, year, clusterId, t, part), cols.join(","), rowLimit);
-    this.files = {} as Record<ReportType, ReportFile>;
-    for (const t of REPORT_TYPES) this.files[t] = mk(t, NISE_COLUMNS[t]);
+    const mk = (reportType: string, cols: readonly string[]) => new ReportFile(dir, (part) => niseCsvName(month, year, clusterId, reportType, part), cols.join(","), rowLimit);
+    this.files = {} as Record<TableKey, ReportFile>;
+    for (const t of TABLE_KEYS) this.files[t] = mk(REPORT_TYPE[t], ALL_COLUMNS[t]);
     this.extra = Object.entries(EXTRA_HEADER_ONLY).filter(([t]) => headerOnly.includes(t)).map(([t, cols]) => mk(t, cols));
   }
 
@@ -161,7 +161,7 @@ export class MonthCsvWriter {
   /** Close every file; returns the file names written (split parts in order). */
   close(): string[] {
     const out: string[] = [];
-    for (const t of REPORT_TYPES) {
+    for (const t of TABLE_KEYS) {
       this.files[t].close();
       out.push(...this.files[t].written);
     }
@@ -173,7 +173,7 @@ export class MonthCsvWriter {
   }
 
   abort(): void {
-    for (const t of REPORT_TYPES) this.files[t].abort();
+    for (const t of TABLE_KEYS) this.files[t].abort();
     for (const f of this.extra) f.abort();
   }
 }

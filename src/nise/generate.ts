@@ -14,7 +14,8 @@ import type { Manifest } from "./manifest.ts";
 import { kokuMonthDir, MonthParquetWriter } from "./parquet-writer.ts";
 import { Prng } from "./prng.ts";
 import { EntityTables, generateDay, hoursByDay, type RowBatch } from "./rowgen.ts";
-import { REPORT_TYPES, type ReportType, type RowSink } from "./rows.ts";
+import { type RowSink } from "./rows.ts";
+import { TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
 
 export type OutputFormat = "csv" | "parquet" | "both";
 
@@ -51,7 +52,7 @@ export interface GenerateSummary {
   /** Files written, relative to outDir, in writing order. */
   files: string[];
   /** Rows generated per report type (each is written once per format). */
-  rows: Record<ReportType, number>;
+  rows: Record<TableKey, number>;
   /** Months covered, e.g. ["January-2024", "February-2024"]. */
   months: string[];
   seconds: number;
@@ -113,7 +114,7 @@ function toSink(sink: RowSink, batch: RowBatch, tables: EntityTables): void {
   const num = (k: number, r: number): number | null => (Number.isNaN(m[k][r]) ? null : m[k][r]);
   const n = batch.n;
   switch (batch.type) {
-    case "ocp_pod_usage":
+    case "pod":
       for (let r = 0; r < n; r++) {
         const is = batch.intervalStart[r];
         const t = text[batch.entity[r]];
@@ -127,7 +128,7 @@ function toSink(sink: RowSink, batch: RowBatch, tables: EntityTables): void {
         });
       }
       break;
-    case "ocp_storage_usage":
+    case "storage":
       for (let r = 0; r < n; r++) {
         const is = batch.intervalStart[r];
         const t = text[batch.entity[r]];
@@ -141,14 +142,14 @@ function toSink(sink: RowSink, batch: RowBatch, tables: EntityTables): void {
         });
       }
       break;
-    case "ocp_node_label":
+    case "nodeLabels":
       for (let r = 0; r < n; r++) {
         const is = batch.intervalStart[r];
         const t = text[batch.entity[r]];
         sink.nodeLabel({ report_period_start: ps, report_period_end: pe, interval_start: is, interval_end: is + INTERVAL_END_OFFSET_MS, node: t[0], node_labels: t[1] });
       }
       break;
-    case "ocp_namespace_label":
+    case "namespaceLabels":
       for (let r = 0; r < n; r++) {
         const is = batch.intervalStart[r];
         const t = text[batch.entity[r]];
@@ -225,7 +226,7 @@ export async function generate(manifest: Manifest, opts: GenerateOptions): Promi
   const { finalDir, tmpDir, createdParent } = prepareOut(opts.outDir);
   const wantCsv = opts.format !== "parquet";
   const wantParquet = opts.format !== "csv";
-  const rows: Record<ReportType, number> = { ocp_pod_usage: 0, ocp_storage_usage: 0, ocp_node_label: 0, ocp_namespace_label: 0 };
+  const rows: Record<TableKey, number> = { pod: 0, storage: 0, nodeLabels: 0, namespaceLabels: 0 };
   const files: string[] = [];
   let done = 0;
   let csv: MonthCsvWriter | null = null;
@@ -242,7 +243,7 @@ export async function generate(manifest: Manifest, opts: GenerateOptions): Promi
         const base = tables.add(inst);
         for (const d of hoursByDay(hourStarts(g.start, g.end))) {
           const batches = generateDay(inst, base, d.hours, d.day, periodStart, periodEnd, rng);
-          for (const t of REPORT_TYPES) {
+          for (const t of TABLE_KEYS) {
             const b = batches[t];
             if (b.n === 0) continue;
             rows[t] += b.n;

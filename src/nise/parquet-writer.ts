@@ -10,7 +10,7 @@ import pl from "nodejs-polars";
 import { INTERVAL_END_OFFSET_MS } from "./calendar.ts";
 import { COLUMNS, MEASURE_FIELDS, TEXT_FIELDS } from "./columns.ts";
 import type { EntityTables, RowBatch } from "./rowgen.ts";
-import { KOKU_TABLE, REPORT_TYPES, type ReportType } from "./rows.ts";
+import { KOKU_TABLE, TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
 
 export const ROW_GROUP_SIZE = 100_000;
 export const DEFAULT_ROWS_PER_FILE = 500_000;
@@ -24,7 +24,7 @@ class TableBuffer {
   readonly intervalStart: Float64Array;
   readonly entity: Int32Array;
   readonly measures: Float64Array[];
-  constructor(type: ReportType, readonly capacity: number) {
+  constructor(type: TableKey, readonly capacity: number) {
     this.intervalStart = new Float64Array(capacity);
     this.entity = new Int32Array(capacity);
     this.measures = MEASURE_FIELDS[type].map(() => new Float64Array(capacity));
@@ -32,9 +32,9 @@ class TableBuffer {
 }
 
 export class MonthParquetWriter {
-  private readonly buffers = {} as Record<ReportType, TableBuffer>;
-  private readonly parts: Record<ReportType, number> = { ocp_pod_usage: 0, ocp_storage_usage: 0, ocp_node_label: 0, ocp_namespace_label: 0 };
-  private readonly entityFrames = new Map<ReportType, { size: number; df: pl.DataFrame }>();
+  private readonly buffers = {} as Record<TableKey, TableBuffer>;
+  private readonly parts: Record<TableKey, number> = { pod: 0, storage: 0, nodeLabels: 0, namespaceLabels: 0 };
+  private readonly entityFrames = new Map<TableKey, { size: number; df: pl.DataFrame }>();
   private periodStart = 0;
   private periodEnd = 0;
   readonly written: string[] = [];
@@ -46,7 +46,7 @@ export class MonthParquetWriter {
     private readonly rowsPerFile = DEFAULT_ROWS_PER_FILE,
   ) {}
 
-  private buffer(type: ReportType): TableBuffer {
+  private buffer(type: TableKey): TableBuffer {
     return (this.buffers[type] ??= new TableBuffer(type, this.rowsPerFile));
   }
 
@@ -67,7 +67,7 @@ export class MonthParquetWriter {
     }
   }
 
-  private entityFrame(type: ReportType): pl.DataFrame {
+  private entityFrame(type: TableKey): pl.DataFrame {
     const text = this.tables.text[type];
     const cached = this.entityFrames.get(type);
     if (cached && cached.size === text.length) return cached.df;
@@ -79,7 +79,7 @@ export class MonthParquetWriter {
     return df;
   }
 
-  private async flush(type: ReportType): Promise<void> {
+  private async flush(type: TableKey): Promise<void> {
     const buf = this.buffers[type];
     if (!buf || buf.n === 0) return;
     const n = buf.n;
@@ -115,7 +115,7 @@ export class MonthParquetWriter {
   }
 
   async close(): Promise<string[]> {
-    for (const t of REPORT_TYPES) await this.flush(t);
+    for (const t of TABLE_KEYS) await this.flush(t);
     return this.written;
   }
 }

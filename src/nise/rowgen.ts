@@ -6,35 +6,35 @@ import { MEASURE_FIELDS } from "./columns.ts";
 import { GIB, usageFor, type GeneratorInstance, type PodEntity, type StorageEntity } from "./entities.ts";
 import type { Prng } from "./prng.ts";
 import { pyInt, pyMin, pyMul, pyRound, type PyNum } from "./pynum.ts";
-import { REPORT_TYPES, type ReportType } from "./rows.ts";
+import { TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
 
 /** Text values of every entity seen this month, per report type (entity index = row in these arrays). */
 export class EntityTables {
-  readonly text: Record<ReportType, string[][]> = {
-    ocp_pod_usage: [],
-    ocp_storage_usage: [],
-    ocp_node_label: [],
-    ocp_namespace_label: [],
+  readonly text: Record<TableKey, string[][]> = {
+    pod: [],
+    storage: [],
+    nodeLabels: [],
+    namespaceLabels: [],
   };
-  size(type: ReportType): number {
+  size(type: TableKey): number {
     return this.text[type].length;
   }
   /** Register a generator instance's entities; returns the first entity index per type. */
-  add(inst: GeneratorInstance): Record<ReportType, number> {
+  add(inst: GeneratorInstance): Record<TableKey, number> {
     const base = {
-      ocp_pod_usage: this.size("ocp_pod_usage"),
-      ocp_storage_usage: this.size("ocp_storage_usage"),
-      ocp_node_label: this.size("ocp_node_label"),
-      ocp_namespace_label: this.size("ocp_namespace_label"),
+      pod: this.size("pod"),
+      storage: this.size("storage"),
+      nodeLabels: this.size("nodeLabels"),
+      namespaceLabels: this.size("namespaceLabels"),
     };
-    for (const p of inst.pods) this.text.ocp_pod_usage.push([p.pod, p.namespace, p.node, p.resourceId, p.labels]);
+    for (const p of inst.pods) this.text.pod.push([p.pod, p.namespace, p.node, p.resourceId, p.labels]);
     for (const s of inst.storage) {
-      this.text.ocp_storage_usage.push([
+      this.text.storage.push([
         s.namespace, s.pod, s.node, s.pvc, s.pv, s.storageClass, s.csiDriver, s.csiVolumeHandle, s.pvLabels, s.pvcLabels,
       ]);
     }
-    for (const n of inst.nodes) this.text.ocp_node_label.push([n.name, n.labels]);
-    for (const n of inst.namespaces) this.text.ocp_namespace_label.push([n.name, n.labels]);
+    for (const n of inst.nodes) this.text.nodeLabels.push([n.name, n.labels]);
+    for (const n of inst.namespaces) this.text.namespaceLabels.push([n.name, n.labels]);
     return base;
   }
 }
@@ -50,7 +50,7 @@ export class RowBatch {
   /** Exact digits of ints beyond 2^53, keyed row * 16 + measure. */
   big: Map<number, bigint> | null = null;
 
-  constructor(readonly type: ReportType, readonly capacity: number, readonly periodStart: number, readonly periodEnd: number) {
+  constructor(readonly type: TableKey, readonly capacity: number, readonly periodStart: number, readonly periodEnd: number) {
     this.intervalStart = new Float64Array(capacity);
     this.entity = new Int32Array(capacity);
     this.measures = MEASURE_FIELDS[type].map(() => new Float64Array(capacity));
@@ -70,7 +70,7 @@ export class RowBatch {
   }
 }
 
-export type DayBatches = Record<ReportType, RowBatch>;
+export type DayBatches = Record<TableKey, RowBatch>;
 
 const S_MAX = 3600;
 
@@ -101,7 +101,7 @@ function storageValues(e: StorageEntity, u: PyNum | null): (PyNum | null)[] {
  */
 export function generateDay(
   inst: GeneratorInstance,
-  base: Record<ReportType, number>,
+  base: Record<TableKey, number>,
   hours: number[],
   day: number,
   periodStart: number,
@@ -110,16 +110,16 @@ export function generateDay(
 ): DayBatches {
   const H = hours.length;
   const out = {} as DayBatches;
-  const counts: Record<ReportType, number> = {
-    ocp_pod_usage: inst.pods.length,
-    ocp_storage_usage: inst.storage.length,
-    ocp_node_label: inst.nodes.length,
-    ocp_namespace_label: inst.namespaces.length,
+  const counts: Record<TableKey, number> = {
+    pod: inst.pods.length,
+    storage: inst.storage.length,
+    nodeLabels: inst.nodes.length,
+    namespaceLabels: inst.namespaces.length,
   };
-  for (const t of REPORT_TYPES) out[t] = new RowBatch(t, H * counts[t], periodStart, periodEnd);
+  for (const t of TABLE_KEYS) out[t] = new RowBatch(t, H * counts[t], periodStart, periodEnd);
 
   // pods: values fixed for the day when pod_seconds and both usages are given (and truthy)
-  const pb = out.ocp_pod_usage;
+  const pb = out.pod;
   const fixed: ((PyNum | null)[] | null)[] = inst.pods.map((e) => {
     const cu = usageFor(e.cpuUsage, day);
     const mu = usageFor(e.memUsageGig, day);
@@ -141,7 +141,7 @@ export function generateDay(
     }
     for (const i of which) {
       pb.intervalStart[r] = hours[h];
-      pb.entity[r] = base.ocp_pod_usage + i;
+      pb.entity[r] = base.pod + i;
       let vals = fixed[i];
       if (vals === null) {
         const e = inst.pods[i];
@@ -158,7 +158,7 @@ export function generateDay(
   }
   pb.n = r;
 
-  const sb = out.ocp_storage_usage;
+  const sb = out.storage;
   const sFixed = inst.storage.map((e) => {
     if (e.claimless) return storageValues(e, null);
     const u = usageFor(e.usageGig, day);
@@ -168,7 +168,7 @@ export function generateDay(
   for (let h = 0; h < H; h++) {
     for (let i = 0; i < inst.storage.length; i++, r++) {
       sb.intervalStart[r] = hours[h];
-      sb.entity[r] = base.ocp_storage_usage + i;
+      sb.entity[r] = base.storage + i;
       let vals = sFixed[i];
       if (vals === null) {
         const e = inst.storage[i];
@@ -179,7 +179,7 @@ export function generateDay(
   }
   sb.n = r;
 
-  for (const t of ["ocp_node_label", "ocp_namespace_label"] as const) {
+  for (const t of ["nodeLabels", "namespaceLabels"] as const) {
     const b = out[t];
     const c = counts[t];
     r = 0;

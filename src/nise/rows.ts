@@ -1,6 +1,8 @@
 // The hourly rows nise writes, as typed values. Field names are nise's CSV column names, so the
 // CSV reader, the generator, the parquet writer and the reference share one vocabulary.
 // Timestamps are epoch milliseconds (UTC). An empty CSV field is "" for text and null for a measure.
+// The four tables are keyed as in the contract (src/contract/input-tables.ts: TableKey).
+import type { TableKey } from "../contract/input-tables.ts";
 
 export interface PeriodColumns {
   report_period_start: number;
@@ -54,24 +56,13 @@ export interface NamespaceLabelRow extends PeriodColumns {
   namespace_labels: string;
 }
 
-/** The four report types the daily summary reads, in nise's file order. */
-export const REPORT_TYPES = ["ocp_pod_usage", "ocp_storage_usage", "ocp_node_label", "ocp_namespace_label"] as const;
-export type ReportType = (typeof REPORT_TYPES)[number];
-
-export interface RowByReportType {
-  ocp_pod_usage: PodUsageRow;
-  ocp_storage_usage: StorageUsageRow;
-  ocp_node_label: NodeLabelRow;
-  ocp_namespace_label: NamespaceLabelRow;
+/** The row type of each table. */
+export interface RowByTable extends Record<TableKey, object> {
+  pod: PodUsageRow;
+  storage: StorageUsageRow;
+  nodeLabels: NodeLabelRow;
+  namespaceLabels: NamespaceLabelRow;
 }
-
-/** Koku's parquet table name for each report type (Koku layout under data/<org>/OCP/source=<uuid>/year=YYYY/month=MM/<table>/). */
-export const KOKU_TABLE: Record<ReportType, string> = {
-  ocp_pod_usage: "openshift_pod_usage_line_items",
-  ocp_storage_usage: "openshift_storage_usage_line_items",
-  ocp_node_label: "openshift_node_labels_line_items",
-  ocp_namespace_label: "openshift_namespace_labels_line_items",
-};
 
 /** Something that receives generated or read rows one at a time (the reference, a writer, a counter). */
 export interface RowSink {

@@ -41,7 +41,7 @@ export function bindParts(config: Config, services: Services): Parts {
         ({ sourceUuid, org } = summary);
         rowsByType = summary.rows;
       }
-      if (rowsByType.ocp_pod_usage === 0) throw new UsageError(`${input ?? scale}: no pod usage rows to summarise`);
+      if (rowsByType.pod === 0) throw new UsageError(`${input ?? scale}: no pod usage rows to summarise`);
       return {
         root: dir,
         prefix: `data/${org}/OCP/source=${sourceUuid}`,

@@ -4,7 +4,7 @@
 import type { JobReport, Mode } from "../contract/job.ts";
 import type { SummaryRow } from "../contract/summary-schema.ts";
 import type { MemorySample } from "../metrics/child-run.ts";
-import type { ReportType } from "../nise/rows.ts";
+import type { TableKey } from "../contract/input-tables.ts";
 import type { RunReport } from "../report/model.ts";
 import type { ValidationResult } from "../validate/compare.ts";
 
@@ -15,7 +15,7 @@ export interface PreparedData {
   prefix: string;
   sourceUuid: string;
   clusterId: string;
-  rowsByType: Record<ReportType, number>;
+  rowsByType: Record<TableKey, number>;
   /** The ground truth: the reference summary of exactly these rows. */
   expected: SummaryRow[];
 }

@@ -4,6 +4,7 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Mode } from "../contract/job.ts";
+import { TABLE_KEYS } from "../contract/input-tables.ts";
 import { SUMMARY_MEASURE_COLUMNS, type SummaryRow } from "../contract/summary-schema.ts";
 import type { Config } from "../commands/run-config.ts";
 import type { ModeRun, ScaleResult } from "../report/model.ts";
@@ -87,7 +88,7 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   let started = performance.now();
   const data: PreparedData = await phase("generate", undefined, undefined, () => parts.prepare(scale, config.input, dataDir, progress("generate")));
   const generateSeconds = (performance.now() - started) / 1000;
-  const inputRows = data.rowsByType.ocp_pod_usage;
+  const inputRows = data.rowsByType.pod;
   const totalRows = Object.values(data.rowsByType).reduce((a, b) => a + b, 0);
   bus.emit({ type: "log", level: "info", text: `${scale}: ${inputRows} pod usage rows (${totalRows} rows of 4 report types), ${data.expected.length} reference summary rows` });
   await parts.writeSummaryCsv(join(runDir, `summary_${scale}_reference.csv`), data.expected);
@@ -178,9 +179,8 @@ async function runMode(
     ctx.setChild(null, 0);
   });
   const job = aggregated.report;
-  const expectedIn = { pod: data.rowsByType.ocp_pod_usage, storage: data.rowsByType.ocp_storage_usage, nodeLabels: data.rowsByType.ocp_node_label, namespaceLabels: data.rowsByType.ocp_namespace_label };
-  if (JSON.stringify(job.rowsIn) !== JSON.stringify(expectedIn)) {
-    throw new Error(`the ${mode} child read ${JSON.stringify(job.rowsIn)} rows, but the scale has ${JSON.stringify(expectedIn)}`);
+  if (TABLE_KEYS.some((key) => job.rowsIn[key] !== data.rowsByType[key])) {
+    throw new Error(`the ${mode} child read ${JSON.stringify(job.rowsIn)} rows, but the scale has ${JSON.stringify(data.rowsByType)}`);
   }
 
   const rows = await parts.readSummaryFile(output);

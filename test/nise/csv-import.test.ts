@@ -46,7 +46,7 @@ test("the fixture: every row of the four report types, vm and gpu files ignored"
   t.false(r.files.some((f) => /vm_usage|gpu_usage/.test(f)));
   // manifest: Jan 31 is 24 hours, Feb 1-2 48 hours; 3 pods, 3 storage rows (2 claims + 1 claimless PV),
   // 2 nodes, 4 namespaces (openshift-kube-apiserver, payments, payments-batch, empty-ns)
-  t.deepEqual(r.rows, { ocp_pod_usage: 72 * 3, ocp_storage_usage: 72 * 3, ocp_node_label: 72 * 2, ocp_namespace_label: 72 * 4 });
+  t.deepEqual(r.rows, { pod: 72 * 3, storage: 72 * 3, nodeLabels: 72 * 2, namespaceLabels: 72 * 4 });
   t.is(sink.pods.length, 216);
   // January is read before February
   t.is(sink.pods[0].interval_start, Date.UTC(2024, 0, 31, 0));
@@ -55,7 +55,7 @@ test("the fixture: every row of the four report types, vm and gpu files ignored"
 
 test("the fixture: the first pod row's values, typed", async (t) => {
   const sink = new Collect();
-  await readNiseCsvFile(join(FIXTURES, "multi-month-shared-pv", "January-2024-fixture-cluster-ocp_pod_usage.csv"), "ocp_pod_usage", sink);
+  await readNiseCsvFile(join(FIXTURES, "multi-month-shared-pv", "January-2024-fixture-cluster-ocp_pod_usage.csv"), "pod", sink);
   // line 2 of the file, as nise wrote it
   t.deepEqual(sink.pods[0], {
     report_period_start: Date.UTC(2024, 0, 1),
@@ -82,7 +82,7 @@ test("the fixture: the first pod row's values, typed", async (t) => {
 
 test("the fixture: the claimless PV row has empty text and NULL request/usage", async (t) => {
   const sink = new Collect();
-  await readNiseCsvFile(join(FIXTURES, "multi-month-shared-pv", "January-2024-fixture-cluster-ocp_storage_usage.csv"), "ocp_storage_usage", sink);
+  await readNiseCsvFile(join(FIXTURES, "multi-month-shared-pv", "January-2024-fixture-cluster-ocp_storage_usage.csv"), "storage", sink);
   const orphan = sink.storages.find((r) => r.persistentvolume === "pv-orphan")!;
   t.is(orphan.namespace, "");
   t.is(orphan.pod, "");
@@ -123,7 +123,7 @@ test("\\n line ends, a last line without a line end, blank lines skipped", async
   try {
     const sink = new Collect();
     const r = await readNiseCsvDir(dir, sink);
-    t.is(r.rows.ocp_pod_usage, 2);
+    t.is(r.rows.pod, 2);
     t.is(sink.pods[1].interval_start, Date.UTC(2024, 0, 31, 1));
     t.is(sink.pods[1].pod_labels, "label_app:x");
   } finally {
@@ -206,7 +206,7 @@ test("file names: cluster ids with dashes, months, parts", (t) => {
     year: 2024,
     month: 2,
     clusterId: "my-cluster-1",
-    reportType: "ocp_storage_usage",
+    table: "storage",
     part: 12,
   });
   t.is(parseNiseFileName("January-2024-c-ocp_gpu_usage.csv"), null);

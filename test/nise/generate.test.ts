@@ -123,7 +123,7 @@ test("a RowSink receives every row as typed values with epoch-ms timestamps", as
     t.is(sink.storages.length, 72 * 3);
     t.is(sink.nodes, 72 * 2);
     t.is(sink.namespaces, 72 * 4);
-    t.deepEqual(sum.rows, { ocp_pod_usage: 216, ocp_storage_usage: 216, ocp_node_label: 144, ocp_namespace_label: 288 });
+    t.deepEqual(sum.rows, { pod: 216, storage: 216, nodeLabels: 144, namespaceLabels: 288 });
     t.is(progress[progress.length - 1], 1);
     // pay-api-0 on 2024-02-02: cpu_usage 3 is capped at cpu_limit 2, pod_seconds 1800 -> 3600
     const r = sink.pods.find((p) => p.pod === "pay-api-0" && p.interval_start === Date.UTC(2024, 1, 2, 5))!;

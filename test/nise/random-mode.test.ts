@@ -52,7 +52,7 @@ test("a YAML node without namespaces gets random namespaces and pods, all report
     t.is(c.nodeRows(), 24 * 2);
     // random VMs make the VM and GPU reports non-empty in nise: those files are left out
     t.false(readdirSync(s.out).some((f) => f.includes("ocp_vm_usage") || f.includes("ocp_gpu_usage")));
-    t.is(sum.rows.ocp_pod_usage, c.pods.length);
+    t.is(sum.rows.pod, c.pods.length);
   } finally {
     s.cleanup();
   }

@@ -110,7 +110,7 @@ test("small generates 7,440 pod rows in 4 (namespace, node) groups a day, the ea
   const sink: RowSink = { pod: (r) => pods.push(r), storage() {}, nodeLabel() {}, namespaceLabel() {} };
   try {
     const sum = await generate(scaleManifest("small", 42), { clusterId: "bench-small", outDir: s.out, format: "csv", sink });
-    t.is(sum.rows.ocp_pod_usage, 7_440); // 10 pods x 744 hours
+    t.is(sum.rows.pod, 7_440); // 10 pods x 744 hours
     t.is(pods.length, 7_440);
     const groups = new Set(pods.map((p) => `${Math.floor(p.interval_start / 86_400_000)}|${p.namespace}|${p.node}|${p.pod_labels}`));
     // namespace-1 on node-1 and node-2, namespace-2 on node-2 only, openshift-kube-apiserver on node-1: 4 a day

@@ -36,7 +36,7 @@ for (const scale of ["small", "medium"]) {
       for (const [name, mode, env] of runs) {
         const output = join(work, `${actual.size}.parquet`);
         const { report } = await runPipeline({ mode, input: { kind: "parquet", dir: gen.outDir }, output, enabledTagKeys: null }, { env });
-        t.is(report.rowsIn.pod, gen.rows.ocp_pod_usage, `${name} read every pod row`);
+        t.is(report.rowsIn.pod, gen.rows.pod, `${name} read every pod row`);
         actual.set(name, await readSummaryParquet(output));
       }
       for (const [mode, rows] of actual) {
