@@ -30,14 +30,8 @@
 // in bench/aggregate.ts.
 import pl from "nodejs-polars";
 import type { DataType, Expr, LazyDataFrame } from "nodejs-polars";
-import {
-  ALWAYS_ENABLED_TAG_KEYS,
-  PLATFORM_COST_CATEGORY_ID,
-  PLATFORM_NAMESPACE_PATTERNS,
-  SUMMARY_COLUMNS,
-  SUMMARY_MEASURE_COLUMNS,
-  type EnabledTagKeys,
-} from "../src/contract/summary-schema.ts";
+import { SUMMARY_COLUMNS, SUMMARY_MEASURE_COLUMNS, type EnabledTagKeys } from "../src/contract/summary-schema.ts";
+import { ALWAYS_ENABLED_TAG_KEYS, PLATFORM_COST_CATEGORY_ID, PLATFORM_NAMESPACE_PATTERNS } from "./koku-rules.ts";
 import { MEASURE_COLUMNS } from "../src/contract/input-tables.ts";
 
 const col = pl.col;

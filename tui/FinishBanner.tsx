@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
 import type { RunStatus } from "../src/run/events.ts";
-import { wordWrap } from "./format.ts";
+import { wordWrap } from "./terminal-text.ts";
 import { useTone, type Tone } from "./theme.ts";
 
 export interface FinishBannerProps {

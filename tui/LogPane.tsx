@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import { formatClock } from "./format.ts";
+import { formatTimeOfDay } from "./terminal-text.ts";
 import type { LogLine } from "./state.ts";
 import { useTone } from "./theme.ts";
 
@@ -21,7 +21,7 @@ export function LogPane({ log, lines = 8, width }: LogPaneProps) {
       {tail.length === 0 ? <Text dimColor>  nothing yet</Text> : null}
       {tail.map((line, i) => (
         <Text key={`${log.length - tail.length + i}`} wrap="truncate-end">
-          <Text dimColor>{`${formatClock(line.at)} `}</Text>
+          <Text dimColor>{`${formatTimeOfDay(line.at)} `}</Text>
           <Text color={line.level === "error" ? tone("bad") : line.level === "warn" ? tone("warn") : undefined}>
             {line.text}
           </Text>

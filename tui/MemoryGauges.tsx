@@ -1,9 +1,10 @@
 import { Box, Text } from "ink";
 import type { Mode } from "../src/contract/job.ts";
-import { fit, formatBytes, formatMb, formatSeconds } from "./format.ts";
+import { fit, formatBytes, formatMb, formatSeconds } from "./terminal-text.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { Sparkline } from "./Sparkline.tsx";
-import { median, type MemoryGauge, type ScaleRow } from "./state.ts";
+import { median } from "../src/report/stats.ts";
+import type { MemoryGauge, ScaleRow } from "./state.ts";
 import { useTone } from "./theme.ts";
 
 export interface MemoryGaugesProps {
@@ -80,8 +81,8 @@ export function MemoryGauges({ memory, row, modes, width, sparklines = true }: M
     for (const { mode, cell } of finished) {
       const series = cell!.memorySeries;
       const w = Math.max(1, Math.round((room * series.length) / longest));
-      const peak = median(cell!.peaksMb) ?? Math.max(...series);
-      const took = median(cell!.durations);
+      const peak = cell!.peaksMb.length > 0 ? median(cell!.peaksMb) : Math.max(...series);
+      const took = cell!.durations.length > 0 ? median(cell!.durations) : undefined;
       lines.push(
         <Text key={`spark-${mode}`} wrap="truncate-end">
           {fit(mode, LABEL)}

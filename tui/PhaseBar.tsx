@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import { fit, formatEta, formatPercent, formatProgress } from "./format.ts";
+import { fit, formatEta, formatPercent, formatProgress } from "./terminal-text.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 import type { CurrentPhase, ViewState } from "./state.ts";
 import { useTone } from "./theme.ts";

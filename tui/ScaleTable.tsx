@@ -1,8 +1,9 @@
 import { Box, Text } from "ink";
 import type { Mode } from "../src/contract/job.ts";
-import { fit, formatPercent, formatSeconds } from "./format.ts";
+import { fit, formatPercent, formatSeconds } from "./terminal-text.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
-import { cellVerdict, median, rowFraction, winner, type ModeCell, type Pick, type ScaleRow } from "./state.ts";
+import { median } from "../src/report/stats.ts";
+import { cellVerdict, rowFraction, winner, type ModeCell, type Pick, type ScaleRow } from "./state.ts";
 import { useTone } from "./theme.ts";
 
 // Column widths: marker, scale, phase, bar + percent, one cell per mode, faster, less memory.
@@ -28,8 +29,8 @@ function ModeCellText({ cell }: { cell: ModeCell | undefined }) {
   const n = cell.durations.length;
   if (n > 0) {
     // With --runs N: medians over the repetitions, as the report does.
-    const duration = median(cell.durations)!;
-    const peak = median(cell.peaksMb)!;
+    const duration = median(cell.durations);
+    const peak = median(cell.peaksMb);
     const verdict = cellVerdict(cell);
     const figures = `${formatSeconds(duration)} ${shortMb(peak)} `;
     const verdictText = verdict ?? (cell.error ? "ERR" : cell.active ? "…" : "");

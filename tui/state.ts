@@ -357,13 +357,6 @@ export function rowFraction(row: ScaleRow): number {
   return Math.min(1, (row.stepsDone + row.phaseFraction) / row.stepsExpected);
 }
 
-export function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 export type Pick = Mode | "tie";
 export type Winner =
   | { kind: "decided"; faster: Pick; leaner: Pick }

@@ -1,4 +1,5 @@
-// Environment + flags -> one frozen Config for a benchmark run, validated with clear errors.
+// Environment + flags -> one frozen Config (src/run/config.ts) for a benchmark run, validated
+// with clear errors.
 import { resolve } from "node:path";
 import type { Mode } from "../contract/job.ts";
 import { UsageError } from "../errors.ts";
@@ -8,40 +9,12 @@ import { DEFAULT_TOLERANCE } from "../validate/compare.ts";
 import { MODES } from "../report/model.ts";
 import { DEFAULT_SCALE_SEED } from "../scales.ts";
 import { resolveBucket, s3SettingsFromEnv } from "../storage/settings.ts";
-import type { S3Settings } from "../storage/client.ts";
-import { pgSettingsFromEnv, type PgSettings } from "../db/settings.ts";
+import { pgSettingsFromEnv } from "../db/settings.ts";
+import type { Config } from "../run/config.ts";
 
 export const DEFAULT_SCALES = ["small", "medium", "large"];
 /** The same default as `streambench generate --scale`, so it reproduces a run's data. */
 export const DEFAULT_SEED = DEFAULT_SCALE_SEED;
-
-export interface Config {
-  /** Scale names in run order; ["input"] when the user brings data with --input. */
-  scales: readonly string[];
-  input: string | null;
-  modes: readonly Mode[];
-  runs: number;
-  seed: number;
-  relTolerance: number;
-  absTolerance: number;
-  /** Forced headless (also automatic without a terminal). */
-  headless: boolean;
-  /** The folder that receives streaming_comparison_<timestamp>/ and the latest link. */
-  outRoot: string;
-  bucket: string;
-  schema: string;
-  /** null: every label key is enabled. */
-  enabledTagKeys: readonly string[] | null;
-  /** An external S3 (MinIO); null: start the embedded S3 server. Holds a secret: print with describeS3. */
-  s3: S3Settings | null;
-  /** An external PostgreSQL; null: start embedded PGlite. Holds a password: print with describePg. */
-  postgres: PgSettings | null;
-  /**
-   * STREAMBENCH_INJECT_FAULT=scale:mode alters one value of that run's summary before it is written,
-   * to show that validation catches a wrong result and the run fails fast. Off unless set.
-   */
-  injectFault: { scale: string; mode: Mode } | null;
-}
 
 export const RUN_HELP = `streambench run: the benchmark. For each scale: generate nise data, upload it to S3,
 aggregate it in-memory and streaming (each in its own process), write the summary to

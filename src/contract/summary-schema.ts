@@ -79,13 +79,6 @@ export const SUMMARY_IDENTITY_COLUMNS = [
   "volume_labels",
 ] as const satisfies readonly SummaryKeyColumn[];
 
-/** Namespaces Koku puts in the "Platform" cost category (id 1), as SQL LIKE patterns. */
-export const PLATFORM_NAMESPACE_PATTERNS = ["openshift-%", "kube-%", "Platform unallocated", "openshift"] as const;
-export const PLATFORM_COST_CATEGORY_ID = 1;
-
-/** Label keys that are always enabled, whatever the enabled-key list says. */
-export const ALWAYS_ENABLED_TAG_KEYS = ["vm_kubevirt_io_name"] as const;
-
 /** Which label keys survive: null means every key (streambench's default). */
 export type EnabledTagKeys = readonly string[] | null;
 
@@ -105,3 +98,36 @@ export function canonicalJsonText(text: string): string {
   return canonicalJson(JSON.parse(text));
 }
 
+
+/**
+ * A label set in canonical form: the same text canonicalJson gives its JSON object (keys sorted by
+ * UTF-16 code units, which is also Trino's map-to-JSON order; compact; `{}` when empty).
+ */
+export function canonicalLabels(labels: ReadonlyMap<string, string> | Readonly<Record<string, string>>): string {
+  return canonicalJson(labels instanceof Map ? Object.fromEntries(labels) : labels);
+}
+
+function keyText(value: string | number | null): string | null {
+  return value === null ? null : typeof value === "string" ? value : String(value);
+}
+
+/**
+ * The canonical order of summary rows (canonical CSV, readback): by SUMMARY_KEY_COLUMNS in order,
+ * strings by UTF-16 code units, NULL first. The identity columns come first, so no two rows tie.
+ */
+export function compareSummaryRows(a: SummaryRow, b: SummaryRow): number {
+  for (const column of SUMMARY_KEY_COLUMNS) {
+    const x = keyText(a[column]);
+    const y = keyText(b[column]);
+    if (x === y) continue;
+    if (x === null) return -1;
+    if (y === null) return 1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** A sorted copy of the rows (the input is not modified). */
+export function sortSummaryRows(rows: readonly SummaryRow[]): SummaryRow[] {
+  return [...rows].sort(compareSummaryRows);
+}

@@ -12,7 +12,6 @@ export {
   summaryTableDdl,
 } from "./schema.ts";
 export {
-  compareSummaryRows,
   countSummary,
   readSummary,
   summaryFingerprint,

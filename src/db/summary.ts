@@ -12,7 +12,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { DataError } from "../errors.ts";
 import {
   canonicalJsonText,
-  SUMMARY_IDENTITY_COLUMNS,
+  compareSummaryRows,
   SUMMARY_MEASURE_COLUMNS,
   type SummaryRow,
 } from "../contract/summary-schema.ts";
@@ -360,19 +360,6 @@ async function readSummaryRows(pool: pg.Pool, opts: ReadSummaryOptions): Promise
   });
   out.sort(compareSummaryRows);
   return out;
-}
-
-/** Order by the identity columns: code-unit string order, null before any value. */
-export function compareSummaryRows(a: SummaryRow, b: SummaryRow): number {
-  for (const c of SUMMARY_IDENTITY_COLUMNS) {
-    const x = a[c];
-    const y = b[c];
-    if (x === y) continue;
-    if (x === null) return -1;
-    if (y === null) return 1;
-    return x < y ? -1 : 1;
-  }
-  return 0;
 }
 
 /** Row count and an md5 over every row of the table (all sources), for before/after checks. */

@@ -6,9 +6,7 @@ export {
   filterLabels,
   enabledKeySet,
   mergeLabels,
-  canonicalLabels,
   pythonJsonDumps,
 } from "./labels.ts";
 export { likeMatch, costCategoryId } from "./like.ts";
 export { daysInMonth, daysInMonthOf, dayIndex, dayString, monthKeyOfDay, DAY_MS } from "./dates.ts";
-export { sortSummaryRows, compareSummaryRows } from "./sort.ts";

@@ -6,7 +6,8 @@
 // (later object wins). The summary writes them as JSON; streambench's canonical form has sorted
 // keys and compact separators.
 
-import { ALWAYS_ENABLED_TAG_KEYS, type EnabledTagKeys } from "../contract/summary-schema.ts";
+import type { EnabledTagKeys } from "../contract/summary-schema.ts";
+import { ALWAYS_ENABLED_TAG_KEYS } from "./koku-rules.ts";
 
 /**
  * Parse a nise label string into an insertion-ordered map, exactly like Koku's
@@ -55,23 +56,6 @@ export function mergeLabels(...maps: ReadonlyArray<ReadonlyMap<string, string>>)
   const out = new Map<string, string>();
   for (const m of maps) for (const [k, v] of m) out.set(k, v);
   return out;
-}
-
-/**
- * Canonical JSON text of a label set: keys sorted with JS default sort (UTF-16 code units, which is
- * also Trino's map-to-JSON order), compact separators, values as JSON strings. Empty -> `{}`.
- */
-export function canonicalLabels(labels: ReadonlyMap<string, string> | Readonly<Record<string, string>>): string {
-  const entries: [string, string][] =
-    labels instanceof Map ? [...labels.entries()] : Object.entries(labels as Record<string, string>);
-  if (entries.length === 0) return "{}";
-  entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  let s = "{";
-  for (let i = 0; i < entries.length; i++) {
-    if (i > 0) s += ",";
-    s += JSON.stringify(entries[i][0]) + ":" + JSON.stringify(entries[i][1]);
-  }
-  return s + "}";
 }
 
 /**

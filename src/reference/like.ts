@@ -1,6 +1,6 @@
 // SQL LIKE as PostgreSQL evaluates it, and Koku's cost-category lookup built on it.
 
-import { PLATFORM_COST_CATEGORY_ID, PLATFORM_NAMESPACE_PATTERNS } from "../contract/summary-schema.ts";
+import { PLATFORM_COST_CATEGORY_ID, PLATFORM_NAMESPACE_PATTERNS } from "./koku-rules.ts";
 
 const compiled = new Map<string, RegExp>();
 

@@ -1,6 +1,6 @@
 // The reference daily summary: Koku's self-hosted PostgreSQL daily summary
 // (koku-daily-summary.md A.3 + Part C) recomputed in plain TypeScript, one hourly row at a time.
-// NO polars and nothing from pipelines/ except the schema constants: this is the oracle the
+// NO polars and nothing from pipelines/ (it keeps its own copy of Koku's constants, koku-rules.ts): the oracle the
 // benchmark validates the polars plans against.
 //
 // Order of operations, as Koku does it:
@@ -25,8 +25,8 @@ import type {
   StorageUsageRow,
 } from "../nise/rows.ts";
 import { DataError } from "../errors.ts";
-import type { EnabledTagKeys, SummaryRow } from "../contract/summary-schema.ts";
-import { canonicalLabels, filterLabels, parseNiseLabelsToMap, pythonJsonDumps } from "./labels.ts";
+import { canonicalLabels, type EnabledTagKeys, type SummaryRow } from "../contract/summary-schema.ts";
+import { filterLabels, parseNiseLabelsToMap, pythonJsonDumps } from "./labels.ts";
 import { costCategoryId, likeMatch } from "./like.ts";
 import { DAY_MS, daysInMonth, dayString, monthKeyOfDay } from "./dates.ts";
 

@@ -4,7 +4,7 @@
 import { MODES, type Mode, type RunReport } from "./model.ts";
 import { scaleInputRows } from "./analysis.ts";
 import { modeSummary, validated, type Stat } from "./stats.ts";
-import { compact } from "./format.ts";
+import { compact } from "./numbers.ts";
 
 export const MODE_COLORS: Record<Mode, string> = { "in-memory": "#1f77b4", streaming: "#d62728" };
 

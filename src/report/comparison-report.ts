@@ -13,7 +13,7 @@ import {
   type ScaleComparison,
 } from "./analysis.ts";
 import { modeSummary, modesOf, OUTLIER_RULE, runsPerMode, summariseReport, validated, type ModeSummary } from "./stats.ts";
-import { int, mb, secs, times } from "./format.ts";
+import { int, mb, secs, times } from "./numbers.ts";
 import { formatDiff } from "../validate/log.ts";
 
 /** The earlier Python benchmark (spec/poc-benchmark.md §7.1), for one comparison line. */

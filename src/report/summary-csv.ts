@@ -3,8 +3,7 @@
 // shortest round-trip). Two summaries that agree produce byte-identical files.
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import pl from "nodejs-polars";
-import { canonicalJsonText, SUMMARY_COLUMNS, SUMMARY_MEASURE_COLUMNS, type SummaryRow } from "../contract/summary-schema.ts";
-import { compareSummaryRows } from "../reference/sort.ts";
+import { canonicalJsonText, compareSummaryRows, SUMMARY_COLUMNS, SUMMARY_MEASURE_COLUMNS, type SummaryRow } from "../contract/summary-schema.ts";
 
 const LABEL_COLUMNS = new Set(["pod_labels", "volume_labels", "all_labels"]);
 

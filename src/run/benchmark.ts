@@ -1,7 +1,7 @@
 // The benchmark as a controllable object: runs the selected scales, fails fast, writes reports,
 // and takes the front end's commands (rerun a scale, run all again, quit). One run at a time.
 import { readFileSync } from "node:fs";
-import type { Config } from "../commands/run-config.ts";
+import type { Config } from "./config.ts";
 import { exitCodeFor } from "../errors.ts";
 import type { RunReport, ScaleResult, Environment } from "../report/model.ts";
 import { compareScales } from "../report/analysis.ts";

@@ -2,7 +2,7 @@
 // the Parts the run engine calls.
 import { join } from "node:path";
 import type { Mode, Job } from "../contract/job.ts";
-import type { Config } from "../commands/run-config.ts";
+import type { Config } from "./config.ts";
 import { UsageError } from "../errors.ts";
 import { generate } from "../nise/generate.ts";
 import { DailySummaryReference } from "../reference/summary.ts";

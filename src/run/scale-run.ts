@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Mode } from "../contract/job.ts";
 import { TABLE_KEYS } from "../contract/input-tables.ts";
 import { SUMMARY_MEASURE_COLUMNS, type SummaryRow } from "../contract/summary-schema.ts";
-import type { Config } from "../commands/run-config.ts";
+import type { Config } from "./config.ts";
 import type { ModeRun, ScaleResult } from "../report/model.ts";
 import type { ValidationResult } from "../validate/compare.ts";
 import type { EventBus } from "./event-bus.ts";

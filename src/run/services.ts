@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import type pg from "pg";
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { Config } from "../commands/run-config.ts";
+import type { Config } from "./config.ts";
 import { createS3Client, describeS3, type S3Settings } from "../storage/client.ts";
 import { ensureBucket } from "../storage/bucket.ts";
 import { startEmbeddedS3 } from "../storage/embedded.ts";

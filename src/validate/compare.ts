@@ -124,7 +124,7 @@ const LABEL_KEY_COLUMNS = new Set<string>(["pod_labels", "volume_labels"]);
  * the same entries in a different order compare equal. Text that is not JSON is kept as is, behind
  * a marker, so it only ever equals the identical text.
  */
-export function canonicalLabels(text: string | null): string | null {
+function labelsCompareText(text: string | null): string | null {
   if (text === null) return null;
   try {
     return canonicalJsonText(text);
@@ -137,7 +137,7 @@ function rowKey(row: SummaryRow): RowKey {
   const key = {} as RowKey;
   for (const c of SUMMARY_IDENTITY_COLUMNS) {
     const v = row[c];
-    key[c] = LABEL_KEY_COLUMNS.has(c) ? canonicalLabels(v as string | null) : (v as string | null);
+    key[c] = LABEL_KEY_COLUMNS.has(c) ? labelsCompareText(v as string | null) : (v as string | null);
   }
   return key;
 }
@@ -271,7 +271,7 @@ export function compareSummaries(
       const ev = p.e[column];
       const av = p.a[column];
       const same =
-        column === "all_labels" ? canonicalLabels(ev as string | null) === canonicalLabels(av as string | null) : ev === av;
+        column === "all_labels" ? labelsCompareText(ev as string | null) === labelsCompareText(av as string | null) : ev === av;
       if (!same) {
         mismatches++;
         if (samples.length < WORST_LIMIT) samples.push({ key: p.key, expected: ev, actual: av });

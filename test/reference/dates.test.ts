@@ -1,6 +1,7 @@
 // Days in month and storage GiB-months.
 import test from "ava";
-import { daysInMonth, daysInMonthOf, sortSummaryRows } from "../../src/reference/index.ts";
+import { daysInMonth, daysInMonthOf } from "../../src/reference/index.ts";
+import { sortSummaryRows } from "../../src/contract/summary-schema.ts";
 import type { SummaryRow } from "../../src/contract/summary-schema.ts";
 import { GIB, P, S, near, one, storageRows, summarize } from "./helpers.ts";
 

@@ -14,7 +14,8 @@
 // The run covers 2024-01-31 00:00 to 2024-02-03 00:00: 24 hours on each of Jan 31, Feb 1, Feb 2.
 import test from "ava";
 import { readNiseCsvDir } from "../../src/nise/csv-import.ts";
-import { DailySummaryReference, sortSummaryRows } from "../../src/reference/index.ts";
+import { DailySummaryReference } from "../../src/reference/index.ts";
+import { sortSummaryRows } from "../../src/contract/summary-schema.ts";
 import type { SummaryRow } from "../../src/contract/summary-schema.ts";
 import { near, one } from "./helpers.ts";
 import { join } from "node:path";

@@ -1,7 +1,7 @@
 // Label parsing (Koku C.1), canonical JSON, and label precedence / enabled keys in the summary.
 import test from "ava";
+import { canonicalLabels } from "../../src/contract/summary-schema.ts";
 import {
-  canonicalLabels,
   parseNiseLabels,
   parseNiseLabelsToMap,
   pythonJsonDumps,

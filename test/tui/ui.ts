@@ -5,21 +5,27 @@
 // everything that imports ink is loaded here with a dynamic import(), which works either way.
 import { EventEmitter } from "node:events";
 import type { ReactElement } from "react";
-import type { RunCommands } from "../../src/run/events.ts";
+import { EventBus } from "../../src/run/event-bus.ts";
+import type { RunCommands, RunEvent } from "../../src/run/events.ts";
+
+/** The engine's event bus, fed the tests' events with the times they carry. */
+export function createEventBus(): { emit(event: RunEvent): void; subscribe: EventBus["subscribe"] } {
+  const bus = new EventBus();
+  return { emit: (event) => bus.forward(event), subscribe: (listener) => bus.subscribe(listener) };
+}
 
 export async function loadUi() {
-  const [testing, ink, app, bus, render] = await Promise.all([
+  const [testing, ink, app, render] = await Promise.all([
     import("ink-testing-library"),
     import("ink"),
     import("../../tui/App.tsx"),
-    import("../../tui/event-source.ts"),
     import("../../tui/render.tsx"),
   ]);
   return {
     render: testing.render,
     inkRender: ink.render,
     App: app.App,
-    createEventBus: bus.createEventBus,
+    createEventBus,
     renderMonitor: render.renderMonitor,
   };
 }

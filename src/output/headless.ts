@@ -1,8 +1,8 @@
 // The run without a terminal: one line per phase start and end, with the time since the start and
 // an ETA for the rest of the run; results, verdicts, problems and the end of the run.
-import type { RunEvent } from "./events.ts";
+import type { RunEvent } from "../run/events.ts";
 import { describeEvent } from "./live-log.ts";
-import { formatClock } from "./format.ts";
+import { formatElapsed } from "./durations.ts";
 
 export function attachHeadlessPrinter(subscribe: (listener: (event: RunEvent) => void) => () => void, write: (line: string) => void): () => void {
   let startedAt: number | null = null;
@@ -15,7 +15,7 @@ export function attachHeadlessPrinter(subscribe: (listener: (event: RunEvent) =>
     }
     const text = describeEvent(event);
     if (text === null) return;
-    const eta = (event.type === "phase-start" || event.type === "phase-end") && runRemainingMs !== null ? `  (ETA ${formatClock(runRemainingMs)})` : "";
-    write(`[${formatClock(event.at - startedAt).padStart(5)}] ${text}${eta}`);
+    const eta = (event.type === "phase-start" || event.type === "phase-end") && runRemainingMs !== null ? `  (ETA ${formatElapsed(runRemainingMs)})` : "";
+    write(`[${formatElapsed(event.at - startedAt).padStart(5)}] ${text}${eta}`);
   });
 }

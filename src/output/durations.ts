@@ -1,4 +1,4 @@
-// Human formats shared by the headless printer and the logs.
+// Durations as the headless printer and the live log write them.
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -8,7 +8,8 @@ export function formatDuration(ms: number): string {
   return `${minutes}m${String(Math.round(seconds - minutes * 60)).padStart(2, "0")}s`;
 }
 
-export function formatClock(ms: number): string {
+/** Time elapsed or left as m:ss (75 000 ms -> "1:15"); the terminal UI's formatTimeOfDay is a wall-clock time. */
+export function formatElapsed(ms: number): string {
   const total = Math.max(0, Math.round(ms / 1000));
   const minutes = Math.floor(total / 60);
   return `${minutes}:${String(total % 60).padStart(2, "0")}`;

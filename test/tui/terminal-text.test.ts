@@ -1,5 +1,5 @@
 import test from "ava";
-import { fit, formatBytes, formatCount, formatEta, formatProgress, formatSeconds, wordWrap } from "../../tui/format.ts";
+import { fit, formatBytes, formatCount, formatEta, formatProgress, formatSeconds, wordWrap } from "../../tui/terminal-text.ts";
 import { barCells, resample, sparkline } from "../../tui/chart.ts";
 
 test("rows get thousands separators", (t) => {

@@ -1,4 +1,5 @@
-// Number formatting for the terminal: short, fixed-ish widths, no locale surprises.
+// Text for the terminal UI: numbers, sizes, durations and times in short, fixed-ish widths (no
+// locale surprises), and fitting and wrapping text to a width.
 
 const thousands = (n: number): string => Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
@@ -60,7 +61,8 @@ export function formatEta(ms: number | null | undefined): string {
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, "0")}m`;
 }
 
-export function formatClock(at: number): string {
+/** The local wall-clock time of an event (Date.now() value) as HH:MM:SS. */
+export function formatTimeOfDay(at: number): string {
   const d = new Date(at);
   const p = (n: number) => String(n).padStart(2, "0");
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;

@@ -1,8 +1,8 @@
 // benchmark.log: every event as one line, appended as it happens (tail -f). Problems carry the
 // words FAIL or ERROR so that grep -E "FAIL|ERROR" finds each of them.
 import { appendFileSync } from "node:fs";
-import type { RunEvent } from "./events.ts";
-import { formatDuration } from "./format.ts";
+import type { RunEvent } from "../run/events.ts";
+import { formatDuration } from "./durations.ts";
 
 export function describeEvent(event: RunEvent): string | null {
   const where = "scale" in event && event.scale ? `${event.scale}${"mode" in event && event.mode ? ` ${event.mode}` : ""}` : "";

@@ -1,0 +1,34 @@
+// What one benchmark run is asked to do: the engine's input, produced from flags and environment
+// by the command layer (src/commands/run-config.ts).
+import type { Mode } from "../contract/job.ts";
+import type { S3Settings } from "../storage/client.ts";
+import type { PgSettings } from "../db/settings.ts";
+
+export interface Config {
+  /** Scale names in run order; ["input"] when the user brings data with --input. */
+  scales: readonly string[];
+  input: string | null;
+  modes: readonly Mode[];
+  runs: number;
+  seed: number;
+  relTolerance: number;
+  absTolerance: number;
+  /** Forced headless (also automatic without a terminal). */
+  headless: boolean;
+  /** The folder that receives streaming_comparison_<timestamp>/ and the latest link. */
+  outRoot: string;
+  bucket: string;
+  schema: string;
+  /** null: every label key is enabled. */
+  enabledTagKeys: readonly string[] | null;
+  /** An external S3 (MinIO); null: start the embedded S3 server. Holds a secret: print with describeS3. */
+  s3: S3Settings | null;
+  /** An external PostgreSQL; null: start embedded PGlite. Holds a password: print with describePg. */
+  postgres: PgSettings | null;
+  /**
+   * STREAMBENCH_INJECT_FAULT=scale:mode alters one value of that run's summary before it is written,
+   * to show that validation catches a wrong result and the run fails fast. Off unless set.
+   */
+  injectFault: { scale: string; mode: Mode } | null;
+}
+
