@@ -688,6 +688,3 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
   // UNION of Pod and Storage (never equal: data_source differs), then the unallocated INSERT.
   return pl.concat([podRows, storageRows, unallocatedRows], { how: "vertical" });
 }
-
-/** The measures of the summary, for callers that compare or print them. */
-export const MEASURES = SUMMARY_MEASURE_COLUMNS;

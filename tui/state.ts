@@ -87,9 +87,6 @@ export interface ViewState {
 /** How many log lines the state keeps (the pane shows fewer). */
 export const LOG_KEEP = 200;
 /** Two values within this relative distance are a tie. */
-const STEP_PHASES: ReadonlySet<Phase> = new Set(["generate", "upload", "aggregate", "write", "validate"]);
-/** The report phase is about the whole run: it moves no scale's row. */
-const rowPhase = (phase: Phase) => phase !== "report";
 
 export const initialState: ViewState = {
   scales: [],
@@ -173,7 +170,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
       };
     }
     case "phase-start": {
-      const scales = !rowPhase(event.phase) ? state.scales : updateRow(state, event.scale, (row) => {
+      const scales = updateRow(state, event.scale, (row) => {
         // Generating a scale again means a rerun of it: its old results no longer apply.
         let next =
           event.phase === "generate" && row.status !== "pending" && row.phase !== null
@@ -208,9 +205,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
     }
     case "progress": {
       const fraction = event.total > 0 ? Math.min(1, Math.max(0, event.done / event.total)) : 0;
-      const scales = !rowPhase(event.phase)
-        ? state.scales
-        : updateRow(state, event.scale, (row) => (row.phase === event.phase ? { ...row, phaseFraction: fraction } : row));
+      const scales = updateRow(state, event.scale, (row) => (row.phase === event.phase ? { ...row, phaseFraction: fraction } : row));
       const sameAsCurrent =
         state.current !== null &&
         state.current.scale === event.scale &&
@@ -229,10 +224,10 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
       return { ...state, now, scales, current };
     }
     case "phase-end": {
-      const scales = !rowPhase(event.phase) ? state.scales : updateRow(state, event.scale, (row) => {
+      const scales = updateRow(state, event.scale, (row) => {
         let next: ScaleRow = {
           ...row,
-          stepsDone: STEP_PHASES.has(event.phase) ? row.stepsDone + 1 : row.stepsDone,
+          stepsDone: row.stepsDone + 1,
           phaseFraction: 0,
         };
         if (!event.ok) {
@@ -344,10 +339,6 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
       };
     }
   }
-}
-
-export function reduceAll(events: readonly RunEvent[], state: ViewState = initialState): ViewState {
-  return events.reduce(reduce, state);
 }
 
 /** Overall progress of a scale in its current pass, 0..1. */

@@ -14,7 +14,6 @@ export const REPORT_TYPE = {
   nodeLabels: "ocp_node_label",
   namespaceLabels: "ocp_namespace_label",
 } as const satisfies Record<TableKey, string>;
-export type NiseReportType = (typeof REPORT_TYPE)[TableKey];
 
 /** The table a nise report type holds; undefined for the report types the summary does not read (vm, gpu, ros). */
 export function tableOfReportType(reportType: string): TableKey | undefined {

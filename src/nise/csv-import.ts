@@ -295,15 +295,6 @@ export async function scanCsvFile(path: string, onRecord: (rec: CsvRecord) => vo
   }
 }
 
-/** scanCsvFile with each record as an array of strings (convenient, slower). */
-export async function forEachCsvRecord(path: string, onRecord: (fields: string[], line: number) => void): Promise<number> {
-  return scanCsvFile(path, (r) => {
-    const f: string[] = new Array(r.count);
-    for (let i = 0; i < r.count; i++) f[i] = r.buf.toString("utf8", r.starts[i], r.ends[i]);
-    onRecord(f, r.line);
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Typed rows
 

@@ -3,7 +3,7 @@
 // re-drawn each month). Order of the collections = nise's row order.
 
 import { UsageError } from "../errors.ts";
-import type { GeneratorSpec, PodSpec, UsageMap } from "./manifest.ts";
+import type { GeneratorSpec, PodSpec, UsageMap, VolumeClaimSpec, VolumeSpec } from "./manifest.ts";
 import type { Prng } from "./prng.ts";
 import { pyDiv, pyInt, pyMin, pyMul, pyRound, type PyNum } from "./pynum.ts";
 
@@ -135,24 +135,7 @@ function makePod(rng: Prng, node: NodeInst, namespace: string, spec: PodInput): 
   };
 }
 
-interface ClaimInput {
-  volume_claim_name?: string;
-  pod_name?: string | null;
-  labels?: string | null;
-  capacity_gig?: PyNum;
-  volume_claim_usage_gig: UsageMap;
-}
-interface VolumeInput {
-  volume_name?: string;
-  storage_class?: string | null;
-  csi_driver?: string | null;
-  csi_volume_handle?: string | null;
-  volume_request_gig?: PyNum | null;
-  labels?: string | null;
-  volume_claims: ClaimInput[];
-}
-
-function makeVolume(rng: Prng, node: NodeInst, namespace: string, spec: VolumeInput, podPvc: Map<string, string>): StorageEntity[] {
+function makeVolume(rng: Prng, node: NodeInst, namespace: string, spec: VolumeSpec, podPvc: Map<string, string>): StorageEntity[] {
   const [defClass, defDriver] = rng.choice(STORAGE_DEFAULTS);
   const defName = `pv-${rng.word()}`;
   const defHandle = `vol-${rng.hex(17)}`;
@@ -334,7 +317,7 @@ export function buildGenerator(spec: GeneratorSpec, rng: Prng): GeneratorInstanc
     for (let i = 0; i < volumes; i++) {
       const reqGig = pyRound(rng.uniform(25.0, 80.0), 2);
       const request = pyMul(reqGig, GIB);
-      const claims: ClaimInput[] = [];
+      const claims: VolumeClaimSpec[] = [];
       let total = 0;
       for (let c = 0; c < claimsPer; c++) {
         if (request.v - total <= GIB.v) break;

@@ -56,14 +56,6 @@ export interface NamespaceLabelRow extends PeriodColumns {
   namespace_labels: string;
 }
 
-/** The row type of each table. */
-export interface RowByTable extends Record<TableKey, object> {
-  pod: PodUsageRow;
-  storage: StorageUsageRow;
-  nodeLabels: NodeLabelRow;
-  namespaceLabels: NamespaceLabelRow;
-}
-
 /** Something that receives generated or read rows one at a time (the reference, a writer, a counter). */
 export interface RowSink {
   pod(row: PodUsageRow): void;

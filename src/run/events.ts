@@ -2,7 +2,7 @@
 // nothing else flows from the engine to a front end.
 import type { Mode } from "../contract/job.ts";
 
-export type Phase = "generate" | "upload" | "aggregate" | "write" | "validate" | "report";
+export type Phase = "generate" | "upload" | "aggregate" | "write" | "validate";
 export type Verdict = "PASS" | "FAIL";
 export type RunStatus = "running" | "PASS" | "FAIL" | "ERROR" | "INTERRUPTED";
 
@@ -52,8 +52,6 @@ export type RunEvent =
   | (At & { type: "comparison"; scale: string; faster: Mode | "tie"; lessMemory: Mode | "tie"; speedRatio: number; memorySavedPercent: number })
   | (At & { type: "error"; scale?: string; mode?: Mode; message: string })
   | (At & { type: "run-end"; status: RunStatus; outDir: string; headline: string });
-
-export type RunEventType = RunEvent["type"];
 
 /** What a front end may ask of a running benchmark. */
 export interface RunCommands {

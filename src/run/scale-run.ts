@@ -45,7 +45,7 @@ export interface ScaleRunContext {
 }
 
 /** Share of a scale's work each phase stands for: preparing takes one unit, each mode run one. */
-const PHASE_WEIGHT: Record<Phase, number> = { generate: 0.6, upload: 0.4, aggregate: 0.7, write: 0.15, validate: 0.15, report: 0 };
+const PHASE_WEIGHT: Record<Phase, number> = { generate: 0.6, upload: 0.4, aggregate: 0.7, write: 0.15, validate: 0.15 };
 
 export async function runScale(ctx: ScaleRunContext, scale: string): Promise<ScaleResult> {
   const { config, bus, parts, runDir } = ctx;

@@ -89,12 +89,3 @@ export function s3Fault(err: unknown, where: string, action: string): ServiceErr
 function oneLine(s: string): string {
   return s.replace(/\s+/g, " ").slice(0, 300);
 }
-
-/** Runs an SDK call and maps its failure to a ServiceError. */
-export async function s3Call<T>(client: S3Client, action: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw s3Fault(err, await describeClient(client), action);
-  }
-}

@@ -318,11 +318,3 @@ export function compareSummaries(
   };
 }
 
-/** "In-memory identical to streaming": the same comparison, in-memory taken as expected. */
-export function compareModes(
-  inMemory: readonly SummaryRow[],
-  streaming: readonly SummaryRow[],
-  opts: CompareOptions,
-): ValidationResult {
-  return compareSummaries(inMemory, streaming, opts);
-}

@@ -1,5 +1,8 @@
 import test from "ava";
-import { LOG_KEEP, initialState, reduce, reduceAll, rowFraction, winner } from "../../tui/state.ts";
+import { LOG_KEEP, initialState, reduce, rowFraction, winner, type ViewState } from "../../tui/state.ts";
+import type { RunEvent } from "../../src/run/events.ts";
+
+const reduceAll = (events: readonly RunEvent[], state: ViewState = initialState): ViewState => events.reduce(reduce, state);
 import { comparison, log, memory, modeRun, progress, runEnd, runStart, scaleRun } from "./events.ts";
 
 const pass = (seconds: number, peakMb: number) => ({ seconds, peakMb, verdict: "PASS" as const });
@@ -160,20 +163,6 @@ test("an interrupted run marks the scale it cut off stopped and the ones it neve
     s.scales.map((r) => r.status),
     ["stopped", "skipped"],
   );
-});
-
-test("the report phase moves no scale's row and adds none", (t) => {
-  const s = reduceAll([
-    runStart(["small"]),
-    ...scaleRun("small", pass(1, 10), pass(1, 10)),
-    { type: "phase-start", at: 1, scale: "", phase: "report" },
-    { type: "phase-end", at: 2, scale: "", phase: "report", durationMs: 5, ok: true },
-  ]);
-  t.deepEqual(
-    s.scales.map((r) => [r.name, r.status, r.phase]),
-    [["small", "done", "validate"]],
-  );
-  t.is(s.current?.phase, "report");
 });
 
 test("the reducer does not mutate the state it is given", (t) => {
