@@ -13,7 +13,7 @@ import { detectInput } from "../src/commands/aggregate.ts";
 import { runPipeline } from "../src/pipeline-child.ts";
 import { parseFlags, positiveInteger } from "../src/commands/flags.ts";
 import { generate } from "../src/nise/generate.ts";
-import { readSummaryParquet } from "../src/report/summary-csv.ts";
+import { readSummaryParquet } from "../src/report/canonical-summary-csv.ts";
 import { scaleInfo, scaleManifest } from "../src/scales.ts";
 import { compareSummaries, DEFAULT_TOLERANCE } from "../src/validate/index.ts";
 

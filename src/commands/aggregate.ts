@@ -13,7 +13,7 @@ import { parseFlags } from "./flags.ts";
 import { runPipeline } from "../pipeline-child.ts";
 import { readNiseCsvDir } from "../nise/csv-import.ts";
 import { computeDailySummary } from "../reference/index.ts";
-import { readSummaryParquet, writeSummaryCsv } from "../report/summary-csv.ts";
+import { readSummaryParquet, writeSummaryCsv } from "../report/canonical-summary-csv.ts";
 
 export const AGGREGATE_HELP = `Usage: streambench aggregate --input DIR --mode MODE --out FILE.csv
 

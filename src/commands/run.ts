@@ -1,17 +1,16 @@
 // `streambench run`: flags -> Config -> services -> the benchmark, shown by the TUI in a terminal
 // or by the headless printer otherwise. Ctrl-C and SIGTERM stop children and servers, mark the
 // results interrupted, and exit 130.
-import { join } from "node:path";
 import { rmSync } from "node:fs";
 import { configFromArgs, RUN_HELP } from "./run-config.ts";
 import { SCALES } from "../scales.ts";
 import { Benchmark } from "../run/benchmark.ts";
-import { bindParts } from "../run/bind.ts";
+import { bindParts } from "../run/real-parts.ts";
 import { captureEnvironment } from "../run/environment.ts";
 import { attachHeadlessPrinter } from "../output/headless.ts";
-import { readHistory } from "../run/history.ts";
+import { readCostHistory } from "../run/eta.ts";
 import { attachLiveLog } from "../output/live-log.ts";
-import { createRunFolder, restoreLatest } from "../run/results-dir.ts";
+import { createRunFolder, latestSummaryJson, removeScratch, restoreLatest, runFiles } from "../run/results-folder.ts";
 import { startServices, type Services } from "../run/services.ts";
 import { startGauges } from "../run/gauges.ts";
 
@@ -25,7 +24,7 @@ export async function runBenchmarkCommand(argv: string[]): Promise<number> {
   const interactive = !config.headless && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY) && !process.env.CI;
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
-  const history = readHistory(config.outRoot);
+  const history = readCostHistory(latestSummaryJson(config.outRoot));
   const { dir: runDir, previousLatest } = createRunFolder(config.outRoot);
   let services: Services;
   try {
@@ -62,7 +61,7 @@ export async function runBenchmarkCommand(argv: string[]): Promise<number> {
     expectedRows: (scale) => SCALES.find((s) => s.name === scale)?.podRows ?? null,
     history,
   });
-  attachLiveLog(join(runDir, "benchmark.log"), (listener) => benchmark.bus.subscribe(listener));
+  attachLiveLog(runFiles(runDir).liveLog, (listener) => benchmark.bus.subscribe(listener));
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -100,9 +99,4 @@ export async function runBenchmarkCommand(argv: string[]): Promise<number> {
     process.off("SIGTERM", onSignal);
   }
   return benchmark.exitCode;
-}
-
-/** The run's bulky scratch folders: generated data, the embedded S3 server's objects, child outputs. */
-function removeScratch(runDir: string): void {
-  for (const name of ["s3", "work", "data"]) rmSync(join(runDir, name), { recursive: true, force: true });
 }

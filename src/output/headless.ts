@@ -15,7 +15,8 @@ export function attachHeadlessPrinter(subscribe: (listener: (event: RunEvent) =>
     }
     const text = describeEvent(event);
     if (text === null) return;
-    const eta = (event.type === "phase-start" || event.type === "phase-end") && runRemainingMs !== null ? `  (ETA ${formatElapsed(runRemainingMs)})` : "";
+    // The run's ETA is "estimating" until the first scale has finished (src/run/eta.ts).
+    const eta = event.type === "phase-start" || event.type === "phase-end" ? `  (ETA ${runRemainingMs === null ? "estimating" : formatElapsed(runRemainingMs)})` : "";
     write(`[${formatElapsed(event.at - startedAt).padStart(5)}] ${text}${eta}`);
   });
 }

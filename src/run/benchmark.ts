@@ -7,8 +7,9 @@ import type { RunReport, ScaleResult, Environment } from "../report/model.ts";
 import { compareScales } from "../report/analysis.ts";
 import { EventBus } from "./event-bus.ts";
 import type { RunCommands, RunStatus } from "./events.ts";
-import { RunEta, type CostPoint } from "./eta.ts";
-import type { Parts } from "./parts.ts";
+import { RunEta, type CostHistory } from "./eta.ts";
+import type { Parts } from "./run-parts.ts";
+import { runFiles } from "./results-folder.ts";
 import { InterruptedError, runScale, ValidationFailure } from "./scale-run.ts";
 
 export interface BenchmarkSetup {
@@ -19,8 +20,8 @@ export interface BenchmarkSetup {
   settings: Record<string, unknown>;
   /** Pod usage rows of a scale before it runs, for the ETA (null when unknown, e.g. --input). */
   expectedRows(scale: string): number | null;
-  /** Earlier runs' (rows, ms) per scale, for an ETA before the first scale finishes. */
-  history: CostPoint[];
+  /** An earlier run's unit costs: the shape of the ETA's cost curve while this run has one size (eta.ts). */
+  history: CostHistory;
 }
 
 export class Benchmark implements RunCommands {
@@ -112,25 +113,25 @@ export class Benchmark implements RunCommands {
     const bus = this.bus;
     this.#lastStatus = "running";
     bus.emit({ type: "run-start", scales: [...scales], modes: [...config.modes], runs: config.runs, outDir: runDir });
-    const eta = new RunEta(this.#setup.history);
-    let current: { scale: string; rows: number; startedAt: number } | null = null;
-    const rowsToGo = (from: number) => scales.slice(from).map((s) => this.#setup.expectedRows(s) ?? 0);
+    const eta = new RunEta(
+      scales.map((scale) => ({ scale, rows: this.#setup.expectedRows(scale) })),
+      config.modes.length * config.runs,
+      this.#setup.history,
+    );
+    let current: { scale: string } | null = null;
     let status: Exclude<RunStatus, "running"> = "PASS";
-    let index = 0;
-    const onPace = (fractionDone: number, phaseRemainingMs: number | null) => {
-      const running = current ? { rows: current.rows, elapsedMs: performance.now() - current.startedAt, fractionDone } : undefined;
-      bus.emit({ type: "eta", phaseRemainingMs, runRemainingMs: eta.remainingMs(rowsToGo(index + 1), running) });
+    const onPace = (phaseRemainingMs: number | null) => {
+      bus.emit({ type: "eta", phaseRemainingMs, runRemainingMs: eta.remainingMs(performance.now()) });
     };
     try {
-      for (index = 0; index < scales.length; index++) {
-        const scale = scales[index];
-        current = { scale, rows: this.#setup.expectedRows(scale) ?? 0, startedAt: performance.now() };
+      for (const scale of scales) {
+        current = { scale };
         const result = await runScale(
           {
             config,
             bus,
             parts,
-            runDir,
+            files: runFiles(runDir),
             signal: this.#abort.signal,
             setKill: (kill) => {
               this.#kill = kill;
@@ -138,14 +139,22 @@ export class Benchmark implements RunCommands {
             setChild: (pid, rssBytes) => {
               this.#child = pid === null ? null : { pid, rssBytes };
             },
-            onResult: (partial) => this.#putScale(partial),
+            onResult: (partial) => {
+              eta.setRows(scale, partial.inputRows);
+              this.#putScale(partial);
+            },
+            onUnit: (kind, event, ms) => {
+              if (event === "start") eta.unitStarted(scale, kind, performance.now());
+              else eta.unitFinished(scale, kind, ms ?? 0);
+            },
             onPace,
           },
           scale,
         );
         this.#putScale(result);
         this.#emitComparison(scale);
-        eta.scaleFinished({ rows: result.inputRows, ms: performance.now() - current.startedAt });
+        eta.scaleFinished(scale);
+        onPace(null);
         current = null;
       }
     } catch (error) {

@@ -1,62 +1,124 @@
-// Estimates the time left in a run from the input rows still to go and the time each finished
-// scale took (time = fixed + rows x per-row, fitted by least squares), or from a previous run's
-// figures before any scale has finished.
-
+// The run's ETA, in one place: what work a run has, what finished work cost, and what is left.
+//
+// A run is a list of work units. Each scale has one "prepare" unit (generate + upload) and one
+// "mode" unit per (mode, repetition) (aggregate + write + validate), in whatever order the engine
+// runs them. The estimate is the cost of the units not yet finished, each priced by a model
+// fitted to the finished units of its kind: time = fixed + rows x per-row (least squares over
+// the pod rows of each finished unit's scale). Until the first scale has finished, it is null
+// ("estimating"): a guess from one unfinished scale was off by 10x and more (issue 10).
+//
+// With finished units at one size only, the fit cannot tell fixed cost from cost per row. Then
+// the previous run's figures (results/latest/summary.json), if they span two sizes, give the
+// shape of the curve and this run's figures its level; without them a unit is taken to cost what
+// the finished ones did (fixed cost), which is what the default scales measure (a mode run at
+// large takes ~1.3x its time at small, stack-notes section 10). The next scale's first finished
+// unit adds a second size, and the fit takes over.
+import { readFileSync } from "node:fs";
 import { leastSquaresSlope } from "../report/analysis.ts";
+import { median } from "../report/stats.ts";
+
+export type UnitKind = "prepare" | "mode";
 
 export interface CostPoint {
   rows: number;
   ms: number;
 }
 
-export function fitCost(points: readonly CostPoint[]): { fixedMs: number; msPerRow: number } | null {
+export interface CostFit {
+  fixedMs: number;
+  msPerRow: number;
+}
+
+/** Least squares time = fixed + rows x per-row, both >= 0; null without usable points or with one size only. */
+export function fitCost(points: readonly CostPoint[]): CostFit | null {
   const usable = points.filter((p) => p.rows > 0 && p.ms > 0);
   if (usable.length === 0) return null;
+  const slope = leastSquaresSlope(usable.map((p) => ({ x: p.rows, y: p.ms })));
+  if (slope === null) return null;
   const meanRows = usable.reduce((s, p) => s + p.rows, 0) / usable.length;
   const meanMs = usable.reduce((s, p) => s + p.ms, 0) / usable.length;
-  const slope = leastSquaresSlope(usable.map((p) => ({ x: p.rows, y: p.ms })));
-  // One size of scale only: time proportional to rows.
-  if (slope === null) return { fixedMs: 0, msPerRow: meanMs / meanRows };
   const msPerRow = Math.max(0, slope);
   return { fixedMs: Math.max(0, meanMs - msPerRow * meanRows), msPerRow };
 }
 
-export class RunEta {
-  readonly #finished: CostPoint[] = [];
-  readonly #history: readonly CostPoint[];
+/** Unit costs of an earlier run, per kind: the shape of the cost curve before this run has two sizes. */
+export type CostHistory = Record<UnitKind, CostPoint[]>;
 
-  constructor(history: readonly CostPoint[] = []) {
+export interface PlannedScale {
+  scale: string;
+  /** Pod usage rows, when known before the scale runs (null for --input until it is read). */
+  rows: number | null;
+}
+
+export class RunEta {
+  readonly #scales: PlannedScale[];
+  readonly #modeUnitsPerScale: number;
+  readonly #history: CostHistory;
+  readonly #finished: Record<UnitKind, (CostPoint & { scale: string })[]> = { prepare: [], mode: [] };
+  readonly #scalesDone = new Set<string>();
+  #current: { scale: string; kind: UnitKind; startedAt: number } | null = null;
+
+  constructor(scales: readonly PlannedScale[], modeUnitsPerScale: number, history: CostHistory = { prepare: [], mode: [] }) {
+    this.#scales = scales.map((s) => ({ ...s }));
+    this.#modeUnitsPerScale = modeUnitsPerScale;
     this.#history = history;
   }
 
-  scaleFinished(point: CostPoint): void {
-    this.#finished.push(point);
+  /** The rows of a scale once known (after --input is read). */
+  setRows(scale: string, rows: number): void {
+    const planned = this.#scales.find((s) => s.scale === scale);
+    if (planned) planned.rows = rows;
   }
 
-  /**
-   * Time left for the scales still to run, plus the unfinished part of the current one. The fit
-   * uses the finished scales and, once it is a fifth done, the current scale's projected total:
-   * with one small scale alone, time proportional to rows would overstate large scales, whose
-   * cost is mostly not fixed overhead. Before that, the previous run's figures fill in.
-   */
-  remainingMs(rowsToGo: readonly number[], current?: { rows: number; elapsedMs: number; fractionDone?: number }): number | null {
-    const fraction = current?.fractionDone ?? 0;
-    const projected = current && current.rows > 0 && fraction >= 0.2 ? current.elapsedMs / fraction : null;
-    const points = [...this.#finished];
-    if (projected !== null && current) points.push({ rows: current.rows, ms: projected });
-    if (points.length < 2) points.push(...this.#history);
-    let fit = fitCost(points);
-    if (!fit && current && current.rows > 0 && fraction > 0) {
-      fit = { fixedMs: 0, msPerRow: current.elapsedMs / fraction / current.rows };
+  unitStarted(scale: string, kind: UnitKind, now: number): void {
+    this.#current = { scale, kind, startedAt: now };
+  }
+
+  unitFinished(scale: string, kind: UnitKind, ms: number): void {
+    const rows = this.#scales.find((s) => s.scale === scale)?.rows ?? 0;
+    this.#finished[kind].push({ scale, rows, ms });
+    this.#current = null;
+  }
+
+  scaleFinished(scale: string): void {
+    this.#scalesDone.add(scale);
+  }
+
+  /** Milliseconds left in the run, or null while estimating (before the first scale finished). */
+  remainingMs(now: number): number | null {
+    if (this.#scalesDone.size === 0) return null;
+    let total = 0;
+    for (const { scale, rows } of this.#scales) {
+      if (this.#scalesDone.has(scale)) continue;
+      const done = (kind: UnitKind) => this.#finished[kind].filter((u) => u.scale === scale).length;
+      const left: Record<UnitKind, number> = { prepare: 1 - done("prepare"), mode: this.#modeUnitsPerScale - done("mode") };
+      for (const kind of ["prepare", "mode"] as const) {
+        if (left[kind] <= 0) continue;
+        const cost = this.unitCostMs(kind, rows ?? 0);
+        if (cost === null) return null;
+        total += left[kind] * cost;
+        // The unit under way has already spent part of its cost.
+        if (this.#current?.scale === scale && this.#current.kind === kind) total -= Math.min(cost, now - this.#current.startedAt);
+      }
     }
-    if (!fit) return null;
-    const cost = (rows: number) => fit.fixedMs + rows * fit.msPerRow;
-    let total = rowsToGo.reduce((sum, rows) => sum + cost(rows), 0);
-    if (current) {
-      const currentTotal = fraction > 0 ? current.elapsedMs / fraction : cost(current.rows);
-      total += Math.max(0, currentTotal - current.elapsedMs);
+    return Math.max(0, total);
+  }
+
+  /** The expected cost of one unit of a kind at a size, from the finished units (see the header). */
+  unitCostMs(kind: UnitKind, rows: number): number | null {
+    const points = this.#finished[kind];
+    if (points.length === 0) return null;
+    const fit = fitCost(points);
+    if (fit) return fit.fixedMs + rows * fit.msPerRow;
+    // One size so far: its median is the level; an earlier run's curve, if any, the shape.
+    const level = median(points.map((p) => p.ms));
+    const atRows = points[0].rows;
+    const shape = fitCost(this.#history[kind]);
+    if (shape && atRows > 0) {
+      const at = shape.fixedMs + atRows * shape.msPerRow;
+      if (at > 0) return (level * (shape.fixedMs + rows * shape.msPerRow)) / at;
     }
-    return total;
+    return level;
   }
 }
 
@@ -64,4 +126,29 @@ export class RunEta {
 export function phaseRemainingMs(done: number, total: number, elapsedMs: number): number | null {
   if (done <= 0 || total <= 0 || done > total) return null;
   return (elapsedMs * (total - done)) / done;
+}
+
+/**
+ * The unit costs of an earlier run from its summary.json: a prepare unit per scale (generate +
+ * upload seconds), a mode unit per run (its phases' total). Empty when there is none or it is unreadable.
+ */
+export function readCostHistory(summaryJsonPath: string): CostHistory {
+  const history: CostHistory = { prepare: [], mode: [] };
+  try {
+    const summary = JSON.parse(readFileSync(summaryJsonPath, "utf8")) as {
+      scales?: { inputRows?: number; generate?: { seconds?: number }; upload?: { seconds?: number }; runs?: { phases?: { total?: number } }[] }[];
+    };
+    for (const scale of summary.scales ?? []) {
+      if (typeof scale.inputRows !== "number") continue;
+      const prepare = (scale.generate?.seconds ?? 0) + (scale.upload?.seconds ?? 0);
+      if (prepare > 0) history.prepare.push({ rows: scale.inputRows, ms: prepare * 1000 });
+      for (const run of scale.runs ?? []) {
+        const total = run.phases?.total ?? 0;
+        if (total > 0) history.mode.push({ rows: scale.inputRows, ms: total * 1000 });
+      }
+    }
+  } catch {
+    // No earlier run: the estimate waits for this run's figures.
+  }
+  return history;
 }

@@ -1,21 +1,22 @@
 // One scale, phase by phase: prepare (generate + reference) -> upload -> for each repetition and
 // mode: aggregate in a child -> write to PostgreSQL -> read back and validate -> record.
 // Throws ValidationFailure on the first FAIL (fail fast); any other error propagates as it is.
+// The phase script only: file names are results-folder.ts's, the records mode-record.ts's, fault
+// injection fault-injection.ts's, and the ETA's units eta.ts's.
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Mode } from "../contract/job.ts";
 import { TABLE_KEYS } from "../contract/input-tables.ts";
-import { SUMMARY_MEASURE_COLUMNS, type SummaryRow } from "../contract/summary-schema.ts";
+import type { SummaryRow } from "../contract/summary-schema.ts";
 import type { Config } from "./config.ts";
 import type { ModeRun, ScaleResult } from "../report/model.ts";
-import type { ValidationResult } from "../validate/compare.ts";
 import type { EventBus } from "./event-bus.ts";
 import type { Phase } from "./events.ts";
-import type { Parts, PreparedData } from "./parts.ts";
+import type { Parts, PreparedData } from "./run-parts.ts";
 import { sourceUuidFor } from "./source-uuid.ts";
-import { phaseRemainingMs } from "./eta.ts";
-
-const MB = 1024 * 1024;
+import { phaseRemainingMs, type UnitKind } from "./eta.ts";
+import { faultInjectedInto, injectFault } from "./fault-injection.ts";
+import { failedRun, maxDiff, modeRunRecord } from "./mode-record.ts";
+import type { RunFiles } from "./results-folder.ts";
 
 export class ValidationFailure extends Error {
   override name = "ValidationFailure";
@@ -31,7 +32,7 @@ export interface ScaleRunContext {
   config: Config;
   bus: EventBus;
   parts: Parts;
-  runDir: string;
+  files: RunFiles;
   /** Set when the user interrupts; checked between phases. */
   signal: AbortSignal;
   /** The kill switch of whatever child is running now (for Ctrl-C). */
@@ -40,32 +41,27 @@ export interface ScaleRunContext {
   setChild(pid: number | null, rssBytes: number): void;
   /** Called when a scale's result changes, so reports can be rewritten. */
   onResult(result: ScaleResult): void;
-  /** How far this scale has come (0..1) and the current phase's time left: emitted as ETA before each phase line. */
-  onPace(fractionDone: number, phaseRemainingMs: number | null): void;
+  /** A work unit (eta.ts) starts or ends: preparing the scale, or one mode run. */
+  onUnit(kind: UnitKind, event: "start" | "end", ms?: number): void;
+  /** The current phase's time left (null: not known), emitted as ETA before each phase line. */
+  onPace(phaseRemainingMs: number | null): void;
 }
 
-/** Share of a scale's work each phase stands for: preparing takes one unit, each mode run one. */
-const PHASE_WEIGHT: Record<Phase, number> = { generate: 0.6, upload: 0.4, aggregate: 0.7, write: 0.15, validate: 0.15 };
-
 export async function runScale(ctx: ScaleRunContext, scale: string): Promise<ScaleResult> {
-  const { config, bus, parts, runDir } = ctx;
-  const dataDir = join(runDir, "data", scale);
-  const workDir = join(runDir, "work");
-  mkdirSync(workDir, { recursive: true });
+  const { config, bus, parts, files } = ctx;
+  const dataDir = files.dataDir(scale);
+  mkdirSync(files.workDir, { recursive: true });
   rmSync(dataDir, { recursive: true, force: true });
 
-  const units = 1 + config.modes.length * config.runs;
-  let unitsDone = 0;
   let phaseStarted = performance.now();
   const phase = async <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>): Promise<T> => {
     if (ctx.signal.aborted) throw new InterruptedError();
-    ctx.onPace(unitsDone / units, null);
+    ctx.onPace(null);
     bus.emit({ type: "phase-start", scale, mode, rep, phase: name });
     const started = (phaseStarted = performance.now());
     try {
       const value = await body();
-      if (mode !== undefined || name === "generate" || name === "upload") unitsDone += PHASE_WEIGHT[name];
-      ctx.onPace(unitsDone / units, null);
+      ctx.onPace(null);
       bus.emit({ type: "phase-end", scale, mode, rep, phase: name, durationMs: performance.now() - started, ok: true });
       return value;
     } catch (error) {
@@ -81,17 +77,19 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
       if (done < total && now - last < 100) return;
       last = now;
       bus.emit({ type: "progress", scale, mode, phase: name, done, total, unit });
-      ctx.onPace(unitsDone / units, phaseRemainingMs(done, total, now - phaseStarted));
+      ctx.onPace(phaseRemainingMs(done, total, now - phaseStarted));
     };
   };
 
+  const prepareStarted = performance.now();
+  ctx.onUnit("prepare", "start");
   let started = performance.now();
   const data: PreparedData = await phase("generate", undefined, undefined, () => parts.prepare(scale, config.input, dataDir, progress("generate")));
   const generateSeconds = (performance.now() - started) / 1000;
   const inputRows = data.rowsByType.pod;
   const totalRows = Object.values(data.rowsByType).reduce((a, b) => a + b, 0);
   bus.emit({ type: "log", level: "info", text: `${scale}: ${inputRows} pod usage rows (${totalRows} rows of 4 report types), ${data.expected.length} reference summary rows` });
-  await parts.writeSummaryCsv(join(runDir, `summary_${scale}_reference.csv`), data.expected);
+  await parts.writeSummaryCsv(files.summaryCsv(scale, "reference"), data.expected);
 
   const lastReadback = new Map<Mode, SummaryRow[]>();
   try {
@@ -99,6 +97,7 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
     const uploaded = await phase("upload", undefined, undefined, () => parts.upload(data, progress("upload", undefined, "bytes")));
     const uploadSeconds = (performance.now() - started) / 1000;
     rmSync(dataDir, { recursive: true, force: true });
+    ctx.onUnit("prepare", "end", performance.now() - prepareStarted);
 
     const result: ScaleResult = {
       scale,
@@ -111,8 +110,10 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
     for (let rep = 1; rep <= config.runs; rep++) {
       for (const mode of config.modes) {
         let run: ModeOutcome;
+        const modeStarted = performance.now();
+        ctx.onUnit("mode", "start");
         try {
-          run = await runMode(ctx, scale, mode, rep, data, phase, progress, workDir);
+          run = await runMode(ctx, scale, mode, rep, data, phase, progress);
         } catch (error) {
           if (!(error instanceof InterruptedError)) {
             result.runs.push(failedRun(scale, mode, rep, error));
@@ -120,11 +121,12 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
           }
           throw error;
         }
+        ctx.onUnit("mode", "end", performance.now() - modeStarted);
         result.runs.push(run.record);
         lastReadback.set(mode, run.readback);
         ctx.onResult(result);
         if (run.record.validation === "FAIL") {
-          throw new ValidationFailure(`${scale} ${mode}: validation FAIL against the reference`, [logPath(runDir, scale, mode), validationLogPath(runDir, scale, mode)]);
+          throw new ValidationFailure(`${scale} ${mode}: validation FAIL against the reference`, [files.modeLog(scale, mode), files.validationLog(scale, mode)]);
         }
       }
     }
@@ -132,7 +134,7 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
     const streaming = lastReadback.get("streaming");
     if (inMemory && streaming) {
       const same = await phase("validate", undefined, undefined, async () => parts.compare(inMemory, streaming));
-      const path = join(runDir, `${scale}_modes_validation.log`);
+      const path = files.modesValidationLog(scale);
       writeFileSync(path, parts.validationLog(same, scale, "in-memory vs streaming", "in-memory (PostgreSQL)", "streaming (PostgreSQL)"));
       const worst = maxDiff(same);
       result.modesIdentical = { verdict: same.verdict, maxAbs: worst.abs, maxRel: worst.rel };
@@ -159,14 +161,13 @@ async function runMode(
   data: PreparedData,
   phase: <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>) => Promise<T>,
   progress: (name: Phase, mode?: Mode, unit?: "rows" | "bytes" | "files") => (done: number, total: number) => void,
-  workDir: string,
 ): Promise<ModeOutcome> {
-  const { bus, parts, runDir, config } = ctx;
-  const log = logPath(runDir, scale, mode);
+  const { bus, parts, files, config } = ctx;
+  const log = files.modeLog(scale, mode);
   const note = (text: string) => appendFileSync(log, `${new Date().toISOString()} ${text}\n`);
   note(`== ${scale} ${mode}, run ${rep} of ${config.runs} ==`);
   const modeStarted = performance.now();
-  const output = join(workDir, `${scale}_${mode}_${rep}.parquet`);
+  const output = files.childOutput(scale, mode, rep);
 
   const aggregated = await phase("aggregate", mode, rep, () =>
     parts.aggregate(mode, data, output, {
@@ -185,7 +186,7 @@ async function runMode(
 
   const rows = await parts.readSummaryFile(output);
   rmSync(output, { force: true });
-  if (config.injectFault?.scale === scale && config.injectFault.mode === mode) {
+  if (faultInjectedInto(config, scale, mode)) {
     injectFault(rows);
     note("STREAMBENCH_INJECT_FAULT: one value of this summary was altered before the write");
     bus.emit({ type: "log", level: "warn", text: `${scale} ${mode}: STREAMBENCH_INJECT_FAULT altered one value before the write` });
@@ -202,8 +203,8 @@ async function runMode(
     return { readback, validation: parts.compare(data.expected, readback) };
   });
   const validateSeconds = (performance.now() - validateStarted) / 1000;
-  writeFileSync(validationLogPath(runDir, scale, mode), parts.validationLog(validation, scale, mode, "reference (src/reference)", "PostgreSQL readback"));
-  await parts.writeSummaryCsv(join(runDir, `summary_${scale}_${mode}.csv`), readback);
+  writeFileSync(files.validationLog(scale, mode), parts.validationLog(validation, scale, mode, "reference (src/reference)", "PostgreSQL readback"));
+  await parts.writeSummaryCsv(files.summaryCsv(scale, mode), readback);
   const worst = maxDiff(validation);
   bus.emit({
     type: "validation",
@@ -215,41 +216,23 @@ async function runMode(
   });
   note(`validation ${validation.verdict}: max abs diff ${worst.abs}, max rel diff ${worst.rel}`);
 
-  const durationSeconds = job.timings.total / 1000;
-  const samples = aggregated.samples;
-  const record: ModeRun = {
+  const record = modeRunRecord({
     scale,
     mode,
     rep,
-    status: "SUCCESS",
-    validation: validation.verdict,
-    durationSeconds,
-    phases: {
-      read: job.timings.read / 1000,
-      aggregate: job.timings.aggregate / 1000,
-      write: writeSeconds,
-      validate: validateSeconds,
-      total: (performance.now() - modeStarted) / 1000,
-    },
-    peakMemoryMb: (job.maxRSSKb * 1024) / MB,
-    baselineMemoryMb: samples.length > 0 ? samples[0].rssBytes / MB : 0,
-    peakAnonMemoryMb: samples.length > 0 ? Math.max(...samples.map((s) => s.rssAnonBytes)) / MB : undefined,
-    cpuUserSeconds: job.cpu.user / 1e6,
-    cpuSystemSeconds: job.cpu.system / 1e6,
-    inputRows: job.rowsIn.pod,
-    inputRowsByType: { ...job.rowsIn },
-    outputRows: job.rowsOut,
-    throughputRowsPerSecond: durationSeconds > 0 ? job.rowsIn.pod / durationSeconds : 0,
-    memorySeries: samples.map((s) => ({ tMs: s.tMs, rssMb: s.rssBytes / MB })),
-    engine: job.engine,
-    maxDiff: worst,
-  };
+    job,
+    samples: aggregated.samples,
+    validation,
+    writeSeconds,
+    validateSeconds,
+    totalSeconds: (performance.now() - modeStarted) / 1000,
+  });
   bus.emit({
     type: "result",
     scale,
     mode,
     rep,
-    durationSeconds,
+    durationSeconds: record.durationSeconds,
     peakMemoryMb: record.peakMemoryMb,
     inputRows: record.inputRows,
     outputRows: record.outputRows,
@@ -257,53 +240,6 @@ async function runMode(
     memorySeries: record.memorySeries.map((s) => s.rssMb),
   });
   return { record, readback };
-}
-
-/** The record of a mode run that broke before it had figures: it shows in the reports as FAILED. */
-function failedRun(scale: string, mode: Mode, rep: number, error: unknown): ModeRun {
-  return {
-    scale,
-    mode,
-    rep,
-    status: "FAILED",
-    validation: "NOT_RUN",
-    durationSeconds: 0,
-    phases: { read: 0, aggregate: 0, write: 0, validate: 0, total: 0 },
-    peakMemoryMb: 0,
-    baselineMemoryMb: 0,
-    cpuUserSeconds: 0,
-    cpuSystemSeconds: 0,
-    inputRows: 0,
-    inputRowsByType: {},
-    outputRows: 0,
-    throughputRowsPerSecond: 0,
-    memorySeries: [],
-    engine: "none",
-    error: error instanceof Error ? error.message.split("\n")[0] : String(error),
-  };
-}
-
-/** Shifts the first measure of the first row by one part in a million, and never by less than 1e-6. */
-function injectFault(rows: SummaryRow[]): void {
-  for (const row of rows) {
-    for (const column of SUMMARY_MEASURE_COLUMNS) {
-      const value = row[column];
-      if (typeof value === "number") {
-        row[column] = value + Math.max(Math.abs(value) * 1e-6, 1e-6);
-        return;
-      }
-    }
-  }
-}
-
-const maxDiff = (result: ValidationResult) => ({ abs: result.maxAbsDiff, rel: result.maxRelDiff });
-
-export function logPath(runDir: string, scale: string, mode: Mode): string {
-  return join(runDir, `${scale}_${mode}.log`);
-}
-
-export function validationLogPath(runDir: string, scale: string, mode: Mode): string {
-  return join(runDir, `${scale}_${mode}_validation.log`);
 }
 
 export class InterruptedError extends Error {

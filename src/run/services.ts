@@ -1,6 +1,6 @@
 // The S3 server and PostgreSQL a run talks to: the user's (MinIO, a PostgreSQL server), or the
 // embedded ones started here (s3rver, PGlite over the wire protocol) and stopped at the end.
-import { join } from "node:path";
+import { runFiles } from "./results-folder.ts";
 import type pg from "pg";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { Config } from "./config.ts";
@@ -33,7 +33,7 @@ export async function startServices(config: Config, runDir: string): Promise<Ser
     const [s3, postgres] = await Promise.all([
       config.s3
         ? Promise.resolve(config.s3)
-        : startEmbeddedS3(join(runDir, "s3"), { bucket: config.bucket }).then((server) => {
+        : startEmbeddedS3(runFiles(runDir).s3Dir, { bucket: config.bucket }).then((server) => {
             stops.push(() => server.stop());
             return server.settings;
           }),

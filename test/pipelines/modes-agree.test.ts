@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { JobInput, Mode } from "../../src/contract/job.ts";
 import type { SummaryRow } from "../../src/contract/summary-schema.ts";
 import { aggregateWithReference } from "../../src/commands/aggregate.ts";
-import { readSummaryParquet } from "../../src/report/summary-csv.ts";
+import { readSummaryParquet } from "../../src/report/canonical-summary-csv.ts";
 import { compareSummaries, DEFAULT_TOLERANCE, type ValidationResult } from "../../src/validate/index.ts";
 import { csvFixtureToParquet, FIXTURE_NAMES, FIXTURES, removeDir, runPipelineChild, tempDir } from "./helpers.ts";
 

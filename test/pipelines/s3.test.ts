@@ -5,7 +5,7 @@ import test from "ava";
 import { join } from "node:path";
 import type { JobInput, Mode } from "../../src/contract/job.ts";
 import type { SummaryRow } from "../../src/contract/summary-schema.ts";
-import { readSummaryParquet } from "../../src/report/summary-csv.ts";
+import { readSummaryParquet } from "../../src/report/canonical-summary-csv.ts";
 import { createS3Client, ensureBucket, startEmbeddedS3, toS3Access, uploadTree } from "../../src/storage/index.ts";
 import { compareSummaries, DEFAULT_TOLERANCE } from "../../src/validate/index.ts";
 import { csvFixtureToParquet, FIXTURES, removeDir, runPipelineChild, tempDir } from "./helpers.ts";

@@ -8,7 +8,7 @@ import type { SummaryRow } from "../../src/contract/summary-schema.ts";
 import { runPipeline } from "../../src/pipeline-child.ts";
 import { generate } from "../../src/nise/generate.ts";
 import { DailySummaryReference } from "../../src/reference/index.ts";
-import { readSummaryParquet } from "../../src/report/summary-csv.ts";
+import { readSummaryParquet } from "../../src/report/canonical-summary-csv.ts";
 import { scaleManifest } from "../../src/scales.ts";
 import { compareSummaries, DEFAULT_TOLERANCE } from "../../src/validate/index.ts";
 import { removeDir, tempDir } from "./helpers.ts";

@@ -1,4 +1,5 @@
-// The canonical summary CSV (DESIGN.md): columns SUMMARY_COLUMNS in order, NULL = empty cell,
+// The canonical summary CSV (DESIGN.md; summary_<scale>_<mode>.csv in a run folder, and what
+// `aggregate --out` writes), not SUMMARY.csv (summary-table-csv.ts): columns SUMMARY_COLUMNS in order, NULL = empty cell,
 // labels as compact JSON with sorted keys, rows in canonical order, numbers in full precision (JS
 // shortest round-trip). Two summaries that agree produce byte-identical files.
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";

@@ -14,10 +14,10 @@ import { compareSummaries } from "../validate/compare.ts";
 import { formatValidationLog } from "../validate/log.ts";
 import { writeReports } from "../report/write.ts";
 import { comparisonHeadline } from "../report/comparison-report.ts";
-import { readSummaryParquet, writeSummaryCsv } from "../report/summary-csv.ts";
+import { readSummaryParquet, writeSummaryCsv } from "../report/canonical-summary-csv.ts";
 import { runPipeline } from "../pipeline-child.ts";
 import { convertNiseCsvDir } from "../nise/csv-to-parquet.ts";
-import type { Parts, PreparedData } from "./parts.ts";
+import type { Parts, PreparedData } from "./run-parts.ts";
 import type { Services } from "./services.ts";
 
 export function bindParts(config: Config, services: Services): Parts {

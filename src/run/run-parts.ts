@@ -1,5 +1,5 @@
 // The pieces a run is made of, as the engine sees them. run/ calls the generator, storage,
-// pipelines, database, validator and reports only through this interface; bind.ts wires the real
+// pipelines, database, validator and reports only through this interface; real-parts.ts wires the real
 // modules. Keeps the phase script readable and every dependency in one place.
 import type { JobReport, Mode } from "../contract/job.ts";
 import type { SummaryRow } from "../contract/summary-schema.ts";

@@ -1,0 +1,78 @@
+// The record of one mode run (report/model.ts ModeRun) from what the run measured, and the record
+// of a mode run that broke before it had figures (it shows in the reports as FAILED).
+import type { JobReport, Mode } from "../contract/job.ts";
+import type { MemorySample } from "../metrics/child-run.ts";
+import type { ModeRun } from "../report/model.ts";
+import type { ValidationResult } from "../validate/compare.ts";
+
+const MB = 1024 * 1024;
+
+export interface ModeMeasurements {
+  scale: string;
+  mode: Mode;
+  rep: number;
+  job: JobReport;
+  samples: MemorySample[];
+  validation: ValidationResult;
+  /** Seconds the parent spent writing to PostgreSQL, validating, and on the whole mode run. */
+  writeSeconds: number;
+  validateSeconds: number;
+  totalSeconds: number;
+}
+
+export const maxDiff = (result: ValidationResult) => ({ abs: result.maxAbsDiff, rel: result.maxRelDiff });
+
+export function modeRunRecord(m: ModeMeasurements): ModeRun {
+  const { job, samples } = m;
+  const durationSeconds = job.timings.total / 1000;
+  return {
+    scale: m.scale,
+    mode: m.mode,
+    rep: m.rep,
+    status: "SUCCESS",
+    validation: m.validation.verdict,
+    durationSeconds,
+    phases: {
+      read: job.timings.read / 1000,
+      aggregate: job.timings.aggregate / 1000,
+      write: m.writeSeconds,
+      validate: m.validateSeconds,
+      total: m.totalSeconds,
+    },
+    peakMemoryMb: (job.maxRSSKb * 1024) / MB,
+    baselineMemoryMb: samples.length > 0 ? samples[0].rssBytes / MB : 0,
+    peakAnonMemoryMb: samples.length > 0 ? Math.max(...samples.map((s) => s.rssAnonBytes)) / MB : undefined,
+    cpuUserSeconds: job.cpu.user / 1e6,
+    cpuSystemSeconds: job.cpu.system / 1e6,
+    inputRows: job.rowsIn.pod,
+    inputRowsByType: { ...job.rowsIn },
+    outputRows: job.rowsOut,
+    throughputRowsPerSecond: durationSeconds > 0 ? job.rowsIn.pod / durationSeconds : 0,
+    memorySeries: samples.map((s) => ({ tMs: s.tMs, rssMb: s.rssBytes / MB })),
+    engine: job.engine,
+    maxDiff: maxDiff(m.validation),
+  };
+}
+
+export function failedRun(scale: string, mode: Mode, rep: number, error: unknown): ModeRun {
+  return {
+    scale,
+    mode,
+    rep,
+    status: "FAILED",
+    validation: "NOT_RUN",
+    durationSeconds: 0,
+    phases: { read: 0, aggregate: 0, write: 0, validate: 0, total: 0 },
+    peakMemoryMb: 0,
+    baselineMemoryMb: 0,
+    cpuUserSeconds: 0,
+    cpuSystemSeconds: 0,
+    inputRows: 0,
+    inputRowsByType: {},
+    outputRows: 0,
+    throughputRowsPerSecond: 0,
+    memorySeries: [],
+    engine: "none",
+    error: error instanceof Error ? error.message.split("\n")[0] : String(error),
+  };
+}
