@@ -1,0 +1,138 @@
+// A fake of the run's Parts (src/run/run-parts.ts) for tests of the engine alone, the way hyperfine
+// tests its scheduler with a mock executor: every call is recorded in order and answers at once,
+// so a test of phase order, fail-fast, rerun or interruption takes milliseconds.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Mode } from "../../src/contract/job.ts";
+import type { SummaryRow } from "../../src/contract/summary-schema.ts";
+import { Benchmark } from "../../src/run/benchmark.ts";
+import type { Config } from "../../src/run/config.ts";
+import type { RunEvent } from "../../src/run/events.ts";
+import type { Parts, PreparedData } from "../../src/run/run-parts.ts";
+import type { ValidationResult } from "../../src/validate/compare.ts";
+
+export interface FakeOptions {
+  /** "scale mode" pairs whose validation against the reference fails. */
+  failValidation?: Set<string>;
+  /** Called when a mode's child starts, with a kill switch the engine may use. */
+  onAggregate?(scale: string, mode: Mode, kill: Promise<void>): Promise<void>;
+}
+
+const ROWS = { pod: 10, storage: 4, nodeLabels: 2, namespaceLabels: 3 };
+
+function verdict(pass: boolean): ValidationResult {
+  return {
+    verdict: pass ? "PASS" : "FAIL",
+    tolerance: { relTolerance: 1e-9, absTolerance: 1e-9 },
+    empty: false,
+    rows: { expected: 1, actual: 1, matched: pass ? 1 : 0, missing: 0, extra: 0, duplicateExpected: 0, duplicateActual: 0 },
+    samples: { missing: [], extra: [], duplicateExpected: [], duplicateActual: [] },
+    metrics: [],
+    text: [],
+    maxAbsDiff: pass ? 0 : 1,
+    maxRelDiff: pass ? 0 : 0.5,
+  };
+}
+
+/** Parts that record each call as "<call> <scale> [<mode>]" in `calls`. */
+export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: string[] } {
+  const calls: string[] = [];
+  const right = { usage_start: "2025-10-01" } as SummaryRow;
+  const wrong = { usage_start: "2025-10-02" } as SummaryRow;
+  // The scale and mode whose summary is being handled: set by the last aggregate call.
+  let current = "";
+  const parts: Parts = {
+    async prepare(scale) {
+      calls.push(`prepare ${scale}`);
+      return { root: "/nowhere", prefix: `data/${scale}`, sourceUuid: `uuid-${scale}`, clusterId: scale, rowsByType: { ...ROWS }, expected: [right] };
+    },
+    async upload(data) {
+      calls.push(`upload ${data.clusterId}`);
+      return { objects: 4, bytes: 1000 };
+    },
+    async removeUpload(data) {
+      calls.push(`removeUpload ${data.clusterId}`);
+    },
+    async aggregate(mode, data, _output, hooks) {
+      current = `${data.clusterId} ${mode}`;
+      calls.push(`aggregate ${current}`);
+      let killed!: () => void;
+      const kill = new Promise<void>((resolve) => (killed = resolve));
+      hooks.onSpawn(() => killed());
+      await options.onAggregate?.(data.clusterId, mode, kill);
+      return {
+        report: { ok: true, mode, engine: mode, rowsIn: { ...ROWS }, rowsOut: 1, timings: { read: 1, aggregate: 2, write: 1, total: 4 }, maxRSSKb: 1024, cpu: { user: 1000, system: 100 } },
+        samples: [],
+      };
+    },
+    async readSummaryFile() {
+      return [right];
+    },
+    async writeSummary(_sourceUuid, clusterId) {
+      calls.push(`writeSummary ${current}`);
+      void clusterId;
+    },
+    async readSummary() {
+      return options.failValidation?.has(current) ? [wrong] : [right];
+    },
+    compare(expected, actual) {
+      const pass = expected[0]?.usage_start === actual[0]?.usage_start;
+      calls.push(`compare ${pass ? "PASS" : "FAIL"}`);
+      return verdict(pass);
+    },
+    validationLog: () => "log\n",
+    async writeSummaryCsv() {},
+    async writeReports() {
+      calls.push("writeReports");
+    },
+    headline: () => "headline",
+  };
+  return { parts, calls };
+}
+
+export function fakeConfig(scales: string[], over: Partial<Config> = {}): Config {
+  return {
+    scales,
+    input: null,
+    modes: ["in-memory", "streaming"],
+    runs: 1,
+    seed: 1,
+    relTolerance: 1e-9,
+    absTolerance: 1e-9,
+    headless: true,
+    outRoot: tmpdir(),
+    bucket: "b",
+    schema: "s",
+    enabledTagKeys: null,
+    s3: null,
+    postgres: null,
+    injectFault: null,
+    ...over,
+  };
+}
+
+const runDirs: string[] = [];
+
+/** Removes the temp folders fakeBenchmark made. */
+export function removeFakeRunDirs(): void {
+  for (const dir of runDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** A Benchmark on fake parts, writing its logs to a fresh temp folder, with every event it emits. */
+export function fakeBenchmark(config: Config, parts: Parts): { benchmark: Benchmark; events: RunEvent[] } {
+  const runDir = mkdtempSync(join(tmpdir(), "engine-"));
+  runDirs.push(runDir);
+  const benchmark = new Benchmark({
+    config,
+    runDir,
+    parts,
+    environment: { cpu: "fake", cores: 1, ramGb: 1, os: "fake", runtime: "fake", versions: {}, gitCommit: "none" },
+    settings: {},
+    expectedRows: () => ROWS.pod,
+    history: { prepare: [], mode: [] },
+  });
+  const events: RunEvent[] = [];
+  benchmark.bus.subscribe((event) => events.push(event));
+  return { benchmark, events };
+}
