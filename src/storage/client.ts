@@ -1,5 +1,5 @@
-// The S3 client and its settings. A leaf module (no project imports): the pipeline children import
-// it to read their input. Checksums are WHEN_REQUIRED always: the SDK's default aws-chunked
+// The S3 client and its settings. It imports nothing of the project but the contract (S3Access),
+// since the pipeline children import it to read their input. Checksums are WHEN_REQUIRED always: the SDK's default aws-chunked
 // streaming upload is stored verbatim by s3rver (silently corrupt objects, stack-notes §3).
 import { S3Client } from "@aws-sdk/client-s3";
 import type { S3Access } from "../contract/job.ts";
@@ -67,7 +67,7 @@ export function polarsCloudOptions(settings: S3Settings): {
   };
 }
 
-/** Settings for a pipeline child that got an S3Access (pipelines/job.ts) in its job. */
+/** Settings for a pipeline child that got an S3Access (contract/job.ts) in its job. */
 export function s3SettingsFromAccess(access: S3Access, bucket: string): S3Settings {
   return { ...access, bucket, forcePathStyle: true, embedded: false };
 }

@@ -1,6 +1,9 @@
 // The default S3: s3rver 3.7.1 on 127.0.0.1, on a free port, its data under a folder the caller
 // gives (the run's results folder). Silent (no request log, no Koa error log). Credentials are
-// s3rver's built-in pair S3RVER/S3RVER: it does check signatures, so other keys are refused.
+// s3rver's built-in pair S3RVER/S3RVER. s3rver refuses an unknown access key id, but it does NOT
+// check SigV4 signatures (lib/middleware/authentication.js: "Signature version 4 calculation is
+// unimplemented"), and the SDK signs with SigV4: a wrong secret for that key is accepted. It is a
+// local test server bound to 127.0.0.1, not an access control.
 import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { Server } from "node:http";

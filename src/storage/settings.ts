@@ -90,7 +90,7 @@ export function s3SettingsFromEnv(env: Env, overrides: S3Overrides = {}): S3Sett
   };
 }
 
-/** What a pipeline child needs to read S3 (pipelines/job.ts S3Access). */
+/** What a pipeline child needs to read S3 (contract/job.ts S3Access). */
 export function toS3Access(settings: S3Settings): S3Access {
   return {
     endpoint: settings.endpoint ?? `https://s3.${settings.region}.amazonaws.com`,
