@@ -15,7 +15,18 @@ const runsEnded = (dir: string) => {
   return existsSync(latest) ? (readFileSync(latest, "utf8").match(/run ended: PASS/g) ?? []).length : 0;
 };
 
-test("in a terminal the monitor runs a scale, reruns it on r, and quits cleanly on q", async (t) => {
+/** The pseudo-terminal this test needs; without it the test is skipped, saying how to enable it. */
+const hasTmux = (() => {
+  try {
+    execFileSync("tmux", ["-V"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const title = "in a terminal the monitor runs a scale, reruns it on r, and quits cleanly on q";
+
+(hasTmux ? test : test.skip)(hasTmux ? title : `${title} (skipped: needs tmux, e.g. apt-get install tmux)`, async (t) => {
   t.timeout(300_000);
   const out = mkdtempSync(join(tmpdir(), "streambench-tui-"));
   const marker = `tui-${process.pid}-${Date.now()}`;
