@@ -7,6 +7,12 @@ import { withRetry } from "./retry.ts";
 import { describePg, type PgSettings } from "./settings.ts";
 
 export const PG_CONNECT_TIMEOUT_MS = 2_500;
+/**
+ * The embedded PGlite server runs in this very process and answers one message at a time: it is
+ * never unreachable, only slow when the machine is loaded (a pool of 4 timed out at 2.5 s under
+ * a load average of 24 on 2 cores). Give its handshakes the whole time a connect may take.
+ */
+export const PG_EMBEDDED_CONNECT_TIMEOUT_MS = 12_000;
 
 // date (1082) as the "YYYY-MM-DD" text, never a JS Date shifted by the local time zone.
 const types = {
@@ -25,7 +31,7 @@ export function poolConfig(settings: PgSettings, max = 4): pg.PoolConfig {
     database: settings.database,
     ssl: settings.ssl === false ? false : { rejectUnauthorized: settings.ssl === "verify" },
     max,
-    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    connectionTimeoutMillis: settings.embedded ? PG_EMBEDDED_CONNECT_TIMEOUT_MS : PG_CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: 10_000,
     application_name: "streambench",
     keepAlive: true,

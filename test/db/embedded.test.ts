@@ -16,8 +16,9 @@ test("a pool of 4 runs queries in parallel on the embedded server, which then st
   t.is(emb.settings.host, "127.0.0.1");
   const pool = await connectPg(emb.settings, { max: 4 });
   // PGlite answers one message at a time, so four handshakes at once queue behind each other; on a
-  // loaded machine the last can pass the pool's 2.5 s connect timeout. The rule here is that four
-  // connections work at once, not how fast they open: retry a timed-out connect, as connectPg does.
+  // loaded machine the last can pass a connect timeout (src/db/pool.ts gives the embedded server a
+  // long one). The rule here is that four connections work at once, not how fast they open: retry
+  // a timed-out connect, as connectPg does.
   const clients = await Promise.all([1, 2, 3, 4].map(() => withRetry(() => pool.connect(), { isTransient: isTransientPgError })));
   const res = await Promise.all(clients.map((c, i) => c.query("SELECT $1::int * 2 AS v, pg_sleep(0.05)", [i])));
   t.deepEqual(res.map((r) => r.rows[0].v), [0, 2, 4, 6]);
