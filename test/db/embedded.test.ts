@@ -14,19 +14,26 @@ test("a pool of 4 runs queries in parallel on the embedded server, which then st
   const { port } = emb.settings;
   t.true(emb.settings.embedded);
   t.is(emb.settings.host, "127.0.0.1");
-  const pool = await connectPg(emb.settings, { max: 4 });
-  // PGlite answers one message at a time, so four handshakes at once queue behind each other; on a
-  // loaded machine the last can pass a connect timeout (src/db/pool.ts gives the embedded server a
-  // long one). The rule here is that four connections work at once, not how fast they open: retry
-  // a timed-out connect, as connectPg does.
-  const clients = await Promise.all([1, 2, 3, 4].map(() => withRetry(() => pool.connect(), { isTransient: isTransientPgError })));
-  const res = await Promise.all(clients.map((c, i) => c.query("SELECT $1::int * 2 AS v, pg_sleep(0.05)", [i])));
-  t.deepEqual(res.map((r) => r.rows[0].v), [0, 2, 4, 6]);
-  for (const c of clients) c.release();
-  const v = await pool.query("SELECT version() AS v");
-  t.regex(v.rows[0].v, /PGlite/);
-  await pool.end();
-  await emb.stop();
+  // A failure must not leave the server running: the test process would never exit.
+  try {
+    const pool = await connectPg(emb.settings, { max: 4 });
+    try {
+      // PGlite answers one message at a time, so four handshakes at once queue behind each other; on a
+      // loaded machine the last can pass a connect timeout (src/db/pool.ts gives the embedded server a
+      // long one). The rule here is that four connections work at once, not how fast they open: retry
+      // a timed-out connect, as connectPg does.
+      const clients = await Promise.all([1, 2, 3, 4].map(() => withRetry(() => pool.connect(), { isTransient: isTransientPgError })));
+      const res = await Promise.all(clients.map((c, i) => c.query("SELECT $1::int * 2 AS v, pg_sleep(0.05)", [i])));
+      t.deepEqual(res.map((r) => r.rows[0].v), [0, 2, 4, 6]);
+      for (const c of clients) c.release();
+      const v = await pool.query("SELECT version() AS v");
+      t.regex(v.rows[0].v, /PGlite/);
+    } finally {
+      await pool.end();
+    }
+  } finally {
+    await emb.stop();
+  }
   await emb.stop(); // idempotent
   const refused = await new Promise<boolean>((resolve) => {
     const s = net.connect(port, "127.0.0.1");
