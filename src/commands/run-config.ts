@@ -12,6 +12,8 @@ import type { S3Settings } from "../storage/client.ts";
 import { pgSettingsFromEnv, type PgSettings } from "../db/settings.ts";
 
 export const DEFAULT_SCALES = ["small", "medium", "large"];
+/** Repetitions per (scale, mode) by default: the fewest that give a verdict an interval worth reading. */
+export const DEFAULT_RUNS = 3;
 /** The same default as `streambench generate --scale`, so it reproduces a run's data. */
 export const DEFAULT_SEED = DEFAULT_SCALE_SEED;
 
@@ -20,7 +22,10 @@ export interface Config {
   scales: readonly string[];
   input: string | null;
   modes: readonly Mode[];
+  /** Measured repetitions per (scale, mode), each a fresh process, modes interleaved A B B A. */
   runs: number;
+  /** Warm-up runs per (scale, mode) before the measured ones: validated, recorded, in no figure. */
+  warmup: number;
   seed: number;
   relTolerance: number;
   absTolerance: number;
@@ -53,7 +58,10 @@ Flags:
                           production-medium, production-large
   --input DIR             run on nise CSV files you bring instead of generated scales
   --modes LIST            in-memory,streaming (default both)
-  --runs N                repetitions per scale and mode, each in a fresh process (default 1)
+  --runs N                repetitions per scale and mode, each in a fresh process, the modes
+                          interleaved (A B B A ...) (default ${DEFAULT_RUNS}); verdicts carry a 95% interval
+  --warmup N              warm-up runs per scale and mode before those, validated but left out
+                          of every figure (default 0)
   --seed N                seed of the generated data (default ${DEFAULT_SEED})
   --tolerance R           relative tolerance of the validation, up to ${MAX_RELATIVE_TOLERANCE} (default ${DEFAULT_TOLERANCE.relTolerance})
   --enabled-tag-keys LIST label keys kept in the summary (default: every key)
@@ -75,6 +83,7 @@ const FLAGS = {
   input: { type: "string" },
   modes: { type: "string" },
   runs: { type: "string" },
+  warmup: { type: "string" },
   seed: { type: "string" },
   tolerance: { type: "string" },
   "enabled-tag-keys": { type: "string" },
@@ -126,7 +135,8 @@ export function configFromArgs(argv: string[], env: Record<string, string | unde
     scales,
     input: flags.input !== undefined ? resolve(cwd, flags.input) : null,
     modes: modes as Mode[],
-    runs: flags.runs !== undefined ? positiveInteger(flags.runs, "--runs") : 1,
+    runs: flags.runs !== undefined ? positiveInteger(flags.runs, "--runs") : DEFAULT_RUNS,
+    warmup: flags.warmup !== undefined ? nonNegativeInteger(flags.warmup, "--warmup") : 0,
     seed: flags.seed !== undefined ? nonNegativeInteger(flags.seed, "--seed") : DEFAULT_SEED,
     relTolerance,
     absTolerance: DEFAULT_TOLERANCE.absTolerance,

@@ -53,7 +53,7 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   mkdirSync(workDir, { recursive: true });
   rmSync(dataDir, { recursive: true, force: true });
 
-  const units = 1 + config.modes.length * config.runs;
+  const units = 1 + config.modes.length * (config.runs + config.warmup);
   let unitsDone = 0;
   let phaseStarted = performance.now();
   const phase = async <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>): Promise<T> => {
@@ -107,24 +107,22 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
       runs: [],
     };
     ctx.onResult(result);
-    for (let rep = 1; rep <= config.runs; rep++) {
-      for (const mode of config.modes) {
-        let run: ModeOutcome;
-        try {
-          run = await runMode(ctx, scale, mode, rep, data, phase, progress, workDir);
-        } catch (error) {
-          if (!(error instanceof InterruptedError)) {
-            result.runs.push(failedRun(scale, mode, rep, error));
-            ctx.onResult(result);
-          }
-          throw error;
+    for (const { mode, rep, warmup } of repetitionOrder(config.modes, config.runs, config.warmup)) {
+      let run: ModeOutcome;
+      try {
+        run = await runMode(ctx, scale, mode, rep, warmup, data, phase, progress, workDir);
+      } catch (error) {
+        if (!(error instanceof InterruptedError)) {
+          result.runs.push(failedRun(scale, mode, rep, warmup, error));
+          ctx.onResult(result);
         }
-        result.runs.push(run.record);
-        lastReadback.set(mode, run.readback);
-        ctx.onResult(result);
-        if (run.record.validation === "FAIL") {
-          throw new ValidationFailure(`${scale} ${mode}: validation FAIL against the reference`, [logPath(runDir, scale, mode), validationLogPath(runDir, scale, mode)]);
-        }
+        throw error;
+      }
+      result.runs.push(run.record);
+      if (!warmup) lastReadback.set(mode, run.readback);
+      ctx.onResult(result);
+      if (run.record.validation === "FAIL") {
+        throw new ValidationFailure(`${scale} ${mode}: validation FAIL against the reference`, [logPath(runDir, scale, mode), validationLogPath(runDir, scale, mode)]);
       }
     }
     const inMemory = lastReadback.get("in-memory");
@@ -145,6 +143,34 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   }
 }
 
+/** One child run in the order a scale runs them. */
+export interface ScheduledRun {
+  mode: Mode;
+  /** 1-based; warm-ups count from 1 on their own. */
+  rep: number;
+  warmup: boolean;
+}
+
+/**
+ * The order of a scale's child runs: warm-ups first, then the measured repetitions, each round
+ * running every mode once, the order reversed every other round (A B, B A, A B, ...: A B B A A B).
+ * A drift of the machine over the scale's minutes then hits both modes alike, and repetition k of
+ * each mode runs back to back with the other's, so the pair shares its conditions (the verdict's
+ * interval is taken over these pairs). Warm-ups alternate the same way, on their own.
+ */
+export function repetitionOrder(modes: readonly Mode[], runs: number, warmup: number): ScheduledRun[] {
+  const order: ScheduledRun[] = [];
+  const rounds = (count: number, isWarmup: boolean) => {
+    for (let rep = 1; rep <= count; rep++) {
+      const round = rep % 2 === 1 ? modes : [...modes].reverse();
+      for (const mode of round) order.push({ mode, rep, warmup: isWarmup });
+    }
+  };
+  rounds(warmup, true);
+  rounds(runs, false);
+  return order;
+}
+
 interface ModeOutcome {
   record: ModeRun;
   readback: SummaryRow[];
@@ -155,6 +181,7 @@ async function runMode(
   scale: string,
   mode: Mode,
   rep: number,
+  warmup: boolean,
   data: PreparedData,
   phase: <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>) => Promise<T>,
   progress: (name: Phase, mode?: Mode, unit?: "rows" | "bytes" | "files") => (done: number, total: number) => void,
@@ -163,7 +190,7 @@ async function runMode(
   const { bus, parts, runDir, config } = ctx;
   const log = logPath(runDir, scale, mode);
   const note = (text: string) => appendFileSync(log, `${new Date().toISOString()} ${text}\n`);
-  note(`== ${scale} ${mode}, run ${rep} of ${config.runs} ==`);
+  note(warmup ? `== ${scale} ${mode}, warm-up ${rep} of ${config.warmup} (discarded) ==` : `== ${scale} ${mode}, run ${rep} of ${config.runs} ==`);
   const modeStarted = performance.now();
   const output = join(workDir, `${scale}_${mode}_${rep}.parquet`);
 
@@ -210,6 +237,7 @@ async function runMode(
     scale,
     mode,
     rep,
+    ...(warmup ? { warmup: true } : {}),
     verdict: validation.verdict,
     detail: `${validation.rows.actual} rows read back, ${validation.rows.expected} expected, max rel diff ${worst.rel}`,
   });
@@ -221,6 +249,7 @@ async function runMode(
     scale,
     mode,
     rep,
+    ...(warmup ? { warmup: true } : {}),
     status: "SUCCESS",
     validation: validation.verdict,
     durationSeconds,
@@ -249,6 +278,7 @@ async function runMode(
     scale,
     mode,
     rep,
+    ...(warmup ? { warmup: true } : {}),
     durationSeconds,
     peakMemoryMb: record.peakMemoryMb,
     inputRows: record.inputRows,
@@ -260,11 +290,12 @@ async function runMode(
 }
 
 /** The record of a mode run that broke before it had figures: it shows in the reports as FAILED. */
-function failedRun(scale: string, mode: Mode, rep: number, error: unknown): ModeRun {
+function failedRun(scale: string, mode: Mode, rep: number, warmup: boolean, error: unknown): ModeRun {
   return {
     scale,
     mode,
     rep,
+    ...(warmup ? { warmup: true } : {}),
     status: "FAILED",
     validation: "NOT_RUN",
     durationSeconds: 0,
