@@ -12,7 +12,8 @@ import { useRunEvents } from "./hooks/use-run-events.ts";
 import { LogPane } from "./LogPane.tsx";
 import { MemoryGauges, modesWithSeries } from "./MemoryGauges.tsx";
 import { PhaseBar } from "./PhaseBar.tsx";
-import { ScaleTable, verdictLine } from "./ScaleTable.tsx";
+import { ScaleTable } from "./ScaleTable.tsx";
+import { verdictLine } from "./format.ts";
 import { ColorContext } from "./theme.ts";
 
 export interface AppProps {

@@ -1,7 +1,6 @@
 import { Box, Text } from "ink";
 import type { Mode } from "../src/contract/job.ts";
-import type { ComparisonVerdict } from "../src/run/events.ts";
-import { fit, formatPercent, formatSeconds } from "./format.ts";
+import { fit, formatPercent, formatSeconds, verdictLine } from "./format.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { cellVerdict, median, rowFraction, winner, type ModeCell, type Pick, type ScaleRow } from "./state.ts";
 import { useTone } from "./theme.ts";
@@ -22,22 +21,6 @@ export function shortMode(pick: Pick): string {
   if (pick === "streaming") return "stream";
   if (pick === "inconclusive") return "unsure";
   return pick;
-}
-
-/** "0.81×" */
-const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : "n/a");
-
-/** One verdict for the detail line: "inconclusive 0.81× [0.47–1.74] ~12 runs", "stream lower 0.92× [0.90–0.95]". */
-export function verdictText(v: ComparisonVerdict): string {
-  const interval = v.interval ? ` [${v.interval.lo.toFixed(2)}–${v.interval.hi.toFixed(2)}]` : " [no interval]";
-  const settle = v.class === "inconclusive" ? (v.runsToSettle !== null ? ` ~${v.runsToSettle} runs` : " on the edge") : "";
-  return `${v.class} ${x(v.ratio)}${interval}${settle}`;
-}
-
-/** The selected scale's verdicts with their 95% intervals (streaming ÷ in-memory), as the engine gave them. */
-export function verdictLine(row: ScaleRow): string | undefined {
-  if (!row.comparison || row.error) return undefined;
-  return `  ${row.name}: time ${verdictText(row.comparison.time)} · memory ${verdictText(row.comparison.memory)}`;
 }
 
 function ModeCellText({ cell }: { cell: ModeCell | undefined }) {
