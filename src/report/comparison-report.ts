@@ -181,10 +181,11 @@ function phaseBreakdown(report: RunReport): string[] {
     "Median seconds of each step per (scale, mode). " +
       "start (process and runtime start, modules loaded) and plan (building the polars plan in JavaScript) are fixed costs that barely move with size; " +
       "read and execute are the engine's work; output is the child writing its summary file; write and validate are the parent's, after the child. " +
-      "Duration (the figure compared above) is the child's own time as it reports it, the figure SUMMARY.csv gives; wall total is the whole run of the mode, child start to verdict.",
+      `Duration (the figure compared above) is the child's own time as it reports it, the figure SUMMARY.csv gives; wall total is the whole run of the mode, child start to verdict; child CPU is the child's user + system CPU time, ` +
+      "steadier than wall time on a busy machine.",
     "",
-    `| Scale | Mode | ${columns.map((c) => c.title).join(" | ")} | Duration | Wall total |`,
-    `|---|---|${columns.map(() => "---:|").join("")}---:|---:|`,
+    `| Scale | Mode | ${columns.map((c) => c.title).join(" | ")} | Duration | Wall total | Child CPU |`,
+    `|---|---|${columns.map(() => "---:|").join("")}---:|---:|---:|`,
   ];
   const cell = (runs: ModeRun[], pick: (r: ModeRun) => number | undefined) => {
     const values = runs.map(pick).filter((v): v is number => typeof v === "number");
@@ -193,7 +194,7 @@ function phaseBreakdown(report: RunReport): string[] {
   for (const { scale, mode, runs } of rows) {
     out.push(
       `| ${scale} | ${mode} | ${columns.map((c) => cell(runs, (r) => r.phases[c.key])).join(" | ")} | ` +
-        `${cell(runs, (r) => r.durationSeconds)} | ${cell(runs, (r) => r.phases.total)} |`,
+        `${cell(runs, (r) => r.durationSeconds)} | ${cell(runs, (r) => r.phases.total)} | ${cell(runs, (r) => r.cpuUserSeconds + r.cpuSystemSeconds)} |`,
     );
   }
   out.push("");

@@ -51,10 +51,11 @@ test("the report breaks each mode's time into its steps, medians over the measur
     run("small", "in-memory", 1, 1, 100, 7440, { warmup: true, phases: phases(9, 9) }),
   ];
   const md = comparisonReport(report([s]));
-  t.true(md.includes("| Scale | Mode | start | read | plan | execute | output | write (PostgreSQL) | validate | Duration | Wall total |"));
+  t.true(md.includes("| Scale | Mode | start | read | plan | execute | output | write (PostgreSQL) | validate | Duration | Wall total | Child CPU |"));
   // in-memory: start median (0.9 + 0.7) / 2 = 0.8, plan (0.15 + 0.25) / 2 = 0.2; "plan + execute" is not shown beside its parts
-  t.true(md.includes("| small | in-memory | 0.800 | 0.100 | 0.200 | 0.300 | 0.010 | 0.200 | 0.050 | 1.000 | 2.000 |"));
-  t.true(md.includes("| small | streaming | 1.200 | 0.100 | 0.200 | 0.300 | 0.010 | 0.200 | 0.050 | 1.000 | 2.000 |"));
+  // child CPU: the fixture's 1 s × 1.5 user + 0.2 system = 1.7
+  t.true(md.includes("| small | in-memory | 0.800 | 0.100 | 0.200 | 0.300 | 0.010 | 0.200 | 0.050 | 1.000 | 2.000 | 1.700 |"));
+  t.true(md.includes("| small | streaming | 1.200 | 0.100 | 0.200 | 0.300 | 0.010 | 0.200 | 0.050 | 1.000 | 2.000 | 1.700 |"));
   t.true(md.includes("- 1 warm-up run per (scale, mode) ran first: validated, recorded in summary.json, left out of every figure and verdict."));
   t.true(md.includes("![Memory over time at small, both modes](memory_over_time_small.svg)"));
 });
