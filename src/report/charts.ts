@@ -29,6 +29,8 @@ export interface ChartSeries {
   markers?: boolean;
   /** Listed in the legend (default true). */
   legend?: boolean;
+  /** A second, smaller legend line under the name. */
+  legendDetail?: string;
 }
 
 export interface LineChart {
@@ -197,8 +199,10 @@ export function lineChartSvg(chart: LineChart): string {
   // legend
   const lx = M.left + PW + 20;
   o.push(`<g class="legend">`);
+  const step = chart.series.some((s) => s.legendDetail) ? 36 : 22;
   chart.series.filter((s) => s.legend !== false).forEach((s, i) => {
-    const ly = M.top + 10 + i * 22;
+    const ly = M.top + 10 + i * step;
+    if (s.legendDetail) o.push(`<text x="${lx + 32}" y="${ly + 18}" font-size="10" fill="#555555">${escapeXml(s.legendDetail)}</text>`);
     o.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`);
     if (s.markers !== false) o.push(`<circle cx="${lx + 12}" cy="${ly}" r="4" fill="${s.color}"/>`);
     o.push(`<text x="${lx + 32}" y="${ly + 4}">${escapeXml(s.name)}</text>`);
@@ -276,17 +280,12 @@ export function memoryOverTimeSvg(report: RunReport, scale: string): string {
       if (r !== typical) faint.push({ name: `${mode} run ${r.rep}`, color: MODE_COLORS[mode], points: points(r), opacity: 0.3, strokeWidth: 1, markers: false, legend: false });
     }
     const peak = Math.max(...typical.memorySeries.map((p) => p.rssMb));
-    series.push({
-      name: `${mode} (run ${typical.rep}, peak ${peak.toFixed(0)} MB)`,
-      color: MODE_COLORS[mode],
-      points: points(typical),
-      markers: false,
-    });
+    series.push({ name: mode, color: MODE_COLORS[mode], points: points(typical), markers: false, legendDetail: `run ${typical.rep}, peak ${peak.toFixed(0)} MB` });
   }
-  const n = Math.max(0, ...MODES.map((m) => measuredRuns(sc?.runs ?? []).filter((r) => r.mode === m && r.status === "SUCCESS").length));
+  const others = faint.length > 0 ? "; faint: the other runs" : "";
   return lineChartSvg({
     title: `Memory over time at ${scale}`,
-    subtitle: n > 1 ? `bold: each mode's run of median duration; faint: its other ${n - 1 === 1 ? "run" : `${n - 1} runs`}; sampled by the parent` : "sampled by the parent",
+    subtitle: series.length > 0 ? `RSS sampled by the parent; bold: each mode's run of median duration${others}` : undefined,
     xLabel: "Seconds since the child process started",
     yLabel: "Child RSS (MB)",
     xScale: "linear",

@@ -90,8 +90,9 @@ test("memory over time: both modes on one time axis, the median-duration run bol
   // 2 faint in-memory runs + one bold line per mode; the warm-up is not drawn
   t.is(polylines(svg), 4);
   t.is(svg.match(/stroke-opacity="0.3"/g)?.length, 2);
-  t.true(svg.includes(">in-memory (run 3, peak 320 MB)</text>"));
-  t.true(svg.includes(">streaming (run 1, peak 120 MB)</text>"));
+  t.true(svg.includes("bold: each mode&apos;s run of median duration; faint: the other runs"));
+  t.true(svg.includes(">run 3, peak 320 MB</text>") && svg.includes(">run 1, peak 120 MB</text>"));
+  t.true(svg.includes(">in-memory</text>") && svg.includes(">streaming</text>"));
   t.false(svg.includes("900"));
   t.true(svg.includes("Seconds since the child process started"));
   t.is(memoryOverTimeChartName("small"), "memory_over_time_small.svg");
