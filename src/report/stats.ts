@@ -87,7 +87,11 @@ export function measuredRuns<T extends Pick<ModeRun, "warmup">>(runs: readonly T
 }
 
 export function summariseMode(scale: string, mode: Mode, allRuns: readonly ModeRun[]): ModeSummary | undefined {
-  const runs = measuredRuns(allRuns);
+  const measured = measuredRuns(allRuns);
+  // A warm-up that failed or crashed stops the run before any measured one: it is then the only
+  // record of the mode, and it must show as FAILED or FAIL rather than as "did not run".
+  const brokenWarmup = allRuns.some((r) => r.warmup === true && (r.status === "FAILED" || r.validation === "FAIL"));
+  const runs = measured.length > 0 || !brokenWarmup ? measured : [...allRuns];
   if (runs.length === 0) return undefined;
   const ok = runs.filter((r) => r.status === "SUCCESS");
   const used = ok.length > 0 ? ok : runs;
@@ -100,7 +104,7 @@ export function summariseMode(scale: string, mode: Mode, allRuns: readonly ModeR
   for (const i of outlierIndexes(memory)) outliers.push({ rep: used[i].rep, metric: "peak memory", value: memory[i], median: mMed });
   // Any FAIL fails; otherwise PASS when at least one repetition was validated (a crashed
   // repetition has NOT_RUN and shows in status instead).
-  const validation = runs.some((r) => r.validation === "FAIL")
+  const validation = allRuns.some((r) => r.validation === "FAIL")
     ? "FAIL"
     : runs.some((r) => r.validation === "PASS")
       ? "PASS"
@@ -109,8 +113,8 @@ export function summariseMode(scale: string, mode: Mode, allRuns: readonly ModeR
     scale,
     mode,
     runs: runs.length,
-    warmups: allRuns.length - runs.length,
-    status: ok.length === runs.length ? "SUCCESS" : "FAILED",
+    warmups: allRuns.filter((r) => r.warmup === true).length,
+    status: ok.length === runs.length && !brokenWarmup ? "SUCCESS" : "FAILED",
     validation,
     duration: stat(durations),
     peakMemoryMb: stat(memory),

@@ -137,3 +137,12 @@ test("warm-up runs are in no figure: a 10 s warm-up does not move the median of 
   t.is(m.runs, 3);
   t.is(m.warmups, 1);
 });
+
+test("a warm-up that failed validation fails its mode, even with no measured run after it", (t) => {
+  const m = summariseMode("s", "streaming", [run("s", "streaming", 1, 1, 100, 1000, { warmup: true, validation: "FAIL" })])!;
+  t.is(m.validation, "FAIL");
+  t.is(m.status, "FAILED");
+  t.is(m.warmups, 1);
+  // a passing warm-up alone is no figure: nothing to summarise yet
+  t.is(summariseMode("s", "streaming", [run("s", "streaming", 1, 1, 100, 1000, { warmup: true })]), undefined);
+});
