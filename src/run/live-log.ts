@@ -5,7 +5,9 @@ import type { ComparisonVerdict, RunEvent } from "./events.ts";
 import { formatDuration } from "./format.ts";
 
 export function describeEvent(event: RunEvent): string | null {
-  const where = "scale" in event && event.scale ? `${event.scale}${"mode" in event && event.mode ? ` ${event.mode}` : ""}` : "";
+  // "large streaming run 2", "large streaming warm-up 1", "large" (per-scale phases)
+  const rep = "rep" in event && event.rep !== undefined && "mode" in event && event.mode ? ` ${"warmup" in event && event.warmup ? "warm-up" : "run"} ${event.rep}` : "";
+  const where = "scale" in event && event.scale ? `${event.scale}${"mode" in event && event.mode ? ` ${event.mode}` : ""}${rep}` : "";
   switch (event.type) {
     case "run-start":
       return `run started: scales ${event.scales.join(",")}, modes ${event.modes.join(",")}, runs ${event.runs}${event.warmup ? ` (+${event.warmup} warm-up)` : ""}, folder ${event.outDir}`;
@@ -21,11 +23,11 @@ export function describeEvent(event: RunEvent): string | null {
     case "log":
       return `${event.level === "error" ? "ERROR " : event.level === "warn" ? "WARN " : ""}${event.text}`;
     case "result":
-      return `${where}${event.warmup ? ` warm-up ${event.rep ?? ""}`.trimEnd() + " (discarded)" : ""}: result ${event.durationSeconds.toFixed(3)} s, peak ${event.peakMemoryMb.toFixed(1)} MB, ${event.inputRows} rows in, ${event.outputRows} rows out, engine ${event.engine}`;
+      return `${where}${event.warmup ? " (discarded)" : ""}: result ${event.durationSeconds.toFixed(3)} s, peak ${event.peakMemoryMb.toFixed(1)} MB, ${event.inputRows} rows in, ${event.outputRows} rows out, engine ${event.engine}`;
     case "comparison":
       return `${event.scale}: time ${describeVerdict(event.time)}; memory ${describeVerdict(event.memory)}`;
     case "validation":
-      return `${where}${event.warmup ? ` warm-up ${event.rep ?? ""}`.trimEnd() : ""}: validation ${event.verdict}${event.detail ? ` (${event.detail})` : ""}`;
+      return `${where}: validation ${event.verdict}${event.detail ? ` (${event.detail})` : ""}`;
     case "error":
       return `ERROR ${where ? `${where}: ` : ""}${event.message}`;
     case "run-end":

@@ -56,19 +56,20 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   const units = 1 + config.modes.length * (config.runs + config.warmup);
   let unitsDone = 0;
   let phaseStarted = performance.now();
-  const phase = async <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>): Promise<T> => {
+  const phase = async <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>, warmup = false): Promise<T> => {
     if (ctx.signal.aborted) throw new InterruptedError();
     ctx.onPace(unitsDone / units, null);
-    bus.emit({ type: "phase-start", scale, mode, rep, phase: name });
+    const tag = warmup ? { warmup: true } : {};
+    bus.emit({ type: "phase-start", scale, mode, rep, ...tag, phase: name });
     const started = (phaseStarted = performance.now());
     try {
       const value = await body();
       if (mode !== undefined || name === "generate" || name === "upload") unitsDone += PHASE_WEIGHT[name];
       ctx.onPace(unitsDone / units, null);
-      bus.emit({ type: "phase-end", scale, mode, rep, phase: name, durationMs: performance.now() - started, ok: true });
+      bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: performance.now() - started, ok: true });
       return value;
     } catch (error) {
-      bus.emit({ type: "phase-end", scale, mode, rep, phase: name, durationMs: performance.now() - started, ok: false });
+      bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: performance.now() - started, ok: false });
       throw ctx.signal.aborted ? new InterruptedError() : error;
     }
   };
@@ -183,7 +184,7 @@ async function runMode(
   rep: number,
   warmup: boolean,
   data: PreparedData,
-  phase: <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>) => Promise<T>,
+  phase: <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>, warmup?: boolean) => Promise<T>,
   progress: (name: Phase, mode?: Mode, unit?: "rows" | "bytes" | "files") => (done: number, total: number) => void,
   workDir: string,
 ): Promise<ModeOutcome> {
@@ -200,6 +201,7 @@ async function runMode(
       onLine: (line) => note(`child: ${line}`),
       onSpawn: (kill) => ctx.setKill(kill),
     }),
+    warmup,
   ).finally(() => {
     ctx.setKill(null);
     ctx.setChild(null, 0);
@@ -219,7 +221,7 @@ async function runMode(
   }
   const sourceUuid = sourceUuidFor(scale, mode, data.sourceUuid);
   const writeStarted = performance.now();
-  await phase("write", mode, rep, () => parts.writeSummary(sourceUuid, data.clusterId, rows, progress("write", mode)));
+  await phase("write", mode, rep, () => parts.writeSummary(sourceUuid, data.clusterId, rows, progress("write", mode)), warmup);
   const writeSeconds = (performance.now() - writeStarted) / 1000;
   note(`wrote ${rows.length} rows to PostgreSQL under source ${sourceUuid} in ${writeSeconds.toFixed(3)} s`);
 
@@ -227,7 +229,7 @@ async function runMode(
   const { readback, validation } = await phase("validate", mode, rep, async () => {
     const readback = await parts.readSummary(sourceUuid);
     return { readback, validation: parts.compare(data.expected, readback) };
-  });
+  }, warmup);
   const validateSeconds = (performance.now() - validateStarted) / 1000;
   writeFileSync(validationLogPath(runDir, scale, mode), parts.validationLog(validation, scale, mode, "reference (src/reference)", "PostgreSQL readback"));
   await parts.writeSummaryCsv(join(runDir, `summary_${scale}_${mode}.csv`), readback);

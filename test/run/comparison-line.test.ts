@@ -32,3 +32,13 @@ test("a verdict from one run says there is no interval, and one on the band's ed
   t.true(line.includes("time inconclusive, streaming ÷ in-memory 2.00× (no interval from 1 pair; about 3 runs per mode would likely settle it)"));
   t.true(line.includes("memory inconclusive, streaming ÷ in-memory 1.10× (95% interval 1.00×–1.20× over 3 pairs; more runs are unlikely to settle it (the ratio sits on the band's edge))"));
 });
+
+test("phase and result lines name the repetition, and a warm-up as such", (t) => {
+  t.is(describeEvent({ type: "phase-start", at: 0, scale: "large", mode: "streaming", rep: 2, phase: "aggregate" }), "large streaming run 2: aggregate started");
+  t.is(describeEvent({ type: "phase-start", at: 0, scale: "large", mode: "streaming", rep: 1, warmup: true, phase: "write" }), "large streaming warm-up 1: write started");
+  t.is(describeEvent({ type: "phase-start", at: 0, scale: "large", phase: "generate" }), "large: generate started");
+  t.is(
+    describeEvent({ type: "result", at: 0, scale: "large", mode: "in-memory", rep: 1, warmup: true, durationSeconds: 1.5, peakMemoryMb: 300, inputRows: 10, outputRows: 2, engine: "in-memory", memorySeries: [] }),
+    "large in-memory warm-up 1 (discarded): result 1.500 s, peak 300.0 MB, 10 rows in, 2 rows out, engine in-memory",
+  );
+});

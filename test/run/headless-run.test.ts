@@ -39,7 +39,7 @@ test.serial("a headless run of the small scale passes every phase and writes eve
   t.false(/FAIL|ERROR/.test(readFileSync(join(runDir, "benchmark.log"), "utf8")));
   t.false(readdirSync(runDir).includes("s3"), "the embedded S3 server's data is removed at the end");
   t.deepEqual(processesWithMarker("STREAMBENCH_TEST_MARKER", marker), [], "nothing left running");
-  t.regex(result.stdout, /small in-memory: aggregate started/);
+  t.regex(result.stdout, /small in-memory run 1: aggregate started/);
   t.regex(result.stdout, /ETA/);
 });
 
@@ -67,9 +67,9 @@ test.serial("a wrong value in one mode's summary fails validation, stops the run
   const { done } = startCli(["run", "--headless", "--scales", "small,medium", "--runs", "1", "--out", out], { STREAMBENCH_INJECT_FAULT: "small:in-memory" });
   const result = await done;
   t.is(result.code, 1, result.stdout + result.stderr);
-  t.regex(result.stdout, /small in-memory: validation FAIL/);
+  t.regex(result.stdout, /small in-memory run 1: validation FAIL/);
   t.regex(result.stdout, /FAIL tail of .*small_in-memory_validation\.log/);
-  t.notRegex(result.stdout, /small streaming: aggregate started/, "fail fast: nothing runs after the first FAIL");
+  t.notRegex(result.stdout, /small streaming( run \d+)?: aggregate started/, "fail fast: nothing runs after the first FAIL");
   t.notRegex(result.stdout, /medium: generate started/);
   const runDir = realpathSync(join(out, "latest"));
   const summary = readFileSync(join(runDir, "SUMMARY.csv"), "utf8").trim().split("\n");
