@@ -104,7 +104,7 @@ const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : "n/a");
 /** One verdict for the detail line: "inconclusive 0.81× [0.47–1.74] ~12 runs", "stream lower 0.92× [0.90–0.95]". */
 export function verdictText(v: ComparisonVerdict): string {
   const interval = v.interval ? ` [${v.interval.lo.toFixed(2)}–${v.interval.hi.toFixed(2)}]` : " [no interval]";
-  const settle = v.class === "inconclusive" ? (v.runsToSettle !== null ? ` ~${v.runsToSettle} runs` : " on the edge") : "";
+  const settle = v.class === "inconclusive" ? (v.runsToSettle !== null ? ` ~${v.runsToSettle} runs` : " >100 runs") : "";
   return `${v.class} ${x(v.ratio)}${interval}${settle}`;
 }
 

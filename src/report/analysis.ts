@@ -56,7 +56,7 @@ export interface RatioVerdict<C extends string> {
   interval: { lo: number; hi: number } | null;
   /** Paired runs (the same repetition of both modes) the interval rests on. */
   pairs: number;
-  /** When inconclusive: runs per mode that would likely settle it; null when more runs are unlikely to (the ratio sits on the band's edge). */
+  /** When inconclusive: runs per mode that would likely settle it; null when it would take more than MAX_RUNS_TO_SETTLE (the ratio lies close to the band's edge, or the runs scatter widely). */
   runsToSettle: number | null;
 }
 

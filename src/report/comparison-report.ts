@@ -14,6 +14,7 @@ import {
 } from "./analysis.ts";
 import {
   INTERVAL_METHOD,
+  MAX_RUNS_TO_SETTLE,
   measuredRuns,
   median,
   modeSummary,
@@ -52,7 +53,7 @@ function settleText(v: RatioVerdict<string>): string {
   if (v.interval === null) return `an interval needs at least 2 runs per mode; ${v.runsToSettle ?? 3} would give one`;
   return v.runsToSettle !== null
     ? `about ${v.runsToSettle} runs per mode would likely settle it`
-    : "more runs are unlikely to settle it: the ratio sits on the band's edge";
+    : `more than ${MAX_RUNS_TO_SETTLE} runs per mode would be needed to settle it (the ratio lies close to the band's edge, or the runs scatter widely)`;
 }
 
 /** The evidence behind a verdict: "streaming ÷ in-memory 0.81×, 95% interval 0.47×–1.74× over 3 paired runs". */

@@ -256,7 +256,8 @@ export const MAX_RUNS_TO_SETTLE = 100;
  * the band edge nearest to the ratio (beyond it: a winner; inside it: comparable), assuming the
  * ratio and the spread stay as measured: the smallest n with t(0.975, n − 1) × sd ÷ √n below the
  * distance, on the log scale, from the ratio to that edge. null when no number up to
- * MAX_RUNS_TO_SETTLE would (the ratio sits on the edge), or without a spread to go by.
+ * MAX_RUNS_TO_SETTLE would (the ratio lies close to the edge, or the runs scatter widely for its
+ * distance from it), or without a spread to go by.
  */
 export function runsToSettle(estimate: RatioEstimate, band: number): number | null {
   const edge = Math.log(1 + band);

@@ -52,7 +52,7 @@ export function summaryJson(report: RunReport): string {
         /** 95% interval of speedRatio (streaming ÷ in-memory duration); null below 2 paired runs. */
         timeInterval: c.time.interval,
         timePairs: c.time.pairs,
-        /** When timeClass is inconclusive: runs per mode that would likely settle it (null: unlikely to). */
+        /** When timeClass is inconclusive: runs per mode that would likely settle it (null: more than 100). */
         timeRunsToSettle: c.time.runsToSettle,
         memorySavedMb: c.memorySavedMb,
         memorySavedPercent: c.memorySavedPercent,

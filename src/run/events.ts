@@ -71,7 +71,7 @@ export interface ComparisonVerdict {
   interval: { lo: number; hi: number } | null;
   /** Paired runs behind the interval. */
   pairs: number;
-  /** When inconclusive: runs per mode that would likely settle it (null: more runs are unlikely to). */
+  /** When inconclusive: runs per mode that would likely settle it (null: more than 100). */
   runsToSettle: number | null;
 }
 

@@ -3,6 +3,7 @@
 import { appendFileSync } from "node:fs";
 import type { ComparisonVerdict, RunEvent } from "./events.ts";
 import { formatDuration } from "./format.ts";
+import { MAX_RUNS_TO_SETTLE } from "../report/stats.ts";
 
 export function describeEvent(event: RunEvent): string | null {
   // "large streaming run 2", "large streaming warm-up 1", "large" (per-scale phases)
@@ -47,7 +48,7 @@ export function describeVerdict(v: ComparisonVerdict): string {
     ? `95% interval ${ratioText(v.interval.lo)}–${ratioText(v.interval.hi)} over ${v.pairs} pair${v.pairs === 1 ? "" : "s"}`
     : `no interval from ${v.pairs} pair${v.pairs === 1 ? "" : "s"}`;
   const settle =
-    v.class !== "inconclusive" ? "" : v.runsToSettle !== null ? `; about ${v.runsToSettle} runs per mode would likely settle it` : "; more runs are unlikely to settle it (the ratio sits on the band's edge)";
+    v.class !== "inconclusive" ? "" : v.runsToSettle !== null ? `; about ${v.runsToSettle} runs per mode would likely settle it` : `; more than ${MAX_RUNS_TO_SETTLE} runs per mode would be needed to settle it`;
   return `${v.class}, streaming ÷ in-memory ${ratioText(v.ratio)} (${interval}${settle})`;
 }
 

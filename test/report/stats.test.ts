@@ -76,7 +76,7 @@ test("that interval reaches from inside the band (0.95) to beyond it (1.57): inc
   t.is(runsToSettle(e, 0.1), 7);
 });
 
-test("a ratio sitting on the band's edge cannot be settled by more runs", (t) => {
+test("a ratio sitting on the band's edge cannot be settled by any number of runs: null, 'more than 100'", (t) => {
   // log ratios log 1.1 ± 0.05: the centre is the edge itself, distance 0
   const edge = Math.log(1.1);
   t.is(runsToSettle(ratioEstimate(pairsOfLogs(edge - 0.05, edge, edge + 0.05)), 0.1), null);
@@ -145,4 +145,10 @@ test("a warm-up that failed validation fails its mode, even with no measured run
   t.is(m.warmups, 1);
   // a passing warm-up alone is no figure: nothing to summarise yet
   t.is(summariseMode("s", "streaming", [run("s", "streaming", 1, 1, 100, 1000, { warmup: true })]), undefined);
+});
+
+test("runs that scatter widely for the ratio's distance from the edge need more than 100 runs: null", (t) => {
+  // log ratios −0.5, −0.08, 0.34: centre −0.08 (ratio 0.923), sd 0.42; distance to the edge
+  // 0.0953 − 0.08 = 0.0153; n must satisfy t × 0.42 / √n < 0.0153, i.e. √n > 54 × t: n > 5,800
+  t.is(runsToSettle(ratioEstimate(pairsOfLogs(-0.5, -0.08, 0.34)), 0.1), null);
 });
