@@ -28,7 +28,7 @@ import {
 } from "./stats.ts";
 import type { RatioVerdict } from "./analysis.ts";
 import { memoryOverTimeChartName } from "./charts.ts";
-import { int, mb, secs, times } from "./format.ts";
+import { int, mb, ratioInterval, secs, times } from "./format.ts";
 import { formatDiff } from "../validate/log.ts";
 
 /** The earlier Python benchmark (spec/poc-benchmark.md §7.1), for one comparison line. */
@@ -45,7 +45,7 @@ const band = `${COMPARABLE_BAND * 100}%`;
 
 /** "0.47×–1.74×", or "no interval" with fewer than 2 paired runs. */
 function intervalText(v: RatioVerdict<string>): string {
-  return v.interval ? `${times(v.interval.lo)}–${times(v.interval.hi)}` : "no interval";
+  return v.interval ? ratioInterval(v.interval, COMPARABLE_BAND) : "no interval";
 }
 
 /** What would settle an inconclusive verdict. */
@@ -67,9 +67,9 @@ function timePhrase(c: ScaleComparison): string {
   const i = t.interval;
   switch (t.class) {
     case "in-memory faster":
-      return `in-memory is ${times(t.ratio)} faster than streaming (95% interval ${times(i!.lo)}–${times(i!.hi)})`;
+      return `in-memory is ${times(t.ratio)} faster than streaming (95% interval ${intervalText(t)})`;
     case "streaming faster":
-      return `streaming is ${times(1 / t.ratio)} faster than in-memory (95% interval ${times(1 / i!.hi)}–${times(1 / i!.lo)})`;
+      return `streaming is ${times(1 / t.ratio)} faster than in-memory (95% interval ${ratioInterval({ lo: 1 / i!.hi, hi: 1 / i!.lo }, COMPARABLE_BAND)})`;
     case "comparable":
       return `both modes take the same time within ±${band} (streaming ÷ in-memory ${times(t.ratio)}, 95% interval ${intervalText(t)})`;
     case "inconclusive":

@@ -4,6 +4,7 @@ import { appendFileSync } from "node:fs";
 import type { ComparisonVerdict, RunEvent } from "./events.ts";
 import { formatDuration } from "./format.ts";
 import { MAX_RUNS_TO_SETTLE } from "../report/stats.ts";
+import { ratioInterval } from "../report/format.ts";
 
 export function describeEvent(event: RunEvent): string | null {
   // "large streaming run 2", "large streaming warm-up 1", "large" (per-scale phases)
@@ -45,7 +46,7 @@ const ratioText = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : "n/
  */
 export function describeVerdict(v: ComparisonVerdict): string {
   const interval = v.interval
-    ? `95% interval ${ratioText(v.interval.lo)}–${ratioText(v.interval.hi)} over ${v.pairs} pair${v.pairs === 1 ? "" : "s"}`
+    ? `95% interval ${ratioInterval(v.interval)} over ${v.pairs} pair${v.pairs === 1 ? "" : "s"}`
     : `no interval from ${v.pairs} pair${v.pairs === 1 ? "" : "s"}`;
   const settle =
     v.class !== "inconclusive" ? "" : v.runsToSettle !== null ? `; about ${v.runsToSettle} runs per mode would likely settle it` : `; more than ${MAX_RUNS_TO_SETTLE} runs per mode would be needed to settle it`;

@@ -139,3 +139,11 @@ test("a scale is compared only when both modes passed validation and agree with 
   // and memory growth leaves the failed streaming run out: streaming has one validated point left
   t.is(memoryGrowth(report([good, failedValidation]), "streaming").scales, 1);
 });
+
+import { ratioInterval } from "../../src/report/format.ts";
+
+test("an interval bound next to the band's edge gets the decimals that show its side: 1.1003 reads 1.1003×, not a touching 1.10×", (t) => {
+  t.is(ratioInterval({ lo: 1.1003, hi: 2.19 }), "1.1003×–2.19×");
+  t.is(ratioInterval({ lo: 0.5, hi: 0.9075 }), "0.50×–0.907×"); // 1 / 1.1 = 0.90909: 0.91 vs 0.91, then 0.907 vs 0.909
+  t.is(ratioInterval({ lo: 0.95, hi: 1.05 }), "0.95×–1.05×");
+});
