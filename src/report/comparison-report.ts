@@ -272,7 +272,7 @@ export function comparisonReport(report: RunReport): string {
   o.push("");
   o.push(
     "Speed ratio = streaming median duration ÷ in-memory median duration (in-memory's speed relative to streaming): " +
-      "above 1 means in-memory is faster. Memory saved = in-memory peak − streaming peak, in % of the in-memory peak: " +
+      "above 1 means in-memory is faster; in brackets its 95% interval. Memory saved = in-memory peak − streaming peak, in % of the in-memory peak: " +
       "positive means streaming uses less.",
   );
   o.push("");
@@ -311,7 +311,10 @@ export function comparisonReport(report: RunReport): string {
 
   o.push("### Does streaming scale better?");
   o.push("");
-  o.push("Growth of median peak memory per million input rows: the slope of a least-squares line through the scales each mode completed.");
+  o.push(
+    "Growth of median peak memory per million input rows: the slope of a least-squares line through the scales each mode completed. " +
+      "It carries no interval: a rough guide to the trend, not a verdict.",
+  );
   o.push("");
   const growth = (["in-memory", "streaming"] as const).map((mode) => memoryGrowth(report, mode));
   for (const g of growth) {
@@ -350,7 +353,10 @@ export function comparisonReport(report: RunReport): string {
 
   o.push("### From which data size does streaming win?");
   o.push("");
-  o.push(`Streaming wins at a scale when it is beyond the ${band} band (time: faster; memory: lower peak), at that scale and every larger tested one.`);
+  o.push(
+    `Streaming wins at a scale when its verdict there says so (the whole 95% interval beyond the ±${band} band; time: faster; memory: lower peak), ` +
+      "at that scale and every larger tested one. An inconclusive scale is no win.",
+  );
   o.push("");
   o.push(crossoverLine(cmp, "time"));
   o.push(crossoverLine(cmp, "memory"));
