@@ -13,6 +13,7 @@ import { LogPane } from "./LogPane.tsx";
 import { MemoryGauges, modesWithSeries } from "./MemoryGauges.tsx";
 import { PhaseBar } from "./PhaseBar.tsx";
 import { ScaleTable } from "./ScaleTable.tsx";
+import { verdictLine } from "./terminal-text.ts";
 import { ColorContext } from "./theme.ts";
 
 export interface AppProps {
@@ -106,7 +107,7 @@ export function App({ events, commands, color = true, batchMs = 50, logLines = 8
     rows: terminalRows,
     fixedLines:
       1 +
-      (1 + Math.max(1, rows.length) + (row?.error ? 1 : 0)) +
+      (1 + Math.max(1, rows.length) + (row?.error ? 1 : 0) + (row && verdictLine(row) ? 1 : 0)) +
       (state.finished ? bannerHeight(state.finished.headline, columns) : state.current ? 3 : 1) +
       (state.memory ? 2 : 1) +
       1,
@@ -117,7 +118,7 @@ export function App({ events, commands, color = true, batchMs = 50, logLines = 8
   const gap = fit.gaps ? 1 : 0;
 
   const modesText = state.modes.length > 0 ? ` · ${state.modes.join(" vs ")}` : "";
-  const runsText = state.runs > 1 ? ` · ${state.runs} runs each` : "";
+  const runsText = (state.runs > 1 ? ` · ${state.runs} runs each` : "") + (state.warmup > 0 ? ` + ${state.warmup} warm-up` : "");
   return (
     <ColorContext.Provider value={color}>
       <Box flexDirection="column" width={columns}>

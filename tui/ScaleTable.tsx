@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
 import type { Mode } from "../src/contract/job.ts";
-import { fit, formatPercent, formatSeconds } from "./terminal-text.ts";
+import { fit, formatPercent, formatSeconds, verdictLine } from "./terminal-text.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { median } from "../src/report/stats.ts";
 import { cellVerdict, rowFraction, winner, type ModeCell, type Pick, type ScaleRow } from "./state.ts";
@@ -20,6 +20,7 @@ export function shortMb(mb: number): string {
 export function shortMode(pick: Pick): string {
   if (pick === "in-memory") return "in-mem";
   if (pick === "streaming") return "stream";
+  if (pick === "inconclusive") return "unsure";
   return pick;
 }
 
@@ -110,6 +111,11 @@ export function ScaleTable({ rows, modes, selected, width }: ScaleTableProps) {
           {modes.length === 2 ? <WinnerText row={row} /> : null}
         </Text>
       ))}
+      {sel && verdictLine(sel) ? (
+        <Text wrap="truncate-end" dimColor>
+          {verdictLine(sel)}
+        </Text>
+      ) : null}
       {sel?.error ? (
         <Text wrap="truncate-end" color={tone("bad")}>
           {`  ${sel.name}: ${sel.error}`}

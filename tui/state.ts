@@ -1,14 +1,14 @@
 // View state of the monitor: a pure fold of RunEvents. No React, no benchmark logic — it only
 // remembers what the engine said, in the shape the components draw.
 import type { Mode } from "../src/contract/job.ts";
-import type { Phase, RunEvent, RunStatus, Verdict } from "../src/run/events.ts";
+import type { ComparisonVerdict, Phase, RunEvent, RunStatus, Verdict } from "../src/run/events.ts";
 
 export type Unit = "rows" | "bytes" | "files";
 /** stopped: cut off by an interrupted run; skipped: never started before the run ended. */
 export type RowStatus = "pending" | "running" | "done" | "failed" | "stopped" | "skipped";
 
 export interface ModeCell {
-  /** One entry per repetition that produced a result. */
+  /** One entry per measured repetition that produced a result (warm-ups are not figures). */
   durations: number[];
   peaksMb: number[];
   /** Memory of the latest repetition (MB, oldest first). */
@@ -31,8 +31,8 @@ export interface ScaleRow {
   /** Fraction of the phase in progress, when it reports progress. */
   phaseFraction: number;
   modes: Partial<Record<Mode, ModeCell>>;
-  /** The engine's comparison of the two modes, once it made one. */
-  comparison?: { faster: Pick; leaner: Pick };
+  /** The engine's verdicts on the two modes, once it made them. */
+  comparison?: { time: ComparisonVerdict; memory: ComparisonVerdict };
   error?: string;
 }
 
@@ -72,6 +72,8 @@ export interface ViewState {
   scales: ScaleRow[];
   modes: Mode[];
   runs: number;
+  /** Warm-up runs per (scale, mode) before the measured ones. */
+  warmup: number;
   outDir: string | null;
   /** Between run-start (or any phase-start) and run-end. */
   running: boolean;
@@ -92,6 +94,7 @@ export const initialState: ViewState = {
   scales: [],
   modes: [],
   runs: 1,
+  warmup: 0,
   outDir: null,
   running: false,
   current: null,
@@ -106,7 +109,7 @@ function emptyCell(): ModeCell {
   return { durations: [], peaksMb: [], memorySeries: [], verdicts: [], active: false };
 }
 
-function freshRow(name: string, modes: Mode[], runs: number, status: RowStatus = "pending"): ScaleRow {
+function freshRow(name: string, modes: Mode[], runs: number, status: RowStatus = "pending", warmup = 0): ScaleRow {
   const cells: Partial<Record<Mode, ModeCell>> = {};
   for (const m of modes) cells[m] = emptyCell();
   return {
@@ -114,7 +117,7 @@ function freshRow(name: string, modes: Mode[], runs: number, status: RowStatus =
     status,
     phase: null,
     stepsDone: 0,
-    stepsExpected: 2 + 3 * Math.max(1, modes.length) * Math.max(1, runs),
+    stepsExpected: 2 + 3 * Math.max(1, modes.length) * (Math.max(1, runs) + warmup),
     phaseFraction: 0,
     modes: cells,
   };
@@ -122,7 +125,7 @@ function freshRow(name: string, modes: Mode[], runs: number, status: RowStatus =
 
 function updateRow(state: ViewState, scale: string, fn: (row: ScaleRow) => ScaleRow): ScaleRow[] {
   const known = state.scales.some((r) => r.name === scale);
-  const rows = known ? state.scales : [...state.scales, freshRow(scale, state.modes, state.runs)];
+  const rows = known ? state.scales : [...state.scales, freshRow(scale, state.modes, state.runs, "pending", state.warmup)];
   return rows.map((r) => (r.name === scale ? fn(r) : r));
 }
 
@@ -153,7 +156,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
   switch (event.type) {
     case "run-start": {
       // A new pass: its scales start over; scales from an earlier pass keep their last results.
-      const fresh = event.scales.map((s) => freshRow(s, event.modes, event.runs));
+      const fresh = event.scales.map((s) => freshRow(s, event.modes, event.runs, "pending", event.warmup ?? 0));
       const ordered = state.scales.map((r) => fresh.find((f) => f.name === r.name) ?? r);
       for (const f of fresh) if (!ordered.some((r) => r.name === f.name)) ordered.push(f);
       return {
@@ -162,6 +165,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
         scales: ordered,
         modes: event.modes,
         runs: event.runs,
+        warmup: event.warmup ?? 0,
         outDir: event.outDir,
         running: true,
         current: null,
@@ -174,7 +178,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
         // Generating a scale again means a rerun of it: its old results no longer apply.
         let next =
           event.phase === "generate" && row.status !== "pending" && row.phase !== null
-            ? freshRow(row.name, state.modes.length > 0 ? state.modes : (Object.keys(row.modes) as Mode[]), state.runs)
+            ? freshRow(row.name, state.modes.length > 0 ? state.modes : (Object.keys(row.modes) as Mode[]), state.runs, "pending", state.warmup)
             : row;
         next = deactivate(next);
         if (event.mode) next = updateCell(next, event.mode, (c) => ({ ...c, active: true, error: undefined }));
@@ -275,6 +279,8 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
     case "log":
       return { ...state, now, log: appendLog(state.log, { at: event.at, level: event.level, text: event.text }) };
     case "result": {
+      // A warm-up's figures are discarded: they show in the log, not in the table.
+      if (event.warmup) return { ...state, now };
       const scales = updateRow(state, event.scale, (row) =>
         updateCell(row, event.mode, (c) => ({
           ...c,
@@ -286,6 +292,10 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
       return { ...state, now, scales };
     }
     case "validation": {
+      // A warm-up that passed adds nothing to show; one that failed fails the scale like any run.
+      if (event.warmup && event.verdict === "PASS") {
+        return { ...state, now, scales: updateRow(state, event.scale, (row) => updateCell(row, event.mode, (c) => ({ ...c, active: false }))) };
+      }
       const scales = updateRow(state, event.scale, (row) => {
         let next = updateCell(row, event.mode, (c) => ({
           ...c,
@@ -303,7 +313,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
       return { ...state, now, scales };
     }
     case "comparison": {
-      const scales = updateRow(state, event.scale, (row) => ({ ...row, comparison: { faster: event.faster, leaner: event.lessMemory } }));
+      const scales = updateRow(state, event.scale, (row) => ({ ...row, comparison: { time: event.time, memory: event.memory } }));
       return { ...state, now, scales };
     }
     case "error": {
@@ -348,7 +358,8 @@ export function rowFraction(row: ScaleRow): number {
   return Math.min(1, (row.stepsDone + row.phaseFraction) / row.stepsExpected);
 }
 
-export type Pick = Mode | "tie";
+/** A mode, "tie" (comparable) or "inconclusive" (the interval straddles the band's edge). */
+export type Pick = Mode | "tie" | "inconclusive";
 export type Winner =
   | { kind: "decided"; faster: Pick; leaner: Pick }
   | { kind: "invalid"; reason: string };
@@ -360,7 +371,8 @@ export type Winner =
 export function winner(row: ScaleRow): Winner | undefined {
   const cells = Object.values(row.modes) as ModeCell[];
   if (cells.some((cell) => cell.verdicts.includes("FAIL"))) return { kind: "invalid", reason: "FAIL" };
-  return row.comparison ? { kind: "decided", ...row.comparison } : undefined;
+  if (!row.comparison) return undefined;
+  return { kind: "decided", faster: row.comparison.time.winner ?? "inconclusive", leaner: row.comparison.memory.winner ?? "inconclusive" };
 }
 
 /** The verdict of a mode over its repetitions: FAIL if any failed. */

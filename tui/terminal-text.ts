@@ -1,5 +1,7 @@
 // Text for the terminal UI: numbers, sizes, durations and times in short, fixed-ish widths (no
-// locale surprises), and fitting and wrapping text to a width.
+// locale surprises), fitting and wrapping text to a width, and the verdict line of a scale.
+import type { ComparisonVerdict } from "../src/run/events.ts";
+import type { ScaleRow } from "./state.ts";
 
 const thousands = (n: number): string => Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
@@ -96,4 +98,20 @@ export function wordWrap(text: string, width: number): string[] {
     out.push(line);
   }
   return out;
+}
+
+/** "0.81×" */
+const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : "n/a");
+
+/** One verdict for the detail line: "inconclusive 0.81× [0.47–1.74] ~12 runs", "stream lower 0.92× [0.90–0.95]". */
+export function verdictText(v: ComparisonVerdict): string {
+  const interval = v.interval ? ` [${v.interval.lo.toFixed(2)}–${v.interval.hi.toFixed(2)}]` : " [no interval]";
+  const settle = v.class === "inconclusive" ? (v.runsToSettle !== null ? ` ~${v.runsToSettle} runs` : " >100 runs") : "";
+  return `${v.class} ${x(v.ratio)}${interval}${settle}`;
+}
+
+/** The selected scale's verdicts with their 95% intervals (streaming ÷ in-memory), as the engine gave them. */
+export function verdictLine(row: Pick<ScaleRow, "name" | "comparison" | "error">): string | undefined {
+  if (!row.comparison || row.error) return undefined;
+  return `  ${row.name}: time ${verdictText(row.comparison.time)} · memory ${verdictText(row.comparison.memory)}`;
 }

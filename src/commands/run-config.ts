@@ -13,6 +13,8 @@ import { pgSettingsFromEnv } from "../db/settings.ts";
 import type { Config } from "../run/config.ts";
 
 export const DEFAULT_SCALES = ["small", "medium", "large"];
+/** Repetitions per (scale, mode) by default: the fewest that give a verdict an interval worth reading. */
+export const DEFAULT_RUNS = 3;
 /** The same default as `streambench generate --scale`, so it reproduces a run's data. */
 export const DEFAULT_SEED = DEFAULT_SCALE_SEED;
 
@@ -26,7 +28,10 @@ Flags:
                           production-medium, production-large
   --input DIR             run on nise CSV files you bring instead of generated scales
   --modes LIST            in-memory,streaming (default both)
-  --runs N                repetitions per scale and mode, each in a fresh process (default 1)
+  --runs N                repetitions per scale and mode, each in a fresh process, the modes
+                          interleaved (A B B A ...) (default ${DEFAULT_RUNS}); verdicts carry a 95% interval
+  --warmup N              warm-up runs per scale and mode before those, validated but left out
+                          of every figure (default 0)
   --seed N                seed of the generated data (default ${DEFAULT_SEED})
   --tolerance R           relative tolerance of the validation, up to ${MAX_RELATIVE_TOLERANCE} (default ${DEFAULT_TOLERANCE.relTolerance})
   --enabled-tag-keys LIST label keys kept in the summary (default: every key)
@@ -48,6 +53,7 @@ const FLAGS = {
   input: { type: "string" },
   modes: { type: "string" },
   runs: { type: "string" },
+  warmup: { type: "string" },
   seed: { type: "string" },
   tolerance: { type: "string" },
   "enabled-tag-keys": { type: "string" },
@@ -99,7 +105,8 @@ export function configFromArgs(argv: string[], env: Record<string, string | unde
     scales,
     input: flags.input !== undefined ? resolve(cwd, flags.input) : null,
     modes: modes as Mode[],
-    runs: flags.runs !== undefined ? positiveInteger(flags.runs, "--runs") : 1,
+    runs: flags.runs !== undefined ? positiveInteger(flags.runs, "--runs") : DEFAULT_RUNS,
+    warmup: flags.warmup !== undefined ? nonNegativeInteger(flags.warmup, "--warmup") : 0,
     seed: flags.seed !== undefined ? nonNegativeInteger(flags.seed, "--seed") : DEFAULT_SEED,
     relTolerance,
     absTolerance: DEFAULT_TOLERANCE.absTolerance,

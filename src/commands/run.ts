@@ -50,6 +50,7 @@ export async function runBenchmarkCommand(argv: string[]): Promise<number> {
       input: config.input,
       modes: config.modes,
       runs: config.runs,
+      warmup: config.warmup,
       seed: config.seed,
       relTolerance: config.relTolerance,
       absTolerance: config.absTolerance,

@@ -1,14 +1,18 @@
 // benchmark.log: every event as one line, appended as it happens (tail -f). Problems carry the
 // words FAIL or ERROR so that grep -E "FAIL|ERROR" finds each of them.
 import { appendFileSync } from "node:fs";
-import type { RunEvent } from "../run/events.ts";
+import type { ComparisonVerdict, RunEvent } from "../run/events.ts";
 import { formatDuration } from "./durations.ts";
+import { MAX_RUNS_TO_SETTLE } from "../report/stats.ts";
+import { ratioInterval } from "../report/numbers.ts";
 
 export function describeEvent(event: RunEvent): string | null {
-  const where = "scale" in event && event.scale ? `${event.scale}${"mode" in event && event.mode ? ` ${event.mode}` : ""}` : "";
+  // "large streaming run 2", "large streaming warm-up 1", "large" (per-scale phases)
+  const rep = "rep" in event && event.rep !== undefined && "mode" in event && event.mode ? ` ${"warmup" in event && event.warmup ? "warm-up" : "run"} ${event.rep}` : "";
+  const where = "scale" in event && event.scale ? `${event.scale}${"mode" in event && event.mode ? ` ${event.mode}` : ""}${rep}` : "";
   switch (event.type) {
     case "run-start":
-      return `run started: scales ${event.scales.join(",")}, modes ${event.modes.join(",")}, runs ${event.runs}, folder ${event.outDir}`;
+      return `run started: scales ${event.scales.join(",")}, modes ${event.modes.join(",")}, runs ${event.runs}${event.warmup ? ` (+${event.warmup} warm-up)` : ""}, folder ${event.outDir}`;
     case "phase-start":
       return `${where}: ${event.phase} started`;
     case "phase-end":
@@ -21,9 +25,9 @@ export function describeEvent(event: RunEvent): string | null {
     case "log":
       return `${event.level === "error" ? "ERROR " : event.level === "warn" ? "WARN " : ""}${event.text}`;
     case "result":
-      return `${where}: result ${event.durationSeconds.toFixed(3)} s, peak ${event.peakMemoryMb.toFixed(1)} MB, ${event.inputRows} rows in, ${event.outputRows} rows out, engine ${event.engine}`;
+      return `${where}${event.warmup ? " (discarded)" : ""}: result ${event.durationSeconds.toFixed(3)} s, peak ${event.peakMemoryMb.toFixed(1)} MB, ${event.inputRows} rows in, ${event.outputRows} rows out, engine ${event.engine}`;
     case "comparison":
-      return `${event.scale}: ${event.faster === "tie" ? "comparable speed" : `${event.faster} faster`}, ${event.lessMemory === "tie" ? "comparable memory" : `${event.lessMemory} uses less memory`}`;
+      return `${event.scale}: time ${describeVerdict(event.time)}; memory ${describeVerdict(event.memory)}`;
     case "validation":
       return `${where}: validation ${event.verdict}${event.detail ? ` (${event.detail})` : ""}`;
     case "error":
@@ -31,6 +35,22 @@ export function describeEvent(event: RunEvent): string | null {
     case "run-end":
       return `run ended: ${event.status === "FAIL" ? "FAIL" : event.status === "ERROR" ? "ERROR" : event.status}. ${event.headline}`;
   }
+}
+
+/** "2.00×" */
+const ratioText = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : "n/a");
+
+/**
+ * A verdict with its evidence, e.g. "inconclusive, streaming ÷ in-memory 0.81× (95% interval
+ * 0.47×–1.74× over 3 pairs; about 12 runs per mode would likely settle it)".
+ */
+export function describeVerdict(v: ComparisonVerdict): string {
+  const interval = v.interval
+    ? `95% interval ${ratioInterval(v.interval)} over ${v.pairs} pair${v.pairs === 1 ? "" : "s"}`
+    : `no interval from ${v.pairs} pair${v.pairs === 1 ? "" : "s"}`;
+  const settle =
+    v.class !== "inconclusive" ? "" : v.runsToSettle !== null ? `; about ${v.runsToSettle} runs per mode would likely settle it` : `; more than ${MAX_RUNS_TO_SETTLE} runs per mode would be needed to settle it`;
+  return `${v.class}, streaming ÷ in-memory ${ratioText(v.ratio)} (${interval}${settle})`;
 }
 
 export function attachLiveLog(path: string, subscribe: (listener: (event: RunEvent) => void) => () => void): () => void {

@@ -1,37 +1,75 @@
-// The answers the comparison report gives, computed from the measured medians. Pure functions.
+// The answers the comparison report gives, computed from the measured repetitions. Pure functions.
 //
-// Classification of a scale on time: with the two median durations, the slower mode is called
-// slower only when it takes MORE than 10% longer than the faster one (slower > 1.10 × faster);
-// within that band the modes are "comparable". The same band decides memory ("streaming lower" /
-// "comparable" / "streaming higher") on the median peak memory.
-import type { Mode, RunReport } from "./model.ts";
-import { modeSummary, validated, type ModeSummary } from "./stats.ts";
+// Verdict of a scale on time: the ratio streaming ÷ in-memory of the median durations, with its
+// 95% interval from the paired repetitions (stats.ts says how). The comparable band is ±10%: a
+// ratio from 1 ÷ 1.10 to 1.10 means neither mode takes more than 10% longer than the other.
+//   - a mode wins only when the WHOLE interval lies beyond the band on its side
+//     (interval above 1.10: in-memory faster; below 1 ÷ 1.10 = 0.909: streaming faster);
+//   - "comparable" when the whole interval lies inside the band (edges included);
+//   - otherwise, or with fewer than 2 paired runs (no interval), "inconclusive".
+// The same rule decides memory on the median peak memory ("streaming lower" / "comparable" /
+// "streaming higher" / "inconclusive"). Why ±10%: a difference under 10% of a run this short is
+// within what the machine's own drift moves between runs, and not worth choosing a mode for.
+import type { Mode, ModeRun, RunReport } from "./model.ts";
+import { modeSummary, pairRuns, ratioEstimate, runsToSettle, validated, type ModeSummary } from "./stats.ts";
 
 export const COMPARABLE_BAND = 0.1;
 export const COMPARABLE_RULE =
-  `"comparable" when the slower mode's median takes at most ${COMPARABLE_BAND * 100}% longer than the faster one's ` +
-  `(slower ≤ ${1 + COMPARABLE_BAND} × faster); otherwise the faster mode wins`;
+  `a mode wins only when the whole 95% interval of the ratio streaming ÷ in-memory lies beyond the ±${COMPARABLE_BAND * 100}% band ` +
+  `(above ${1 + COMPARABLE_BAND} or below 1 ÷ ${1 + COMPARABLE_BAND}); "comparable" when it lies wholly inside; otherwise "inconclusive"`;
 
-export type TimeClass = "streaming faster" | "comparable" | "in-memory faster";
-export type MemoryClass = "streaming lower" | "comparable" | "streaming higher";
+export type TimeClass = "streaming faster" | "comparable" | "in-memory faster" | "inconclusive";
+export type MemoryClass = "streaming lower" | "comparable" | "streaming higher" | "inconclusive";
 
 /** Tiny slack so a ratio of exactly 1.10 (in decimal) is not pushed out by binary rounding. */
 const EPS = 1e-12;
+const UPPER = (1 + COMPARABLE_BAND) * (1 + EPS);
+const LOWER = 1 / (1 + COMPARABLE_BAND) / (1 + EPS);
 
-function beyondBand(larger: number, smaller: number): boolean {
-  return larger > smaller * (1 + COMPARABLE_BAND) * (1 + EPS);
+/** Where an interval of the ratio streaming ÷ in-memory lies against the band. */
+export function placeInterval(interval: { lo: number; hi: number } | null): "above" | "inside" | "below" | "across" {
+  if (interval === null) return "across";
+  if (interval.lo > UPPER) return "above";
+  if (interval.hi < LOWER) return "below";
+  if (interval.lo >= LOWER && interval.hi <= UPPER) return "inside";
+  return "across";
 }
 
-export function classifyTime(inMemorySeconds: number, streamingSeconds: number): TimeClass {
-  if (beyondBand(streamingSeconds, inMemorySeconds)) return "in-memory faster";
-  if (beyondBand(inMemorySeconds, streamingSeconds)) return "streaming faster";
-  return "comparable";
+/** Time verdict from the 95% interval of streaming duration ÷ in-memory duration. */
+export function classifyTime(interval: { lo: number; hi: number } | null): TimeClass {
+  const place = placeInterval(interval);
+  return place === "above" ? "in-memory faster" : place === "below" ? "streaming faster" : place === "inside" ? "comparable" : "inconclusive";
 }
 
-export function classifyMemory(inMemoryMb: number, streamingMb: number): MemoryClass {
-  if (beyondBand(inMemoryMb, streamingMb)) return "streaming lower";
-  if (beyondBand(streamingMb, inMemoryMb)) return "streaming higher";
-  return "comparable";
+/** Memory verdict from the 95% interval of streaming peak ÷ in-memory peak. */
+export function classifyMemory(interval: { lo: number; hi: number } | null): MemoryClass {
+  const place = placeInterval(interval);
+  return place === "above" ? "streaming higher" : place === "below" ? "streaming lower" : place === "inside" ? "comparable" : "inconclusive";
+}
+
+/** A verdict on one figure (time or memory) and how sure it is. */
+export interface RatioVerdict<C extends string> {
+  class: C;
+  /** Streaming median ÷ in-memory median. */
+  ratio: number;
+  /** 95% interval of the ratio; null with fewer than 2 paired runs. */
+  interval: { lo: number; hi: number } | null;
+  /** Paired runs (the same repetition of both modes) the interval rests on. */
+  pairs: number;
+  /** When inconclusive: runs per mode that would likely settle it; null when it would take more than MAX_RUNS_TO_SETTLE (the ratio lies close to the band's edge, or the runs scatter widely). */
+  runsToSettle: number | null;
+}
+
+function verdict<C extends string>(runs: readonly ModeRun[], value: (r: ModeRun) => number, classify: (i: { lo: number; hi: number } | null) => C): RatioVerdict<C> {
+  const estimate = ratioEstimate(pairRuns(runs, value));
+  const cls = classify(estimate.interval);
+  return {
+    class: cls,
+    ratio: estimate.ratio,
+    interval: estimate.interval,
+    pairs: estimate.pairs,
+    runsToSettle: cls === "inconclusive" ? runsToSettle(estimate, COMPARABLE_BAND) : null,
+  };
 }
 
 /** One scale where both modes succeeded. */
@@ -43,29 +81,36 @@ export interface ScaleComparison {
   /** Streaming median duration ÷ in-memory median duration = in-memory speed ÷ streaming speed (> 1: in-memory faster). */
   speedRatio: number;
   timeClass: TimeClass;
+  /** The time verdict with its interval (ratio = speedRatio). */
+  time: RatioVerdict<TimeClass>;
   /** In-memory peak − streaming peak (MB); positive when streaming uses less. */
   memorySavedMb: number;
   /** memorySavedMb as % of the in-memory peak. */
   memorySavedPercent: number;
   memoryClass: MemoryClass;
+  /** The memory verdict with its interval (ratio = streaming peak ÷ in-memory peak). */
+  memory: RatioVerdict<MemoryClass>;
 }
 
-export function compareScale(scale: string, inputRows: number, inMemory: ModeSummary, streaming: ModeSummary): ScaleComparison {
-  const ti = inMemory.duration.median;
-  const ts = streaming.duration.median;
+/** The comparison of one scale from its runs (both modes, every repetition; warm-ups are left out). */
+export function compareScale(scale: string, inputRows: number, inMemory: ModeSummary, streaming: ModeSummary, runs: readonly ModeRun[]): ScaleComparison {
   const mi = inMemory.peakMemoryMb.median;
   const ms = streaming.peakMemoryMb.median;
   const saved = mi - ms;
+  const time = verdict(runs, (r) => r.durationSeconds, classifyTime);
+  const memory = verdict(runs, (r) => r.peakMemoryMb, classifyMemory);
   return {
     scale,
     inputRows,
     inMemory,
     streaming,
-    speedRatio: ts / ti,
-    timeClass: classifyTime(ti, ts),
+    speedRatio: streaming.duration.median / inMemory.duration.median,
+    timeClass: time.class,
+    time,
     memorySavedMb: saved,
     memorySavedPercent: mi === 0 ? 0 : (saved / mi) * 100,
-    memoryClass: classifyMemory(mi, ms),
+    memoryClass: memory.class,
+    memory,
   };
 }
 
@@ -85,7 +130,7 @@ export function compareScales(report: RunReport): ScaleComparison[] {
     const im = modeSummary(s, "in-memory");
     const st = modeSummary(s, "streaming");
     if (!validated(im) || !validated(st) || s.modesIdentical?.verdict === "FAIL") continue;
-    out.push(compareScale(s.scale, scaleInputRows(report, s.scale), im, st));
+    out.push(compareScale(s.scale, scaleInputRows(report, s.scale), im, st, s.runs));
   }
   return out;
 }

@@ -3,7 +3,7 @@
 // turns logarithmic when the input rows span more than two decades.
 import { MODES, type Mode, type RunReport } from "./model.ts";
 import { scaleInputRows } from "./analysis.ts";
-import { modeSummary, validated, type Stat } from "./stats.ts";
+import { measuredRuns, median, modeSummary, validated, type Stat } from "./stats.ts";
 import { compact } from "./numbers.ts";
 
 export const MODE_COLORS: Record<Mode, string> = { "in-memory": "#1f77b4", streaming: "#d62728" };
@@ -21,6 +21,16 @@ export interface ChartSeries {
   name: string;
   color: string;
   points: ChartPoint[];
+  /** Line opacity, 1 unless set (faint context lines). */
+  opacity?: number;
+  /** Line width, 2 unless set. */
+  strokeWidth?: number;
+  /** Dots at the points (default true; off for dense series such as memory samples). */
+  markers?: boolean;
+  /** Listed in the legend (default true). */
+  legend?: boolean;
+  /** A second, smaller legend line under the name. */
+  legendDetail?: string;
 }
 
 export interface LineChart {
@@ -28,6 +38,10 @@ export interface LineChart {
   xLabel: string;
   yLabel: string;
   series: ChartSeries[];
+  /** "auto" (default): logarithmic when x spans more than two decades; "linear": always linear from 0. */
+  xScale?: "auto" | "linear";
+  /** A line of small print under the title. */
+  subtitle?: string;
 }
 
 const W = 760;
@@ -66,6 +80,14 @@ interface Axis {
   ticks: number[];
   map: (v: number) => number;
   log: boolean;
+}
+
+/** A linear x axis from 0 to a round number above the data (time axes). */
+export function linearXAxis(xs: readonly number[]): Axis {
+  const max = Math.max(0, ...xs.filter(Number.isFinite));
+  const ticks = niceTicks(0, max > 0 ? max : 1);
+  const top = ticks[ticks.length - 1];
+  return { ticks, log: false, map: (v) => M.left + (v / top) * PW };
 }
 
 /** X axis over the data's x values; log when max/min > 100. */
@@ -111,7 +133,7 @@ const yTick = (n: number) => Number(n.toPrecision(6)).toLocaleString("en-US", { 
 
 export function lineChartSvg(chart: LineChart): string {
   const all = chart.series.flatMap((s) => s.points);
-  const xa = xAxis(all.map((p) => p.x));
+  const xa = chart.xScale === "linear" ? linearXAxis(all.map((p) => p.x)) : xAxis(all.map((p) => p.x));
   const ya = yAxis(all.flatMap((p) => [p.y, p.yMax ?? p.y]));
   const o: string[] = [];
   o.push(
@@ -121,6 +143,7 @@ export function lineChartSvg(chart: LineChart): string {
   o.push(`<title>${escapeXml(chart.title)}</title>`);
   o.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff"/>`);
   o.push(`<text x="${W / 2}" y="28" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(chart.title)}</text>`);
+  if (chart.subtitle) o.push(`<text x="${W / 2}" y="44" text-anchor="middle" font-size="11" fill="#555555">${escapeXml(chart.subtitle)}</text>`);
 
   // grid and ticks
   o.push(`<g stroke="#e3e3e3" stroke-width="1">`);
@@ -154,13 +177,14 @@ export function lineChartSvg(chart: LineChart): string {
   // series
   for (const s of chart.series) {
     const pts = [...s.points].sort((a, b) => a.x - b.x);
+    const opacity = s.opacity !== undefined && s.opacity < 1 ? ` stroke-opacity="${s.opacity}"` : "";
     o.push(`<g class="series" data-mode="${escapeXml(s.name)}">`);
     o.push(
-      `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts
+      `<polyline fill="none" stroke="${s.color}" stroke-width="${s.strokeWidth ?? 2}"${opacity} points="${pts
         .map((p) => `${f(xa.map(p.x))},${f(ya.map(p.y))}`)
         .join(" ")}"/>`,
     );
-    for (const p of pts) {
+    for (const p of s.markers === false ? [] : pts) {
       const x = f(xa.map(p.x));
       if (p.yMin !== undefined && p.yMax !== undefined && p.yMax > p.yMin) {
         o.push(`<line x1="${x}" y1="${f(ya.map(p.yMin))}" x2="${x}" y2="${f(ya.map(p.yMax))}" stroke="${s.color}" stroke-width="1"/>`);
@@ -175,10 +199,12 @@ export function lineChartSvg(chart: LineChart): string {
   // legend
   const lx = M.left + PW + 20;
   o.push(`<g class="legend">`);
-  chart.series.forEach((s, i) => {
-    const ly = M.top + 10 + i * 22;
+  const step = chart.series.some((s) => s.legendDetail) ? 36 : 22;
+  chart.series.filter((s) => s.legend !== false).forEach((s, i) => {
+    const ly = M.top + 10 + i * step;
+    if (s.legendDetail) o.push(`<text x="${lx + 32}" y="${ly + 18}" font-size="10" fill="#555555">${escapeXml(s.legendDetail)}</text>`);
     o.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`);
-    o.push(`<circle cx="${lx + 12}" cy="${ly}" r="4" fill="${s.color}"/>`);
+    if (s.markers !== false) o.push(`<circle cx="${lx + 12}" cy="${ly}" r="4" fill="${s.color}"/>`);
     o.push(`<text x="${lx + 32}" y="${ly + 4}">${escapeXml(s.name)}</text>`);
   });
   o.push(`</g>`);
@@ -226,5 +252,43 @@ export function durationChartSvg(report: RunReport): string {
     xLabel: "Input rows (pod usage)",
     yLabel: "Duration (s)",
     series: seriesFor(report, (m) => m.duration, "s"),
+  });
+}
+
+/** File name of a scale's memory-over-time chart: memory_over_time_<scale>.svg (unsafe characters become _). */
+export function memoryOverTimeChartName(scale: string): string {
+  return `memory_over_time_${scale.replace(/[^A-Za-z0-9._-]/g, "_")}.svg`;
+}
+
+/**
+ * memory_over_time_<scale>.svg: the child's RSS against seconds since it started, both modes on
+ * one time axis. Per mode, the measured run of median duration is drawn bold (with an even count,
+ * the one nearer the median, the earlier on a tie); the other runs faintly behind it. Failed runs
+ * and warm-ups are left out.
+ */
+export function memoryOverTimeSvg(report: RunReport, scale: string): string {
+  const sc = report.scales.find((s) => s.scale === scale);
+  const series: ChartSeries[] = [];
+  const faint: ChartSeries[] = [];
+  for (const mode of MODES) {
+    const runs = measuredRuns(sc?.runs ?? []).filter((r) => r.mode === mode && r.status === "SUCCESS" && r.memorySeries.length > 0);
+    if (runs.length === 0) continue;
+    const mid = median(runs.map((r) => r.durationSeconds));
+    const typical = runs.reduce((a, b) => (Math.abs(b.durationSeconds - mid) < Math.abs(a.durationSeconds - mid) ? b : a));
+    const points = (r: (typeof runs)[number]) => r.memorySeries.map((p) => ({ x: p.tMs / 1000, y: p.rssMb }));
+    for (const r of runs) {
+      if (r !== typical) faint.push({ name: `${mode} run ${r.rep}`, color: MODE_COLORS[mode], points: points(r), opacity: 0.3, strokeWidth: 1, markers: false, legend: false });
+    }
+    const peak = Math.max(...typical.memorySeries.map((p) => p.rssMb));
+    series.push({ name: mode, color: MODE_COLORS[mode], points: points(typical), markers: false, legendDetail: `run ${typical.rep}, peak ${peak.toFixed(0)} MB` });
+  }
+  const others = faint.length > 0 ? "; faint: the other runs" : "";
+  return lineChartSvg({
+    title: `Memory over time at ${scale}`,
+    subtitle: series.length > 0 ? `RSS sampled by the parent; bold: each mode's run of median duration${others}` : undefined,
+    xLabel: "Seconds since the child process started",
+    yLabel: "Child RSS (MB)",
+    xScale: "linear",
+    series: [...faint, ...series],
   });
 }

@@ -1,7 +1,7 @@
 // COMPARISON_REPORT.md: the results table and the answers, every figure computed from the
 // measured medians. Replaces the earlier script's report (spec/poc-benchmark.md §5.3), whose
 // "in-memory faster" branch could never be reached; here all three classes are (see analysis.ts).
-import type { Mode, RunReport } from "./model.ts";
+import type { Mode, ModeRun, RunReport } from "./model.ts";
 import {
   compareScales,
   COMPARABLE_BAND,
@@ -12,8 +12,23 @@ import {
   scaleInputRows,
   type ScaleComparison,
 } from "./analysis.ts";
-import { modeSummary, modesOf, OUTLIER_RULE, runsPerMode, summariseReport, validated, type ModeSummary } from "./stats.ts";
-import { int, mb, secs, times } from "./numbers.ts";
+import {
+  INTERVAL_METHOD,
+  MAX_RUNS_TO_SETTLE,
+  measuredRuns,
+  median,
+  modeSummary,
+  modesOf,
+  OUTLIER_RULE,
+  runsPerMode,
+  summariseReport,
+  validated,
+  warmupsPerMode,
+  type ModeSummary,
+} from "./stats.ts";
+import type { RatioVerdict } from "./analysis.ts";
+import { memoryOverTimeChartName } from "./charts.ts";
+import { int, mb, ratioInterval, secs, times } from "./numbers.ts";
 import { formatDiff } from "../validate/log.ts";
 
 /** The earlier Python benchmark (spec/poc-benchmark.md §7.1), for one comparison line. */
@@ -28,20 +43,53 @@ export const POC_LARGE = {
 
 const band = `${COMPARABLE_BAND * 100}%`;
 
+/** "0.47×–1.74×", or "no interval" with fewer than 2 paired runs. */
+function intervalText(v: RatioVerdict<string>): string {
+  return v.interval ? ratioInterval(v.interval, COMPARABLE_BAND) : "no interval";
+}
+
+/** What would settle an inconclusive verdict. */
+function settleText(v: RatioVerdict<string>): string {
+  if (v.interval === null) return `an interval needs at least 2 runs per mode; ${v.runsToSettle ?? 3} would give one`;
+  return v.runsToSettle !== null
+    ? `about ${v.runsToSettle} runs per mode would likely settle it`
+    : `more than ${MAX_RUNS_TO_SETTLE} runs per mode would be needed to settle it (the ratio lies close to the band's edge, or the runs scatter widely)`;
+}
+
+/** The evidence behind a verdict: "streaming ÷ in-memory 0.81×, 95% interval 0.47×–1.74× over 3 paired runs". */
+function evidence(v: RatioVerdict<string>): string {
+  const over = v.interval ? ` over ${v.pairs} paired run${v.pairs === 1 ? "" : "s"}` : ` (${v.pairs} paired run${v.pairs === 1 ? "" : "s"})`;
+  return `streaming ÷ in-memory ${times(v.ratio)}, 95% interval ${intervalText(v)}${over}`;
+}
+
 function timePhrase(c: ScaleComparison): string {
-  switch (c.timeClass) {
+  const t = c.time;
+  const i = t.interval;
+  switch (t.class) {
     case "in-memory faster":
-      return `in-memory is ${times(c.speedRatio)} faster than streaming`;
+      return `in-memory is ${times(t.ratio)} faster than streaming (95% interval ${intervalText(t)})`;
     case "streaming faster":
-      return `streaming is ${times(1 / c.speedRatio)} faster than in-memory`;
+      return `streaming is ${times(1 / t.ratio)} faster than in-memory (95% interval ${ratioInterval({ lo: 1 / i!.hi, hi: 1 / i!.lo }, COMPARABLE_BAND)})`;
     case "comparable":
-      return `both modes take about the same time (within ${band})`;
+      return `both modes take the same time within ±${band} (streaming ÷ in-memory ${times(t.ratio)}, 95% interval ${intervalText(t)})`;
+    case "inconclusive":
+      return `time is inconclusive (${evidence(t)}, reaching across the ±${band} band; ${settleText(t)})`;
   }
 }
 
 function memoryPhrase(c: ScaleComparison): string {
+  const m = c.memory;
   const p = Math.abs(c.memorySavedPercent).toFixed(1);
-  return c.memorySavedMb >= 0 ? `streaming uses ${p}% less peak memory` : `streaming uses ${p}% more peak memory`;
+  const amount = c.memorySavedMb >= 0 ? `${p}% less` : `${p}% more`;
+  switch (m.class) {
+    case "streaming lower":
+    case "streaming higher":
+      return `streaming uses ${amount} peak memory (streaming ÷ in-memory ${times(m.ratio)}, 95% interval ${intervalText(m)})`;
+    case "comparable":
+      return `both modes use the same peak memory within ±${band} (streaming ÷ in-memory ${times(m.ratio)}, 95% interval ${intervalText(m)})`;
+    case "inconclusive":
+      return `memory is inconclusive (streaming uses ${amount} by the medians; ${evidence(m)}, reaching across the ±${band} band; ${settleText(m)})`;
+  }
 }
 
 function largest(cmp: readonly ScaleComparison[]): ScaleComparison {
@@ -58,7 +106,8 @@ export function comparisonHeadline(report: RunReport): string {
     return `${report.status}: only ${modes} completed a validated run, no scale has both modes to compare`;
   }
   const c = largest(cmp);
-  let line = `${report.status}: at ${c.scale} (${int(c.inputRows)} input rows) ${timePhrase(c)}; ${memoryPhrase(c)}`;
+  const n = Math.min(c.inMemory.runs, c.streaming.runs);
+  let line = `${report.status}: at ${c.scale} (${int(c.inputRows)} input rows, ${n} run${n === 1 ? "" : "s"} per mode) ${timePhrase(c)}; ${memoryPhrase(c)}`;
   const from = crossover(cmp, "time");
   if (cmp.length > 1 && from) line += `; streaming wins on time from ${from.scale} (${int(from.inputRows)} rows)`;
   return line;
@@ -80,7 +129,7 @@ function signed(n: number, digits: number): string {
 
 function resultsTable(report: RunReport, cmp: readonly ScaleComparison[]): string[] {
   const out = [
-    "| Scale | Mode | Status | Duration (s) | Peak memory (MB) | Input rows | Output rows | Speed ratio in-memory/streaming | Memory saved by streaming |",
+    "| Scale | Mode | Status | Duration (s) | Peak memory (MB) | Input rows | Output rows | Speed ratio in-memory/streaming (95% interval) | Memory saved by streaming |",
     "|---|---|---|---:|---:|---:|---:|---:|---:|",
   ];
   for (const s of report.scales) {
@@ -88,7 +137,7 @@ function resultsTable(report: RunReport, cmp: readonly ScaleComparison[]): strin
     for (const mode of modesOf(report)) {
       const m = modeSummary(s, mode);
       if (!m) continue;
-      const ratio = mode === "streaming" && c ? times(c.speedRatio) : mode === "in-memory" && c ? "baseline" : "—";
+      const ratio = mode === "streaming" && c ? `${times(c.speedRatio)} (${intervalText(c.time)})` : mode === "in-memory" && c ? "baseline" : "—";
       const saved =
         mode === "streaming" && c ? `${signed(c.memorySavedPercent, 1)}% (${signed(c.memorySavedMb, 1)} MB)` : "—";
       out.push(
@@ -96,6 +145,60 @@ function resultsTable(report: RunReport, cmp: readonly ScaleComparison[]): strin
       );
     }
   }
+  return out;
+}
+
+/** The steps of a mode run in the order they happen, with what the breakdown calls them. */
+const PHASE_COLUMNS: { key: keyof ModeRun["phases"]; title: string }[] = [
+  { key: "start", title: "start" },
+  { key: "read", title: "read" },
+  { key: "plan", title: "plan" },
+  { key: "execute", title: "execute" },
+  { key: "aggregate", title: "plan + execute" },
+  { key: "output", title: "output" },
+  { key: "write", title: "write (PostgreSQL)" },
+  { key: "validate", title: "validate" },
+];
+
+/**
+ * Where the time goes: the median seconds of each step per (scale, mode), over the measured runs.
+ * Steps no run recorded are left out; "plan + execute" shows only when the two are not split.
+ */
+function phaseBreakdown(report: RunReport): string[] {
+  const rows: { scale: string; mode: Mode; runs: ModeRun[] }[] = [];
+  for (const s of report.scales) {
+    for (const mode of modesOf(report)) {
+      const runs = measuredRuns(s.runs).filter((r) => r.mode === mode && r.status === "SUCCESS");
+      if (runs.length > 0) rows.push({ scale: s.scale, mode, runs });
+    }
+  }
+  if (rows.length === 0) return [];
+  const present = (key: keyof ModeRun["phases"]) => rows.some((row) => row.runs.some((r) => typeof r.phases[key] === "number"));
+  const split = present("plan") && present("execute");
+  const columns = PHASE_COLUMNS.filter((c) => present(c.key) && !(c.key === "aggregate" && split));
+  const out = [
+    "## Where the time goes",
+    "",
+    "Median seconds of each step per (scale, mode). " +
+      "start (process and runtime start, modules loaded) and plan (building the polars plan in JavaScript) are fixed costs that barely move with size; " +
+      "read and execute are the engine's work; output is the child writing its summary file; write and validate are the parent's, after the child. " +
+      `Duration (the figure compared above) is the child's own time as it reports it, the figure SUMMARY.csv gives; wall total is the whole run of the mode, child start to verdict; child CPU is the child's user + system CPU time, ` +
+      "steadier than wall time on a busy machine.",
+    "",
+    `| Scale | Mode | ${columns.map((c) => c.title).join(" | ")} | Duration | Wall total | Child CPU |`,
+    `|---|---|${columns.map(() => "---:|").join("")}---:|---:|---:|`,
+  ];
+  const cell = (runs: ModeRun[], pick: (r: ModeRun) => number | undefined) => {
+    const values = runs.map(pick).filter((v): v is number => typeof v === "number");
+    return values.length > 0 ? secs(median(values)) : "—";
+  };
+  for (const { scale, mode, runs } of rows) {
+    out.push(
+      `| ${scale} | ${mode} | ${columns.map((c) => cell(runs, (r) => r.phases[c.key])).join(" | ")} | ` +
+        `${cell(runs, (r) => r.durationSeconds)} | ${cell(runs, (r) => r.phases.total)} | ${cell(runs, (r) => r.cpuUserSeconds + r.cpuSystemSeconds)} |`,
+    );
+  }
+  out.push("");
   return out;
 }
 
@@ -120,8 +223,10 @@ function crossoverLine(cmp: readonly ScaleComparison[], on: "time" | "memory"): 
   if (cmp.length === 0) return `- On ${what}: not within the tested scales (no scale completed both modes).`;
   const from = crossover(cmp, on);
   const wins = cmp.filter((c) => (on === "time" ? c.timeClass === "streaming faster" : c.memoryClass === "streaming lower"));
+  const unsure = cmp.filter((c) => (on === "time" ? c.timeClass : c.memoryClass) === "inconclusive").map((c) => c.scale);
+  const unsureText = unsure.length > 0 ? `; inconclusive at ${unsure.join(", ")}` : "";
   if (!from) {
-    const partial = wins.length > 0 ? ` (it won at ${wins.map((c) => c.scale).join(", ")}, but not at every larger scale)` : "";
+    const partial = wins.length > 0 ? ` (it won at ${wins.map((c) => c.scale).join(", ")}, but not at every larger scale${unsureText})` : unsureText ? ` (${unsureText.slice(2)})` : "";
     return `- On ${what}: not within the tested scales${partial}.`;
   }
   const smallest = [...cmp].sort((a, b) => a.inputRows - b.inputRows)[0];
@@ -154,8 +259,11 @@ export function comparisonReport(report: RunReport): string {
   o.push(
     `- Figures are medians of ${n} run${n === 1 ? "" : "s"} per (scale, mode)` +
       (n > 1 ? ", min–max in brackets" : "") +
-      "; each run is a fresh child process; peak memory is the child's own peak RSS (VmHWM); input rows are pod usage rows.",
+      "; each run is a fresh child process, the modes interleaved (A B B A ...); peak memory is the child's own peak RSS (VmHWM); input rows are pod usage rows.",
   );
+  const w = warmupsPerMode(report);
+  if (w > 0) o.push(`- ${w} warm-up run${w === 1 ? "" : "s"} per (scale, mode) ran first: validated, recorded in summary.json, left out of every figure and verdict.`);
+  o.push(`- Verdicts: ${COMPARABLE_RULE}. Interval: ${INTERVAL_METHOD}.`);
   o.push("");
 
   o.push("## Results");
@@ -164,21 +272,23 @@ export function comparisonReport(report: RunReport): string {
   o.push("");
   o.push(
     "Speed ratio = streaming median duration ÷ in-memory median duration (in-memory's speed relative to streaming): " +
-      "above 1 means in-memory is faster. Memory saved = in-memory peak − streaming peak, in % of the in-memory peak: " +
+      "above 1 means in-memory is faster; in brackets its 95% interval. Memory saved = in-memory peak − streaming peak, in % of the in-memory peak: " +
       "positive means streaming uses less.",
   );
   o.push("");
+
+  o.push(...phaseBreakdown(report));
 
   o.push("## Answers");
   o.push("");
   o.push("### How much faster is in-memory than streaming?");
   o.push("");
-  o.push(`Each scale is classified on its median durations: ${COMPARABLE_RULE}.`);
+  o.push(`Each scale's verdict rests on the 95% interval of the ratio streaming ÷ in-memory of the median durations: ${COMPARABLE_RULE}.`);
   o.push("");
   for (const c of cmp) {
     o.push(
-      `- **${c.scale}** (${int(c.inputRows)} input rows): **${c.timeClass}**: in-memory ${secs(c.inMemory.duration.median)} s, ` +
-        `streaming ${secs(c.streaming.duration.median)} s; ${timePhrase(c)}.`,
+      `- **${c.scale}** (${int(c.inputRows)} input rows): **${c.timeClass}**: in-memory ${durationCell(c.inMemory)} s, ` +
+        `streaming ${durationCell(c.streaming)} s; ${timePhrase(c)}.`,
     );
   }
   o.push(...notCompared(report, cmp));
@@ -192,8 +302,8 @@ export function comparisonReport(report: RunReport): string {
         ? `saves ${mb(c.memorySavedMb)} MB (${c.memorySavedPercent.toFixed(1)}%)`
         : `uses ${mb(-c.memorySavedMb)} MB (${(-c.memorySavedPercent).toFixed(1)}%) more`;
     o.push(
-      `- **${c.scale}**: streaming ${amount}: ${mb(c.inMemory.peakMemoryMb.median)} MB in-memory → ` +
-        `${mb(c.streaming.peakMemoryMb.median)} MB streaming (${c.memoryClass}).`,
+      `- **${c.scale}**: **${c.memoryClass}**: by the medians streaming ${amount}: ${memoryCell(c.inMemory)} MB in-memory → ` +
+        `${memoryCell(c.streaming)} MB streaming; ${memoryPhrase(c)}.`,
     );
   }
   if (cmp.length === 0) o.push("- No scale completed both modes.");
@@ -201,7 +311,10 @@ export function comparisonReport(report: RunReport): string {
 
   o.push("### Does streaming scale better?");
   o.push("");
-  o.push("Growth of median peak memory per million input rows: the slope of a least-squares line through the scales each mode completed.");
+  o.push(
+    "Growth of median peak memory per million input rows: the slope of a least-squares line through the scales each mode completed. " +
+      "It carries no interval: a rough guide to the trend, not a verdict.",
+  );
   o.push("");
   const growth = (["in-memory", "streaming"] as const).map((mode) => memoryGrowth(report, mode));
   for (const g of growth) {
@@ -240,7 +353,10 @@ export function comparisonReport(report: RunReport): string {
 
   o.push("### From which data size does streaming win?");
   o.push("");
-  o.push(`Streaming wins at a scale when it is beyond the ${band} band (time: faster; memory: lower peak), at that scale and every larger tested one.`);
+  o.push(
+    `Streaming wins at a scale when its verdict there says so (the whole 95% interval beyond the ±${band} band; time: faster; memory: lower peak), ` +
+      "at that scale and every larger tested one. An inconclusive scale is no win.",
+  );
   o.push("");
   o.push(crossoverLine(cmp, "time"));
   o.push(crossoverLine(cmp, "memory"));
@@ -299,6 +415,11 @@ export function comparisonReport(report: RunReport): string {
   o.push("");
   o.push("![Duration (s) against input rows, per mode](duration_vs_rows.svg)");
   o.push("");
+  for (const sc of report.scales) {
+    if (!measuredRuns(sc.runs).some((r) => r.status === "SUCCESS" && r.memorySeries.length > 0)) continue;
+    o.push(`![Memory over time at ${sc.scale}, both modes](${memoryOverTimeChartName(sc.scale)})`);
+    o.push("");
+  }
 
   o.push("## Earlier Python benchmark");
   o.push("");

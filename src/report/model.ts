@@ -9,8 +9,13 @@ export type { Mode };
 /** Both modes, in report order. */
 export const MODES: readonly Mode[] = ["in-memory", "streaming"];
 
-/** Seconds per step of one mode run. */
+/**
+ * Seconds per step of one mode run. The child's own steps (start, read, plan, execute, output)
+ * are optional: reports written before the child timed them lack them.
+ */
 export interface PhaseSeconds {
+  /** Child process start until it is ready to work (runtime, modules, polars loaded). */
+  start?: number;
   /**
    * The child's read step. In-memory: downloading and parsing every input file. Streaming: only
    * opening the lazy scans; its reading happens inside aggregate, so compare read + aggregate.
@@ -18,6 +23,12 @@ export interface PhaseSeconds {
   read: number;
   /** Plan building + execution (the child's aggregate step). */
   aggregate: number;
+  /** Building the polars plan in JavaScript (part of aggregate). */
+  plan?: number;
+  /** The engine executing the plan (part of aggregate). */
+  execute?: number;
+  /** The child writing its summary file. */
+  output?: number;
   /** Summary written to PostgreSQL. */
   write: number;
   /** DB readback + comparison with the reference. */
@@ -30,8 +41,13 @@ export interface PhaseSeconds {
 export interface ModeRun {
   scale: string;
   mode: Mode;
-  /** 1-based repetition (--runs N). */
+  /** 1-based repetition (--runs N); warm-up runs count from 1 on their own. */
   rep: number;
+  /**
+   * A discarded warm-up run (--warmup N): validated and recorded like any other, but left out of
+   * every median, interval and verdict.
+   */
+  warmup?: boolean;
   status: "SUCCESS" | "FAILED";
   validation: "PASS" | "FAIL" | "NOT_RUN";
   /** The figure SUMMARY.csv and the comparison use: the child's wall time, read + aggregate + write of the summary. */

@@ -30,3 +30,19 @@ export function compact(n: number): string {
   if (a >= 1e3) return `${trim(n / 1e3)}k`;
   return trim(n);
 }
+
+/**
+ * A 95% interval of a ratio, "0.95×–1.57×". A bound near the ±10% band's edge (1.1 or
+ * 1 / 1.1 = 0.90909) gets the decimals that show on which side it lies: 1.1003 reads "1.1003×",
+ * not "1.10×", which would look like touching the edge.
+ */
+export function ratioInterval(interval: { lo: number; hi: number }, band = 0.1): string {
+  const edges = [1 + band, 1 / (1 + band)];
+  const bound = (n: number) => {
+    if (!Number.isFinite(n)) return "n/a";
+    let digits = 2;
+    while (digits < 6 && edges.some((e) => n !== e && Number(n.toFixed(digits)) === Number(e.toFixed(digits)))) digits++;
+    return `${n.toFixed(digits)}×`;
+  };
+  return `${bound(interval.lo)}–${bound(interval.hi)}`;
+}

@@ -57,8 +57,10 @@ export interface Outlier {
 export interface ModeSummary {
   scale: string;
   mode: Mode;
-  /** Repetitions recorded. */
+  /** Repetitions recorded, warm-ups not counted. */
   runs: number;
+  /** Warm-up runs discarded (validated, but in no figure). */
+  warmups: number;
   /** SUCCESS when every repetition succeeded. */
   status: "SUCCESS" | "FAILED";
   /** FAIL if any repetition failed validation; else PASS if any was validated; else NOT_RUN. */
@@ -79,7 +81,17 @@ export function validated(m: ModeSummary | undefined): m is ModeSummary {
   return m !== undefined && m.status === "SUCCESS" && m.validation === "PASS";
 }
 
-export function summariseMode(scale: string, mode: Mode, runs: readonly ModeRun[]): ModeSummary | undefined {
+/** The repetitions that count: every run but the warm-ups. */
+export function measuredRuns<T extends Pick<ModeRun, "warmup">>(runs: readonly T[]): T[] {
+  return runs.filter((r) => r.warmup !== true);
+}
+
+export function summariseMode(scale: string, mode: Mode, allRuns: readonly ModeRun[]): ModeSummary | undefined {
+  const measured = measuredRuns(allRuns);
+  // A warm-up that failed or crashed stops the run before any measured one: it is then the only
+  // record of the mode, and it must show as FAILED or FAIL rather than as "did not run".
+  const brokenWarmup = allRuns.some((r) => r.warmup === true && (r.status === "FAILED" || r.validation === "FAIL"));
+  const runs = measured.length > 0 || !brokenWarmup ? measured : [...allRuns];
   if (runs.length === 0) return undefined;
   const ok = runs.filter((r) => r.status === "SUCCESS");
   const used = ok.length > 0 ? ok : runs;
@@ -92,7 +104,7 @@ export function summariseMode(scale: string, mode: Mode, runs: readonly ModeRun[
   for (const i of outlierIndexes(memory)) outliers.push({ rep: used[i].rep, metric: "peak memory", value: memory[i], median: mMed });
   // Any FAIL fails; otherwise PASS when at least one repetition was validated (a crashed
   // repetition has NOT_RUN and shows in status instead).
-  const validation = runs.some((r) => r.validation === "FAIL")
+  const validation = allRuns.some((r) => r.validation === "FAIL")
     ? "FAIL"
     : runs.some((r) => r.validation === "PASS")
       ? "PASS"
@@ -101,7 +113,8 @@ export function summariseMode(scale: string, mode: Mode, runs: readonly ModeRun[
     scale,
     mode,
     runs: runs.length,
-    status: ok.length === runs.length ? "SUCCESS" : "FAILED",
+    warmups: allRuns.filter((r) => r.warmup === true).length,
+    status: ok.length === runs.length && !brokenWarmup ? "SUCCESS" : "FAILED",
     validation,
     duration: stat(durations),
     peakMemoryMb: stat(memory),
@@ -138,6 +151,133 @@ export function modeSummary(scale: ScaleResult, mode: Mode): ModeSummary | undef
 /** The most repetitions any (scale, mode) has. */
 export function runsPerMode(report: RunReport): number {
   let n = 0;
-  for (const s of report.scales) for (const m of MODES) n = Math.max(n, s.runs.filter((r) => r.mode === m).length);
+  for (const s of report.scales) for (const m of MODES) n = Math.max(n, measuredRuns(s.runs).filter((r) => r.mode === m).length);
   return n;
+}
+
+/** The most warm-up runs any (scale, mode) has. */
+export function warmupsPerMode(report: RunReport): number {
+  let n = 0;
+  for (const s of report.scales) for (const m of MODES) n = Math.max(n, s.runs.filter((r) => r.mode === m && r.warmup === true).length);
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// How sure a ratio is: a 95% interval for streaming ÷ in-memory, from the repetitions.
+//
+// Method, and why not a percentile bootstrap: the runs are interleaved (A B B A ...), so run k of
+// in-memory and run k of streaming ran back to back under the same machine conditions; a drift
+// that slows the machine slows both. The ratio of a pair, r_k = streaming_k ÷ in-memory_k, has
+// that drift cancelled, and the spread of log(r_k) across pairs is the noise a ratio carries.
+// With the default 3 runs a percentile bootstrap cannot give an honest 95% interval: its interval
+// can never be wider than the range of the data, and the range of 3 values covers their median
+// only 1 − 2 × (1/2)^3 = 75% of the time; it would state more certainty than 3 runs have. A
+// Student t interval with n − 1 degrees of freedom is the textbook small-sample answer (t = 4.30
+// for 3 pairs, not 1.96), is deterministic (the same data always give the same interval, no seed)
+// and narrows as runs are added, so it also says how many runs would settle a verdict.
+//
+//   s    = sample standard deviation of log(r_k) over the n pairs
+//   half = t(0.975, n − 1) × s ÷ √n
+//   interval = ratio of medians × [exp(−half), exp(+half)]
+//
+// Log scale, so "1.2× faster" and "1.2× slower" are equally far from 1. The interval is centred on
+// the ratio of the medians, the figure the report's table shows, so the figure always lies inside.
+// It assumes the log ratios scatter roughly normally; an outlier widens s and so the interval,
+// which errs towards "inconclusive", never towards a winner.
+// ---------------------------------------------------------------------------------------------
+
+export const INTERVAL_METHOD =
+  "95% Student t interval (n − 1 degrees of freedom) of the log ratio over the paired runs " +
+  "(run k of in-memory and run k of streaming ran back to back), centred on the ratio of the medians";
+
+/** Two-sided 95% Student t quantiles t(0.975, df) for df = 1..30 (standard tables). */
+const T975 = [
+  12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.306, 2.2622, 2.2281, 2.201, 2.1788, 2.1604, 2.1448, 2.1314,
+  2.1199, 2.1098, 2.1009, 2.093, 2.086, 2.0796, 2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423,
+];
+
+/** t(0.975, df): the table up to 30, beyond it the Cornish-Fisher expansion around z = 1.959964 (error < 1e-4). */
+export function tQuantile975(df: number): number {
+  if (!(df >= 1)) return NaN;
+  if (df <= 30) return T975[Math.floor(df) - 1];
+  const z = 1.959964;
+  const g1 = (z ** 3 + z) / 4;
+  const g2 = (5 * z ** 5 + 16 * z ** 3 + 3 * z) / 96;
+  return z + g1 / df + g2 / df ** 2;
+}
+
+/** Sample standard deviation (n − 1); NaN below 2 values. */
+export function sampleSd(values: readonly number[]): number {
+  const n = values.length;
+  if (n < 2) return NaN;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
+}
+
+/** One back-to-back pair: the same repetition of both modes. */
+export interface RunPair {
+  rep: number;
+  inMemory: number;
+  streaming: number;
+}
+
+export interface RatioEstimate {
+  /** Streaming median ÷ in-memory median. */
+  ratio: number;
+  /** 95% interval of the ratio; null with fewer than 2 pairs (no spread to measure). */
+  interval: { lo: number; hi: number } | null;
+  /** Pairs the interval is taken over. */
+  pairs: number;
+  /** Standard deviation of log(streaming_k ÷ in-memory_k) over the pairs; NaN below 2 pairs. */
+  logSd: number;
+}
+
+/** The ratio of medians of streaming to in-memory, with its 95% interval from the paired runs (see above). */
+export function ratioEstimate(pairs: readonly RunPair[]): RatioEstimate {
+  const ratio = median(pairs.map((p) => p.streaming)) / median(pairs.map((p) => p.inMemory));
+  const logs = pairs.map((p) => Math.log(p.streaming / p.inMemory));
+  const n = pairs.length;
+  const logSd = sampleSd(logs);
+  if (n < 2 || !Number.isFinite(logSd) || !Number.isFinite(ratio) || ratio <= 0) return { ratio, interval: null, pairs: n, logSd };
+  const half = intervalHalfWidth(logSd, n);
+  return { ratio, interval: { lo: ratio * Math.exp(-half), hi: ratio * Math.exp(half) }, pairs: n, logSd };
+}
+
+/** Half-width, on the log scale, of the 95% interval from n pairs whose log ratios spread by sd. */
+export function intervalHalfWidth(logSd: number, n: number): number {
+  return (tQuantile975(n - 1) * logSd) / Math.sqrt(n);
+}
+
+/** Runs are not added beyond this when estimating how many would settle a verdict. */
+export const MAX_RUNS_TO_SETTLE = 100;
+
+/**
+ * How many runs per mode would likely narrow the interval enough to fall wholly on one side of
+ * the band edge nearest to the ratio (beyond it: a winner; inside it: comparable), assuming the
+ * ratio and the spread stay as measured: the smallest n with t(0.975, n − 1) × sd ÷ √n below the
+ * distance, on the log scale, from the ratio to that edge. null when no number up to
+ * MAX_RUNS_TO_SETTLE would (the ratio lies close to the edge, or the runs scatter widely for its
+ * distance from it), or without a spread to go by.
+ */
+export function runsToSettle(estimate: RatioEstimate, band: number): number | null {
+  const edge = Math.log(1 + band);
+  const distance = Math.abs(Math.abs(Math.log(estimate.ratio)) - edge);
+  // Without two pairs there is no spread to go by: 3 runs is the least that gives a usable interval.
+  if (estimate.pairs < 2) return 3;
+  if (!Number.isFinite(estimate.logSd) || !(distance > 0)) return null;
+  for (let n = estimate.pairs + 1; n <= MAX_RUNS_TO_SETTLE; n++) {
+    if (intervalHalfWidth(estimate.logSd, n) < distance) return n;
+  }
+  return null;
+}
+
+/** Pairs of a (scale) by repetition: measured, successful runs present in both modes, in rep order. */
+export function pairRuns(runs: readonly ModeRun[], value: (run: ModeRun) => number): RunPair[] {
+  const ok = measuredRuns(runs).filter((r) => r.status === "SUCCESS");
+  const pairs: RunPair[] = [];
+  for (const im of ok.filter((r) => r.mode === "in-memory").sort((a, b) => a.rep - b.rep)) {
+    const st = ok.find((r) => r.mode === "streaming" && r.rep === im.rep);
+    if (st) pairs.push({ rep: im.rep, inMemory: value(im), streaming: value(st) });
+  }
+  return pairs;
 }

@@ -6,7 +6,7 @@
 // JSON has no Infinity or NaN (a relative difference against an expected 0 is Infinity), so a
 // non-finite number is written as {"$nonFinite": "Infinity" | "-Infinity" | "NaN"}.
 import type { RunReport } from "./model.ts";
-import { summariseReport, OUTLIER_RULE, runsPerMode } from "./stats.ts";
+import { INTERVAL_METHOD, summariseReport, OUTLIER_RULE, runsPerMode, warmupsPerMode } from "./stats.ts";
 import { compareScales, COMPARABLE_RULE, crossover, memoryGrowth } from "./analysis.ts";
 import { comparisonHeadline } from "./comparison-report.ts";
 
@@ -38,17 +38,30 @@ export function summaryJson(report: RunReport): string {
     report,
     derived: {
       runsPerMode: runsPerMode(report),
+      /** Warm-up runs (report.scales[].runs[] with warmup: true) are in no figure below. */
+      warmupsPerMode: warmupsPerMode(report),
       outlierRule: OUTLIER_RULE,
       comparableRule: COMPARABLE_RULE,
+      intervalMethod: INTERVAL_METHOD,
       modes: summariseReport(report),
       comparisons: comparisons.map((c) => ({
         scale: c.scale,
         inputRows: c.inputRows,
         speedRatio: c.speedRatio,
         timeClass: c.timeClass,
+        /** 95% interval of speedRatio (streaming ÷ in-memory duration); null below 2 paired runs. */
+        timeInterval: c.time.interval,
+        timePairs: c.time.pairs,
+        /** When timeClass is inconclusive: runs per mode that would likely settle it (null: more than 100). */
+        timeRunsToSettle: c.time.runsToSettle,
         memorySavedMb: c.memorySavedMb,
         memorySavedPercent: c.memorySavedPercent,
         memoryClass: c.memoryClass,
+        /** Streaming peak ÷ in-memory peak (medians) and its 95% interval. */
+        memoryRatio: c.memory.ratio,
+        memoryInterval: c.memory.interval,
+        memoryPairs: c.memory.pairs,
+        memoryRunsToSettle: c.memory.runsToSettle,
       })),
       memoryGrowthMbPerMillionRows: {
         "in-memory": memoryGrowth(report, "in-memory").slopeMbPerMillionRows,

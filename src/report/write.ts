@@ -6,7 +6,8 @@ import type { RunReport } from "./model.ts";
 import { summaryTableCsv } from "./summary-table-csv.ts";
 import { comparisonReport } from "./comparison-report.ts";
 import { summaryJson } from "./summary-json.ts";
-import { durationChartSvg, memoryChartSvg } from "./charts.ts";
+import { durationChartSvg, memoryChartSvg, memoryOverTimeChartName, memoryOverTimeSvg } from "./charts.ts";
+import { measuredRuns } from "./stats.ts";
 
 export const REPORT_FILES = {
   summaryCsv: "SUMMARY.csv",
@@ -30,7 +31,10 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   }
 }
 
-/** Writes SUMMARY.csv, COMPARISON_REPORT.md, summary.json and both charts (names: REPORT_FILES) into dir. */
+/**
+ * Writes SUMMARY.csv, COMPARISON_REPORT.md, summary.json and both charts (names: REPORT_FILES) into
+ * dir, and a memory-over-time chart per scale that has a successful run (memoryOverTimeChartName).
+ */
 export async function writeReports(dir: string, report: RunReport): Promise<void> {
   await mkdir(dir, { recursive: true });
   const files: [string, string][] = [
@@ -40,5 +44,10 @@ export async function writeReports(dir: string, report: RunReport): Promise<void
     [REPORT_FILES.memoryChart, memoryChartSvg(report)],
     [REPORT_FILES.durationChart, durationChartSvg(report)],
   ];
+  for (const sc of report.scales) {
+    if (measuredRuns(sc.runs).some((r) => r.status === "SUCCESS" && r.memorySeries.length > 0)) {
+      files.push([memoryOverTimeChartName(sc.scale), memoryOverTimeSvg(report, sc.scale)]);
+    }
+  }
   for (const [name, text] of files) await writeFileAtomic(join(dir, name), text);
 }

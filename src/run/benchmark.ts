@@ -112,10 +112,10 @@ export class Benchmark implements RunCommands {
     const { config, parts, runDir } = this.#setup;
     const bus = this.bus;
     this.#lastStatus = "running";
-    bus.emit({ type: "run-start", scales: [...scales], modes: [...config.modes], runs: config.runs, outDir: runDir });
+    bus.emit({ type: "run-start", scales: [...scales], modes: [...config.modes], runs: config.runs, warmup: config.warmup, outDir: runDir });
     const eta = new RunEta(
       scales.map((scale) => ({ scale, rows: this.#setup.expectedRows(scale) })),
-      config.modes.length * config.runs,
+      config.modes.length * (config.runs + config.warmup),
       this.#setup.history,
     );
     let current: { scale: string } | null = null;
@@ -209,16 +209,30 @@ export class Benchmark implements RunCommands {
     else this.#report.scales.push(result);
   }
 
-  /** The scale's winner by the report's own rule, for the front ends (they decide nothing). */
+  /** The scale's verdicts by the report's own rule, for the front ends (they decide nothing). */
   #emitComparison(scale: string): void {
     const comparison = compareScales(this.#report).find((c) => c.scale === scale);
     if (!comparison) return;
+    const { time, memory } = comparison;
     this.bus.emit({
       type: "comparison",
       scale,
-      faster: comparison.timeClass === "comparable" ? "tie" : comparison.timeClass === "streaming faster" ? "streaming" : "in-memory",
-      lessMemory: comparison.memoryClass === "comparable" ? "tie" : comparison.memoryClass === "streaming lower" ? "streaming" : "in-memory",
-      speedRatio: comparison.speedRatio,
+      time: {
+        class: time.class,
+        winner: time.class === "comparable" ? "tie" : time.class === "streaming faster" ? "streaming" : time.class === "in-memory faster" ? "in-memory" : null,
+        ratio: time.ratio,
+        interval: time.interval,
+        pairs: time.pairs,
+        runsToSettle: time.runsToSettle,
+      },
+      memory: {
+        class: memory.class,
+        winner: memory.class === "comparable" ? "tie" : memory.class === "streaming lower" ? "streaming" : memory.class === "streaming higher" ? "in-memory" : null,
+        ratio: memory.ratio,
+        interval: memory.interval,
+        pairs: memory.pairs,
+        runsToSettle: memory.runsToSettle,
+      },
       memorySavedPercent: comparison.memorySavedPercent,
     });
   }

@@ -9,7 +9,10 @@ export interface Config {
   scales: readonly string[];
   input: string | null;
   modes: readonly Mode[];
+  /** Measured repetitions per (scale, mode), each a fresh process, modes interleaved A B B A. */
   runs: number;
+  /** Warm-up runs per (scale, mode) before the measured ones: validated, recorded, in no figure. */
+  warmup: number;
   seed: number;
   relTolerance: number;
   absTolerance: number;

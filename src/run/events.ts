@@ -15,12 +15,14 @@ interface Where {
   scale: string;
   /** Absent for per-scale phases (generate, upload). */
   mode?: Mode;
-  /** 1-based repetition, with --runs N. */
+  /** 1-based repetition, with --runs N (warm-ups count from 1 on their own). */
   rep?: number;
+  /** Set on a warm-up run's result and validation (--warmup N): shown, but in no figure. */
+  warmup?: boolean;
 }
 
 export type RunEvent =
-  | (At & { type: "run-start"; scales: string[]; modes: Mode[]; runs: number; outDir: string })
+  | (At & { type: "run-start"; scales: string[]; modes: Mode[]; runs: number; warmup?: number; outDir: string })
   | (At & Where & { type: "phase-start"; phase: Phase })
   | (At & Where & { type: "progress"; phase: Phase; done: number; total: number; unit: "rows" | "bytes" | "files" })
   | (At & Where & { type: "phase-end"; phase: Phase; durationMs: number; ok: boolean })
@@ -48,10 +50,32 @@ export type RunEvent =
         memorySeries: number[];
       })
   | (At & Where & { type: "validation"; mode: Mode; verdict: Verdict; detail: string })
-  /** Once both modes of a scale passed and agree: which was faster and which used less memory (the report's rule). */
-  | (At & { type: "comparison"; scale: string; faster: Mode | "tie"; lessMemory: Mode | "tie"; speedRatio: number; memorySavedPercent: number })
+  /**
+   * Once both modes of a scale passed and agree: the report's verdicts on time and memory, each
+   * with the ratio streaming ÷ in-memory of the medians and its 95% interval (front ends show
+   * these, they decide nothing).
+   */
+  | (At & { type: "comparison"; scale: string; time: ComparisonVerdict; memory: ComparisonVerdict; memorySavedPercent: number })
   | (At & { type: "error"; scale?: string; mode?: Mode; message: string })
   | (At & { type: "run-end"; status: RunStatus; outDir: string; headline: string });
+
+/** One verdict of the comparison event (src/report/analysis.ts decides it). */
+export interface ComparisonVerdict {
+  /** "in-memory faster" | "streaming faster" | "comparable" | "inconclusive" on time; "streaming lower" | "streaming higher" | "comparable" | "inconclusive" on memory. */
+  class: string;
+  /** The mode that wins, "tie" when comparable, null when inconclusive. */
+  winner: Mode | "tie" | null;
+  /** Streaming median ÷ in-memory median. */
+  ratio: number;
+  /** 95% interval of the ratio; null with fewer than 2 paired runs. */
+  interval: { lo: number; hi: number } | null;
+  /** Paired runs behind the interval. */
+  pairs: number;
+  /** When inconclusive: runs per mode that would likely settle it (null: more than 100). */
+  runsToSettle: number | null;
+}
+
+
 
 /** What a front end may ask of a running benchmark. */
 export interface RunCommands {

@@ -11,6 +11,8 @@ export interface ModeMeasurements {
   scale: string;
   mode: Mode;
   rep: number;
+  /** A warm-up run: validated and recorded, left out of every figure. */
+  warmup: boolean;
   job: JobReport;
   samples: MemorySample[];
   validation: ValidationResult;
@@ -29,6 +31,7 @@ export function modeRunRecord(m: ModeMeasurements): ModeRun {
     scale: m.scale,
     mode: m.mode,
     rep: m.rep,
+    ...(m.warmup ? { warmup: true } : {}),
     status: "SUCCESS",
     validation: m.validation.verdict,
     durationSeconds,
@@ -54,11 +57,12 @@ export function modeRunRecord(m: ModeMeasurements): ModeRun {
   };
 }
 
-export function failedRun(scale: string, mode: Mode, rep: number, error: unknown): ModeRun {
+export function failedRun(scale: string, mode: Mode, rep: number, warmup: boolean, error: unknown): ModeRun {
   return {
     scale,
     mode,
     rep,
+    ...(warmup ? { warmup: true } : {}),
     status: "FAILED",
     validation: "NOT_RUN",
     durationSeconds: 0,

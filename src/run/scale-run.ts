@@ -54,18 +54,19 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   rmSync(dataDir, { recursive: true, force: true });
 
   let phaseStarted = performance.now();
-  const phase = async <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>): Promise<T> => {
+  const phase = async <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>, warmup = false): Promise<T> => {
     if (ctx.signal.aborted) throw new InterruptedError();
     ctx.onPace(null);
-    bus.emit({ type: "phase-start", scale, mode, rep, phase: name });
+    const tag = warmup ? { warmup: true } : {};
+    bus.emit({ type: "phase-start", scale, mode, rep, ...tag, phase: name });
     const started = (phaseStarted = performance.now());
     try {
       const value = await body();
       ctx.onPace(null);
-      bus.emit({ type: "phase-end", scale, mode, rep, phase: name, durationMs: performance.now() - started, ok: true });
+      bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: performance.now() - started, ok: true });
       return value;
     } catch (error) {
-      bus.emit({ type: "phase-end", scale, mode, rep, phase: name, durationMs: performance.now() - started, ok: false });
+      bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: performance.now() - started, ok: false });
       throw ctx.signal.aborted ? new InterruptedError() : error;
     }
   };
@@ -107,27 +108,25 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
       runs: [],
     };
     ctx.onResult(result);
-    for (let rep = 1; rep <= config.runs; rep++) {
-      for (const mode of config.modes) {
-        let run: ModeOutcome;
-        const modeStarted = performance.now();
-        ctx.onUnit("mode", "start");
-        try {
-          run = await runMode(ctx, scale, mode, rep, data, phase, progress);
-        } catch (error) {
-          if (!(error instanceof InterruptedError)) {
-            result.runs.push(failedRun(scale, mode, rep, error));
-            ctx.onResult(result);
-          }
-          throw error;
+    for (const { mode, rep, warmup } of repetitionOrder(config.modes, config.runs, config.warmup)) {
+      let run: ModeOutcome;
+      const modeStarted = performance.now();
+      ctx.onUnit("mode", "start");
+      try {
+        run = await runMode(ctx, scale, mode, rep, warmup, data, phase, progress);
+      } catch (error) {
+        if (!(error instanceof InterruptedError)) {
+          result.runs.push(failedRun(scale, mode, rep, warmup, error));
+          ctx.onResult(result);
         }
-        ctx.onUnit("mode", "end", performance.now() - modeStarted);
-        result.runs.push(run.record);
-        lastReadback.set(mode, run.readback);
-        ctx.onResult(result);
-        if (run.record.validation === "FAIL") {
-          throw new ValidationFailure(`${scale} ${mode}: validation FAIL against the reference`, [files.modeLog(scale, mode), files.validationLog(scale, mode)]);
-        }
+        throw error;
+      }
+      ctx.onUnit("mode", "end", performance.now() - modeStarted);
+      result.runs.push(run.record);
+      if (!warmup) lastReadback.set(mode, run.readback);
+      ctx.onResult(result);
+      if (run.record.validation === "FAIL") {
+        throw new ValidationFailure(`${scale} ${mode}: validation FAIL against the reference`, [files.modeLog(scale, mode), files.validationLog(scale, mode)]);
       }
     }
     const inMemory = lastReadback.get("in-memory");
@@ -148,6 +147,34 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   }
 }
 
+/** One child run in the order a scale runs them. */
+export interface ScheduledRun {
+  mode: Mode;
+  /** 1-based; warm-ups count from 1 on their own. */
+  rep: number;
+  warmup: boolean;
+}
+
+/**
+ * The order of a scale's child runs: warm-ups first, then the measured repetitions, each round
+ * running every mode once, the order reversed every other round (A B, B A, A B, ...: A B B A A B).
+ * A drift of the machine over the scale's minutes then hits both modes alike, and repetition k of
+ * each mode runs back to back with the other's, so the pair shares its conditions (the verdict's
+ * interval is taken over these pairs). Warm-ups alternate the same way, on their own.
+ */
+export function repetitionOrder(modes: readonly Mode[], runs: number, warmup: number): ScheduledRun[] {
+  const order: ScheduledRun[] = [];
+  const rounds = (count: number, isWarmup: boolean) => {
+    for (let rep = 1; rep <= count; rep++) {
+      const round = rep % 2 === 1 ? modes : [...modes].reverse();
+      for (const mode of round) order.push({ mode, rep, warmup: isWarmup });
+    }
+  };
+  rounds(warmup, true);
+  rounds(runs, false);
+  return order;
+}
+
 interface ModeOutcome {
   record: ModeRun;
   readback: SummaryRow[];
@@ -158,14 +185,15 @@ async function runMode(
   scale: string,
   mode: Mode,
   rep: number,
+  warmup: boolean,
   data: PreparedData,
-  phase: <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>) => Promise<T>,
+  phase: <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>, warmup?: boolean) => Promise<T>,
   progress: (name: Phase, mode?: Mode, unit?: "rows" | "bytes" | "files") => (done: number, total: number) => void,
 ): Promise<ModeOutcome> {
   const { bus, parts, files, config } = ctx;
   const log = files.modeLog(scale, mode);
   const note = (text: string) => appendFileSync(log, `${new Date().toISOString()} ${text}\n`);
-  note(`== ${scale} ${mode}, run ${rep} of ${config.runs} ==`);
+  note(warmup ? `== ${scale} ${mode}, warm-up ${rep} of ${config.warmup} (discarded) ==` : `== ${scale} ${mode}, run ${rep} of ${config.runs} ==`);
   const modeStarted = performance.now();
   const output = files.childOutput(scale, mode, rep);
 
@@ -175,6 +203,7 @@ async function runMode(
       onLine: (line) => note(`child: ${line}`),
       onSpawn: (kill) => ctx.setKill(kill),
     }),
+    warmup,
   ).finally(() => {
     ctx.setKill(null);
     ctx.setChild(null, 0);
@@ -193,7 +222,7 @@ async function runMode(
   }
   const sourceUuid = sourceUuidFor(scale, mode, data.sourceUuid);
   const writeStarted = performance.now();
-  await phase("write", mode, rep, () => parts.writeSummary(sourceUuid, data.clusterId, rows, progress("write", mode)));
+  await phase("write", mode, rep, () => parts.writeSummary(sourceUuid, data.clusterId, rows, progress("write", mode)), warmup);
   const writeSeconds = (performance.now() - writeStarted) / 1000;
   note(`wrote ${rows.length} rows to PostgreSQL under source ${sourceUuid} in ${writeSeconds.toFixed(3)} s`);
 
@@ -201,7 +230,7 @@ async function runMode(
   const { readback, validation } = await phase("validate", mode, rep, async () => {
     const readback = await parts.readSummary(sourceUuid);
     return { readback, validation: parts.compare(data.expected, readback) };
-  });
+  }, warmup);
   const validateSeconds = (performance.now() - validateStarted) / 1000;
   writeFileSync(files.validationLog(scale, mode), parts.validationLog(validation, scale, mode, "reference (src/reference)", "PostgreSQL readback"));
   await parts.writeSummaryCsv(files.summaryCsv(scale, mode), readback);
@@ -211,6 +240,7 @@ async function runMode(
     scale,
     mode,
     rep,
+    ...(warmup ? { warmup: true } : {}),
     verdict: validation.verdict,
     detail: `${validation.rows.actual} rows read back, ${validation.rows.expected} expected, max rel diff ${worst.rel}`,
   });
@@ -220,6 +250,7 @@ async function runMode(
     scale,
     mode,
     rep,
+    warmup,
     job,
     samples: aggregated.samples,
     validation,
@@ -232,6 +263,7 @@ async function runMode(
     scale,
     mode,
     rep,
+    ...(warmup ? { warmup: true } : {}),
     durationSeconds: record.durationSeconds,
     peakMemoryMb: record.peakMemoryMb,
     inputRows: record.inputRows,

@@ -10,26 +10,51 @@ import {
 import { comparisonReport } from "../../src/report/comparison-report.ts";
 import { report, scale } from "./fixtures.ts";
 
-test("in-memory faster when streaming takes more than 10% longer (10 s vs 12 s)", (t) => {
-  t.is(classifyTime(10, 12), "in-memory faster");
+// The band: comparable from 1 / 1.1 = 0.90909 to 1.1 (streaming ÷ in-memory), edges included.
+
+test("a mode wins only when the whole interval lies beyond the band: [1.11, 1.30] in-memory faster, [0.70, 0.90] streaming faster", (t) => {
+  t.is(classifyTime({ lo: 1.11, hi: 1.3 }), "in-memory faster");
+  t.is(classifyTime({ lo: 0.7, hi: 0.9 }), "streaming faster"); // 0.90 < 0.90909
+  t.is(classifyMemory({ lo: 0.7, hi: 0.9 }), "streaming lower");
+  t.is(classifyMemory({ lo: 1.11, hi: 1.3 }), "streaming higher");
 });
 
-test("streaming faster when in-memory takes more than 10% longer (10 s vs 8 s: 10 > 8.8)", (t) => {
-  t.is(classifyTime(10, 8), "streaming faster");
+test("an interval touching the band's edge does not win: [1.10, 1.30] and [0.70, 1/1.1] are inconclusive", (t) => {
+  t.is(classifyTime({ lo: 1.1, hi: 1.3 }), "inconclusive");
+  t.is(classifyTime({ lo: 0.7, hi: 1 / 1.1 }), "inconclusive");
+  t.is(classifyTime({ lo: 1.1001, hi: 1.3 }), "in-memory faster");
 });
 
-test("comparable within the 10% band, both directions, boundary included (10 vs 10.5, 10 vs 11, 11 vs 10)", (t) => {
-  t.is(classifyTime(10, 10.5), "comparable");
-  t.is(classifyTime(10, 11), "comparable");
-  t.is(classifyTime(11, 10), "comparable");
-  t.is(classifyTime(10, 11.01), "in-memory faster");
+test("comparable when the whole interval lies inside the band, edges included: [1/1.1, 1.1] and [0.95, 1.05]", (t) => {
+  t.is(classifyTime({ lo: 1 / 1.1, hi: 1.1 }), "comparable");
+  t.is(classifyTime({ lo: 0.95, hi: 1.05 }), "comparable");
+  t.is(classifyMemory({ lo: 0.95, hi: 1.05 }), "comparable");
+  t.is(classifyTime({ lo: 0.95, hi: 1.1001 }), "inconclusive");
+});
+
+test("inconclusive when the interval reaches across a band edge, or when there is no interval", (t) => {
+  t.is(classifyTime({ lo: 0.8, hi: 1.2 }), "inconclusive");
+  t.is(classifyTime({ lo: 1.05, hi: 1.5 }), "inconclusive");
+  t.is(classifyTime(null), "inconclusive");
+  t.is(classifyMemory(null), "inconclusive");
+});
+
+test("one run per mode gives no interval: every verdict is inconclusive, and 3 runs are asked for", (t) => {
+  const [c] = compareScales(report([scale("a", 1000, [1, 100], [2, 50])]));
+  t.is(c.speedRatio, 2);
+  t.is(c.time.interval, null);
+  t.is(c.timeClass, "inconclusive");
+  t.is(c.memoryClass, "inconclusive");
+  t.is(c.time.runsToSettle, 3);
+  t.true(comparisonReport(report([scale("a", 1000, [1, 100], [2, 50])])).includes("an interval needs at least 2 runs per mode; 3 would give one"));
 });
 
 test("each time class is reached from a hand-built report", (t) => {
   const r = report([
-    scale("a", 1000, [1, 100], [2, 50]), // streaming twice as slow
-    scale("b", 10000, [2, 200], [2.1, 60]), // 5% apart
-    scale("c", 100000, [8, 800], [4, 80]), // streaming twice as fast
+    // three identical runs each: no spread, so each interval is the ratio itself
+    scale("a", 1000, [1, 100], [2, 50], 3), // streaming twice as slow
+    scale("b", 10000, [2, 200], [2.1, 60], 3), // 5% apart
+    scale("c", 100000, [8, 800], [4, 80], 3), // streaming twice as fast
   ]);
   const cmp = compareScales(r);
   t.deepEqual(
@@ -45,25 +70,23 @@ test("each time class is reached from a hand-built report", (t) => {
 });
 
 test("memory saved: 1224 MB in-memory vs 604 MB streaming saves 620 MB = 50.65%", (t) => {
-  const [c] = compareScales(report([scale("large", 372000, [13.44, 1224], [70.13, 604])]));
+  const [c] = compareScales(report([scale("large", 372000, [13.44, 1224], [70.13, 604], 3)]));
   t.is(c.memorySavedMb, 620);
   t.true(Math.abs(c.memorySavedPercent - 50.6536) < 1e-3); // 620 / 1224 = 0.506536
   t.is(c.memoryClass, "streaming lower");
-  t.is(classifyMemory(100, 105), "comparable");
-  t.is(classifyMemory(100, 120), "streaming higher");
 });
 
 test("crossover is 'not within the tested scales' when streaming never wins on time", (t) => {
-  const r = report([scale("a", 1000, [1, 100], [2, 50]), scale("b", 10000, [2, 200], [3, 60])]);
+  const r = report([scale("a", 1000, [1, 100], [2, 50], 3), scale("b", 10000, [2, 200], [3, 60], 3)]);
   t.is(crossover(compareScales(r), "time"), null);
   t.true(comparisonReport(r).includes("- On time: not within the tested scales."));
 });
 
 test("crossover needs streaming to win at the largest scale too: a win in the middle only is not a crossover", (t) => {
   const r = report([
-    scale("a", 1000, [1, 100], [2, 50]),
-    scale("b", 10000, [4, 200], [2, 60]), // streaming wins here
-    scale("c", 100000, [8, 800], [16, 80]), // but not here
+    scale("a", 1000, [1, 100], [2, 50], 3),
+    scale("b", 10000, [4, 200], [2, 60], 3), // streaming wins here
+    scale("c", 100000, [8, 800], [16, 80], 3), // but not here
   ]);
   t.is(crossover(compareScales(r), "time"), null);
   t.true(comparisonReport(r).includes("not within the tested scales (it won at b, but not at every larger scale)"));
@@ -72,9 +95,9 @@ test("crossover needs streaming to win at the largest scale too: a win in the mi
 test("crossover is the smallest scale from which streaming wins at every larger scale", (t) => {
   // listed out of order on purpose: ordering is by input rows
   const r = report([
-    scale("big", 1_000_000, [10, 1000], [5, 100]),
-    scale("tiny", 1000, [1, 100], [2, 50]),
-    scale("mid", 100_000, [4, 400], [3, 60]),
+    scale("big", 1_000_000, [10, 1000], [5, 100], 3),
+    scale("tiny", 1000, [1, 100], [2, 50], 3),
+    scale("mid", 100_000, [4, 400], [3, 60], 3),
   ]);
   t.is(crossover(compareScales(r), "time")?.scale, "mid");
   t.is(crossover(compareScales(r), "memory")?.scale, "tiny");
@@ -115,4 +138,12 @@ test("a scale is compared only when both modes passed validation and agree with 
   t.deepEqual(compared.map((c) => c.scale), ["small"]);
   // and memory growth leaves the failed streaming run out: streaming has one validated point left
   t.is(memoryGrowth(report([good, failedValidation]), "streaming").scales, 1);
+});
+
+import { ratioInterval } from "../../src/report/numbers.ts";
+
+test("an interval bound next to the band's edge gets the decimals that show its side: 1.1003 reads 1.1003×, not a touching 1.10×", (t) => {
+  t.is(ratioInterval({ lo: 1.1003, hi: 2.19 }), "1.1003×–2.19×");
+  t.is(ratioInterval({ lo: 0.5, hi: 0.9075 }), "0.50×–0.907×"); // 1 / 1.1 = 0.90909: 0.91 vs 0.91, then 0.907 vs 0.909
+  t.is(ratioInterval({ lo: 0.95, hi: 1.05 }), "0.95×–1.05×");
 });

@@ -67,3 +67,34 @@ test("nice ticks are round numbers covering the range, step 1, 2 or 5 x 10^k", (
   // raw step 1 / 5 = 0.2 -> 2 x 0.1
   t.deepEqual(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
 });
+
+import { memoryOverTimeChartName, memoryOverTimeSvg } from "../../src/report/charts.ts";
+import { run } from "./fixtures.ts";
+
+test("memory over time: both modes on one time axis, the median-duration run bold, the others faint, warm-ups left out", (t) => {
+  const series = (peak: number) => [
+    { tMs: 0, rssMb: 50 },
+    { tMs: 200, rssMb: peak },
+    { tMs: 400, rssMb: peak / 2 },
+  ];
+  const s = scale("small", 7440, [0, 0], [0, 0]);
+  s.runs = [
+    run("small", "in-memory", 1, 9, 900, 7440, { warmup: true, memorySeries: series(900) }),
+    // in-memory durations 1, 3, 2: the median 2 is run 3
+    run("small", "in-memory", 1, 1, 300, 7440, { memorySeries: series(300) }),
+    run("small", "in-memory", 2, 3, 310, 7440, { memorySeries: series(310) }),
+    run("small", "in-memory", 3, 2, 320, 7440, { memorySeries: series(320) }),
+    run("small", "streaming", 1, 2, 120, 7440, { memorySeries: series(120) }),
+  ];
+  const svg = memoryOverTimeSvg(report([s]), "small");
+  // 2 faint in-memory runs + one bold line per mode; the warm-up is not drawn
+  t.is(polylines(svg), 4);
+  t.is(svg.match(/stroke-opacity="0.3"/g)?.length, 2);
+  t.true(svg.includes("bold: each mode&apos;s run of median duration; faint: the other runs"));
+  t.true(svg.includes(">run 3, peak 320 MB</text>") && svg.includes(">run 1, peak 120 MB</text>"));
+  t.true(svg.includes(">in-memory</text>") && svg.includes(">streaming</text>"));
+  t.false(svg.includes("900"));
+  t.true(svg.includes("Seconds since the child process started"));
+  t.is(memoryOverTimeChartName("small"), "memory_over_time_small.svg");
+  t.is(memoryOverTimeChartName("a/b c"), "memory_over_time_a_b_c.svg");
+});

@@ -1,21 +1,63 @@
 import test from "ava";
 import { comparisonHeadline, comparisonReport } from "../../src/report/comparison-report.ts";
-import { report, scale } from "./fixtures.ts";
+import { report, run, scale } from "./fixtures.ts";
 
-test("the headline states the largest scale's time and memory result", (t) => {
-  // large: 6 s vs 4 s -> streaming 1.5x faster; memory 2000 -> 500 saves 75%
-  const r = report([scale("small", 7440, [0.4, 150], [0.5, 120]), scale("large", 744000, [6, 2000], [4, 500])]);
+test("the headline states the largest scale's time and memory verdict with its interval", (t) => {
+  // large, 3 identical runs each: 6 s vs 4 s -> streaming 1.5x faster, interval [1.5, 1.5];
+  // memory 2000 -> 500 saves 75%, ratio 500 / 2000 = 0.25
+  const r = report([scale("small", 7440, [0.4, 150], [0.5, 120], 3), scale("large", 744000, [6, 2000], [4, 500], 3)]);
   t.is(
     comparisonHeadline(r),
-    "PASS: at large (744,000 input rows) streaming is 1.50× faster than in-memory; streaming uses 75.0% less peak memory; " +
+    "PASS: at large (744,000 input rows, 3 runs per mode) streaming is 1.50× faster than in-memory (95% interval 1.50×–1.50×); " +
+      "streaming uses 75.0% less peak memory (streaming ÷ in-memory 0.25×, 95% interval 0.25×–0.25×); " +
       "streaming wins on time from large (744,000 rows)",
   );
 });
 
 test("the headline says in-memory is faster when it is (13.44 s vs 70.13 s = 5.22x)", (t) => {
-  const h = comparisonHeadline(report([scale("large", 372000, [13.44, 1224], [70.13, 604])]));
+  const h = comparisonHeadline(report([scale("large", 372000, [13.44, 1224], [70.13, 604], 3)]));
   t.true(h.includes("in-memory is 5.22× faster than streaming"));
   t.true(h.includes("streaming uses 50.7% less peak memory"));
+});
+
+test("an inconclusive headline names no winner: it prints the interval and the runs that would settle it", (t) => {
+  // streaming ÷ in-memory per pair: e^0.1, e^0.2, e^0.3 -> ratio 1.22, interval 0.95–1.57, 7 runs
+  // (stats.test.ts works these out)
+  const s = scale("large", 372000, [0, 0], [0, 0]);
+  s.runs = [1, 2, 3].flatMap((k) => [
+    run("large", "in-memory", k, 1, 100, 372000),
+    run("large", "streaming", k, Math.exp(k / 10), 100, 372000),
+  ]);
+  const h = comparisonHeadline(report([s]));
+  t.is(
+    h,
+    "PASS: at large (372,000 input rows, 3 runs per mode) time is inconclusive (streaming ÷ in-memory 1.22×, " +
+      "95% interval 0.95×–1.57× over 3 paired runs, reaching across the ±10% band; about 7 runs per mode would likely settle it); " +
+      "both modes use the same peak memory within ±10% (streaming ÷ in-memory 1.00×, 95% interval 1.00×–1.00×)",
+  );
+  t.false(/faster/.test(h));
+  t.true(comparisonReport(report([s])).includes("- On time: not within the tested scales (inconclusive at large)."));
+});
+
+test("the report breaks each mode's time into its steps, medians over the measured runs", (t) => {
+  const s = scale("small", 7440, [0, 0], [0, 0]);
+  const phases = (start: number, plan: number) => ({ start, read: 0.1, plan, execute: 0.3, output: 0.01, aggregate: plan + 0.3, write: 0.2, validate: 0.05, total: 2 });
+  s.runs = [
+    run("small", "in-memory", 1, 1, 100, 7440, { phases: phases(0.9, 0.15) }),
+    run("small", "streaming", 1, 1, 100, 7440, { phases: phases(1.1, 0.2) }),
+    run("small", "in-memory", 2, 1, 100, 7440, { phases: phases(0.7, 0.25) }),
+    run("small", "streaming", 2, 1, 100, 7440, { phases: phases(1.3, 0.2) }),
+    // a warm-up's slow start is no figure
+    run("small", "in-memory", 1, 1, 100, 7440, { warmup: true, phases: phases(9, 9) }),
+  ];
+  const md = comparisonReport(report([s]));
+  t.true(md.includes("| Scale | Mode | start | read | plan | execute | output | write (PostgreSQL) | validate | Duration | Wall total | Child CPU |"));
+  // in-memory: start median (0.9 + 0.7) / 2 = 0.8, plan (0.15 + 0.25) / 2 = 0.2; "plan + execute" is not shown beside its parts
+  // child CPU: the fixture's 1 s × 1.5 user + 0.2 system = 1.7
+  t.true(md.includes("| small | in-memory | 0.800 | 0.100 | 0.200 | 0.300 | 0.010 | 0.200 | 0.050 | 1.000 | 2.000 | 1.700 |"));
+  t.true(md.includes("| small | streaming | 1.200 | 0.100 | 0.200 | 0.300 | 0.010 | 0.200 | 0.050 | 1.000 | 2.000 | 1.700 |"));
+  t.true(md.includes("- 1 warm-up run per (scale, mode) ran first: validated, recorded in summary.json, left out of every figure and verdict."));
+  t.true(md.includes("![Memory over time at small, both modes](memory_over_time_small.svg)"));
 });
 
 test("the headline of a run with no complete scale says so", (t) => {
@@ -25,7 +67,7 @@ test("the headline of a run with no complete scale says so", (t) => {
   t.is(comparisonHeadline(report([], { status: "ERROR" })), "ERROR: no mode completed a validated run, nothing to compare");
 });
 
-test("the report opens with the headline, embeds both charts, names the environment and the number of runs", (t) => {
+test("the report opens with the headline, embeds the charts, names the environment and the number of runs", (t) => {
   const r = report([scale("small", 7440, [0.4, 150], [0.5, 120])]);
   const md = comparisonReport(r);
   const lines = md.split("\n");
@@ -35,7 +77,7 @@ test("the report opens with the headline, embeds both charts, names the environm
   t.true(md.includes("](duration_vs_rows.svg)"));
   t.true(md.includes("Test CPU, 2 cores, 8 GB RAM"));
   t.true(md.includes("Figures are medians of 1 run per (scale, mode)"));
-  t.true(md.includes("| small | streaming | SUCCESS | 0.500 | 120.0 | 7,440 | 310 | 1.25× | +20.0% (+30.0 MB) |"));
+  t.true(md.includes("| small | streaming | SUCCESS | 0.500 | 120.0 | 7,440 | 310 | 1.25× (no interval) | +20.0% (+30.0 MB) |"));
 });
 
 test("the report compares with the earlier Python figures at the closest scale", (t) => {

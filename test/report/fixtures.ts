@@ -29,14 +29,21 @@ export function run(scale: string, mode: Mode, rep: number, durationSeconds: num
   };
 }
 
-/** One scale, one run per mode, with the given medians. */
-export function scale(name: string, inputRows: number, inMem: [number, number], streaming: [number, number]): ScaleResult {
+/**
+ * One scale with the given [duration, peak MB] per mode, repeated `reps` times identically (so the
+ * paired ratios have no spread and the verdict's interval is the ratio itself).
+ */
+export function scale(name: string, inputRows: number, inMem: [number, number], streaming: [number, number], reps = 1): ScaleResult {
+  const runs: ModeRun[] = [];
+  for (let rep = 1; rep <= reps; rep++) {
+    runs.push(run(name, "in-memory", rep, inMem[0], inMem[1], inputRows), run(name, "streaming", rep, streaming[0], streaming[1], inputRows));
+  }
   return {
     scale: name,
     inputRows,
     generate: { seconds: 1, rows: inputRows, bytes: inputRows * 100 },
     upload: { seconds: 0.5, bytes: inputRows * 20, objects: 31 },
-    runs: [run(name, "in-memory", 1, inMem[0], inMem[1], inputRows), run(name, "streaming", 1, streaming[0], streaming[1], inputRows)],
+    runs,
     modesIdentical: { verdict: "PASS", maxAbs: 0, maxRel: 0 },
   };
 }

@@ -18,7 +18,7 @@ test("summary.json round-trips an INTERRUPTED run, including non-finite differen
 });
 
 test("summary.json carries every figure of a run: phases, baseline and peak RSS, CPU, rows per type, throughput, memory series", (t) => {
-  const doc = JSON.parse(summaryJson(report([scale("small", 7440, [0.4, 150], [0.5, 120])])));
+  const doc = JSON.parse(summaryJson(report([scale("small", 7440, [0.4, 150], [0.5, 120], 3)])));
   const r = doc.report.scales[0].runs[0];
   t.deepEqual(r.phases, { read: 0.1, aggregate: 0.2, write: 0.1, validate: 0.1, total: 0.5 });
   t.is(r.peakMemoryMb, 150);
@@ -29,8 +29,16 @@ test("summary.json carries every figure of a run: phases, baseline and peak RSS,
   t.is(r.memorySeries.length, 2);
   t.is(doc.report.environment.versions["nodejs-polars"], "0.26.1");
   t.deepEqual(doc.report.settings, { runs: 1, tolerance: 1e-9, seed: 1 });
-  // derived: in-memory 0.4 s vs streaming 0.5 s -> 0.5 > 0.44 -> in-memory faster
-  t.is(doc.derived.comparisons[0].timeClass, "in-memory faster");
+  // derived: in-memory 0.4 s vs streaming 0.5 s in each of 3 pairs -> ratio 1.25, no spread, so the
+  // interval is [1.25, 1.25], wholly above 1.1 -> in-memory faster; memory 120 / 150 = 0.8 < 1/1.1
+  const c = doc.derived.comparisons[0];
+  t.is(c.timeClass, "in-memory faster");
+  // (1.25 up to the last binary digit: the mean of three equal logs may round by one ulp)
+  t.true(Math.abs(c.timeInterval.lo - 1.25) < 1e-12 && Math.abs(c.timeInterval.hi - 1.25) < 1e-12);
+  t.is(c.timePairs, 3);
+  t.is(c.timeRunsToSettle, null);
+  t.is(c.memoryClass, "streaming lower");
+  t.true(Math.abs(c.memoryInterval.lo - 0.8) < 1e-12 && Math.abs(c.memoryInterval.hi - 0.8) < 1e-12);
 });
 
 test("parseSummaryJson rejects a file that is not a streambench summary", (t) => {

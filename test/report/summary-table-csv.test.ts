@@ -2,9 +2,13 @@ import test from "ava";
 import { summaryTableCsv } from "../../src/report/summary-table-csv.ts";
 import { report, run, scale } from "./fixtures.ts";
 
-test("SUMMARY.csv has exactly the earlier benchmark's header", (t) => {
+test("SUMMARY.csv starts with the earlier benchmark's header and adds the spread after it", (t) => {
   const csv = summaryTableCsv(report([scale("small", 7440, [2, 182.2], [4, 172.3])]));
-  t.is(csv.split("\n")[0], "scale,mode,status,duration_seconds,peak_memory_mb,input_rows,output_rows,validation_status");
+  t.is(
+    csv.split("\n")[0],
+    "scale,mode,status,duration_seconds,peak_memory_mb,input_rows,output_rows,validation_status," +
+      "runs,duration_min_seconds,duration_max_seconds,peak_memory_min_mb,peak_memory_max_mb",
+  );
 });
 
 test("SUMMARY.csv has one row per (scale, mode) with the median of the repetitions", (t) => {
@@ -20,10 +24,10 @@ test("SUMMARY.csv has one row per (scale, mode) with the median of the repetitio
   ];
   const lines = summaryTableCsv(report([s, scale("t", 24, [0.4123, 10.06], [0.5, 9])])).trimEnd().split("\n");
   t.deepEqual(lines.slice(1), [
-    "s,in-memory,SUCCESS,2.000,200.0,1000,42,PASS", // output rows: round(1000 / 24) = 42 (fixture)
-    "s,streaming,SUCCESS,1.500,60.0,1000,42,PASS",
-    "t,in-memory,SUCCESS,0.412,10.1,24,1,PASS",
-    "t,streaming,SUCCESS,0.500,9.0,24,1,PASS",
+    "s,in-memory,SUCCESS,2.000,200.0,1000,42,PASS,3,1.000,3.000,100.0,300.0", // output rows: round(1000 / 24) = 42 (fixture)
+    "s,streaming,SUCCESS,1.500,60.0,1000,42,PASS,2,1.000,2.000,50.0,70.0",
+    "t,in-memory,SUCCESS,0.412,10.1,24,1,PASS,1,0.412,0.412,10.1,10.1",
+    "t,streaming,SUCCESS,0.500,9.0,24,1,PASS,1,0.500,0.500,9.0,9.0",
   ]);
 });
 
@@ -34,7 +38,7 @@ test("SUMMARY.csv marks a (scale, mode) FAILED when a repetition failed, and FAI
   const lines = summaryTableCsv(report([s])).trimEnd().split("\n");
   t.true(lines[1].startsWith("s,in-memory,FAILED,"));
   t.true(lines[2].startsWith("s,streaming,SUCCESS,"));
-  t.true(lines[2].endsWith(",FAIL"));
+  t.is(lines[2].split(",")[7], "FAIL");
 });
 
 test("SUMMARY.csv quotes a scale name that contains a comma", (t) => {

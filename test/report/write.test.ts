@@ -6,7 +6,7 @@ import { writeFileAtomic, writeReports } from "../../src/report/write.ts";
 import { parseSummaryJson } from "../../src/report/summary-json.ts";
 import { report, scale } from "./fixtures.ts";
 
-test("writeReports writes the five report files and leaves no temporary file", async (t) => {
+test("writeReports writes the five report files, a memory-over-time chart per scale, and leaves no temporary file", async (t) => {
   const dir = await mkdtemp(join(tmpdir(), "streambench-report-"));
   try {
     const r = report([scale("small", 7440, [0.4, 150], [0.5, 120])]);
@@ -15,6 +15,7 @@ test("writeReports writes the five report files and leaves no temporary file", a
       "COMPARISON_REPORT.md",
       "SUMMARY.csv",
       "duration_vs_rows.svg",
+      "memory_over_time_small.svg",
       "memory_vs_rows.svg",
       "summary.json",
     ]);

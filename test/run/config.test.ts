@@ -13,7 +13,8 @@ test("with no flags a run covers small, medium and large in both modes on the em
   const c = config([]);
   t.deepEqual([...c.scales], DEFAULT_SCALES);
   t.deepEqual([...c.modes], ["in-memory", "streaming"]);
-  t.is(c.runs, 1);
+  t.is(c.runs, 3);
+  t.is(c.warmup, 0);
   t.is(c.s3, null);
   t.is(c.postgres, null);
   t.is(c.relTolerance, 1e-9);
@@ -40,6 +41,13 @@ test("--runs must be a whole number of at least 1", (t) => {
   t.throws(() => config(["--runs", "0"]), { instanceOf: UsageError, message: /--runs/ });
   t.throws(() => config(["--runs", "2.5"]), { instanceOf: UsageError, message: /--runs/ });
   t.is(config(["--runs", "3"]).runs, 3);
+});
+
+test("--warmup adds runs of 0 or more, and a warm-up count that is not a whole number is refused", (t) => {
+  t.is(config(["--warmup", "2"]).warmup, 2);
+  t.is(config(["--warmup", "0"]).warmup, 0);
+  t.throws(() => config(["--warmup", "-1"]), { instanceOf: UsageError, message: /--warmup/ });
+  t.throws(() => config(["--warmup", "x"]), { instanceOf: UsageError, message: /--warmup/ });
 });
 
 test("--input and --scales exclude each other, and --input runs one scale named input", (t) => {

@@ -97,6 +97,7 @@ export function fakeConfig(scales: string[], over: Partial<Config> = {}): Config
     input: null,
     modes: ["in-memory", "streaming"],
     runs: 1,
+    warmup: 0,
     seed: 1,
     relTolerance: 1e-9,
     absTolerance: 1e-9,

@@ -52,6 +52,15 @@ test.serial("a PASS shows PASS in the scale's row, with duration, peak and the w
   t.regex(row, /in-mem\s+stream\s*$/, "in-memory is faster, streaming uses less memory");
 });
 
+test.serial("an inconclusive verdict shows as unsure, with the engine's interval and the runs that would settle it under the table", async (t) => {
+  const m = mount();
+  await tick();
+  for (const e of [runStart(["large"]), ...scaleRun("large", pass(3.2, 1200), pass(3.3, 190)), comparison("large", null, "streaming")]) m.bus.emit(e);
+  await tick();
+  t.regex(lineWith(m.frame(), "> large"), /unsure\s+stream\s*$/);
+  t.regex(m.frame(), /large: time inconclusive 1\.00× \[0\.80–1\.30\] ~12 runs · memory streaming lower 0\.50× \[0\.49–0\.51\]/);
+});
+
 test.serial("a FAIL shows FAIL in the row, the detail, and the verdict banner at the end", async (t) => {
   const m = mount();
   await tick();

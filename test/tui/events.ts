@@ -1,6 +1,6 @@
 // Scripted run events for the TUI tests (not a test file: ava only runs *.test.ts[x]).
 import type { Mode } from "../../src/contract/job.ts";
-import type { RunEvent, Verdict } from "../../src/run/events.ts";
+import type { ComparisonVerdict, RunEvent, Verdict } from "../../src/run/events.ts";
 
 export const MODES: Mode[] = ["in-memory", "streaming"];
 export const OUT = "results/2026-11-24T03-00-00Z";
@@ -93,13 +93,29 @@ export const log = (text: string, level: "info" | "warn" | "error" = "info"): Ru
   text,
 });
 
+/** A verdict as the engine sends it: a winner (or "tie") with a narrow interval, or inconclusive when null. */
+const verdict = (winner: Mode | "tie" | null, on: "time" | "memory"): ComparisonVerdict => {
+  const names: Record<"time" | "memory", Record<string, string>> = {
+    time: { "in-memory": "in-memory faster", streaming: "streaming faster", tie: "comparable", none: "inconclusive" },
+    memory: { "in-memory": "streaming higher", streaming: "streaming lower", tie: "comparable", none: "inconclusive" },
+  };
+  const ratio = winner === "in-memory" ? 1.5 : winner === "streaming" ? 0.5 : 1;
+  return {
+    class: names[on][winner ?? "none"],
+    winner,
+    ratio,
+    interval: winner === null ? { lo: 0.8, hi: 1.3 } : { lo: ratio * 0.98, hi: ratio * 1.02 },
+    pairs: 3,
+    runsToSettle: winner === null ? 12 : null,
+  };
+};
+
 /** The engine's comparison of a scale's two modes (it classifies; the TUI only shows it). */
-export const comparison = (scale: string, faster: Mode | "tie", lessMemory: Mode | "tie"): RunEvent => ({
+export const comparison = (scale: string, faster: Mode | "tie" | null, lessMemory: Mode | "tie" | null): RunEvent => ({
   type: "comparison",
   at: at(),
   scale,
-  faster,
-  lessMemory,
-  speedRatio: 1,
+  time: verdict(faster, "time"),
+  memory: verdict(lessMemory, "memory"),
   memorySavedPercent: 0,
 });

@@ -33,7 +33,7 @@ const title = "in a terminal the monitor runs a scale, reruns it on r, and quits
   const exitFile = join(out, "exit-code");
   // A person's terminal: no CI variables (CI=true rightly means headless output), a real TERM.
   const env = `env -i PATH=${process.env.PATH} HOME=${process.env.HOME ?? "/root"} TERM=xterm-256color LANG=C.UTF-8 STREAMBENCH_TEST_MARKER=${marker}`;
-  const command = `${env} ${BIN} run --scales small --out ${out}; echo $? > ${exitFile}`;
+  const command = `${env} ${BIN} run --scales small --runs 1 --out ${out}; echo $? > ${exitFile}`;
   tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "34", command);
   try {
     await waitFor(() => runsEnded(out) === 1 && /all results validated/.test(screen()), 150_000, "the first run to PASS");

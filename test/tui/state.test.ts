@@ -4,6 +4,7 @@ import type { RunEvent } from "../../src/run/events.ts";
 
 const reduceAll = (events: readonly RunEvent[], state: ViewState = initialState): ViewState => events.reduce(reduce, state);
 import { comparison, log, memory, modeRun, progress, runEnd, runStart, scaleRun } from "./events.ts";
+import { verdictLine } from "../../tui/terminal-text.ts";
 
 const pass = (seconds: number, peakMb: number) => ({ seconds, peakMb, verdict: "PASS" as const });
 
@@ -182,4 +183,21 @@ test("a memory event without a child keeps the last child's figures, marked exit
   t.false(state.memory?.live);
   t.is(state.memory?.systemUsedBytes, 3e9);
   t.is(state.memory?.cpuPercent, 55);
+});
+
+test("a warm-up's result is not a figure of the table, and its PASS does not count towards the scale's runs", (t) => {
+  const warm = modeRun("small", "in-memory", pass(9, 999)).map((e) => (e.type === "result" || e.type === "validation" ? { ...e, warmup: true } : e));
+  const s = reduceAll([{ ...runStart(["small"]), warmup: 1 } as RunEvent, ...warm]);
+  t.deepEqual(s.scales[0].modes["in-memory"]?.durations, []);
+  t.deepEqual(s.scales[0].modes["in-memory"]?.verdicts, []);
+  t.is(s.warmup, 1);
+  t.is(s.scales[0].status, "running");
+});
+
+test("an inconclusive verdict is shown as such, with the engine's interval and the runs that would settle it", (t) => {
+  const events = [runStart(["large"]), ...scaleRun("large", pass(3, 900), pass(3, 200)), comparison("large", null, "streaming")];
+  const row = reduceAll(events).scales[0];
+  t.deepEqual(winner(row), { kind: "decided", faster: "inconclusive", leaner: "streaming" });
+  // the fake inconclusive verdict: ratio 1, interval 0.8–1.3, 12 runs; the decided one 0.5 (0.49–0.51)
+  t.is(verdictLine(row), "  large: time inconclusive 1.00× [0.80–1.30] ~12 runs · memory streaming lower 0.50× [0.49–0.51]");
 });
