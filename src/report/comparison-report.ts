@@ -15,6 +15,7 @@ import {
 import { modeSummary, modesOf, OUTLIER_RULE, runsPerMode, summariseReport, validated, type ModeSummary } from "./stats.ts";
 import { int, mb, secs, times } from "./format.ts";
 import { formatDiff } from "../validate/log.ts";
+import { sweepSection } from "./crossover-report.ts";
 
 /** The earlier Python benchmark (spec/poc-benchmark.md §7.1), for one comparison line. */
 export const POC_LARGE = {
@@ -157,6 +158,9 @@ export function comparisonReport(report: RunReport): string {
       "; each run is a fresh child process; peak memory is the child's own peak RSS (VmHWM); input rows are pod usage rows.",
   );
   o.push("");
+
+  // A sweep answers "from what size?" with fits and crossovers first (crossover-report.ts).
+  if (report.sweep) o.push(...sweepSection(report));
 
   o.push("## Results");
   o.push("");

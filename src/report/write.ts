@@ -7,6 +7,8 @@ import { summaryTableCsv } from "./summary-table-csv.ts";
 import { comparisonReport } from "./comparison-report.ts";
 import { summaryJson } from "./summary-json.ts";
 import { durationChartSvg, memoryChartSvg } from "./charts.ts";
+import { analyseSweep } from "./crossover.ts";
+import { crossoverChartSvg } from "./crossover-chart.ts";
 
 export const REPORT_FILES = {
   summaryCsv: "SUMMARY.csv",
@@ -14,6 +16,8 @@ export const REPORT_FILES = {
   summaryJson: "summary.json",
   memoryChart: "memory_vs_rows.svg",
   durationChart: "duration_vs_rows.svg",
+  /** A sweep's only. */
+  crossoverChart: "crossover.svg",
 } as const;
 
 let counter = 0;
@@ -30,7 +34,7 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   }
 }
 
-/** Writes SUMMARY.csv, COMPARISON_REPORT.md, summary.json and both charts (names: REPORT_FILES) into dir. */
+/** Writes SUMMARY.csv, COMPARISON_REPORT.md, summary.json and both charts (names: REPORT_FILES) into dir; a sweep also crossover.svg. */
 export async function writeReports(dir: string, report: RunReport): Promise<void> {
   await mkdir(dir, { recursive: true });
   const files: [string, string][] = [
@@ -40,5 +44,6 @@ export async function writeReports(dir: string, report: RunReport): Promise<void
     [REPORT_FILES.memoryChart, memoryChartSvg(report)],
     [REPORT_FILES.durationChart, durationChartSvg(report)],
   ];
+  if (report.sweep) files.push([REPORT_FILES.crossoverChart, crossoverChartSvg(analyseSweep(report))]);
   for (const [name, text] of files) await writeFileAtomic(join(dir, name), text);
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { Config } from "../commands/run-config.ts";
 import { exitCodeFor } from "../errors.ts";
-import type { RunReport, ScaleResult, Environment } from "../report/model.ts";
+import type { RunReport, ScaleResult, Environment, SweepInfo } from "../report/model.ts";
 import { compareScales } from "../report/analysis.ts";
 import { EventBus } from "./event-bus.ts";
 import type { RunCommands, RunStatus } from "./events.ts";
@@ -21,6 +21,8 @@ export interface BenchmarkSetup {
   expectedRows(scale: string): number | null;
   /** Earlier runs' (rows, ms) per scale, for an ETA before the first scale finishes. */
   history: CostPoint[];
+  /** `streambench sweep`: the ladder; the report then carries it, and a crossover estimate follows each size. */
+  sweep?: SweepInfo;
 }
 
 export class Benchmark implements RunCommands {
@@ -42,6 +44,7 @@ export class Benchmark implements RunCommands {
       settings: setup.settings,
       environment: setup.environment,
       scales: [],
+      ...(setup.sweep ? { sweep: setup.sweep } : {}),
     };
   }
 
