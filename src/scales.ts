@@ -239,6 +239,7 @@ export function sweepLadder(options: LadderOptions = {}): ScaleInfo[] {
   const lowest = LADDER_MIN_PODS * SCALE_HOURS;
   const highest = LADDER_MAX_PODS * SCALE_HOURS;
   if (minRows < lowest) throw new UsageError(`--min-rows must be at least ${lowest.toLocaleString("en-US")} (${LADDER_MIN_PODS} pods, the smallest scale), got ${minRows}`);
+  if (maxRows < lowest) throw new UsageError(`--max-rows must be at least ${lowest.toLocaleString("en-US")} (${LADDER_MIN_PODS} pods, the smallest scale), got ${maxRows}`);
   if (maxRows > highest) {
     throw new UsageError(`--max-rows must be at most ${highest.toLocaleString("en-US")} (${LADDER_MAX_PODS} pods, production-large), got ${maxRows}`);
   }

@@ -6,7 +6,7 @@ import { MODES, type Mode } from "./model.ts";
 import { MODE_COLORS, escapeXml } from "./charts.ts";
 import { lineAt, type CrossoverResult, type Metric, type ModeFit, type SweepAnalysis } from "./crossover.ts";
 import { compact } from "./format.ts";
-import { crossoverSentence, shortRows } from "./crossover-report.ts";
+import { crossoverLabel } from "./crossover-report.ts";
 
 const W = 860;
 const PANEL_H = 360;
@@ -45,7 +45,8 @@ export function logAxis(min: number, max: number, pad = 1.25): LogAxis {
   };
   let ticks = ticksOf([1, 2, 5]);
   if (ticks.length > 12) ticks = ticksOf([1]);
-  if (ticks.length < 2) ticks = ticksOf([1, 1.5, 2, 3, 5, 7]);
+  if (ticks.length < 3) ticks = ticksOf([1, 1.5, 2, 3, 5, 7]);
+  if (ticks.length < 3) ticks = ticksOf([1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9]);
   const span = Math.log(hi) - Math.log(lo);
   return { lo, hi, ticks, at: (v, length) => ((Math.log(v) - Math.log(lo)) / span) * length };
 }
@@ -81,7 +82,7 @@ function yLabel(v: number): string {
   return v >= 1000 ? v.toLocaleString("en-US") : String(Number(v.toPrecision(3)));
 }
 
-function panel(d: PanelData, top: number, repetitions: number): string[] {
+function panel(d: PanelData, top: number): string[] {
   const o: string[] = [];
   const x0 = M.left;
   const y0 = top + M.top;
@@ -175,11 +176,9 @@ function panel(d: PanelData, top: number, repetitions: number): string[] {
   }
 
   // the crossover in words, under the panel's title
-  const sentence = crossoverSentence(c, repetitions, shortRows);
-  const method = c.method === "bracket" ? ", between measured sizes" : "";
   o.push(
     `<text class="crossover-label" x="${x0 + PW / 2}" y="${top + 48}" text-anchor="middle" fill="${c.outcome === "crossover" ? "#1b6e1b" : "#555555"}" font-weight="bold">` +
-      `${escapeXml(sentence + method)}</text>`,
+      `${escapeXml(crossoverLabel(c))}</text>`,
   );
   o.push(`</g>`);
   return o;
@@ -195,8 +194,8 @@ export function crossoverChartSvg(a: SweepAnalysis): string {
   if (a.sizes.length === 0) {
     o.push(`<text x="${W / 2}" y="${H / 2}" text-anchor="middle" fill="#888888">no size passed validation in both modes yet</text>`);
   } else {
-    o.push(...panel(panelData(a, "time"), TITLE_H, a.bootstrap.repetitionsPerSize));
-    o.push(...panel(panelData(a, "memory"), TITLE_H + PANEL_H, a.bootstrap.repetitionsPerSize));
+    o.push(...panel(panelData(a, "time"), TITLE_H));
+    o.push(...panel(panelData(a, "memory"), TITLE_H + PANEL_H));
   }
   // legend
   const ly = H - LEGEND_H / 2;

@@ -55,32 +55,52 @@ export function crossoverSentence(c: CrossoverResult, repetitions: number, rows:
   }
 }
 
+/** The chart's short line for a metric's crossover. */
+export function crossoverLabel(c: CrossoverResult): string {
+  const r = c.range;
+  const what = c.metric === "time" ? "streaming faster" : "streaming uses less memory";
+  switch (c.outcome) {
+    case "not-enough-sizes":
+      return "no crossover estimate yet: needs 2 sizes with both modes passing";
+    case "crossover": {
+      const i = c.interval;
+      const range = i ? ` (95%: ${Number.isFinite(i.low) ? shortRows(i.low) : `below ${shortRows(r!.minRows)}`}–${Number.isFinite(i.high) ? shortRows(i.high) : `beyond ${shortRows(r!.maxRows)}`})` : "";
+      return `${what} from ~${shortRows(c.rows!)} rows${range}${c.method === "bracket" ? ", between measured sizes" : ""}`;
+    }
+    case "streaming-throughout":
+      return `${what} at every size, ${shortRows(r!.minRows)} to ${shortRows(r!.maxRows)} rows`;
+    case "no-crossover":
+      return `no crossover between ${shortRows(r!.minRows)} and ${shortRows(r!.maxRows)} rows` +
+        (c.linesCrossAt !== null && !c.reversed ? ` (the lines would cross at ~${shortRows(c.linesCrossAt)})` : "");
+  }
+}
+
 /** The headline of a sweep: status and both crossovers. */
 export function sweepHeadline(report: RunReport, analysis: SweepAnalysis = analyseSweep(report)): string {
   const n = analysis.bootstrap.repetitionsPerSize;
-  return `${report.status}: ${crossoverSentence(analysis.crossover.time, n)}; ${crossoverSentence(analysis.crossover.memory, n).replace(/^streaming /, "")}`;
+  return `${report.status}: time: ${crossoverSentence(analysis.crossover.time, n)}; memory: ${crossoverSentence(analysis.crossover.memory, n)}`;
 }
 
-/** The monitor's live line after each size: short, from the sizes done so far. */
+/** The monitor's live line after each size: short (under 80 columns), from the sizes done so far. */
 export function liveCrossoverText(analysis: SweepAnalysis): string {
   const n = analysis.bootstrap.repetitionsPerSize;
   const part = (c: CrossoverResult) => {
-    const name = c.metric === "time" ? "faster" : "less memory";
+    const name = c.metric;
     switch (c.outcome) {
       case "not-enough-sizes":
         return `${name}: needs 2 sizes`;
       case "crossover": {
         const i = c.interval;
-        const range = i ? ` (${Number.isFinite(i.low) ? shortRows(i.low) : "<"}–${Number.isFinite(i.high) ? shortRows(i.high) : ">"})` : n < 2 ? " (1 run: no interval)" : "";
-        return `${name} from ~${shortRows(c.rows!)} rows${range}${c.method === "bracket" ? " [bracketed]" : ""}`;
+        const range = i ? ` (${Number.isFinite(i.low) ? shortRows(i.low) : "<"}–${Number.isFinite(i.high) ? shortRows(i.high) : ">"})` : n < 2 ? " (1 run)" : "";
+        return `${name}: from ~${shortRows(c.rows!)}${c.metric === "time" ? " rows" : ""}${range}`;
       }
       case "streaming-throughout":
-        return `${name}: streaming at every size so far`;
+        return `${name}: streaming at every size`;
       case "no-crossover":
-        return `${name}: not yet by ${shortRows(c.range!.maxRows)} rows`;
+        return `${name}: no crossover up to ${shortRows(c.range!.maxRows)}`;
     }
   };
-  return `crossover: ${part(analysis.crossover.time)} · ${part(analysis.crossover.memory)}`;
+  return `${part(analysis.crossover.time)} · ${part(analysis.crossover.memory)}`;
 }
 
 function withInterval(value: number, interval: Interval | null, format: (n: number) => string): string {
@@ -90,7 +110,7 @@ function withInterval(value: number, interval: Interval | null, format: (n: numb
 function lineVerdict(f: ModeFit | undefined): string {
   if (!f) return "—";
   if (!f.judged) return `${f.sizes} sizes: not judged`;
-  const worst = `${(f.worst.relative * 100).toFixed(0)}% at ${f.worst.scale}`;
+  const worst = `${(f.worst.relative * 100).toFixed(1)}% off at ${f.worst.scale}`;
   return f.straight ? `straight (worst ${worst})` : `**not straight** (${worst})`;
 }
 
@@ -114,6 +134,11 @@ function fitsTable(a: SweepAnalysis): string[] {
   return out;
 }
 
+/** +12.3 / −4.5, as the results table writes them. */
+function signed(n: number): string {
+  return `${n >= 0 ? "+" : "−"}${Math.abs(n).toFixed(1)}`;
+}
+
 function cell(s: { median: number; min: number; max: number; n: number } | undefined, format: (n: number) => string): string {
   if (!s) return "—";
   return s.n > 1 ? `${format(s.median)} (${format(s.min)}–${format(s.max)})` : format(s.median);
@@ -131,7 +156,7 @@ function sizesTable(report: RunReport, a: SweepAnalysis): string[] {
     const mi = s.memory["in-memory"];
     const ms = s.memory.streaming;
     const faster = ti && ts ? (ts.median < ti.median ? `streaming, ${times(ti.median / ts.median)}` : `in-memory, ${times(ts.median / ti.median)}`) : "—";
-    const saved = mi && ms ? `${(((mi.median - ms.median) / mi.median) * 100).toFixed(1)}% (${mb(mi.median - ms.median)} MB)` : "—";
+    const saved = mi && ms ? `${signed(((mi.median - ms.median) / mi.median) * 100)}% (${signed(mi.median - ms.median)} MB)` : "—";
     out.push(
       `| ${s.scale} | ${pods(s.scale) !== undefined ? int(pods(s.scale)!) : "—"} | ${int(s.rows)} | ${cell(ti, secs)} | ${cell(ts, secs)} | ${faster} | ` +
         `${cell(mi, mb)} | ${cell(ms, mb)} | ${saved} |`,

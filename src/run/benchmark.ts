@@ -5,6 +5,8 @@ import type { Config } from "../commands/run-config.ts";
 import { exitCodeFor } from "../errors.ts";
 import type { RunReport, ScaleResult, Environment, SweepInfo } from "../report/model.ts";
 import { compareScales } from "../report/analysis.ts";
+import { analyseSweep, crossoverFigures } from "../report/crossover.ts";
+import { liveCrossoverText } from "../report/crossover-report.ts";
 import { EventBus } from "./event-bus.ts";
 import type { RunCommands, RunStatus } from "./events.ts";
 import { RunEta, type CostPoint } from "./eta.ts";
@@ -114,7 +116,15 @@ export class Benchmark implements RunCommands {
     const { config, parts, runDir } = this.#setup;
     const bus = this.bus;
     this.#lastStatus = "running";
-    bus.emit({ type: "run-start", scales: [...scales], modes: [...config.modes], runs: config.runs, outDir: runDir });
+    const sweep = this.#setup.sweep;
+    bus.emit({
+      type: "run-start",
+      scales: [...scales],
+      modes: [...config.modes],
+      runs: config.runs,
+      outDir: runDir,
+      ...(sweep ? { sweepRows: Object.fromEntries(sweep.points.map((p) => [p.scale, p.podRows])) } : {}),
+    });
     const eta = new RunEta(this.#setup.history);
     let current: { scale: string; rows: number; startedAt: number } | null = null;
     const rowsToGo = (from: number) => scales.slice(from).map((s) => this.#setup.expectedRows(s) ?? 0);
@@ -148,6 +158,7 @@ export class Benchmark implements RunCommands {
         );
         this.#putScale(result);
         this.#emitComparison(scale);
+        this.#emitCrossover();
         eta.scaleFinished({ rows: result.inputRows, ms: performance.now() - current.startedAt });
         current = null;
       }
@@ -215,6 +226,14 @@ export class Benchmark implements RunCommands {
       speedRatio: comparison.speedRatio,
       memorySavedPercent: comparison.memorySavedPercent,
     });
+  }
+
+  /** A sweep's crossover estimate over the sizes done so far (the report's own analysis). */
+  #emitCrossover(): void {
+    if (!this.#report.sweep) return;
+    const analysis = analyseSweep(this.#report);
+    const figures = crossoverFigures(analysis);
+    this.bus.emit({ type: "crossover", sizes: analysis.sizes.length, time: figures.time, memory: figures.memory, text: liveCrossoverText(analysis) });
   }
 
   #emitTail(file: string): void {

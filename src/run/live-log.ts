@@ -24,6 +24,8 @@ export function describeEvent(event: RunEvent): string | null {
       return `${where}: result ${event.durationSeconds.toFixed(3)} s, peak ${event.peakMemoryMb.toFixed(1)} MB, ${event.inputRows} rows in, ${event.outputRows} rows out, engine ${event.engine}`;
     case "comparison":
       return `${event.scale}: ${event.faster === "tie" ? "comparable speed" : `${event.faster} faster`}, ${event.lessMemory === "tie" ? "comparable memory" : `${event.lessMemory} uses less memory`}`;
+    case "crossover":
+      return `after ${event.sizes} size${event.sizes === 1 ? "" : "s"}: ${event.text}`;
     case "validation":
       return `${where}: validation ${event.verdict}${event.detail ? ` (${event.detail})` : ""}`;
     case "error":
