@@ -10,6 +10,7 @@ import { summariseReport, OUTLIER_RULE, runsPerMode } from "./stats.ts";
 import { compareScales, COMPARABLE_RULE, crossover, memoryGrowth } from "./analysis.ts";
 import { comparisonHeadline } from "./comparison-report.ts";
 import { analyseSweep, crossoverFigures } from "./crossover.ts";
+import { sweepHeadline } from "./crossover-report.ts";
 
 export const SUMMARY_JSON_FORMAT = "streambench-summary";
 export const SUMMARY_JSON_VERSION = 1;
@@ -37,7 +38,7 @@ export function summaryJson(report: RunReport): string {
     format: SUMMARY_JSON_FORMAT,
     version: SUMMARY_JSON_VERSION,
     status: report.status,
-    headline: comparisonHeadline(report),
+    headline: sweep ? sweepHeadline(report, sweep) : comparisonHeadline(report),
     report,
     derived: {
       runsPerMode: runsPerMode(report),
