@@ -110,8 +110,10 @@ function withInterval(value: number, interval: Interval | null, format: (n: numb
 function lineVerdict(f: ModeFit | undefined): string {
   if (!f) return "—";
   if (!f.judged) return `${f.sizes} sizes: not judged`;
-  const worst = `${(f.worst.relative * 100).toFixed(1)}% off at ${f.worst.scale}`;
-  return f.straight ? `straight (worst ${worst})` : `**not straight** (${worst})`;
+  const off = (o: { scale: string; relative: number }) => `${(o.relative * 100).toFixed(1)}% off at ${o.scale}`;
+  if (f.straight) return `straight (worst ${off(f.worst)})`;
+  // The sizes that break the rule, not merely the farthest one (which may lie within its own spread).
+  return `**not straight** (${f.offLine.map(off).join(", ")})`;
 }
 
 function fitsTable(a: SweepAnalysis): string[] {
