@@ -75,10 +75,9 @@ export function crossoverLabel(c: CrossoverResult): string {
   }
 }
 
-/** The headline of a sweep: status and both crossovers. */
+/** The headline of a sweep (monitor banner, summary.json): status and both crossovers, short. */
 export function sweepHeadline(report: RunReport, analysis: SweepAnalysis = analyseSweep(report)): string {
-  const n = analysis.bootstrap.repetitionsPerSize;
-  return `${report.status}: time: ${crossoverSentence(analysis.crossover.time, n)}; memory: ${crossoverSentence(analysis.crossover.memory, n)}`;
+  return `${report.status}: time: ${crossoverLabel(analysis.crossover.time)}; memory: ${crossoverLabel(analysis.crossover.memory)}`;
 }
 
 /** The monitor's live line after each size: short (under 80 columns), from the sizes done so far. */
