@@ -55,8 +55,13 @@ export const SCALES: readonly ScaleInfo[] = [
 export const DEFAULT_SCALE_SEED = 42;
 
 export function scaleInfo(name: string): ScaleInfo {
-  const s = SCALES.find((x) => x.name === name);
-  if (!s) throw new UsageError(`--scale: unknown scale ${JSON.stringify(name)}; choose one of ${SCALES.map((x) => x.name).join(", ")}`);
+  const s = SCALES.find((x) => x.name === name) ?? ladderScaleByName(name);
+  if (!s) {
+    throw new UsageError(
+      `--scale: unknown scale ${JSON.stringify(name)}; choose one of ${SCALES.map((x) => x.name).join(", ")}, ` +
+        `or pods-N (N from ${LADDER_MIN_PODS} to ${LADDER_MAX_PODS}, shaped like the named scales)`,
+    );
+  }
   return s;
 }
 
@@ -170,4 +175,88 @@ export function scaleManifest(name: string, seed: number = DEFAULT_SCALE_SEED): 
     generators.push({ start: SCALE_START, end: SCALE_END, nodes: [node] });
   }
   return { source: `scale:${name}`, generators, runStart: SCALE_START, runEnd: lastDayOfMonth(SCALE_END) };
+}
+
+// ---- Sweep ladders: any pod count, shaped like the named scales ----
+//
+// `streambench sweep` runs a ladder of sizes between the named scales. A ladder point "pods-N" takes
+// its namespaces and nodes from the two named scales around N, interpolated on log pods (geometric
+// interpolation, rounded): at a named scale's pod count it IS that scale's shape (pods-500 has
+// large's 10 namespaces and 10 nodes), and in between it grows the way the named scales grow. PVs
+// follow from the namespaces (three per workload namespace), as in every scale.
+
+export const LADDER_MIN_PODS = SCALES[0].pods;
+export const LADDER_MAX_PODS = SCALES[SCALES.length - 1].pods;
+/** Ladder points per decade of pods by default: steps of sqrt(10). */
+export const DEFAULT_LADDER_STEPS = 2;
+
+const LADDER_NAME = /^pods-(\d+)$/;
+
+/** The scale "pods-N": N pods shaped like the named scales (see above). */
+export function ladderScale(pods: number): ScaleInfo {
+  if (!Number.isInteger(pods) || pods < LADDER_MIN_PODS || pods > LADDER_MAX_PODS) {
+    throw new UsageError(`a ladder point needs a whole number of pods from ${LADDER_MIN_PODS} to ${LADDER_MAX_PODS}, got ${pods}`);
+  }
+  let upper = SCALES.findIndex((s) => s.pods >= pods);
+  if (SCALES[upper].pods === pods) {
+    const named = SCALES[upper];
+    return { ...def(`pods-${pods}`, pods, named.namespaces, named.nodes), description: `${named.description}, shaped as ${named.name}` };
+  }
+  const a = SCALES[upper - 1];
+  const b = SCALES[upper];
+  const t = Math.log(pods / a.pods) / Math.log(b.pods / a.pods);
+  const between = (x: number, y: number) => Math.round(x * (y / x) ** t);
+  return def(`pods-${pods}`, pods, between(a.namespaces, b.namespaces), between(a.nodes, b.nodes));
+}
+
+function ladderScaleByName(name: string): ScaleInfo | undefined {
+  const match = LADDER_NAME.exec(name);
+  if (!match) return undefined;
+  const pods = Number(match[1]);
+  return pods >= LADDER_MIN_PODS && pods <= LADDER_MAX_PODS ? ladderScale(pods) : undefined;
+}
+
+export interface LadderOptions {
+  /** Smallest pod usage rows (default 7,440: 10 pods). The first point has at least this many rows. */
+  minRows?: number;
+  /** Largest pod usage rows (default 14,880,000: 20,000 pods). The last point has at most this many rows. */
+  maxRows?: number;
+  /** Points per decade of pods (default 2: steps of sqrt(10)). */
+  steps?: number;
+}
+
+/**
+ * The sweep's sizes: the pod counts round(10 x 10^(k/steps)) between the two ends, plus both ends
+ * (the smallest pod count with at least minRows rows, the largest with at most maxRows). The grid is
+ * anchored at 10 pods whatever the ends, so sweeps with different caps share their sizes; a grid
+ * point closer than a quarter step to an end is left out (it would measure nearly the same size twice).
+ */
+export function sweepLadder(options: LadderOptions = {}): ScaleInfo[] {
+  const steps = options.steps ?? DEFAULT_LADDER_STEPS;
+  const minRows = options.minRows ?? LADDER_MIN_PODS * SCALE_HOURS;
+  const maxRows = options.maxRows ?? LADDER_MAX_PODS * SCALE_HOURS;
+  if (!Number.isInteger(steps) || steps < 1 || steps > 20) throw new UsageError(`--steps must be a whole number from 1 to 20 (points per decade of pods), got ${steps}`);
+  const lowest = LADDER_MIN_PODS * SCALE_HOURS;
+  const highest = LADDER_MAX_PODS * SCALE_HOURS;
+  if (minRows < lowest) throw new UsageError(`--min-rows must be at least ${lowest.toLocaleString("en-US")} (${LADDER_MIN_PODS} pods, the smallest scale), got ${minRows}`);
+  if (maxRows < lowest) throw new UsageError(`--max-rows must be at least ${lowest.toLocaleString("en-US")} (${LADDER_MIN_PODS} pods, the smallest scale), got ${maxRows}`);
+  if (maxRows > highest) {
+    throw new UsageError(`--max-rows must be at most ${highest.toLocaleString("en-US")} (${LADDER_MAX_PODS} pods, production-large), got ${maxRows}`);
+  }
+  const minPods = Math.ceil(minRows / SCALE_HOURS);
+  const maxPods = Math.floor(maxRows / SCALE_HOURS);
+  if (maxPods < minPods) {
+    throw new UsageError(
+      `--max-rows ${maxRows} is below --min-rows ${minRows}: no pod count (rows = pods x ${SCALE_HOURS}) lies between them`,
+    );
+  }
+  const margin = 10 ** (1 / (4 * steps));
+  const pods = [minPods];
+  for (let k = 0; ; k++) {
+    const p = Math.round(LADDER_MIN_PODS * 10 ** (k / steps));
+    if (p * margin > maxPods) break;
+    if (p > minPods * margin) pods.push(p);
+  }
+  if (maxPods !== minPods) pods.push(maxPods);
+  return pods.map(ladderScale);
 }

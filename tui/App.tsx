@@ -14,6 +14,7 @@ import { MemoryGauges, modesWithSeries } from "./MemoryGauges.tsx";
 import { PhaseBar } from "./PhaseBar.tsx";
 import { ScaleTable } from "./ScaleTable.tsx";
 import { verdictLine } from "./terminal-text.ts";
+import { CrossoverLine } from "./CrossoverLine.tsx";
 import { ColorContext } from "./theme.ts";
 
 export interface AppProps {
@@ -107,7 +108,7 @@ export function App({ events, commands, color = true, batchMs = 50, logLines = 8
     rows: terminalRows,
     fixedLines:
       1 +
-      (1 + Math.max(1, rows.length) + (row?.error ? 1 : 0) + (row && verdictLine(row) ? 1 : 0)) +
+      (1 + Math.max(1, rows.length) + (row?.error ? 1 : 0) + (row && verdictLine(row) ? 1 : 0) + (state.sweep ? 1 : 0)) +
       (state.finished ? bannerHeight(state.finished.headline, columns) : state.current ? 3 : 1) +
       (state.memory ? 2 : 1) +
       1,
@@ -124,9 +125,10 @@ export function App({ events, commands, color = true, batchMs = 50, logLines = 8
       <Box flexDirection="column" width={columns}>
         <Text wrap="truncate-end">
           <Text bold>streambench</Text>
-          <Text dimColor>{`  ${rows.length} scale${rows.length === 1 ? "" : "s"}${modesText}${runsText}`}</Text>
+          <Text dimColor>{`  ${state.sweep ? "sweep · " : ""}${rows.length} ${state.sweep ? "size" : "scale"}${rows.length === 1 ? "" : "s"}${modesText}${runsText}`}</Text>
         </Text>
-        <ScaleTable rows={rows} modes={state.modes} selected={index} width={columns} />
+        <ScaleTable rows={rows} modes={state.modes} selected={index} width={columns} sweep={state.sweep} />
+        {state.sweep ? <CrossoverLine crossover={state.crossover} /> : null}
         <Box marginTop={gap}>
           {state.finished ? (
             <FinishBanner

@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
 import type { Mode } from "../src/contract/job.ts";
-import { fit, formatPercent, formatSeconds, verdictLine } from "./terminal-text.ts";
+import { fit, formatPercent, formatRowsShort, formatSeconds, verdictLine } from "./terminal-text.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { median } from "../src/report/stats.ts";
 import { cellVerdict, rowFraction, winner, type ModeCell, type Pick, type ScaleRow } from "./state.ts";
@@ -78,14 +78,21 @@ export interface ScaleTableProps {
   modes: Mode[];
   selected: number;
   width: number;
+  /** A sweep's ladder: each line is a size, shown as its input rows. */
+  sweep?: boolean;
 }
 
-export function ScaleTable({ rows, modes, selected, width }: ScaleTableProps) {
+/** The first column: the scale's name, or a sweep size's input rows. */
+function rowLabel(row: ScaleRow, sweep: boolean): string {
+  return sweep && row.rows !== undefined ? formatRowsShort(row.rows) : row.name;
+}
+
+export function ScaleTable({ rows, modes, selected, width, sweep = false }: ScaleTableProps) {
   const tone = useTone();
   const sel = rows[selected];
   const header =
     fit("", W.marker) +
-    fit("scale", W.scale) +
+    fit(sweep ? "rows" : "scale", W.scale) +
     fit("phase", W.phase) +
     fit("progress", PROGRESS) +
     modes.map((m) => fit(m, W.cell)).join("") +
@@ -100,7 +107,7 @@ export function ScaleTable({ rows, modes, selected, width }: ScaleTableProps) {
         <Text key={row.name} wrap="truncate-end">
           <Text bold={i === selected} color={i === selected ? tone("accent") : undefined}>
             {fit(i === selected ? ">" : "", W.marker)}
-            {fit(row.name, W.scale - 1)}{" "}
+            {fit(rowLabel(row, sweep), W.scale - 1)}{" "}
           </Text>
           <PhaseText row={row} />
           <ProgressBar fraction={rowFraction(row)} width={W.bar} tone={row.status === "failed" ? "bad" : row.status === "done" ? "ok" : "accent"} />

@@ -31,6 +31,8 @@ export interface ScaleRow {
   /** Fraction of the phase in progress, when it reports progress. */
   phaseFraction: number;
   modes: Partial<Record<Mode, ModeCell>>;
+  /** A sweep's size: its input rows (from run-start). */
+  rows?: number;
   /** The engine's verdicts on the two modes, once it made them. */
   comparison?: { time: ComparisonVerdict; memory: ComparisonVerdict };
   error?: string;
@@ -84,6 +86,10 @@ export interface ViewState {
   /** Latest event time: the clock the view uses for elapsed times. */
   now: number;
   finished: { status: RunStatus; outDir: string; headline: string } | null;
+  /** A sweep: true from its run-start; its table lists sizes. */
+  sweep: boolean;
+  /** A sweep's latest crossover estimate, as the engine worded it. */
+  crossover: { text: string; sizes: number } | null;
 }
 
 /** How many log lines the state keeps (the pane shows fewer). */
@@ -103,6 +109,8 @@ export const initialState: ViewState = {
   log: [],
   now: 0,
   finished: null,
+  sweep: false,
+  crossover: null,
 };
 
 function emptyCell(): ModeCell {
@@ -156,7 +164,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
   switch (event.type) {
     case "run-start": {
       // A new pass: its scales start over; scales from an earlier pass keep their last results.
-      const fresh = event.scales.map((s) => freshRow(s, event.modes, event.runs, "pending", event.warmup ?? 0));
+      const fresh = event.scales.map((s) => ({ ...freshRow(s, event.modes, event.runs, "pending", event.warmup ?? 0), ...(event.sweepRows?.[s] !== undefined ? { rows: event.sweepRows[s] } : {}) }));
       const ordered = state.scales.map((r) => fresh.find((f) => f.name === r.name) ?? r);
       for (const f of fresh) if (!ordered.some((r) => r.name === f.name)) ordered.push(f);
       return {
@@ -171,6 +179,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
         current: null,
         eta: null,
         finished: null,
+        sweep: event.sweepRows !== undefined,
       };
     }
     case "phase-start": {
@@ -178,7 +187,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
         // Generating a scale again means a rerun of it: its old results no longer apply.
         let next =
           event.phase === "generate" && row.status !== "pending" && row.phase !== null
-            ? freshRow(row.name, state.modes.length > 0 ? state.modes : (Object.keys(row.modes) as Mode[]), state.runs, "pending", state.warmup)
+            ? { ...freshRow(row.name, state.modes.length > 0 ? state.modes : (Object.keys(row.modes) as Mode[]), state.runs, "pending", state.warmup), rows: row.rows }
             : row;
         next = deactivate(next);
         if (event.mode) next = updateCell(next, event.mode, (c) => ({ ...c, active: true, error: undefined }));
@@ -316,6 +325,8 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
       const scales = updateRow(state, event.scale, (row) => ({ ...row, comparison: { time: event.time, memory: event.memory } }));
       return { ...state, now, scales };
     }
+    case "crossover":
+      return { ...state, now, crossover: { text: event.text, sizes: event.sizes } };
     case "error": {
       const log = appendLog(state.log, {
         at: event.at,

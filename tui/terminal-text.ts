@@ -9,6 +9,14 @@ export function formatCount(n: number): string {
   return thousands(n);
 }
 
+/** A sweep's size in the table: 7440 -> "7.44k", 2352528 -> "2.35M", 14880000 -> "14.9M". */
+export function formatRowsShort(rows: number): string {
+  const r = Number(rows.toPrecision(3));
+  if (r >= 1e6) return `${Number((r / 1e6).toPrecision(3))}M`;
+  if (r >= 1e3) return `${Number((r / 1e3).toPrecision(3))}k`;
+  return String(r);
+}
+
 export function formatBytes(bytes: number): string {
   const abs = Math.abs(bytes);
   if (abs < 1024) return `${Math.round(bytes)} B`;

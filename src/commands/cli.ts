@@ -6,6 +6,7 @@ export const TOP_HELP = `streambench: should Koku's OpenShift daily summary run 
 
 Usage:
   streambench run [flags]          generate, upload, aggregate both ways, write, validate, report
+  streambench sweep [flags]        run both modes over a ladder of sizes; find where streaming pays
   streambench generate [flags]     write nise-format OpenShift usage data (CSV and/or parquet)
   streambench aggregate [flags]    run the daily summary on a folder of nise data, write a CSV
 
@@ -30,6 +31,10 @@ export async function main(argv: string[]): Promise<number> {
   switch (first) {
     case "run":
       return runCommand(rest);
+    case "sweep": {
+      const { runSweepCommand } = await import("./sweep.ts");
+      return runSweepCommand(rest);
+    }
     case "generate": {
       const { runGenerateCommand } = await import("./generate.ts");
       return runGenerateCommand(rest);
@@ -39,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
       return runAggregateCommand(rest);
     }
     default:
-      throw new UsageError(`unknown subcommand "${first}" (expected run, generate or aggregate; see streambench --help)`);
+      throw new UsageError(`unknown subcommand "${first}" (expected run, sweep, generate or aggregate; see streambench --help)`);
   }
 }
 

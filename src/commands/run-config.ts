@@ -48,7 +48,8 @@ Services (nothing set: embedded S3 server and embedded PGlite, no setup needed):
   PostgreSQL  DATABASE_URL, or PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE
 `;
 
-const FLAGS = {
+/** The flags of `run`; `sweep` takes the same ones except --scales and --input. */
+export const RUN_FLAGS = {
   scales: { type: "string" },
   input: { type: "string" },
   modes: { type: "string" },
@@ -68,9 +69,16 @@ const FLAGS = {
 
 export type ConfigOrHelp = { help: true } | { help: false; config: Config };
 
+export type RunFlagValues = Omit<ReturnType<typeof parseFlags<typeof RUN_FLAGS>>, "help">;
+
 export function configFromArgs(argv: string[], env: Record<string, string | undefined>, knownScales: readonly string[], cwd = process.cwd()): ConfigOrHelp {
-  const flags = parseFlags(argv, FLAGS, "run");
+  const flags = parseFlags(argv, RUN_FLAGS, "run");
   if (flags.help) return { help: true };
+  return { help: false, config: configFromFlags(flags, env, knownScales, cwd) };
+}
+
+/** Parsed flag values + environment -> the frozen Config (shared by `run` and `sweep`). */
+export function configFromFlags(flags: RunFlagValues, env: Record<string, string | undefined>, knownScales: readonly string[], cwd = process.cwd()): Config {
   if (flags.input !== undefined && flags.scales !== undefined) {
     throw new UsageError("--input and --scales exclude each other: --input runs on the data you bring");
   }
@@ -119,5 +127,5 @@ export function configFromArgs(argv: string[], env: Record<string, string | unde
     postgres,
     injectFault,
   };
-  return { help: false, config: Object.freeze(config) };
+  return Object.freeze(config);
 }

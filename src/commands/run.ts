@@ -3,6 +3,8 @@
 // results interrupted, and exit 130.
 import { rmSync } from "node:fs";
 import { configFromArgs, RUN_HELP } from "./run-config.ts";
+import type { Config } from "../run/config.ts";
+import type { SweepInfo } from "../report/model.ts";
 import { SCALES } from "../scales.ts";
 import { Benchmark } from "../run/benchmark.ts";
 import { bindParts } from "../run/real-parts.ts";
@@ -20,7 +22,19 @@ export async function runBenchmarkCommand(argv: string[]): Promise<number> {
     process.stdout.write(RUN_HELP);
     return 0;
   }
-  const config = parsed.config;
+  return runBenchmark(parsed.config, { expectedRows: (scale) => SCALES.find((s) => s.name === scale)?.podRows ?? null });
+}
+
+/** What differs between `run` and `sweep` once the Config is made. */
+export interface BenchmarkPlan {
+  /** Pod usage rows of a scale before it runs (ETA, monitor); null when unknown (--input). */
+  expectedRows(scale: string): number | null;
+  /** `streambench sweep`: the ladder, for the crossover report and its live estimate. */
+  sweep?: SweepInfo;
+}
+
+/** Starts the services, runs the benchmark in the monitor or headless, stops everything; returns the exit code. */
+export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise<number> {
   const interactive = !config.headless && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY) && !process.env.CI;
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -58,8 +72,10 @@ export async function runBenchmarkCommand(argv: string[]): Promise<number> {
       s3: described.s3,
       postgres: described.postgres,
       schema: config.schema,
+      ...(plan.sweep ? { ladder: plan.sweep.points.map((p) => p.scale) } : {}),
     },
-    expectedRows: (scale) => SCALES.find((s) => s.name === scale)?.podRows ?? null,
+    expectedRows: plan.expectedRows,
+    sweep: plan.sweep,
     history,
   });
   attachLiveLog(runFiles(runDir).liveLog, (listener) => benchmark.bus.subscribe(listener));

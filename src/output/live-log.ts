@@ -28,6 +28,8 @@ export function describeEvent(event: RunEvent): string | null {
       return `${where}${event.warmup ? " (discarded)" : ""}: result ${event.durationSeconds.toFixed(3)} s, peak ${event.peakMemoryMb.toFixed(1)} MB, ${event.inputRows} rows in, ${event.outputRows} rows out, engine ${event.engine}`;
     case "comparison":
       return `${event.scale}: time ${describeVerdict(event.time)}; memory ${describeVerdict(event.memory)}`;
+    case "crossover":
+      return `after ${event.sizes} size${event.sizes === 1 ? "" : "s"}: ${event.text}`;
     case "validation":
       return `${where}: validation ${event.verdict}${event.detail ? ` (${event.detail})` : ""}`;
     case "error":

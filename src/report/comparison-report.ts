@@ -30,6 +30,7 @@ import type { RatioVerdict } from "./analysis.ts";
 import { memoryOverTimeChartName } from "./charts.ts";
 import { int, mb, ratioInterval, secs, times } from "./numbers.ts";
 import { formatDiff } from "../validate/log.ts";
+import { sweepSection } from "./crossover-report.ts";
 
 /** The earlier Python benchmark (spec/poc-benchmark.md §7.1), for one comparison line. */
 export const POC_LARGE = {
@@ -265,6 +266,9 @@ export function comparisonReport(report: RunReport): string {
   if (w > 0) o.push(`- ${w} warm-up run${w === 1 ? "" : "s"} per (scale, mode) ran first: validated, recorded in summary.json, left out of every figure and verdict.`);
   o.push(`- Verdicts: ${COMPARABLE_RULE}. Interval: ${INTERVAL_METHOD}.`);
   o.push("");
+
+  // A sweep answers "from what size?" with fits and crossovers first (crossover-report.ts).
+  if (report.sweep) o.push(...sweepSection(report));
 
   o.push("## Results");
   o.push("");

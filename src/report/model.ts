@@ -106,6 +106,26 @@ export interface Environment {
   gitCommit: string;
 }
 
+/** One size of a sweep's ladder (`streambench sweep`). */
+export interface LadderPoint {
+  /** The scale name the run records it under ("pods-3162"). */
+  scale: string;
+  pods: number;
+  namespaces: number;
+  nodes: number;
+  /** Pod usage rows: pods × 744. */
+  podRows: number;
+}
+
+/** The ladder a sweep ran: present only in a sweep's report, which then gains the crossover analysis. */
+export interface SweepInfo {
+  points: LadderPoint[];
+  minRows: number;
+  maxRows: number;
+  /** Ladder points per decade of pods. */
+  steps: number;
+}
+
 export type ReportStatus = "PASS" | "FAIL" | "ERROR" | "INTERRUPTED";
 
 export interface RunReport {
@@ -118,4 +138,6 @@ export interface RunReport {
   settings: Record<string, unknown>;
   environment: Environment;
   scales: ScaleResult[];
+  /** Set by `streambench sweep`. */
+  sweep?: SweepInfo;
 }

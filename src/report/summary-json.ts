@@ -9,6 +9,8 @@ import type { RunReport } from "./model.ts";
 import { INTERVAL_METHOD, summariseReport, OUTLIER_RULE, runsPerMode, warmupsPerMode } from "./stats.ts";
 import { compareScales, COMPARABLE_RULE, crossover, memoryGrowth } from "./analysis.ts";
 import { comparisonHeadline } from "./comparison-report.ts";
+import { analyseSweep, crossoverFigures } from "./crossover.ts";
+import { sweepHeadline } from "./crossover-report.ts";
 
 export const SUMMARY_JSON_FORMAT = "streambench-summary";
 export const SUMMARY_JSON_VERSION = 1;
@@ -30,11 +32,13 @@ function reviver(_key: string, value: unknown): unknown {
 
 export function summaryJson(report: RunReport): string {
   const comparisons = compareScales(report);
+  // A sweep's fits and crossovers (crossover.ts): derived.crossover = {time, memory}: {rows, low, high} | null.
+  const sweep = report.sweep ? analyseSweep(report) : null;
   const doc = {
     format: SUMMARY_JSON_FORMAT,
     version: SUMMARY_JSON_VERSION,
     status: report.status,
-    headline: comparisonHeadline(report),
+    headline: sweep ? sweepHeadline(report, sweep) : comparisonHeadline(report),
     report,
     derived: {
       runsPerMode: runsPerMode(report),
@@ -71,6 +75,7 @@ export function summaryJson(report: RunReport): string {
         time: crossover(comparisons, "time")?.scale ?? null,
         memory: crossover(comparisons, "memory")?.scale ?? null,
       },
+      ...(sweep ? { crossover: crossoverFigures(sweep), sweep } : {}),
     },
   };
   return JSON.stringify(doc, replacer, 2) + "\n";

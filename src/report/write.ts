@@ -8,6 +8,8 @@ import { comparisonReport } from "./comparison-report.ts";
 import { summaryJson } from "./summary-json.ts";
 import { durationChartSvg, memoryChartSvg, memoryOverTimeChartName, memoryOverTimeSvg } from "./charts.ts";
 import { measuredRuns } from "./stats.ts";
+import { analyseSweep } from "./crossover.ts";
+import { crossoverChartSvg } from "./crossover-chart.ts";
 
 export const REPORT_FILES = {
   summaryCsv: "SUMMARY.csv",
@@ -15,6 +17,8 @@ export const REPORT_FILES = {
   summaryJson: "summary.json",
   memoryChart: "memory_vs_rows.svg",
   durationChart: "duration_vs_rows.svg",
+  /** A sweep's only. */
+  crossoverChart: "crossover.svg",
 } as const;
 
 let counter = 0;
@@ -33,7 +37,8 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
 
 /**
  * Writes SUMMARY.csv, COMPARISON_REPORT.md, summary.json and both charts (names: REPORT_FILES) into
- * dir, and a memory-over-time chart per scale that has a successful run (memoryOverTimeChartName).
+ * dir, a memory-over-time chart per scale that has a successful run (memoryOverTimeChartName), and
+ * for a sweep crossover.svg.
  */
 export async function writeReports(dir: string, report: RunReport): Promise<void> {
   await mkdir(dir, { recursive: true });
@@ -49,5 +54,6 @@ export async function writeReports(dir: string, report: RunReport): Promise<void
       files.push([memoryOverTimeChartName(sc.scale), memoryOverTimeSvg(report, sc.scale)]);
     }
   }
+  if (report.sweep) files.push([REPORT_FILES.crossoverChart, crossoverChartSvg(analyseSweep(report))]);
   for (const [name, text] of files) await writeFileAtomic(join(dir, name), text);
 }

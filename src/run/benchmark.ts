@@ -3,8 +3,10 @@
 import { readFileSync } from "node:fs";
 import type { Config } from "./config.ts";
 import { exitCodeFor } from "../errors.ts";
-import type { RunReport, ScaleResult, Environment } from "../report/model.ts";
+import type { RunReport, ScaleResult, Environment, SweepInfo } from "../report/model.ts";
 import { compareScales } from "../report/analysis.ts";
+import { analyseSweep, crossoverFigures } from "../report/crossover.ts";
+import { liveCrossoverText } from "../report/crossover-report.ts";
 import { EventBus } from "./event-bus.ts";
 import type { RunCommands, RunStatus } from "./events.ts";
 import { RunEta, type CostHistory } from "./eta.ts";
@@ -22,6 +24,8 @@ export interface BenchmarkSetup {
   expectedRows(scale: string): number | null;
   /** An earlier run's unit costs: the shape of the ETA's cost curve while this run has one size (eta.ts). */
   history: CostHistory;
+  /** `streambench sweep`: the ladder; the report then carries it, and a crossover estimate follows each size. */
+  sweep?: SweepInfo;
 }
 
 export class Benchmark implements RunCommands {
@@ -43,6 +47,7 @@ export class Benchmark implements RunCommands {
       settings: setup.settings,
       environment: setup.environment,
       scales: [],
+      ...(setup.sweep ? { sweep: setup.sweep } : {}),
     };
   }
 
@@ -112,7 +117,16 @@ export class Benchmark implements RunCommands {
     const { config, parts, runDir } = this.#setup;
     const bus = this.bus;
     this.#lastStatus = "running";
-    bus.emit({ type: "run-start", scales: [...scales], modes: [...config.modes], runs: config.runs, warmup: config.warmup, outDir: runDir });
+    const sweep = this.#setup.sweep;
+    bus.emit({
+      type: "run-start",
+      scales: [...scales],
+      modes: [...config.modes],
+      runs: config.runs,
+      warmup: config.warmup,
+      outDir: runDir,
+      ...(sweep ? { sweepRows: Object.fromEntries(sweep.points.map((p) => [p.scale, p.podRows])) } : {}),
+    });
     const eta = new RunEta(
       scales.map((scale) => ({ scale, rows: this.#setup.expectedRows(scale) })),
       config.modes.length * (config.runs + config.warmup),
@@ -153,6 +167,7 @@ export class Benchmark implements RunCommands {
         );
         this.#putScale(result);
         this.#emitComparison(scale);
+        this.#emitCrossover();
         eta.scaleFinished(scale);
         onPace(null);
         current = null;
@@ -235,6 +250,14 @@ export class Benchmark implements RunCommands {
       },
       memorySavedPercent: comparison.memorySavedPercent,
     });
+  }
+
+  /** A sweep's crossover estimate over the sizes done so far (the report's own analysis). */
+  #emitCrossover(): void {
+    if (!this.#report.sweep) return;
+    const analysis = analyseSweep(this.#report);
+    const figures = crossoverFigures(analysis);
+    this.bus.emit({ type: "crossover", sizes: analysis.sizes.length, time: figures.time, memory: figures.memory, text: liveCrossoverText(analysis) });
   }
 
   #emitTail(file: string): void {

@@ -22,7 +22,16 @@ interface Where {
 }
 
 export type RunEvent =
-  | (At & { type: "run-start"; scales: string[]; modes: Mode[]; runs: number; warmup?: number; outDir: string })
+  | (At & {
+      type: "run-start";
+      scales: string[];
+      modes: Mode[];
+      runs: number;
+      warmup?: number;
+      outDir: string;
+      /** A sweep: the input rows of each size (its scales are ladder points), for the monitor's table. */
+      sweepRows?: Record<string, number>;
+    })
   | (At & Where & { type: "phase-start"; phase: Phase })
   | (At & Where & { type: "progress"; phase: Phase; done: number; total: number; unit: "rows" | "bytes" | "files" })
   | (At & Where & { type: "phase-end"; phase: Phase; durationMs: number; ok: boolean })
@@ -56,6 +65,18 @@ export type RunEvent =
    * these, they decide nothing).
    */
   | (At & { type: "comparison"; scale: string; time: ComparisonVerdict; memory: ComparisonVerdict; memorySavedPercent: number })
+  /**
+   * A sweep's crossover estimate over the sizes done so far (after each size): rows from which streaming
+   * is faster / uses less memory, with the 95% interval ends (null: unbounded or no interval); a metric is
+   * null while there is no crossover in range. text is the line a front end shows.
+   */
+  | (At & {
+      type: "crossover";
+      sizes: number;
+      time: { rows: number; low: number | null; high: number | null } | null;
+      memory: { rows: number; low: number | null; high: number | null } | null;
+      text: string;
+    })
   | (At & { type: "error"; scale?: string; mode?: Mode; message: string })
   | (At & { type: "run-end"; status: RunStatus; outDir: string; headline: string });
 

@@ -14,6 +14,7 @@ import { compareSummaries } from "../validate/compare.ts";
 import { formatValidationLog } from "../validate/log.ts";
 import { writeReports } from "../report/write.ts";
 import { comparisonHeadline } from "../report/comparison-report.ts";
+import { sweepHeadline } from "../report/crossover-report.ts";
 import { readSummaryParquet, writeSummaryCsv } from "../report/canonical-summary-csv.ts";
 import { runPipeline } from "../pipeline-child.ts";
 import { convertNiseCsvDir } from "../nise/csv-to-parquet.ts";
@@ -97,7 +98,7 @@ export function bindParts(config: Config, services: Services): Parts {
 
     writeSummaryCsv: (path, rows) => writeSummaryCsv(path, rows),
     writeReports: (dir, report) => writeReports(dir, report),
-    headline: (report) => comparisonHeadline(report),
+    headline: (report) => (report.sweep ? sweepHeadline(report) : comparisonHeadline(report)),
   };
 }
 

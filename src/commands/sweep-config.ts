@@ -1,0 +1,82 @@
+// `streambench sweep` flags -> the ladder + the same Config as `run` (every run flag applies,
+// except --scales and --input: the ladder is the list of scales).
+import { UsageError } from "../errors.ts";
+import type { SweepInfo } from "../report/model.ts";
+import { DEFAULT_LADDER_STEPS, LADDER_MAX_PODS, LADDER_MIN_PODS, SCALE_HOURS, sweepLadder } from "../scales.ts";
+import { parseFlags, positiveInteger } from "./flags.ts";
+import { configFromFlags, DEFAULT_SEED, RUN_FLAGS } from "./run-config.ts";
+import type { Config } from "../run/config.ts";
+
+/** Repetitions per size and mode unless --runs says otherwise: the crossover's interval needs several. */
+export const SWEEP_DEFAULT_RUNS = 3;
+
+const SWEEP_FLAGS = {
+  ...RUN_FLAGS,
+  "max-rows": { type: "string" },
+  "min-rows": { type: "string" },
+  steps: { type: "string" },
+} as const;
+
+const rows = (pods: number) => (pods * SCALE_HOURS).toLocaleString("en-US");
+
+export const SWEEP_HELP = `streambench sweep: where does streaming start to pay? Runs both modes over a ladder of
+sizes, each validated as in "run", fits time = fixed + per-row cost and peak memory = base +
+per-row growth per mode, and reports the input rows from which streaming is faster and from
+which it uses less memory, each with a 95% interval (crossover.svg, COMPARISON_REPORT.md,
+summary.json derived.crossover).
+
+The ladder: pod counts in steps of sqrt(10) from ${LADDER_MIN_PODS} to ${LADDER_MAX_PODS.toLocaleString("en-US")} pods (${rows(LADDER_MIN_PODS)} to ${rows(LADDER_MAX_PODS)}
+pod usage rows; rows = pods x ${SCALE_HOURS}), named pods-N, each shaped like the named scales around it.
+
+Flags:
+  --max-rows N            largest size, in pod usage rows (default ${rows(LADDER_MAX_PODS)}); the ladder
+                          ends at the largest pod count within it
+  --min-rows N            smallest size (default ${rows(LADDER_MIN_PODS)})
+  --steps N               ladder points per decade of pods (default ${DEFAULT_LADDER_STEPS}: steps of sqrt(10); 4 is finer)
+  --runs N                repetitions per size and mode, each in a fresh process (default ${SWEEP_DEFAULT_RUNS});
+                          the crossover's interval comes from them
+  --modes LIST            in-memory,streaming (default both; a crossover needs both)
+  --seed N                seed of the generated data (default ${DEFAULT_SEED})
+  --tolerance R           relative tolerance of the validation (as in run)
+  --enabled-tag-keys LIST label keys kept in the summary (default: every key)
+  --out DIR               put the run folder under DIR instead of results/
+  --bucket NAME           S3 bucket (default $STREAMBENCH_BUCKET or cost-management)
+  --s3-endpoint URL       S3 endpoint (default $AWS_ENDPOINT_URL; unset: embedded S3 server)
+  --database-url URL      PostgreSQL (default $DATABASE_URL or PG*; unset: embedded PGlite)
+  --schema NAME           PostgreSQL schema (default org1234567)
+  --headless              plain progress lines instead of the terminal UI (automatic without a terminal)
+  -h, --help              this help
+
+Examples:
+  streambench sweep --max-rows 3720000             # 10 to 5,000 pods, 7 sizes, 3 runs each
+  streambench sweep --min-rows 100000 --steps 4    # a finer ladder from 100,000 rows up
+`;
+
+export type SweepConfigOrHelp = { help: true } | { help: false; config: Config; sweep: SweepInfo };
+
+function rowsFlag(value: string, flag: string): number {
+  // 3720000, 3,720,000 and 3_720_000 all read as the same number
+  return positiveInteger(value.replace(/[,_]/g, ""), flag);
+}
+
+export function sweepConfigFromArgs(argv: string[], env: Record<string, string | undefined>, cwd = process.cwd()): SweepConfigOrHelp {
+  const flags = parseFlags(argv, SWEEP_FLAGS, "sweep");
+  if (flags.help) return { help: true };
+  if (flags.scales !== undefined) throw new UsageError("sweep: --scales does not apply, the ladder is the list of sizes (use --min-rows, --max-rows, --steps)");
+  if (flags.input !== undefined) throw new UsageError("sweep: --input does not apply, a sweep generates each size (use run --input for your own data)");
+  const ladder = sweepLadder({
+    minRows: flags["min-rows"] !== undefined ? rowsFlag(flags["min-rows"], "--min-rows") : undefined,
+    maxRows: flags["max-rows"] !== undefined ? rowsFlag(flags["max-rows"], "--max-rows") : undefined,
+    steps: flags.steps !== undefined ? positiveInteger(flags.steps, "--steps") : undefined,
+  });
+  const names = ladder.map((point) => point.name);
+  const { "max-rows": _max, "min-rows": _min, steps: _steps, help: _help, ...runFlags } = flags;
+  const config = configFromFlags({ ...runFlags, scales: names.join(","), runs: flags.runs ?? String(SWEEP_DEFAULT_RUNS) }, env, names, cwd);
+  const sweep: SweepInfo = {
+    points: ladder.map((p) => ({ scale: p.name, pods: p.pods, namespaces: p.namespaces, nodes: p.nodes, podRows: p.podRows })),
+    minRows: ladder[0].podRows,
+    maxRows: ladder[ladder.length - 1].podRows,
+    steps: flags.steps !== undefined ? Number(flags.steps) : DEFAULT_LADDER_STEPS,
+  };
+  return { help: false, config, sweep };
+}
