@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { UsageError } from "../errors.ts";
-import { DEFAULT_SCALE_SEED, SCALES, scaleManifest } from "../scales.ts";
+import { DEFAULT_PROFILE, DEFAULT_SCALE_SEED, parseProfile, SCALES, scaleManifest, type Profile } from "../scales.ts";
 import { DEFAULT_FILE_ROW_LIMIT, DEFAULT_ORG, generate, type GenerateSummary, type OutputFormat } from "../nise/generate.ts";
 import { parseCliDate, parseStaticReport } from "../nise/static-yaml.ts";
 
@@ -28,6 +28,10 @@ Options:
                               default benchmark-<scale> with --scale)
   --format csv|parquet|both   default: csv with --static-report-file, parquet with --scale
   --file-row-limit N          rows per CSV file before splitting into -1, -2, ... (default ${DEFAULT_FILE_ROW_LIMIT})
+  --profile constant|realistic  with --scale: constant (default) gives each pod one usage value for
+                              the month; realistic keeps the scale's shape but lets CPU, memory and
+                              volume usage be drawn for every hour as nise draws them, and adds pods
+                              that start or end within the month and a label that changes on some day
   --seed N                    seed for every value the YAML leaves out, and for scale shapes
                               (default 0 for YAML, ${DEFAULT_SCALE_SEED} for scales); same seed, same bytes
   --org ORG                   Koku org in the parquet path (default ${DEFAULT_ORG})
@@ -46,6 +50,7 @@ interface Flags {
   seed?: number;
   org?: string;
   sourceUuid?: string;
+  profile?: Profile;
   startDate?: string;
   endDate?: string;
   quiet: boolean;
@@ -62,6 +67,7 @@ const VALUE_FLAGS: Record<string, keyof Flags> = {
   "--seed": "seed",
   "--org": "org",
   "--source-uuid": "sourceUuid",
+  "--profile": "profile",
   "--start-date": "startDate",
   "-s": "startDate",
   "--end-date": "endDate",
@@ -105,6 +111,9 @@ export function parseGenerateFlags(argv: string[]): Flags {
       case "seed":
         f.seed = wholeNumber(name, value, 0, 0xffffffff);
         break;
+      case "profile":
+        f.profile = parseProfile(value);
+        break;
       case "format":
         if (value !== "csv" && value !== "parquet" && value !== "both") throw new UsageError(`--format: expected csv, parquet or both, got ${JSON.stringify(value)}`);
         f.format = value;
@@ -130,6 +139,7 @@ export async function runGenerateCommand(argv: string[]): Promise<number> {
   let manifest;
   let clusterId = f.clusterId;
   if (f.staticReportFile !== undefined) {
+    if (f.profile !== undefined) throw new UsageError("--profile: only with --scale (a static YAML says itself which usage it fixes)");
     if (!clusterId) throw new UsageError("--ocp-cluster-id: required with --static-report-file (nise requires it too)");
     let text: string;
     try {
@@ -143,7 +153,7 @@ export async function runGenerateCommand(argv: string[]): Promise<number> {
     });
   } else {
     if (f.startDate !== undefined || f.endDate !== undefined) throw new UsageError("--start-date/--end-date: only with --static-report-file (scales cover October 2025)");
-    manifest = scaleManifest(f.scale!, f.seed ?? DEFAULT_SCALE_SEED);
+    manifest = scaleManifest(f.scale!, f.seed ?? DEFAULT_SCALE_SEED, f.profile ?? DEFAULT_PROFILE);
     clusterId ??= `benchmark-${f.scale}`;
   }
   const format = f.format ?? (f.scale !== undefined ? "parquet" : "csv");

@@ -6,7 +6,7 @@ import { list, nonNegativeInteger, parseFlags, positiveInteger } from "./flags.t
 import { MAX_RELATIVE_TOLERANCE, parseTolerance } from "../validate/tolerance.ts";
 import { DEFAULT_TOLERANCE } from "../validate/compare.ts";
 import { MODES } from "../report/model.ts";
-import { DEFAULT_SCALE_SEED } from "../scales.ts";
+import { DEFAULT_PROFILE, DEFAULT_SCALE_SEED, parseProfile, type Profile } from "../scales.ts";
 import { resolveBucket, s3SettingsFromEnv } from "../storage/settings.ts";
 import type { S3Settings } from "../storage/client.ts";
 import { pgSettingsFromEnv, type PgSettings } from "../db/settings.ts";
@@ -22,6 +22,8 @@ export interface Config {
   modes: readonly Mode[];
   runs: number;
   seed: number;
+  /** Data profile of the generated scales (constant or realistic); ignored with --input. */
+  profile: Profile;
   relTolerance: number;
   absTolerance: number;
   /** Forced headless (also automatic without a terminal). */
@@ -55,6 +57,10 @@ Flags:
   --modes LIST            in-memory,streaming (default both)
   --runs N                repetitions per scale and mode, each in a fresh process (default 1)
   --seed N                seed of the generated data (default ${DEFAULT_SEED})
+  --profile NAME          data of the generated scales: constant (default; one usage value per pod
+                          for the month, as the earlier benchmark) or realistic (usage drawn every
+                          hour as nise draws it, pods starting/ending within the month, labels
+                          changing on some day)
   --tolerance R           relative tolerance of the validation, up to ${MAX_RELATIVE_TOLERANCE} (default ${DEFAULT_TOLERANCE.relTolerance})
   --enabled-tag-keys LIST label keys kept in the summary (default: every key)
   --out DIR               put the run folder under DIR instead of results/
@@ -76,6 +82,7 @@ const FLAGS = {
   modes: { type: "string" },
   runs: { type: "string" },
   seed: { type: "string" },
+  profile: { type: "string" },
   tolerance: { type: "string" },
   "enabled-tag-keys": { type: "string" },
   out: { type: "string" },
@@ -94,6 +101,9 @@ export function configFromArgs(argv: string[], env: Record<string, string | unde
   if (flags.help) return { help: true };
   if (flags.input !== undefined && flags.scales !== undefined) {
     throw new UsageError("--input and --scales exclude each other: --input runs on the data you bring");
+  }
+  if (flags.input !== undefined && flags.profile !== undefined) {
+    throw new UsageError("--input and --profile exclude each other: --profile shapes generated data, --input is yours");
   }
   const scales = flags.input !== undefined ? ["input"] : flags.scales !== undefined ? list(flags.scales) : DEFAULT_SCALES;
   if (scales.length === 0) throw new UsageError("--scales needs at least one scale name");
@@ -128,6 +138,7 @@ export function configFromArgs(argv: string[], env: Record<string, string | unde
     modes: modes as Mode[],
     runs: flags.runs !== undefined ? positiveInteger(flags.runs, "--runs") : 1,
     seed: flags.seed !== undefined ? nonNegativeInteger(flags.seed, "--seed") : DEFAULT_SEED,
+    profile: flags.profile !== undefined ? parseProfile(flags.profile) : DEFAULT_PROFILE,
     relTolerance,
     absTolerance: DEFAULT_TOLERANCE.absTolerance,
     headless: flags.headless ?? false,

@@ -52,6 +52,7 @@ export async function runBenchmarkCommand(argv: string[]): Promise<number> {
       modes: config.modes,
       runs: config.runs,
       seed: config.seed,
+      profile: config.input === null ? config.profile : "input",
       relTolerance: config.relTolerance,
       absTolerance: config.absTolerance,
       enabledTagKeys: config.enabledTagKeys ?? "all",

@@ -35,7 +35,7 @@ export function bindParts(config: Config, services: Services): Parts {
         ({ sourceUuid, org, clusterId } = converted);
         rowsByType = converted.rows;
       } else {
-        const manifest = scaleManifest(scale, config.seed);
+        const manifest = scaleManifest(scale, config.seed, config.profile);
         clusterId = `benchmark-${scale}`;
         const summary = await generate(manifest, { clusterId, outDir: dir, format: "parquet", seed: config.seed, sink: reference, onProgress: progress });
         ({ sourceUuid, org } = summary);
