@@ -53,7 +53,17 @@ Flags:
   --scales LIST           scales to run, comma-separated (default small,medium,large).
                           Known: small, medium, large, xlarge, xxlarge, production-small,
                           production-medium, production-large
-  --input DIR             run on nise CSV files you bring instead of generated scales
+  --input PATH            run on data you bring instead of generated scales:
+                          - a folder of nise CSV files, plain or gzipped (.csv.gz), split parts mixed;
+                          - koku-metrics-operator payloads (.tar.gz with manifest.json and
+                            <uuid>_openshift_report.<n>.csv; type from the CSV header, cluster id from
+                            the manifest), one payload, a folder of them or of their extracted folders;
+                          - s3://bucket/prefix: a Koku parquet tree (data/<org>/OCP/source=<uuid>/
+                            year=/month=/<table>/*.parquet) on the S3 endpoint below. Read-only:
+                            nothing is uploaded to or deleted from that bucket; streaming scans the
+                            objects in place, in-memory downloads them, the reference reads them too.
+                          Files that are not OCP data or of a report type the summary does not use
+                          (VM, GPU, ROS) are listed as skipped; summary.json lists every file read.
   --modes LIST            in-memory,streaming (default both)
   --runs N                repetitions per scale and mode, each in a fresh process (default 1)
   --seed N                seed of the generated data (default ${DEFAULT_SEED})
@@ -134,7 +144,7 @@ export function configFromArgs(argv: string[], env: Record<string, string | unde
   }
   const config: Config = {
     scales,
-    input: flags.input !== undefined ? resolve(cwd, flags.input) : null,
+    input: flags.input === undefined ? null : flags.input.startsWith("s3://") ? flags.input : resolve(cwd, flags.input),
     modes: modes as Mode[],
     runs: flags.runs !== undefined ? positiveInteger(flags.runs, "--runs") : 1,
     seed: flags.seed !== undefined ? nonNegativeInteger(flags.seed, "--seed") : DEFAULT_SEED,

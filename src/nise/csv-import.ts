@@ -112,11 +112,16 @@ export async function listNiseCsvFiles(dir: string): Promise<{ clusterId: string
 export async function readNiseCsvDir(
   dir: string,
   sink: RowSink,
-): Promise<{ clusterId: string; files: string[]; rows: Record<ReportType, number> }> {
+): Promise<{ clusterId: string; files: string[]; rows: Record<ReportType, number>; rowsPerFile: number[] }> {
   const { clusterId, files } = await listNiseCsvFiles(dir);
   const rows: Record<ReportType, number> = { ocp_pod_usage: 0, ocp_storage_usage: 0, ocp_node_label: 0, ocp_namespace_label: 0 };
-  for (const f of files) rows[f.reportType] += await readNiseCsvFile(f.path, f.reportType, sink);
-  return { clusterId, files: files.map((f) => f.path), rows };
+  const rowsPerFile: number[] = [];
+  for (const f of files) {
+    const n = await readNiseCsvFile(f.path, f.reportType, sink);
+    rows[f.reportType] += n;
+    rowsPerFile.push(n);
+  }
+  return { clusterId, files: files.map((f) => f.path), rows, rowsPerFile };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -91,6 +91,7 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   const totalRows = Object.values(data.rowsByType).reduce((a, b) => a + b, 0);
   bus.emit({ type: "log", level: "info", text: `${scale}: ${inputRows} pod usage rows (${totalRows} rows of 4 report types), ${data.expected.length} reference summary rows` });
   await parts.writeSummaryCsv(join(runDir, `summary_${scale}_reference.csv`), data.expected);
+  for (const s of data.skippedFiles ?? []) bus.emit({ type: "log", level: "warn", text: `${scale}: skipped ${s.source}: ${s.reason}` });
 
   const lastReadback = new Map<Mode, SummaryRow[]>();
   try {
@@ -105,6 +106,7 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
       generate: { seconds: generateSeconds, rows: totalRows, bytes: uploaded.bytes },
       upload: { seconds: uploadSeconds, bytes: uploaded.bytes, objects: uploaded.objects },
       runs: [],
+      ...(data.inputFiles ? { inputFiles: data.inputFiles, skippedFiles: data.skippedFiles ?? [] } : {}),
     };
     ctx.onResult(result);
     for (let rep = 1; rep <= config.runs; rep++) {
