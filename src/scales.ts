@@ -256,3 +256,13 @@ function realisticManifest(base: Manifest, seed: number): Manifest {
   }));
   return { ...base, source: `${base.source}:realistic`, generators: [...baseGenerators, ...extra] };
 }
+
+/** Hourly pod-usage rows a scale manifest generates: pods x hours of each generator (whole-hour spans). */
+export function manifestPodRows(manifest: Manifest): number {
+  let rows = 0;
+  for (const g of manifest.generators) {
+    const pods = g.nodes.reduce((a, n) => a + n.namespaces.reduce((b, ns) => b + ns.pods.length, 0), 0);
+    rows += pods * Math.floor((g.end - g.start) / HOUR_MS);
+  }
+  return rows;
+}

@@ -2,7 +2,7 @@ import test from "ava";
 import { UsageError } from "../../src/errors.ts";
 import { generate } from "../../src/nise/generate.ts";
 import type { PodUsageRow, RowSink } from "../../src/nise/rows.ts";
-import { SCALES, scaleManifest } from "../../src/scales.ts";
+import { manifestPodRows, SCALES, scaleManifest } from "../../src/scales.ts";
 import { scratch } from "./helpers.ts";
 
 test("the scales are the POC's pods / namespaces / nodes, and pod rows are pods x 744 hours of October 2025", (t) => {
@@ -190,4 +190,9 @@ test("realistic medium data: a pod running the whole month has hundreds of disti
   } finally {
     s.cleanup();
   }
+});
+
+test("manifestPodRows counts pods x whole hours per generator: constant small is 10 x 744 = 7,440, realistic fewer", (t) => {
+  t.is(manifestPodRows(scaleManifest("small", 42, "constant")), 7_440);
+  t.true(manifestPodRows(scaleManifest("small", 42, "realistic")) < 7_440);
 });
