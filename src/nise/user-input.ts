@@ -322,6 +322,13 @@ export async function stageUserInput(input: string, stageDir: string): Promise<S
     }
     kept.push({ ...c, type: verdict.type });
   }
+  if (!kept.some((c) => c.type === "ocp_pod_usage")) {
+    const why = skipped.slice(0, 3).map((x) => `${basename(x.source)}: ${x.reason}`).join("; ");
+    throw new DataError(
+      `--input ${input}: no pod usage CSV found (the daily summary needs ocp_pod_usage)` + (skipped.length > 0 ? `; skipped ${skipped.length} file(s), e.g. ${why}` : ""),
+      input,
+    );
+  }
   // a plain folder whose file names agree with their headers is read where it is
   const namesAgree = kept.every((c) => c.path && !c.data && !c.decompressed && NISE_CSV_NAME.exec(basename(c.path))?.[4] === c.type);
   if (plainFolder && namesAgree) {

@@ -98,3 +98,15 @@ test("gzipped and plain split parts are staged in part order; a payload seen twi
     cleanup();
   }
 });
+
+test("an input with no pod usage CSV is refused, naming the input and why its files were skipped", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    writeFileSync(join(dir, "notes.txt"), "hello");
+    const e = await t.throwsAsync(stageUserInput(dir, join(dir, "stage")));
+    t.regex(e!.message, /no pod usage CSV found/);
+    t.regex(e!.message, /notes\.txt: not OCP data/);
+  } finally {
+    cleanup();
+  }
+});
