@@ -1,6 +1,7 @@
 // The same nise data given as plain CSVs, as gzipped split parts mixed with plain ones, as nise's
-// --insights-upload folders and as upload payload tarballs: every mode (in-memory, streaming,
-// reference) gives byte for byte the same canonical summary, through `aggregate` and `run --input`.
+// --insights-upload folders and as upload payload tarballs: each mode (in-memory, streaming,
+// reference) gives byte for byte the summary it gives on the plain CSVs, through `aggregate` and
+// `run --input` (that the modes agree with each other is modes-agree.test.ts).
 import test from "ava";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,12 +49,10 @@ test.serial("payload tarballs, insights-upload folders and gzipped split parts s
   t.true(splitParts > 4, "the row limit split the files into parts");
   t.true(readdirSync(mixed).some((f) => f.endsWith(".csv.gz")) && readdirSync(mixed).some((f) => f.endsWith(".csv")));
   t.true(readdirSync(payloads).every((f) => /^[0-9a-f-]{36}_openshift_report\.\d+\.tar\.gz$/.test(f)));
-  const expected = await summaryCsv(plain, "reference");
-  t.true(expected.split("\n").length > 10, "the summary has rows");
-  for (const input of [plain, mixed, upload, payloads]) {
-    for (const mode of ["in-memory", "streaming", "reference"] as const) {
-      t.is(await summaryCsv(input, mode), expected, `${input} ${mode}`);
-    }
+  for (const mode of ["in-memory", "streaming", "reference"] as const) {
+    const expected = await summaryCsv(plain, mode);
+    t.true(expected.split("\n").length > 10, "the summary has rows");
+    for (const input of [mixed, upload, payloads]) t.is(await summaryCsv(input, mode), expected, `${input} ${mode}`);
   }
 });
 

@@ -12,6 +12,8 @@ import { startEmbeddedS3 } from "../../src/storage/embedded.ts";
 import { listObjects } from "../../src/storage/objects.ts";
 import { uploadTree } from "../../src/storage/upload.ts";
 import { startCli } from "./cli-process.ts";
+import { aggregateWithPolars, aggregateWithReference, detectInput } from "../../src/commands/aggregate.ts";
+import { compareSummaries, DEFAULT_TOLERANCE } from "../../src/validate/index.ts";
 
 test.serial("run --input s3:// on a generated small tree passes both modes and neither writes nor deletes an object in that bucket", async (t) => {
   const work = mkdtempSync(join(tmpdir(), "streambench-s3-input-"));
@@ -50,6 +52,25 @@ test.serial("run --input s3:// on a generated small tree passes both modes and n
     t.is(podRows, 7440);
     t.deepEqual(scale.skippedFiles.map((s: { source: string }) => s.source), [`s3://user-data/${prefix}/README.txt`]);
     t.regex(result.stdout, /skipped s3:\/\/user-data\/.*README\.txt/);
+
+    // aggregate reads the same tree: the reference gives the run's reference summary, the polars modes equal it
+    const env = {
+      AWS_ENDPOINT_URL: server.settings.endpoint,
+      AWS_ACCESS_KEY_ID: server.settings.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: server.settings.secretAccessKey,
+      AWS_REGION: server.settings.region,
+    };
+    const file = join(work, "aggregate-reference.csv");
+    const agg = await startCli(["aggregate", "--input", `s3://user-data/${prefix}`, "--mode", "reference", "--out", file], env).done;
+    t.is(agg.code, 0, agg.stderr);
+    t.is(readFileSync(file, "utf8"), readFileSync(join(runDir, "summary_input_reference.csv"), "utf8"));
+    t.regex(agg.stderr, /skipped s3:\/\/user-data\/.*README\.txt/);
+    Object.assign(process.env, env);
+    const reference = await aggregateWithReference(`s3://user-data/${prefix}`);
+    for (const mode of ["in-memory", "streaming"] as const) {
+      const { rows } = await aggregateWithPolars(detectInput(`s3://user-data/${prefix}`, env), mode);
+      t.is(compareSummaries(reference, rows, DEFAULT_TOLERANCE).verdict, "PASS", mode);
+    }
 
     const after = await listObjects(client, "user-data");
     t.deepEqual(after.map((o) => [o.key, o.etag]), before.map((o) => [o.key, o.etag]), "the bucket is unchanged");
