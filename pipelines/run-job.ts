@@ -1,8 +1,11 @@
 // The child side of the protocol in job.ts, shared by in-memory.ts and streaming.ts: parse the job,
 // open the input (eagerly or lazily), apply the ONE plan (daily-summary.ts), execute it on the
 // mode's engine, write the summary parquet (zstd, temp file + rename) and print ONE JSON line last.
-import { mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { DataError } from "../src/errors.ts";
+import { stageUserInput, type StagedInput } from "../src/nise/user-input.ts";
 import type { DataFrame, LazyDataFrame } from "nodejs-polars";
 import pl from "nodejs-polars";
 import {
@@ -17,7 +20,7 @@ import {
   type SummaryInputs,
 } from "./daily-summary.ts";
 import { TABLE_KEYS, type TableKey } from "../src/contract/input-tables.ts";
-import type { Job, JobFailure, JobReport, Mode } from "../src/contract/job.ts";
+import type { Job, JobFailure, JobInput, JobReport, Mode } from "../src/contract/job.ts";
 import {
   checkCsvHeaders,
   checkParquetSchemas,
@@ -51,10 +54,26 @@ function parseJob(argv: string[]): Job {
   return job;
 }
 
-async function discover(job: Job): Promise<InputFiles> {
+/**
+ * The user's CSV input as it arrives (gzipped files, operator payloads, nested folders) made into a
+ * folder of plain nise CSVs in a temporary folder (src/nise/user-input.ts); part of the read phase.
+ */
+async function stageCsvInput(path: string): Promise<{ dir: string; staged: StagedInput; cleanup: () => void }> {
+  const tmp = mkdtempSync(join(tmpdir(), "streambench-input-"));
+  const cleanup = () => rmSync(tmp, { recursive: true, force: true });
+  try {
+    const staged = await stageUserInput(path, join(tmp, "csv"));
+    return { dir: staged.dir, staged, cleanup };
+  } catch (e) {
+    cleanup();
+    throw e instanceof DataError ? new InputError(e.message) : e;
+  }
+}
+
+async function discover(job: Job, staged?: { dir: string }): Promise<InputFiles> {
   const input = job.input;
   if (input.kind === "csv") {
-    const files = discoverCsv(input.dir);
+    const files = discoverCsv(staged?.dir ?? input.dir);
     checkCsvHeaders(files);
     return files;
   }
@@ -135,17 +154,34 @@ function ownPeakRssKb(): number {
 }
 
 /** Run one job in this process; prints the JobReport (or JobFailure) line and exits. */
+/** Every file read, as the user gave it, with its rows (counted after the clock stopped), and every file skipped. */
+function inputFileList(staged: StagedInput, files: InputFiles, input: JobInput): NonNullable<JobReport["inputs"]> {
+  const used: NonNullable<JobReport["inputs"]>["used"] = [];
+  for (const key of TABLE_KEYS) {
+    for (const f of files[key]) {
+      const u = staged.used.find((x) => x.staged === f.path);
+      used.push({ source: u?.source ?? f.path, type: u?.reportType ?? key, rows: countRows([f], key, input) });
+    }
+  }
+  return { used, skipped: staged.skipped };
+}
+
 export async function runJob(mode: Mode, argv: string[]): Promise<void> {
   const t0 = performance.now();
   let job: Job | undefined;
+  let stage: Awaited<ReturnType<typeof stageCsvInput>> | undefined;
   try {
     job = parseJob(argv);
     const input = job.input;
     const enabledTagKeys = job.enabledTagKeys ?? null;
-    const files = await discover(job);
+    const tStage = performance.now();
+    stage = input.kind === "csv" ? await stageCsvInput(input.dir) : undefined;
+    const stageMs = performance.now() - tStage;
+    const files = await discover(job, stage);
+    const csvInput: JobInput = stage ? { kind: "csv", dir: stage.dir } : input;
     const rowsIn: JobReport["rowsIn"] = { pod: 0, storage: 0, nodeLabels: 0, namespaceLabels: 0 };
 
-    const tRead = performance.now();
+    const tRead = performance.now() - stageMs;
     const tables = {} as Record<TableKey, LazyDataFrame>;
     if (mode === "in-memory") {
       // read every input file fully into DataFrames
@@ -224,7 +260,10 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     }
 
     const cpu = process.cpuUsage();
+    const inputList = stage ? inputFileList(stage.staged, files, csvInput) : undefined;
+    stage?.cleanup();
     const report: JobReport = {
+      ...(inputList ? { inputs: inputList } : {}),
       ok: true,
       mode,
       engine: mode === "streaming" ? "streaming" : "in-memory",
@@ -243,6 +282,7 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
       error: e instanceof InputError ? e.message : `${e instanceof Error ? e.name + ": " : ""}${describePolarsError(e)}`,
       kind: e instanceof InputError ? "input" : "fault",
     };
+    stage?.cleanup();
     if (!(e instanceof InputError) && process.env.STREAMBENCH_DEBUG) console.error(e);
     process.stdout.write(JSON.stringify(failure) + "\n");
     process.exit(1);

@@ -54,6 +54,16 @@ export const SCALES: readonly ScaleInfo[] = [
 
 export const DEFAULT_SCALE_SEED = 42;
 
+/** Data profiles: `constant` (one usage value per pod for the month, the earlier benchmark's) or `realistic`. */
+export const PROFILES = ["constant", "realistic"] as const;
+export type Profile = (typeof PROFILES)[number];
+export const DEFAULT_PROFILE: Profile = "constant";
+
+export function parseProfile(text: string, flag = "--profile"): Profile {
+  if (!(PROFILES as readonly string[]).includes(text)) throw new UsageError(`${flag}: expected ${PROFILES.join(" or ")}, got ${JSON.stringify(text)}`);
+  return text as Profile;
+}
+
 export function scaleInfo(name: string): ScaleInfo {
   const s = SCALES.find((x) => x.name === name) ?? ladderScaleByName(name);
   if (!s) {
@@ -68,7 +78,7 @@ export function scaleInfo(name: string): ScaleInfo {
 const APISERVER_NS = "openshift-kube-apiserver";
 const ZONES = ["zone-a", "zone-b", "zone-c"];
 
-function podShape(rng: Prng, name: string, labels: string): PodSpec {
+function podShape(rng: Prng, name: string, labels: string, profile: Profile = "constant"): PodSpec {
   const cpuRequest = pyRound(rng.uniform(0.1, 2.0), 3);
   const cpuLimit = pyRound(cpuRequest.v * (1.2 + rng.random() * 0.8), 3);
   const reqMb = Math.floor(rng.uniform(128, 2048));
@@ -81,13 +91,14 @@ function podShape(rng: Prng, name: string, labels: string): PodSpec {
     mem_request_gig: memRequestGig,
     mem_limit_gig: memLimitGig,
     pod_seconds: pyInt(3600),
-    cpu_usage: [{ key: "full_period", value: pyFloat(0.7 * cpuRequest.v) }],
-    mem_usage_gig: [{ key: "full_period", value: pyFloat(0.7 * memRequestGig.v) }],
+    // realistic: no usage dicts, so nise draws CPU and memory usage for every hourly row
+    cpu_usage: profile === "realistic" ? [] : [{ key: "full_period", value: pyFloat(0.7 * cpuRequest.v) }],
+    mem_usage_gig: profile === "realistic" ? [] : [{ key: "full_period", value: pyFloat(0.7 * memRequestGig.v) }],
     labels,
   };
 }
 
-function volume(name: string, requestGig: number, labels: string, claims: { name: string; pod: string; capacityGig: number; usageGig: PyNum }[]): VolumeSpec {
+function volume(name: string, requestGig: number, labels: string, claims: { name: string; pod: string; capacityGig: number; usageGig: PyNum }[], profile: Profile = "constant"): VolumeSpec {
   return {
     volume_name: name,
     storage_class: "gp3-csi",
@@ -100,14 +111,30 @@ function volume(name: string, requestGig: number, labels: string, claims: { name
       pod_name: c.pod,
       labels: `label_claim:${c.name}`,
       capacity_gig: pyInt(c.capacityGig),
-      volume_claim_usage_gig: [{ key: "full_period", value: c.usageGig }],
+      // realistic: no usage dict, so nise draws the claim's usage for every hourly row
+      volume_claim_usage_gig: profile === "realistic" ? [] : [{ key: "full_period", value: c.usageGig }],
     })),
   };
 }
 
 /** Expand a built-in scale into a Manifest (one OCPGenerator per node, October 2025). */
-export function scaleManifest(name: string, seed: number = DEFAULT_SCALE_SEED): Manifest {
-  const scale = scaleInfo(name);
+export function scaleManifest(name: string, seed: number = DEFAULT_SCALE_SEED, profile: Profile = "constant"): Manifest {
+  return shapeManifest(scaleInfo(name), profile, seed);
+}
+
+/**
+ * A scale shape (pods, namespaces, nodes) as a Manifest under a data profile. `constant` is the
+ * earlier benchmark's data (one usage value per pod for the month); `realistic` keeps the same
+ * shape (the same PRNG draws for requests, limits, PVs and labels) and adds what real clusters
+ * have (see realisticManifest). `name` only labels the manifest's source.
+ */
+export function shapeManifest(shape: Pick<ScaleInfo, "name" | "pods" | "namespaces" | "nodes">, profile: Profile, seed: number = DEFAULT_SCALE_SEED): Manifest {
+  const constant = constantShapeManifest(shape, seed, profile);
+  return profile === "realistic" ? realisticManifest(constant, seed) : constant;
+}
+
+function constantShapeManifest(scale: Pick<ScaleInfo, "name" | "pods" | "namespaces" | "nodes">, seed: number, profile: Profile): Manifest {
+  const name = scale.name;
   const rng = new Prng(seed >>> 0);
   const NODES = scale.nodes;
   const nodeName = (k: number) => `node-${k}`;
@@ -140,7 +167,7 @@ export function scaleManifest(name: string, seed: number = DEFAULT_SCALE_SEED): 
     for (let j = 1; j <= count; j++) {
       const pod = `pod-${i}-${j}`;
       podNames.push(pod);
-      nsOn(nodeOf(j), ns, nsLabels).pods.push(podShape(rng, pod, podLabels));
+      nsOn(nodeOf(j), ns, nsLabels).pods.push(podShape(rng, pod, podLabels, profile));
     }
     // storage: a PV shared by the claims of pods 1 and 2 (two nodes), one with a single claim, a claimless one
     const k1 = nodeOf(1);
@@ -148,16 +175,16 @@ export function scaleManifest(name: string, seed: number = DEFAULT_SCALE_SEED): 
     const pvLabels = `label_storage_tier:fast|label_namespace:${ns}`;
     const usageA = pyRound(rng.uniform(1, 10), 2);
     const usageB = pyRound(rng.uniform(1, 10), 2);
-    nsOn(k1, ns, nsLabels).volumes.push(volume(`pv-${ns}-shared`, 20, pvLabels, [{ name: `pvc-${ns}-shared-a`, pod: podNames[0], capacityGig: 10, usageGig: usageA }]));
-    nsOn(k2, ns, nsLabels).volumes.push(volume(`pv-${ns}-shared`, 20, pvLabels, [{ name: `pvc-${ns}-shared-b`, pod: podNames[1], capacityGig: 10, usageGig: usageB }]));
+    nsOn(k1, ns, nsLabels).volumes.push(volume(`pv-${ns}-shared`, 20, pvLabels, [{ name: `pvc-${ns}-shared-a`, pod: podNames[0], capacityGig: 10, usageGig: usageA }], profile));
+    nsOn(k2, ns, nsLabels).volumes.push(volume(`pv-${ns}-shared`, 20, pvLabels, [{ name: `pvc-${ns}-shared-b`, pod: podNames[1], capacityGig: 10, usageGig: usageB }], profile));
     const j3 = Math.min(3, podNames.length);
     nsOn(nodeOf(j3), ns, nsLabels).volumes.push(
-      volume(`pv-${ns}-data`, 50, `label_storage_tier:standard|label_namespace:${ns}`, [{ name: `pvc-${ns}-data`, pod: podNames[j3 - 1], capacityGig: 50, usageGig: pyRound(rng.uniform(5, 45), 2) }]),
+      volume(`pv-${ns}-data`, 50, `label_storage_tier:standard|label_namespace:${ns}`, [{ name: `pvc-${ns}-data`, pod: podNames[j3 - 1], capacityGig: 50, usageGig: pyRound(rng.uniform(5, 45), 2) }], profile),
     );
-    nsOn(k1, ns, nsLabels).volumes.push(volume(`pv-${ns}-orphan`, 5, "label_orphan:true", []));
+    nsOn(k1, ns, nsLabels).volumes.push(volume(`pv-${ns}-orphan`, 5, "label_orphan:true", [], profile));
   }
   nsOn(1, APISERVER_NS, "label_team:platform|label_environment:prod").pods.push(
-    podShape(rng, "kube-apiserver-node-1", `label_app:kube-apiserver|label_tier:control-plane|label_namespace:${APISERVER_NS}`),
+    podShape(rng, "kube-apiserver-node-1", `label_app:kube-apiserver|label_tier:control-plane|label_namespace:${APISERVER_NS}`, profile),
   );
 
   const generators = [];
@@ -259,4 +286,72 @@ export function sweepLadder(options: LadderOptions = {}): ScaleInfo[] {
   }
   if (maxPods !== minPods) pods.push(maxPods);
   return pods.map(ladderScale);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The realistic profile: the constant shape, with usage drawn per hour by the generator (no usage
+// dicts, see podShape/volume), plus pods whose life is not the whole month and pods whose labels
+// change on some day. Both are done the way a nise user would write it: extra OCPGenerator entries
+// with their own start_date/end_date, holding the same node (same name, size, resource id and
+// labels) and the same namespace with just that pod. The duplicate node and namespace label rows
+// this gives for those hours are what nise itself writes for several generators on one node.
+
+/** Every 10th workload pod from the 4th on lives part of the month; every 10th from the 5th on changes a label. */
+const PARTIAL_POD = 4;
+const RELABELLED_POD = 5;
+const HOUR_MS = 3_600_000;
+
+function workloadPodIndex(name: string | undefined): number | null {
+  const m = /^pod-\d+-(\d+)$/.exec(name ?? "");
+  return m ? Number(m[1]) : null;
+}
+
+function realisticManifest(base: Manifest, seed: number): Manifest {
+  // a PRNG of its own, so the shape (drawn from the scale's PRNG) is the constant profile's
+  const rng = new Prng((seed ^ 0x7ea1157c) >>> 0);
+  const at = (hour: number) => SCALE_START + hour * HOUR_MS;
+  const extra: Manifest["generators"] = [];
+  let partials = 0;
+  const baseGenerators = base.generators.map((g) => ({
+    ...g,
+    nodes: g.nodes.map((node) => ({
+      ...node,
+      namespaces: node.namespaces.map((ns) => {
+        const kept: PodSpec[] = [];
+        const alone = (pod: PodSpec, start: number, end: number) =>
+          extra.push({
+            start,
+            end,
+            nodes: [{ ...node, namespaces: [{ name: ns.name, namespace_labels: ns.namespace_labels, pods: [pod], volumes: [], virtual_machines: [] }] }],
+          });
+        for (const pod of ns.pods) {
+          const j = workloadPodIndex(pod.pod_name);
+          if (j !== null && j >= PARTIAL_POD && j % 10 === PARTIAL_POD) {
+            // starts within the month and runs to its end / runs from its start and ends within / both
+            const kind = partials++ % 3;
+            const startHour = kind === 1 ? 0 : rng.randint(24, 600);
+            const endHour = kind === 0 ? SCALE_HOURS : kind === 1 ? rng.randint(120, 720) : Math.min(SCALE_HOURS, startHour + rng.randint(48, 300));
+            alone({ ...pod }, at(startHour), at(endHour));
+          } else if (j !== null && j >= RELABELLED_POD && j % 10 === RELABELLED_POD) {
+            // label_release changes from r1 to r2 at some hour (not midnight: that day has both label sets)
+            const change = rng.randint(120, 600);
+            alone({ ...pod, labels: `${pod.labels}|label_release:r1` }, at(0), at(change));
+            alone({ ...pod, labels: `${pod.labels}|label_release:r2` }, at(change), at(SCALE_HOURS));
+          } else kept.push(pod);
+        }
+        return { ...ns, pods: kept };
+      }),
+    })),
+  }));
+  return { ...base, source: `${base.source}:realistic`, generators: [...baseGenerators, ...extra] };
+}
+
+/** Hourly pod-usage rows a scale manifest generates: pods x hours of each generator (whole-hour spans). */
+export function manifestPodRows(manifest: Manifest): number {
+  let rows = 0;
+  for (const g of manifest.generators) {
+    const pods = g.nodes.reduce((a, n) => a + n.namespaces.reduce((b, ns) => b + ns.pods.length, 0), 0);
+    rows += pods * Math.floor((g.end - g.start) / HOUR_MS);
+  }
+  return rows;
 }

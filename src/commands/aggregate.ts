@@ -12,18 +12,31 @@ import { DataError, UsageError } from "../errors.ts";
 import { parseFlags } from "./flags.ts";
 import { runPipeline } from "../pipeline-child.ts";
 import { readNiseCsvDir } from "../nise/csv-import.ts";
+import { parseS3Url, readKokuTreeFromS3 } from "../nise/parquet-import.ts";
+import { describeSkipped, stageUserInput } from "../nise/user-input.ts";
+import { s3SettingsFromEnv, toS3Access } from "../storage/settings.ts";
+import { createS3Client, s3SettingsFromAccess } from "../storage/client.ts";
 import { computeDailySummary } from "../reference/index.ts";
 import { readSummaryParquet, writeSummaryCsv } from "../report/canonical-summary-csv.ts";
 
-export const AGGREGATE_HELP = `Usage: streambench aggregate --input DIR --mode MODE --out FILE.csv
+export const AGGREGATE_HELP = `Usage: streambench aggregate --input PATH --mode MODE --out FILE.csv
 
-Run Koku's OpenShift daily summary over one folder of input and write the canonical summary CSV.
+Run Koku's OpenShift daily summary over one input and write the canonical summary CSV.
 
-  --input DIR    nise CSV files (<Month>-<Year>-<cluster>-<report_type>.csv), or the Koku parquet
-                 layout (…/source=<uuid>/year=YYYY/month=MM/<table>/*.parquet); detected automatically
+  --input PATH   one of (detected automatically):
+                 - nise CSV files (<Month>-<Year>-<cluster>-<report_type>[-<n>].csv), plain or
+                   gzipped (.csv.gz), split parts mixed;
+                 - koku-metrics-operator payloads: a .tar.gz holding manifest.json and
+                   <uuid>_openshift_report.<n>.csv (report type from the CSV header, cluster id from
+                   the manifest), a folder of them, or of their extracted folders;
+                 - the Koku parquet layout (…/source=<uuid>/year=YYYY/month=MM/<table>/*.parquet);
+                 - s3://bucket/prefix: that parquet layout in S3 (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID,
+                   AWS_SECRET_ACCESS_KEY, AWS_REGION); read-only, nothing is written or deleted there.
+                 Files that are not OCP data, or of a report type the summary does not use (VM, GPU,
+                 ROS), are listed on stderr as skipped, with the reason.
   --mode MODE    in-memory   polars, every file read into memory, in-memory engine
                  streaming   polars, lazy scans, streaming engine
-                 reference   plain TypeScript reference (nise CSV input only)
+                 reference   plain TypeScript reference
   --out FILE     the summary CSV to write (written whole or not at all)
   --help         this text
 
@@ -32,11 +45,22 @@ Exit codes: 0 done, 2 bad flags or bad input (the message names the file and col
 const MODES = ["in-memory", "streaming", "reference"] as const;
 type AggregateMode = (typeof MODES)[number];
 
-/** Which layout DIR holds: nise CSV files, or the Koku parquet layout. */
-export function detectInput(dir: string): JobInput {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--input: ${dir} is not a folder`);
+/** Which layout the input holds: the Koku parquet layout (local or s3://), or CSV input as it arrives. */
+export function detectInput(dir: string, env: Record<string, string | undefined> = process.env): JobInput {
+  const tree = parseS3Url(dir);
+  if (tree) {
+    const settings = s3SettingsFromEnv(env, { bucket: tree.bucket });
+    if (!settings) throw new UsageError(`--input ${dir}: set AWS_ENDPOINT_URL (and the AWS_* credentials) to the S3 server that holds it`);
+    return { kind: "s3", bucket: tree.bucket, prefix: tree.prefix, s3: toS3Access(settings) };
+  }
+  if (!existsSync(dir)) throw new UsageError(`--input: ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) {
+    if (/\.(tar\.gz|tgz|tar)$/i.test(dir)) return { kind: "csv", dir };
+    throw new UsageError(`--input: ${dir} is neither a folder nor a .tar.gz payload`);
+  }
   const names = readdirSync(dir);
   if (names.some((n) => NISE_CSV_NAME.test(n))) return { kind: "csv", dir };
+  let sawCsvInput = false;
   const stack = [dir];
   while (stack.length > 0) {
     const d = stack.pop()!;
@@ -44,9 +68,11 @@ export function detectInput(dir: string): JobInput {
       const p = join(d, n);
       if (statSync(p).isDirectory()) stack.push(p);
       else if (n.endsWith(".parquet")) return { kind: "parquet", dir };
+      else if (/\.(csv|csv\.gz|tar\.gz|tgz|tar)$/i.test(n) || n === "manifest.json") sawCsvInput = true;
     }
   }
-  throw new UsageError(`--input: ${dir} holds neither nise CSV files nor parquet files`);
+  if (sawCsvInput) return { kind: "csv", dir };
+  throw new UsageError(`--input: ${dir} holds neither nise CSV files, operator payloads nor parquet files`);
 }
 
 /** Run a polars mode over DIR and return its rows and report (the child's output is removed). */
@@ -65,9 +91,40 @@ export async function aggregateWithPolars(
   }
 }
 
-/** The reference implementation over a folder of nise CSVs. */
-export async function aggregateWithReference(dir: string, enabledTagKeys: string[] | null = null): Promise<SummaryRow[]> {
-  return computeDailySummary((sink) => readNiseCsvDir(dir, sink), { enabledTagKeys });
+/** The reference implementation over CSV input as it arrives (see user-input.ts), or over a Koku tree in S3. */
+export async function aggregateWithReference(
+  dir: string,
+  enabledTagKeys: string[] | null = null,
+  onSkipped: (lines: string[]) => void = () => undefined,
+): Promise<SummaryRow[]> {
+  const tree = parseS3Url(dir);
+  if (tree) {
+    const input = detectInput(dir);
+    if (input.kind !== "s3") throw new Error("unreachable");
+    const client = createS3Client(s3SettingsFromAccess(input.s3, input.bucket));
+    try {
+      let skipped: string[] = [];
+      const rows = await computeDailySummary(
+        async (sink) => {
+          const read = await readKokuTreeFromS3(client, tree, sink);
+          skipped = read.skipped.map((x) => `skipped ${x.source}: ${x.reason}`);
+        },
+        { enabledTagKeys },
+      );
+      onSkipped(skipped);
+      return rows;
+    } finally {
+      client.destroy();
+    }
+  }
+  const work = mkdtempSync(join(tmpdir(), "streambench-input-"));
+  try {
+    const staged = await stageUserInput(dir, join(work, "csv"));
+    onSkipped(describeSkipped(staged.skipped));
+    return await computeDailySummary((sink) => readNiseCsvDir(staged.dir, sink), { enabledTagKeys });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 export async function runAggregateCommand(argv: string[]): Promise<number> {
@@ -97,11 +154,14 @@ export async function runAggregateCommand(argv: string[]): Promise<number> {
   const input = detectInput(inputDir);
 
   let rows: SummaryRow[];
+  const sayAll = (lines: string[]) => lines.forEach((line) => process.stderr.write(`aggregate: ${line}\n`));
   if ((mode as AggregateMode) === "reference") {
-    if (input.kind !== "csv") throw new UsageError("aggregate: --mode reference reads nise CSV files; --input holds parquet");
-    rows = await aggregateWithReference(inputDir);
+    if (input.kind === "parquet") throw new UsageError("aggregate: --mode reference reads CSV input or s3://; --input holds a local parquet tree");
+    rows = await aggregateWithReference(inputDir, null, sayAll);
   } else {
-    rows = (await aggregateWithPolars(input, mode as Mode)).rows;
+    const result = await aggregateWithPolars(input, mode as Mode);
+    rows = result.rows;
+    sayAll(describeSkipped(result.report.inputs?.skipped ?? []));
   }
   await writeSummaryCsv(out, rows);
   process.stderr.write(`aggregate: ${rows.length} summary rows (${mode}) -> ${out}\n`);

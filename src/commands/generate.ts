@@ -3,9 +3,10 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { UsageError } from "../errors.ts";
-import { DEFAULT_SCALE_SEED, SCALES, scaleManifest } from "../scales.ts";
+import { DEFAULT_PROFILE, DEFAULT_SCALE_SEED, parseProfile, SCALES, scaleManifest, type Profile } from "../scales.ts";
 import { DEFAULT_FILE_ROW_LIMIT, DEFAULT_ORG, generate, type GenerateSummary, type OutputFormat } from "../nise/generate.ts";
 import { parseCliDate, parseStaticReport } from "../nise/static-yaml.ts";
+import { writeUploadPackaging } from "../nise/insights-upload.ts";
 
 export const GENERATE_HELP = `Usage: streambench generate (--static-report-file FILE.yml | --scale NAME) --out DIR [options]
 
@@ -28,8 +29,17 @@ Options:
                               default benchmark-<scale> with --scale)
   --format csv|parquet|both   default: csv with --static-report-file, parquet with --scale
   --file-row-limit N          rows per CSV file before splitting into -1, -2, ... (default ${DEFAULT_FILE_ROW_LIMIT})
+  --profile constant|realistic  with --scale: constant (default) gives each pod one usage value for
+                              the month; realistic keeps the scale's shape but lets CPU, memory and
+                              volume usage be drawn for every hour as nise draws them, and adds pods
+                              that start or end within the month and a label that changes on some day
   --seed N                    seed for every value the YAML leaves out, and for scale shapes
                               (default 0 for YAML, ${DEFAULT_SCALE_SEED} for scales); same seed, same bytes
+  --insights-upload DIR       also write what \`nise ... --insights-upload DIR\` leaves in a local folder:
+                              per month DIR/<cluster>/<YYYYMMDD>-<YYYYMMDD>/ with manifest.json and
+                              <uuid>_openshift_report.<n>.csv (needs CSV output)
+  --insights-payloads DIR     also write the upload payloads themselves: one .tar.gz per CSV holding
+                              it and manifest.json, as nise POSTs them (needs CSV output)
   --org ORG                   Koku org in the parquet path (default ${DEFAULT_ORG})
   --source-uuid UUID          Koku source in the parquet path (default derived from cluster id and seed)
   --quiet                     no progress on stderr
@@ -46,6 +56,9 @@ interface Flags {
   seed?: number;
   org?: string;
   sourceUuid?: string;
+  profile?: Profile;
+  insightsUpload?: string;
+  insightsPayloads?: string;
   startDate?: string;
   endDate?: string;
   quiet: boolean;
@@ -62,6 +75,9 @@ const VALUE_FLAGS: Record<string, keyof Flags> = {
   "--seed": "seed",
   "--org": "org",
   "--source-uuid": "sourceUuid",
+  "--profile": "profile",
+  "--insights-upload": "insightsUpload",
+  "--insights-payloads": "insightsPayloads",
   "--start-date": "startDate",
   "-s": "startDate",
   "--end-date": "endDate",
@@ -105,6 +121,9 @@ export function parseGenerateFlags(argv: string[]): Flags {
       case "seed":
         f.seed = wholeNumber(name, value, 0, 0xffffffff);
         break;
+      case "profile":
+        f.profile = parseProfile(value);
+        break;
       case "format":
         if (value !== "csv" && value !== "parquet" && value !== "both") throw new UsageError(`--format: expected csv, parquet or both, got ${JSON.stringify(value)}`);
         f.format = value;
@@ -130,6 +149,7 @@ export async function runGenerateCommand(argv: string[]): Promise<number> {
   let manifest;
   let clusterId = f.clusterId;
   if (f.staticReportFile !== undefined) {
+    if (f.profile !== undefined) throw new UsageError("--profile: only with --scale (a static YAML says itself which usage it fixes)");
     if (!clusterId) throw new UsageError("--ocp-cluster-id: required with --static-report-file (nise requires it too)");
     let text: string;
     try {
@@ -143,10 +163,12 @@ export async function runGenerateCommand(argv: string[]): Promise<number> {
     });
   } else {
     if (f.startDate !== undefined || f.endDate !== undefined) throw new UsageError("--start-date/--end-date: only with --static-report-file (scales cover October 2025)");
-    manifest = scaleManifest(f.scale!, f.seed ?? DEFAULT_SCALE_SEED);
+    manifest = scaleManifest(f.scale!, f.seed ?? DEFAULT_SCALE_SEED, f.profile ?? DEFAULT_PROFILE);
     clusterId ??= `benchmark-${f.scale}`;
   }
-  const format = f.format ?? (f.scale !== undefined ? "parquet" : "csv");
+  const packaging = f.insightsUpload !== undefined || f.insightsPayloads !== undefined;
+  const format = f.format ?? (f.scale !== undefined ? (packaging ? "both" : "parquet") : "csv");
+  if (packaging && format === "parquet") throw new UsageError("--insights-upload/--insights-payloads package the CSVs: use --format csv or both");
   let lastPct = -1;
   // Ctrl-C / SIGTERM: the next progress report throws, so generate() removes its temporary folder.
   let stopSignal: NodeJS.Signals | null = null;
@@ -185,6 +207,11 @@ export async function runGenerateCommand(argv: string[]): Promise<number> {
     process.off("SIGTERM", onSignal);
   }
   if (!f.quiet && process.stderr.isTTY) process.stderr.write("\n");
+  if (packaging) {
+    const seed = f.seed ?? (f.scale !== undefined ? DEFAULT_SCALE_SEED : 0);
+    const written = writeUploadPackaging(manifest, summary.outDir, summary.files, summary.clusterId, seed, { insightsUpload: f.insightsUpload, payloads: f.insightsPayloads });
+    process.stdout.write(`packaged ${written.length} upload files (${[f.insightsUpload, f.insightsPayloads].filter(Boolean).join(", ")})\n`);
+  }
   const total = Object.values(summary.rows).reduce((a, b) => a + b, 0);
   process.stdout.write(
     `generated ${total.toLocaleString("en-US")} rows (${Object.entries(summary.rows).map(([t, n]) => `${t} ${n.toLocaleString("en-US")}`).join(", ")}) ` +

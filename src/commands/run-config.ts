@@ -7,7 +7,7 @@ import { list, nonNegativeInteger, parseFlags, positiveInteger } from "./flags.t
 import { MAX_RELATIVE_TOLERANCE, parseTolerance } from "../validate/tolerance.ts";
 import { DEFAULT_TOLERANCE } from "../validate/compare.ts";
 import { MODES } from "../report/model.ts";
-import { DEFAULT_SCALE_SEED } from "../scales.ts";
+import { DEFAULT_PROFILE, DEFAULT_SCALE_SEED, parseProfile, type Profile } from "../scales.ts";
 import { resolveBucket, s3SettingsFromEnv } from "../storage/settings.ts";
 import { pgSettingsFromEnv } from "../db/settings.ts";
 import type { Config } from "../run/config.ts";
@@ -26,13 +26,27 @@ Flags:
   --scales LIST           scales to run, comma-separated (default small,medium,large).
                           Known: small, medium, large, xlarge, xxlarge, production-small,
                           production-medium, production-large
-  --input DIR             run on nise CSV files you bring instead of generated scales
+  --input PATH            run on data you bring instead of generated scales:
+                          - a folder of nise CSV files, plain or gzipped (.csv.gz), split parts mixed;
+                          - koku-metrics-operator payloads (.tar.gz with manifest.json and
+                            <uuid>_openshift_report.<n>.csv; type from the CSV header, cluster id from
+                            the manifest), one payload, a folder of them or of their extracted folders;
+                          - s3://bucket/prefix: a Koku parquet tree (data/<org>/OCP/source=<uuid>/
+                            year=/month=/<table>/*.parquet) on the S3 endpoint below. Read-only:
+                            nothing is uploaded to or deleted from that bucket; streaming scans the
+                            objects in place, in-memory downloads them, the reference reads them too.
+                          Files that are not OCP data or of a report type the summary does not use
+                          (VM, GPU, ROS) are listed as skipped; summary.json lists every file read.
   --modes LIST            in-memory,streaming (default both)
   --runs N                repetitions per scale and mode, each in a fresh process, the modes
                           interleaved (A B B A ...) (default ${DEFAULT_RUNS}); verdicts carry a 95% interval
   --warmup N              warm-up runs per scale and mode before those, validated but left out
                           of every figure (default 0)
   --seed N                seed of the generated data (default ${DEFAULT_SEED})
+  --profile NAME          data of the generated scales: constant (default; one usage value per pod
+                          for the month, as the earlier benchmark) or realistic (usage drawn every
+                          hour as nise draws it, pods starting/ending within the month, labels
+                          changing on some day)
   --tolerance R           relative tolerance of the validation, up to ${MAX_RELATIVE_TOLERANCE} (default ${DEFAULT_TOLERANCE.relTolerance})
   --enabled-tag-keys LIST label keys kept in the summary (default: every key)
   --out DIR               put the run folder under DIR instead of results/
@@ -56,6 +70,7 @@ export const RUN_FLAGS = {
   runs: { type: "string" },
   warmup: { type: "string" },
   seed: { type: "string" },
+  profile: { type: "string" },
   tolerance: { type: "string" },
   "enabled-tag-keys": { type: "string" },
   out: { type: "string" },
@@ -81,6 +96,9 @@ export function configFromArgs(argv: string[], env: Record<string, string | unde
 export function configFromFlags(flags: RunFlagValues, env: Record<string, string | undefined>, knownScales: readonly string[], cwd = process.cwd()): Config {
   if (flags.input !== undefined && flags.scales !== undefined) {
     throw new UsageError("--input and --scales exclude each other: --input runs on the data you bring");
+  }
+  if (flags.input !== undefined && flags.profile !== undefined) {
+    throw new UsageError("--input and --profile exclude each other: --profile shapes generated data, --input is yours");
   }
   const scales = flags.input !== undefined ? ["input"] : flags.scales !== undefined ? list(flags.scales) : DEFAULT_SCALES;
   if (scales.length === 0) throw new UsageError("--scales needs at least one scale name");
@@ -111,11 +129,12 @@ export function configFromFlags(flags: RunFlagValues, env: Record<string, string
   }
   const config: Config = {
     scales,
-    input: flags.input !== undefined ? resolve(cwd, flags.input) : null,
+    input: flags.input === undefined ? null : flags.input.startsWith("s3://") ? flags.input : resolve(cwd, flags.input),
     modes: modes as Mode[],
     runs: flags.runs !== undefined ? positiveInteger(flags.runs, "--runs") : DEFAULT_RUNS,
     warmup: flags.warmup !== undefined ? nonNegativeInteger(flags.warmup, "--warmup") : 0,
     seed: flags.seed !== undefined ? nonNegativeInteger(flags.seed, "--seed") : DEFAULT_SEED,
+    profile: flags.profile !== undefined ? parseProfile(flags.profile) : DEFAULT_PROFILE,
     relTolerance,
     absTolerance: DEFAULT_TOLERANCE.absTolerance,
     headless: flags.headless ?? false,

@@ -8,7 +8,11 @@ export type Mode = "in-memory" | "streaming";
 
 /** Where the hourly input lives. */
 export type JobInput =
-  /** nise CSV files in one folder (names as nise writes them, split files allowed). */
+  /**
+   * nise CSV files in one folder (names as nise writes them, split files allowed), or the user's CSV
+   * input as it arrives: .csv.gz files, operator payloads (.tar.gz) or their extracted folders, a
+   * folder of these or one payload file; the child stages it as plain CSVs (src/nise/user-input.ts).
+   */
   | { kind: "csv"; dir: string }
   /** The generator's parquet layout under a local folder (…/<table>/*.parquet below it). */
   | { kind: "parquet"; dir: string }
@@ -49,6 +53,11 @@ export interface JobReport {
     total: number;
     /** Added: the part of `aggregate` spent building the plan in JS (constant, size-independent). */
     plan?: number;
+  };
+  /** CSV input only: every file read (as given, with its report type and rows) and every file skipped, with why. */
+  inputs?: {
+    used: { source: string; type: string; rows: number }[];
+    skipped: { source: string; reason: string }[];
   };
   /** The child's own peak RSS in kilobytes (VmHWM of its address space), at the end. */
   maxRSSKb: number;

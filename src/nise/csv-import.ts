@@ -91,11 +91,16 @@ export async function listNiseCsvFiles(dir: string): Promise<{ clusterId: string
 export async function readNiseCsvDir(
   dir: string,
   sink: RowSink,
-): Promise<{ clusterId: string; files: string[]; rows: Record<TableKey, number> }> {
+): Promise<{ clusterId: string; files: string[]; rows: Record<TableKey, number>; rowsPerFile: number[] }> {
   const { clusterId, files } = await listNiseCsvFiles(dir);
   const rows: Record<TableKey, number> = { pod: 0, storage: 0, nodeLabels: 0, namespaceLabels: 0 };
-  for (const f of files) rows[f.table] += await readNiseCsvFile(f.path, f.table, sink);
-  return { clusterId, files: files.map((f) => f.path), rows };
+  const rowsPerFile: number[] = [];
+  for (const f of files) {
+    const n = await readNiseCsvFile(f.path, f.table, sink);
+    rows[f.table] += n;
+    rowsPerFile.push(n);
+  }
+  return { clusterId, files: files.map((f) => f.path), rows, rowsPerFile };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // benchmark uploads, with every row also handed to a sink (the reference) on the way. The CSVs
 // are read twice: once by the strict row reader (clear errors with file and line, the sink), once
 // by polars for the typed parquet.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join, basename } from "node:path";
 import pl from "nodejs-polars";
 import { DataError } from "../errors.ts";
@@ -10,7 +10,8 @@ import { listNiseCsvFiles, readNiseCsvDir } from "./csv-import.ts";
 import { deriveSourceUuid, DEFAULT_ORG } from "./generate.ts";
 import { kokuMonthDir, ROW_GROUP_SIZE } from "./parquet-writer.ts";
 import { type RowSink } from "./rows.ts";
-import { KOKU_TABLE, type TableKey } from "../contract/input-tables.ts";
+import { KOKU_TABLE, REPORT_TYPE, type TableKey } from "../contract/input-tables.ts";
+import { stageUserInput, type SkippedInputFile, type UsedInputFile } from "./user-input.ts";
 
 const TIMESTAMP_COLUMNS = ["report_period_start", "report_period_end", "interval_start", "interval_end"];
 
@@ -20,6 +21,31 @@ export interface ConvertedInput {
   org: string;
   rows: Record<TableKey, number>;
   files: string[];
+  /** Every input file read: as the user gave it, its report type and rows. */
+  used: UsedInputFile[];
+  /** Input files not read, with the reason. */
+  skipped: SkippedInputFile[];
+}
+
+/**
+ * The data a user brings (a folder of nise CSV / .csv.gz files, operator payloads or their extracted
+ * folders; see user-input.ts), staged beside `outDir` as plain CSVs, converted, and the stage removed.
+ */
+export async function convertUserInput(
+  input: string,
+  outDir: string,
+  opts: { sink: RowSink; onProgress?: (done: number, total: number) => void; org?: string },
+): Promise<ConvertedInput> {
+  const stageDir = `${outDir.replace(/\/+$/, "")}.input-stage`;
+  rmSync(stageDir, { recursive: true, force: true });
+  try {
+    const staged = await stageUserInput(input, stageDir);
+    const converted = await convertNiseCsvDir(staged.dir, outDir, opts);
+    const byStaged = new Map(converted.used.map((u) => [u.staged, u.rows]));
+    return { ...converted, used: staged.used.map((u) => ({ ...u, rows: byStaged.get(u.staged) })), skipped: staged.skipped };
+  } finally {
+    rmSync(stageDir, { recursive: true, force: true });
+  }
 }
 
 export async function convertNiseCsvDir(
@@ -30,7 +56,9 @@ export async function convertNiseCsvDir(
   const org = opts.org ?? DEFAULT_ORG;
   const { clusterId, files } = await listNiseCsvFiles(inputDir);
   const sourceUuid = deriveSourceUuid(clusterId, 0);
-  const rows = (await readNiseCsvDir(inputDir, opts.sink)).rows;
+  const read = await readNiseCsvDir(inputDir, opts.sink);
+  const rows = read.rows;
+  const used: UsedInputFile[] = files.map((f, i) => ({ source: f.path, staged: f.path, reportType: REPORT_TYPE[f.table], clusterId, rows: read.rowsPerFile[i] }));
   const written: string[] = [];
   for (const [index, file] of files.entries()) {
     const dir = join(kokuMonthDir(outDir, org, sourceUuid, file.year, file.month), KOKU_TABLE[file.table]);
@@ -57,5 +85,5 @@ export async function convertNiseCsvDir(
     written.push(target);
     opts.onProgress?.(index + 1, files.length);
   }
-  return { clusterId, sourceUuid, org, rows, files: written };
+  return { clusterId, sourceUuid, org, rows, files: written, used, skipped: [] };
 }

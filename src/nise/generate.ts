@@ -74,13 +74,13 @@ export function deriveSourceUuid(clusterId: string, seed: number): string {
 const genSeed = (seed: number, month: number, gen: number) =>
   (seed ^ Math.imul(month + 1, 0x9e3779b1) ^ Math.imul(gen + 1, 0x85ebca77)) >>> 0;
 
-interface PlannedGenerator {
+export interface PlannedGenerator {
   index: number;
   start: number;
   end: number;
 }
 
-interface PlannedMonth {
+export interface PlannedMonth {
   name: string;
   year: number;
   month1: number;
@@ -88,7 +88,7 @@ interface PlannedMonth {
 }
 
 /** nise's month loop: which generators run in which month, over which hours (spec §2.2). */
-function plan(manifest: Manifest): PlannedMonth[] {
+export function plan(manifest: Manifest): PlannedMonth[] {
   return monthList(manifest.runStart, manifest.runEnd).map((m) => {
     const trueEnd = nextMonthStart(m.start);
     const gens: PlannedGenerator[] = [];

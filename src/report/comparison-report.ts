@@ -250,6 +250,8 @@ export function comparisonReport(report: RunReport): string {
   if (report.status === "ERROR") o.push("> This run ended with an error: the figures cover only the work that finished.", "");
   o.push(`- Status: **${report.status}**`);
   o.push(`- Started: ${report.startedAt}; finished: ${report.finishedAt ?? "not finished"}`);
+  const profile = dataProfileLine(report.settings);
+  if (profile) o.push(profile);
   o.push(
     `- Environment: ${env.cpu}, ${env.cores} cores, ${env.ramGb} GB RAM, ${env.os}, ${env.runtime}` +
       Object.entries(env.versions)
@@ -451,4 +453,13 @@ export function comparisonReport(report: RunReport): string {
   for (const [k, v] of settings) o.push(`- ${k}: \`${JSON.stringify(v)}\``);
   o.push("");
   return o.join("\n");
+}
+
+/** Which data the figures come from: the generated scales' profile, or the user's --input. */
+function dataProfileLine(settings: Record<string, unknown>): string | null {
+  const profile = settings.profile;
+  if (profile === "realistic") return "- Data profile: **realistic** (usage drawn every hour as nise draws it; pods starting or ending within the month; labels changing on some day)";
+  if (profile === "constant") return "- Data profile: **constant** (each pod one usage value for the whole month, as the earlier benchmark)";
+  if (profile === "input") return `- Data: the input you brought (${JSON.stringify(settings.input)})`;
+  return null;
 }

@@ -89,6 +89,17 @@ export interface ScaleResult {
   runs: ModeRun[];
   /** In-memory against streaming, same tolerance as validation; absent when a mode did not run. */
   modesIdentical?: { verdict: "PASS" | "FAIL"; maxAbs: number; maxRel: number };
+  /** --input: every file read (as given; `archive.tar.gz!member.csv` inside a payload), its type and rows. */
+  inputFiles?: InputFileRecord[];
+  /** --input: every file not read, and why. */
+  skippedFiles?: { source: string; reason: string }[];
+}
+
+export interface InputFileRecord {
+  source: string;
+  /** nise report type (ocp_pod_usage, ...) or Koku parquet table. */
+  type: string;
+  rows: number;
 }
 
 export interface Environment {

@@ -3,6 +3,7 @@
 import type { Mode } from "../contract/job.ts";
 import type { S3Settings } from "../storage/client.ts";
 import type { PgSettings } from "../db/settings.ts";
+import type { Profile } from "../scales.ts";
 
 export interface Config {
   /** Scale names in run order; ["input"] when the user brings data with --input. */
@@ -14,6 +15,8 @@ export interface Config {
   /** Warm-up runs per (scale, mode) before the measured ones: validated, recorded, in no figure. */
   warmup: number;
   seed: number;
+  /** Data profile of the generated scales (constant or realistic); ignored with --input. */
+  profile: Profile;
   relTolerance: number;
   absTolerance: number;
   /** Forced headless (also automatic without a terminal). */

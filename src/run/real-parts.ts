@@ -17,7 +17,8 @@ import { comparisonHeadline } from "../report/comparison-report.ts";
 import { sweepHeadline } from "../report/crossover-report.ts";
 import { readSummaryParquet, writeSummaryCsv } from "../report/canonical-summary-csv.ts";
 import { runPipeline } from "../pipeline-child.ts";
-import { convertNiseCsvDir } from "../nise/csv-to-parquet.ts";
+import { convertUserInput } from "../nise/csv-to-parquet.ts";
+import { parseS3Url, readKokuTreeFromS3 } from "../nise/parquet-import.ts";
 import type { Parts, PreparedData } from "./run-parts.ts";
 import type { Services } from "./services.ts";
 
@@ -31,12 +32,30 @@ export function bindParts(config: Config, services: Services): Parts {
       let org: string;
       let clusterId: string;
       let rowsByType: PreparedData["rowsByType"];
+      let inputFiles: PreparedData["inputFiles"];
+      let skippedFiles: PreparedData["skippedFiles"];
+      let inPlace: PreparedData["inPlace"];
+      const tree = input !== null ? parseS3Url(input) : null;
+      if (tree !== null) {
+        // the user's Koku tree in S3: read (for the reference) where it is; nothing uploaded or deleted
+        const read = await readKokuTreeFromS3(services.s3Client, tree, reference, progress);
+        ({ sourceUuid, org } = read);
+        clusterId = read.sourceUuid;
+        rowsByType = read.rows;
+        inputFiles = read.used.map((u) => ({ source: u.source, type: u.type, rows: u.rows }));
+        skippedFiles = read.skipped;
+        inPlace = { bucket: tree.bucket, prefix: tree.prefix.replace(/\/+$/, "") };
+        if (rowsByType.pod === 0) throw new UsageError(`${input}: no pod usage rows to summarise`);
+        return { root: "", prefix: inPlace.prefix, sourceUuid, clusterId, rowsByType, expected: reference.finish(), inputFiles, skippedFiles, inPlace, inPlaceBytes: read.used.reduce((a, u) => a + u.bytes, 0) };
+      }
       if (input !== null) {
-        const converted = await convertNiseCsvDir(input, dir, { sink: reference, onProgress: progress });
+        const converted = await convertUserInput(input, dir, { sink: reference, onProgress: progress });
         ({ sourceUuid, org, clusterId } = converted);
         rowsByType = converted.rows;
+        inputFiles = converted.used.map((u) => ({ source: u.source, type: u.reportType, rows: u.rows ?? 0 }));
+        skippedFiles = converted.skipped;
       } else {
-        const manifest = scaleManifest(scale, config.seed);
+        const manifest = scaleManifest(scale, config.seed, config.profile);
         clusterId = `benchmark-${scale}`;
         const summary = await generate(manifest, { clusterId, outDir: dir, format: "parquet", seed: config.seed, sink: reference, onProgress: progress });
         ({ sourceUuid, org } = summary);
@@ -50,10 +69,17 @@ export function bindParts(config: Config, services: Services): Parts {
         clusterId,
         rowsByType,
         expected: reference.finish(),
+        inputFiles,
+        skippedFiles,
       };
     },
 
     async upload(data, progress) {
+      if (data.inPlace) {
+        // --input s3://: the modes read the user's objects where they are
+        progress(1, 1);
+        return { objects: data.inputFiles?.length ?? 0, bytes: data.inPlaceBytes ?? 0 };
+      }
       // Objects left under this prefix by a run that was cut off would be read as input too.
       await deleteTree(services.s3Client, services.s3.bucket, `${data.prefix}/`);
       const result = await uploadTree(services.s3Client, services.s3.bucket, join(data.root, data.prefix), {
@@ -64,13 +90,16 @@ export function bindParts(config: Config, services: Services): Parts {
     },
 
     async removeUpload(data) {
+      if (data.inPlace) return; // never delete the user's objects
       await deleteTree(services.s3Client, services.s3.bucket, `${data.prefix}/`);
     },
 
     async aggregate(mode: Mode, data, output, hooks) {
       const job: Job = {
         mode,
-        input: { kind: "s3", bucket: services.s3.bucket, prefix: data.prefix, s3: toS3Access(services.s3) },
+        input: data.inPlace
+          ? { kind: "s3", bucket: data.inPlace.bucket, prefix: data.inPlace.prefix, s3: toS3Access(services.s3) }
+          : { kind: "s3", bucket: services.s3.bucket, prefix: data.prefix, s3: toS3Access(services.s3) },
         output,
         enabledTagKeys,
         sourceUuid: data.sourceUuid,

@@ -5,7 +5,7 @@ import type { JobReport, Mode } from "../contract/job.ts";
 import type { SummaryRow } from "../contract/summary-schema.ts";
 import type { MemorySample } from "../metrics/child-run.ts";
 import type { TableKey } from "../contract/input-tables.ts";
-import type { RunReport } from "../report/model.ts";
+import type { InputFileRecord, RunReport } from "../report/model.ts";
 import type { ValidationResult } from "../validate/compare.ts";
 
 export interface PreparedData {
@@ -18,6 +18,13 @@ export interface PreparedData {
   rowsByType: Record<TableKey, number>;
   /** The ground truth: the reference summary of exactly these rows. */
   expected: SummaryRow[];
+  /** --input: the files read and the files skipped (absent for generated scales). */
+  inputFiles?: InputFileRecord[];
+  skippedFiles?: { source: string; reason: string }[];
+  /** The data already sits in S3 where the modes read it (--input s3://): nothing to upload or remove. */
+  inPlace?: { bucket: string; prefix: string };
+  /** Bytes of the objects read in place. */
+  inPlaceBytes?: number;
 }
 
 export interface AggregateOutcome {

@@ -91,6 +91,7 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   const totalRows = Object.values(data.rowsByType).reduce((a, b) => a + b, 0);
   bus.emit({ type: "log", level: "info", text: `${scale}: ${inputRows} pod usage rows (${totalRows} rows of 4 report types), ${data.expected.length} reference summary rows` });
   await parts.writeSummaryCsv(files.summaryCsv(scale, "reference"), data.expected);
+  for (const s of data.skippedFiles ?? []) bus.emit({ type: "log", level: "warn", text: `${scale}: skipped ${s.source}: ${s.reason}` });
 
   const lastReadback = new Map<Mode, SummaryRow[]>();
   try {
@@ -106,6 +107,7 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
       generate: { seconds: generateSeconds, rows: totalRows, bytes: uploaded.bytes },
       upload: { seconds: uploadSeconds, bytes: uploaded.bytes, objects: uploaded.objects },
       runs: [],
+      ...(data.inputFiles ? { inputFiles: data.inputFiles, skippedFiles: data.skippedFiles ?? [] } : {}),
     };
     ctx.onResult(result);
     for (const { mode, rep, warmup } of repetitionOrder(config.modes, config.runs, config.warmup)) {

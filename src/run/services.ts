@@ -46,7 +46,8 @@ export async function startServices(config: Config, runDir: string): Promise<Ser
     ]);
     const s3Client = createS3Client(s3);
     stops.push(async () => s3Client.destroy());
-    await ensureBucket(s3Client, s3.bucket);
+    // --input s3://: the run reads the user's bucket and creates nothing on their S3
+    if (!config.input?.startsWith("s3://")) await ensureBucket(s3Client, s3.bucket);
     const pool = await connectPg(postgres);
     stops.push(() => pool.end());
     const pglite = postgres.embedded || (await isPglite(pool));

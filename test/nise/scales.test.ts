@@ -2,7 +2,7 @@ import test from "ava";
 import { UsageError } from "../../src/errors.ts";
 import { generate } from "../../src/nise/generate.ts";
 import type { PodUsageRow, RowSink } from "../../src/nise/rows.ts";
-import { SCALES, scaleManifest } from "../../src/scales.ts";
+import { manifestPodRows, SCALES, scaleManifest } from "../../src/scales.ts";
 import { scratch } from "./helpers.ts";
 
 test("the scales are the POC's pods / namespaces / nodes, and pod rows are pods x 744 hours of October 2025", (t) => {
@@ -119,4 +119,80 @@ test("small generates 7,440 pod rows in 4 (namespace, node) groups a day, the ea
   } finally {
     s.cleanup();
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// The realistic profile
+
+type AnyPod = { pod_name?: string; cpu_request?: { v: number }; labels?: string | null; cpu_usage: unknown[]; mem_usage_gig: unknown[] };
+const podsOf = (m: ReturnType<typeof scaleManifest>) =>
+  m.generators.flatMap((g) => g.nodes.flatMap((n) => n.namespaces.flatMap((ns) => ns.pods.map((p) => ({ pod: p as AnyPod, start: g.start, end: g.end, node: n.node_name })))));
+
+test("realistic keeps the constant profile's pods, requests, nodes and PVs, and leaves every usage out for nise to draw per hour", (t) => {
+  const constant = scaleManifest("medium", 42, "constant");
+  const realistic = scaleManifest("medium", 42, "realistic");
+  const req = (m: ReturnType<typeof scaleManifest>) => new Map(podsOf(m).map(({ pod, node }) => [pod.pod_name, `${node}:${pod.cpu_request!.v}`]));
+  t.deepEqual(new Map([...req(realistic)].sort()), new Map([...req(constant)].sort()));
+  t.is(new Set(podsOf(realistic).map((p) => p.pod.pod_name)).size, 100);
+  t.true(podsOf(realistic).every(({ pod }) => pod.cpu_usage.length === 0 && pod.mem_usage_gig.length === 0));
+  const claims = realistic.generators.flatMap((g) => g.nodes.flatMap((n) => n.namespaces.flatMap((ns) => ns.volumes.flatMap((v) => v.volume_claims))));
+  t.true(claims.length > 0 && claims.every((c) => c.volume_claim_usage_gig.length === 0));
+});
+
+test("realistic: every 10th pod from the 4th lives part of the month, every 10th from the 5th changes label_release from r1 to r2 at one hour", (t) => {
+  const m = scaleManifest("medium", 42, "realistic");
+  const oct1 = Date.UTC(2025, 9, 1);
+  const nov1 = Date.UTC(2025, 10, 1);
+  const byPod = new Map<string, { start: number; end: number; labels: string }[]>();
+  for (const { pod, start, end } of podsOf(m)) {
+    if (!byPod.has(pod.pod_name!)) byPod.set(pod.pod_name!, []);
+    byPod.get(pod.pod_name!)!.push({ start, end, labels: pod.labels ?? "" });
+  }
+  // medium: 5 namespaces of 20 pods (the last 19): pods j = 4, 14 and j = 5, 15 in each
+  const partial = [...byPod].filter(([name]) => /-(4|14)$/.test(name));
+  t.is(partial.length, 10);
+  for (const [name, lives] of partial) {
+    t.is(lives.length, 1, name);
+    t.true(lives[0].start > oct1 || lives[0].end < nov1, `${name} starts or ends within October`);
+    t.is((lives[0].end - lives[0].start) % 3_600_000, 0, "whole hours");
+  }
+  const relabelled = [...byPod].filter(([name]) => /-(5|15)$/.test(name));
+  t.is(relabelled.length, 10);
+  for (const [name, lives] of relabelled) {
+    t.is(lives.length, 2, name);
+    const [a, b] = lives;
+    t.is(a.start, oct1);
+    t.is(a.end, b.start, "no gap, no overlap");
+    t.is(b.end, nov1);
+    t.regex(a.labels, /\|label_release:r1$/);
+    t.is(b.labels, a.labels.replace("label_release:r1", "label_release:r2"));
+  }
+  t.true([...byPod].filter(([name]) => !/-(4|5|14|15)$/.test(name)).every(([, lives]) => lives.length === 1 && lives[0].start === oct1 && lives[0].end === nov1));
+});
+
+test("realistic medium data: a pod running the whole month has hundreds of distinct hourly CPU usage values", async (t) => {
+  const s = scratch();
+  try {
+    const cpu = new Map<string, Set<number>>();
+    const sink: RowSink = {
+      pod: (r: PodUsageRow) => {
+        if (!cpu.has(r.pod)) cpu.set(r.pod, new Set());
+        cpu.get(r.pod)!.add(r.pod_usage_cpu_core_seconds!);
+      },
+      storage: () => undefined,
+      nodeLabel: () => undefined,
+      namespaceLabel: () => undefined,
+    };
+    await generate(scaleManifest("medium", 42, "realistic"), { clusterId: "c", outDir: s.out, format: "csv", seed: 42, sink });
+    // pod-1-1 runs all 744 hours; nise draws rnd5(U(0.02, limit)) x 3600 s each hour
+    const distinct = cpu.get("pod-1-1")!.size;
+    t.true(distinct > 600, `pod-1-1: ${distinct} distinct hourly values`);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test("manifestPodRows counts pods x whole hours per generator: constant small is 10 x 744 = 7,440, realistic fewer", (t) => {
+  t.is(manifestPodRows(scaleManifest("small", 42, "constant")), 7_440);
+  t.true(manifestPodRows(scaleManifest("small", 42, "realistic")) < 7_440);
 });

@@ -98,6 +98,7 @@ export function fakeConfig(scales: string[], over: Partial<Config> = {}): Config
     modes: ["in-memory", "streaming"],
     runs: 1,
     warmup: 0,
+    profile: "constant",
     seed: 1,
     relTolerance: 1e-9,
     absTolerance: 1e-9,
