@@ -54,6 +54,12 @@ export interface SummaryInputs {
 export interface SummaryOptions {
   /** null = every label key enabled (streambench's default); vm_kubevirt_io_name is always enabled. */
   enabledTagKeys: EnabledTagKeys;
+  /**
+   * Called on each intermediate the summary reads more than once (or a section's result), with a
+   * stage name. Default: cache() it. The stage profiler (run-job.ts) collects it instead, to time
+   * each section on its own.
+   */
+  reuse?: (stage: string, lf: LazyDataFrame) => LazyDataFrame;
 }
 
 /**
@@ -393,6 +399,9 @@ export function dailySummary(inputs: SummaryInputs, options: SummaryOptions): La
 /** Step 2: Pod, Storage and Unallocated rows (SUMMARY_COLUMNS + LABEL_ERROR_COLUMN) from the daily tables. */
 export function summarizeDaily(daily: DailyTables, options: SummaryOptions): LazyDataFrame {
   const enabled = options.enabledTagKeys;
+  const reuse = options.reuse ?? ((_stage: string, lf: LazyDataFrame) => lf.cache());
+  // a section read once: a stage of its own only for the profiler
+  const section = options.reuse ?? ((_stage: string, lf: LazyDataFrame) => lf);
   const pd = daily.podDaily;
   const nc = daily.nodeCapacity;
   const cc = nc
@@ -400,18 +409,18 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
     .agg(col("nc_cpu").sum().alias("cc_cpu"), col("nc_mem").sum().alias("cc_mem"));
   const nodeLabels = dailyLabelRows(daily.nodeLabelsDaily, "node", enabled);
   const nsLabels = dailyLabelRows(daily.namespaceLabelsDaily, "namespace", enabled);
-  const nld = nodeLabels.daily.select(
+  const nld = reuse("label rows", nodeLabels.daily.select(
     col("usage_start"),
     col("node"),
     col("canon").alias("nl"),
     col("bad").alias("nl_bad"),
-  ).cache();
-  const nsld = nsLabels.daily.select(
+  ));
+  const nsld = reuse("label rows", nsLabels.daily.select(
     col("usage_start"),
     col("namespace"),
     col("canon").alias("ns"),
     col("bad").alias("ns_bad"),
-  ).cache();
+  ));
 
   // ---- Pod rows ------------------------------------------------------------------------------
   // WHERE li.node != '': drops '' and, as the comparison is NULL, NULL nodes too.
@@ -433,9 +442,9 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
     col("canon").alias("pl"),
     col("bad").alias("pl_bad"),
   );
-  const podRowsLabelled = podRowsIn
+  const podRowsLabelled = reuse("pod label resolution", podRowsIn
     .join(podLabelsParsed, { on: "pl_raw", how: "left" })
-    .withColumns(col("nl").fillNull(lit("")), col("ns").fillNull(lit("")), col("pl").fillNull(lit(""))).cache();
+    .withColumns(col("nl").fillNull(lit("")), col("ns").fillNull(lit("")), col("pl").fillNull(lit(""))));
   // precedence pod > namespace > node (jsonb ||, A.2/A.3)
   const podMerged = mergeLabelSets(podRowsLabelled, ["nl", "ns", "pl"], "pod_labels_json");
   const podGrouped = podRowsLabelled
@@ -459,7 +468,7 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
     )
     .join(nc, { on: ["usage_start", "node"], how: "left" })
     .join(cc, { on: "usage_start", how: "left" });
-  const podRows = summaryFrame(podGrouped, {
+  const podRows = reuse("Pod rows", summaryFrame(podGrouped, {
     usage_start: col("usage_start"),
     data_source: lit("Pod"),
     namespace: col("namespace"),
@@ -484,19 +493,19 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
     cluster_capacity_cpu_core_hours: col("cc_cpu").fillNull(f64(0)).div(3600),
     cluster_capacity_memory_gigabyte_hours: col("cc_mem").fillNull(f64(0)).div(3600).mul(GIB),
     [LABEL_ERROR_COLUMN]: col("bad"),
-  }).cache();
+  }));
 
   // ---- Storage rows --------------------------------------------------------------------------
   const sd = daily.storageDaily;
   // cte_volume_nodes: daily storage INNER JOIN daily pod rows on (namespace, pod, day), distinct
   // (day, pvc, pv, pod, namespace, node, resource_id). No node filter on the pod side.
-  const volumeNodes = sd
+  const volumeNodes = reuse("storage volume nodes", sd
     .select("usage_start", "persistentvolumeclaim", "persistentvolume", "pod", "namespace")
     .join(pd.select("usage_start", "namespace", "pod", "node", "resource_id"), {
       on: ["usage_start", "namespace", "pod"],
       how: "inner",
     })
-    .unique().cache();
+    .unique());
   // cte_shared_volume_node_count: count(DISTINCT node) per (day, pv); NULL nodes do not count.
   const nodeCount = volumeNodes
     .groupBy(["usage_start", "persistentvolume"], false)
@@ -534,7 +543,7 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
     col("canon").alias("pvc"),
     col("bad").alias("pvc_bad"),
   );
-  const storageLabelled = storageIn
+  const storageLabelled = reuse("storage label resolution", storageIn
     .join(pvParsed, { on: "pv_raw", how: "left" })
     .join(pvcParsed, { on: "pvc_raw", how: "left" })
     .withColumns(
@@ -542,7 +551,7 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
       col("ns").fillNull(lit("")),
       col("pv").fillNull(lit("")),
       col("pvc").fillNull(lit("")),
-    ).cache();
+    ));
   // precedence pvc > pv > namespace > node
   const volMerged = mergeLabelSets(storageLabelled, ["nl", "ns", "pv", "pvc"], "volume_labels_json");
   const storageGrouped = storageLabelled
@@ -582,7 +591,7 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
   // GiB-months use the real number of days of the usage_start month (A.5 P8)
   const daysInMonth = daysInMonthOf(col("usage_start"));
   const perMonth = (e: Expr) => e.div(lit(86400).cast(pl.Float64).mul(daysInMonth)).mul(GIB);
-  const storageRows = summaryFrame(storageGrouped, {
+  const storageRows = section("Storage rows", summaryFrame(storageGrouped, {
     usage_start: col("usage_start"),
     data_source: lit("Storage"),
     namespace: col("namespace"),
@@ -599,7 +608,7 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
     volume_request_storage_gigabyte_months: perMonth(col("req_bs")),
     persistentvolumeclaim_usage_gigabyte_months: perMonth(col("use_bs")),
     [LABEL_ERROR_COLUMN]: col("bad"),
-  });
+  }));
 
   // ---- Unallocated rows ----------------------------------------------------------------------
   // Node roles (C.3, reportdb_accessor_postgres get_nodes_query_sql), per month and per

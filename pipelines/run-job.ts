@@ -16,6 +16,7 @@ import {
   type DailyTables,
   type SummaryInputs,
 } from "./daily-summary.ts";
+import { StageClock } from "./stage-clock.ts";
 import { TABLE_KEYS, type TableKey } from "../src/contract/input-tables.ts";
 import type { Job, JobFailure, JobReport, Mode } from "../src/contract/job.ts";
 import {
@@ -108,13 +109,18 @@ function envWholeNumber(name: string, fallback: number): number {
 const DAY_MS = 86_400_000;
 
 /** The window queries (built, not run): one per `days` whole days from the first to the last hour. */
-function dayWindowQueries(pod: LazyDataFrame, reduce: (lf: LazyDataFrame) => LazyDataFrame, days: number): LazyDataFrame[] {
-  const range = pod
-    .select(
+function dayWindowQueries(
+  pod: LazyDataFrame,
+  reduce: (lf: LazyDataFrame) => LazyDataFrame,
+  days: number,
+  clock: StageClock,
+): LazyDataFrame[] {
+  const [range] = clock.collect("pod day range (windows)", [
+    pod.select(
       pl.col("interval_start").min().cast(pl.Int64).cast(pl.Float64).alias("lo"), // (Int64 .get() truncates to 32 bits)
       pl.col("interval_start").max().cast(pl.Int64).cast(pl.Float64).alias("hi"),
-    )
-    .collectSync({ engine: "streaming" });
+    ),
+  ], "streaming");
   const lo = range.getColumn("lo").get(0) as number | null;
   const hi = range.getColumn("hi").get(0) as number | null;
   if (lo === null || hi === null) return [reduce(pod)];
@@ -141,18 +147,29 @@ function ownPeakRssKb(): number {
   return process.resourceUsage().maxRSS;
 }
 
+/** Stage names of step 1, as the profile prints them. */
+const STEP1_STAGE: Record<(typeof DAILY_TABLE_NAMES)[number], string> = {
+  podDaily: "pod daily (hourly -> daily)",
+  nodeCapacity: "node capacity (hourly -> daily)",
+  storageDaily: "storage daily (hourly -> daily)",
+  nodeLabelsDaily: "label rows daily (hourly -> daily)",
+  namespaceLabelsDaily: "label rows daily (hourly -> daily)",
+};
+
 /** Run one job in this process; prints the JobReport (or JobFailure) line and exits. */
 export async function runJob(mode: Mode, argv: string[]): Promise<void> {
-  const t0 = performance.now();
   let job: Job | undefined;
   try {
     job = parseJob(argv);
+    // performance.timeOrigin is the process start: this is start-to-ready (runtime, tsx, polars loaded)
+    const ready = performance.now();
+    const clock = new StageClock(job.profile === true);
     const input = job.input;
     const enabledTagKeys = job.enabledTagKeys ?? null;
-    const files = await discover(job);
-    const rowsIn: JobReport["rowsIn"] = { pod: 0, storage: 0, nodeLabels: 0, namespaceLabels: 0 };
 
     const tRead = performance.now();
+    const files = await discover(job);
+    const rowsIn: JobReport["rowsIn"] = { pod: 0, storage: 0, nodeLabels: 0, namespaceLabels: 0 };
     const tables = {} as Record<TableKey, LazyDataFrame>;
     if (mode === "in-memory") {
       // read every input file fully into DataFrames
@@ -175,7 +192,6 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     };
     const read = performance.now() - tRead;
 
-    const tAgg = performance.now();
     // Step 1 (the heavy, data-sized part): the hourly rows reduced to daily tables, each collected
     // with this mode's engine. Step 2: the summary from those small tables (about 1/24 of the
     // input rows), also on this mode's engine (streaming: ~190 MB less peak than in-memory at
@@ -183,9 +199,9 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     // polars as one query, the daily tables are re-derived for every branch that reads them (no
     // common-subplan reuse across joins/concat in 0.26.1): 14 s instead of 0.5 s at the "large"
     // scale, and the streaming engine then peaked at 3.8 GB.
+    const tAgg = performance.now();
     const engine = mode === "streaming" ? "streaming" : "in-memory";
     const reduced = reduceHourly(inputs);
-    let planMs = performance.now() - tAgg;
     const daily = {} as Record<(typeof DAILY_TABLE_NAMES)[number], LazyDataFrame>;
     let podRows = 0;
     try {
@@ -196,34 +212,35 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
       const windowed = windowDays > 0 && podRows > envWholeNumber("STREAMBENCH_WINDOW_MIN_ROWS", 2_000_000);
       for (const name of DAILY_TABLE_NAMES) {
         if (windowed && (name === "podDaily" || name === "nodeCapacity")) {
-          const tBuild = performance.now();
-          const queries = dayWindowQueries(inputs.pod, name === "podDaily" ? podDaily : nodeCapacity, windowDays);
-          planMs += performance.now() - tBuild;
-          const parts = queries.map((q) => q.collectSync({ engine: "streaming" }));
+          const queries = dayWindowQueries(inputs.pod, name === "podDaily" ? podDaily : nodeCapacity, windowDays, clock);
+          const parts = clock.collect(STEP1_STAGE[name], queries, "streaming");
           daily[name] = (parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" })).lazy();
         } else {
-          daily[name] = reduced[name].collectSync({ engine }).lazy();
+          daily[name] = clock.collect(STEP1_STAGE[name], [reduced[name]], engine)[0].lazy();
         }
       }
     } catch (e) {
       // the lazy engine reports a bad value without the file: find it by reading file by file
       throw mode === "streaming" ? locateReadError(files, input, e) : e;
     }
-    const tPlan2 = performance.now();
-    // nodejs-polars 0.26.1 under Node 20 spends ~1 ms of JS per Expr object it wraps, so building
-    // this plan (~1,700 expressions) costs 1-3 s before polars runs anything (Deno: ~0.1 s)
-    const summary = summarizeDaily(daily as DailyTables, { enabledTagKeys });
-    planMs += performance.now() - tPlan2;
-    let out = summary.collectSync({ engine });
-    const aggregate = performance.now() - tAgg;
-
+    // profiled: every reused intermediate is collected as its own stage (the plan is built
+    // between them); otherwise cache()d as in a normal run
+    const reuse = clock.enabled
+      ? (stage: string, lf: LazyDataFrame) => clock.collect(stage, [lf], engine)[0].lazy()
+      : undefined;
+    const summary = summarizeDaily(daily as DailyTables, { enabledTagKeys, reuse });
+    let out = clock.collect(clock.enabled ? "Unallocated rows + union" : "summary", [summary], engine)[0];
     if (out.getColumn(LABEL_ERROR_COLUMN).any()) throw locateBadLabels(files, input);
     out = out.drop(LABEL_ERROR_COLUMN);
+    const aggregate = performance.now() - tAgg;
+    // everything in step 1 and 2 that was not polars running a query is building plans in JS
+    const plan = aggregate - clock.collectMs;
+    const execute = aggregate - plan;
 
     const tWrite = performance.now();
-    writeSummary(out, job.output);
+    clock.time("write summary", () => writeSummary(out, job!.output));
     const write = performance.now() - tWrite;
-    const total = performance.now() - t0;
+    const total = read + plan + execute + write;
 
     if (mode === "streaming") {
       // bookkeeping, after the clock stopped: parquet counts come from the footers
@@ -237,7 +254,8 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
       engine: mode === "streaming" ? "streaming" : "in-memory",
       rowsIn,
       rowsOut: out.height,
-      timings: { read, aggregate, write, total, plan: planMs },
+      timings: { ready, read, plan, execute, write, total, aggregate },
+      ...(clock.enabled ? { stages: clock.stages } : {}),
       maxRSSKb: ownPeakRssKb(),
       cpu: { user: cpu.user, system: cpu.system },
     };

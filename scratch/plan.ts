@@ -1,0 +1,10 @@
+import pl from "nodejs-polars";
+import { discoverParquet, scanParquetTable, readParquetTable } from "/work/wt/plan/pipelines/read-inputs.ts";
+import { podDaily, nodeCapacity } from "/work/wt/plan/pipelines/daily-summary.ts";
+const input = { kind: "parquet" as const, dir: process.argv[2] };
+const files = discoverParquet(input.dir);
+const scan = scanParquetTable(files.pod, "pod", input);
+console.log(podDaily(scan).describeOptimizedPlan());
+console.log(nodeCapacity(scan).describeOptimizedPlan());
+const df = await readParquetTable(files.pod, "pod", input);
+console.log(podDaily(df.lazy()).describeOptimizedPlan());
