@@ -45,19 +45,28 @@ function printStages(modes: Mode[], results: Measured[], runs: number): void {
     for (const r of rs) for (const s of r.report.stages ?? []) if (!names.includes(s.stage)) names.push(s.stage);
     const pick = (r: Measured, name: string): StageTiming | undefined => r.report.stages?.find((s) => s.stage === name);
     console.log(`\n${mode}: per stage${runs > 1 ? ` (medians of ${runs} runs)` : ""}`);
-    console.log("  stage                                    ms   peak RSS MB  pod scans  queries");
-    const row = (name: string, ms: number, peak: string, scans: string, queries: string) =>
-      console.log(`  ${name.padEnd(36)} ${fmt(ms).padStart(8)} ${peak.padStart(12)} ${scans.padStart(10)} ${queries.padStart(8)}`);
-    row("read (input opened / loaded)", median(rs.map((r) => r.report.timings.read)), "", "", "");
-    row("plan building (JS, all stages)", median(rs.map((r) => r.report.timings.plan)), "", "", "");
+    console.log("  stage                                    ms    cpu ms  peak RSS MB  pod scans  queries");
+    const row = (name: string, ms: number, cpu: string, peak: string, scans: string, queries: string) =>
+      console.log(`  ${name.padEnd(36)} ${fmt(ms).padStart(8)} ${cpu.padStart(9)} ${peak.padStart(12)} ${scans.padStart(10)} ${queries.padStart(8)}`);
+    row("read (input opened / loaded)", median(rs.map((r) => r.report.timings.read)), "", "", "", "");
+    row("plan building (JS, all stages)", median(rs.map((r) => r.report.timings.plan)), "", "", "", "");
     let scans = 0;
     for (const name of names) {
       const got = rs.map((r) => pick(r, name)).filter((s): s is StageTiming => s !== undefined);
       const podScans = median(got.map((s) => s.podScans));
       scans += podScans;
-      row(name, median(got.map((s) => s.ms)), fmt(median(got.map((s) => s.peakMb))), fmt(podScans), fmt(median(got.map((s) => s.queries))));
+      row(
+        name,
+        median(got.map((s) => s.ms)),
+        fmt(median(got.map((s) => s.cpuMs))),
+        fmt(median(got.map((s) => s.peakMb))),
+        fmt(podScans),
+        fmt(median(got.map((s) => s.queries))),
+      );
     }
-    row("total (read + plan + execute + write)", median(rs.map((r) => r.report.timings.total)), fmt(median(rs.map((r) => mb(r.report.maxRSSKb)))), fmt(scans), "");
+    const cpu = median(rs.map((r) => (r.report.cpu.user + r.report.cpu.system) / 1000));
+    row("total (read + plan + execute + write)", median(rs.map((r) => r.report.timings.total)), `${fmt(cpu)}*`, fmt(median(rs.map((r) => mb(r.report.maxRSSKb)))), fmt(scans), "");
+    console.log("  (* cpu of the whole child, start-up included)");
   }
 }
 

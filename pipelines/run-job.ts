@@ -6,13 +6,14 @@ import { dirname } from "node:path";
 import type { DataFrame, LazyDataFrame } from "nodejs-polars";
 import pl from "nodejs-polars";
 import {
-  DAILY_TABLE_NAMES,
-  nodeCapacity,
-  podDaily,
-  withinWindow,
+  labelsDaily,
   LABEL_ERROR_COLUMN,
-  reduceHourly,
+  nodeCapacity,
+  podUsageDaily,
+  storageDaily,
+  storagePods,
   summarizeDaily,
+  withinWindow,
   type DailyTables,
   type SummaryInputs,
 } from "./daily-summary.ts";
@@ -147,15 +148,6 @@ function ownPeakRssKb(): number {
   return process.resourceUsage().maxRSS;
 }
 
-/** Stage names of step 1, as the profile prints them. */
-const STEP1_STAGE: Record<(typeof DAILY_TABLE_NAMES)[number], string> = {
-  podDaily: "pod daily (hourly -> daily)",
-  nodeCapacity: "node capacity (hourly -> daily)",
-  storageDaily: "storage daily (hourly -> daily)",
-  nodeLabelsDaily: "label rows daily (hourly -> daily)",
-  namespaceLabelsDaily: "label rows daily (hourly -> daily)",
-};
-
 /** Run one job in this process; prints the JobReport (or JobFailure) line and exits. */
 export async function runJob(mode: Mode, argv: string[]): Promise<void> {
   let job: Job | undefined;
@@ -194,31 +186,42 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
 
     // Step 1 (the heavy, data-sized part): the hourly rows reduced to daily tables, each collected
     // with this mode's engine. Step 2: the summary from those small tables (about 1/24 of the
-    // input rows), also on this mode's engine (streaming: ~190 MB less peak than in-memory at
-    // production-large). One plan definition (daily-summary.ts), executed in two steps: handed to
-    // polars as one query, the daily tables are re-derived for every branch that reads them (no
-    // common-subplan reuse across joins/concat in 0.26.1): 14 s instead of 0.5 s at the "large"
-    // scale, and the streaming engine then peaked at 3.8 GB.
+    // input rows or fewer), also on this mode's engine. One plan definition (daily-summary.ts),
+    // executed in two steps: handed to polars as one query, the daily tables are re-derived for
+    // every branch that reads them (no common-subplan reuse across joins/concat in 0.26.1): 14 s
+    // instead of 0.5 s at the "large" scale, and the streaming engine then peaked at 3.8 GB.
     const tAgg = performance.now();
     const engine = mode === "streaming" ? "streaming" : "in-memory";
-    const reduced = reduceHourly(inputs);
-    const daily = {} as Record<(typeof DAILY_TABLE_NAMES)[number], LazyDataFrame>;
+    let daily: DailyTables;
     let podRows = 0;
     try {
-      // (CSV scans cannot skip rows by statistics: windows would re-read every file, so one pass)
+      // storage first: podUsageDaily keeps the own daily rows of the pods it names
+      const storage = clock.collect("storage daily (hourly -> daily)", [storageDaily(inputs.storage)], engine)[0];
+      const keepPods = storagePods(storage);
       const windowDays =
-        mode === "streaming" && input.kind !== "csv" ? envWholeNumber("STREAMBENCH_CHUNK_DAYS", 7) : 0;
+        mode === "streaming" && input.kind !== "csv" ? envWholeNumber("STREAMBENCH_CHUNK_DAYS", 0) : 0;
       podRows = windowDays > 0 ? countRows(files.pod, "pod", input) : 0;
       const windowed = windowDays > 0 && podRows > envWholeNumber("STREAMBENCH_WINDOW_MIN_ROWS", 2_000_000);
-      for (const name of DAILY_TABLE_NAMES) {
-        if (windowed && (name === "podDaily" || name === "nodeCapacity")) {
-          const queries = dayWindowQueries(inputs.pod, name === "podDaily" ? podDaily : nodeCapacity, windowDays, clock);
-          const parts = clock.collect(STEP1_STAGE[name], queries, "streaming");
-          daily[name] = (parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" })).lazy();
-        } else {
-          daily[name] = clock.collect(STEP1_STAGE[name], [reduced[name]], engine)[0].lazy();
-        }
-      }
+      const podQueries = windowed
+        ? dayWindowQueries(inputs.pod, (lf) => podUsageDaily(lf, keepPods), windowDays, clock)
+        : [podUsageDaily(inputs.pod, keepPods)];
+      const podParts = clock.collect("pod daily (hourly -> daily)", podQueries, engine);
+      const capacity = clock.collect("node capacity (hourly -> daily)", [nodeCapacity(inputs.pod)], engine)[0];
+      const [nodeLabels, namespaceLabels] = clock.collect(
+        "label rows daily (hourly -> daily)",
+        [
+          labelsDaily(inputs.nodeLabels, "node", "node_labels"),
+          labelsDaily(inputs.namespaceLabels, "namespace", "namespace_labels"),
+        ],
+        engine,
+      );
+      daily = {
+        podDaily: (podParts.length === 1 ? podParts[0] : pl.concat(podParts, { how: "vertical" })).lazy(),
+        nodeCapacity: capacity.lazy(),
+        storageDaily: storage.lazy(),
+        nodeLabelsDaily: nodeLabels.lazy(),
+        namespaceLabelsDaily: namespaceLabels.lazy(),
+      };
     } catch (e) {
       // the lazy engine reports a bad value without the file: find it by reading file by file
       throw mode === "streaming" ? locateReadError(files, input, e) : e;
@@ -228,7 +231,7 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     const reuse = clock.enabled
       ? (stage: string, lf: LazyDataFrame) => clock.collect(stage, [lf], engine)[0].lazy()
       : undefined;
-    const summary = summarizeDaily(daily as DailyTables, { enabledTagKeys, reuse });
+    const summary = summarizeDaily(daily, { enabledTagKeys, reuse });
     let out = clock.collect(clock.enabled ? "Unallocated rows + union" : "summary", [summary], engine)[0];
     if (out.getColumn(LABEL_ERROR_COLUMN).any()) throw locateBadLabels(files, input);
     out = out.drop(LABEL_ERROR_COLUMN);
@@ -256,7 +259,8 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
       rowsOut: out.height,
       timings: { ready, read, plan, execute, write, total, aggregate },
       ...(clock.enabled ? { stages: clock.stages } : {}),
-      maxRSSKb: ownPeakRssKb(),
+      // (the profile resets the high-water mark per stage and keeps the highest)
+      maxRSSKb: Math.max(ownPeakRssKb(), clock.maxPeakMb * 1024),
       cpu: { user: cpu.user, system: cpu.system },
     };
     process.stdout.write(JSON.stringify(report) + "\n");

@@ -23,7 +23,8 @@ function resetPeak(): void {
   }
 }
 
-function peakMb(): number {
+/** The process's peak RSS (VmHWM) since the last reset, MB. */
+export function peakMb(): number {
   try {
     const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"));
     if (m) return Number(m[1]) / 1024;
@@ -37,39 +38,52 @@ export class StageClock {
   readonly stages: StageTiming[] = [];
   /** Milliseconds spent in collect() so far (the caller subtracts it from its plan-building time). */
   collectMs = 0;
+  /** The highest peak seen by any stage, MB: resetting VmHWM loses the process's peak otherwise. */
+  maxPeakMb = 0;
 
   constructor(readonly enabled: boolean) {}
 
   /** Run the queries of one stage (in order) on the engine; recorded when enabled. */
   collect(stage: string, queries: LazyDataFrame[], engine: "in-memory" | "streaming"): DataFrame[] {
     const scans = this.enabled ? queries.reduce((n, q) => n + podScansOf(q.describeOptimizedPlan()), 0) : 0;
-    if (this.enabled) resetPeak();
-    const t = performance.now();
+    const start = this.begin();
     const out = queries.map((q) => q.collectSync({ engine }));
-    const ms = performance.now() - t;
+    const ms = performance.now() - start.t;
     this.collectMs += ms;
-    if (this.enabled) this.record(stage, ms, peakMb(), scans, queries.length);
+    if (this.enabled) this.record(stage, ms, start.cpu, scans, queries.length);
     return out;
   }
 
   /** Time a step that is not a polars query (e.g. writing the summary file). */
   time<T>(stage: string, work: () => T): T {
-    if (this.enabled) resetPeak();
-    const t = performance.now();
+    const start = this.begin();
     const out = work();
-    if (this.enabled) this.record(stage, performance.now() - t, peakMb(), 0, 0);
+    if (this.enabled) this.record(stage, performance.now() - start.t, start.cpu, 0, 0);
     return out;
   }
 
-  private record(stage: string, ms: number, peak: number, podScans: number, queries: number): void {
+  private begin(): { t: number; cpu: NodeJS.CpuUsage } {
+    if (this.enabled) {
+      this.maxPeakMb = Math.max(this.maxPeakMb, peakMb()); // the peak before this stage
+      resetPeak();
+    }
+    return { t: performance.now(), cpu: process.cpuUsage() };
+  }
+
+  private record(stage: string, ms: number, cpuStart: NodeJS.CpuUsage, podScans: number, queries: number): void {
+    const peak = peakMb();
+    this.maxPeakMb = Math.max(this.maxPeakMb, peak);
+    const used = process.cpuUsage(cpuStart);
+    const cpuMs = (used.user + used.system) / 1000;
     const seen = this.stages.find((s) => s.stage === stage);
     if (seen) {
       seen.ms += ms;
+      seen.cpuMs += cpuMs;
       seen.peakMb = Math.max(seen.peakMb, peak);
       seen.podScans += podScans;
       seen.queries += queries;
     } else {
-      this.stages.push({ stage, ms, peakMb: peak, podScans, queries });
+      this.stages.push({ stage, ms, cpuMs, peakMb: peak, podScans, queries });
     }
   }
 }

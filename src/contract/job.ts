@@ -1,5 +1,5 @@
 // The child protocol: the parent hands a pipeline entry (in-memory.ts / streaming.ts) one Job as
-// JSON in argv[2]; the child writes the summary to job.output and prints ONE JSON line last, a
+// JSON on stdin (or in argv[2]); the child writes the summary to job.output and prints ONE JSON line last, a
 // JobReport. No polars here, so the parent can import these types without loading polars.
 
 export type Mode = "in-memory" | "streaming";
@@ -42,6 +42,8 @@ export interface StageTiming {
   stage: string;
   /** Wall time of the stage's queries, ms. */
   ms: number;
+  /** CPU time (user + system, all threads) of the process during the stage, ms. */
+  cpuMs: number;
   /** The process's peak RSS while the stage ran (high-water mark reset before it), MB. */
   peakMb: number;
   /** How many times the stage's queries read the hourly pod table (from their optimized plans). */
