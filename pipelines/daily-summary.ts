@@ -273,40 +273,43 @@ function summaryFrame(lf: LazyDataFrame, given: Record<string, Expr>): LazyDataF
 }
 
 /**
- * The eight pod measures: the hourly value (effective usage = max(usage, request) per HOURLY row,
- * skipping NULL: A.5 P7), the column of its daily sum in the plan, and its summary column
- * (seconds / 3600, memory bytes x 2^-30). `unallocated`: Koku's unallocated rows subtract it from
- * the node's capacity (usage, request, effective; not limit).
+ * The eight pod measures: the hourly column summed per day (effective usage = max(usage, request)
+ * per HOURLY row, skipping NULL: A.5 P7, derived as its own column first), the column of its daily
+ * sum in the plan, and its summary column (seconds / 3600, memory bytes x 2^-30). `unallocated`:
+ * Koku's unallocated rows subtract it from the node's capacity (usage, request, effective; not limit).
  */
 interface PodSum {
   daily: string;
-  hourly: () => Expr;
+  hourly: string;
+  derive?: () => Expr;
   summary: string;
   memory: boolean;
   unallocated: boolean;
 }
 
 const POD_SUMS: readonly PodSum[] = [
-  { daily: "u_cpu", hourly: () => col("pod_usage_cpu_core_seconds"), summary: "pod_usage_cpu_core_hours", memory: false, unallocated: true },
-  { daily: "r_cpu", hourly: () => col("pod_request_cpu_core_seconds"), summary: "pod_request_cpu_core_hours", memory: false, unallocated: true },
+  { daily: "u_cpu", hourly: "pod_usage_cpu_core_seconds", summary: "pod_usage_cpu_core_hours", memory: false, unallocated: true },
+  { daily: "r_cpu", hourly: "pod_request_cpu_core_seconds", summary: "pod_request_cpu_core_hours", memory: false, unallocated: true },
   {
     daily: "e_cpu",
-    hourly: () => pl.maxHorizontal([col("pod_usage_cpu_core_seconds"), col("pod_request_cpu_core_seconds")]),
+    hourly: "__effective_cpu_core_seconds",
+    derive: () => pl.maxHorizontal([col("pod_usage_cpu_core_seconds"), col("pod_request_cpu_core_seconds")]),
     summary: "pod_effective_usage_cpu_core_hours",
     memory: false,
     unallocated: true,
   },
-  { daily: "l_cpu", hourly: () => col("pod_limit_cpu_core_seconds"), summary: "pod_limit_cpu_core_hours", memory: false, unallocated: false },
-  { daily: "u_mem", hourly: () => col("pod_usage_memory_byte_seconds"), summary: "pod_usage_memory_gigabyte_hours", memory: true, unallocated: true },
-  { daily: "r_mem", hourly: () => col("pod_request_memory_byte_seconds"), summary: "pod_request_memory_gigabyte_hours", memory: true, unallocated: true },
+  { daily: "l_cpu", hourly: "pod_limit_cpu_core_seconds", summary: "pod_limit_cpu_core_hours", memory: false, unallocated: false },
+  { daily: "u_mem", hourly: "pod_usage_memory_byte_seconds", summary: "pod_usage_memory_gigabyte_hours", memory: true, unallocated: true },
+  { daily: "r_mem", hourly: "pod_request_memory_byte_seconds", summary: "pod_request_memory_gigabyte_hours", memory: true, unallocated: true },
   {
     daily: "e_mem",
-    hourly: () => pl.maxHorizontal([col("pod_usage_memory_byte_seconds"), col("pod_request_memory_byte_seconds")]),
+    hourly: "__effective_memory_byte_seconds",
+    derive: () => pl.maxHorizontal([col("pod_usage_memory_byte_seconds"), col("pod_request_memory_byte_seconds")]),
     summary: "pod_effective_usage_memory_gigabyte_hours",
     memory: true,
     unallocated: true,
   },
-  { daily: "l_mem", hourly: () => col("pod_limit_memory_byte_seconds"), summary: "pod_limit_memory_gigabyte_hours", memory: true, unallocated: false },
+  { daily: "l_mem", hourly: "pod_limit_memory_byte_seconds", summary: "pod_limit_memory_gigabyte_hours", memory: true, unallocated: false },
 ];
 
 const POD_SUM_COLUMNS = POD_SUMS.map((m) => m.daily);
@@ -324,49 +327,78 @@ function podSumHours(m: PodSum): Expr {
 /** openshift-kube-apiserver: a node that ran it is a master (node roles, C.3). */
 const APISERVER_NAMESPACE = "openshift-kube-apiserver";
 
+const ANOMALY_KEY = "__anomaly";
+
 /**
- * Koku's pod usage daily roll-up: per HOURLY row effective usage, then per (day, namespace, node,
- * pod, pod_labels) sums of the *_seconds and max of resource_id and of the capacity columns
- * (pandas groupby dropna=False: NULL keys form their own group; a sum over only NULLs is 0, as in
- * polars).
- *
- * Every later step reads these rows folded over `pod` (the Pod rows' GROUP BY has no pod; sums of
- * sums, max of max), except two that need a pod's own daily row: cte_volume_nodes (storage rows
- * join pod rows on pod) and the node roles (a node is master when one of its pods ran in
- * openshift-kube-apiserver, and the role is looked up by the pod-day's max resource_id). So the
- * roll-up keeps `pod` only for those pods (`keepPods`: the pods named in the storage rows, and
- * every pod of openshift-kube-apiserver) and folds the others into one row per (day, namespace,
- * node, pod_labels) with pod NULL. Same sums and maxima for every row the summary derives; at
- * production-large 124,000 groups instead of 620,000 (bench/aggregate.ts).
+ * Koku drops "anomalies" (rows with any measure above 1e18) before any roll-up. Performance only:
+ * instead of a filter, which polars pushes into the parquet scan (measured on the streaming engine
+ * at production-large: ~170 MB more peak and more CPU), the roll-ups group by the anomaly flag as
+ * one more key and drop the anomalous groups afterwards: the same rows are summed.
  */
-export function podUsageDaily(podHourly: LazyDataFrame, keepPods: readonly string[]): LazyDataFrame {
-  const kept = (keepPods.length > 0 ? col("pod").isIn([...keepPods]).fillNull(false) : lit(false)).or(
-    col("namespace").eq(lit(APISERVER_NAMESPACE)).fillNull(false),
-  );
-  const rows = withDay(dropAnomalies(podHourly, POD_MEASURES)).withColumns(
-    pl.when(kept).then(col("pod")).otherwise(lit(null).cast(pl.Utf8)).alias("pod"),
-  );
-  return asCategorical(rows, POD_DAILY_TEXT_KEYS)
-    .groupBy(["usage_start", ...POD_DAILY_TEXT_KEYS], false)
-    .agg(
-      col("resource_id").max().alias("resource_id"),
-      ...POD_SUMS.map((m) => m.hourly().sum().alias(m.daily)),
-      col("node_capacity_cpu_cores").max().alias("cap_cores"),
-      col("node_capacity_memory_bytes").max().alias("cap_mem_bytes"),
-    )
-    .withColumns(col(POD_DAILY_TEXT_KEYS).cast(pl.Utf8));
+function withAnomalyKey(lf: LazyDataFrame, measures: readonly string[]): LazyDataFrame {
+  const anomaly = measures.length === 0 ? lit(false) : pl.anyHorizontal(measures.map((m) => col(m).gt(ANOMALY_LIMIT).fillNull(false)));
+  return lf.withColumns(anomaly.alias(ANOMALY_KEY));
 }
 
-const POD_DAILY_TEXT_KEYS = ["namespace", "node", "pod", "pod_labels"];
+function dropAnomalousGroups(lf: LazyDataFrame): LazyDataFrame {
+  return lf.filter(col(ANOMALY_KEY).not()).drop(ANOMALY_KEY);
+}
 
 /**
  * Performance only: group text keys as Categorical (equal strings <=> equal categories, NULL stays
- * NULL), cast back to String by the caller after the group-by. The streaming group-by then hashes
- * and stores small integers instead of strings of up to ~100 bytes per row and group, which lowers
- * its peak memory (bench/aggregate.ts prints it per stage).
+ * NULL), cast back to String after the group-by. The group-by then hashes and stores small integers
+ * instead of strings of up to ~100 bytes: less peak memory on the streaming engine and less CPU on
+ * the in-memory one (bench/aggregate.ts prints both per stage).
  */
 function asCategorical(lf: LazyDataFrame, columns: string[]): LazyDataFrame {
   return lf.withColumns(col(columns).cast(pl.Categorical));
+}
+
+/**
+ * Koku's pod usage daily roll-up: per (day, namespace, node, pod, pod_labels) the sums of the
+ * *_seconds (effective usage per hourly row first), max of resource_id and of the capacity columns
+ * (pandas groupby dropna=False: NULL keys form their own group; a sum over only NULLs is 0, as in
+ * polars), with `textKeys` the text keys used.
+ */
+function podRollup(podHourly: LazyDataFrame, textKeys: string[]): LazyDataFrame {
+  const rows = withAnomalyKey(withDay(podHourly), POD_MEASURES).withColumns(
+    ...POD_SUMS.filter((m) => m.derive).map((m) => m.derive!().alias(m.hourly)),
+  );
+  return dropAnomalousGroups(
+    asCategorical(rows, textKeys)
+      .groupBy(["usage_start", ...textKeys, ANOMALY_KEY], false)
+      .agg(
+        col("resource_id").max().alias("resource_id"),
+        ...POD_SUMS.map((m) => col(m.hourly).sum().alias(m.daily)),
+        col("node_capacity_cpu_cores").max().alias("cap_cores"),
+        col("node_capacity_memory_bytes").max().alias("cap_mem_bytes"),
+      ),
+  ).withColumns(col(textKeys).cast(pl.Utf8));
+}
+
+/**
+ * The pod daily rows as the Pod rows read them: folded over `pod` (the Pod rows' GROUP BY has no
+ * pod; sums of sums and max of max of Koku's per-pod daily rows are the sums and max of the hourly
+ * rows). Per (day, namespace, node, pod_labels); at production-large 124,000 groups instead of
+ * 620,000 per pod, and the pod column is never read (reading it cost ~0.5 GB of peak on the
+ * streaming engine).
+ */
+export function podUsageDaily(podHourly: LazyDataFrame): LazyDataFrame {
+  return podRollup(podHourly, ["namespace", "node", "pod_labels"]);
+}
+
+/**
+ * Koku's own per-pod daily rows, for the only two steps that need a pod's own row:
+ * cte_volume_nodes (storage rows join pod rows on namespace and pod) and the node roles (a node
+ * is master when one of its pod-days ran in openshift-kube-apiserver, looked up by that pod-day's
+ * max resource_id). So only the pods named in the storage rows (`keepPods`) and the pods of
+ * openshift-kube-apiserver: a few thousand rows.
+ */
+export function keptPodUsageDaily(podHourly: LazyDataFrame, keepPods: readonly string[]): LazyDataFrame {
+  const kept = (keepPods.length > 0 ? col("pod").isIn([...keepPods]).fillNull(false) : lit(false)).or(
+    col("namespace").eq(lit(APISERVER_NAMESPACE)).fillNull(false),
+  );
+  return podRollup(podHourly.filter(kept), ["namespace", "node", "pod", "pod_labels"]);
 }
 
 /**
@@ -374,12 +406,14 @@ function asCategorical(lf: LazyDataFrame, columns: string[]): LazyDataFrame {
  * repeated on every pod row of that hour), then summed per (day, node). Reads the hourly rows.
  */
 export function nodeCapacity(podHourly: LazyDataFrame): LazyDataFrame {
-  const hourly = dropAnomalies(podHourly, POD_MEASURES)
-    .groupBy(["interval_start", "node"], false)
-    .agg(
-      col("node_capacity_cpu_core_seconds").max().alias("nc_cpu"),
-      col("node_capacity_memory_byte_seconds").max().alias("nc_mem"),
-    );
+  const hourly = dropAnomalousGroups(
+    withAnomalyKey(podHourly, POD_MEASURES)
+      .groupBy(["interval_start", "node", ANOMALY_KEY], false)
+      .agg(
+        col("node_capacity_cpu_core_seconds").max().alias("nc_cpu"),
+        col("node_capacity_memory_byte_seconds").max().alias("nc_mem"),
+      ),
+  );
   return withDay(hourly)
     .groupBy(["usage_start", "node"], false)
     .agg(col("nc_cpu").sum().alias("nc_cpu"), col("nc_mem").sum().alias("nc_mem"));
@@ -411,7 +445,7 @@ export function storageDaily(storageHourly: LazyDataFrame): LazyDataFrame {
     );
 }
 
-/** The pods named in the daily storage rows (podUsageDaily keeps their own daily rows). */
+/** The pods named in the daily storage rows (keptPodUsageDaily keeps their own daily rows). */
 export function storagePods(storageDailyRows: DataFrame): string[] {
   const pods = storageDailyRows.select(col("pod")).unique().getColumn("pod").toArray() as (string | null)[];
   return pods.filter((p): p is string => p !== null).sort();
@@ -438,8 +472,10 @@ export function labelsDaily(hourly: LazyDataFrame, entity: string, labelColumn: 
  * rows (the heavy, data-sized part); everything after them works on per-entity daily rows.
  */
 export interface DailyTables {
-  /** podUsageDaily(): per (day, namespace, node, pod_labels, pod kept or NULL). */
+  /** podUsageDaily(): per (day, namespace, node, pod_labels), folded over pod. */
   podDaily: LazyDataFrame;
+  /** keptPodUsageDaily(): per (day, namespace, node, pod, pod_labels), storage and apiserver pods only. */
+  keptPodDaily: LazyDataFrame;
   /** nodeCapacity(): per (day, node). */
   nodeCapacity: LazyDataFrame;
   /** storageDaily(): per (day, namespace, node, pod, pvc, pv, storageclass, csi_volume_handle, labels). */
@@ -452,12 +488,13 @@ export interface DailyTables {
 
 /**
  * Step 1 for callers that run it as one plan (the tests): the daily tables of the hourly inputs.
- * The storage daily rows are collected first (they are small) for the pods podUsageDaily keeps.
+ * The storage daily rows are collected first (they are small) for the pods keptPodUsageDaily keeps.
  */
 export function reduceHourly(inputs: SummaryInputs): DailyTables {
   const storage = storageDaily(inputs.storage).collectSync({ engine: "in-memory" });
   return {
-    podDaily: podUsageDaily(inputs.pod, storagePods(storage)),
+    podDaily: podUsageDaily(inputs.pod),
+    keptPodDaily: keptPodUsageDaily(inputs.pod, storagePods(storage)),
     nodeCapacity: nodeCapacity(inputs.pod),
     storageDaily: storage.lazy(),
     nodeLabelsDaily: labelsDaily(inputs.nodeLabels, "node", "node_labels"),
@@ -576,12 +613,12 @@ function podRows(
 /**
  * cte_volume_nodes: daily storage rows INNER JOIN daily pod rows on (namespace, pod, day), distinct
  * (day, pvc, pv, pod, namespace, node, resource_id): the node a PVC's pod ran on. No node filter on
- * the pod side.
+ * the pod side. (The per-pod rows of every pod the storage rows name: keptPodUsageDaily.)
  */
-function cteVolumeNodes(storageDailyRows: LazyDataFrame, podDaily: LazyDataFrame): LazyDataFrame {
+function cteVolumeNodes(storageDailyRows: LazyDataFrame, keptPodDaily: LazyDataFrame): LazyDataFrame {
   return storageDailyRows
     .select("usage_start", "persistentvolumeclaim", "persistentvolume", "pod", "namespace")
-    .join(podDaily.select("usage_start", "namespace", "pod", "node", "resource_id"), {
+    .join(keptPodDaily.select("usage_start", "namespace", "pod", "node", "resource_id"), {
       on: ["usage_start", "namespace", "pod"],
       how: "inner",
     })
@@ -602,13 +639,13 @@ function cteSharedVolumeNodeCount(volumeNodes: LazyDataFrame): LazyDataFrame {
  */
 function storageRows(
   storageDailyRows: LazyDataFrame,
-  podDaily: LazyDataFrame,
+  keptPodDaily: LazyDataFrame,
   nodeLabels: LazyDataFrame,
   namespaceLabels: LazyDataFrame,
   enabled: EnabledTagKeys,
   reuse: Reuse,
 ): LazyDataFrame {
-  const volumeNodes = reuse("storage volume nodes", cteVolumeNodes(storageDailyRows, podDaily));
+  const volumeNodes = reuse("storage volume nodes", cteVolumeNodes(storageDailyRows, keptPodDaily));
   const withNodes = storageDailyRows
     // LEFT JOIN vn ON (day, pvc, pod, namespace): a PVC whose pod has no pod row that day, and every
     // claimless PV (NULL pvc/pod/namespace never equal anything), gets NULL node and resource_id.
@@ -709,26 +746,38 @@ function storageRows(
  * node labels but filters on their columns in WHERE, so it is an inner join: a node without
  * node-label rows in that month gets no role.
  */
-function cteNodeRole(podDaily: LazyDataFrame, nodeLabelRows: LazyDataFrame): LazyDataFrame {
+function cteNodeRole(podDaily: LazyDataFrame, keptPodDaily: LazyDataFrame, nodeLabelRows: LazyDataFrame): LazyDataFrame {
   const nodeInfra = nodeLabelRows
     .select(monthOf(col("usage_start")).alias("month"), col("node"), col("infra"))
     .groupBy(["month", "node"], false)
     .agg(col("infra").max().alias("infra"));
-  return podDaily
-    .select(
-      monthOf(col("usage_start")).alias("month"),
-      col("node"),
-      col("resource_id"),
-      col("namespace").eq(lit(APISERVER_NAMESPACE)).fillNull(false).alias("apiserver"),
-    )
-    .groupBy(["month", "node", "resource_id"], false)
-    .agg(col("apiserver").max().alias("apiserver"))
+  // The (node, resource_id) pairs: the folded rows give every pair a Pod row can look up (a Pod
+  // row's resource_id is the max of its rows, so it is some pod-day's max too). Whether a pair ran
+  // openshift-kube-apiserver is read from the per-pod rows only, as Koku does per pod-day.
+  const pairs = pl
+    .concat([podDaily.select("usage_start", "node", "resource_id"), keptPodDaily.select("usage_start", "node", "resource_id")], {
+      how: "vertical",
+    })
+    .select(monthOf(col("usage_start")).alias("month"), col("node"), col("resource_id"))
+    .unique();
+  const apiserver = keptPodDaily
+    .filter(col("namespace").eq(lit(APISERVER_NAMESPACE)).fillNull(false))
+    .select(monthOf(col("usage_start")).alias("month"), col("node"), col("resource_id"), lit(true).alias("apiserver"))
+    .unique();
+  return pairs
+    .join(apiserver, { on: ["month", "node", "resource_id"], how: "left" })
     .join(nodeInfra, { on: ["month", "node"], how: "inner" })
     .select(
       col("month"),
       col("node"),
       col("resource_id"),
-      pl.when(col("apiserver")).then(lit("master")).when(col("infra")).then(lit("infra")).otherwise(lit("worker")).alias("node_role"),
+      pl
+        .when(col("apiserver").fillNull(false))
+        .then(lit("master"))
+        .when(col("infra"))
+        .then(lit("infra"))
+        .otherwise(lit("worker"))
+        .alias("node_role"),
     );
 }
 
@@ -811,9 +860,9 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
   const pod = reuse("Pod rows", podRows(daily.podDaily, nodeLabels, namespaceLabels, daily.nodeCapacity, enabled, reuse));
   const storage = section(
     "Storage rows",
-    storageRows(daily.storageDaily, daily.podDaily, nodeLabels, namespaceLabels, enabled, reuse),
+    storageRows(daily.storageDaily, daily.keptPodDaily, nodeLabels, namespaceLabels, enabled, reuse),
   );
-  const unallocated = unallocatedRows(pod, cteNodeRole(daily.podDaily, nodeLabelRows));
+  const unallocated = unallocatedRows(pod, cteNodeRole(daily.podDaily, daily.keptPodDaily, nodeLabelRows));
 
   // UNION of Pod and Storage (never equal: data_source differs), then the unallocated INSERT.
   return pl.concat([pod, storage, unallocated], { how: "vertical" });

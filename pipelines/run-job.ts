@@ -9,6 +9,7 @@ import {
   labelsDaily,
   LABEL_ERROR_COLUMN,
   nodeCapacity,
+  keptPodUsageDaily,
   podUsageDaily,
   storageDaily,
   storagePods,
@@ -195,17 +196,21 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     let daily: DailyTables;
     let podRows = 0;
     try {
-      // storage first: podUsageDaily keeps the own daily rows of the pods it names
+      // storage first: keptPodUsageDaily keeps the own daily rows of the pods it names
       const storage = clock.collect("storage daily (hourly -> daily)", [storageDaily(inputs.storage)], engine)[0];
-      const keepPods = storagePods(storage);
       const windowDays =
         mode === "streaming" && input.kind !== "csv" ? envWholeNumber("STREAMBENCH_CHUNK_DAYS", 0) : 0;
       podRows = windowDays > 0 ? countRows(files.pod, "pod", input) : 0;
       const windowed = windowDays > 0 && podRows > envWholeNumber("STREAMBENCH_WINDOW_MIN_ROWS", 2_000_000);
       const podQueries = windowed
-        ? dayWindowQueries(inputs.pod, (lf) => podUsageDaily(lf, keepPods), windowDays, clock)
-        : [podUsageDaily(inputs.pod, keepPods)];
-      const podParts = clock.collect("pod daily (hourly -> daily)", podQueries, engine);
+        ? dayWindowQueries(inputs.pod, podUsageDaily, windowDays, clock)
+        : [podUsageDaily(inputs.pod)];
+      const podParts = clock.collect("pod daily, folded (hourly -> daily)", podQueries, engine);
+      const [kept] = clock.collect(
+        "pod daily, storage + apiserver pods",
+        [keptPodUsageDaily(inputs.pod, storagePods(storage))],
+        engine,
+      );
       const capacity = clock.collect("node capacity (hourly -> daily)", [nodeCapacity(inputs.pod)], engine)[0];
       const [nodeLabels, namespaceLabels] = clock.collect(
         "label rows daily (hourly -> daily)",
@@ -217,6 +222,7 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
       );
       daily = {
         podDaily: (podParts.length === 1 ? podParts[0] : pl.concat(podParts, { how: "vertical" })).lazy(),
+        keptPodDaily: kept.lazy(),
         nodeCapacity: capacity.lazy(),
         storageDaily: storage.lazy(),
         nodeLabelsDaily: nodeLabels.lazy(),
