@@ -205,12 +205,12 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
       const podQueries = windowed
         ? dayWindowQueries(inputs.pod, podUsageDaily, windowDays, clock)
         : [podUsageDaily(inputs.pod)];
-      const podParts = clock.collect("pod daily, folded (hourly -> daily)", podQueries, engine);
       const [kept] = clock.collect(
         "pod daily, storage + apiserver pods",
         [keptPodUsageDaily(inputs.pod, storagePods(storage))],
         engine,
       );
+      const podParts = clock.collect("pod daily, folded (hourly -> daily)", podQueries, engine);
       const capacity = clock.collect("node capacity (hourly -> daily)", [nodeCapacity(inputs.pod)], engine)[0];
       const [nodeLabels, namespaceLabels] = clock.collect(
         "label rows daily (hourly -> daily)",

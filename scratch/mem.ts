@@ -61,6 +61,18 @@ const V: Record<string, (...a: any[]) => any> = {
   podnull: () => pod.select(col("pod").nullCount()),
   nscol: () => pod.select(col("namespace").max()),
   labcol: () => pod.select(col("pod_labels").max()),
+  keptonly: () => pod.filter(kept()).select(pl.len()),
+  keptjoin: () => pod.join(pl.DataFrame({ pod: keep }).lazy(), { on: "pod", how: "inner" }).select(pl.len()),
+  keptleft: () => {
+    const k = pl.DataFrame({ pod: keep }).lazy().select(col("pod"), pl.lit(true).alias("__k"));
+    return ds.podRollupX(pod.join(k, { on: "pod", how: "left" }).filter(col("__k").fillNull(false).or(col("namespace").eq(pl.lit("openshift-kube-apiserver")).fillNull(false))).drop("__k"));
+  },
+  keptsemi: () => {
+    const k = pl.DataFrame({ pod: keep }).lazy();
+    const q = pl.concat([pod.join(k, { on: "pod", how: "semi" }), pod.filter(col("namespace").eq(pl.lit("openshift-kube-apiserver"))).join(k, { on: "pod", how: "anti" })], { how: "vertical" });
+    return ds.podRollupX(q);
+  },
+  keptreal: () => (V as any).real(),
   splitfold: () => V.simple0(false, false, true, false, "fold"),
   splitkept: () => V.simple0(false, true, true, false, "kept"),
   anomkey: () => V.simple0(false, false, true),
@@ -72,6 +84,8 @@ const V: Record<string, (...a: any[]) => any> = {
   castonly: () => pod.select(col(["namespace", "node", "pod", "pod_labels"]).cast(pl.Categorical)).select(col("pod").first()),
   whenonly: () => pod.select(pl.when(kept()).then(col("pod")).otherwise(pl.lit(null).cast(pl.Utf8)).alias("pod")).select(col("pod").nullCount()),
 };
+const ds: any = await import("../pipelines/daily-summary.ts");
+(V as any).real = () => ds.keptPodUsageDaily(pod, keep);
 for (const v of variants) {
   const t = performance.now(); const c = process.cpuUsage();
   const out = V[v]().collectSync({ engine: engine as any });
