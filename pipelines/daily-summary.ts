@@ -3,31 +3,36 @@
 // LazyFrame to LazyFrame. Both modes apply exactly this plan; they differ only in how the inputs are
 // read (eager DataFrames vs lazy scans) and in the engine that executes it.
 //
-// Shape of the plan (the heavy part is two group-bys over the hourly pod rows and one over the
-// hourly storage rows; everything after them works on daily, per-entity tables):
-//   pod hourly  --(day, namespace, node, pod, pod_labels)-->  pod daily   (Koku's *_daily roll-up)
-//   pod hourly  --(interval_start, node) max, (day, node) sum-->  node capacity, cluster capacity
+// Shape of the plan (the heavy part is three group-bys over the hourly pod rows, each reading the
+// pod table once; everything after them works on daily, per-entity tables):
+//   pod hourly --(day, namespace, node, pod_labels)--> pod daily, folded over pod  (podUsageDaily)
+//   pod hourly, storage + apiserver pods only --(day, namespace, node, pod, pod_labels)--> per-pod
+//              daily rows (keptPodUsageDaily: cte_volume_nodes and node roles need a pod's own row)
+//   pod hourly --(interval_start, node) max, (day, node) sum--> node capacity, cluster capacity
 //   storage hourly --(day, namespace, node, pod, pvc, pv, ...)--> storage daily
 //   node/namespace label hourly --(day, entity, raw labels) distinct--> label rows per day
 //   labels: parsed once per DISTINCT raw string, merged once per DISTINCT (node, namespace, pod)
 //           tuple in small side tables, joined back (never exploded per hourly row)
 //   pod daily -> Pod rows; storage daily -> Storage rows; Pod rows -> Unallocated rows.
+// Step 2 is one function per section of Koku's SQL, named after its CTEs (podRows, storageRows,
+// cteVolumeNodes, cteNodeRole, unallocatedRows, ...). Performance devices are kept apart from the
+// rules, each with a comment saying why: asCategorical, withAnomalyKey, the derived effective-usage
+// columns, and SummaryOptions.reuse (cache()).
 //
-// Execution: reduceHourly() (step 1, the only part whose input is the hourly rows) is collected
-// table by table with the mode's engine; summarizeDaily() (step 2, per-entity daily tables, about
-// 1/24 of the input rows) then runs on the same engine. dailySummary() composes the two into
-// one query, which gives the same rows, but polars 0.26.1 re-derives the daily tables for every
-// branch that reads them (the summary reads podDaily in four places): 14 s instead of 0.5 s at the
-// "large" scale, 3.8 GB peak on the streaming engine. Reused intermediates in step 2 are cache()d.
+// Execution: step 1 (the only part whose input is the hourly rows) is collected table by table
+// with the mode's engine (pipelines/run-job.ts); summarizeDaily() (step 2, per-entity daily tables)
+// then runs on the same engine. dailySummary() composes the two into one query, which gives the
+// same rows, but polars 0.26.1 re-derives the daily tables for every branch that reads them: 14 s
+// instead of 0.5 s at the "large" scale, 3.8 GB peak on the streaming engine.
 //
 // Plan check (describeOptimizedPlan, nodejs-polars 0.26.1, which has no way to print the
-// streaming engine's physical graph): each step-1 query is Parquet SCAN (PROJECT 16/19 columns for
-// podDaily, 12/19 for nodeCapacity; hive partitioning off) -> SELECT casts -> FILTER (anomalies) ->
-// WITH_COLUMNS usage_start -> AGGREGATE [maintain_order: false] (two AGGREGATEs for capacity): only
-// scan / map / filter / group-by nodes, which the streaming engine runs natively (no sort, join,
-// explode or window in step 1). Measured: collectSync({engine:"streaming"}) of all of step 1 at
-// "large" peaks at ~280 MB RSS where the in-memory engine holds every input table; figures per scale
-// in bench/aggregate.ts.
+// streaming engine's physical graph): each step-1 pod query is one Parquet SCAN (PROJECT 15/19
+// columns for the folded rows, 16/19 for the per-pod rows, 12/19 for capacity; hive partitioning
+// off) -> SELECT casts -> WITH_COLUMNS (day, anomaly flag, effective usage, categorical keys) ->
+// FILTER (the anomaly flag, moved by polars just below the group-by; the per-pod filter) ->
+// AGGREGATE [maintain_order: false] (two for capacity): only scan / map / filter / group-by nodes,
+// which the streaming engine runs natively (no sort, join, explode or window in step 1). The
+// stage profile (bench/aggregate.ts) counts the pod scans per query from these plans: 1 each.
 import pl from "nodejs-polars";
 import type { DataFrame, DataType, Expr, LazyDataFrame } from "nodejs-polars";
 import {

@@ -91,14 +91,15 @@ function writeSummary(df: DataFrame, output: string): void {
 }
 
 /**
- * Streaming mode reduces the hourly pod rows of big inputs in windows of whole days
- * (STREAMBENCH_CHUNK_DAYS, default 7; 0 = always one pass) once the pod table has more than
- * STREAMBENCH_WINDOW_MIN_ROWS rows (default 2,000,000; parquet footers give the count for free).
- * The group keys contain the day, so no group spans two windows and the windows' results just
- * concatenate. The window filter on interval_start reaches the parquet scan (row-group statistics),
- * so each window reads only its rows. Why: the streaming group-by keeps per-thread tables of every
- * group it has seen; at production-large (620,000 pod-days) one pass peaked at 1.0-1.3 GB, 7-day
- * windows at ~0.67 GB for about the same time. Small inputs skip it (each window costs a query).
+ * Optional (off by default): streaming mode reduces the hourly pod rows in windows of whole days
+ * (STREAMBENCH_CHUNK_DAYS=N; 0 = one pass) once the pod table has more than
+ * STREAMBENCH_WINDOW_MIN_ROWS rows (default 2,000,000). The group keys contain the day, so no group
+ * spans two windows and the windows' results just concatenate. The window filter on interval_start
+ * reaches the parquet scan (row-group statistics), so each window reads only its rows IF the files
+ * are ordered by time. Why off: the generator writes node by node (each 100,000-row group spans
+ * most of the month), so every window re-read nearly all of the pod table: at production-large
+ * 5 windows cost ~7.0 s of CPU against 5.2 s for one pass of the per-pod roll-up they were made
+ * for (620,000 groups, ~1.0 GB peak); the folded roll-up (124,000 groups) needs no windows.
  */
 function envWholeNumber(name: string, fallback: number): number {
   const v = process.env[name];
