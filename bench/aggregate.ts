@@ -1,14 +1,21 @@
-// npm run bench:aggregate -- --scale NAME [--runs N] [--modes in-memory,streaming] [--input DIR]
+// npm run bench:aggregate -- --scale NAME [--runs N] [--modes in-memory,streaming] [--input DIR] [--plain]
 //
 // Figures, not a test: for one scale, generate the parquet input into a temp folder (src/nise +
-// src/scales.ts), then run each mode in a fresh child process (interleaved when --runs > 1) and
-// print per mode: time split (read / plan build / execution / write), the child's own peak RSS
-// (maxRSS), the parent's sampled peak anonymous RSS (polars memory-maps local parquet, so part of
-// RSS is page cache), and input rows per second of aggregation. The outputs are also compared.
+// src/scales.ts), or take --input DIR (e.g. a folder `streambench generate` wrote, to skip the
+// generation), then run each mode in a fresh child process (modes alternated A B B A ... when
+// --runs > 1) and print per mode: time split (ready / read / plan build / execution / write), the
+// child's own peak RSS (VmHWM), the parent's sampled peak anonymous RSS (polars memory-maps local
+// parquet, so part of RSS is page cache), and input rows per second. The outputs are compared.
+//
+// Per stage (unless --plain): every run is profiled (Job.profile, pipelines/stage-clock.ts): each
+// stage's queries run on their own, with the time, the peak RSS while it ran, how many times it
+// read the hourly pod table (counted in the optimized plans) and how many polars queries it ran.
+// A profiled run collects the summary's sections one by one, so its total can differ a little from
+// a plain run's; --plain gives the plain figures.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { JobInput, JobReport, Mode } from "../src/contract/job.ts";
+import type { JobInput, JobReport, Mode, StageTiming } from "../src/contract/job.ts";
 import { detectInput } from "../src/commands/aggregate.ts";
 import { runPipeline } from "../src/pipeline-child.ts";
 import { parseFlags, positiveInteger } from "../src/commands/flags.ts";
@@ -30,14 +37,54 @@ const median = (xs: number[]) => {
 };
 const fmt = (x: number, d = 0) => x.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
 
+/** Per mode, per stage: medians over the runs of time, peak RSS, pod scans and queries. */
+function printStages(modes: Mode[], results: Measured[], runs: number): void {
+  for (const mode of modes) {
+    const rs = results.filter((x) => x.mode === mode);
+    const names: string[] = [];
+    for (const r of rs) for (const s of r.report.stages ?? []) if (!names.includes(s.stage)) names.push(s.stage);
+    const pick = (r: Measured, name: string): StageTiming | undefined => r.report.stages?.find((s) => s.stage === name);
+    console.log(`\n${mode}: per stage${runs > 1 ? ` (medians of ${runs} runs)` : ""}`);
+    console.log("  stage                                    ms    cpu ms  peak RSS MB  pod scans  queries");
+    const row = (name: string, ms: number, cpu: string, peak: string, scans: string, queries: string) =>
+      console.log(`  ${name.padEnd(36)} ${fmt(ms).padStart(8)} ${cpu.padStart(9)} ${peak.padStart(12)} ${scans.padStart(10)} ${queries.padStart(8)}`);
+    row("read (input opened / loaded)", median(rs.map((r) => r.report.timings.read)), "", "", "", "");
+    row("plan building (JS, all stages)", median(rs.map((r) => r.report.timings.plan)), "", "", "", "");
+    let scans = 0;
+    for (const name of names) {
+      const got = rs.map((r) => pick(r, name)).filter((s): s is StageTiming => s !== undefined);
+      const podScans = median(got.map((s) => s.podScans));
+      scans += podScans;
+      row(
+        name,
+        median(got.map((s) => s.ms)),
+        fmt(median(got.map((s) => s.cpuMs))),
+        fmt(median(got.map((s) => s.peakMb))),
+        fmt(podScans),
+        fmt(median(got.map((s) => s.queries))),
+      );
+    }
+    const cpu = median(rs.map((r) => (r.report.cpu.user + r.report.cpu.system) / 1000));
+    row("total (read + plan + execute + write)", median(rs.map((r) => r.report.timings.total)), `${fmt(cpu)}*`, fmt(median(rs.map((r) => mb(r.report.maxRSSKb)))), fmt(scans), "");
+    console.log("  (* cpu of the whole child, start-up included)");
+  }
+}
+
 async function main(): Promise<void> {
   const flags = parseFlags(
     process.argv.slice(2),
-    { scale: { type: "string" }, runs: { type: "string" }, modes: { type: "string" }, input: { type: "string" } },
+    {
+      scale: { type: "string" },
+      runs: { type: "string" },
+      modes: { type: "string" },
+      input: { type: "string" },
+      plain: { type: "boolean" },
+    },
     "bench:aggregate",
   );
   const runs = flags.runs ? positiveInteger(flags.runs as string, "--runs") : 1;
   const modes = ((flags.modes as string | undefined) ?? "in-memory,streaming").split(",") as Mode[];
+  const profile = flags.plain !== true;
   const work = mkdtempSync(join(tmpdir(), "streambench-bench-"));
   try {
     let input: JobInput;
@@ -58,41 +105,48 @@ async function main(): Promise<void> {
     const results: Measured[] = [];
     const outputs = new Map<Mode, string>();
     for (let rep = 1; rep <= runs; rep++) {
-      for (const mode of modes) {
+      // A B, B A, A B ...: drift on the shared machine hits both modes alike
+      for (const mode of rep % 2 === 1 ? modes : [...modes].reverse()) {
         const output = join(work, `summary-${mode}.parquet`);
         outputs.set(mode, output);
-        const { report, outcome } = await runPipeline({ mode, input, output, enabledTagKeys: null });
+        const { report, outcome } = await runPipeline({ mode, input, output, enabledTagKeys: null, profile });
         const anon = Math.max(0, ...outcome.samples.map((s) => s.rssAnonBytes)) / 2 ** 20;
         results.push({ mode, report, sampledPeakAnonMb: anon });
         const r = report;
         console.log(
-          `  run ${rep} ${mode.padEnd(9)} total ${fmt(r.timings.total)} ms  aggregate ${fmt(r.timings.aggregate)} ms ` +
-            `(plan build ${fmt(r.timings.plan ?? 0)} ms)  peak RSS ${fmt(mb(r.maxRSSKb))} MB`,
+          `  run ${rep} ${mode.padEnd(9)} total ${fmt(r.timings.total)} ms (read ${fmt(r.timings.read)}, plan ${fmt(r.timings.plan)}, ` +
+            `execute ${fmt(r.timings.execute)}, write ${fmt(r.timings.write)}; ready after ${fmt(r.timings.ready)})  ` +
+            `peak RSS ${fmt(mb(r.maxRSSKb))} MB  cpu ${fmt((r.cpu.user + r.cpu.system) / 1e6, 1)} s`,
         );
       }
     }
 
-    console.log(`\n${label}${runs > 1 ? ` — medians of ${runs} runs` : ""}; 2 shared cores, other work running: figures are noisy`);
+    if (profile) printStages(modes, results, runs);
+    console.log(`\n${label}${runs > 1 ? ` — medians of ${runs} runs (min-max)` : ""}; 2 shared cores, other work running: figures are noisy`);
     console.log(
-      "mode       rows in     read ms  plan ms  exec ms  write ms  total ms  peak RSS MB  peak anon MB  rows/s (exec)  rows/s (aggregate)",
+      "mode       rows in   ready ms  read ms  plan ms  exec ms  write ms  total ms  peak RSS MB  peak anon MB  rows/s (exec)  rows/s (total)",
     );
     for (const mode of modes) {
       const rs = results.filter((x) => x.mode === mode);
       const r0 = rs[0].report;
       const rowsIn = r0.rowsIn.pod + r0.rowsIn.storage + r0.rowsIn.nodeLabels + r0.rowsIn.namespaceLabels;
+      const ready = median(rs.map((x) => x.report.timings.ready));
       const read = median(rs.map((x) => x.report.timings.read));
-      const plan = median(rs.map((x) => x.report.timings.plan ?? 0));
-      const agg = median(rs.map((x) => x.report.timings.aggregate));
-      const exec = median(rs.map((x) => x.report.timings.aggregate - (x.report.timings.plan ?? 0)));
+      const plan = median(rs.map((x) => x.report.timings.plan));
+      const exec = median(rs.map((x) => x.report.timings.execute));
       const write = median(rs.map((x) => x.report.timings.write));
-      const total = median(rs.map((x) => x.report.timings.total));
-      const rss = median(rs.map((x) => mb(x.report.maxRSSKb)));
+      const totals = rs.map((x) => x.report.timings.total);
+      const total = median(totals);
+      const rsss = rs.map((x) => mb(x.report.maxRSSKb));
+      const rss = median(rsss);
       const anon = median(rs.map((x) => x.sampledPeakAnonMb));
+      const spread = (xs: number[]) => (xs.length > 1 ? ` (${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))})` : "");
       console.log(
         [
           mode.padEnd(9),
           fmt(rowsIn).padStart(10),
-          fmt(read).padStart(10),
+          fmt(ready).padStart(9),
+          fmt(read).padStart(8),
           fmt(plan).padStart(8),
           fmt(exec).padStart(8),
           fmt(write).padStart(9),
@@ -100,8 +154,8 @@ async function main(): Promise<void> {
           fmt(rss).padStart(12),
           fmt(anon).padStart(13),
           fmt(rowsIn / ((exec + read) / 1000)).padStart(14),
-          fmt(rowsIn / ((agg + read) / 1000)).padStart(19),
-        ].join(" "),
+          fmt(rowsIn / (total / 1000)).padStart(15),
+        ].join(" ") + (runs > 1 ? `   total${spread(totals)} peak${spread(rsss)}` : ""),
       );
     }
     if (outputs.has("in-memory") && outputs.has("streaming")) {
@@ -110,7 +164,7 @@ async function main(): Promise<void> {
       const v = compareSummaries(a, b, DEFAULT_TOLERANCE);
       console.log(`\nin-memory vs streaming: ${v.verdict} (${a.length} rows, max rel diff ${v.maxRelDiff.toExponential(2)})`);
     }
-    console.log("rows/s = all input rows (pod+storage+label rows) / (read + execution, or read + aggregate incl. plan build)");
+    console.log("rows/s = all input rows (pod+storage+label rows) / (read + execution, or the child's total)");
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

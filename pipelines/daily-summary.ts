@@ -3,33 +3,38 @@
 // LazyFrame to LazyFrame. Both modes apply exactly this plan; they differ only in how the inputs are
 // read (eager DataFrames vs lazy scans) and in the engine that executes it.
 //
-// Shape of the plan (the heavy part is two group-bys over the hourly pod rows and one over the
-// hourly storage rows; everything after them works on daily, per-entity tables):
-//   pod hourly  --(day, namespace, node, pod, pod_labels)-->  pod daily   (Koku's *_daily roll-up)
-//   pod hourly  --(interval_start, node) max, (day, node) sum-->  node capacity, cluster capacity
+// Shape of the plan (the heavy part is three group-bys over the hourly pod rows, each reading the
+// pod table once; everything after them works on daily, per-entity tables):
+//   pod hourly --(day, namespace, node, pod_labels)--> pod daily, folded over pod  (podUsageDaily)
+//   pod hourly, storage + apiserver pods only --(day, namespace, node, pod, pod_labels)--> per-pod
+//              daily rows (keptPodUsageDaily: cte_volume_nodes and node roles need a pod's own row)
+//   pod hourly --(interval_start, node) max, (day, node) sum--> node capacity, cluster capacity
 //   storage hourly --(day, namespace, node, pod, pvc, pv, ...)--> storage daily
 //   node/namespace label hourly --(day, entity, raw labels) distinct--> label rows per day
 //   labels: parsed once per DISTINCT raw string, merged once per DISTINCT (node, namespace, pod)
 //           tuple in small side tables, joined back (never exploded per hourly row)
 //   pod daily -> Pod rows; storage daily -> Storage rows; Pod rows -> Unallocated rows.
+// Step 2 is one function per section of Koku's SQL, named after its CTEs (podRows, storageRows,
+// cteVolumeNodes, cteNodeRole, unallocatedRows, ...). Performance devices are kept apart from the
+// rules, each with a comment saying why: asCategorical, dropAnomalousRows, the derived effective-usage
+// columns, and SummaryOptions.reuse (cache()).
 //
-// Execution: reduceHourly() (step 1, the only part whose input is the hourly rows) is collected
-// table by table with the mode's engine; summarizeDaily() (step 2, per-entity daily tables, about
-// 1/24 of the input rows) then runs on the same engine. dailySummary() composes the two into
-// one query, which gives the same rows, but polars 0.26.1 re-derives the daily tables for every
-// branch that reads them (the summary reads podDaily in four places): 14 s instead of 0.5 s at the
-// "large" scale, 3.8 GB peak on the streaming engine. Reused intermediates in step 2 are cache()d.
+// Execution: step 1 (the only part whose input is the hourly rows) is collected table by table
+// with the mode's engine (pipelines/run-job.ts); summarizeDaily() (step 2, per-entity daily tables)
+// then runs on the same engine. dailySummary() composes the two into one query, which gives the
+// same rows, but polars 0.26.1 re-derives the daily tables for every branch that reads them: 14 s
+// instead of 0.5 s at the "large" scale, 3.8 GB peak on the streaming engine.
 //
 // Plan check (describeOptimizedPlan, nodejs-polars 0.26.1, which has no way to print the
-// streaming engine's physical graph): each step-1 query is Parquet SCAN (PROJECT 16/19 columns for
-// podDaily, 12/19 for nodeCapacity; hive partitioning off) -> SELECT casts -> FILTER (anomalies) ->
-// WITH_COLUMNS usage_start -> AGGREGATE [maintain_order: false] (two AGGREGATEs for capacity): only
-// scan / map / filter / group-by nodes, which the streaming engine runs natively (no sort, join,
-// explode or window in step 1). Measured: collectSync({engine:"streaming"}) of all of step 1 at
-// "large" peaks at ~280 MB RSS where the in-memory engine holds every input table; figures per scale
-// in bench/aggregate.ts.
+// streaming engine's physical graph): each step-1 pod query is one Parquet SCAN (PROJECT 15/19
+// columns for the folded rows, 16/19 for the per-pod rows, 12/19 for capacity; hive partitioning
+// off) -> SELECT casts -> FILTER (the per-pod rows' pods) -> WITH_COLUMNS anomaly flag -> FILTER
+// on it (not pushed into the scan) -> WITH_COLUMNS (day, effective usage, categorical keys) ->
+// AGGREGATE [maintain_order: false] (two for capacity): only scan / map / filter / group-by nodes,
+// which the streaming engine runs natively (no sort, join, explode or window in step 1). The
+// stage profile (bench/aggregate.ts) counts the pod scans per query from these plans: 1 each.
 import pl from "nodejs-polars";
-import type { DataType, Expr, LazyDataFrame } from "nodejs-polars";
+import type { DataFrame, DataType, Expr, LazyDataFrame } from "nodejs-polars";
 import { SUMMARY_COLUMNS, SUMMARY_MEASURE_COLUMNS, type EnabledTagKeys } from "../src/contract/summary-schema.ts";
 import { ALWAYS_ENABLED_TAG_KEYS, PLATFORM_COST_CATEGORY_ID, PLATFORM_NAMESPACE_PATTERNS } from "./koku-rules.ts";
 import { MEASURE_COLUMNS } from "../src/contract/input-tables.ts";
@@ -48,6 +53,12 @@ export interface SummaryInputs {
 export interface SummaryOptions {
   /** null = every label key enabled (streambench's default); vm_kubevirt_io_name is always enabled. */
   enabledTagKeys: EnabledTagKeys;
+  /**
+   * Called on each intermediate the summary reads more than once (or a section's result), with a
+   * stage name. Default: cache() it. The stage profiler (run-job.ts) collects it instead, to time
+   * each section on its own.
+   */
+  reuse?: (stage: string, lf: LazyDataFrame) => LazyDataFrame;
 }
 
 /**
@@ -241,7 +252,7 @@ function dailyLabelRows(
 }
 
 // ---------------------------------------------------------------------------------------------
-// The summary
+// Summary columns and the eight pod measures (written once, used by every section)
 
 const POD_MEASURES = MEASURE_COLUMNS.pod;
 const STORAGE_MEASURES = MEASURE_COLUMNS.storage;
@@ -261,34 +272,132 @@ function summaryFrame(lf: LazyDataFrame, given: Record<string, Expr>): LazyDataF
 }
 
 /**
- * Koku's pod usage daily roll-up (ocp_post_processor + common.py): effective usage per HOURLY row
- * = max(usage, request) skipping NULL (A.5 P7), then per (day, namespace, node, pod, pod_labels):
- * sums of the *_seconds, max of resource_id and of the capacity columns. pandas groupby with
- * dropna=False: NULL keys form their own group, and a sum over only NULLs is 0 (polars agrees).
+ * The eight pod measures: the hourly column summed per day (effective usage = max(usage, request)
+ * per HOURLY row, skipping NULL: A.5 P7, derived as its own column first), the column of its daily
+ * sum in the plan, and its summary column (seconds / 3600, memory bytes x 2^-30). `unallocated`:
+ * Koku's unallocated rows subtract it from the node's capacity (usage, request, effective; not limit).
  */
-const POD_DAILY_TEXT_KEYS = ["namespace", "node", "pod", "pod_labels"];
+interface PodSum {
+  daily: string;
+  hourly: string;
+  derive?: () => Expr;
+  summary: string;
+  memory: boolean;
+  unallocated: boolean;
+}
 
-export function podDaily(podHourly: LazyDataFrame): LazyDataFrame {
-  // The text keys are grouped as Categorical (equal strings <=> equal categories, NULL stays NULL):
-  // the streaming group-by then hashes small integers instead of ~100-byte strings, which took the
-  // production-large peak from 1.3 GB down (bench/aggregate.ts). Cast back to String afterwards.
-  return withDay(dropAnomalies(podHourly, POD_MEASURES))
-    .withColumns(col(POD_DAILY_TEXT_KEYS).cast(pl.Categorical))
-    .groupBy(["usage_start", ...POD_DAILY_TEXT_KEYS], false)
+const POD_SUMS: readonly PodSum[] = [
+  { daily: "u_cpu", hourly: "pod_usage_cpu_core_seconds", summary: "pod_usage_cpu_core_hours", memory: false, unallocated: true },
+  { daily: "r_cpu", hourly: "pod_request_cpu_core_seconds", summary: "pod_request_cpu_core_hours", memory: false, unallocated: true },
+  {
+    daily: "e_cpu",
+    hourly: "__effective_cpu_core_seconds",
+    derive: () => pl.maxHorizontal([col("pod_usage_cpu_core_seconds"), col("pod_request_cpu_core_seconds")]),
+    summary: "pod_effective_usage_cpu_core_hours",
+    memory: false,
+    unallocated: true,
+  },
+  { daily: "l_cpu", hourly: "pod_limit_cpu_core_seconds", summary: "pod_limit_cpu_core_hours", memory: false, unallocated: false },
+  { daily: "u_mem", hourly: "pod_usage_memory_byte_seconds", summary: "pod_usage_memory_gigabyte_hours", memory: true, unallocated: true },
+  { daily: "r_mem", hourly: "pod_request_memory_byte_seconds", summary: "pod_request_memory_gigabyte_hours", memory: true, unallocated: true },
+  {
+    daily: "e_mem",
+    hourly: "__effective_memory_byte_seconds",
+    derive: () => pl.maxHorizontal([col("pod_usage_memory_byte_seconds"), col("pod_request_memory_byte_seconds")]),
+    summary: "pod_effective_usage_memory_gigabyte_hours",
+    memory: true,
+    unallocated: true,
+  },
+  { daily: "l_mem", hourly: "pod_limit_memory_byte_seconds", summary: "pod_limit_memory_gigabyte_hours", memory: true, unallocated: false },
+];
+
+const POD_SUM_COLUMNS = POD_SUMS.map((m) => m.daily);
+
+/** A daily sum (seconds) as its summary column: core-hours, or GiB-hours for memory. */
+function podSumHours(m: PodSum): Expr {
+  const hours = col(m.daily).div(3600);
+  return m.memory ? hours.mul(GIB) : hours;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 1: Koku's hourly -> daily roll-ups (ocp_post_processor + common.py, C.1). The only steps
+// whose input is the hourly rows: the heavy, data-sized part of the plan.
+
+/** openshift-kube-apiserver: a node that ran it is a master (node roles, C.3). */
+const APISERVER_NAMESPACE = "openshift-kube-apiserver";
+
+const ANOMALY_FLAG = "__anomaly";
+
+/**
+ * Koku drops "anomalies" (rows with any measure above 1e18) before any roll-up. Performance only:
+ * the flag is computed as a column and the filter is on that column, so polars keeps the filter
+ * right below the group-by instead of pushing the ten comparisons into the parquet scan as a scan
+ * predicate (measured on the streaming engine at production-large: ~170 MB less peak, less CPU).
+ * Same rows dropped as dropAnomalies().
+ */
+function dropAnomalousRows(lf: LazyDataFrame, measures: readonly string[]): LazyDataFrame {
+  if (measures.length === 0) return lf;
+  const anomaly = pl.anyHorizontal(measures.map((m) => col(m).gt(ANOMALY_LIMIT).fillNull(false)));
+  return lf.withColumns(anomaly.alias(ANOMALY_FLAG)).filter(col(ANOMALY_FLAG).not()).drop(ANOMALY_FLAG);
+}
+
+/**
+ * Performance only: group text keys as Categorical (equal strings <=> equal categories, NULL stays
+ * NULL), cast back to String after the group-by. The group-by then hashes and stores small integers
+ * instead of strings of up to ~100 bytes: less peak memory on the streaming engine and less CPU on
+ * the in-memory one (bench/aggregate.ts prints both per stage).
+ */
+function asCategorical(lf: LazyDataFrame, columns: string[]): LazyDataFrame {
+  return lf.withColumns(col(columns).cast(pl.Categorical));
+}
+
+/**
+ * Koku's pod usage daily roll-up: per (day, namespace, node, pod, pod_labels) the sums of the
+ * *_seconds (effective usage per hourly row first), max of resource_id and of the capacity columns
+ * (pandas groupby dropna=False: NULL keys form their own group; a sum over only NULLs is 0, as in
+ * polars), with `textKeys` the text keys used. Performance only: the effective usage is derived as
+ * its own column before the group-by, so every aggregation is a plain column sum or max, which the
+ * in-memory engine runs on its fast path (~2 s less CPU at production-large than summing the
+ * max_horizontal expression inside the aggregation).
+ */
+function podRollup(podHourly: LazyDataFrame, textKeys: string[]): LazyDataFrame {
+  const rows = withDay(dropAnomalousRows(podHourly, POD_MEASURES)).withColumns(
+    ...POD_SUMS.filter((m) => m.derive).map((m) => m.derive!().alias(m.hourly)),
+  );
+  return asCategorical(rows, textKeys)
+    .groupBy(["usage_start", ...textKeys], false)
     .agg(
       col("resource_id").max().alias("resource_id"),
-      col("pod_usage_cpu_core_seconds").sum().alias("u_cpu"),
-      col("pod_request_cpu_core_seconds").sum().alias("r_cpu"),
-      pl.maxHorizontal([col("pod_usage_cpu_core_seconds"), col("pod_request_cpu_core_seconds")]).sum().alias("e_cpu"),
-      col("pod_limit_cpu_core_seconds").sum().alias("l_cpu"),
-      col("pod_usage_memory_byte_seconds").sum().alias("u_mem"),
-      col("pod_request_memory_byte_seconds").sum().alias("r_mem"),
-      pl.maxHorizontal([col("pod_usage_memory_byte_seconds"), col("pod_request_memory_byte_seconds")]).sum().alias("e_mem"),
-      col("pod_limit_memory_byte_seconds").sum().alias("l_mem"),
+      ...POD_SUMS.map((m) => col(m.hourly).sum().alias(m.daily)),
       col("node_capacity_cpu_cores").max().alias("cap_cores"),
       col("node_capacity_memory_bytes").max().alias("cap_mem_bytes"),
     )
-    .withColumns(col(POD_DAILY_TEXT_KEYS).cast(pl.Utf8));
+    .withColumns(col(textKeys).cast(pl.Utf8));
+}
+
+/**
+ * The pod daily rows as the Pod rows read them: folded over `pod` (the Pod rows' GROUP BY has no
+ * pod; sums of sums and max of max of Koku's per-pod daily rows are the sums and max of the hourly
+ * rows). Per (day, namespace, node, pod_labels); at production-large 124,000 groups instead of
+ * 620,000 per pod, and the pod column is never read (reading it cost ~0.5 GB of peak on the
+ * streaming engine).
+ */
+export function podUsageDaily(podHourly: LazyDataFrame): LazyDataFrame {
+  return podRollup(podHourly, ["namespace", "node", "pod_labels"]);
+}
+
+/**
+ * Koku's own per-pod daily rows, for the only two steps that need a pod's own row:
+ * cte_volume_nodes (storage rows join pod rows on namespace and pod) and the node roles (a node
+ * is master when one of its pod-days ran in openshift-kube-apiserver, looked up by that pod-day's
+ * max resource_id). So only the pods named in the storage rows (`keepPods`) and the pods of
+ * openshift-kube-apiserver: a few thousand rows.
+ */
+export function keptPodUsageDaily(podHourly: LazyDataFrame, keepPods: readonly string[]): LazyDataFrame {
+  const kept = (keepPods.length > 0 ? col("pod").isIn([...keepPods]).fillNull(false) : lit(false)).or(
+    col("namespace").eq(lit(APISERVER_NAMESPACE)).fillNull(false),
+  );
+  return podRollup(podHourly.filter(kept), ["namespace", "node", "pod", "pod_labels"]);
 }
 
 /**
@@ -296,7 +405,7 @@ export function podDaily(podHourly: LazyDataFrame): LazyDataFrame {
  * repeated on every pod row of that hour), then summed per (day, node). Reads the hourly rows.
  */
 export function nodeCapacity(podHourly: LazyDataFrame): LazyDataFrame {
-  const hourly = dropAnomalies(podHourly, POD_MEASURES)
+  const hourly = dropAnomalousRows(podHourly, POD_MEASURES)
     .groupBy(["interval_start", "node"], false)
     .agg(
       col("node_capacity_cpu_core_seconds").max().alias("nc_cpu"),
@@ -333,6 +442,12 @@ export function storageDaily(storageHourly: LazyDataFrame): LazyDataFrame {
     );
 }
 
+/** The pods named in the daily storage rows (keptPodUsageDaily keeps their own daily rows). */
+export function storagePods(storageDailyRows: DataFrame): string[] {
+  const pods = storageDailyRows.select(col("pod")).unique().getColumn("pod").toArray() as (string | null)[];
+  return pods.filter((p): p is string => p !== null).sort();
+}
+
 /** The hourly rows with fromMs <= interval_start < toMs (epoch ms): a window of whole days. */
 export function withinWindow(hourly: LazyDataFrame, fromMs: number, toMs: number): LazyDataFrame {
   return hourly.filter(
@@ -354,8 +469,10 @@ export function labelsDaily(hourly: LazyDataFrame, entity: string, labelColumn: 
  * rows (the heavy, data-sized part); everything after them works on per-entity daily rows.
  */
 export interface DailyTables {
-  /** podDaily(): per (day, namespace, node, pod, pod_labels). */
+  /** podUsageDaily(): per (day, namespace, node, pod_labels), folded over pod. */
   podDaily: LazyDataFrame;
+  /** keptPodUsageDaily(): per (day, namespace, node, pod, pod_labels), storage and apiserver pods only. */
+  keptPodDaily: LazyDataFrame;
   /** nodeCapacity(): per (day, node). */
   nodeCapacity: LazyDataFrame;
   /** storageDaily(): per (day, namespace, node, pod, pvc, pv, storageclass, csi_volume_handle, labels). */
@@ -366,94 +483,110 @@ export interface DailyTables {
   namespaceLabelsDaily: LazyDataFrame;
 }
 
-export const DAILY_TABLE_NAMES = ["podDaily", "nodeCapacity", "storageDaily", "nodeLabelsDaily", "namespaceLabelsDaily"] as const;
-
-/** Step 1: the hourly rows reduced to the daily tables (five group-bys over the hourly input). */
+/**
+ * Step 1 for callers that run it as one plan (the tests): the daily tables of the hourly inputs.
+ * The storage daily rows are collected first (they are small) for the pods keptPodUsageDaily keeps.
+ */
 export function reduceHourly(inputs: SummaryInputs): DailyTables {
+  const storage = storageDaily(inputs.storage).collectSync({ engine: "in-memory" });
   return {
-    podDaily: podDaily(inputs.pod),
+    podDaily: podUsageDaily(inputs.pod),
+    keptPodDaily: keptPodUsageDaily(inputs.pod, storagePods(storage)),
     nodeCapacity: nodeCapacity(inputs.pod),
-    storageDaily: storageDaily(inputs.storage),
+    storageDaily: storage.lazy(),
     nodeLabelsDaily: labelsDaily(inputs.nodeLabels, "node", "node_labels"),
     namespaceLabelsDaily: labelsDaily(inputs.namespaceLabels, "namespace", "namespace_labels"),
   };
 }
 
-/** The daily summary in one plan: summarizeDaily(reduceHourly(inputs)). */
+/** The daily summary in one plan (after the small storage step): summarizeDaily(reduceHourly(inputs)). */
 export function dailySummary(inputs: SummaryInputs, options: SummaryOptions): LazyDataFrame {
   return summarizeDaily(reduceHourly(inputs), options);
 }
 
-/** Step 2: Pod, Storage and Unallocated rows (SUMMARY_COLUMNS + LABEL_ERROR_COLUMN) from the daily tables. */
-export function summarizeDaily(daily: DailyTables, options: SummaryOptions): LazyDataFrame {
-  const enabled = options.enabledTagKeys;
-  const pd = daily.podDaily;
-  const nc = daily.nodeCapacity;
-  const cc = nc
+// ---------------------------------------------------------------------------------------------
+// Step 2: Koku's summary SQL, one function per section, named after its CTEs. Every input is a
+// daily, per-entity table (about 1/24 of the hourly rows or fewer).
+
+/** Intermediates read more than once, and section results, go through this (see SummaryOptions.reuse). */
+type Reuse = (stage: string, lf: LazyDataFrame) => LazyDataFrame;
+
+/** cte_ocp_cluster_capacity: per day, the sum over nodes of the node capacity seconds. */
+function cteOcpClusterCapacity(nodeCapacityDaily: LazyDataFrame): LazyDataFrame {
+  return nodeCapacityDaily
     .groupBy("usage_start", false)
     .agg(col("nc_cpu").sum().alias("cc_cpu"), col("nc_mem").sum().alias("cc_mem"));
-  const nodeLabels = dailyLabelRows(daily.nodeLabelsDaily, "node", enabled);
-  const nsLabels = dailyLabelRows(daily.namespaceLabelsDaily, "namespace", enabled);
-  const nld = nodeLabels.daily.select(
-    col("usage_start"),
-    col("node"),
-    col("canon").alias("nl"),
-    col("bad").alias("nl_bad"),
-  ).cache();
-  const nsld = nsLabels.daily.select(
-    col("usage_start"),
-    col("namespace"),
-    col("canon").alias("ns"),
-    col("bad").alias("ns_bad"),
-  ).cache();
+}
 
-  // ---- Pod rows ------------------------------------------------------------------------------
-  // WHERE li.node != '': drops '' and, as the comparison is NULL, NULL nodes too.
-  const podRowsIn = pd
+/**
+ * cte_ocp_node_label_line_item_daily and cte_ocp_namespace_label_line_item_daily, as the Pod and
+ * Storage branches join them: per (day, entity) the enabled-key-filtered label set as `prefix`
+ * (canonical form) and `prefix_bad` (dailyLabelRows() derives them).
+ */
+function cteLabelLineItemDaily(labelRows: LazyDataFrame, entity: string, prefix: string, reuse: Reuse): LazyDataFrame {
+  return reuse(
+    "label rows",
+    labelRows.select(col("usage_start"), col(entity), col("canon").alias(prefix), col("bad").alias(`${prefix}_bad`)),
+  );
+}
+
+/** Label parse errors of the joined label sets: true when any of them did not parse. */
+function anyLabelError(prefixes: string[]): Expr {
+  return pl.anyHorizontal(prefixes.map((p) => col(`${p}_bad`).fillNull(false))).max().alias("bad");
+}
+
+/** The eight daily pod sums summed once more, resource_id and capacities max (a fold of pod daily rows). */
+function podSumsFolded(): Expr[] {
+  return [
+    col("resource_id").max().alias("resource_id"),
+    ...POD_SUM_COLUMNS.map((c) => col(c).sum().alias(c)),
+    col("cap_cores").max().alias("cap_cores"),
+    col("cap_mem_bytes").max().alias("cap_mem_bytes"),
+  ];
+}
+
+/**
+ * The Pod branch (data_source 'Pod'): pod daily rows with `node != ''` (which drops NULL nodes
+ * too), labels merged node < namespace < pod (jsonb ||: the later set wins, A.2/A.3), grouped by
+ * (day, namespace, node, merged labels); node and cluster capacity joined per (day, node) and day.
+ */
+function podRows(
+  podDaily: LazyDataFrame,
+  nodeLabels: LazyDataFrame,
+  namespaceLabels: LazyDataFrame,
+  nodeCapacityDaily: LazyDataFrame,
+  enabled: EnabledTagKeys,
+  reuse: Reuse,
+): LazyDataFrame {
+  const folded = podDaily
     .filter(col("node").neq(lit("")).fillNull(false))
     // pod is not a key of the Pod rows: fold the pods of one (day, namespace, node, pod_labels)
-    // first (sums of sums, max of max), so the label joins below see far fewer rows
+    // first, so the label joins below see far fewer rows
     .groupBy(["usage_start", "namespace", "node", "pod_labels"], false)
-    .agg(
-      col("resource_id").max(),
-      col(["u_cpu", "r_cpu", "e_cpu", "l_cpu", "u_mem", "r_mem", "e_mem", "l_mem"]).sum(),
-      col(["cap_cores", "cap_mem_bytes"]).max(),
-    )
+    .agg(...podSumsFolded())
     .withColumns(col("pod_labels").fillNull(lit("")).alias("pl_raw"))
-    .join(nld, { on: ["usage_start", "node"], how: "left" })
-    .join(nsld, { on: ["usage_start", "namespace"], how: "left" });
-  const podLabelsParsed = parsedLabelsOf(podRowsIn, "pl_raw", enabled).select(
+    .join(nodeLabels, { on: ["usage_start", "node"], how: "left" })
+    .join(namespaceLabels, { on: ["usage_start", "namespace"], how: "left" });
+  const podLabelsParsed = parsedLabelsOf(folded, "pl_raw", enabled).select(
     col("raw").alias("pl_raw"),
     col("canon").alias("pl"),
     col("bad").alias("pl_bad"),
   );
-  const podRowsLabelled = podRowsIn
-    .join(podLabelsParsed, { on: "pl_raw", how: "left" })
-    .withColumns(col("nl").fillNull(lit("")), col("ns").fillNull(lit("")), col("pl").fillNull(lit(""))).cache();
-  // precedence pod > namespace > node (jsonb ||, A.2/A.3)
-  const podMerged = mergeLabelSets(podRowsLabelled, ["nl", "ns", "pl"], "pod_labels_json");
-  const podGrouped = podRowsLabelled
-    .join(podMerged, { on: ["nl", "ns", "pl"], how: "left" })
+  const labelled = reuse(
+    "pod label resolution",
+    folded
+      .join(podLabelsParsed, { on: "pl_raw", how: "left" })
+      .withColumns(col("nl").fillNull(lit("")), col("ns").fillNull(lit("")), col("pl").fillNull(lit(""))),
+  );
+  // precedence pod > namespace > node
+  const merged = mergeLabelSets(labelled, ["nl", "ns", "pl"], "pod_labels_json");
+  const grouped = labelled
+    .join(merged, { on: ["nl", "ns", "pl"], how: "left" })
     .groupBy(["usage_start", "namespace", "node", "pod_labels_json"], false)
-    .agg(
-      col("resource_id").max().alias("resource_id"),
-      col("u_cpu").sum(),
-      col("r_cpu").sum(),
-      col("e_cpu").sum(),
-      col("l_cpu").sum(),
-      col("u_mem").sum(),
-      col("r_mem").sum(),
-      col("e_mem").sum(),
-      col("l_mem").sum(),
-      col("cap_cores").max(),
-      col("cap_mem_bytes").max(),
-      pl.anyHorizontal([col("nl_bad").fillNull(false), col("ns_bad").fillNull(false), col("pl_bad").fillNull(false)])
-        .max()
-        .alias("bad"),
-    )
-    .join(nc, { on: ["usage_start", "node"], how: "left" })
-    .join(cc, { on: "usage_start", how: "left" });
-  const podRows = summaryFrame(podGrouped, {
+    .agg(...podSumsFolded(), anyLabelError(["nl", "ns", "pl"]))
+    .join(nodeCapacityDaily, { on: ["usage_start", "node"], how: "left" })
+    .join(cteOcpClusterCapacity(nodeCapacityDaily), { on: "usage_start", how: "left" });
+  return summaryFrame(grouped, {
     usage_start: col("usage_start"),
     data_source: lit("Pod"),
     namespace: col("namespace"),
@@ -462,14 +595,7 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
     pod_labels: col("pod_labels_json"),
     all_labels: col("pod_labels_json"),
     cost_category_id: costCategory(col("namespace")),
-    pod_usage_cpu_core_hours: col("u_cpu").div(3600),
-    pod_request_cpu_core_hours: col("r_cpu").div(3600),
-    pod_effective_usage_cpu_core_hours: col("e_cpu").div(3600),
-    pod_limit_cpu_core_hours: col("l_cpu").div(3600),
-    pod_usage_memory_gigabyte_hours: col("u_mem").div(3600).mul(GIB),
-    pod_request_memory_gigabyte_hours: col("r_mem").div(3600).mul(GIB),
-    pod_effective_usage_memory_gigabyte_hours: col("e_mem").div(3600).mul(GIB),
-    pod_limit_memory_gigabyte_hours: col("l_mem").div(3600).mul(GIB),
+    ...Object.fromEntries(POD_SUMS.map((m) => [m.summary, podSumHours(m)])),
     node_capacity_cpu_cores: col("cap_cores"),
     // self-hosted SQL: COALESCE(max(nc.*), 0) where Trino would leave NULL (A.3, A.5 P4)
     node_capacity_cpu_core_hours: col("nc_cpu").fillNull(f64(0)).div(3600),
@@ -478,24 +604,46 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
     cluster_capacity_cpu_core_hours: col("cc_cpu").fillNull(f64(0)).div(3600),
     cluster_capacity_memory_gigabyte_hours: col("cc_mem").fillNull(f64(0)).div(3600).mul(GIB),
     [LABEL_ERROR_COLUMN]: col("bad"),
-  }).cache();
+  });
+}
 
-  // ---- Storage rows --------------------------------------------------------------------------
-  const sd = daily.storageDaily;
-  // cte_volume_nodes: daily storage INNER JOIN daily pod rows on (namespace, pod, day), distinct
-  // (day, pvc, pv, pod, namespace, node, resource_id). No node filter on the pod side.
-  const volumeNodes = sd
+/**
+ * cte_volume_nodes: daily storage rows INNER JOIN daily pod rows on (namespace, pod, day), distinct
+ * (day, pvc, pv, pod, namespace, node, resource_id): the node a PVC's pod ran on. No node filter on
+ * the pod side. (The per-pod rows of every pod the storage rows name: keptPodUsageDaily.)
+ */
+function cteVolumeNodes(storageDailyRows: LazyDataFrame, keptPodDaily: LazyDataFrame): LazyDataFrame {
+  return storageDailyRows
     .select("usage_start", "persistentvolumeclaim", "persistentvolume", "pod", "namespace")
-    .join(pd.select("usage_start", "namespace", "pod", "node", "resource_id"), {
+    .join(keptPodDaily.select("usage_start", "namespace", "pod", "node", "resource_id"), {
       on: ["usage_start", "namespace", "pod"],
       how: "inner",
     })
-    .unique().cache();
-  // cte_shared_volume_node_count: count(DISTINCT node) per (day, pv); NULL nodes do not count.
-  const nodeCount = volumeNodes
+    .unique();
+}
+
+/** cte_shared_volume_node_count: count(DISTINCT node) per (day, pv); NULL nodes do not count. */
+function cteSharedVolumeNodeCount(volumeNodes: LazyDataFrame): LazyDataFrame {
+  return volumeNodes
     .groupBy(["usage_start", "persistentvolume"], false)
     .agg(col("node").dropNulls().nUnique().cast(pl.Float64).alias("node_count"));
-  const storageIn = sd
+}
+
+/**
+ * The Storage branch (data_source 'Storage'): daily storage rows with the node their pod ran on
+ * (NULL without a pod row that day), labels merged node < namespace < PV < PVC, request and usage
+ * divided by the number of nodes the PV is mounted on; GiB-months with the month's real days.
+ */
+function storageRows(
+  storageDailyRows: LazyDataFrame,
+  keptPodDaily: LazyDataFrame,
+  nodeLabels: LazyDataFrame,
+  namespaceLabels: LazyDataFrame,
+  enabled: EnabledTagKeys,
+  reuse: Reuse,
+): LazyDataFrame {
+  const volumeNodes = reuse("storage volume nodes", cteVolumeNodes(storageDailyRows, keptPodDaily));
+  const withNodes = storageDailyRows
     // LEFT JOIN vn ON (day, pvc, pod, namespace): a PVC whose pod has no pod row that day, and every
     // claimless PV (NULL pvc/pod/namespace never equal anything), gets NULL node and resource_id.
     // vn rows that differ only in pv fan out here, as in Koku.
@@ -510,37 +658,35 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
       ),
       { on: ["usage_start", "persistentvolumeclaim", "pod", "namespace"], how: "left" },
     )
-    .join(nodeCount, { on: ["usage_start", "persistentvolume"], how: "left" })
+    .join(cteSharedVolumeNodeCount(volumeNodes), { on: ["usage_start", "persistentvolume"], how: "left" })
     // node labels of the node the pod ran on (vn.node), namespace labels of the PVC's namespace
-    .join(nld.rename({ node: "vn_node" }), { on: ["usage_start", "vn_node"], how: "left" })
-    .join(nsld, { on: ["usage_start", "namespace"], how: "left" })
+    .join(nodeLabels.rename({ node: "vn_node" }), { on: ["usage_start", "vn_node"], how: "left" })
+    .join(namespaceLabels, { on: ["usage_start", "namespace"], how: "left" })
     .withColumns(
       col("persistentvolume_labels").fillNull(lit("")).alias("pv_raw"),
       col("persistentvolumeclaim_labels").fillNull(lit("")).alias("pvc_raw"),
     );
-  const pvParsed = parsedLabelsOf(storageIn, "pv_raw", enabled).select(
+  const pvParsed = parsedLabelsOf(withNodes, "pv_raw", enabled).select(
     col("raw").alias("pv_raw"),
     col("canon").alias("pv"),
     col("bad").alias("pv_bad"),
   );
-  const pvcParsed = parsedLabelsOf(storageIn, "pvc_raw", enabled).select(
+  const pvcParsed = parsedLabelsOf(withNodes, "pvc_raw", enabled).select(
     col("raw").alias("pvc_raw"),
     col("canon").alias("pvc"),
     col("bad").alias("pvc_bad"),
   );
-  const storageLabelled = storageIn
-    .join(pvParsed, { on: "pv_raw", how: "left" })
-    .join(pvcParsed, { on: "pvc_raw", how: "left" })
-    .withColumns(
-      col("nl").fillNull(lit("")),
-      col("ns").fillNull(lit("")),
-      col("pv").fillNull(lit("")),
-      col("pvc").fillNull(lit("")),
-    ).cache();
+  const labelled = reuse(
+    "storage label resolution",
+    withNodes
+      .join(pvParsed, { on: "pv_raw", how: "left" })
+      .join(pvcParsed, { on: "pvc_raw", how: "left" })
+      .withColumns(col("nl").fillNull(lit("")), col("ns").fillNull(lit("")), col("pv").fillNull(lit("")), col("pvc").fillNull(lit(""))),
+  );
   // precedence pvc > pv > namespace > node
-  const volMerged = mergeLabelSets(storageLabelled, ["nl", "ns", "pv", "pvc"], "volume_labels_json");
-  const storageGrouped = storageLabelled
-    .join(volMerged, { on: ["nl", "ns", "pv", "pvc"], how: "left" })
+  const merged = mergeLabelSets(labelled, ["nl", "ns", "pv", "pvc"], "volume_labels_json");
+  const grouped = labelled
+    .join(merged, { on: ["nl", "ns", "pv", "pvc"], how: "left" })
     // csi_volume_handle is a GROUP BY key in Koku although it is not copied to the summary table
     .groupBy(
       [
@@ -564,19 +710,12 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
       // self-hosted SQL: sum / COALESCE(max(node_count), 1) (A.3; Trino gives NULL without a pod match)
       col("req_bs").sum().div(col("node_count").max().fillNull(f64(1))).alias("req_bs"),
       col("use_bs").sum().div(col("node_count").max().fillNull(f64(1))).alias("use_bs"),
-      pl.anyHorizontal([
-        col("nl_bad").fillNull(false),
-        col("ns_bad").fillNull(false),
-        col("pv_bad").fillNull(false),
-        col("pvc_bad").fillNull(false),
-      ])
-        .max()
-        .alias("bad"),
+      anyLabelError(["nl", "ns", "pv", "pvc"]),
     );
   // GiB-months use the real number of days of the usage_start month (A.5 P8)
   const daysInMonth = daysInMonthOf(col("usage_start"));
   const perMonth = (e: Expr) => e.div(lit(86400).cast(pl.Float64).mul(daysInMonth)).mul(GIB);
-  const storageRows = summaryFrame(storageGrouped, {
+  return summaryFrame(grouped, {
     usage_start: col("usage_start"),
     data_source: lit("Storage"),
     namespace: col("namespace"),
@@ -594,42 +733,63 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
     persistentvolumeclaim_usage_gigabyte_months: perMonth(col("use_bs")),
     [LABEL_ERROR_COLUMN]: col("bad"),
   });
+}
 
-  // ---- Unallocated rows ----------------------------------------------------------------------
-  // Node roles (C.3, reportdb_accessor_postgres get_nodes_query_sql), per month and per
-  // (node, resource_id) of the daily pod rows: 'master' if the node ran openshift-kube-apiserver,
-  // else 'infra' if one of its node-label sets has node_role_kubernetes_io = infra (checked on the
-  // unfiltered labels, like Koku's LIKE on the JSON text), else 'worker'. The query LEFT JOINs the
-  // node labels but filters on their columns in WHERE, so it is an inner join: a node without
-  // node-label rows in that month gets no role.
-  const nodeInfra = nodeLabels.daily
+/**
+ * cte_node_role (C.3, reportdb_accessor_postgres get_nodes_query_sql), per month and per
+ * (node, resource_id) of the daily pod rows: 'master' if the node ran openshift-kube-apiserver,
+ * else 'infra' if one of its node-label sets has node_role_kubernetes_io = infra (checked on the
+ * unfiltered labels, like Koku's LIKE on the JSON text), else 'worker'. The query LEFT JOINs the
+ * node labels but filters on their columns in WHERE, so it is an inner join: a node without
+ * node-label rows in that month gets no role.
+ */
+function cteNodeRole(podDaily: LazyDataFrame, keptPodDaily: LazyDataFrame, nodeLabelRows: LazyDataFrame): LazyDataFrame {
+  const nodeInfra = nodeLabelRows
     .select(monthOf(col("usage_start")).alias("month"), col("node"), col("infra"))
     .groupBy(["month", "node"], false)
     .agg(col("infra").max().alias("infra"));
-  const roles = pd
-    .select(
-      monthOf(col("usage_start")).alias("month"),
-      col("node"),
-      col("resource_id"),
-      col("namespace").eq(lit("openshift-kube-apiserver")).fillNull(false).alias("apiserver"),
-    )
-    .groupBy(["month", "node", "resource_id"], false)
-    .agg(col("apiserver").max().alias("apiserver"))
+  // The (node, resource_id) pairs: the folded rows give every pair a Pod row can look up (a Pod
+  // row's resource_id is the max of its rows, so it is some pod-day's max too). Whether a pair ran
+  // openshift-kube-apiserver is read from the per-pod rows only, as Koku does per pod-day.
+  const pairs = pl
+    .concat([podDaily.select("usage_start", "node", "resource_id"), keptPodDaily.select("usage_start", "node", "resource_id")], {
+      how: "vertical",
+    })
+    .select(monthOf(col("usage_start")).alias("month"), col("node"), col("resource_id"))
+    .unique();
+  const apiserver = keptPodDaily
+    .filter(col("namespace").eq(lit(APISERVER_NAMESPACE)).fillNull(false))
+    .select(monthOf(col("usage_start")).alias("month"), col("node"), col("resource_id"), lit(true).alias("apiserver"))
+    .unique();
+  return pairs
+    .join(apiserver, { on: ["month", "node", "resource_id"], how: "left" })
     .join(nodeInfra, { on: ["month", "node"], how: "inner" })
     .select(
       col("month"),
       col("node"),
       col("resource_id"),
       pl
-        .when(col("apiserver"))
+        .when(col("apiserver").fillNull(false))
         .then(lit("master"))
         .when(col("infra"))
         .then(lit("infra"))
         .otherwise(lit("worker"))
         .alias("node_role"),
     );
-  const UNALLOCATED_NAMESPACES = ["Platform unallocated", "Worker unallocated", "Network unattributed", "Storage unattributed"];
-  const unallocatedGrouped = podRows
+}
+
+const UNALLOCATED_NAMESPACES = ["Platform unallocated", "Worker unallocated", "Network unattributed", "Storage unattributed"];
+
+/**
+ * cte_unallocated_capacity: per (node, day) of the Pod rows (not the unallocated namespaces, node
+ * not NULL), node capacity minus the sum of the Pod rows' usage, request and effective usage (may
+ * be negative); namespace 'Platform unallocated' for master and infra, 'Worker unallocated' for
+ * worker, NULL without a role. Limit columns and pod_labels stay NULL.
+ */
+function unallocatedRows(pod: LazyDataFrame, roles: LazyDataFrame): LazyDataFrame {
+  const subtracted = POD_SUMS.filter((m) => m.unallocated);
+  const capacityOf = (m: PodSum) => (m.memory ? "node_capacity_memory_gigabyte_hours" : "node_capacity_cpu_core_hours");
+  const grouped = pod
     // `namespace != '...'` is NULL for a NULL namespace, so Koku leaves those Pod rows out too
     .filter(col("namespace").isNotNull().and(col("namespace").isIn(UNALLOCATED_NAMESPACES).not()))
     .filter(col("node").isNotNull())
@@ -640,12 +800,7 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
       // CASE max(node_role): string max, so 'worker' > 'master' > 'infra' if roles disagree
       col("node_role").max().alias("node_role"),
       col("resource_id").max().alias("resource_id"),
-      col("pod_usage_cpu_core_hours").sum().alias("s_u_cpu"),
-      col("pod_request_cpu_core_hours").sum().alias("s_r_cpu"),
-      col("pod_effective_usage_cpu_core_hours").sum().alias("s_e_cpu"),
-      col("pod_usage_memory_gigabyte_hours").sum().alias("s_u_mem"),
-      col("pod_request_memory_gigabyte_hours").sum().alias("s_r_mem"),
-      col("pod_effective_usage_memory_gigabyte_hours").sum().alias("s_e_mem"),
+      ...subtracted.map((m) => col(m.summary).sum().alias(`pods_${m.summary}`)),
       col("node_capacity_cpu_cores").max(),
       col("node_capacity_cpu_core_hours").max(),
       col("node_capacity_memory_gigabytes").max(),
@@ -662,7 +817,7 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
         .otherwise(lit(null).cast(pl.Utf8))
         .alias("namespace"),
     );
-  const unallocatedRows = summaryFrame(unallocatedGrouped, {
+  return summaryFrame(grouped, {
     usage_start: col("usage_start"),
     data_source: lit("Pod"),
     namespace: col("namespace"),
@@ -670,13 +825,7 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
     resource_id: col("resource_id"),
     all_labels: lit("{}"), // COALESCE(NULL pod_labels,'{}') || COALESCE(NULL volume_labels,'{}')
     cost_category_id: costCategory(col("namespace")),
-    // capacity minus the node's pod rows; may be negative. Limit columns stay NULL.
-    pod_usage_cpu_core_hours: col("node_capacity_cpu_core_hours").sub(col("s_u_cpu")),
-    pod_request_cpu_core_hours: col("node_capacity_cpu_core_hours").sub(col("s_r_cpu")),
-    pod_effective_usage_cpu_core_hours: col("node_capacity_cpu_core_hours").sub(col("s_e_cpu")),
-    pod_usage_memory_gigabyte_hours: col("node_capacity_memory_gigabyte_hours").sub(col("s_u_mem")),
-    pod_request_memory_gigabyte_hours: col("node_capacity_memory_gigabyte_hours").sub(col("s_r_mem")),
-    pod_effective_usage_memory_gigabyte_hours: col("node_capacity_memory_gigabyte_hours").sub(col("s_e_mem")),
+    ...Object.fromEntries(subtracted.map((m) => [m.summary, col(capacityOf(m)).sub(col(`pods_${m.summary}`))])),
     node_capacity_cpu_cores: col("node_capacity_cpu_cores"),
     node_capacity_cpu_core_hours: col("node_capacity_cpu_core_hours"),
     node_capacity_memory_gigabytes: col("node_capacity_memory_gigabytes"),
@@ -684,7 +833,34 @@ export function summarizeDaily(daily: DailyTables, options: SummaryOptions): Laz
     cluster_capacity_cpu_core_hours: col("cluster_capacity_cpu_core_hours"),
     cluster_capacity_memory_gigabyte_hours: col("cluster_capacity_memory_gigabyte_hours"),
   });
+}
+
+/** Step 2: Pod, Storage and Unallocated rows (SUMMARY_COLUMNS + LABEL_ERROR_COLUMN) from the daily tables. */
+export function summarizeDaily(daily: DailyTables, options: SummaryOptions): LazyDataFrame {
+  const enabled = options.enabledTagKeys;
+  // Performance only: an intermediate read by several sections is cache()d, so polars computes it
+  // once (0.26.1 does not find these common subplans itself across joins and concat). The stage
+  // profiler collects it instead.
+  const reuse: Reuse = options.reuse ?? ((_stage, lf) => lf.cache());
+  // a section read once: a stage of its own only for the profiler
+  const section: Reuse = options.reuse ?? ((_stage, lf) => lf);
+
+  const nodeLabelRows = dailyLabelRows(daily.nodeLabelsDaily, "node", enabled).daily;
+  const nodeLabels = cteLabelLineItemDaily(nodeLabelRows, "node", "nl", reuse);
+  const namespaceLabels = cteLabelLineItemDaily(
+    dailyLabelRows(daily.namespaceLabelsDaily, "namespace", enabled).daily,
+    "namespace",
+    "ns",
+    reuse,
+  );
+
+  const pod = reuse("Pod rows", podRows(daily.podDaily, nodeLabels, namespaceLabels, daily.nodeCapacity, enabled, reuse));
+  const storage = section(
+    "Storage rows",
+    storageRows(daily.storageDaily, daily.keptPodDaily, nodeLabels, namespaceLabels, enabled, reuse),
+  );
+  const unallocated = unallocatedRows(pod, cteNodeRole(daily.podDaily, daily.keptPodDaily, nodeLabelRows));
 
   // UNION of Pod and Storage (never equal: data_source differs), then the unallocated INSERT.
-  return pl.concat([podRows, storageRows, unallocatedRows], { how: "vertical" });
+  return pl.concat([pod, storage, unallocated], { how: "vertical" });
 }

@@ -9,16 +9,19 @@ import { stageUserInput, type StagedInput } from "../src/nise/user-input.ts";
 import type { DataFrame, LazyDataFrame } from "nodejs-polars";
 import pl from "nodejs-polars";
 import {
-  DAILY_TABLE_NAMES,
-  nodeCapacity,
-  podDaily,
-  withinWindow,
+  labelsDaily,
   LABEL_ERROR_COLUMN,
-  reduceHourly,
+  nodeCapacity,
+  keptPodUsageDaily,
+  podUsageDaily,
+  storageDaily,
+  storagePods,
   summarizeDaily,
+  withinWindow,
   type DailyTables,
   type SummaryInputs,
 } from "./daily-summary.ts";
+import { StageClock } from "./stage-clock.ts";
 import { TABLE_KEYS, type TableKey } from "../src/contract/input-tables.ts";
 import type { Job, JobFailure, JobInput, JobReport, Mode } from "../src/contract/job.ts";
 import {
@@ -100,14 +103,15 @@ function writeSummary(df: DataFrame, output: string): void {
 }
 
 /**
- * Streaming mode reduces the hourly pod rows of big inputs in windows of whole days
- * (STREAMBENCH_CHUNK_DAYS, default 7; 0 = always one pass) once the pod table has more than
- * STREAMBENCH_WINDOW_MIN_ROWS rows (default 2,000,000; parquet footers give the count for free).
- * The group keys contain the day, so no group spans two windows and the windows' results just
- * concatenate. The window filter on interval_start reaches the parquet scan (row-group statistics),
- * so each window reads only its rows. Why: the streaming group-by keeps per-thread tables of every
- * group it has seen; at production-large (620,000 pod-days) one pass peaked at 1.0-1.3 GB, 7-day
- * windows at ~0.67 GB for about the same time. Small inputs skip it (each window costs a query).
+ * Optional (off by default): streaming mode reduces the hourly pod rows in windows of whole days
+ * (STREAMBENCH_CHUNK_DAYS=N; 0 = one pass) once the pod table has more than
+ * STREAMBENCH_WINDOW_MIN_ROWS rows (default 2,000,000). The group keys contain the day, so no group
+ * spans two windows and the windows' results just concatenate. The window filter on interval_start
+ * reaches the parquet scan (row-group statistics), so each window reads only its rows IF the files
+ * are ordered by time. Why off: the generator writes node by node (each 100,000-row group spans
+ * most of the month), so every window re-read nearly all of the pod table: at production-large
+ * 5 windows cost ~7.0 s of CPU against 5.2 s for one pass of the per-pod roll-up they were made
+ * for (620,000 groups, ~1.0 GB peak); the folded roll-up (124,000 groups) needs no windows.
  */
 function envWholeNumber(name: string, fallback: number): number {
   const v = process.env[name];
@@ -120,13 +124,18 @@ function envWholeNumber(name: string, fallback: number): number {
 const DAY_MS = 86_400_000;
 
 /** The window queries (built, not run): one per `days` whole days from the first to the last hour. */
-function dayWindowQueries(pod: LazyDataFrame, reduce: (lf: LazyDataFrame) => LazyDataFrame, days: number): LazyDataFrame[] {
-  const range = pod
-    .select(
+function dayWindowQueries(
+  pod: LazyDataFrame,
+  reduce: (lf: LazyDataFrame) => LazyDataFrame,
+  days: number,
+  clock: StageClock,
+): LazyDataFrame[] {
+  const [range] = clock.collect("pod day range (windows)", [
+    pod.select(
       pl.col("interval_start").min().cast(pl.Int64).cast(pl.Float64).alias("lo"), // (Int64 .get() truncates to 32 bits)
       pl.col("interval_start").max().cast(pl.Int64).cast(pl.Float64).alias("hi"),
-    )
-    .collectSync({ engine: "streaming" });
+    ),
+  ], "streaming");
   const lo = range.getColumn("lo").get(0) as number | null;
   const hi = range.getColumn("hi").get(0) as number | null;
   if (lo === null || hi === null) return [reduce(pod)];
@@ -167,21 +176,22 @@ function inputFileList(staged: StagedInput, files: InputFiles, input: JobInput):
 }
 
 export async function runJob(mode: Mode, argv: string[]): Promise<void> {
-  const t0 = performance.now();
   let job: Job | undefined;
   let stage: Awaited<ReturnType<typeof stageCsvInput>> | undefined;
   try {
     job = parseJob(argv);
+    // performance.timeOrigin is the process start: this is start-to-ready (runtime, tsx, polars loaded)
+    const ready = performance.now();
+    const clock = new StageClock(job.profile === true);
     const input = job.input;
     const enabledTagKeys = job.enabledTagKeys ?? null;
-    const tStage = performance.now();
+
+    // read: staging a user's gzip/payload input, discovering the files, and (in-memory) loading them
+    const tRead = performance.now();
     stage = input.kind === "csv" ? await stageCsvInput(input.dir) : undefined;
-    const stageMs = performance.now() - tStage;
     const files = await discover(job, stage);
     const csvInput: JobInput = stage ? { kind: "csv", dir: stage.dir } : input;
     const rowsIn: JobReport["rowsIn"] = { pod: 0, storage: 0, nodeLabels: 0, namespaceLabels: 0 };
-
-    const tRead = performance.now() - stageMs;
     const tables = {} as Record<TableKey, LazyDataFrame>;
     if (mode === "in-memory") {
       // read every input file fully into DataFrames
@@ -204,55 +214,71 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     };
     const read = performance.now() - tRead;
 
-    const tAgg = performance.now();
     // Step 1 (the heavy, data-sized part): the hourly rows reduced to daily tables, each collected
     // with this mode's engine. Step 2: the summary from those small tables (about 1/24 of the
-    // input rows), also on this mode's engine (streaming: ~190 MB less peak than in-memory at
-    // production-large). One plan definition (daily-summary.ts), executed in two steps: handed to
-    // polars as one query, the daily tables are re-derived for every branch that reads them (no
-    // common-subplan reuse across joins/concat in 0.26.1): 14 s instead of 0.5 s at the "large"
-    // scale, and the streaming engine then peaked at 3.8 GB.
+    // input rows or fewer), also on this mode's engine. One plan definition (daily-summary.ts),
+    // executed in two steps: handed to polars as one query, the daily tables are re-derived for
+    // every branch that reads them (no common-subplan reuse across joins/concat in 0.26.1): 14 s
+    // instead of 0.5 s at the "large" scale, and the streaming engine then peaked at 3.8 GB.
+    const tAgg = performance.now();
     const engine = mode === "streaming" ? "streaming" : "in-memory";
-    const reduced = reduceHourly(inputs);
-    let planMs = performance.now() - tAgg;
-    const daily = {} as Record<(typeof DAILY_TABLE_NAMES)[number], LazyDataFrame>;
+    let daily: DailyTables;
     let podRows = 0;
     try {
-      // (CSV scans cannot skip rows by statistics: windows would re-read every file, so one pass)
+      // storage first: keptPodUsageDaily keeps the own daily rows of the pods it names
+      const storage = clock.collect("storage daily (hourly -> daily)", [storageDaily(inputs.storage)], engine)[0];
       const windowDays =
-        mode === "streaming" && input.kind !== "csv" ? envWholeNumber("STREAMBENCH_CHUNK_DAYS", 7) : 0;
+        mode === "streaming" && input.kind !== "csv" ? envWholeNumber("STREAMBENCH_CHUNK_DAYS", 0) : 0;
       podRows = windowDays > 0 ? countRows(files.pod, "pod", input) : 0;
       const windowed = windowDays > 0 && podRows > envWholeNumber("STREAMBENCH_WINDOW_MIN_ROWS", 2_000_000);
-      for (const name of DAILY_TABLE_NAMES) {
-        if (windowed && (name === "podDaily" || name === "nodeCapacity")) {
-          const tBuild = performance.now();
-          const queries = dayWindowQueries(inputs.pod, name === "podDaily" ? podDaily : nodeCapacity, windowDays);
-          planMs += performance.now() - tBuild;
-          const parts = queries.map((q) => q.collectSync({ engine: "streaming" }));
-          daily[name] = (parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" })).lazy();
-        } else {
-          daily[name] = reduced[name].collectSync({ engine }).lazy();
-        }
-      }
+      const podQueries = windowed
+        ? dayWindowQueries(inputs.pod, podUsageDaily, windowDays, clock)
+        : [podUsageDaily(inputs.pod)];
+      const [kept] = clock.collect(
+        "pod daily, storage + apiserver pods",
+        [keptPodUsageDaily(inputs.pod, storagePods(storage))],
+        engine,
+      );
+      const podParts = clock.collect("pod daily, folded (hourly -> daily)", podQueries, engine);
+      const capacity = clock.collect("node capacity (hourly -> daily)", [nodeCapacity(inputs.pod)], engine)[0];
+      const [nodeLabels, namespaceLabels] = clock.collect(
+        "label rows daily (hourly -> daily)",
+        [
+          labelsDaily(inputs.nodeLabels, "node", "node_labels"),
+          labelsDaily(inputs.namespaceLabels, "namespace", "namespace_labels"),
+        ],
+        engine,
+      );
+      daily = {
+        podDaily: (podParts.length === 1 ? podParts[0] : pl.concat(podParts, { how: "vertical" })).lazy(),
+        keptPodDaily: kept.lazy(),
+        nodeCapacity: capacity.lazy(),
+        storageDaily: storage.lazy(),
+        nodeLabelsDaily: nodeLabels.lazy(),
+        namespaceLabelsDaily: namespaceLabels.lazy(),
+      };
     } catch (e) {
       // the lazy engine reports a bad value without the file: find it by reading file by file
       throw mode === "streaming" ? locateReadError(files, input, e) : e;
     }
-    const tPlan2 = performance.now();
-    // nodejs-polars 0.26.1 under Node 20 spends ~1 ms of JS per Expr object it wraps, so building
-    // this plan (~1,700 expressions) costs 1-3 s before polars runs anything (Deno: ~0.1 s)
-    const summary = summarizeDaily(daily as DailyTables, { enabledTagKeys });
-    planMs += performance.now() - tPlan2;
-    let out = summary.collectSync({ engine });
-    const aggregate = performance.now() - tAgg;
-
+    // profiled: every reused intermediate is collected as its own stage (the plan is built
+    // between them); otherwise cache()d as in a normal run
+    const reuse = clock.enabled
+      ? (stage: string, lf: LazyDataFrame) => clock.collect(stage, [lf], engine)[0].lazy()
+      : undefined;
+    const summary = summarizeDaily(daily, { enabledTagKeys, reuse });
+    let out = clock.collect(clock.enabled ? "Unallocated rows + union" : "summary", [summary], engine)[0];
     if (out.getColumn(LABEL_ERROR_COLUMN).any()) throw locateBadLabels(files, input);
     out = out.drop(LABEL_ERROR_COLUMN);
+    const aggregate = performance.now() - tAgg;
+    // everything in step 1 and 2 that was not polars running a query is building plans in JS
+    const plan = aggregate - clock.collectMs;
+    const execute = aggregate - plan;
 
     const tWrite = performance.now();
-    writeSummary(out, job.output);
+    clock.time("write summary", () => writeSummary(out, job!.output));
     const write = performance.now() - tWrite;
-    const total = performance.now() - t0;
+    const total = read + plan + execute + write;
 
     if (mode === "streaming") {
       // bookkeeping, after the clock stopped: parquet counts come from the footers
@@ -269,8 +295,10 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
       engine: mode === "streaming" ? "streaming" : "in-memory",
       rowsIn,
       rowsOut: out.height,
-      timings: { read, aggregate, write, total, plan: planMs },
-      maxRSSKb: ownPeakRssKb(),
+      timings: { ready, read, plan, execute, write, total, aggregate },
+      ...(clock.enabled ? { stages: clock.stages } : {}),
+      // (the profile resets the high-water mark per stage and keeps the highest)
+      maxRSSKb: Math.max(ownPeakRssKb(), clock.maxPeakMb * 1024),
       cpu: { user: cpu.user, system: cpu.system },
     };
     process.stdout.write(JSON.stringify(report) + "\n");

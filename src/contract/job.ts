@@ -35,6 +35,27 @@ export interface Job {
   enabledTagKeys: string[] | null;
   /** The source UUID the rows belong to (kept for the report; not a summary column). */
   sourceUuid?: string;
+  /**
+   * Time every stage of the plan on its own and report JobReport.stages (bench/aggregate.ts).
+   * Slower: the summary's sections are then collected one by one instead of in one query.
+   */
+  profile?: boolean;
+}
+
+/** One stage of the plan, measured when the job asked for a profile. */
+export interface StageTiming {
+  /** e.g. "pod daily (hourly -> daily)", "node capacity", "Pod rows", "write summary". */
+  stage: string;
+  /** Wall time of the stage's queries, ms. */
+  ms: number;
+  /** CPU time (user + system, all threads) of the process during the stage, ms. */
+  cpuMs: number;
+  /** The process's peak RSS while the stage ran (high-water mark reset before it), MB. */
+  peakMb: number;
+  /** How many times the stage's queries read the hourly pod table (from their optimized plans). */
+  podScans: number;
+  /** polars queries the stage ran. */
+  queries: number;
 }
 
 export interface JobReport {
@@ -45,20 +66,33 @@ export interface JobReport {
   /** Rows read per input table. */
   rowsIn: Record<TableKey, number>;
   rowsOut: number;
-  /** Milliseconds per step: read (download/parse), aggregate (plan + collect), write (summary file), total. */
+  /** Milliseconds per phase of the child. total = read + plan + execute + write. */
   timings: {
+    /**
+     * Process start to ready: performance.now() once the job is parsed and polars is loaded
+     * (performance.timeOrigin is the process start). Not part of total.
+     */
+    ready: number;
+    /** Finding and checking the input files, and in-memory mode reading them fully (S3: downloading). */
     read: number;
-    aggregate: number;
+    /** Building the polars plans in JS, all of them (streaming's day windows included). */
+    plan: number;
+    /** polars executing the plans (streaming mode also reads its input here). */
+    execute: number;
+    /** Writing the summary parquet file. */
     write: number;
+    /** read + plan + execute + write. */
     total: number;
-    /** Added: the part of `aggregate` spent building the plan in JS (constant, size-independent). */
-    plan?: number;
+    /** plan + execute (kept for readers of the earlier report). */
+    aggregate: number;
   };
   /** CSV input only: every file read (as given, with its report type and rows) and every file skipped, with why. */
   inputs?: {
     used: { source: string; type: string; rows: number }[];
     skipped: { source: string; reason: string }[];
   };
+  /** Per stage of the plan, when the job asked for a profile. */
+  stages?: StageTiming[];
   /** The child's own peak RSS in kilobytes (VmHWM of its address space), at the end. */
   maxRSSKb: number;
   /** CPU time of the child, microseconds. */

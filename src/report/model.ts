@@ -10,25 +10,26 @@ export type { Mode };
 export const MODES: readonly Mode[] = ["in-memory", "streaming"];
 
 /**
- * Seconds per step of one mode run. The child's own steps (start, read, plan, execute, output)
- * are optional: reports written before the child timed them lack them.
+ * Seconds per step of one mode run. The child's own phases (start, read, plan, execute, output)
+ * come from its JobReport.timings; durationSeconds = read + plan + execute + output.
  */
 export interface PhaseSeconds {
-  /** Child process start until it is ready to work (runtime, modules, polars loaded). */
-  start?: number;
+  /** The child's process start until it is ready: runtime, TypeScript loader and polars loaded, job parsed. Not in durationSeconds. */
+  start: number;
   /**
-   * The child's read step. In-memory: downloading and parsing every input file. Streaming: only
-   * opening the lazy scans; its reading happens inside aggregate, so compare read + aggregate.
+   * The child's read step: finding and checking the input files; in-memory also reading them fully
+   * (S3: downloading). Streaming only opens lazy scans here: its reading happens inside execute,
+   * so compare read + execute.
    */
   read: number;
-  /** Plan building + execution (the child's aggregate step). */
+  /** Building the polars plans in JavaScript, all of them (a fixed cost, not the engine's). */
+  plan: number;
+  /** polars executing the plans on the mode's engine. */
+  execute: number;
+  /** plan + execute (the child's aggregate step). */
   aggregate: number;
-  /** Building the polars plan in JavaScript (part of aggregate). */
-  plan?: number;
-  /** The engine executing the plan (part of aggregate). */
-  execute?: number;
-  /** The child writing its summary file. */
-  output?: number;
+  /** The child writing the summary parquet file. */
+  output: number;
   /** Summary written to PostgreSQL. */
   write: number;
   /** DB readback + comparison with the reference. */

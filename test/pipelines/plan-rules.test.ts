@@ -231,3 +231,37 @@ test("storage rows: request and usage divided by the PV's node count, capacity n
   t.is(orphan.volume_labels, "{}");
   t.is(orphan.volume_request_storage_gigabyte_months, 0, "sum over NULLs is 0, divided by COALESCE(node_count, 1)");
 });
+
+test("an hourly pod row with a measure above 1e18 is dropped before every roll-up: pod sums and node capacity", (t) => {
+  const rows = summarize({
+    pod: [
+      podRow({ interval_start: at("2024-02-10T00:00:00"), pod: "p1", namespace: "ns", node: "n1", pod_usage_cpu_core_seconds: 10 }),
+      // the anomaly: this whole row goes, its capacity too
+      podRow({ interval_start: at("2024-02-10T01:00:00"), pod: "p1", namespace: "ns", node: "n1", pod_usage_cpu_core_seconds: 2e18 }),
+    ],
+  });
+  const p1 = rows.find((r) => r.namespace === "ns" && r.node === "n1")!;
+  t.is(p1.pod_usage_cpu_core_hours, 10 / H, "only hour 0's 10 s");
+  t.is(p1.node_capacity_cpu_core_hours, 4, "one hour of 4 cores: hour 1's capacity went with its row");
+});
+
+test("node roles look at each pod-day's own max resource_id: an apiserver pod whose resource_id changed does not make the other id a master", (t) => {
+  // Node n, one day. Pod q (openshift-kube-apiserver) reported i-a at 00:00 and i-b at 01:00: its
+  // daily row has max i-b. Pod r (ns) reported i-a. Roles per (node, resource_id) of the per-pod
+  // daily rows: (n, i-b) master (q), (n, i-a) worker (r; n has label rows, none infra).
+  // The unallocated row takes CASE max(node_role) over the node's Pod rows: max('master', 'worker')
+  // = 'worker' -> 'Worker unallocated'. (Had i-a been a master too, it would read Platform.)
+  const rows = summarize({
+    pod: [
+      podRow({ interval_start: at("2024-02-10T00:00:00"), pod: "q", namespace: "openshift-kube-apiserver", node: "n", resource_id: "i-a" }),
+      podRow({ interval_start: at("2024-02-10T01:00:00"), pod: "q", namespace: "openshift-kube-apiserver", node: "n", resource_id: "i-b" }),
+      podRow({ interval_start: at("2024-02-10T00:00:00"), pod: "r", namespace: "ns", node: "n", resource_id: "i-a" }),
+    ],
+    nodeLabels: [{ interval_start: at("2024-02-10T00:00:00"), node: "n", node_labels: "label_zone:a" }],
+  });
+  const unallocated = rows.filter((r) => r.data_source === "Pod" && r.pod_labels === null);
+  t.deepEqual(
+    unallocated.map((r) => [r.node, r.namespace, r.resource_id]),
+    [["n", "Worker unallocated", "i-b"]],
+  );
+});

@@ -20,7 +20,18 @@ test("summary.json round-trips an INTERRUPTED run, including non-finite differen
 test("summary.json carries every figure of a run: phases, baseline and peak RSS, CPU, rows per type, throughput, memory series", (t) => {
   const doc = JSON.parse(summaryJson(report([scale("small", 7440, [0.4, 150], [0.5, 120], 3)])));
   const r = doc.report.scales[0].runs[0];
-  t.deepEqual(r.phases, { read: 0.1, aggregate: 0.2, write: 0.1, validate: 0.1, total: 0.5 });
+  // d = 0.4 s: start 0.05, read d/4, plan d/8, execute 3d/8, aggregate d/2, output d/4, write d/4
+  t.deepEqual(r.phases, {
+    start: 0.05,
+    read: 0.1,
+    plan: 0.05,
+    execute: 0.15000000000000002, // 0.4 * 3 / 8 in binary floating point
+    aggregate: 0.2,
+    output: 0.1,
+    write: 0.1,
+    validate: 0.1,
+    total: 0.5,
+  });
   t.is(r.peakMemoryMb, 150);
   t.is(r.baselineMemoryMb, 50);
   t.is(r.cpuUserSeconds, 0.6000000000000001); // 0.4 * 1.5 in binary floating point

@@ -66,7 +66,7 @@ function fakeParts(durations: number[], calls: string[]): Parts {
         engine: mode,
         rowsIn: { pod: 744, storage: 0, nodeLabels: 10, namespaceLabels: 10 },
         rowsOut: 31,
-        timings: { read: 0, aggregate: seconds * 1000, write: 0, total: seconds * 1000 },
+        timings: { ready: 0, read: 0, plan: 0, execute: seconds * 1000, aggregate: seconds * 1000, write: 0, total: seconds * 1000 },
         maxRSSKb: 100 * 1024,
         cpu: { user: 0, system: 0 },
       };
