@@ -126,6 +126,7 @@ export class Benchmark implements RunCommands {
     try {
       for (const scale of scales) {
         current = { scale };
+        const scaleStarted = performance.now();
         const result = await runScale(
           {
             config,
@@ -153,7 +154,7 @@ export class Benchmark implements RunCommands {
         );
         this.#putScale(result);
         this.#emitComparison(scale);
-        eta.scaleFinished(scale);
+        eta.scaleFinished(scale, performance.now() - scaleStarted);
         onPace(null);
         current = null;
       }

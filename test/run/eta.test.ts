@@ -5,17 +5,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fitCost, phaseRemainingMs, readCostHistory, RunEta } from "../../src/run/eta.ts";
 
-const NO_HISTORY = { prepare: [], mode: [] };
+const NO_HISTORY = { prepare: [], mode: [], rest: [] };
 
 /** Finishes a whole scale: one prepare unit and `modeUnits` mode units at the given costs. */
-function finishScale(eta: RunEta, scale: string, prepareMs: number, modeMs: number, modeUnits: number): void {
+function finishScale(eta: RunEta, scale: string, prepareMs: number, modeMs: number, modeUnits: number, restMs = 0): void {
   eta.unitStarted(scale, "prepare", 0);
   eta.unitFinished(scale, "prepare", prepareMs);
   for (let i = 0; i < modeUnits; i++) {
     eta.unitStarted(scale, "mode", 0);
     eta.unitFinished(scale, "mode", modeMs);
   }
-  eta.scaleFinished(scale);
+  eta.scaleFinished(scale, prepareMs + modeUnits * modeMs + restMs);
 }
 
 test("the ETA says nothing (estimating) until the first scale has finished", (t) => {
@@ -41,7 +41,7 @@ test("after one scale, an earlier run spanning two sizes gives the cost curve's 
   // 0.1 ms per row, 900 ms fixed. This run's small mode unit took 2,000 ms (twice the earlier 1,000),
   // so a mode unit at 11,000 rows is priced 2 x 2,000 = 4,000 ms; the prepare unit has no
   // earlier curve, so it costs what small's did, 300 ms. One scale with 1 mode unit to go: 4,300 ms.
-  const history = { prepare: [], mode: [{ rows: 1_000, ms: 1_000 }, { rows: 11_000, ms: 2_000 }] };
+  const history = { prepare: [], mode: [{ rows: 1_000, ms: 1_000 }, { rows: 11_000, ms: 2_000 }], rest: [] };
   const eta = new RunEta([{ scale: "small", rows: 1_000 }, { scale: "big", rows: 11_000 }], 1, history);
   finishScale(eta, "small", 300, 2_000, 1);
   t.is(eta.remainingMs(0), 4_300);
@@ -57,10 +57,18 @@ test("finished units at two sizes fit a fixed cost plus a cost per row, and the 
   // 1,100 ms and has run 600 ms (500 left); c's prepare 100 ms and its mode unit 1,100 ms.
   t.is(eta.remainingMs(10_600), 500 + 100 + 1_100);
   eta.unitFinished("b", "mode", 2_100);
-  eta.scaleFinished("b");
+  eta.scaleFinished("b", 100 + 2_100);
   // Now (1,000, 1,100) and (11,000, 2,100): 0.1 ms per row + 1,000 ms fixed -> c's mode unit
   // 1,000 + 21,000 x 0.1 = 3,100 ms; its prepare unit 100 ms (both prepares took 100 ms).
   t.is(eta.remainingMs(12_700), 3_200);
+});
+
+test("a scale's time outside its units (in-memory against streaming, logs) is priced as one more unit per scale", (t) => {
+  const eta = new RunEta([{ scale: "small", rows: 1_000 }, { scale: "medium", rows: 10_000 }], 2, NO_HISTORY);
+  // small: prepare 400 + 2 x 1,000 + 300 ms outside its units
+  finishScale(eta, "small", 400, 1_000, 2, 300);
+  // medium: 400 + 2 x 1,000 + 300 = 2,700 ms
+  t.is(eta.remainingMs(0), 2_700);
 });
 
 test("the fit: two points give the line through them", (t) => {
@@ -75,7 +83,7 @@ test("an earlier run's summary.json gives a prepare unit per scale and a mode un
   try {
     const path = join(dir, "summary.json");
     writeFileSync(path, JSON.stringify({ scales: [{ inputRows: 7_440, generate: { seconds: 0.5 }, upload: { seconds: 0.25 }, runs: [{ phases: { total: 2 } }, { phases: { total: 3 } }] }] }));
-    t.deepEqual(readCostHistory(path), { prepare: [{ rows: 7_440, ms: 750 }], mode: [{ rows: 7_440, ms: 2_000 }, { rows: 7_440, ms: 3_000 }] });
+    t.deepEqual(readCostHistory(path), { prepare: [{ rows: 7_440, ms: 750 }], mode: [{ rows: 7_440, ms: 2_000 }, { rows: 7_440, ms: 3_000 }], rest: [] });
     t.deepEqual(readCostHistory(join(dir, "missing.json")), NO_HISTORY);
   } finally {
     rmSync(dir, { recursive: true, force: true });
