@@ -10,16 +10,21 @@
 //
 // With finished units at one size only, the fit cannot tell fixed cost from cost per row. Then
 // the previous run's figures (results/latest/summary.json), if they span two sizes, give the
-// shape of the curve and this run's figures its level; without them a unit is taken to cost what
-// the finished ones did (fixed cost), which is what the default scales measure (a mode run at
-// large takes ~1.3x its time at small, stack-notes section 10). The next scale's first finished
-// unit adds a second size, and the fit takes over.
+// shape of the curve and this run's figures its level. Without them, and as a floor under a fit
+// whose slope is lost in the noise of small scales, a unit's cost per row is taken to match its
+// fixed cost at PER_ROW_MATCHES_FIXED_AT rows: measured here (2-core VM, 2026-11-30), a mode run
+// and a prepare both took about twice as long at large (372,000 pod rows) as at small, while
+// medium took about what small did. Without the floor the ETA after small read 0.45-0.6x of the
+// time left; with it an ETA can overstate by at most the same factor when per-row costs are lower.
 import { readFileSync } from "node:fs";
 import { leastSquaresSlope } from "../report/analysis.ts";
 import { median } from "../report/stats.ts";
 
 export type UnitKind = "prepare" | "mode" | "rest";
 const KINDS: readonly UnitKind[] = ["prepare", "mode", "rest"];
+
+/** Pod rows at which a unit's cost per row is taken to match its fixed cost (see the header). */
+export const PER_ROW_MATCHES_FIXED_AT = 370_000;
 
 export interface CostPoint {
   rows: number;
@@ -115,16 +120,13 @@ export class RunEta {
     const points = this.#finished[kind];
     if (points.length === 0) return kind === "rest" ? 0 : null;
     const fit = fitCost(points);
-    if (fit) return fit.fixedMs + rows * fit.msPerRow;
-    // One size so far: its median is the level; an earlier run's curve, if any, the shape.
+    if (fit) return fit.fixedMs + rows * Math.max(fit.msPerRow, fit.fixedMs / PER_ROW_MATCHES_FIXED_AT);
+    // One size so far: its median is the level; an earlier run's curve, if any, else the floor's, the shape.
     const level = median(points.map((p) => p.ms));
     const atRows = points[0].rows;
-    const shape = fitCost(this.#history[kind]);
-    if (shape && atRows > 0) {
-      const at = shape.fixedMs + atRows * shape.msPerRow;
-      if (at > 0) return (level * (shape.fixedMs + rows * shape.msPerRow)) / at;
-    }
-    return level;
+    const shape = fitCost(this.#history[kind]) ?? { fixedMs: 1, msPerRow: 1 / PER_ROW_MATCHES_FIXED_AT };
+    const at = shape.fixedMs + atRows * shape.msPerRow;
+    return at > 0 ? (level * (shape.fixedMs + rows * shape.msPerRow)) / at : level;
   }
 }
 
