@@ -140,6 +140,7 @@ export class Benchmark implements RunCommands {
     try {
       for (const scale of scales) {
         current = { scale };
+        const scaleStarted = performance.now();
         const result = await runScale(
           {
             config,
@@ -168,7 +169,7 @@ export class Benchmark implements RunCommands {
         this.#putScale(result);
         this.#emitComparison(scale);
         this.#emitCrossover();
-        eta.scaleFinished(scale);
+        eta.scaleFinished(scale, performance.now() - scaleStarted);
         onPace(null);
         current = null;
       }

@@ -1,23 +1,30 @@
 // The run's ETA, in one place: what work a run has, what finished work cost, and what is left.
 //
-// A run is a list of work units. Each scale has one "prepare" unit (generate + upload) and one
+// A run is a list of work units. Each scale has one "prepare" unit (generate + upload), one
 // "mode" unit per (mode, repetition) (aggregate + write + validate), in whatever order the engine
-// runs them. The estimate is the cost of the units not yet finished, each priced by a model
+// runs them, and one "rest" unit: the scale's time outside the others (in-memory against
+// streaming, the reference CSV, logs; measured as the scale's time less its units'). The estimate is the cost of the units not yet finished, each priced by a model
 // fitted to the finished units of its kind: time = fixed + rows x per-row (least squares over
 // the pod rows of each finished unit's scale). Until the first scale has finished, it is null
 // ("estimating"): a guess from one unfinished scale was off by 10x and more (issue 10).
 //
 // With finished units at one size only, the fit cannot tell fixed cost from cost per row. Then
 // the previous run's figures (results/latest/summary.json), if they span two sizes, give the
-// shape of the curve and this run's figures its level; without them a unit is taken to cost what
-// the finished ones did (fixed cost), which is what the default scales measure (a mode run at
-// large takes ~1.3x its time at small, stack-notes section 10). The next scale's first finished
-// unit adds a second size, and the fit takes over.
+// shape of the curve and this run's figures its level. Without them, and as a floor under a fit
+// whose slope is lost in the noise of small scales, a unit's cost per row is taken to match its
+// fixed cost at PER_ROW_MATCHES_FIXED_AT rows: measured here (2-core VM, 2026-11-30), a mode run
+// and a prepare both took about twice as long at large (372,000 pod rows) as at small, while
+// medium took about what small did. Without the floor the ETA after small read 0.45-0.6x of the
+// time left; with it an ETA can overstate by at most the same factor when per-row costs are lower.
 import { readFileSync } from "node:fs";
 import { leastSquaresSlope } from "../report/analysis.ts";
 import { median } from "../report/stats.ts";
 
-export type UnitKind = "prepare" | "mode";
+export type UnitKind = "prepare" | "mode" | "rest";
+const KINDS: readonly UnitKind[] = ["prepare", "mode", "rest"];
+
+/** Pod rows at which a unit's cost per row is taken to match its fixed cost (see the header). */
+export const PER_ROW_MATCHES_FIXED_AT = 370_000;
 
 export interface CostPoint {
   rows: number;
@@ -54,11 +61,11 @@ export class RunEta {
   readonly #scales: PlannedScale[];
   readonly #modeUnitsPerScale: number;
   readonly #history: CostHistory;
-  readonly #finished: Record<UnitKind, (CostPoint & { scale: string })[]> = { prepare: [], mode: [] };
+  readonly #finished: Record<UnitKind, (CostPoint & { scale: string })[]> = { prepare: [], mode: [], rest: [] };
   readonly #scalesDone = new Set<string>();
   #current: { scale: string; kind: UnitKind; startedAt: number } | null = null;
 
-  constructor(scales: readonly PlannedScale[], modeUnitsPerScale: number, history: CostHistory = { prepare: [], mode: [] }) {
+  constructor(scales: readonly PlannedScale[], modeUnitsPerScale: number, history: CostHistory = { prepare: [], mode: [], rest: [] }) {
     this.#scales = scales.map((s) => ({ ...s }));
     this.#modeUnitsPerScale = modeUnitsPerScale;
     this.#history = history;
@@ -80,7 +87,11 @@ export class RunEta {
     this.#current = null;
   }
 
-  scaleFinished(scale: string): void {
+  /** The scale is done, after `totalMs` in all: what its units did not take is its "rest" unit. */
+  scaleFinished(scale: string, totalMs: number): void {
+    const unitsMs = this.#finished.prepare.concat(this.#finished.mode).filter((u) => u.scale === scale).reduce((sum, u) => sum + u.ms, 0);
+    const rows = this.#scales.find((s) => s.scale === scale)?.rows ?? 0;
+    this.#finished.rest.push({ scale, rows, ms: Math.max(0, totalMs - unitsMs) });
     this.#scalesDone.add(scale);
   }
 
@@ -91,8 +102,8 @@ export class RunEta {
     for (const { scale, rows } of this.#scales) {
       if (this.#scalesDone.has(scale)) continue;
       const done = (kind: UnitKind) => this.#finished[kind].filter((u) => u.scale === scale).length;
-      const left: Record<UnitKind, number> = { prepare: 1 - done("prepare"), mode: this.#modeUnitsPerScale - done("mode") };
-      for (const kind of ["prepare", "mode"] as const) {
+      const left: Record<UnitKind, number> = { prepare: 1 - done("prepare"), mode: this.#modeUnitsPerScale - done("mode"), rest: 1 };
+      for (const kind of KINDS) {
         if (left[kind] <= 0) continue;
         const cost = this.unitCostMs(kind, rows ?? 0);
         if (cost === null) return null;
@@ -107,18 +118,15 @@ export class RunEta {
   /** The expected cost of one unit of a kind at a size, from the finished units (see the header). */
   unitCostMs(kind: UnitKind, rows: number): number | null {
     const points = this.#finished[kind];
-    if (points.length === 0) return null;
+    if (points.length === 0) return kind === "rest" ? 0 : null;
     const fit = fitCost(points);
-    if (fit) return fit.fixedMs + rows * fit.msPerRow;
-    // One size so far: its median is the level; an earlier run's curve, if any, the shape.
+    if (fit) return fit.fixedMs + rows * Math.max(fit.msPerRow, fit.fixedMs / PER_ROW_MATCHES_FIXED_AT);
+    // One size so far: its median is the level; an earlier run's curve, if any, else the floor's, the shape.
     const level = median(points.map((p) => p.ms));
     const atRows = points[0].rows;
-    const shape = fitCost(this.#history[kind]);
-    if (shape && atRows > 0) {
-      const at = shape.fixedMs + atRows * shape.msPerRow;
-      if (at > 0) return (level * (shape.fixedMs + rows * shape.msPerRow)) / at;
-    }
-    return level;
+    const shape = fitCost(this.#history[kind]) ?? { fixedMs: 1, msPerRow: 1 / PER_ROW_MATCHES_FIXED_AT };
+    const at = shape.fixedMs + atRows * shape.msPerRow;
+    return at > 0 ? (level * (shape.fixedMs + rows * shape.msPerRow)) / at : level;
   }
 }
 
@@ -130,10 +138,11 @@ export function phaseRemainingMs(done: number, total: number, elapsedMs: number)
 
 /**
  * The unit costs of an earlier run from its summary.json: a prepare unit per scale (generate +
- * upload seconds), a mode unit per run (its phases' total). Empty when there is none or it is unreadable.
+ * upload seconds), a mode unit per run (its phases' total); summary.json has no scale totals, so
+ * no rest units. Empty when there is none or it is unreadable.
  */
 export function readCostHistory(summaryJsonPath: string): CostHistory {
-  const history: CostHistory = { prepare: [], mode: [] };
+  const history: CostHistory = { prepare: [], mode: [], rest: [] };
   try {
     const summary = JSON.parse(readFileSync(summaryJsonPath, "utf8")) as {
       scales?: { inputRows?: number; generate?: { seconds?: number }; upload?: { seconds?: number }; runs?: { phases?: { total?: number } }[] }[];

@@ -9,7 +9,10 @@ import { withRetry } from "../../src/db/retry.ts";
 import { podRow } from "./targets.ts";
 import { tempDir } from "../storage/helpers.ts";
 
-test("a pool of 4 runs queries in parallel on the embedded server, which then stops and frees its port", async (t) => {
+// Serial: PGlite runs in this process, and an instance starting (initdb, seconds of wasm) blocks the
+// event loop, so a connect timer of another test can expire before its server's answer is read:
+// "a pool of 4" timed out at every length of timeout while "on disk" started its servers beside it.
+test.serial("a pool of 4 runs queries in parallel on the embedded server, which then stops and frees its port", async (t) => {
   const emb = await startEmbeddedPostgres();
   const { port } = emb.settings;
   t.true(emb.settings.embedded);
@@ -43,7 +46,7 @@ test("a pool of 4 runs queries in parallel on the embedded server, which then st
   t.true(refused);
 });
 
-test("on disk, the embedded database keeps the summary across a restart", async (t) => {
+test.serial("on disk, the embedded database keeps the summary across a restart", async (t) => {
   const dir = await tempDir("pglite");
   const dataDir = path.join(dir, "pgdata");
   const src = "cccccccc-cccc-4ccc-8ccc-cccccccccccc";

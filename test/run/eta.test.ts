@@ -5,17 +5,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fitCost, phaseRemainingMs, readCostHistory, RunEta } from "../../src/run/eta.ts";
 
-const NO_HISTORY = { prepare: [], mode: [] };
+const NO_HISTORY = { prepare: [], mode: [], rest: [] };
 
 /** Finishes a whole scale: one prepare unit and `modeUnits` mode units at the given costs. */
-function finishScale(eta: RunEta, scale: string, prepareMs: number, modeMs: number, modeUnits: number): void {
+function finishScale(eta: RunEta, scale: string, prepareMs: number, modeMs: number, modeUnits: number, restMs = 0): void {
   eta.unitStarted(scale, "prepare", 0);
   eta.unitFinished(scale, "prepare", prepareMs);
   for (let i = 0; i < modeUnits; i++) {
     eta.unitStarted(scale, "mode", 0);
     eta.unitFinished(scale, "mode", modeMs);
   }
-  eta.scaleFinished(scale);
+  eta.scaleFinished(scale, prepareMs + modeUnits * modeMs + restMs);
 }
 
 test("the ETA says nothing (estimating) until the first scale has finished", (t) => {
@@ -28,39 +28,46 @@ test("the ETA says nothing (estimating) until the first scale has finished", (t)
   t.is(eta.remainingMs(1_500), null, "a finished unit is not a finished scale");
 });
 
-test("after one scale, with no earlier run, each unit to go costs what the finished ones of its kind did", (t) => {
+test("after one scale, with no earlier run, a unit's cost per row matches its fixed cost at 370,000 rows", (t) => {
   // 2 modes x 3 runs = 6 mode units per scale
-  const eta = new RunEta([{ scale: "small", rows: 1_000 }, { scale: "medium", rows: 10_000 }, { scale: "large", rows: 50_000 }], 6, NO_HISTORY);
-  finishScale(eta, "small", 400, 1_000, 6);
-  // medium and large: 2 x (400 + 6 x 1,000) = 12,800 ms
-  t.is(eta.remainingMs(0), 12_800);
+  const eta = new RunEta([{ scale: "small", rows: 37_000 }, { scale: "large", rows: 370_000 }], 6, NO_HISTORY);
+  finishScale(eta, "small", 1_100, 1_100, 6);
+  // Each unit took 1,100 ms at 37,000 rows = level x (1 + 0.1); at 370,000 rows level x (1 + 1):
+  // 1,100 x 2 / 1.1 = 2,000 ms. Large: prepare 2,000 + 6 x 2,000 = 14,000 ms (rest: small had none).
+  t.true(Math.abs(eta.remainingMs(0)! - 14_000) < 1e-6, String(eta.remainingMs(0)));
+  // The unit under way counts only its rest: large's prepare, started at 0, 500 ms in.
+  eta.unitStarted("large", "prepare", 0);
+  t.true(Math.abs(eta.remainingMs(500)! - 13_500) < 1e-6);
 });
 
 test("after one scale, an earlier run spanning two sizes gives the cost curve's shape and this run its level", (t) => {
-  // Earlier run: mode units cost 1,000 ms at 1,000 rows and 2,000 ms at 11,000 rows:
-  // 0.1 ms per row, 900 ms fixed. This run's small mode unit took 2,000 ms (twice the earlier 1,000),
-  // so a mode unit at 11,000 rows is priced 2 x 2,000 = 4,000 ms; the prepare unit has no
-  // earlier curve, so it costs what small's did, 300 ms. One scale with 1 mode unit to go: 4,300 ms.
-  const history = { prepare: [], mode: [{ rows: 1_000, ms: 1_000 }, { rows: 11_000, ms: 2_000 }] };
+  // Earlier run: mode units 1,000 ms at 1,000 rows and 2,000 ms at 11,000 rows (900 ms + 0.1 ms
+  // per row); prepares 500 ms and 1,000 ms (450 ms + 0.05 ms per row). This run's small took
+  // 2,000 ms per mode unit (2x the earlier 1,000) and 300 ms to prepare (0.6x the earlier 500):
+  // at 11,000 rows a mode unit is priced 2 x 2,000 = 4,000 ms and a prepare 0.6 x 1,000 = 600 ms.
+  const history = { prepare: [{ rows: 1_000, ms: 500 }, { rows: 11_000, ms: 1_000 }], mode: [{ rows: 1_000, ms: 1_000 }, { rows: 11_000, ms: 2_000 }], rest: [] };
   const eta = new RunEta([{ scale: "small", rows: 1_000 }, { scale: "big", rows: 11_000 }], 1, history);
   finishScale(eta, "small", 300, 2_000, 1);
-  t.is(eta.remainingMs(0), 4_300);
+  t.true(Math.abs(eta.remainingMs(0)! - 4_600) < 1e-6, String(eta.remainingMs(0)));
 });
 
-test("finished units at two sizes fit a fixed cost plus a cost per row, and the unit under way counts only its rest", (t) => {
-  const eta = new RunEta([{ scale: "a", rows: 1_000 }, { scale: "b", rows: 11_000 }, { scale: "c", rows: 21_000 }], 1, NO_HISTORY);
-  finishScale(eta, "a", 100, 1_100, 1);
-  eta.unitStarted("b", "prepare", 0);
-  eta.unitFinished("b", "prepare", 100);
-  eta.unitStarted("b", "mode", 10_000);
-  // mode units: 1,100 ms at 1,000 rows; none yet at 11,000, so one size: b's mode unit is priced
-  // 1,100 ms and has run 600 ms (500 left); c's prepare 100 ms and its mode unit 1,100 ms.
-  t.is(eta.remainingMs(10_600), 500 + 100 + 1_100);
-  eta.unitFinished("b", "mode", 2_100);
-  eta.scaleFinished("b");
-  // Now (1,000, 1,100) and (11,000, 2,100): 0.1 ms per row + 1,000 ms fixed -> c's mode unit
-  // 1,000 + 21,000 x 0.1 = 3,100 ms; its prepare unit 100 ms (both prepares took 100 ms).
-  t.is(eta.remainingMs(12_700), 3_200);
+test("finished units at two sizes fit a fixed cost plus a cost per row, never below the floor", (t) => {
+  const eta = new RunEta([{ scale: "a", rows: 100_000 }, { scale: "b", rows: 200_000 }, { scale: "c", rows: 400_000 }], 1, NO_HISTORY);
+  finishScale(eta, "a", 100, 2_000, 1);
+  finishScale(eta, "b", 100, 3_000, 1);
+  // mode: (100,000, 2,000) and (200,000, 3,000): 1,000 ms fixed + 0.01 ms per row (above the floor
+  // 1,000 / 370,000), so c's mode unit 1,000 + 400,000 x 0.01 = 5,000 ms.
+  // prepare: 100 ms at both sizes, slope 0, so the floor: 100 + 400,000 x 100 / 370,000 ms.
+  const expected = 5_000 + 100 + (400_000 * 100) / 370_000;
+  t.true(Math.abs(eta.remainingMs(0)! - expected) < 1e-6, String(eta.remainingMs(0)));
+});
+
+test("a scale's time outside its units (in-memory against streaming, logs) is priced as one more unit per scale", (t) => {
+  const eta = new RunEta([{ scale: "small", rows: 37_000 }, { scale: "large", rows: 370_000 }], 2, NO_HISTORY);
+  // small: prepare 1,100 + 2 x 1,100 + 330 ms outside its units. At 10x the rows each is priced
+  // x 2 / 1.1 (the floor, as above): 2,000 + 2 x 2,000 + 600 = 6,600 ms.
+  finishScale(eta, "small", 1_100, 1_100, 2, 330);
+  t.true(Math.abs(eta.remainingMs(0)! - 6_600) < 1e-6, String(eta.remainingMs(0)));
 });
 
 test("the fit: two points give the line through them", (t) => {
@@ -75,7 +82,7 @@ test("an earlier run's summary.json gives a prepare unit per scale and a mode un
   try {
     const path = join(dir, "summary.json");
     writeFileSync(path, JSON.stringify({ scales: [{ inputRows: 7_440, generate: { seconds: 0.5 }, upload: { seconds: 0.25 }, runs: [{ phases: { total: 2 } }, { phases: { total: 3 } }] }] }));
-    t.deepEqual(readCostHistory(path), { prepare: [{ rows: 7_440, ms: 750 }], mode: [{ rows: 7_440, ms: 2_000 }, { rows: 7_440, ms: 3_000 }] });
+    t.deepEqual(readCostHistory(path), { prepare: [{ rows: 7_440, ms: 750 }], mode: [{ rows: 7_440, ms: 2_000 }, { rows: 7_440, ms: 3_000 }], rest: [] });
     t.deepEqual(readCostHistory(join(dir, "missing.json")), NO_HISTORY);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -132,7 +132,7 @@ export function fakeBenchmark(config: Config, parts: Parts): { benchmark: Benchm
     environment: { cpu: "fake", cores: 1, ramGb: 1, os: "fake", runtime: "fake", versions: {}, gitCommit: "none" },
     settings: {},
     expectedRows: () => ROWS.pod,
-    history: { prepare: [], mode: [] },
+    history: { prepare: [], mode: [], rest: [] },
   });
   const events: RunEvent[] = [];
   benchmark.bus.subscribe((event) => events.push(event));
