@@ -21,10 +21,12 @@ export interface BenchmarkSetup {
   expectedRows(scale: string): number | null;
   /** Earlier runs' (rows, ms) per scale, for an ETA before the first scale finishes. */
   history: CostPoint[];
+  /** The bus to emit on (the command layer may have shown the services starting on it). Default: a new one. */
+  bus?: EventBus;
 }
 
 export class Benchmark implements RunCommands {
-  readonly bus = new EventBus();
+  readonly bus: EventBus;
   readonly #setup: BenchmarkSetup;
   readonly #abort = new AbortController();
   readonly #report: RunReport;
@@ -35,6 +37,7 @@ export class Benchmark implements RunCommands {
 
   constructor(setup: BenchmarkSetup) {
     this.#setup = setup;
+    this.bus = setup.bus ?? new EventBus();
     this.#report = {
       startedAt: new Date().toISOString(),
       finishedAt: null,

@@ -7,6 +7,12 @@ import { formatDuration } from "./format.ts";
 export function describeEvent(event: RunEvent): string | null {
   const where = "scale" in event && event.scale ? `${event.scale}${"mode" in event && event.mode ? ` ${event.mode}` : ""}` : "";
   switch (event.type) {
+    case "service": {
+      const name = event.service === "s3" ? "S3" : "PostgreSQL";
+      if (event.state === "starting") return `${name}: starting ${event.detail}`;
+      const took = event.durationMs === undefined ? "" : ` in ${formatDuration(event.durationMs)}`;
+      return event.state === "ready" ? `${name}: ready${took} (${event.detail})` : `ERROR ${name}: failed${took}: ${event.detail}`;
+    }
     case "run-start":
       return `run started: scales ${event.scales.join(",")}, modes ${event.modes.join(",")}, runs ${event.runs}, folder ${event.outDir}`;
     case "phase-start":

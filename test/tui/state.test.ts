@@ -194,3 +194,19 @@ test("a memory event without a child keeps the last child's figures, marked exit
   t.is(state.memory?.systemUsedBytes, 3e9);
   t.is(state.memory?.cpuPercent, 55);
 });
+
+test("service events show what is starting, then how long each took to be ready", (t) => {
+  const s = reduceAll([
+    { type: "service", service: "s3", state: "starting", detail: "embedded S3 (s3rver)", at: 1000 },
+    { type: "service", service: "postgres", state: "starting", detail: "embedded PostgreSQL (PGlite)", at: 1010 },
+    { type: "service", service: "s3", state: "ready", detail: "http://127.0.0.1:4569", durationMs: 300, at: 1300 },
+  ]);
+  t.deepEqual(
+    s.services.map((x) => [x.service, x.state, x.since, x.durationMs]),
+    [
+      ["s3", "ready", 1000, 300], // since stays the starting time
+      ["postgres", "starting", 1010, undefined],
+    ],
+  );
+  t.is(s.scales.length, 0); // no scale row before run-start
+});
