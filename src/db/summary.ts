@@ -107,10 +107,10 @@ function numericText(v: number | null, column: string): string | null {
 }
 
 /** One row's values in WRITE_COLUMNS order, as text (null = SQL NULL). */
-function rowValues(r: SummaryRow, sourceUuid: string, clusterId: string, clusterAlias: string): (string | null)[] {
+function rowValues(r: SummaryRow, sourceUuid: string, clusterId: string, clusterAlias: string, uuid: string | null): (string | null)[] {
   if (!DAY_RE.test(r.usage_start)) throw new DataError(`summary row has usage_start "${r.usage_start}", expected YYYY-MM-DD`);
   const out: (string | null)[] = [
-    randomUUID(),
+    uuid,
     clusterId,
     clusterAlias,
     r.data_source,
@@ -270,7 +270,7 @@ async function copyRows(
     for (let i = 0; i < total; i += batch) {
       const end = Math.min(total, i + batch);
       let s = "";
-      for (let j = i; j < end; j++) s += rowValues(rows[j], opts.sourceUuid, opts.clusterId, alias).map(csvField).join(",") + "\n";
+      for (let j = i; j < end; j++) s += rowValues(rows[j], opts.sourceUuid, opts.clusterId, alias, randomUUID()).map(csvField).join(",") + "\n";
       yield s;
       opts.onProgress?.(end, total);
     }
@@ -322,7 +322,7 @@ async function unnestRows(
     const labelTexts: string[] = [];
     const labelIndex = new Map<string, number>();
     for (let j = i; j < end; j++) {
-      const vals = rowValues(rows[j], opts.sourceUuid, opts.clusterId, alias);
+      const vals = rowValues(rows[j], opts.sourceUuid, opts.clusterId, alias, null); // uuid: gen_random_uuid()
       for (let k = 0; k < n; k++) {
         const v = vals[index[k]];
         if (isLabel[k] && v !== null) {
