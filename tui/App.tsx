@@ -15,6 +15,7 @@ import { PhaseBar } from "./PhaseBar.tsx";
 import { ScaleTable } from "./ScaleTable.tsx";
 import { verdictLine } from "./terminal-text.ts";
 import { CrossoverLine } from "./CrossoverLine.tsx";
+import { ServiceLine } from "./ServiceLine.tsx";
 import { ColorContext } from "./theme.ts";
 
 export interface AppProps {
@@ -44,7 +45,8 @@ export function App({ events, commands, color = true, batchMs = 50, logLines = 8
   const index = rows.length === 0 ? 0 : Math.min(selected, rows.length - 1);
   const row = rows[index];
   const busy = state.running;
-  const clock = useClock(state.running && state.current !== null && !state.current.ended);
+  const startingServices = state.services.some((s) => s.state === "starting");
+  const clock = useClock(startingServices || (state.running && state.current !== null && !state.current.ended));
 
   const quit = () => {
     if (quittingRef.current) {
@@ -137,6 +139,8 @@ export function App({ events, commands, color = true, batchMs = 50, logLines = 8
               headline={state.finished.headline}
               width={columns}
             />
+          ) : state.current === null && state.services.length > 0 ? (
+            <ServiceLine services={state.services} now={Math.max(state.now, clock)} width={columns} />
           ) : (
             <PhaseBar
               current={state.current}

@@ -12,13 +12,15 @@ export interface MonitorOptions {
   stdin?: NodeJS.ReadStream;
   /** Default: on unless NO_COLOR is set (chalk itself ignores NO_COLOR). */
   color?: boolean;
+  /** Aborting it takes the monitor down (the run could not start). */
+  signal?: AbortSignal;
 }
 
 /**
  * Draws the monitor until the user quits (q / Ctrl-C: commands.quit() is awaited first), or, when
  * stdin is not a terminal and keys cannot be read, until run-end. Rejects if commands.quit() failed.
  */
-export async function renderMonitor({ events, commands, stdout, stdin, color }: MonitorOptions): Promise<void> {
+export async function renderMonitor({ events, commands, stdout, stdin, color, signal }: MonitorOptions): Promise<void> {
   const out = stdout ?? process.stdout;
   // A pseudo-TTY (e.g. `script` with stdin not a terminal) can report 0 columns; ink 6.8 then lays
   // everything out in a zero-wide root, and boxes lose their padding and spacing. Give it a width.
@@ -32,5 +34,6 @@ export async function renderMonitor({ events, commands, stdout, stdin, color }: 
       exitOnCtrlC: false,
     },
   );
+  signal?.addEventListener("abort", () => instance.unmount(), { once: true });
   await instance.waitUntilExit();
 }

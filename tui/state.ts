@@ -70,7 +70,19 @@ export interface LogLine {
   text: string;
 }
 
+/** A service the run needs (S3, PostgreSQL) as its "service" events last described it. */
+export interface ServiceStatus {
+  service: "s3" | "postgres";
+  state: "starting" | "ready" | "failed";
+  detail: string;
+  /** When it started (event time), and how long it took once ready or failed. */
+  since: number;
+  durationMs?: number;
+}
+
 export interface ViewState {
+  /** S3 first, then PostgreSQL, in the order their first event came. */
+  services: ServiceStatus[];
   scales: ScaleRow[];
   modes: Mode[];
   runs: number;
@@ -97,6 +109,7 @@ export const LOG_KEEP = 200;
 /** Two values within this relative distance are a tie. */
 
 export const initialState: ViewState = {
+  services: [],
   scales: [],
   modes: [],
   runs: 1,
@@ -162,6 +175,18 @@ function rowComplete(row: ScaleRow, runs: number): boolean {
 export function reduce(state: ViewState, event: RunEvent): ViewState {
   const now = Math.max(state.now, event.at);
   switch (event.type) {
+    case "service": {
+      const previous = state.services.find((s) => s.service === event.service);
+      const status: ServiceStatus = {
+        service: event.service,
+        state: event.state,
+        detail: event.detail,
+        since: event.state === "starting" || !previous ? event.at : previous.since,
+        durationMs: event.durationMs,
+      };
+      const services = previous ? state.services.map((s) => (s.service === event.service ? status : s)) : [...state.services, status];
+      return { ...state, now, services };
+    }
     case "run-start": {
       // A new pass: its scales start over; scales from an earlier pass keep their last results.
       const fresh = event.scales.map((s) => ({ ...freshRow(s, event.modes, event.runs, "pending", event.warmup ?? 0), ...(event.sweepRows?.[s] !== undefined ? { rows: event.sweepRows[s] } : {}) }));

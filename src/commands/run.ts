@@ -15,6 +15,8 @@ import { attachLiveLog } from "../output/live-log.ts";
 import { createRunFolder, latestSummaryJson, removeScratch, restoreLatest, runFiles } from "../run/results-folder.ts";
 import { startServices, type Services } from "../run/services.ts";
 import { startGauges } from "../run/gauges.ts";
+import { EventBus } from "../run/event-bus.ts";
+import type { RunCommands } from "../run/events.ts";
 
 export async function runBenchmarkCommand(argv: string[]): Promise<number> {
   const parsed = configFromArgs(argv, process.env, SCALES.map((scale) => scale.name));
@@ -47,21 +49,51 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
 
   const history = readCostHistory(latestSummaryJson(config.outRoot));
   const { dir: runDir, previousLatest } = createRunFolder(config.outRoot);
+  // One bus from the start, so the monitor or the printer shows the services starting too.
+  const bus = new EventBus();
+  let benchmark: Benchmark | null = null;
+  let quitBeforeStart = false;
+  const notStarted = new AbortController();
+  let monitor: Promise<void> | null = null;
+  if (interactive) {
+    const { renderMonitor } = await import("../../tui/render.tsx");
+    // The benchmark exists once the services are up; until then q only asks to stop.
+    const commands: RunCommands = {
+      rerunScale: (scale) => benchmark?.rerunScale(scale),
+      runAll: () => benchmark?.runAll(),
+      quit: async () => {
+        if (benchmark) return benchmark.quit();
+        quitBeforeStart = true;
+      },
+    };
+    monitor = renderMonitor({ events: bus, commands, signal: notStarted.signal });
+  } else {
+    attachHeadlessPrinter((listener) => bus.subscribe(listener), say);
+  }
   let services: Services;
   try {
-    if (!interactive) say(`starting ${config.s3 ? "" : "embedded "}S3 and ${config.postgres ? "" : "embedded "}PostgreSQL...`);
-    services = await startServices(config, runDir);
+    services = await startServices(config, runDir, (event) => bus.emit(event));
   } catch (error) {
     // Nothing ran: leave no empty results folder behind.
+    notStarted.abort();
+    await monitor?.catch(() => undefined);
     rmSync(runDir, { recursive: true, force: true });
     restoreLatest(config.outRoot, previousLatest);
     throw error;
+  }
+  if (quitBeforeStart) {
+    await services.stop();
+    await monitor?.catch(() => undefined);
+    rmSync(runDir, { recursive: true, force: true });
+    restoreLatest(config.outRoot, previousLatest);
+    return 130;
   }
 
   const described = services.describe();
   const serverVersion = await services.pool.query<{ v: string }>("SELECT current_setting('server_version') AS v").then((r) => r.rows[0]?.v ?? "unknown", () => "unknown");
   const environment = await captureEnvironment({ postgres: `${serverVersion}${services.pglite ? " (PGlite)" : ""}` });
-  const benchmark = new Benchmark({
+  const run = new Benchmark({
+    bus,
     config,
     runDir,
     parts: bindParts(config, services),
@@ -86,7 +118,8 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
     sweep: plan.sweep,
     history,
   });
-  attachLiveLog(runFiles(runDir).liveLog, (listener) => benchmark.bus.subscribe(listener));
+  benchmark = run;
+  attachLiveLog(runFiles(runDir).liveLog, (listener) => bus.subscribe(listener));
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -96,25 +129,22 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
       removeScratch(runDir);
       process.exit(130);
     }
-    void benchmark.quit();
+    void run.quit();
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
   try {
-    if (interactive) {
-      const stopGauges = startGauges(benchmark.bus, () => benchmark.child);
-      const { renderMonitor } = await import("../../tui/render.tsx");
-      const monitor = renderMonitor({ events: benchmark.bus, commands: benchmark });
-      void benchmark.start();
+    if (monitor) {
+      const stopGauges = startGauges(bus, () => run.child);
+      void run.start();
       await monitor;
-      await benchmark.quit();
+      await run.quit();
       stopGauges();
     } else {
       say(`S3: ${described.s3}`);
       say(`PostgreSQL: ${described.postgres}`);
-      attachHeadlessPrinter((listener) => benchmark.bus.subscribe(listener), say);
-      await benchmark.start();
+      await run.start();
       say(`results: ${runDir}`);
     }
   } finally {
@@ -123,5 +153,5 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
-  return benchmark.exitCode;
+  return run.exitCode;
 }

@@ -107,10 +107,10 @@ function numericText(v: number | null, column: string): string | null {
 }
 
 /** One row's values in WRITE_COLUMNS order, as text (null = SQL NULL). */
-function rowValues(r: SummaryRow, sourceUuid: string, clusterId: string, clusterAlias: string): (string | null)[] {
+function rowValues(r: SummaryRow, sourceUuid: string, clusterId: string, clusterAlias: string, uuid: string | null): (string | null)[] {
   if (!DAY_RE.test(r.usage_start)) throw new DataError(`summary row has usage_start "${r.usage_start}", expected YYYY-MM-DD`);
   const out: (string | null)[] = [
-    randomUUID(),
+    uuid,
     clusterId,
     clusterAlias,
     r.data_source,
@@ -270,13 +270,25 @@ async function copyRows(
     for (let i = 0; i < total; i += batch) {
       const end = Math.min(total, i + batch);
       let s = "";
-      for (let j = i; j < end; j++) s += rowValues(rows[j], opts.sourceUuid, opts.clusterId, alias).map(csvField).join(",") + "\n";
+      for (let j = i; j < end; j++) s += rowValues(rows[j], opts.sourceUuid, opts.clusterId, alias, randomUUID()).map(csvField).join(",") + "\n";
       yield s;
       opts.onProgress?.(end, total);
     }
   }
   await pipeline(Readable.from(chunks()), stream);
 }
+
+/**
+ * The columns an unnest statement ships as arrays: the row's own values. The uuid comes from
+ * gen_random_uuid(), and the values that are the same on every row (cluster, source, the zero
+ * infrastructure cost; usage_end = usage_start) are single parameters. The label columns ship as
+ * indexes into one array of the batch's distinct label texts: parsing jsonb is most of PGlite's
+ * insert time, and a few hundred distinct texts serve thousands of rows.
+ */
+const UNNEST_ROW_COLUMNS = WRITE_COLUMNS.filter(
+  (c) => !["uuid", "cluster_id", "cluster_alias", "usage_end", "source_uuid", "infrastructure_usage_cost"].includes(c),
+);
+const LABEL_COLUMNS = new Set<string>(["pod_labels", "volume_labels", "all_labels"]);
 
 async function unnestRows(
   client: pg.PoolClient,
@@ -286,24 +298,60 @@ async function unnestRows(
   alias: string,
   batch: number,
 ): Promise<void> {
+  const n = UNNEST_ROW_COLUMNS.length;
   const cols = WRITE_COLUMNS.map((c) => `"${c}"`).join(", ");
-  const arrays = WRITE_COLUMNS.map((c, i) => `$${i + 1}::${UNNEST_TYPES[c]}[]`).join(", ");
-  const sql = `INSERT INTO ${table} (${cols}) SELECT * FROM unnest(${arrays})`;
+  const arrays = UNNEST_ROW_COLUMNS.map((c, i) => `$${i + 1}::${LABEL_COLUMNS.has(c) ? "int4" : UNNEST_TYPES[c]}[]`).join(", ");
+  const aliases = UNNEST_ROW_COLUMNS.map((c) => `"${c}"`).join(", ");
+  const select = WRITE_COLUMNS.map((c) => {
+    if (c === "uuid") return "gen_random_uuid()";
+    if (c === "cluster_id") return `$${n + 1}::text`;
+    if (c === "cluster_alias") return `$${n + 2}::text`;
+    if (c === "usage_end") return `r."usage_start"`;
+    if (c === "source_uuid") return `$${n + 3}::uuid`;
+    if (c === "infrastructure_usage_cost") return `$${n + 4}::jsonb`;
+    if (LABEL_COLUMNS.has(c)) return `($${n + 5}::jsonb[])[r."${c}"]`; // NULL index -> NULL
+    return `r."${c}"`;
+  }).join(", ");
+  const sql = `INSERT INTO ${table} (${cols}) SELECT ${select} FROM unnest(${arrays}) AS r(${aliases})`;
+  const index = UNNEST_ROW_COLUMNS.map((c) => WRITE_COLUMNS.indexOf(c));
+  const isLabel = UNNEST_ROW_COLUMNS.map((c) => LABEL_COLUMNS.has(c));
   const total = rows.length;
   for (let i = 0; i < total; i += batch) {
     const end = Math.min(total, i + batch);
-    const columns: (string | null)[][] = WRITE_COLUMNS.map(() => new Array<string | null>(end - i));
+    const columns: (string | number | null)[][] = UNNEST_ROW_COLUMNS.map(() => new Array<string | number | null>(end - i));
+    const labelTexts: string[] = [];
+    const labelIndex = new Map<string, number>();
     for (let j = i; j < end; j++) {
-      const vals = rowValues(rows[j], opts.sourceUuid, opts.clusterId, alias);
-      for (let k = 0; k < vals.length; k++) columns[k][j - i] = vals[k];
+      const vals = rowValues(rows[j], opts.sourceUuid, opts.clusterId, alias, null); // uuid: gen_random_uuid()
+      for (let k = 0; k < n; k++) {
+        const v = vals[index[k]];
+        if (isLabel[k] && v !== null) {
+          let at = labelIndex.get(v);
+          if (at === undefined) {
+            labelTexts.push(v);
+            labelIndex.set(v, (at = labelTexts.length)); // PostgreSQL arrays are 1-based
+          }
+          columns[k][j - i] = at;
+        } else columns[k][j - i] = v;
+      }
     }
-    await client.query(sql, columns);
+    await client.query(sql, [...columns, opts.clusterId, alias, opts.sourceUuid, ZERO_INFRASTRUCTURE_USAGE_COST, labelTexts]);
     opts.onProgress?.(end, total);
   }
 }
 
-function jsonOrNull(text: string | null): string | null {
-  return text === null ? null : canonicalJsonText(text);
+/**
+ * Canonical label text, memoised: at production-large 132,060 rows carry three label columns
+ * but only a few thousand distinct texts, and parsing each row's JSON again was most of the read.
+ */
+function labelCanonicaliser(): (text: string | null) => string | null {
+  const seen = new Map<string, string>();
+  return (text) => {
+    if (text === null) return null;
+    let c = seen.get(text);
+    if (c === undefined) seen.set(text, (c = canonicalJsonText(text)));
+    return c;
+  };
 }
 
 function numOrNull(text: string | null): number | null {
@@ -339,6 +387,7 @@ async function readSummaryRows(pool: pg.Pool, opts: ReadSummaryOptions): Promise
            FROM ${table} WHERE source_uuid = $1`,
     values: [opts.sourceUuid],
   });
+  const jsonOrNull = labelCanonicaliser();
   const out: SummaryRow[] = res.rows.map((r) => {
     const row = {
       usage_start: r.usage_start as string,

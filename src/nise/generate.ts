@@ -14,7 +14,7 @@ import type { Manifest } from "./manifest.ts";
 import { kokuMonthDir, MonthParquetWriter } from "./parquet-writer.ts";
 import { Prng } from "./prng.ts";
 import { EntityTables, generateDay, hoursByDay, type RowBatch } from "./rowgen.ts";
-import { type RowSink } from "./rows.ts";
+import type { PodUsageRow, RowSink, StorageUsageRow } from "./rows.ts";
 import { TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
 
 export type OutputFormat = "csv" | "parquet" | "both";
@@ -113,35 +113,62 @@ function toSink(sink: RowSink, batch: RowBatch, tables: EntityTables): void {
   const m = batch.measures;
   const num = (k: number, r: number): number | null => (Number.isNaN(m[k][r]) ? null : m[k][r]);
   const n = batch.n;
+  // A sink that borrows rows gets one object per batch, refilled; any other sink a new one per row.
+  const fresh = sink.borrowsRows !== true;
   switch (batch.type) {
-    case "pod":
+    case "pod": {
+      let row = podRow(ps, pe);
       for (let r = 0; r < n; r++) {
+        if (fresh && r > 0) row = podRow(ps, pe);
         const is = batch.intervalStart[r];
         const t = text[batch.entity[r]];
-        sink.pod({
-          report_period_start: ps, report_period_end: pe, interval_start: is, interval_end: is + INTERVAL_END_OFFSET_MS,
-          pod: t[0], namespace: t[1], node: t[2], resource_id: t[3],
-          pod_usage_cpu_core_seconds: num(0, r), pod_request_cpu_core_seconds: num(1, r), pod_limit_cpu_core_seconds: num(2, r),
-          pod_usage_memory_byte_seconds: num(3, r), pod_request_memory_byte_seconds: num(4, r), pod_limit_memory_byte_seconds: num(5, r),
-          node_capacity_cpu_cores: num(6, r), node_capacity_cpu_core_seconds: num(7, r), node_capacity_memory_bytes: num(8, r),
-          node_capacity_memory_byte_seconds: num(9, r), pod_labels: t[4],
-        });
+        row.interval_start = is;
+        row.interval_end = is + INTERVAL_END_OFFSET_MS;
+        row.pod = t[0];
+        row.namespace = t[1];
+        row.node = t[2];
+        row.resource_id = t[3];
+        row.pod_usage_cpu_core_seconds = num(0, r);
+        row.pod_request_cpu_core_seconds = num(1, r);
+        row.pod_limit_cpu_core_seconds = num(2, r);
+        row.pod_usage_memory_byte_seconds = num(3, r);
+        row.pod_request_memory_byte_seconds = num(4, r);
+        row.pod_limit_memory_byte_seconds = num(5, r);
+        row.node_capacity_cpu_cores = num(6, r);
+        row.node_capacity_cpu_core_seconds = num(7, r);
+        row.node_capacity_memory_bytes = num(8, r);
+        row.node_capacity_memory_byte_seconds = num(9, r);
+        row.pod_labels = t[4];
+        sink.pod(row);
       }
       break;
-    case "storage":
+    }
+    case "storage": {
+      let row = storageRow(ps, pe);
       for (let r = 0; r < n; r++) {
+        if (fresh && r > 0) row = storageRow(ps, pe);
         const is = batch.intervalStart[r];
         const t = text[batch.entity[r]];
-        sink.storage({
-          report_period_start: ps, report_period_end: pe, interval_start: is, interval_end: is + INTERVAL_END_OFFSET_MS,
-          namespace: t[0], pod: t[1], node: t[2], persistentvolumeclaim: t[3], persistentvolume: t[4],
-          storageclass: t[5], csi_driver: t[6], csi_volume_handle: t[7],
-          persistentvolumeclaim_capacity_bytes: num(0, r), persistentvolumeclaim_capacity_byte_seconds: num(1, r),
-          volume_request_storage_byte_seconds: num(2, r), persistentvolumeclaim_usage_byte_seconds: num(3, r),
-          persistentvolume_labels: t[8], persistentvolumeclaim_labels: t[9],
-        });
+        row.interval_start = is;
+        row.interval_end = is + INTERVAL_END_OFFSET_MS;
+        row.namespace = t[0];
+        row.pod = t[1];
+        row.node = t[2];
+        row.persistentvolumeclaim = t[3];
+        row.persistentvolume = t[4];
+        row.storageclass = t[5];
+        row.csi_driver = t[6];
+        row.csi_volume_handle = t[7];
+        row.persistentvolumeclaim_capacity_bytes = num(0, r);
+        row.persistentvolumeclaim_capacity_byte_seconds = num(1, r);
+        row.volume_request_storage_byte_seconds = num(2, r);
+        row.persistentvolumeclaim_usage_byte_seconds = num(3, r);
+        row.persistentvolume_labels = t[8];
+        row.persistentvolumeclaim_labels = t[9];
+        sink.storage(row);
       }
       break;
+    }
     case "nodeLabels":
       for (let r = 0; r < n; r++) {
         const is = batch.intervalStart[r];
@@ -157,6 +184,30 @@ function toSink(sink: RowSink, batch: RowBatch, tables: EntityTables): void {
       }
       break;
   }
+}
+
+/** A pod row with every field present (one hidden class), to be filled in. */
+function podRow(ps: number, pe: number): PodUsageRow {
+  return {
+    report_period_start: ps, report_period_end: pe, interval_start: 0, interval_end: 0,
+    pod: "", namespace: "", node: "", resource_id: "",
+    pod_usage_cpu_core_seconds: null, pod_request_cpu_core_seconds: null, pod_limit_cpu_core_seconds: null,
+    pod_usage_memory_byte_seconds: null, pod_request_memory_byte_seconds: null, pod_limit_memory_byte_seconds: null,
+    node_capacity_cpu_cores: null, node_capacity_cpu_core_seconds: null, node_capacity_memory_bytes: null,
+    node_capacity_memory_byte_seconds: null, pod_labels: "",
+  };
+}
+
+/** A storage row with every field present, to be filled in. */
+function storageRow(ps: number, pe: number): StorageUsageRow {
+  return {
+    report_period_start: ps, report_period_end: pe, interval_start: 0, interval_end: 0,
+    namespace: "", pod: "", node: "", persistentvolumeclaim: "", persistentvolume: "",
+    storageclass: "", csi_driver: "", csi_volume_handle: "",
+    persistentvolumeclaim_capacity_bytes: null, persistentvolumeclaim_capacity_byte_seconds: null,
+    volume_request_storage_byte_seconds: null, persistentvolumeclaim_usage_byte_seconds: null,
+    persistentvolume_labels: "", persistentvolumeclaim_labels: "",
+  };
 }
 
 /** The report types nise writes that are not generated here, and that this manifest leaves empty. */
@@ -230,12 +281,13 @@ export async function generate(manifest: Manifest, opts: GenerateOptions): Promi
   const files: string[] = [];
   let done = 0;
   let csv: MonthCsvWriter | null = null;
+  let pq: MonthParquetWriter | null = null;
   try {
     for (let mi = 0; mi < months.length; mi++) {
       const m = months[mi];
       const tables = new EntityTables();
       csv = wantCsv ? new MonthCsvWriter(tmpDir, m.name, m.year, opts.clusterId, limit, opts.headerOnlyExtras === false ? [] : extras) : null;
-      const pq = wantParquet ? new MonthParquetWriter(tmpDir, kokuMonthDir(tmpDir, org, sourceUuid, m.year, m.month1), tables, opts.parquetRowsPerFile) : null;
+      pq = wantParquet ? new MonthParquetWriter(tmpDir, kokuMonthDir(tmpDir, org, sourceUuid, m.year, m.month1), tables, opts.parquetRowsPerFile) : null;
       const periodStart = Date.UTC(m.year, m.month1 - 1, 1);
       const periodEnd = Date.UTC(m.year, m.month1, 1);
       for (const g of m.gens) {
@@ -258,12 +310,14 @@ export async function generate(manifest: Manifest, opts: GenerateOptions): Promi
       if (csv) files.push(...csv.close());
       csv = null;
       if (pq) files.push(...(await pq.close()));
+      pq = null;
     }
     if (done !== total) opts.onProgress?.(done, done); // random-mode pods report in random subsets
     if (existsSync(finalDir)) rmSync(finalDir, { recursive: true });
     renameSync(tmpDir, finalDir);
   } catch (e) {
     csv?.abort();
+    await pq?.settle().catch(() => undefined); // a file still being written, before its folder goes
     rmSync(tmpDir, { recursive: true, force: true });
     if (createdParent) rmSync(createdParent, { recursive: true, force: true }); // folders made for --out
     throw e;

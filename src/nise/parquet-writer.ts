@@ -37,6 +37,13 @@ export class MonthParquetWriter {
   private readonly entityFrames = new Map<TableKey, { size: number; df: pl.DataFrame }>();
   private periodStart = 0;
   private periodEnd = 0;
+  /**
+   * The file being written, if any. A flush hands its rows to polars (copied out of the buffer)
+   * and returns without waiting for the file: polars compresses and writes on its own threads
+   * while the generator and the row sink (the reference) go on with the next rows. At most one
+   * file is in flight; the next flush and close() wait for it and raise its error.
+   */
+  private inFlight: Promise<void> | null = null;
   readonly written: string[] = [];
 
   constructor(
@@ -104,18 +111,29 @@ export class MonthParquetWriter {
     const name = `part-${String(this.parts[type]).padStart(5, "0")}.parquet`;
     this.parts[type]++;
     const path = join(dir, name);
-    await rows
+    const plan = rows
       .lazy()
       .join(this.entityFrame(type).lazy(), { on: "_e", how: "left", maintainOrder: "left" })
       .select(...select)
-      .sinkParquet(path, { compression: "zstd", rowGroupSize: ROW_GROUP_SIZE, maintainOrder: true })
-      .collect();
+      .sinkParquet(path, { compression: "zstd", rowGroupSize: ROW_GROUP_SIZE, maintainOrder: true });
+    buf.n = 0; // the DataFrame holds its own copy of the rows
+    await this.settle();
+    const writing = plan.collect().then(() => undefined);
+    writing.catch(() => undefined); // raised by the next settle(), not as an unhandled rejection
+    this.inFlight = writing;
     this.written.push(path.slice(this.root.length + 1));
-    buf.n = 0;
+  }
+
+  /** Waits for the file in flight, if any, and raises its error. */
+  async settle(): Promise<void> {
+    const writing = this.inFlight;
+    this.inFlight = null;
+    await writing;
   }
 
   async close(): Promise<string[]> {
     for (const t of TABLE_KEYS) await this.flush(t);
+    await this.settle();
     return this.written;
   }
 }

@@ -62,4 +62,10 @@ export interface RowSink {
   storage(row: StorageUsageRow): void;
   nodeLabel(row: NodeLabelRow): void;
   namespaceLabel(row: NamespaceLabelRow): void;
+  /**
+   * true: the sink reads each row during the call and keeps no reference to the row object, so a
+   * producer may hand it one object per report type, refilled for every row (the generator then
+   * allocates nothing per row: at 14.88 M rows that is most of its garbage). Default false.
+   */
+  readonly borrowsRows?: boolean;
 }

@@ -11,6 +11,12 @@ export function describeEvent(event: RunEvent): string | null {
   const rep = "rep" in event && event.rep !== undefined && "mode" in event && event.mode ? ` ${"warmup" in event && event.warmup ? "warm-up" : "run"} ${event.rep}` : "";
   const where = "scale" in event && event.scale ? `${event.scale}${"mode" in event && event.mode ? ` ${event.mode}` : ""}${rep}` : "";
   switch (event.type) {
+    case "service": {
+      const name = event.service === "s3" ? "S3" : "PostgreSQL";
+      if (event.state === "starting") return `${name}: starting ${event.detail}`;
+      const took = event.durationMs === undefined ? "" : ` in ${formatDuration(event.durationMs)}`;
+      return event.state === "ready" ? `${name}: ready${took} (${event.detail})` : `ERROR ${name}: failed${took}: ${event.detail}`;
+    }
     case "run-start":
       return `run started: scales ${event.scales.join(",")}, modes ${event.modes.join(",")}, runs ${event.runs}${event.warmup ? ` (+${event.warmup} warm-up)` : ""}, folder ${event.outDir}`;
     case "phase-start":

@@ -26,10 +26,12 @@ export interface BenchmarkSetup {
   history: CostHistory;
   /** `streambench sweep`: the ladder; the report then carries it, and a crossover estimate follows each size. */
   sweep?: SweepInfo;
+  /** The bus to emit on (the command layer may have shown the services starting on it). Default: a new one. */
+  bus?: EventBus;
 }
 
 export class Benchmark implements RunCommands {
-  readonly bus = new EventBus();
+  readonly bus: EventBus;
   readonly #setup: BenchmarkSetup;
   readonly #abort = new AbortController();
   readonly #report: RunReport;
@@ -40,6 +42,7 @@ export class Benchmark implements RunCommands {
 
   constructor(setup: BenchmarkSetup) {
     this.#setup = setup;
+    this.bus = setup.bus ?? new EventBus();
     this.#report = {
       startedAt: new Date().toISOString(),
       finishedAt: null,

@@ -22,6 +22,16 @@ interface Where {
 }
 
 export type RunEvent =
+  /** The S3 server and PostgreSQL a run needs, before run-start: embedded ones are started, the user's connected to. */
+  | (At & {
+      type: "service";
+      service: "s3" | "postgres";
+      state: "starting" | "ready" | "failed";
+      /** What it is: "embedded s3rver", "embedded PGlite (cached cluster)", "postgres@db:5432/koku"... */
+      detail: string;
+      /** Since its "starting" (ready and failed). */
+      durationMs?: number;
+    })
   | (At & {
       type: "run-start";
       scales: string[];

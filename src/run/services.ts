@@ -11,6 +11,7 @@ import { connectPg, isPglite } from "../db/pool.ts";
 import { ensureSummaryTable } from "../db/schema.ts";
 import { startEmbeddedPostgres } from "../db/embedded.ts";
 import { describePg, type PgSettings } from "../db/settings.ts";
+import type { RunEventInput } from "./event-bus.ts";
 
 export interface Services {
   s3: S3Settings;
@@ -24,43 +25,74 @@ export interface Services {
   stop(): Promise<void>;
 }
 
-export async function startServices(config: Config, runDir: string): Promise<Services> {
+/**
+ * Starts (embedded) or connects to (the user's) S3 and PostgreSQL, both at once, and reports each
+ * as "service" events: starting, then ready or failed, with how long it took.
+ */
+export async function startServices(config: Config, runDir: string, emit: (event: RunEventInput) => void = () => {}): Promise<Services> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
   };
+  const track = async <T>(service: "s3" | "postgres", detail: string, start: () => Promise<{ value: T; detail?: string }>): Promise<T> => {
+    const t0 = performance.now();
+    emit({ type: "service", service, state: "starting", detail });
+    try {
+      const { value, detail: readyDetail } = await start();
+      emit({ type: "service", service, state: "ready", detail: readyDetail ?? detail, durationMs: performance.now() - t0 });
+      return value;
+    } catch (error) {
+      emit({ type: "service", service, state: "failed", detail: error instanceof Error ? error.message : String(error), durationMs: performance.now() - t0 });
+      throw error;
+    }
+  };
   try {
-    const [s3, postgres] = await Promise.all([
-      config.s3
-        ? Promise.resolve(config.s3)
-        : startEmbeddedS3(runFiles(runDir).s3Dir, { bucket: config.bucket }).then((server) => {
-            stops.push(() => server.stop());
-            return server.settings;
-          }),
-      config.postgres
-        ? Promise.resolve(config.postgres)
-        : startEmbeddedPostgres().then((server) => {
-            stops.push(() => server.stop());
-            return server.settings;
-          }),
+    // allSettled: when one fails, the other has finished starting before everything is stopped.
+    const [s3Result, postgresResult] = await Promise.allSettled([
+      track("s3", config.s3 ? describeS3(config.s3) : "embedded S3 (s3rver)", async () => {
+        let settings: S3Settings;
+        if (config.s3) settings = config.s3;
+        else {
+          const server = await startEmbeddedS3(runFiles(runDir).s3Dir, { bucket: config.bucket });
+          stops.push(() => server.stop());
+          settings = server.settings;
+        }
+        const s3Client = createS3Client(settings);
+        stops.push(async () => s3Client.destroy());
+        // --input s3://: the run reads the user's bucket and creates nothing on their S3
+        if (!config.input?.startsWith("s3://")) await ensureBucket(s3Client, settings.bucket);
+        return { value: { settings, s3Client }, detail: `${describeS3(settings)}, bucket ${settings.bucket}` };
+      }),
+      track("postgres", config.postgres ? describePg(config.postgres) : "embedded PostgreSQL (PGlite)", async () => {
+        let settings: PgSettings;
+        let origin = "";
+        if (config.postgres) settings = config.postgres;
+        else {
+          const server = await startEmbeddedPostgres();
+          stops.push(() => server.stop());
+          settings = server.settings;
+          origin = server.origin === "template" ? ", cached cluster" : ", new cluster (cached for next time)";
+        }
+        const pool = await connectPg(settings);
+        stops.push(() => pool.end());
+        const pglite = settings.embedded || (await isPglite(pool));
+        await ensureSummaryTable(pool, config.schema);
+        return { value: { settings, pool, pglite }, detail: `${describePg(settings)}${settings.embedded ? ` (embedded PGlite${origin})` : ""}` };
+      }),
     ]);
-    const s3Client = createS3Client(s3);
-    stops.push(async () => s3Client.destroy());
-    // --input s3://: the run reads the user's bucket and creates nothing on their S3
-    if (!config.input?.startsWith("s3://")) await ensureBucket(s3Client, s3.bucket);
-    const pool = await connectPg(postgres);
-    stops.push(() => pool.end());
-    const pglite = postgres.embedded || (await isPglite(pool));
-    await ensureSummaryTable(pool, config.schema);
+    if (s3Result.status === "rejected") throw s3Result.reason;
+    if (postgresResult.status === "rejected") throw postgresResult.reason;
+    const s3 = s3Result.value;
+    const postgres = postgresResult.value;
     return {
-      s3,
-      s3Client,
-      postgres,
-      pool,
-      pglite,
+      s3: s3.settings,
+      s3Client: s3.s3Client,
+      postgres: postgres.settings,
+      pool: postgres.pool,
+      pglite: postgres.pglite,
       describe: () => ({
-        s3: `${describeS3(s3)}, bucket ${s3.bucket}${s3.embedded ? " (embedded s3rver)" : ""}`,
-        postgres: `${describePg(postgres)}${postgres.embedded ? " (embedded PGlite)" : ""}`,
+        s3: `${describeS3(s3.settings)}, bucket ${s3.settings.bucket}${s3.settings.embedded ? " (embedded s3rver)" : ""}`,
+        postgres: `${describePg(postgres.settings)}${postgres.settings.embedded ? " (embedded PGlite)" : ""}`,
       }),
       stop: stopAll,
     };

@@ -67,3 +67,31 @@ test.serial("on disk, the embedded database keeps the summary across a restart",
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("the first in-memory start saves the initialised cluster, later starts load it, a corrupt one is rebuilt", async (t) => {
+  const cacheDir = await tempDir("pglite-cache");
+  try {
+    const first = await startEmbeddedPostgres(undefined, { cacheDir });
+    await first.stop();
+    t.is(first.origin, "initdb");
+    const [template] = (await import("node:fs")).readdirSync(cacheDir);
+    t.regex(template, /^pglite-.*-cluster\.tar$/);
+
+    const second = await startEmbeddedPostgres(undefined, { cacheDir });
+    t.is(second.origin, "template");
+    const pool = await connectPg(second.settings);
+    t.is((await pool.query("SELECT current_user AS u")).rows[0].u, "postgres");
+    await pool.end();
+    await second.stop();
+
+    (await import("node:fs")).writeFileSync(path.join(cacheDir, template), "not a tarball");
+    const third = await startEmbeddedPostgres(undefined, { cacheDir });
+    await third.stop();
+    t.is(third.origin, "initdb"); // fell back, and saved a good template again
+    const fourth = await startEmbeddedPostgres(undefined, { cacheDir });
+    await fourth.stop();
+    t.is(fourth.origin, "template");
+  } finally {
+    await rm(cacheDir, { recursive: true, force: true });
+  }
+});

@@ -140,6 +140,34 @@ test("a RowSink receives every row as typed values with epoch-ms timestamps", as
   }
 });
 
+test("a sink that borrows rows gets one refilled object per batch, with the same values a keeping sink gets", async (t) => {
+  const s = scratch();
+  const kept = new Collect();
+  const seen = new Set<PodUsageRow>();
+  const borrowed: string[] = [];
+  const borrowing: RowSink = {
+    borrowsRows: true,
+    pod(r) {
+      seen.add(r);
+      borrowed.push(JSON.stringify(r));
+    },
+    storage() {},
+    nodeLabel() {},
+    namespaceLabel() {},
+  };
+  try {
+    await generate(manifestOf("multi-month-shared-pv"), { clusterId: "fixture-cluster", outDir: join(s.parent, "a"), format: "csv", sink: kept });
+    await generate(manifestOf("multi-month-shared-pv"), { clusterId: "fixture-cluster", outDir: join(s.parent, "b"), format: "csv", sink: borrowing });
+    // 216 pod rows (72 hours x 3 pods) in 3 daily batches (Jan 31, Feb 1, Feb 2): one object each
+    t.is(borrowed.length, 216);
+    t.is(seen.size, 3);
+    t.is(new Set(kept.pods).size, 216); // a keeping sink gets a new object per row
+    t.deepEqual(borrowed, kept.pods.map((r) => JSON.stringify(r)));
+  } finally {
+    s.cleanup();
+  }
+});
+
 test("a failure mid-way leaves no output and no temporary folder behind", async (t) => {
   const s = scratch();
   let n = 0;

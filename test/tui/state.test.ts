@@ -201,3 +201,19 @@ test("an inconclusive verdict is shown as such, with the engine's interval and t
   // the fake inconclusive verdict: ratio 1, interval 0.8–1.3, 12 runs; the decided one 0.5 (0.49–0.51)
   t.is(verdictLine(row), "  large: time inconclusive 1.00× [0.80–1.30] ~12 runs · memory streaming lower 0.50× [0.49–0.51]");
 });
+
+test("service events show what is starting, then how long each took to be ready", (t) => {
+  const s = reduceAll([
+    { type: "service", service: "s3", state: "starting", detail: "embedded S3 (s3rver)", at: 1000 },
+    { type: "service", service: "postgres", state: "starting", detail: "embedded PostgreSQL (PGlite)", at: 1010 },
+    { type: "service", service: "s3", state: "ready", detail: "http://127.0.0.1:4569", durationMs: 300, at: 1300 },
+  ]);
+  t.deepEqual(
+    s.services.map((x) => [x.service, x.state, x.since, x.durationMs]),
+    [
+      ["s3", "ready", 1000, 300], // since stays the starting time
+      ["postgres", "starting", 1010, undefined],
+    ],
+  );
+  t.is(s.scales.length, 0); // no scale row before run-start
+});
