@@ -36,6 +36,7 @@ import {
   scanParquetTable,
   type InputFiles,
 } from "./read-inputs.ts";
+import { checkCsvFiles } from "./csv-check.ts";
 
 const ROWS_IN_NAME: Record<TableKey, keyof JobReport["rowsIn"]> = {
   pod: "pod",
@@ -153,6 +154,8 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     const rowsIn: JobReport["rowsIn"] = { pod: 0, storage: 0, nodeLabels: 0, namespaceLabels: 0 };
 
     const tRead = performance.now();
+    // CSV: polars reads short rows, cut files, NaN and bad timestamps without a word; check first
+    const csvRows = input.kind === "csv" ? checkCsvFiles(files) : undefined;
     const tables = {} as Record<TableKey, LazyDataFrame>;
     if (mode === "in-memory") {
       // read every input file fully into DataFrames
@@ -227,7 +230,10 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
 
     if (mode === "streaming") {
       // bookkeeping, after the clock stopped: parquet counts come from the footers
-      for (const key of TABLE_KEYS) rowsIn[ROWS_IN_NAME[key]] = key === "pod" && podRows > 0 ? podRows : countRows(files[key], key, input);
+      for (const key of TABLE_KEYS) {
+        rowsIn[ROWS_IN_NAME[key]] =
+          csvRows !== undefined ? csvRows[key] : key === "pod" && podRows > 0 ? podRows : countRows(files[key], key, input);
+      }
     }
 
     const cpu = process.cpuUsage();
