@@ -87,7 +87,7 @@ export interface ViewState {
 /** How many log lines the state keeps (the pane shows fewer). */
 export const LOG_KEEP = 200;
 /** Two values within this relative distance are a tie. */
-const STEP_PHASES: ReadonlySet<Phase> = new Set(["generate", "upload", "aggregate", "write", "validate"]);
+const STEP_PHASES: ReadonlySet<Phase> = new Set(["generate", "input", "upload", "aggregate", "write", "validate"]);
 /** The report phase is about the whole run: it moves no scale's row. */
 const rowPhase = (phase: Phase) => phase !== "report";
 
@@ -176,7 +176,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
       const scales = !rowPhase(event.phase) ? state.scales : updateRow(state, event.scale, (row) => {
         // Generating a scale again means a rerun of it: its old results no longer apply.
         let next =
-          event.phase === "generate" && row.status !== "pending" && row.phase !== null
+          (event.phase === "generate" || event.phase === "input") && row.status !== "pending" && row.phase !== null
             ? freshRow(row.name, state.modes.length > 0 ? state.modes : (Object.keys(row.modes) as Mode[]), state.runs)
             : row;
         next = deactivate(next);

@@ -17,6 +17,8 @@ Exit codes: 0 all PASS, 1 a validation FAIL, 2 usage, settings or input error,
 `;
 
 export async function main(argv: string[]): Promise<number> {
+  // `deno task start -- run ...` passes the "--" through (npm drops it): accept it the same
+  if (argv[0] === "--") argv = argv.slice(1);
   const [first, ...rest] = argv;
   if (first === "--help" || first === "-h" || first === "help") {
     process.stdout.write(TOP_HELP);

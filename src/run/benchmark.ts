@@ -2,7 +2,7 @@
 // and takes the front end's commands (rerun a scale, run all again, quit). One run at a time.
 import { readFileSync } from "node:fs";
 import type { Config } from "../commands/run-config.ts";
-import { exitCodeFor } from "../errors.ts";
+import { exitCodeFor, isFsError, OutputError } from "../errors.ts";
 import type { RunReport, ScaleResult, Environment } from "../report/model.ts";
 import { compareScales } from "../report/analysis.ts";
 import { EventBus } from "./event-bus.ts";
@@ -160,8 +160,10 @@ export class Benchmark implements RunCommands {
         for (const file of error.logFiles) this.#emitTail(file);
       } else {
         status = "ERROR";
-        this.#exitCode = exitCodeFor(error);
-        bus.emit({ type: "error", scale: current?.scale, message: error instanceof Error ? error.message : String(error) });
+        // a file the run writes (a log, a summary CSV) could not be: the path and the reason
+        const fault = isFsError(error) ? OutputError.from(error, "cannot write", (error as NodeJS.ErrnoException).path ?? runDir) : error;
+        this.#exitCode = exitCodeFor(fault);
+        bus.emit({ type: "error", scale: current?.scale, message: fault instanceof Error ? fault.message : String(fault) });
       }
     }
     if (status === "PASS") {
@@ -176,10 +178,12 @@ export class Benchmark implements RunCommands {
       await parts.writeReports(runDir, this.#report);
       headline = parts.headline(this.#report);
     } catch (error) {
-      bus.emit({ type: "error", message: `could not write the reports: ${error instanceof Error ? error.message : String(error)}` });
+      const fault = OutputError.from(error, "could not write the reports into", runDir);
+      bus.emit({ type: "error", message: fault.message });
+      // a FAIL or an interruption still says more than the disk; a PASS without reports is not one
       if (status === "PASS") {
         status = "ERROR";
-        this.#exitCode = 4;
+        this.#exitCode = exitCodeFor(fault);
       }
     }
     this.#lastStatus = status;

@@ -10,7 +10,7 @@ import type { ModeRun, ScaleResult } from "../report/model.ts";
 import type { ValidationResult } from "../validate/compare.ts";
 import type { EventBus } from "./event-bus.ts";
 import type { Phase } from "./events.ts";
-import type { Parts, PreparedData } from "./parts.ts";
+import type { AggregateOutcome, Parts, PreparedData } from "./parts.ts";
 import { sourceUuidFor } from "./source-uuid.ts";
 import { phaseRemainingMs } from "./eta.ts";
 
@@ -44,7 +44,7 @@ export interface ScaleRunContext {
 }
 
 /** Share of a scale's work each phase stands for: preparing takes one unit, each mode run one. */
-const PHASE_WEIGHT: Record<Phase, number> = { generate: 0.6, upload: 0.4, aggregate: 0.7, write: 0.15, validate: 0.15, report: 0 };
+const PHASE_WEIGHT: Record<Phase, number> = { generate: 0.6, input: 0.6, upload: 0.4, aggregate: 0.7, write: 0.15, validate: 0.15, report: 0 };
 
 export async function runScale(ctx: ScaleRunContext, scale: string): Promise<ScaleResult> {
   const { config, bus, parts, runDir } = ctx;
@@ -63,7 +63,7 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
     const started = (phaseStarted = performance.now());
     try {
       const value = await body();
-      if (mode !== undefined || name === "generate" || name === "upload") unitsDone += PHASE_WEIGHT[name];
+      if (mode !== undefined || name === "generate" || name === "input" || name === "upload") unitsDone += PHASE_WEIGHT[name];
       ctx.onPace(unitsDone / units, null);
       bus.emit({ type: "phase-end", scale, mode, rep, phase: name, durationMs: performance.now() - started, ok: true });
       return value;
@@ -85,7 +85,9 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   };
 
   let started = performance.now();
-  const data: PreparedData = await phase("generate", undefined, undefined, () => parts.prepare(scale, config.input, dataDir, progress("generate")));
+  // reading the user's own data (--input) is its own phase: its errors are input errors
+  const prepare: Phase = config.input === null ? "generate" : "input";
+  const data: PreparedData = await phase(prepare, undefined, undefined, () => parts.prepare(scale, config.input, dataDir, progress(prepare)));
   const generateSeconds = (performance.now() - started) / 1000;
   const inputRows = data.rowsByType.ocp_pod_usage;
   const totalRows = Object.values(data.rowsByType).reduce((a, b) => a + b, 0);
@@ -192,18 +194,54 @@ async function runMode(
   }
   const sourceUuid = sourceUuidFor(scale, mode, data.sourceUuid);
   const writeStarted = performance.now();
-  await phase("write", mode, rep, () => parts.writeSummary(sourceUuid, data.clusterId, rows, progress("write", mode)));
-  const writeSeconds = (performance.now() - writeStarted) / 1000;
-  note(`wrote ${rows.length} rows to PostgreSQL under source ${sourceUuid} in ${writeSeconds.toFixed(3)} s`);
+  // One transaction from the write to the verdict: the rows are read back on the write's own
+  // connection and committed only when they PASS (and their logs are on disk). A FAIL, a fault
+  // or an interruption rolls back, so the table never holds rows of a run that did not PASS.
+  const pending = await phase("write", mode, rep, () => parts.writeSummary(sourceUuid, data.clusterId, rows, progress("write", mode)));
+  let validation: ValidationResult | undefined;
+  try {
+    const writeSeconds = (performance.now() - writeStarted) / 1000;
+    note(`wrote ${rows.length} rows to PostgreSQL under source ${sourceUuid} in ${writeSeconds.toFixed(3)} s (not yet committed)`);
 
-  const validateStarted = performance.now();
-  const { readback, validation } = await phase("validate", mode, rep, async () => {
-    const readback = await parts.readSummary(sourceUuid);
-    return { readback, validation: parts.compare(data.expected, readback) };
-  });
-  const validateSeconds = (performance.now() - validateStarted) / 1000;
-  writeFileSync(validationLogPath(runDir, scale, mode), parts.validationLog(validation, scale, mode, "reference (src/reference)", "PostgreSQL readback"));
-  await parts.writeSummaryCsv(join(runDir, `summary_${scale}_${mode}.csv`), readback);
+    const validateStarted = performance.now();
+    const checked = await phase("validate", mode, rep, async () => {
+      const readback = await pending.readback();
+      return { readback, validation: parts.compare(data.expected, readback) };
+    });
+    const readback = checked.readback;
+    validation = checked.validation;
+    const validateSeconds = (performance.now() - validateStarted) / 1000;
+    writeFileSync(validationLogPath(runDir, scale, mode), parts.validationLog(validation, scale, mode, "reference (src/reference)", "PostgreSQL readback"));
+    await parts.writeSummaryCsv(join(runDir, `summary_${scale}_${mode}.csv`), readback);
+    const outcome = finishRecord(ctx, scale, mode, rep, job, aggregated.samples, validation, readback, { modeStarted, writeSeconds, validateSeconds });
+    if (validation.verdict === "PASS") {
+      await pending.commit();
+      note(`committed ${rows.length} rows under source ${sourceUuid}`);
+    } else {
+      await pending.rollback();
+      note("rolled back: the rows of a run that did not PASS are not kept");
+    }
+    return outcome;
+  } catch (error) {
+    await pending.rollback();
+    // the verdict stands even when what came after it broke (a full disk, a lost connection)
+    throw validation === undefined ? error : Object.assign(error instanceof Error ? error : new Error(String(error)), { validation: validation.verdict });
+  }
+}
+
+function finishRecord(
+  ctx: ScaleRunContext,
+  scale: string,
+  mode: Mode,
+  rep: number,
+  job: AggregateOutcome["report"],
+  samples: AggregateOutcome["samples"],
+  validation: ValidationResult,
+  readback: SummaryRow[],
+  times: { modeStarted: number; writeSeconds: number; validateSeconds: number },
+): ModeOutcome {
+  const { bus } = ctx;
+  const { modeStarted, writeSeconds, validateSeconds } = times;
   const worst = maxDiff(validation);
   bus.emit({
     type: "validation",
@@ -213,10 +251,9 @@ async function runMode(
     verdict: validation.verdict,
     detail: `${validation.rows.actual} rows read back, ${validation.rows.expected} expected, max rel diff ${worst.rel}`,
   });
-  note(`validation ${validation.verdict}: max abs diff ${worst.abs}, max rel diff ${worst.rel}`);
+  appendFileSync(logPath(ctx.runDir, scale, mode), `${new Date().toISOString()} validation ${validation.verdict}: max abs diff ${worst.abs}, max rel diff ${worst.rel}\n`);
 
   const durationSeconds = job.timings.total / 1000;
-  const samples = aggregated.samples;
   const record: ModeRun = {
     scale,
     mode,
@@ -266,7 +303,8 @@ function failedRun(scale: string, mode: Mode, rep: number, error: unknown): Mode
     mode,
     rep,
     status: "FAILED",
-    validation: "NOT_RUN",
+    // a verdict reached before the failure (e.g. the disk filled while writing its log) stands
+    validation: ((error as { validation?: ModeRun["validation"] })?.validation ?? "NOT_RUN") as ModeRun["validation"],
     durationSeconds: 0,
     phases: { read: 0, aggregate: 0, write: 0, validate: 0, total: 0 },
     peakMemoryMb: 0,
