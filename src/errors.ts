@@ -1,3 +1,6 @@
+import { accessSync, constants, existsSync, statfsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+
 // Errors that reach the user as one clear line. The CLI maps each kind to an exit code:
 // UsageError and DataError -> 2 (the user's flags, settings or input), ServiceError -> 3
 // (a server that cannot be reached or refuses), OutputError -> 2 (an unusable path) or 5 (disk
@@ -66,6 +69,35 @@ const REASONS: Record<string, string> = {
   EDQUOT: "disk quota exceeded",
   EIO: "input/output error",
 };
+
+/**
+ * Why a folder cannot be created: recursive mkdir reports ENOENT even when the real cause is a
+ * read-only or inaccessible ancestor, so the deepest existing ancestor is tested for writing.
+ */
+export function mkdirFailure(error: unknown, what: string, path: string): OutputError {
+  if ((error as NodeJS.ErrnoException)?.code === "ENOENT") {
+    let dir = resolve(path);
+    while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+    try {
+      if (!statSync(dir).isDirectory()) return OutputError.from(Object.assign(new Error("not a folder"), { code: "ENOTDIR" }), what, path);
+      accessSync(dir, constants.W_OK);
+    } catch (cause) {
+      const e = OutputError.from(cause, what, path);
+      return new OutputError(`${e.message.replace(/ \(E[A-Z]+\)$/, "")} (at ${dir}, ${e.code})`, e.code);
+    }
+  }
+  return OutputError.from(error, what, path);
+}
+
+/** Less than 1 MiB free where `path` lives: a failure there is most likely the full disk. */
+export function diskIsFull(path: string): boolean {
+  try {
+    const s = statfsSync(path);
+    return s.bavail * s.bsize < 1024 * 1024;
+  } catch {
+    return false;
+  }
+}
 
 /** True for an errno error of the file system (as opposed to a bug). */
 export function isFsError(error: unknown): boolean {

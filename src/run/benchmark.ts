@@ -2,7 +2,7 @@
 // and takes the front end's commands (rerun a scale, run all again, quit). One run at a time.
 import { readFileSync } from "node:fs";
 import type { Config } from "../commands/run-config.ts";
-import { exitCodeFor, isFsError, OutputError } from "../errors.ts";
+import { diskIsFull, exitCodeFor, isFsError, OutputError } from "../errors.ts";
 import type { RunReport, ScaleResult, Environment } from "../report/model.ts";
 import { compareScales } from "../report/analysis.ts";
 import { EventBus } from "./event-bus.ts";
@@ -161,7 +161,11 @@ export class Benchmark implements RunCommands {
       } else {
         status = "ERROR";
         // a file the run writes (a log, a summary CSV) could not be: the path and the reason
-        const fault = isFsError(error) ? OutputError.from(error, "cannot write", (error as NodeJS.ErrnoException).path ?? runDir) : error;
+        const fault = isFsError(error)
+          ? OutputError.from(error, "cannot write", (error as NodeJS.ErrnoException).path ?? runDir)
+          : diskIsFull(runDir) // e.g. polars' parquet writer says "Invalid thrift: transport error"
+            ? new OutputError(`no space left on the device holding ${runDir} (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`, "ENOSPC")
+            : error;
         this.#exitCode = exitCodeFor(fault);
         bus.emit({ type: "error", scale: current?.scale, message: fault instanceof Error ? fault.message : String(fault) });
       }

@@ -2,7 +2,7 @@
 // and the marker that lets the next run find and remove what a killed run left behind.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, renameSync, writeFileSync } from "node:fs";
 import { join, basename } from "node:path";
-import { OutputError } from "../errors.ts";
+import { mkdirFailure, OutputError } from "../errors.ts";
 
 export function timestampName(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, "0");
@@ -17,7 +17,7 @@ export function createRunFolder(outRoot: string, now = new Date()): { dir: strin
   try {
     mkdirSync(outRoot, { recursive: true });
   } catch (error) {
-    throw OutputError.from(error, "--out: cannot create the results folder", outRoot);
+    throw mkdirFailure(error, "--out: cannot create the results folder", outRoot);
   }
   let dir = join(outRoot, `streaming_comparison_${timestampName(now)}`);
   // Two runs started in the same second get distinct folders.
