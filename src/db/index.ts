@@ -12,6 +12,7 @@ export {
   summaryTableDdl,
 } from "./schema.ts";
 export {
+  beginSummaryWrite,
   compareSummaryRows,
   countSummary,
   readSummary,
@@ -19,6 +20,7 @@ export {
   writeSummary,
   ZERO_INFRASTRUCTURE_USAGE_COST,
   type BulkMethod,
+  type PendingSummaryWrite,
   type ReadSummaryOptions,
   type WriteSummaryOptions,
   type WriteSummaryResult,
