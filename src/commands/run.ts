@@ -114,6 +114,7 @@ export async function runBenchmarkCommand(argv: string[]): Promise<number> {
     if (signals > 1) {
       process.stderr.write(`streambench: ${signal} again, exiting now\n`);
       removeScratch(runDir);
+      removeRunMarker(runDir);
       process.exit(130);
     }
     void benchmark.quit();
@@ -121,6 +122,7 @@ export async function runBenchmarkCommand(argv: string[]): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   const stopWatching = watchParent((why) => {
+    if (signals > 0) return; // already stopping (a signal to the whole process group, say)
     benchmark.bus.emit({ type: "log", level: "warn", text: `stopping: ${why}` });
     onSignal("parent exit");
   });

@@ -15,6 +15,9 @@ import { deriveSourceUuid } from "../../src/nise/generate.ts";
 import { DEFAULT_SEED } from "../../src/commands/run-config.ts";
 import { sourceUuidFor } from "../../src/run/source-uuid.ts";
 import { RUN_MARKER } from "../../src/run/results-dir.ts";
+import { startEmbeddedS3 } from "../../src/storage/embedded.ts";
+import { createS3Client } from "../../src/storage/client.ts";
+import { listObjects } from "../../src/storage/objects.ts";
 import { BIN, processesWithMarker, startCli, waitFor } from "./cli-process.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -131,6 +134,32 @@ test.serial("SIGTERM to `npm start` (npm exits at once): streambench notices, st
   }
 });
 
+test.serial("SIGTERM to the process group of `npm start`: every process stops, INTERRUPTED is recorded, no scratch left", async (t) => {
+  const out = mkdtempSync(join(tmpdir(), "streambench-pgrp-"));
+  const marker = `pgrp-${process.pid}-${Date.now()}`;
+  const npm = spawn("npm", ["start", "--", "run", "--headless", "--scales", "small,medium", "--out", out], {
+    cwd: ROOT,
+    env: { ...process.env, STREAMBENCH_TEST_MARKER: marker },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true, // its own process group, as a shell job or a supervisor's child has
+  });
+  let stdout = "";
+  npm.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
+  npm.stderr!.resume();
+  try {
+    await waitFor(() => /aggregate started/.test(stdout), 180_000, "the first aggregate");
+    process.kill(-npm.pid!, "SIGTERM");
+    await waitFor(() => processesWithMarker("STREAMBENCH_TEST_MARKER", marker).length === 0, 60_000, "every process of the group to exit");
+    t.deepEqual(processesWithMarker("STREAMBENCH_TEST_MARKER", marker), []);
+    const dir = runFolder(out);
+    t.is(summaryJson(dir).status, "INTERRUPTED");
+    t.deepEqual(scratchLeft(dir), []);
+  } finally {
+    for (const pid of processesWithMarker("STREAMBENCH_TEST_MARKER", marker)) process.kill(pid, "SIGKILL");
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
 test.serial("stdout closed early (`| head -1`): the run finishes, writes summary.json and leaves no scratch", async (t) => {
   const out = mkdtempSync(join(tmpdir(), "streambench-pipe-"));
   try {
@@ -170,6 +199,37 @@ test.serial("kill -9 mid-run leaves scratch folders; the next run reports and re
   } finally {
     for (const pid of processesWithMarker("STREAMBENCH_TEST_MARKER", marker)) process.kill(pid, "SIGKILL");
     rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test.serial("kill -9 after uploading to a lasting S3 server: the next run removes the objects it left there", async (t) => {
+  const out = mkdtempSync(join(tmpdir(), "streambench-kill9s3-"));
+  const s3dir = mkdtempSync(join(tmpdir(), "streambench-kill9s3-server-"));
+  const server = await startEmbeddedS3(s3dir, { bucket: "leftovers" });
+  const client = createS3Client(server.settings);
+  const env = {
+    AWS_ENDPOINT_URL: server.settings.endpoint!,
+    AWS_ACCESS_KEY_ID: server.settings.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: server.settings.secretAccessKey,
+    STREAMBENCH_BUCKET: "leftovers",
+  };
+  try {
+    const first = startCli(["run", "--headless", "--scales", "small", "--out", out], env);
+    await waitFor(() => /aggregate started/.test(first.stdoutSoFar()), 180_000, "the first aggregate");
+    first.child.kill("SIGKILL");
+    await first.done;
+    const left = await listObjects(client, "leftovers", "data/");
+    t.true(left.length > 0, "the killed run's objects are still in the bucket");
+
+    const second = await startCli(["run", "--headless", "--scales", "medium", "--modes", "in-memory", "--out", out], env).done;
+    t.is(second.code, 0, second.stdout + second.stderr);
+    t.regex(second.stdout, new RegExp(`removed ${left.length} objects a killed run \\(pid ${first.child.pid}\\) left under s3://leftovers/data/`));
+    t.deepEqual(await listObjects(client, "leftovers", "data/"), [], "nothing left: the killed run's objects and the finished run's own");
+  } finally {
+    client.destroy();
+    await server.stop();
+    rmSync(out, { recursive: true, force: true });
+    rmSync(s3dir, { recursive: true, force: true });
   }
 });
 
