@@ -30,6 +30,8 @@ export interface InputFile {
   path: string;
   /** Group: the cluster (CSV) or source uuid (parquet) the file belongs to. */
   group: string;
+  /** CSV whose lines end in `\r\r\n`: this (last) column carries a stray `\r` to strip (csv-check.ts). */
+  strayCrColumn?: string;
 }
 
 export type InputFiles = Record<TableKey, InputFile[]>;
@@ -190,13 +192,18 @@ export function csvSchema(path: string, key: TableKey): Record<string, DataType>
   return out;
 }
 
-/** nise timestamps "2024-01-30 00:00:00 +0000 UTC": the " +0000 UTC" suffix is dropped (C.1). */
-function normalizeCsv(lf: LazyDataFrame, key: TableKey): LazyDataFrame {
+/**
+ * nise timestamps "2024-01-30 00:00:00 +0000 UTC": the " +0000 UTC" suffix is dropped (C.1). A
+ * stray `\r` (lines ended `\r\r\n`) is stripped from the last column, as Python's csv reader does.
+ */
+function normalizeCsv(lf: LazyDataFrame, key: TableKey, file: InputFile): LazyDataFrame {
   return lf.select(
     PLAN_COLUMNS[key].map((c) =>
       c === "interval_start"
         ? pl.col(c).str.slice(0, 19).str.strptime(pl.Datetime("ms"), "%Y-%m-%d %H:%M:%S").cast(pl.Datetime("ms")).alias(c)
-        : pl.col(c),
+        : c === file.strayCrColumn
+          ? pl.col(c).str.stripCharsEnd(pl.lit("\r")).alias(c)
+          : pl.col(c),
     ),
   );
 }
@@ -262,7 +269,7 @@ export function readCsvTable(files: InputFile[], key: TableKey): DataFrame {
   if (files.length === 0) return emptyTable(key);
   const frames = files.map((f) => {
     try {
-      return normalizeCsv(pl.readCSV(f.path, { schema: csvSchema(f.path, key), hasHeader: true }).lazy(), key).collectSync();
+      return normalizeCsv(pl.readCSV(f.path, { schema: csvSchema(f.path, key), hasHeader: true }).lazy(), key, f).collectSync();
     } catch (e) {
       throw new InputError(`${f.path}: ${withCsvLine(f.path, describePolarsError(e))}`);
     }
@@ -273,7 +280,7 @@ export function readCsvTable(files: InputFile[], key: TableKey): DataFrame {
 /** Lazy: one scan per CSV file, concatenated. */
 export function scanCsvTable(files: InputFile[], key: TableKey): LazyDataFrame {
   if (files.length === 0) return emptyTable(key).lazy();
-  const scans = files.map((f) => normalizeCsv(pl.scanCSV(f.path, { schema: csvSchema(f.path, key), hasHeader: true }), key));
+  const scans = files.map((f) => normalizeCsv(pl.scanCSV(f.path, { schema: csvSchema(f.path, key), hasHeader: true }), key, f));
   return scans.length === 1 ? scans[0] : pl.concat(scans, { how: "vertical" });
 }
 

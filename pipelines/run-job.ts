@@ -42,6 +42,7 @@ import {
   scanParquetTable,
   type InputFiles,
 } from "./read-inputs.ts";
+import { checkCsvFiles } from "./csv-check.ts";
 
 function parseJob(argv: string[]): Job {
   const text = argv[2] ?? readFileSync(0, "utf8");
@@ -192,6 +193,8 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     const files = await discover(job, stage);
     const csvInput: JobInput = stage ? { kind: "csv", dir: stage.dir } : input;
     const rowsIn: JobReport["rowsIn"] = { pod: 0, storage: 0, nodeLabels: 0, namespaceLabels: 0 };
+    // CSV: polars reads short rows, cut files, NaN and bad timestamps without a word; check first
+    const csvRows = input.kind === "csv" ? checkCsvFiles(files) : undefined;
     const tables = {} as Record<TableKey, LazyDataFrame>;
     if (mode === "in-memory") {
       // read every input file fully into DataFrames
@@ -282,7 +285,9 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
 
     if (mode === "streaming") {
       // bookkeeping, after the clock stopped: parquet counts come from the footers
-      for (const key of TABLE_KEYS) rowsIn[key] = key === "pod" && podRows > 0 ? podRows : countRows(files[key], key, input);
+      for (const key of TABLE_KEYS) {
+        rowsIn[key] = csvRows !== undefined ? csvRows[key] : key === "pod" && podRows > 0 ? podRows : countRows(files[key], key, input);
+      }
     }
 
     const cpu = process.cpuUsage();

@@ -106,7 +106,6 @@ export interface ViewState {
 
 /** How many log lines the state keeps (the pane shows fewer). */
 export const LOG_KEEP = 200;
-/** Two values within this relative distance are a tie. */
 
 export const initialState: ViewState = {
   services: [],
@@ -211,7 +210,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
       const scales = updateRow(state, event.scale, (row) => {
         // Generating a scale again means a rerun of it: its old results no longer apply.
         let next =
-          event.phase === "generate" && row.status !== "pending" && row.phase !== null
+          (event.phase === "generate" || event.phase === "input") && row.status !== "pending" && row.phase !== null
             ? { ...freshRow(row.name, state.modes.length > 0 ? state.modes : (Object.keys(row.modes) as Mode[]), state.runs, "pending", state.warmup), rows: row.rows }
             : row;
         next = deactivate(next);

@@ -2,13 +2,13 @@
 // mode of the daily summary over a folder of nise CSVs (or the Koku parquet layout) and write the
 // canonical summary CSV. The polars modes run in a child process (pipelines/<mode>.ts), the
 // reference in this process (plain TypeScript, CSV input).
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Job, JobInput, JobReport, Mode } from "../contract/job.ts";
 import type { SummaryRow } from "../contract/summary-schema.ts";
 import { NISE_CSV_NAME } from "../contract/input-tables.ts";
-import { DataError, UsageError } from "../errors.ts";
+import { OutputError, UsageError } from "../errors.ts";
 import { parseFlags } from "./flags.ts";
 import { runPipeline } from "../pipeline-child.ts";
 import { readNiseCsvDir } from "../nise/csv-import.ts";
@@ -40,10 +40,30 @@ Run Koku's OpenShift daily summary over one input and write the canonical summar
   --out FILE     the summary CSV to write (written whole or not at all)
   --help         this text
 
-Exit codes: 0 done, 2 bad flags or bad input (the message names the file and column), 4 fault.`;
+Bad input is rejected, never summed: a row with too few or too many fields, a file cut inside its
+last row (no line end), a measure that is not a finite number (NaN, Infinity), an interval_start
+that is not a timestamp. The message names the file, the line and the column. Line ends may be
+\r\n (as nise writes them), \n, or \r\r\n. A duplicated row is counted twice, as Koku counts it.
+
+Exit codes: 0 done, 2 bad flags, bad input or an unusable --out (checked before the work),
+4 internal fault, 5 --out could not be written (disk full, I/O error).`;
 
 const MODES = ["in-memory", "streaming", "reference"] as const;
 type AggregateMode = (typeof MODES)[number];
+
+/** Before any work: --out's folder exists and can be written to (a read-only disk, a missing parent). */
+export function checkOutputFile(out: string): void {
+  const dir = dirname(resolve(out));
+  try {
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR", syscall: "stat" });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    throw OutputError.from(error, "aggregate: --out: cannot write into", dir);
+  }
+  if (existsSync(out) && statSync(out).isDirectory()) {
+    throw new OutputError(`aggregate: --out ${out}: it is a folder (give a file name, e.g. ${join(out, "summary.csv")})`, "EISDIR");
+  }
+}
 
 /** Which layout the input holds: the Koku parquet layout (local or s3://), or CSV input as it arrives. */
 export function detectInput(dir: string, env: Record<string, string | undefined> = process.env): JobInput {
@@ -151,6 +171,7 @@ export async function runAggregateCommand(argv: string[]): Promise<number> {
     throw new UsageError(`aggregate: --mode must be one of ${MODES.join(", ")}, got "${mode}"`);
   }
   if (!out) throw new UsageError("aggregate: --out FILE.csv is required");
+  checkOutputFile(out);
   const input = detectInput(inputDir);
 
   let rows: SummaryRow[];
@@ -163,7 +184,9 @@ export async function runAggregateCommand(argv: string[]): Promise<number> {
     rows = result.rows;
     sayAll(describeSkipped(result.report.inputs?.skipped ?? []));
   }
-  await writeSummaryCsv(out, rows);
+  await writeSummaryCsv(out, rows).catch((error) => {
+    throw OutputError.from(error, "aggregate: --out: cannot write", out);
+  });
   process.stderr.write(`aggregate: ${rows.length} summary rows (${mode}) -> ${out}\n`);
   return 0;
 }

@@ -13,11 +13,15 @@ Usage:
 With no subcommand, streambench runs the benchmark ("run").
 Run "streambench <subcommand> --help" for its flags.
 
-Exit codes: 0 all PASS, 1 a validation FAIL, 2 usage, settings or input error,
-3 S3 or PostgreSQL unreachable or refusing, 4 internal fault, 130 interrupted.
+Exit codes: 0 all PASS, 1 a validation FAIL, 2 usage, settings or input error (an unusable
+--out too), 3 S3 or PostgreSQL unreachable, refusing or dropping the connection, 4 internal
+fault, 5 results could not be written (disk full, I/O error), 130 interrupted (Ctrl-C, SIGTERM,
+or the process that started streambench, e.g. npm, went away).
 `;
 
 export async function main(argv: string[]): Promise<number> {
+  // `deno task start -- run ...` passes the "--" through (npm drops it): accept it the same
+  if (argv[0] === "--") argv = argv.slice(1);
   const [first, ...rest] = argv;
   if (first === "--help" || first === "-h" || first === "help") {
     process.stdout.write(TOP_HELP);

@@ -7,11 +7,28 @@ export type FlagSpec = Record<string, { type: "string" | "boolean"; short?: stri
 
 export function parseFlags<T extends FlagSpec>(argv: string[], spec: T, command: string) {
   try {
-    return parseArgs({ args: argv, options: spec, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args: joinNegativeValues(argv, spec), options: spec, strict: true, allowPositionals: false }).values;
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     throw new UsageError(`${command}: ${text.replace(/\. To specify a positional argument.*$/s, "")} (see streambench ${command} --help)`);
   }
+}
+
+/**
+ * `--runs -1`: parseArgs would read "-1" as an option and complain about "--runs=-XYZ"; a value
+ * that looks like a negative number is the flag's value, so its own check names the problem.
+ */
+function joinNegativeValues(argv: string[], spec: FlagSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith("--") ? argv[i].slice(2) : null;
+    const next = argv[i + 1];
+    if (name !== null && spec[name]?.type === "string" && next !== undefined && /^-\d/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
 }
 
 export function positiveInteger(value: string, flag: string): number {

@@ -1,7 +1,13 @@
 // `streambench run`: flags -> Config -> services -> the benchmark, shown by the TUI in a terminal
-// or by the headless printer otherwise. Ctrl-C and SIGTERM stop children and servers, mark the
-// results interrupted, and exit 130.
+// or by the headless printer otherwise. Ctrl-C, SIGTERM and the exit of the process that started
+// it (npm) stop children and servers, mark the results interrupted, and exit 130. The results
+// folder carries a marker while the run lives, so the next run removes what a killed one left.
 import { rmSync } from "node:fs";
+import { OutputError } from "../errors.ts";
+import { describeS3 } from "../storage/client.ts";
+import { deleteTree } from "../storage/upload.ts";
+import { describePg } from "../db/settings.ts";
+import type { Parts } from "../run/run-parts.ts";
 import { configFromArgs, RUN_HELP } from "./run-config.ts";
 import type { Config } from "../run/config.ts";
 import type { SweepInfo } from "../report/model.ts";
@@ -12,7 +18,21 @@ import { captureEnvironment } from "../run/environment.ts";
 import { attachHeadlessPrinter } from "../output/headless.ts";
 import { readCostHistory } from "../run/eta.ts";
 import { attachLiveLog } from "../output/live-log.ts";
-import { createRunFolder, latestSummaryJson, removeScratch, restoreLatest, runFiles } from "../run/results-folder.ts";
+import {
+  createRunFolder,
+  describeStaleRun,
+  findStaleRuns,
+  latestSummaryJson,
+  pointLatestAt,
+  removeRunMarker,
+  removeScratch,
+  removeStaleRun,
+  runFiles,
+  writeRunMarker,
+  type RunMarker,
+  type StaleRun,
+} from "../run/results-folder.ts";
+import { watchParent } from "../run/parent-watch.ts";
 import { startServices, type Services } from "../run/services.ts";
 import { startGauges } from "../run/gauges.ts";
 import { EventBus } from "../run/event-bus.ts";
@@ -47,8 +67,19 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
   const interactive = !config.headless && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY) && !process.env.CI;
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
+  // Leftovers of runs that were killed (kill -9): their scratch folders go now, their uploads to
+  // a lasting S3 server once it is connected.
+  const stale = findStaleRuns(config.outRoot);
+  const notes: string[] = [];
+  for (const run of stale) {
+    removeStaleRun(run);
+    notes.push(describeStaleRun(run));
+  }
+  if (!interactive) for (const note of notes) say(note);
+
   const history = readCostHistory(latestSummaryJson(config.outRoot));
-  const { dir: runDir, previousLatest } = createRunFolder(config.outRoot);
+  const { dir: runDir } = createRunFolder(config.outRoot);
+  const marker: RunMarker = { pid: process.pid, startedAt: new Date().toISOString(), uploads: [] };
   // One bus from the start, so the monitor or the printer shows the services starting too.
   const bus = new EventBus();
   let benchmark: Benchmark | null = null;
@@ -72,31 +103,32 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
   }
   let services: Services;
   try {
+    writeRunMarker(runDir, marker);
     services = await startServices(config, runDir, (event) => bus.emit(event));
   } catch (error) {
-    // Nothing ran: leave no empty results folder behind.
+    // Nothing ran: leave no results folder behind (latest still points at the last run's).
     notStarted.abort();
     await monitor?.catch(() => undefined);
     rmSync(runDir, { recursive: true, force: true });
-    restoreLatest(config.outRoot, previousLatest);
     throw error;
   }
   if (quitBeforeStart) {
     await services.stop();
     await monitor?.catch(() => undefined);
     rmSync(runDir, { recursive: true, force: true });
-    restoreLatest(config.outRoot, previousLatest);
     return 130;
   }
+  notes.push(...(await removeStaleUploads(stale, services)));
 
   const described = services.describe();
   const serverVersion = await services.pool.query<{ v: string }>("SELECT current_setting('server_version') AS v").then((r) => r.rows[0]?.v ?? "unknown", () => "unknown");
   const environment = await captureEnvironment({ postgres: `${serverVersion}${services.pglite ? " (PGlite)" : ""}` });
+  const parts = recordUploads(bindParts(config, services), services, runDir, marker);
   const run = new Benchmark({
     bus,
     config,
     runDir,
-    parts: bindParts(config, services),
+    parts,
     environment,
     settings: {
       scales: config.scales,
@@ -119,20 +151,41 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
     history,
   });
   benchmark = run;
+  try {
+    // The reports of a run not yet finished (status INTERRUPTED, nothing measured): latest moves
+    // only to a folder that holds a summary.json, and a full or read-only disk stops the run here.
+    await parts.writeReports(runDir, run.report).catch((error) => {
+      throw OutputError.from(error, "cannot write the reports into", runDir);
+    });
+    pointLatestAt(config.outRoot, runDir);
+  } catch (error) {
+    notStarted.abort();
+    await services.stop();
+    await monitor?.catch(() => undefined);
+    rmSync(runDir, { recursive: true, force: true });
+    throw error;
+  }
   attachLiveLog(runFiles(runDir).liveLog, (listener) => bus.subscribe(listener));
+  for (const note of notes) bus.emit({ type: "log", level: "warn", text: note });
 
   let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = (signal: NodeJS.Signals | string) => {
     signals++;
     if (signals > 1) {
       process.stderr.write(`streambench: ${signal} again, exiting now\n`);
       removeScratch(runDir);
+      removeRunMarker(runDir);
       process.exit(130);
     }
     void run.quit();
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  const stopWatching = watchParent((why) => {
+    if (signals > 0) return; // already stopping (a signal to the whole process group, say)
+    bus.emit({ type: "log", level: "warn", text: `stopping: ${why}` });
+    onSignal("parent exit");
+  });
 
   try {
     if (monitor) {
@@ -148,10 +201,48 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
       say(`results: ${runDir}`);
     }
   } finally {
+    stopWatching();
     await services.stop();
     removeScratch(runDir);
+    removeRunMarker(runDir);
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
   return run.exitCode;
+}
+
+/** The uploads of killed runs to the S3 server this run uses: removed, one note each. */
+async function removeStaleUploads(stale: StaleRun[], services: Services): Promise<string[]> {
+  const notes: string[] = [];
+  for (const run of stale) {
+    for (const up of run.uploads) {
+      if (services.s3.embedded || up.endpoint !== (services.s3.endpoint ?? "") || up.bucket !== services.s3.bucket) continue;
+      try {
+        const n = await deleteTree(services.s3Client, up.bucket, `${up.prefix}/`);
+        notes.push(`removed ${n} objects a killed run (pid ${run.pid}) left under s3://${up.bucket}/${up.prefix}/`);
+      } catch (error) {
+        notes.push(`could not remove s3://${up.bucket}/${up.prefix}/ left by a killed run: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+  return notes;
+}
+
+/** Parts whose uploads to a lasting S3 server are noted in the run marker until removed. */
+function recordUploads(parts: Parts, services: Services, runDir: string, marker: RunMarker): Parts {
+  if (services.s3.embedded) return parts; // its objects live in the run folder's s3/
+  const entry = (prefix: string) => ({ endpoint: services.s3.endpoint ?? "", bucket: services.s3.bucket, prefix });
+  return {
+    ...parts,
+    async upload(data, progress) {
+      marker.uploads.push(entry(data.prefix));
+      writeRunMarker(runDir, marker);
+      return parts.upload(data, progress);
+    },
+    async removeUpload(data) {
+      await parts.removeUpload(data);
+      marker.uploads = marker.uploads.filter((u) => u.prefix !== data.prefix);
+      writeRunMarker(runDir, marker);
+    },
+  };
 }

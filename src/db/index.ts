@@ -12,12 +12,14 @@ export {
   summaryTableDdl,
 } from "./schema.ts";
 export {
+  beginSummaryWrite,
   countSummary,
   readSummary,
   summaryFingerprint,
   writeSummary,
   ZERO_INFRASTRUCTURE_USAGE_COST,
   type BulkMethod,
+  type PendingSummaryWrite,
   type ReadSummaryOptions,
   type WriteSummaryOptions,
   type WriteSummaryResult,

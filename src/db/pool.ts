@@ -53,6 +53,15 @@ export function isTransientPgError(err: unknown): boolean {
   return /timeout exceeded when trying to connect|Connection terminated unexpectedly|Connection terminated due to connection timeout/i.test(message);
 }
 
+/**
+ * The server went away under a running statement: terminated by an administrator
+ * (pg_terminate_backend, 57P01), shut down (57P02/57P03), or the socket closed (EPIPE, ECONNRESET).
+ */
+function isDroppedConnection(code: string | undefined, message: string): boolean {
+  if (code === "57P01" || code === "57P02" || code === "EPIPE" || code === "ECONNRESET") return true;
+  return /Connection terminated unexpectedly|terminating connection/i.test(message);
+}
+
 /** A ServiceError describing why PostgreSQL at `settings` failed while `action`. */
 export function pgFault(err: unknown, settings: PgSettings, action: string): ServiceError {
   if (err instanceof ServiceError) return err;
@@ -70,11 +79,12 @@ export function pgFault(err: unknown, settings: PgSettings, action: string): Ser
   else if (/client password must be a string|password/i.test(message) && !code)
     what = `asks for a password for user "${settings.user}" and none is set (PGPASSWORD or DATABASE_URL)`;
   else if (code === "42501") what = `denied permission to user "${settings.user}": ${message}`;
+  else if (isDroppedConnection(code, message)) what = `dropped the connection (${message})`;
   else what = `failed: ${message}${code ? ` (${code})` : ""}${tries}`;
-  // A server message never holds the password, but scrub it anyway in case a driver echoes it.
-  let text = `${where} ${what} while ${action}`;
-  if (settings.password && settings.password.length >= 3) text = text.split(settings.password).join("***");
-  return new ServiceError(text);
+  // A server message never holds the password, but scrub it anyway in case a driver echoes it
+  // (only in what came from outside: the host, user and database above are ours to print).
+  if (settings.password && settings.password.length >= 3) what = what.split(settings.password).join("***");
+  return new ServiceError(`${where} ${what} while ${action}`);
 }
 
 /** A pool whose first connection and query succeeded; throws ServiceError within ~15 s. */

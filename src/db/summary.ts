@@ -190,35 +190,124 @@ function validateRows(rows: readonly SummaryRow[]): void {
 
 /** Replaces one source's rows for the days written, in one transaction. */
 export async function writeSummary(pool: pg.Pool, opts: WriteSummaryOptions): Promise<WriteSummaryResult> {
+  const pending = await beginSummaryWrite(pool, opts);
+  await pending.commit();
+  return pending.result;
+}
+
+/**
+ * A write whose transaction is still open: the rows are in, visible to this connection only, so
+ * they can be read back and validated before anyone else sees them. commit() makes them visible;
+ * rollback() (or the connection's loss) leaves the table as it was. Exactly one of the two must
+ * be called; rollback() after commit() or twice does nothing.
+ */
+export interface PendingSummaryWrite {
+  result: WriteSummaryResult;
+  /** The source's rows as the server now holds them (readSummary, on the write's connection). */
+  readback(): Promise<SummaryRow[]>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+/** Opens the transaction and writes the rows (lock the source, delete its days, bulk insert). */
+export async function beginSummaryWrite(pool: pg.Pool, opts: WriteSummaryOptions): Promise<PendingSummaryWrite> {
   validateRows(opts.rows);
+  const settings = poolSettings(pool);
+  const what = `writing the summary of source ${opts.sourceUuid}`;
   try {
-    return await writeSummaryTx(pool, opts);
+    return await writeSummaryTx(pool, opts, settings, what);
   } catch (err) {
     if (err instanceof DataError) throw err;
-    throw pgFault(err, poolSettings(pool), `writing the summary of source ${opts.sourceUuid}`);
+    throw pgFault(err, settings, what);
   }
 }
 
-async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions): Promise<WriteSummaryResult> {
+/** An error that says the connection went away (the server ended it, or its socket closed). */
+function isLostConnection(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  if (e?.code === "57P01" || e?.code === "EPIPE" || e?.code === "ECONNRESET") return true;
+  return /Connection terminated|terminating connection|Client has encountered a connection error/i.test(String(e?.message ?? ""));
+}
+
+/**
+ * A checked-out connection with an 'error' listener. The server can drop a connection under a
+ * running statement (pg_terminate_backend, a restart): pg then emits 'error' on the checked-out
+ * client, which would crash the process unhandled (EPIPE). The listener keeps the error, aborts a
+ * running COPY with it, and the error is reported as the write's failure.
+ */
+interface Connection {
+  client: pg.PoolClient;
+  broken: Error | undefined;
+  lost: AbortController;
+  onError(err: Error): void;
+}
+
+function watchConnection(client: pg.PoolClient): Connection {
+  const conn: Connection = {
+    client,
+    broken: undefined,
+    lost: new AbortController(),
+    onError(err) {
+      conn.broken ??= err;
+      conn.lost.abort(err);
+    },
+  };
+  client.on("error", conn.onError);
+  return conn;
+}
+
+async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings: PgSettings, what: string): Promise<PendingSummaryWrite> {
   const t0 = performance.now();
   const schema = opts.schema ?? DEFAULT_SCHEMA;
   if (!UUID_RE.test(opts.sourceUuid)) throw new DataError(`source uuid "${opts.sourceUuid}" is not a UUID`);
   const table = qualifiedTable(schema);
   const rows = opts.rows;
   const total = rows.length;
-  const method: BulkMethod = opts.method ?? ((await detectPglite(pool)) ? "unnest" : "copy");
-  // PGlite runs in the caller's process: smaller statements keep its event loop responsive.
-  const batch = Math.max(1, opts.batchSize ?? (method === "unnest" ? 2000 : 5000));
   const range = opts.range ?? dayRange(rows);
   const alias = opts.clusterAlias ?? opts.clusterId;
 
-  await ensureSummaryTable(pool, schema);
-  await ensureMonthPartitions(pool, schema, rows.length ? [range!.start, range!.end, ...monthStarts(rows)] : []);
+  // Up to BEGIN nothing has been written: a pooled connection the server ended while it sat idle
+  // (pg_terminate_backend, idle_session_timeout, a proxy) is replaced once, not reported.
+  let method: BulkMethod = "copy";
+  let conn: Connection | undefined;
+  for (let attempt = 1; conn === undefined; attempt++) {
+    let c: Connection | undefined;
+    try {
+      method = opts.method ?? ((await detectPglite(pool)) ? "unnest" : "copy");
+      await ensureSummaryTable(pool, schema);
+      await ensureMonthPartitions(pool, schema, rows.length ? [range!.start, range!.end, ...monthStarts(rows)] : []);
+      c = watchConnection(await pool.connect());
+      await c.client.query("BEGIN");
+      conn = c;
+    } catch (err) {
+      if (c) c.client.release(c.broken ?? (err as Error)); // its listener stays: harmless on a discarded client
+      if (attempt >= 2 || !isLostConnection(err)) throw err;
+    }
+  }
+  const client = conn.client;
+  // PGlite runs in the caller's process: smaller statements keep its event loop responsive.
+  const batch = Math.max(1, opts.batchSize ?? (method === "unnest" ? 2000 : 5000));
 
-  const client = await pool.connect();
-  let broken: Error | undefined;
+  let settled = false;
+  const finish = () => {
+    settled = true;
+    // A connection whose COPY or ROLLBACK failed is not reused (and its listener goes with it).
+    if (conn.broken === undefined) client.off("error", conn.onError);
+    client.release(conn.broken ?? undefined);
+  };
+  const rollback = async () => {
+    if (settled) return;
+    if (conn.broken === undefined) {
+      try {
+        await client.query("ROLLBACK");
+      } catch (e) {
+        conn.broken = e as Error;
+      }
+    }
+    finish();
+  };
+  let result: WriteSummaryResult;
   try {
-    await client.query("BEGIN");
     // Two writers of the same source serialise here instead of both inserting.
     await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`streambench:${schema}:${opts.sourceUuid}`]);
     let deleted = 0;
@@ -231,22 +320,43 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions): Promise
     }
     opts.onProgress?.(0, total);
     if (total > 0) {
-      if (method === "copy") await copyRows(client, table, rows, opts, alias, batch);
+      if (method === "copy") await copyRows(client, table, rows, opts, alias, batch, conn.lost.signal);
       else await unnestRows(client, table, rows, opts, alias, batch);
     }
-    await client.query("COMMIT");
-    return { deleted, inserted: total, method, ms: performance.now() - t0 };
+    result = { deleted, inserted: total, method, ms: performance.now() - t0 };
   } catch (err) {
-    try {
-      await client.query("ROLLBACK");
-    } catch (e) {
-      broken = e as Error;
-    }
-    throw err;
-  } finally {
-    // A connection whose COPY or ROLLBACK failed is not reused.
-    client.release(broken ?? undefined);
+    const lostError = conn.broken;
+    await rollback();
+    // the connection's own error says more than the stream's "aborted"
+    throw lostError ?? err;
   }
+  return {
+    result,
+    async readback() {
+      if (settled) throw new Error("readback after the write was settled");
+      try {
+        if (conn.broken !== undefined) throw conn.broken;
+        return await readSummaryRows(client, { schema, sourceUuid: opts.sourceUuid });
+      } catch (err) {
+        const cause = conn.broken ?? err;
+        await rollback();
+        throw pgFault(cause, settings, `reading back the summary of source ${opts.sourceUuid}`);
+      }
+    },
+    async commit() {
+      if (settled) throw new Error("commit after the write was settled");
+      try {
+        if (conn.broken !== undefined) throw conn.broken;
+        await client.query("COMMIT");
+        finish();
+      } catch (err) {
+        const cause = conn.broken ?? err;
+        await rollback();
+        throw pgFault(cause, settings, what);
+      }
+    },
+    rollback,
+  };
 }
 
 function monthStarts(rows: readonly SummaryRow[]): string[] {
@@ -262,6 +372,7 @@ async function copyRows(
   opts: WriteSummaryOptions,
   alias: string,
   batch: number,
+  signal: AbortSignal,
 ): Promise<void> {
   const cols = WRITE_COLUMNS.map((c) => `"${c}"`).join(", ");
   const stream = client.query(copyFrom(`COPY ${table} (${cols}) FROM STDIN WITH (FORMAT csv)`));
@@ -275,7 +386,7 @@ async function copyRows(
       opts.onProgress?.(end, total);
     }
   }
-  await pipeline(Readable.from(chunks()), stream);
+  await pipeline(Readable.from(chunks()), stream, { signal });
 }
 
 /**
@@ -376,7 +487,7 @@ export async function readSummary(pool: pg.Pool, opts: ReadSummaryOptions): Prom
   }
 }
 
-async function readSummaryRows(pool: pg.Pool, opts: ReadSummaryOptions): Promise<SummaryRow[]> {
+async function readSummaryRows(pool: pg.Pool | pg.PoolClient, opts: ReadSummaryOptions): Promise<SummaryRow[]> {
   const schema = opts.schema ?? DEFAULT_SCHEMA;
   const table = qualifiedTable(schema);
   const measures = SUMMARY_MEASURE_COLUMNS.map((c) => `"${c}"::text AS "${c}"`).join(", ");

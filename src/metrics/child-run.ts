@@ -36,6 +36,10 @@ export async function runChild(command: string, args: string[], options: ChildOp
   const intervalMs = options.intervalMs ?? 200;
   const started = performance.now();
   const process$ = $({ env: options.env ?? process.env, quiet: true, nothrow: true, input: options.input })`${command} ${args}`;
+  // A child killed before it read its job (SIGTERM to the whole process group) closes its stdin:
+  // the write of the job then fails with EPIPE, which must not crash the parent. The outcome
+  // (exit code, signal) says what happened.
+  process$.stdin.on("error", () => {});
   const samples: MemorySample[] = [];
   const sample = () => {
     const pid = process$.pid;

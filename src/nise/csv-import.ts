@@ -176,7 +176,20 @@ export async function scanCsvFile(path: string, onRecord: (rec: CsvRecord) => vo
         if (i >= n) {
           if (!final) break outer; // incomplete record: wait for more bytes
           let e = i;
-          if (e > fieldStart && buf[e - 1] === CR) e--;
+          while (e > fieldStart && buf[e - 1] === CR) e--;
+          if (e === pos) {
+            pos = n; // only line-end bytes left
+            continue outer;
+          }
+          // every row nise writes ends with a line end: a last row without one was cut short
+          // (a cut inside pod_labels leaves every column present)
+          if (records > 0) {
+            throw new DataError(
+              `${path}:${line}: the last row has no line end: the file ends inside a row (cut short?)`,
+              path,
+              line,
+            );
+          }
           if (count >= MAX_FIELDS) tooMany(line);
           starts[count] = fieldStart;
           ends[count++] = e;
@@ -192,8 +205,9 @@ export async function scanCsvFile(path: string, onRecord: (rec: CsvRecord) => vo
           ends[count++] = i;
           fieldStart = ++i;
         } else if (c === LF) {
+          // `\r\n`; extra `\r`s before the `\n` too (Python's csv reads `\r\r\n` as a line end and a blank line)
           let e = i;
-          if (e > fieldStart && buf[e - 1] === CR) e--;
+          while (e > fieldStart && buf[e - 1] === CR) e--;
           if (count >= MAX_FIELDS) tooMany(line);
           starts[count] = fieldStart;
           ends[count++] = e;
@@ -205,6 +219,13 @@ export async function scanCsvFile(path: string, onRecord: (rec: CsvRecord) => vo
           // A quote: parse this record the slow way, then hand it on as a small buffer of its own.
           const q = parseQuoted(buf, pos, final, line);
           if (q === null) break outer;
+          if (!q.terminated && records > 0) {
+            throw new DataError(
+              `${path}:${line}: the last row has no line end: the file ends inside a row (cut short?)`,
+              path,
+              line,
+            );
+          }
           const parts = q.fields.map((f) => Buffer.from(f, "utf8"));
           let off = 0;
           for (let k = 0; k < parts.length; k++) {
@@ -241,7 +262,12 @@ export async function scanCsvFile(path: string, onRecord: (rec: CsvRecord) => vo
   }
 
   /** A record with quotes, from byte `start`: its fields (decoded), where it ends, how many lines it spans. */
-  function parseQuoted(buf: Buffer, start: number, final: boolean, line: number): { fields: string[]; end: number; lines: number } | null {
+  function parseQuoted(
+    buf: Buffer,
+    start: number,
+    final: boolean,
+    line: number,
+  ): { fields: string[]; end: number; lines: number; terminated: boolean } | null {
     const fields: string[] = [];
     const n = buf.length;
     let i = start;
@@ -271,11 +297,13 @@ export async function scanCsvFile(path: string, onRecord: (rec: CsvRecord) => vo
         if (i < n) {
           const c = buf[i];
           if (c === CR) {
-            if (i + 1 >= n && !final) return null;
-            if (i + 1 < n && buf[i + 1] !== LF) {
+            let j = i;
+            while (j < n && buf[j] === CR) j++;
+            if (j >= n && !final) return null;
+            if (j < n && buf[j] !== LF) {
               throw new DataError(`${path}:${line}: unexpected character after a closing quote`, path, line);
             }
-            i++;
+            i = j;
           } else if (c !== COMMA && c !== LF) {
             throw new DataError(`${path}:${line}: unexpected character after a closing quote`, path, line);
           }
@@ -289,12 +317,14 @@ export async function scanCsvFile(path: string, onRecord: (rec: CsvRecord) => vo
           j++;
         }
         if (j >= n && !final) return null;
-        pieces.push(buf.subarray(i, j > i && j < n && buf[j] === LF && buf[j - 1] === CR ? j - 1 : j));
+        let e = j;
+        if (j < n && buf[j] === LF) while (e > i && buf[e - 1] === CR) e--;
+        pieces.push(buf.subarray(i, e));
         i = j;
       }
       fields.push(Buffer.concat(pieces).toString("utf8"));
-      if (i >= n) return { fields, end: n, lines };
-      if (buf[i] === LF) return { fields, end: i + 1, lines };
+      if (i >= n) return { fields, end: n, lines, terminated: false };
+      if (buf[i] === LF) return { fields, end: i + 1, lines, terminated: true };
       i++; // comma
     }
   }

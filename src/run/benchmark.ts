@@ -2,7 +2,7 @@
 // and takes the front end's commands (rerun a scale, run all again, quit). One run at a time.
 import { readFileSync } from "node:fs";
 import type { Config } from "./config.ts";
-import { exitCodeFor } from "../errors.ts";
+import { diskIsFull, exitCodeFor, isFsError, OutputError } from "../errors.ts";
 import type { RunReport, ScaleResult, Environment, SweepInfo } from "../report/model.ts";
 import { compareScales } from "../report/analysis.ts";
 import { analyseSweep, crossoverFigures } from "../report/crossover.ts";
@@ -188,8 +188,14 @@ export class Benchmark implements RunCommands {
         for (const file of error.logFiles) this.#emitTail(file);
       } else {
         status = "ERROR";
-        this.#exitCode = exitCodeFor(error);
-        bus.emit({ type: "error", scale: current?.scale, message: error instanceof Error ? error.message : String(error) });
+        // a file the run writes (a log, a summary CSV) could not be: the path and the reason
+        const fault = isFsError(error)
+          ? OutputError.from(error, "cannot write", (error as NodeJS.ErrnoException).path ?? runDir)
+          : diskIsFull(runDir) // e.g. polars' parquet writer says "Invalid thrift: transport error"
+            ? new OutputError(`no space left on the device holding ${runDir} (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`, "ENOSPC")
+            : error;
+        this.#exitCode = exitCodeFor(fault);
+        bus.emit({ type: "error", scale: current?.scale, message: fault instanceof Error ? fault.message : String(fault) });
       }
     }
     if (status === "PASS") {
@@ -204,10 +210,12 @@ export class Benchmark implements RunCommands {
       await parts.writeReports(runDir, this.#report);
       headline = parts.headline(this.#report);
     } catch (error) {
-      bus.emit({ type: "error", message: `could not write the reports: ${error instanceof Error ? error.message : String(error)}` });
+      const fault = OutputError.from(error, "could not write the reports into", runDir);
+      bus.emit({ type: "error", message: fault.message });
+      // a FAIL or an interruption still says more than the disk; a PASS without reports is not one
       if (status === "PASS") {
         status = "ERROR";
-        this.#exitCode = 4;
+        this.#exitCode = exitCodeFor(fault);
       }
     }
     this.#lastStatus = status;

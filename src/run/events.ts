@@ -2,7 +2,8 @@
 // nothing else flows from the engine to a front end.
 import type { Mode } from "../contract/job.ts";
 
-export type Phase = "generate" | "upload" | "aggregate" | "write" | "validate";
+/** "input" is the preparing step when the data is the user's own (--input), "generate" otherwise. */
+export type Phase = "generate" | "input" | "upload" | "aggregate" | "write" | "validate";
 export type Verdict = "PASS" | "FAIL";
 export type RunStatus = "running" | "PASS" | "FAIL" | "ERROR" | "INTERRUPTED";
 

@@ -68,7 +68,8 @@ export function failedRun(scale: string, mode: Mode, rep: number, warmup: boolea
     rep,
     ...(warmup ? { warmup: true } : {}),
     status: "FAILED",
-    validation: "NOT_RUN",
+    // a verdict reached before the failure (e.g. the disk filled while writing its log) stands
+    validation: ((error as { validation?: ModeRun["validation"] })?.validation ?? "NOT_RUN") as ModeRun["validation"],
     durationSeconds: 0,
     phases: { start: 0, read: 0, plan: 0, execute: 0, aggregate: 0, output: 0, write: 0, validate: 0, total: 0 },
     peakMemoryMb: 0,

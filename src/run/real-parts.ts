@@ -7,7 +7,7 @@ import { UsageError } from "../errors.ts";
 import { generate } from "../nise/generate.ts";
 import { DailySummaryReference } from "../reference/summary.ts";
 import { scaleManifest } from "../scales.ts";
-import { readSummary, writeSummary } from "../db/summary.ts";
+import { beginSummaryWrite } from "../db/summary.ts";
 import { deleteTree, uploadTree } from "../storage/upload.ts";
 import { toS3Access } from "../storage/settings.ts";
 import { compareSummaries } from "../validate/compare.ts";
@@ -114,11 +114,8 @@ export function bindParts(config: Config, services: Services): Parts {
 
     readSummaryFile: (path) => readSummaryParquet(path),
 
-    async writeSummary(sourceUuid, clusterId, rows, progress) {
-      await writeSummary(services.pool, { schema: config.schema, sourceUuid, clusterId, rows, onProgress: progress });
-    },
-
-    readSummary: (sourceUuid) => readSummary(services.pool, { schema: config.schema, sourceUuid }),
+    writeSummary: (sourceUuid, clusterId, rows, progress) =>
+      beginSummaryWrite(services.pool, { schema: config.schema, sourceUuid, clusterId, rows, onProgress: progress }),
 
     compare: (expected, actual) => compareSummaries(expected, actual, tolerance),
 

@@ -10,8 +10,10 @@
 //     summary_<scale>_<mode>.csv, summary_<scale>_reference.csv  summaries in the canonical CSV form
 //     s3/  work/  data/<scale>/                                scratch (embedded S3 objects, child
 //                                                              outputs, generated data), removed at the end
-import { mkdirSync, readlinkSync, rmSync, symlinkSync, renameSync } from "node:fs";
+//     .streambench-run.json                                    the in-progress marker (below)
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, renameSync, writeFileSync } from "node:fs";
 import { join, basename } from "node:path";
+import { mkdirFailure, OutputError } from "../errors.ts";
 import type { Mode } from "../contract/job.ts";
 import { REPORT_FILES } from "../report/write.ts";
 
@@ -35,12 +37,6 @@ export function runFiles(dir: string) {
 }
 export type RunFiles = ReturnType<typeof runFiles>;
 
-/** Removes the run's bulky scratch folders: generated data, the embedded S3 server's objects, child outputs. */
-export function removeScratch(dir: string): void {
-  const files = runFiles(dir);
-  for (const path of [files.s3Dir, files.workDir, join(dir, "data")]) rmSync(path, { recursive: true, force: true });
-}
-
 /** The summary.json of the newest earlier run under outRoot (through the latest link). */
 export function latestSummaryJson(outRoot: string): string {
   return join(outRoot, "latest", REPORT_FILES.summaryJson);
@@ -51,14 +47,15 @@ export function timestampName(date: Date): string {
   return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}_${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
 }
 
-/** Creates the run folder and points latest at it; previousLatest lets a run that never started undo that. */
-export function createRunFolder(outRoot: string, now = new Date()): { dir: string; previousLatest: string | null } {
-  mkdirSync(outRoot, { recursive: true });
-  let previousLatest: string | null = null;
+/**
+ * Creates the run folder (not yet the latest link: that moves only once the folder holds a
+ * summary.json, see pointLatestAt). A folder that cannot be made is an OutputError naming it.
+ */
+export function createRunFolder(outRoot: string, now = new Date()): { dir: string } {
   try {
-    previousLatest = readlinkSync(join(outRoot, "latest"));
-  } catch {
-    previousLatest = null;
+    mkdirSync(outRoot, { recursive: true });
+  } catch (error) {
+    throw mkdirFailure(error, "--out: cannot create the results folder", outRoot);
   }
   let dir = join(outRoot, `streaming_comparison_${timestampName(now)}`);
   // Two runs started in the same second get distinct folders.
@@ -67,23 +64,122 @@ export function createRunFolder(outRoot: string, now = new Date()): { dir: strin
       mkdirSync(dir);
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw OutputError.from(error, "--out: cannot create the run folder", dir);
       dir = join(outRoot, `streaming_comparison_${timestampName(now)}_${n}`);
     }
   }
-  pointLatestAt(outRoot, dir);
-  return { dir, previousLatest };
+  return { dir };
 }
 
-export function restoreLatest(outRoot: string, previousLatest: string | null): void {
-  if (previousLatest === null) rmSync(join(outRoot, "latest"), { force: true });
-  else pointLatestAt(outRoot, join(outRoot, previousLatest));
-}
-
-/** results/latest -> the newest run folder, replaced atomically (a relative link, so the folder can move). */
-function pointLatestAt(outRoot: string, dir: string): void {
+/** results/latest -> the run folder, replaced atomically (a relative link, so the folder can move). */
+export function pointLatestAt(outRoot: string, dir: string): void {
   const temp = join(outRoot, `.latest-${process.pid}`);
   rmSync(temp, { force: true });
   symlinkSync(basename(dir), temp);
   renameSync(temp, join(outRoot, "latest"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The in-progress marker: <run folder>/.streambench-run.json, written when the run starts,
+// updated as it uploads to an S3 server that outlives it, removed when it ends. A marker whose
+// process is gone means the run was killed (kill -9, power loss): its scratch folders and uploads
+// are leftovers the next run removes.
+
+export const RUN_MARKER = ".streambench-run.json";
+/** The bulky scratch folders of a run: generated data, the embedded S3 server's objects, child outputs. */
+export const SCRATCH_FOLDERS = ["data", "s3", "work"] as const;
+
+export interface RunMarker {
+  pid: number;
+  startedAt: string;
+  /** Objects uploaded to a lasting (not embedded) S3 server and not yet removed. */
+  uploads: { endpoint: string; bucket: string; prefix: string }[];
+}
+
+export function writeRunMarker(dir: string, marker: RunMarker): void {
+  const path = join(dir, RUN_MARKER);
+  try {
+    writeFileSync(`${path}.tmp`, JSON.stringify(marker) + "\n");
+    renameSync(`${path}.tmp`, path);
+  } catch (error) {
+    throw OutputError.from(error, "cannot write the run marker", path);
+  }
+}
+
+export function removeRunMarker(dir: string): void {
+  rmSync(join(dir, RUN_MARKER), { force: true });
+}
+
+export function removeScratch(runDir: string): void {
+  for (const name of SCRATCH_FOLDERS) rmSync(join(runDir, name), { recursive: true, force: true });
+}
+
+export interface StaleRun {
+  dir: string;
+  pid: number;
+  /** Scratch folders found, with their size in bytes. */
+  scratch: { name: string; bytes: number }[];
+  uploads: RunMarker["uploads"];
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function sizeOf(path: string): number {
+  let total = 0;
+  const stack = [path];
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    try {
+      const s = statSync(p);
+      if (s.isDirectory()) for (const n of readdirSync(p)) stack.push(join(p, n));
+      else total += s.size;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** Run folders under outRoot whose marker names a process that no longer runs. */
+export function findStaleRuns(outRoot: string): StaleRun[] {
+  let names: string[];
+  try {
+    names = readdirSync(outRoot);
+  } catch {
+    return [];
+  }
+  const out: StaleRun[] = [];
+  for (const name of names.sort()) {
+    if (!name.startsWith("streaming_comparison_")) continue;
+    const dir = join(outRoot, name);
+    let marker: RunMarker;
+    try {
+      marker = JSON.parse(readFileSync(join(dir, RUN_MARKER), "utf8")) as RunMarker;
+    } catch {
+      continue; // no marker: a finished run (or one from before markers)
+    }
+    if (marker.pid === process.pid || alive(marker.pid)) continue;
+    const scratch = SCRATCH_FOLDERS.filter((n) => existsSync(join(dir, n))).map((n) => ({ name: n, bytes: sizeOf(join(dir, n)) }));
+    out.push({ dir, pid: marker.pid, scratch, uploads: Array.isArray(marker.uploads) ? marker.uploads : [] });
+  }
+  return out;
+}
+
+/** Removes a stale run's scratch folders and its marker (its uploads are the caller's, who holds S3). */
+export function removeStaleRun(stale: StaleRun): void {
+  removeScratch(stale.dir);
+  removeRunMarker(stale.dir);
+}
+
+export function describeStaleRun(stale: StaleRun): string {
+  const mb = stale.scratch.reduce((sum, s) => sum + s.bytes, 0) / (1024 * 1024);
+  const what = stale.scratch.length > 0 ? `${stale.scratch.map((s) => `${s.name}/`).join(", ")} (${mb.toFixed(1)} MB)` : "its marker";
+  return `removed the leftovers of a run that was killed (pid ${stale.pid}): ${stale.dir}: ${what}`;
 }

@@ -32,6 +32,14 @@ export interface AggregateOutcome {
   samples: MemorySample[];
 }
 
+/** A written summary not yet visible to others (db/summary.ts PendingSummaryWrite). */
+export interface PendingWrite {
+  readback(): Promise<SummaryRow[]>;
+  commit(): Promise<void>;
+  /** Idempotent; a no-op after commit. */
+  rollback(): Promise<void>;
+}
+
 export interface Progress {
   (done: number, total: number): void;
 }
@@ -48,8 +56,11 @@ export interface Parts {
     hooks: { onSample(sample: MemorySample, pid: number): void; onLine(line: string): void; onSpawn(kill: () => void): void },
   ): Promise<AggregateOutcome>;
   readSummaryFile(path: string): Promise<SummaryRow[]>;
-  writeSummary(sourceUuid: string, clusterId: string, rows: SummaryRow[], progress: Progress): Promise<void>;
-  readSummary(sourceUuid: string): Promise<SummaryRow[]>;
+  /**
+   * Write a mode's summary in a transaction left open: read it back and validate it, then commit
+   * only a PASS. A run that did not PASS leaves no rows in the table.
+   */
+  writeSummary(sourceUuid: string, clusterId: string, rows: SummaryRow[], progress: Progress): Promise<PendingWrite>;
   compare(expected: SummaryRow[], actual: SummaryRow[]): ValidationResult;
   validationLog(result: ValidationResult, scale: string, mode: Mode | "in-memory vs streaming", expectedLabel: string, actualLabel: string): string;
   writeSummaryCsv(path: string, rows: SummaryRow[]): Promise<void>;

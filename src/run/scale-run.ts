@@ -9,6 +9,7 @@ import { TABLE_KEYS } from "../contract/input-tables.ts";
 import type { SummaryRow } from "../contract/summary-schema.ts";
 import type { Config } from "./config.ts";
 import type { ModeRun, ScaleResult } from "../report/model.ts";
+import type { ValidationResult } from "../validate/compare.ts";
 import type { EventBus } from "./event-bus.ts";
 import type { Phase } from "./events.ts";
 import type { Parts, PreparedData } from "./run-parts.ts";
@@ -85,7 +86,9 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   const prepareStarted = performance.now();
   ctx.onUnit("prepare", "start");
   let started = performance.now();
-  const data: PreparedData = await phase("generate", undefined, undefined, () => parts.prepare(scale, config.input, dataDir, progress("generate")));
+  // reading the user's own data (--input) is its own phase: its errors are input errors
+  const prepare: Phase = config.input === null ? "generate" : "input";
+  const data: PreparedData = await phase(prepare, undefined, undefined, () => parts.prepare(scale, config.input, dataDir, progress(prepare)));
   const generateSeconds = (performance.now() - started) / 1000;
   const inputRows = data.rowsByType.pod;
   const totalRows = Object.values(data.rowsByType).reduce((a, b) => a + b, 0);
@@ -224,56 +227,75 @@ async function runMode(
   }
   const sourceUuid = sourceUuidFor(scale, mode, data.sourceUuid);
   const writeStarted = performance.now();
-  await phase("write", mode, rep, () => parts.writeSummary(sourceUuid, data.clusterId, rows, progress("write", mode)), warmup);
-  const writeSeconds = (performance.now() - writeStarted) / 1000;
-  note(`wrote ${rows.length} rows to PostgreSQL under source ${sourceUuid} in ${writeSeconds.toFixed(3)} s`);
+  // One transaction from the write to the verdict: the rows are read back on the write's own
+  // connection and committed only when they PASS (and their logs are on disk). A FAIL, a fault
+  // or an interruption rolls back, so the table never holds rows of a run that did not PASS.
+  const pending = await phase("write", mode, rep, () => parts.writeSummary(sourceUuid, data.clusterId, rows, progress("write", mode)), warmup);
+  let validation: ValidationResult | undefined;
+  try {
+    const writeSeconds = (performance.now() - writeStarted) / 1000;
+    note(`wrote ${rows.length} rows to PostgreSQL under source ${sourceUuid} in ${writeSeconds.toFixed(3)} s (not yet committed)`);
 
-  const validateStarted = performance.now();
-  const { readback, validation } = await phase("validate", mode, rep, async () => {
-    const readback = await parts.readSummary(sourceUuid);
-    return { readback, validation: parts.compare(data.expected, readback) };
-  }, warmup);
-  const validateSeconds = (performance.now() - validateStarted) / 1000;
-  writeFileSync(files.validationLog(scale, mode), parts.validationLog(validation, scale, mode, "reference (src/reference)", "PostgreSQL readback"));
-  await parts.writeSummaryCsv(files.summaryCsv(scale, mode), readback);
-  const worst = maxDiff(validation);
-  bus.emit({
-    type: "validation",
-    scale,
-    mode,
-    rep,
-    ...(warmup ? { warmup: true } : {}),
-    verdict: validation.verdict,
-    detail: `${validation.rows.actual} rows read back, ${validation.rows.expected} expected, max rel diff ${worst.rel}`,
-  });
-  note(`validation ${validation.verdict}: max abs diff ${worst.abs}, max rel diff ${worst.rel}`);
+    const validateStarted = performance.now();
+    const checked = await phase("validate", mode, rep, async () => {
+      const readback = await pending.readback();
+      return { readback, validation: parts.compare(data.expected, readback) };
+    }, warmup);
+    const readback = checked.readback;
+    validation = checked.validation;
+    const validateSeconds = (performance.now() - validateStarted) / 1000;
+    writeFileSync(files.validationLog(scale, mode), parts.validationLog(validation, scale, mode, "reference (src/reference)", "PostgreSQL readback"));
+    await parts.writeSummaryCsv(files.summaryCsv(scale, mode), readback);
+    const worst = maxDiff(validation);
+    bus.emit({
+      type: "validation",
+      scale,
+      mode,
+      rep,
+      ...(warmup ? { warmup: true } : {}),
+      verdict: validation.verdict,
+      detail: `${validation.rows.actual} rows read back, ${validation.rows.expected} expected, max rel diff ${worst.rel}`,
+    });
+    note(`validation ${validation.verdict}: max abs diff ${worst.abs}, max rel diff ${worst.rel}`);
 
-  const record = modeRunRecord({
-    scale,
-    mode,
-    rep,
-    warmup,
-    job,
-    samples: aggregated.samples,
-    validation,
-    writeSeconds,
-    validateSeconds,
-    totalSeconds: (performance.now() - modeStarted) / 1000,
-  });
-  bus.emit({
-    type: "result",
-    scale,
-    mode,
-    rep,
-    ...(warmup ? { warmup: true } : {}),
-    durationSeconds: record.durationSeconds,
-    peakMemoryMb: record.peakMemoryMb,
-    inputRows: record.inputRows,
-    outputRows: record.outputRows,
-    engine: job.engine,
-    memorySeries: record.memorySeries.map((s) => s.rssMb),
-  });
-  return { record, readback };
+    const record = modeRunRecord({
+      scale,
+      mode,
+      rep,
+      warmup,
+      job,
+      samples: aggregated.samples,
+      validation,
+      writeSeconds,
+      validateSeconds,
+      totalSeconds: (performance.now() - modeStarted) / 1000,
+    });
+    bus.emit({
+      type: "result",
+      scale,
+      mode,
+      rep,
+      ...(warmup ? { warmup: true } : {}),
+      durationSeconds: record.durationSeconds,
+      peakMemoryMb: record.peakMemoryMb,
+      inputRows: record.inputRows,
+      outputRows: record.outputRows,
+      engine: job.engine,
+      memorySeries: record.memorySeries.map((s) => s.rssMb),
+    });
+    if (validation.verdict === "PASS") {
+      await pending.commit();
+      note(`committed ${rows.length} rows under source ${sourceUuid}`);
+    } else {
+      await pending.rollback();
+      note("rolled back: the rows of a run that did not PASS are not kept");
+    }
+    return { record, readback };
+  } catch (error) {
+    await pending.rollback();
+    // the verdict stands even when what came after it broke (a full disk, a lost connection)
+    throw validation === undefined ? error : Object.assign(error instanceof Error ? error : new Error(String(error)), { validation: validation.verdict });
+  }
 }
 
 export class InterruptedError extends Error {

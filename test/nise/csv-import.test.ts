@@ -116,16 +116,30 @@ test("quoting: commas, doubled quotes and line breaks inside quoted fields; line
   }
 });
 
-test("\\n line ends, a last line without a line end, blank lines skipped", async (t) => {
+test("\\n and \\r\\r\\n line ends accepted, blank lines skipped", async (t) => {
   const { dir, cleanup } = folder({
-    "January-2024-c1-ocp_pod_usage.csv": POD_HEADER + "\n" + podLine(0) + "\n\n" + podLine(1),
+    "January-2024-c1-ocp_pod_usage.csv": POD_HEADER + "\r\r\n" + podLine(0) + "\n\n" + podLine(1) + "\r\r\n",
   });
   try {
     const sink = new Collect();
     const r = await readNiseCsvDir(dir, sink);
     t.is(r.rows.pod, 2);
     t.is(sink.pods[1].interval_start, Date.UTC(2024, 0, 31, 1));
-    t.is(sink.pods[1].pod_labels, "label_app:x");
+    t.is(sink.pods[1].pod_labels, "label_app:x", "no stray \\r in the last column");
+  } finally {
+    cleanup();
+  }
+});
+
+test("a last row without a line end is rejected: the file was cut, perhaps inside pod_labels", async (t) => {
+  // nise ends every row with \r\n; a row cut inside its last column still has every column
+  const { dir, cleanup } = folder({
+    "January-2024-c1-ocp_pod_usage.csv": POD_HEADER + "\r\n" + podLine(0) + "\r\n" + podLine(1),
+  });
+  try {
+    const e = await dataError(t, readNiseCsvDir(dir, new Collect()));
+    t.is(e.line, 3); // header line 1, rows on lines 2 and 3
+    t.regex(e.message, /no line end/);
   } finally {
     cleanup();
   }

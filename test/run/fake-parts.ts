@@ -72,9 +72,12 @@ export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: str
     async writeSummary(_sourceUuid, clusterId) {
       calls.push(`writeSummary ${current}`);
       void clusterId;
-    },
-    async readSummary() {
-      return options.failValidation?.has(current) ? [wrong] : [right];
+      const failing = options.failValidation?.has(current);
+      return {
+        readback: async () => (failing ? [wrong] : [right]),
+        commit: async () => {},
+        rollback: async () => {},
+      };
     },
     compare(expected, actual) {
       const pass = expected[0]?.usage_start === actual[0]?.usage_start;

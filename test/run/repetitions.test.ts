@@ -75,8 +75,8 @@ function fakeParts(durations: number[], calls: string[]): Parts {
     readSummaryFile: async () => [],
     writeSummary: async () => {
       calls.push("write");
+      return { readback: async () => [], commit: async () => {}, rollback: async () => {} };
     },
-    readSummary: async () => [],
     compare: () => {
       calls.push("validate");
       return pass;
