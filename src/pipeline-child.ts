@@ -5,17 +5,49 @@ import { fileURLToPath } from "node:url";
 import type { Job, JobFailure, JobReport, Mode } from "./contract/job.ts";
 import { DataError } from "./errors.ts";
 import { runChild, type ChildOutcome, type ChildOptions } from "./metrics/child-run.ts";
-import { typeScriptCommand } from "./runtime.ts";
+import { compiledPipelineEntry } from "./pipeline-build.ts";
+import { isDeno, typeScriptCommand } from "./runtime.ts";
 
 /** The entry file of a polars mode. */
 export function pipelineEntry(mode: Mode): string {
   return fileURLToPath(new URL(`../pipelines/${mode}.ts`, import.meta.url));
 }
 
-/** The command that runs a pipeline entry in a fresh process of the current runtime. */
+/**
+ * The command that runs a pipeline entry from its TypeScript source in a fresh process of the current
+ * runtime (Node: --import tsx; Deno: run -A). The reference the compiled entry is checked against,
+ * and the fallback when it cannot be built.
+ */
 export function pipelineCommand(mode: Mode, args: string[] = []): { command: string; args: string[] } {
   return typeScriptCommand(pipelineEntry(mode), args);
 }
+
+export interface PipelineStart {
+  command: string;
+  args: string[];
+  /** "compiled": plain node on the cached bundle (src/pipeline-build.ts); "source": the TypeScript entry. */
+  how: "compiled" | "source";
+  /** Why the compiled entry was not used (build failed), when it was wanted. */
+  fallbackReason?: string;
+}
+
+/**
+ * The fastest correct command for a pipeline child. Node: plain `node` on the entry compiled once to
+ * JavaScript (cached by the sources' hash; built at first use), falling back to `--import tsx` if the
+ * build fails. Deno (fast at TypeScript already) and STREAMBENCH_PIPELINE_COMPILE=0: the source.
+ */
+export async function pipelineStartCommand(mode: Mode, args: string[] = []): Promise<PipelineStart> {
+  if (isDeno || process.env.STREAMBENCH_PIPELINE_COMPILE === "0") return { ...pipelineCommand(mode, args), how: "source" };
+  try {
+    const bundle = await compiledPipelineEntry(pipelineEntry(mode));
+    return { command: process.execPath, args: [bundle, ...args], how: "compiled" };
+  } catch (e) {
+    const reason = (e as Error).message.split("\n").slice(0, 3).join(" ");
+    return { ...pipelineCommand(mode, args), how: "source", fallbackReason: reason };
+  }
+}
+
+const reportedFallbacks = new Set<string>();
 
 export interface PipelineRun {
   report: JobReport;
@@ -23,11 +55,19 @@ export interface PipelineRun {
 }
 
 /**
- * Run one job in a fresh child process of the current runtime (Node: --import tsx; Deno: run -A).
- * The job goes in on stdin. A JobFailure of kind "input" becomes a DataError.
+ * Run one job in a fresh child process of the current runtime (Node: the compiled entry, else
+ * --import tsx; Deno: run -A). The job goes in on stdin. A JobFailure of kind "input" becomes a
+ * DataError. A fallback to the TypeScript source is said once per process and reason (live log, or
+ * stderr without one).
  */
 export async function runPipeline(job: Job, options: Omit<ChildOptions, "input"> = {}): Promise<PipelineRun> {
-  const { command, args } = pipelineCommand(job.mode);
+  const { command, args, fallbackReason } = await pipelineStartCommand(job.mode);
+  if (fallbackReason && !reportedFallbacks.has(fallbackReason)) {
+    reportedFallbacks.add(fallbackReason);
+    const line = `streambench: could not compile pipelines/${job.mode}.ts (${fallbackReason}); running it with --import tsx (slower start)`;
+    if (options.onLine) options.onLine(line, "stderr");
+    else process.stderr.write(`${line}\n`);
+  }
   const outcome = await runChild(command, args, { ...options, input: JSON.stringify(job) });
   const report = outcome.report as JobReport | JobFailure | null;
   if (report && report.ok === true) return { report, outcome };
