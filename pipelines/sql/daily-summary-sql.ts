@@ -480,16 +480,3 @@ SELECT * FROM pod_rows
 UNION ALL SELECT * FROM storage_rows
 UNION ALL SELECT * FROM unallocated_rows`;
 }
-
-/**
- * The first label string that does not parse (non-empty, no `key:value` entry), per input relation
- * and label column; the children turn a hit into an input error naming the column.
- */
-export function badLabelSql(relation: string, column: string): string {
-  return `SELECT ${column} AS raw FROM ${relation}
-WHERE trim(COALESCE(${column}, '')) <> ''
-  AND NOT EXISTS (
-    SELECT 1 FROM ${"(SELECT " + column + " AS raw) r"}, ${"unnest(string_to_array(r.raw, '|'))"} AS e(entry)
-    WHERE length(e.entry) - length(replace(e.entry, ':', '')) = 1)
-LIMIT 1`;
-}
