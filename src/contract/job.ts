@@ -81,6 +81,8 @@ export interface JobReport {
     /** SQL engines: the part of `read` spent downloading the parquet objects (DuckDB) or loading rows into PostgreSQL. */
     download?: number;
     load?: number;
+    /** postgres: starting (PGlite) or connecting to (a server) the database, before the clock started; not in total. */
+    serverStart?: number;
   };
   /** The child's own peak RSS in kilobytes (VmHWM of its address space), at the end (see memoryMeasured). */
   maxRSSKb: number;
