@@ -14,6 +14,7 @@ import { runPipeline } from "../pipeline-child.ts";
 import { readNiseCsvDir } from "../nise/csv-import.ts";
 import { computeDailySummary } from "../reference/index.ts";
 import { readSummaryParquet, writeSummaryCsv } from "../report/summary-csv.ts";
+import { pgSettingsFromEnv } from "../db/settings.ts";
 
 export const AGGREGATE_HELP = `Usage: streambench aggregate --input DIR --mode MODE --out FILE.csv
 
@@ -23,13 +24,16 @@ Run Koku's OpenShift daily summary over one folder of input and write the canoni
                  layout (…/source=<uuid>/year=YYYY/month=MM/<table>/*.parquet); detected automatically
   --mode MODE    in-memory   polars, every file read into memory, in-memory engine
                  streaming   polars, lazy scans, streaming engine
+                 duckdb      DuckDB in-process, the project's SQL definition over read_parquet/read_csv
+                 postgres    the hourly rows loaded into PostgreSQL and the same SQL run there:
+                             DATABASE_URL's server if set, else a PGlite the child hosts
                  reference   plain TypeScript reference (nise CSV input only)
   --out FILE     the summary CSV to write (written whole or not at all)
   --help         this text
 
 Exit codes: 0 done, 2 bad flags or bad input (the message names the file and column), 4 fault.`;
 
-const MODES = ["in-memory", "streaming", "reference"] as const;
+const MODES = ["in-memory", "streaming", "duckdb", "postgres", "reference"] as const;
 type AggregateMode = (typeof MODES)[number];
 
 /** Which layout DIR holds: nise CSV files, or the Koku parquet layout. */
@@ -49,7 +53,7 @@ export function detectInput(dir: string): JobInput {
   throw new UsageError(`--input: ${dir} holds neither nise CSV files nor parquet files`);
 }
 
-/** Run a polars mode over DIR and return its rows and report (the child's output is removed). */
+/** Run a pipeline mode (polars or SQL) over DIR and return its rows and report (the child's output is removed). */
 export async function aggregateWithPolars(
   input: JobInput,
   mode: Mode,
@@ -58,7 +62,11 @@ export async function aggregateWithPolars(
   const work = mkdtempSync(join(tmpdir(), "streambench-aggregate-"));
   try {
     const output = join(work, `summary-${mode}.parquet`);
-    const { report } = await runPipeline({ mode, input, output, enabledTagKeys });
+    const pg = mode === "postgres" ? pgSettingsFromEnv(process.env) : null;
+    const database: Job["database"] = pg
+      ? { kind: "server", pg: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: pg.database, ssl: pg.ssl } }
+      : undefined;
+    const { report } = await runPipeline({ mode, input, output, enabledTagKeys, ...(database ? { database } : {}) });
     return { rows: await readSummaryParquet(output), report };
   } finally {
     rmSync(work, { recursive: true, force: true });

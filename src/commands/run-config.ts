@@ -1,11 +1,10 @@
 // Environment + flags -> one frozen Config for a benchmark run, validated with clear errors.
 import { resolve } from "node:path";
-import type { Mode } from "../contract/job.ts";
+import { ALL_MODES, isMode, POLARS_MODES, type Mode } from "../contract/job.ts";
 import { UsageError } from "../errors.ts";
 import { list, nonNegativeInteger, parseFlags, positiveInteger } from "./flags.ts";
 import { MAX_RELATIVE_TOLERANCE, parseTolerance } from "../validate/tolerance.ts";
 import { DEFAULT_TOLERANCE } from "../validate/compare.ts";
-import { MODES } from "../report/model.ts";
 import { DEFAULT_SCALE_SEED } from "../scales.ts";
 import { resolveBucket, s3SettingsFromEnv } from "../storage/settings.ts";
 import type { S3Settings } from "../storage/client.ts";
@@ -41,6 +40,8 @@ export interface Config {
    * to show that validation catches a wrong result and the run fails fast. Off unless set.
    */
   injectFault: { scale: string; mode: Mode } | null;
+  /** duckdb mode: DuckDB's memory_limit (e.g. "2GB"); null = DuckDB's default (80% of RAM). */
+  duckdbMemoryLimit: string | null;
 }
 
 export const RUN_HELP = `streambench run: the benchmark. For each scale: generate nise data, upload it to S3,
@@ -52,7 +53,11 @@ Flags:
                           Known: small, medium, large, xlarge, xxlarge, production-small,
                           production-medium, production-large
   --input DIR             run on nise CSV files you bring instead of generated scales
-  --modes LIST            in-memory,streaming (default both)
+  --modes LIST            any of in-memory, streaming, duckdb, postgres (default in-memory,streaming).
+                          duckdb: DuckDB in the child over the parquet (fetched from S3 first);
+                          postgres: the hourly rows loaded into PostgreSQL (the run's DATABASE_URL
+                          server, or a PGlite the child hosts) and the same SQL run there
+  --duckdb-memory-limit S DuckDB's memory_limit for the duckdb mode, e.g. 2GB (default DuckDB's: 80% of RAM)
   --runs N                repetitions per scale and mode, each in a fresh process (default 1)
   --seed N                seed of the generated data (default ${DEFAULT_SEED})
   --tolerance R           relative tolerance of the validation, up to ${MAX_RELATIVE_TOLERANCE} (default ${DEFAULT_TOLERANCE.relTolerance})
@@ -74,6 +79,7 @@ const FLAGS = {
   scales: { type: "string" },
   input: { type: "string" },
   modes: { type: "string" },
+  "duckdb-memory-limit": { type: "string" },
   runs: { type: "string" },
   seed: { type: "string" },
   tolerance: { type: "string" },
@@ -103,11 +109,15 @@ export function configFromArgs(argv: string[], env: Record<string, string | unde
     }
   }
   if (new Set(scales).size !== scales.length) throw new UsageError("--scales lists a scale twice");
-  const modes = flags.modes !== undefined ? list(flags.modes) : [...MODES];
+  const modes = flags.modes !== undefined ? list(flags.modes) : [...POLARS_MODES];
   for (const mode of modes) {
-    if (!MODES.includes(mode as Mode)) throw new UsageError(`--modes: unknown mode "${mode}" (expected in-memory, streaming)`);
+    if (!isMode(mode)) throw new UsageError(`--modes: unknown mode "${mode}" (expected ${ALL_MODES.join(", ")})`);
   }
-  if (modes.length === 0 || new Set(modes).size !== modes.length) throw new UsageError("--modes needs in-memory, streaming or both, each once");
+  if (modes.length === 0 || new Set(modes).size !== modes.length) throw new UsageError(`--modes needs one or more of ${ALL_MODES.join(", ")}, each once`);
+  const duckdbMemoryLimit = flags["duckdb-memory-limit"]?.trim() || null;
+  if (duckdbMemoryLimit !== null && !/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$/i.test(duckdbMemoryLimit)) {
+    throw new UsageError(`--duckdb-memory-limit: expected a size such as 512MB or 4GB, got "${duckdbMemoryLimit}"`);
+  }
   const relTolerance = flags.tolerance !== undefined ? parseTolerance(flags.tolerance) : DEFAULT_TOLERANCE.relTolerance;
   const schema = flags.schema ?? "org1234567";
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new UsageError(`--schema "${schema}" is not a plain lower-case PostgreSQL identifier`);
@@ -119,7 +129,7 @@ export function configFromArgs(argv: string[], env: Record<string, string | unde
   const fault = env.STREAMBENCH_INJECT_FAULT?.trim();
   if (fault) {
     const [scale, mode] = fault.split(":");
-    if (!scale || !MODES.includes(mode as Mode)) throw new UsageError(`STREAMBENCH_INJECT_FAULT must be scale:mode (e.g. small:streaming), got "${fault}"`);
+    if (!scale || !isMode(mode)) throw new UsageError(`STREAMBENCH_INJECT_FAULT must be scale:mode (e.g. small:streaming), got "${fault}"`);
     injectFault = { scale, mode: mode as Mode };
   }
   const config: Config = {
@@ -138,6 +148,7 @@ export function configFromArgs(argv: string[], env: Record<string, string | unde
     s3,
     postgres,
     injectFault,
+    duckdbMemoryLimit,
   };
   return { help: false, config: Object.freeze(config) };
 }

@@ -9,6 +9,7 @@ import type { RunReport } from "./model.ts";
 import { summariseReport, OUTLIER_RULE, runsPerMode } from "./stats.ts";
 import { compareScales, COMPARABLE_RULE, crossover, memoryGrowth } from "./analysis.ts";
 import { comparisonHeadline } from "./comparison-report.ts";
+import { engineSentence, rankEngines } from "./engines.ts";
 
 export const SUMMARY_JSON_FORMAT = "streambench-summary";
 export const SUMMARY_JSON_VERSION = 1;
@@ -54,6 +55,7 @@ export function summaryJson(report: RunReport): string {
         "in-memory": memoryGrowth(report, "in-memory").slopeMbPerMillionRows,
         streaming: memoryGrowth(report, "streaming").slopeMbPerMillionRows,
       },
+      engines: rankEngines(report).map((r) => ({ ...r, sentence: engineSentence(r).replace(/\*\*/g, "") })),
       streamingWinsFrom: {
         time: crossover(comparisons, "time")?.scale ?? null,
         memory: crossover(comparisons, "memory")?.scale ?? null,
