@@ -32,11 +32,11 @@ const PG_TYPE = { TIMESTAMP: "timestamp", DOUBLE: "float8", VARCHAR: "text" } as
 /** CSV chunk size for COPY: bounds what one COPY (and PGlite's blob) holds in memory. */
 const CHUNK_BYTES = "64MB";
 
-/** Staging tables of the hourly rows (temporary: gone with the session), columns as the SQL reads them. */
-function stagingDdl(): string {
+/** Staging tables of the hourly rows, columns as the SQL reads them. */
+function stagingDdl(kind: PostgresTarget["tableKind"]): string {
   return TABLE_KEYS.map(
     (key) =>
-      `CREATE TEMP TABLE ${HOURLY_RELATION[key]} (${PLAN_COLUMNS[key].map((c) => `${c} ${PG_TYPE[inputColumnType(key, c)]}`).join(", ")});`,
+      `CREATE ${kind} TABLE ${HOURLY_RELATION[key]} (${PLAN_COLUMNS[key].map((c) => `${c} ${PG_TYPE[inputColumnType(key, c)]}`).join(", ")});`,
   ).join("\n");
 }
 
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     const { chunks, rowsIn } = await toCsvChunks(local, job, work);
     const tLoad = performance.now();
     await target.exec("SET TimeZone = 'UTC'");
-    await target.exec(stagingDdl());
+    await target.exec(stagingDdl(target.tableKind));
     for (const key of TABLE_KEYS) for (const file of chunks[key]) await target.copyIn(HOURLY_RELATION[key], file);
     // planner statistics, as tables Koku has been writing to would have
     await target.exec(`ANALYZE ${TABLE_KEYS.map((k) => HOURLY_RELATION[k]).join(", ")}`);
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     const tAgg = performance.now();
     const sql = dailySummarySql("postgres", HOURLY_RELATION, { enabledTagKeys: job.enabledTagKeys ?? null });
     const plan = performance.now() - tAgg;
-    await target.exec(`CREATE TEMP TABLE summary_result AS ${sql}`);
+    await target.exec(`CREATE ${target.tableKind} TABLE summary_result AS ${sql}`);
     const flagged = (await target.rows(`SELECT count(*) AS n, count(*) FILTER (WHERE ${LABEL_ERROR_COLUMN}) AS bad FROM summary_result`))[0];
     const aggregate = performance.now() - tAgg;
     if (Number(flagged.bad) > 0) {
