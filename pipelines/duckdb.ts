@@ -11,7 +11,7 @@ import { SUMMARY_COLUMNS } from "../src/contract/summary-schema.ts";
 import { InputError } from "./input-files.ts";
 import { ownPeakRssKb, parseJob } from "./job-io.ts";
 import { dailySummarySql, LABEL_ERROR_COLUMN, sqlString } from "./sql/daily-summary-sql.ts";
-import { countHourly, createHourlyViews, discoverInput, findBadLabels, firstLine, HOURLY_RELATION, localInput } from "./sql/duckdb-inputs.ts";
+import { countHourly, createHourlyViews, discoverInput, findBadLabels, findBadNumber, firstLine, HOURLY_RELATION, localInput } from "./sql/duckdb-inputs.ts";
 
 async function main(): Promise<void> {
   const t0 = performance.now();
@@ -44,7 +44,11 @@ async function main(): Promise<void> {
       { enabledTagKeys: job.enabledTagKeys ?? null },
     );
     const plan = performance.now() - tAgg;
-    await conn.run(`CREATE TEMP TABLE summary_result AS ${sql}`);
+    try {
+      await conn.run(`CREATE TEMP TABLE summary_result AS ${sql}`);
+    } catch (e) {
+      throw (await findBadNumber(conn, job.input, local.files)) ?? e;
+    }
     const flagged = await conn.runAndReadAll(`SELECT count(*) AS n, count(*) FILTER (WHERE ${LABEL_ERROR_COLUMN}) AS bad FROM summary_result`);
     const aggregate = performance.now() - tAgg;
     const { n, bad } = flagged.getRowObjects()[0];

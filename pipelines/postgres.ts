@@ -20,6 +20,7 @@ import {
   createHourlyViews,
   discoverInput,
   findBadLabels,
+  findBadNumber,
   firstLine,
   HOURLY_RELATION,
   inputColumnType,
@@ -51,7 +52,9 @@ async function toCsvChunks(local: LocalInput, job: ReturnType<typeof parseJob>, 
       const out = join(dir, key);
       await conn.run(
         `COPY (SELECT ${PLAN_COLUMNS[key].join(", ")} FROM ${HOURLY_RELATION[key]}) TO ${sqlString(out)} (FORMAT csv, HEADER false, FILE_SIZE_BYTES '${CHUNK_BYTES}')`,
-      );
+      ).catch(async (e) => {
+        throw (await findBadNumber(conn, job.input, local.files)) ?? e;
+      });
       chunks[key] = readdirSync(out)
         .filter((f) => f.endsWith(".csv"))
         .sort()
@@ -100,12 +103,12 @@ async function main(): Promise<void> {
   };
   try {
     const job = parseJob(process.argv);
+    const files = await discoverInput(job.input);
     // The server is up before the clock starts, as Koku's is: starting PGlite (compiling the wasm,
     // initdb) takes seconds and is reported apart as timings.serverStart.
     target = job.database?.kind === "server" ? await serverTarget(job.database.pg) : await embeddedTarget();
     const serverStart = performance.now() - t0;
     t0 = performance.now();
-    const files = await discoverInput(job.input);
     work = mkdtempSync(join(process.env.STREAMBENCH_TMPDIR ?? tmpdir(), "streambench-postgres-"));
 
     const tRead = performance.now();

@@ -206,5 +206,28 @@ export async function findBadLabels(conn: DuckDBConnection, input: JobInput, fil
   return new InputError("a label string does not parse (file not found on a second look)");
 }
 
+/**
+ * CSV input: the first measure value that is not a number (a failed cast surfaces without a file in
+ * DuckDB's error), as an InputError naming file, line and column; null when none is found.
+ */
+export async function findBadNumber(conn: DuckDBConnection, input: JobInput, files: InputFiles): Promise<InputError | null> {
+  if (input.kind !== "csv") return null;
+  for (const key of TABLE_KEYS) {
+    for (const f of files[key]) {
+      for (const c of MEASURE_COLUMNS[key]) {
+        const r = await conn.runAndReadAll(
+          `SELECT line, v FROM (SELECT row_number() OVER () + 1 AS line, ${c} AS v FROM read_csv(${sqlString(f.path)}, header = true, all_varchar = true))
+           WHERE trim(COALESCE(v, '')) <> '' AND TRY_CAST(trim(v) AS DOUBLE) IS NULL LIMIT 1`,
+        );
+        const rows = r.getRowObjects();
+        if (rows.length > 0) {
+          return new InputError(`${f.path}: line ${Number(rows[0].line)}, column "${c}": ${JSON.stringify(String(rows[0].v).slice(0, 80))} is not a number`);
+        }
+      }
+    }
+  }
+  return null;
+}
+
 /** Same rule as the polars plan's PARSEABLE_LABELS_REGEX: one `|`-separated entry with exactly one `:`. */
 const PARSEABLE_LABELS_REGEX = "(^|\\|)[^|:]*:[^|:]*(\\||$)";
