@@ -153,10 +153,8 @@ const UNALLOCATED_NAMESPACES = ["Platform unallocated", "Worker unallocated", "N
 export function dailySummarySql(dialect: SqlDialectName, inputs: SqlInputRelations, options: SqlSummaryOptions): string {
   const d = DIALECTS[dialect];
   const enabled = options.enabledTagKeys;
-  const enabledFilter =
-    enabled === null
-      ? "true"
-      : `key IN (${[...new Set([...ALWAYS_ENABLED_TAG_KEYS, ...enabled])].map(sqlString).join(", ")})`;
+  const enabledKeys = enabled === null ? null : [...new Set([...ALWAYS_ENABLED_TAG_KEYS, ...enabled])].map(sqlString).join(", ");
+  const enabledFilter = (key: string) => (enabledKeys === null ? "true" : `${key} IN (${enabledKeys})`);
   const perMonth = (bs: string) => `${bs} / (86400 * ${d.daysInMonth("usage_start")}) / ${GIB}`;
   const sumOrZero = (c: string) => `COALESCE(sum(${c}), 0)`; // pandas: a sum over only NULLs is 0
 
@@ -248,7 +246,7 @@ export function dailySummarySql(dialect: SqlDialectName, inputs: SqlInputRelatio
     FROM label_raw r
     LEFT JOIN (
       SELECT raw, string_agg(key || ':' || value, '|' ORDER BY ${d.byteOrder("key")}) AS canon
-      FROM label_kv WHERE ${enabledFilter} GROUP BY raw
+      FROM label_kv WHERE ${enabledFilter("key")} GROUP BY raw
     ) c ON c.raw = r.raw
     LEFT JOIN (
       SELECT DISTINCT raw, true AS infra FROM label_kv WHERE key = 'node_role_kubernetes_io' AND value = 'infra'
@@ -258,7 +256,7 @@ export function dailySummarySql(dialect: SqlDialectName, inputs: SqlInputRelatio
   label_canon_kv AS (
     SELECT DISTINCT c.canon, kv.key, kv.value
     FROM label_canon c JOIN label_kv kv ON kv.raw = c.raw
-    WHERE ${enabledFilter.replace(/\bkey\b/, "kv.key")}
+    WHERE ${enabledFilter("kv.key")}
   ),
   -- Koku's label CTEs group by the filtered label map: an entity whose enabled labels changed within
   -- a day has several rows for that day, and usage joining them is counted once per row (A.5 P1)
