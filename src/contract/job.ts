@@ -88,6 +88,8 @@ export interface JobReport {
   maxRSSKb: number;
   /** SQL engines: what maxRSSKb measured, in words (e.g. the PostgreSQL backend's VmHWM). */
   memoryMeasured?: string;
+  /** SQL engines: session settings that differ from the engine's defaults, and why. */
+  engineSettings?: string;
   /** SQL engines: worker threads the engine used (DuckDB's threads setting; 1 for PostgreSQL's one backend). */
   threads?: number;
   /** CPU time of the child, microseconds. */

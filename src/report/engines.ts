@@ -74,7 +74,9 @@ function sqlEngineNotes(report: RunReport): string[] {
           : `read (S3 fetch + open) ${secs(run.phases.read)} s, query ${secs(run.phases.aggregate)} s`;
       out.push(
         `- ${s.scale}, ${mode} (${run.engine}${run.threads !== undefined ? `, ${run.threads} thread${run.threads === 1 ? "" : "s"}` : ""}): ${split}; ` +
-          `peak memory = ${run.memoryMeasured ?? "the child's own peak RSS"}.`,
+          `peak memory = ${run.memoryMeasured ?? "the child's own peak RSS"}` +
+          (run.engineSettings ? `; settings: ${run.engineSettings}` : "") +
+          ".",
       );
     }
   }

@@ -59,6 +59,8 @@ export interface ModeRun {
   engine: string;
   /** SQL engines: what peakMemoryMb measured (e.g. the PostgreSQL backend's VmHWM), in words. */
   memoryMeasured?: string;
+  /** SQL engines: session settings that differ from the engine's defaults, and why. */
+  engineSettings?: string;
   /** SQL engines: threads the engine used (DuckDB's threads setting; PostgreSQL: 1 + parallel workers allowed). */
   threads?: number;
   /** postgres: seconds loading the hourly rows into PostgreSQL (part of phases.read), and starting/connecting to it (not in the duration). */

@@ -256,6 +256,7 @@ async function runMode(
     engine: job.engine,
     ...(job.memoryMeasured !== undefined ? { memoryMeasured: job.memoryMeasured } : {}),
     ...(job.threads !== undefined ? { threads: job.threads } : {}),
+    ...(job.engineSettings !== undefined ? { engineSettings: job.engineSettings } : {}),
     ...(job.timings.load !== undefined ? { loadSeconds: job.timings.load / 1000 } : {}),
     ...(job.timings.serverStart !== undefined ? { serverStartSeconds: job.timings.serverStart / 1000 } : {}),
     maxDiff: worst,
