@@ -1,7 +1,7 @@
 // The child side of the protocol in job.ts, shared by in-memory.ts and streaming.ts: parse the job,
 // open the input (eagerly or lazily), apply the ONE plan (daily-summary.ts), execute it on the
 // mode's engine, write the summary parquet (zstd, temp file + rename) and print ONE JSON line last.
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { DataError } from "../src/errors.ts";
@@ -24,6 +24,7 @@ import {
 import { StageClock } from "./stage-clock.ts";
 import { TABLE_KEYS, type TableKey } from "../src/contract/input-tables.ts";
 import type { Job, JobFailure, JobInput, JobReport, Mode } from "../src/contract/job.ts";
+import { ownPeakRssKb, parseJob } from "./job-io.ts";
 import {
   checkCsvHeaders,
   checkParquetSchemas,
@@ -43,20 +44,6 @@ import {
   type InputFiles,
 } from "./read-inputs.ts";
 import { checkCsvFiles } from "./csv-check.ts";
-
-function parseJob(argv: string[]): Job {
-  const text = argv[2] ?? readFileSync(0, "utf8");
-  let job: Job;
-  try {
-    job = JSON.parse(text) as Job;
-  } catch (e) {
-    throw new Error(`the job is not valid JSON: ${(e as Error).message}`);
-  }
-  if (!job || typeof job !== "object" || !job.input || typeof job.output !== "string") {
-    throw new Error("the job needs input and output");
-  }
-  return job;
-}
 
 /**
  * The user's CSV input as it arrives (gzipped files, operator payloads, nested folders) made into a
@@ -145,22 +132,6 @@ function dayWindowQueries(
     queries.push(reduce(withinWindow(pod, from, from + days * DAY_MS)));
   }
   return queries;
-}
-
-/**
- * This process's own peak RSS in kB: VmHWM of its address space. Not resourceUsage().maxRSS:
- * Linux carries the spawning parent's high-water mark into ru_maxrss across exec, so a child of a
- * large parent (PGlite runs in the parent) would report the parent's size (43 MB real, 823 MB
- * reported with an 800 MB parent, in Node and in Deno alike).
- */
-function ownPeakRssKb(): number {
-  try {
-    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"));
-    if (match) return Number(match[1]);
-  } catch {
-    // not Linux: fall back to the rusage figure
-  }
-  return process.resourceUsage().maxRSS;
 }
 
 /** Run one job in this process; prints the JobReport (or JobFailure) line and exits. */

@@ -18,6 +18,7 @@ import { s3SettingsFromEnv, toS3Access } from "../storage/settings.ts";
 import { createS3Client, s3SettingsFromAccess } from "../storage/client.ts";
 import { computeDailySummary } from "../reference/index.ts";
 import { readSummaryParquet, writeSummaryCsv } from "../report/canonical-summary-csv.ts";
+import { pgSettingsFromEnv } from "../db/settings.ts";
 
 export const AGGREGATE_HELP = `Usage: streambench aggregate --input PATH --mode MODE --out FILE.csv
 
@@ -36,7 +37,10 @@ Run Koku's OpenShift daily summary over one input and write the canonical summar
                  ROS), are listed on stderr as skipped, with the reason.
   --mode MODE    in-memory   polars, every file read into memory, in-memory engine
                  streaming   polars, lazy scans, streaming engine
-                 reference   plain TypeScript reference
+                 duckdb      DuckDB in-process, the project's SQL definition over read_parquet/read_csv
+                 postgres    the hourly rows loaded into PostgreSQL and the same SQL run there:
+                             DATABASE_URL's server if set, else a PGlite the child hosts
+                 reference   plain TypeScript reference (nise CSV input only)
   --out FILE     the summary CSV to write (written whole or not at all)
   --help         this text
 
@@ -48,7 +52,7 @@ that is not a timestamp. The message names the file, the line and the column. Li
 Exit codes: 0 done, 2 bad flags, bad input or an unusable --out (checked before the work),
 4 internal fault, 5 --out could not be written (disk full, I/O error).`;
 
-const MODES = ["in-memory", "streaming", "reference"] as const;
+const MODES = ["in-memory", "streaming", "duckdb", "postgres", "reference"] as const;
 type AggregateMode = (typeof MODES)[number];
 
 /** Before any work: --out's folder exists and can be written to (a read-only disk, a missing parent). */
@@ -95,7 +99,7 @@ export function detectInput(dir: string, env: Record<string, string | undefined>
   throw new UsageError(`--input: ${dir} holds neither nise CSV files, operator payloads nor parquet files`);
 }
 
-/** Run a polars mode over DIR and return its rows and report (the child's output is removed). */
+/** Run a pipeline mode (polars or SQL) over DIR and return its rows and report (the child's output is removed). */
 export async function aggregateWithPolars(
   input: JobInput,
   mode: Mode,
@@ -104,7 +108,11 @@ export async function aggregateWithPolars(
   const work = mkdtempSync(join(tmpdir(), "streambench-aggregate-"));
   try {
     const output = join(work, `summary-${mode}.parquet`);
-    const { report } = await runPipeline({ mode, input, output, enabledTagKeys });
+    const pg = mode === "postgres" ? pgSettingsFromEnv(process.env) : null;
+    const database: Job["database"] = pg
+      ? { kind: "server", pg: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: pg.database, ssl: pg.ssl } }
+      : undefined;
+    const { report } = await runPipeline({ mode, input, output, enabledTagKeys, ...(database ? { database } : {}) });
     return { rows: await readSummaryParquet(output), report };
   } finally {
     rmSync(work, { recursive: true, force: true });

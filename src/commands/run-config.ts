@@ -1,12 +1,11 @@
 // Environment + flags -> one frozen Config (src/run/config.ts) for a benchmark run, validated
 // with clear errors.
 import { resolve } from "node:path";
-import type { Mode } from "../contract/job.ts";
+import { ALL_MODES, isMode, POLARS_MODES, type Mode } from "../contract/job.ts";
 import { UsageError } from "../errors.ts";
 import { list, nonNegativeInteger, parseFlags, positiveInteger } from "./flags.ts";
 import { MAX_RELATIVE_TOLERANCE, parseTolerance } from "../validate/tolerance.ts";
 import { DEFAULT_TOLERANCE } from "../validate/compare.ts";
-import { MODES } from "../report/model.ts";
 import { DEFAULT_PROFILE, DEFAULT_SCALE_SEED, parseProfile, type Profile } from "../scales.ts";
 import { resolveBucket, s3SettingsFromEnv } from "../storage/settings.ts";
 import { pgSettingsFromEnv } from "../db/settings.ts";
@@ -37,7 +36,11 @@ Flags:
                             objects in place, in-memory downloads them, the reference reads them too.
                           Files that are not OCP data or of a report type the summary does not use
                           (VM, GPU, ROS) are listed as skipped; summary.json lists every file read.
-  --modes LIST            in-memory,streaming (default both)
+  --modes LIST            any of in-memory, streaming, duckdb, postgres (default in-memory,streaming).
+                          duckdb: DuckDB in the child over the parquet (fetched from S3 first);
+                          postgres: the hourly rows loaded into PostgreSQL (the run's DATABASE_URL
+                          server, or a PGlite the child hosts) and the same SQL run there
+  --duckdb-memory-limit S DuckDB's memory_limit for the duckdb mode, e.g. 2GB (default DuckDB's: 80% of RAM)
   --runs N                repetitions per scale and mode, each in a fresh process, the modes
                           interleaved (A B B A ...) (default ${DEFAULT_RUNS}); verdicts carry a 95% interval
   --warmup N              warm-up runs per scale and mode before those, validated but left out
@@ -67,6 +70,7 @@ export const RUN_FLAGS = {
   scales: { type: "string" },
   input: { type: "string" },
   modes: { type: "string" },
+  "duckdb-memory-limit": { type: "string" },
   runs: { type: "string" },
   warmup: { type: "string" },
   seed: { type: "string" },
@@ -108,11 +112,15 @@ export function configFromFlags(flags: RunFlagValues, env: Record<string, string
     }
   }
   if (new Set(scales).size !== scales.length) throw new UsageError("--scales lists a scale twice");
-  const modes = flags.modes !== undefined ? list(flags.modes) : [...MODES];
+  const modes = flags.modes !== undefined ? list(flags.modes) : [...POLARS_MODES];
   for (const mode of modes) {
-    if (!MODES.includes(mode as Mode)) throw new UsageError(`--modes: unknown mode "${mode}" (expected in-memory, streaming)`);
+    if (!isMode(mode)) throw new UsageError(`--modes: unknown mode "${mode}" (expected ${ALL_MODES.join(", ")})`);
   }
-  if (modes.length === 0 || new Set(modes).size !== modes.length) throw new UsageError("--modes needs in-memory, streaming or both, each once");
+  if (modes.length === 0 || new Set(modes).size !== modes.length) throw new UsageError(`--modes needs one or more of ${ALL_MODES.join(", ")}, each once`);
+  const duckdbMemoryLimit = flags["duckdb-memory-limit"]?.trim() || null;
+  if (duckdbMemoryLimit !== null && !/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$/i.test(duckdbMemoryLimit)) {
+    throw new UsageError(`--duckdb-memory-limit: expected a size such as 512MB or 4GB, got "${duckdbMemoryLimit}"`);
+  }
   const relTolerance = flags.tolerance !== undefined ? parseTolerance(flags.tolerance) : DEFAULT_TOLERANCE.relTolerance;
   const schema = flags.schema ?? "org1234567";
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new UsageError(`--schema "${schema}" is not a plain lower-case PostgreSQL identifier`);
@@ -124,7 +132,7 @@ export function configFromFlags(flags: RunFlagValues, env: Record<string, string
   const fault = env.STREAMBENCH_INJECT_FAULT?.trim();
   if (fault) {
     const [scale, mode] = fault.split(":");
-    if (!scale || !MODES.includes(mode as Mode)) throw new UsageError(`STREAMBENCH_INJECT_FAULT must be scale:mode (e.g. small:streaming), got "${fault}"`);
+    if (!scale || !isMode(mode)) throw new UsageError(`STREAMBENCH_INJECT_FAULT must be scale:mode (e.g. small:streaming), got "${fault}"`);
     injectFault = { scale, mode: mode as Mode };
   }
   const config: Config = {
@@ -145,6 +153,7 @@ export function configFromFlags(flags: RunFlagValues, env: Record<string, string
     s3,
     postgres,
     injectFault,
+    duckdbMemoryLimit,
   };
   return Object.freeze(config);
 }

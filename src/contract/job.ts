@@ -1,10 +1,21 @@
-// The child protocol: the parent hands a pipeline entry (in-memory.ts / streaming.ts) one Job as
-// JSON on stdin (so the S3 secret stays out of `ps`; argv[2] is accepted too, for running an entry
-// by hand); the child writes the summary to job.output and prints ONE JSON line last, a JobReport.
-// No polars here, so the parent can import these types without loading polars.
+// The child protocol: the parent hands a pipeline entry (pipelines/<mode>.ts) one Job as JSON on
+// stdin (so the S3 and PostgreSQL secrets stay out of `ps`; argv[2] is accepted too, for running an
+// entry by hand); the child writes the summary to job.output and prints ONE JSON line last, a
+// JobReport. No polars here, so the parent can import these types without loading polars.
 import type { TableKey } from "./input-tables.ts";
 
-export type Mode = "in-memory" | "streaming";
+/** The two polars modes (the question streambench exists for) and the SQL engines users would pick instead. */
+export type PolarsMode = "in-memory" | "streaming";
+export type SqlMode = "duckdb" | "postgres";
+export type Mode = PolarsMode | SqlMode;
+
+/** Every mode, in report order; a run's default is POLARS_MODES. */
+export const ALL_MODES: readonly Mode[] = ["in-memory", "streaming", "duckdb", "postgres"];
+export const POLARS_MODES: readonly PolarsMode[] = ["in-memory", "streaming"];
+
+export function isMode(name: string): name is Mode {
+  return (ALL_MODES as readonly string[]).includes(name);
+}
 
 /** Where the hourly input lives. */
 export type JobInput =
@@ -40,6 +51,13 @@ export interface Job {
    * Slower: the summary's sections are then collected one by one instead of in one query.
    */
   profile?: boolean;
+  /** duckdb: DuckDB's memory_limit setting (e.g. "2GB"); absent = DuckDB's default (80% of RAM). */
+  duckdbMemoryLimit?: string;
+  /**
+   * postgres: the server the hourly rows are loaded into and the SQL runs on. Absent or
+   * {kind:"embedded"} = a PGlite the child hosts itself, so the child's peak RSS is the server's.
+   */
+  database?: { kind: "embedded" } | { kind: "server"; pg: PgAccess };
 }
 
 /** One stage of the plan, measured when the job asked for a profile. */
@@ -58,11 +76,25 @@ export interface StageTiming {
   queries: number;
 }
 
+/** How a child reaches a PostgreSQL server (the job goes in on stdin: the password stays out of ps). */
+export interface PgAccess {
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+  database: string;
+  /** TLS: false (off), "require" (on, no certificate check), "verify" (on, verified). */
+  ssl: false | "require" | "verify";
+}
+
 export interface JobReport {
   ok: true;
   mode: Mode;
-  /** Which polars engine produced the result: "in-memory" (eager) or "streaming". */
-  engine: "in-memory" | "streaming";
+  /**
+   * What produced the result: the polars engine ("in-memory" eager or "streaming"), "duckdb", or
+   * the PostgreSQL that ran the SQL ("pglite" embedded in the child, "postgresql" a server).
+   */
+  engine: "in-memory" | "streaming" | "duckdb" | "pglite" | "postgresql";
   /** Rows read per input table. */
   rowsIn: Record<TableKey, number>;
   rowsOut: number;
@@ -85,6 +117,11 @@ export interface JobReport {
     total: number;
     /** plan + execute (kept for readers of the earlier report). */
     aggregate: number;
+    /** SQL engines: the part of `read` spent downloading the parquet objects (DuckDB) or loading rows into PostgreSQL. */
+    download?: number;
+    load?: number;
+    /** postgres: starting (PGlite) or connecting to (a server) the database, before the clock started; not in total. */
+    serverStart?: number;
   };
   /** CSV input only: every file read (as given, with its report type and rows) and every file skipped, with why. */
   inputs?: {
@@ -93,8 +130,14 @@ export interface JobReport {
   };
   /** Per stage of the plan, when the job asked for a profile. */
   stages?: StageTiming[];
-  /** The child's own peak RSS in kilobytes (VmHWM of its address space), at the end. */
+  /** The child's own peak RSS in kilobytes (VmHWM of its address space), at the end (see memoryMeasured). */
   maxRSSKb: number;
+  /** SQL engines: what maxRSSKb measured, in words (e.g. the PostgreSQL backend's VmHWM). */
+  memoryMeasured?: string;
+  /** SQL engines: session settings that differ from the engine's defaults, and why. */
+  engineSettings?: string;
+  /** SQL engines: worker threads the engine used (DuckDB's threads setting; 1 for PostgreSQL's one backend). */
+  threads?: number;
   /** CPU time of the child, microseconds. */
   cpu: { user: number; system: number };
 }

@@ -6,7 +6,7 @@ import { scaleInputRows } from "./analysis.ts";
 import { measuredRuns, median, modeSummary, validated, type Stat } from "./stats.ts";
 import { compact } from "./numbers.ts";
 
-export const MODE_COLORS: Record<Mode, string> = { "in-memory": "#1f77b4", streaming: "#d62728" };
+export const MODE_COLORS: Record<Mode, string> = { "in-memory": "#1f77b4", streaming: "#d62728", duckdb: "#2ca02c", postgres: "#9467bd" };
 
 export interface ChartPoint {
   x: number;

@@ -31,6 +31,7 @@ import { memoryOverTimeChartName } from "./charts.ts";
 import { int, mb, ratioInterval, secs, times } from "./numbers.ts";
 import { formatDiff } from "../validate/log.ts";
 import { sweepSection } from "./crossover-report.ts";
+import { enginesSection } from "./engines.ts";
 
 /** The earlier Python benchmark (spec/poc-benchmark.md §7.1), for one comparison line. */
 export const POC_LARGE = {
@@ -284,6 +285,7 @@ export function comparisonReport(report: RunReport): string {
   o.push("");
 
   o.push(...phaseBreakdown(report));
+  o.push(...enginesSection(report));
 
   o.push("## Answers");
   o.push("");
@@ -372,12 +374,15 @@ export function comparisonReport(report: RunReport): string {
   o.push("");
   for (const s of report.scales) {
     const mi = s.modesIdentical;
-    o.push(
-      mi
-        ? `- **${s.scale}**, in-memory vs streaming: ${mi.verdict === "PASS" ? "identical within tolerance" : "FAIL: they differ"} ` +
-            `(max abs diff ${formatDiff(mi.maxAbs)}, max rel diff ${formatDiff(mi.maxRel)}).`
-        : `- **${s.scale}**, in-memory vs streaming: not compared.`,
-    );
+    // runs recorded before modes other than the two polars ones existed have no pairs
+    const pairs = mi ? (mi.pairs ?? [{ base: "in-memory", mode: "streaming", verdict: mi.verdict, maxAbs: mi.maxAbs, maxRel: mi.maxRel }]) : [];
+    for (const p of pairs) {
+      o.push(
+        `- **${s.scale}**, ${p.base} vs ${p.mode}: ${p.verdict === "PASS" ? "identical within tolerance" : "FAIL: they differ"} ` +
+          `(max abs diff ${formatDiff(p.maxAbs)}, max rel diff ${formatDiff(p.maxRel)}).`,
+      );
+    }
+    if (!mi) o.push(`- **${s.scale}**, modes against each other: not compared (fewer than two modes completed).`);
   }
   const summaries = summariseReport(report);
   for (const m of summaries) {

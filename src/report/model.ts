@@ -2,12 +2,12 @@
 // goes; the writers in this folder turn it into SUMMARY.csv, COMPARISON_REPORT.md, summary.json
 // and the charts. Plain data only (JSON-safe except non-finite numbers, which summary-json.ts
 // encodes), so a RunReport can be written mid-run and read back.
-import type { Mode } from "../contract/job.ts";
+import { ALL_MODES, type Mode } from "../contract/job.ts";
 
 export type { Mode };
 
-/** Both modes, in report order. */
-export const MODES: readonly Mode[] = ["in-memory", "streaming"];
+/** Every mode, in report order (a run has any subset of them). */
+export const MODES: readonly Mode[] = ALL_MODES;
 
 /**
  * Seconds per step of one mode run. The child's own phases (start, read, plan, execute, output)
@@ -72,8 +72,17 @@ export interface ModeRun {
   throughputRowsPerSecond: number;
   /** The parent's RSS samples of the child, oldest first; tMs from the child's start. */
   memorySeries: { tMs: number; rssMb: number }[];
-  /** The polars engine that ran ("in-memory" or "streaming"). */
+  /** What ran: the polars engine ("in-memory" or "streaming"), "duckdb", "pglite" or "postgresql". */
   engine: string;
+  /** SQL engines: what peakMemoryMb measured (e.g. the PostgreSQL backend's VmHWM), in words. */
+  memoryMeasured?: string;
+  /** SQL engines: session settings that differ from the engine's defaults, and why. */
+  engineSettings?: string;
+  /** SQL engines: threads the engine used (DuckDB's threads setting; PostgreSQL: 1 + parallel workers allowed). */
+  threads?: number;
+  /** postgres: seconds loading the hourly rows into PostgreSQL (part of phases.read), and starting/connecting to it (not in the duration). */
+  loadSeconds?: number;
+  serverStartSeconds?: number;
   /** Largest difference against the reference (from the validator). */
   maxDiff?: { abs: number; rel: number };
   /** Why the run failed, one line. */
@@ -88,8 +97,17 @@ export interface ScaleResult {
   generate: { seconds: number; rows: number; bytes: number };
   upload: { seconds: number; bytes: number; objects: number };
   runs: ModeRun[];
-  /** In-memory against streaming, same tolerance as validation; absent when a mode did not run. */
-  modesIdentical?: { verdict: "PASS" | "FAIL"; maxAbs: number; maxRel: number };
+  /**
+   * Every other mode's readback against the first mode's (in-memory against streaming with the
+   * default modes), same tolerance as validation; absent when fewer than two modes ran. verdict,
+   * maxAbs and maxRel are over all pairs; pairs has each one.
+   */
+  modesIdentical?: {
+    verdict: "PASS" | "FAIL";
+    maxAbs: number;
+    maxRel: number;
+    pairs?: { base: Mode; mode: Mode; verdict: "PASS" | "FAIL"; maxAbs: number; maxRel: number }[];
+  };
   /** --input: every file read (as given; `archive.tar.gz!member.csv` inside a payload), its type and rows. */
   inputFiles?: InputFileRecord[];
   /** --input: every file not read, and why. */

@@ -11,6 +11,7 @@ import { compareScales, COMPARABLE_RULE, crossover, memoryGrowth } from "./analy
 import { comparisonHeadline } from "./comparison-report.ts";
 import { analyseSweep, crossoverFigures } from "./crossover.ts";
 import { sweepHeadline } from "./crossover-report.ts";
+import { engineSentence, rankEngines } from "./engines.ts";
 
 export const SUMMARY_JSON_FORMAT = "streambench-summary";
 export const SUMMARY_JSON_VERSION = 1;
@@ -71,6 +72,7 @@ export function summaryJson(report: RunReport): string {
         "in-memory": memoryGrowth(report, "in-memory").slopeMbPerMillionRows,
         streaming: memoryGrowth(report, "streaming").slopeMbPerMillionRows,
       },
+      engines: rankEngines(report).map((r) => ({ ...r, sentence: engineSentence(r).replace(/\*\*/g, "") })),
       streamingWinsFrom: {
         time: crossover(comparisons, "time")?.scale ?? null,
         memory: crossover(comparisons, "memory")?.scale ?? null,

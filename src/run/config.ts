@@ -36,5 +36,7 @@ export interface Config {
    * to show that validation catches a wrong result and the run fails fast. Off unless set.
    */
   injectFault: { scale: string; mode: Mode } | null;
+  /** duckdb mode: DuckDB's memory_limit (e.g. "2GB"); null = DuckDB's default (80% of RAM). */
+  duckdbMemoryLimit: string | null;
 }
 

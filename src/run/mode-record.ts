@@ -57,6 +57,11 @@ export function modeRunRecord(m: ModeMeasurements): ModeRun {
     throughputRowsPerSecond: durationSeconds > 0 ? job.rowsIn.pod / durationSeconds : 0,
     memorySeries: samples.map((s) => ({ tMs: s.tMs, rssMb: s.rssBytes / MB })),
     engine: job.engine,
+    ...(job.memoryMeasured !== undefined ? { memoryMeasured: job.memoryMeasured } : {}),
+    ...(job.threads !== undefined ? { threads: job.threads } : {}),
+    ...(job.engineSettings !== undefined ? { engineSettings: job.engineSettings } : {}),
+    ...(job.timings.load !== undefined ? { loadSeconds: job.timings.load / 1000 } : {}),
+    ...(job.timings.serverStart !== undefined ? { serverStartSeconds: job.timings.serverStart / 1000 } : {}),
     maxDiff: maxDiff(m.validation),
   };
 }

@@ -22,6 +22,13 @@ import { parseS3Url, readKokuTreeFromS3 } from "../nise/parquet-import.ts";
 import type { Parts, PreparedData } from "./run-parts.ts";
 import type { Services } from "./services.ts";
 
+function postgresTarget(services: Services): Job["database"] {
+  const pg = services.postgres;
+  // (a PGlite server the user runs: COPY over its wire protocol wedges it, so the child hosts its own)
+  if (pg.embedded || services.pglite) return { kind: "embedded" };
+  return { kind: "server", pg: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: pg.database, ssl: pg.ssl } };
+}
+
 export function bindParts(config: Config, services: Services): Parts {
   const tolerance = { relTolerance: config.relTolerance, absTolerance: config.absTolerance };
   const enabledTagKeys = config.enabledTagKeys === null ? null : [...config.enabledTagKeys];
@@ -103,6 +110,10 @@ export function bindParts(config: Config, services: Services): Parts {
         output,
         enabledTagKeys,
         sourceUuid: data.sourceUuid,
+        ...(mode === "duckdb" && config.duckdbMemoryLimit ? { duckdbMemoryLimit: config.duckdbMemoryLimit } : {}),
+        // postgres: the run's own server when the user gave one; with the embedded PGlite (hosted by
+        // this parent) the child hosts a PGlite of its own instead, so its peak RSS is the server's
+        ...(mode === "postgres" ? { database: postgresTarget(services) } : {}),
       };
       const { report, outcome } = await runPipeline(job, {
         onSample: hooks.onSample,

@@ -62,7 +62,7 @@ export interface Parts {
    */
   writeSummary(sourceUuid: string, clusterId: string, rows: SummaryRow[], progress: Progress): Promise<PendingWrite>;
   compare(expected: SummaryRow[], actual: SummaryRow[]): ValidationResult;
-  validationLog(result: ValidationResult, scale: string, mode: Mode | "in-memory vs streaming", expectedLabel: string, actualLabel: string): string;
+  validationLog(result: ValidationResult, scale: string, mode: Mode | `${Mode} vs ${Mode}`, expectedLabel: string, actualLabel: string): string;
   writeSummaryCsv(path: string, rows: SummaryRow[]): Promise<void>;
   writeReports(dir: string, report: RunReport): Promise<void>;
   headline(report: RunReport): string;

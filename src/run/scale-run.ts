@@ -134,17 +134,29 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
         throw new ValidationFailure(`${scale} ${mode}: validation FAIL against the reference`, [files.modeLog(scale, mode), files.validationLog(scale, mode)]);
       }
     }
-    const inMemory = lastReadback.get("in-memory");
-    const streaming = lastReadback.get("streaming");
-    if (inMemory && streaming) {
-      const same = await phase("validate", undefined, undefined, async () => parts.compare(inMemory, streaming));
+    // every engine's readback already equals the reference; each other mode against the first too
+    const [base, ...others] = config.modes.filter((m) => lastReadback.has(m));
+    if (base !== undefined && others.length > 0) {
+      const pairs: NonNullable<ScaleResult["modesIdentical"]>["pairs"] = [];
+      const logs: string[] = [];
+      await phase("validate", undefined, undefined, async () => {
+        for (const mode of others) {
+          const same = parts.compare(lastReadback.get(base)!, lastReadback.get(mode)!);
+          logs.push(parts.validationLog(same, scale, `${base} vs ${mode}`, `${base} (PostgreSQL)`, `${mode} (PostgreSQL)`));
+          const worst = maxDiff(same);
+          pairs.push({ base, mode, verdict: same.verdict, maxAbs: worst.abs, maxRel: worst.rel });
+          bus.emit({ type: "log", level: same.verdict === "PASS" ? "info" : "error", text: `${scale}: ${base} vs ${mode} ${same.verdict === "PASS" ? "identical" : "FAIL"} (max abs diff ${worst.abs}, max rel diff ${worst.rel})` });
+        }
+      });
       const path = files.modesValidationLog(scale);
-      writeFileSync(path, parts.validationLog(same, scale, "in-memory vs streaming", "in-memory (PostgreSQL)", "streaming (PostgreSQL)"));
-      const worst = maxDiff(same);
-      result.modesIdentical = { verdict: same.verdict, maxAbs: worst.abs, maxRel: worst.rel };
+      writeFileSync(path, logs.join("\n"));
+      const verdict = pairs.every((p) => p.verdict === "PASS") ? "PASS" : "FAIL";
+      result.modesIdentical = { verdict, maxAbs: Math.max(...pairs.map((p) => p.maxAbs)), maxRel: Math.max(...pairs.map((p) => p.maxRel)), pairs };
       ctx.onResult(result);
-      bus.emit({ type: "log", level: same.verdict === "PASS" ? "info" : "error", text: `${scale}: in-memory vs streaming ${same.verdict === "PASS" ? "identical" : "FAIL"} (max abs diff ${worst.abs}, max rel diff ${worst.rel})` });
-      if (same.verdict === "FAIL") throw new ValidationFailure(`${scale}: in-memory and streaming results differ (FAIL)`, [path]);
+      if (verdict === "FAIL") {
+        const which = pairs.filter((p) => p.verdict === "FAIL").map((p) => `${p.base} and ${p.mode}`).join(", ");
+        throw new ValidationFailure(`${scale}: ${which} results differ (FAIL)`, [path]);
+      }
     }
     return result;
   } finally {

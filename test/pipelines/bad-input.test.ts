@@ -1,4 +1,4 @@
-// Bad input stops both modes with a clear error naming the file and the column (and the CSV line
+// Bad input stops every mode with a clear error naming the file and the column (and the CSV line
 // where it can), a non-zero exit, and no summary file. Fixtures are copied to a temp folder and
 // damaged there.
 import test from "ava";
@@ -9,7 +9,9 @@ import { copyFixture, csvFixtureToParquet, removeDir, runPipelineChild, tempDir 
 
 const FIXTURE = "random-defaults";
 const POD_CSV = "January-2024-test-c1-ocp_pod_usage.csv";
-const MODES: Mode[] = ["in-memory", "streaming"];
+const MODES: Mode[] = ["in-memory", "streaming", "duckdb"];
+/** The postgres mode reads its input with the same code as duckdb: two cases check its own paths. */
+const POSTGRES_CASES = ["a non-numeric value in a measure", "a label string that does not parse"];
 
 /** Rewrite one CSV (nise dialect: \r\n, unquoted fields) through a function over its rows. */
 function editCsv(path: string, edit: (rows: string[][]) => string[][]): void {
@@ -108,7 +110,7 @@ const cases: Case[] = [
 ];
 
 for (const c of cases) {
-  for (const mode of MODES) {
+  for (const mode of POSTGRES_CASES.includes(c.name) ? [...MODES, "postgres" as const] : MODES) {
     test(`${mode}: ${c.name} is rejected with an error naming the file (and column, line), non-zero exit, no output`, async (t) => {
       const { input, cleanup, expect } = c.make();
       const outDir = tempDir("bad-out");

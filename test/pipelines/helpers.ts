@@ -69,8 +69,14 @@ export interface ChildResult {
 }
 
 /** Run one pipeline child on a job and return its exit code and last line. */
-export async function runPipelineChild(mode: Mode, input: JobInput, output: string, enabledTagKeys: string[] | null = null): Promise<ChildResult> {
-  const job: Job = { mode, input, output, enabledTagKeys };
+export async function runPipelineChild(
+  mode: Mode,
+  input: JobInput,
+  output: string,
+  enabledTagKeys: string[] | null = null,
+  extra: Partial<Job> = {},
+): Promise<ChildResult> {
+  const job: Job = { mode, input, output, enabledTagKeys, ...extra };
   const { command, args } = pipelineCommand(mode, [JSON.stringify(job)]);
   const outcome = await runChild(command, args);
   return {

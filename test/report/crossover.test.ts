@@ -20,8 +20,10 @@ const SIZES = [100_000, 300_000, 1_000_000, 3_000_000];
  * One size with three repetitions per mode at median × (0.98, 1, 1.02) (unless `spread` says
  * otherwise): the median is exactly the given figure, and the min-max spread is 4% of it.
  */
-function size(rows: number, time: Record<Mode, number>, memory: Record<Mode, number>, spread = [0.98, 1, 1.02]): ScaleResult {
-  const runs = (["in-memory", "streaming"] as Mode[]).flatMap((mode) =>
+type PolarsFigures = Record<"in-memory" | "streaming", number>;
+
+function size(rows: number, time: PolarsFigures, memory: PolarsFigures, spread = [0.98, 1, 1.02]): ScaleResult {
+  const runs = (["in-memory", "streaming"] as const).flatMap((mode) =>
     spread.map((k, i) => run(`rows-${rows}`, mode, i + 1, time[mode] * k, memory[mode] * k, rows)),
   );
   return {

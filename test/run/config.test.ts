@@ -78,3 +78,19 @@ test("a malformed DATABASE_URL is a usage error that does not echo the password"
 test("--help asks for the help text instead of a config", (t) => {
   t.true(configFromArgs(["--help"], {}, known).help);
 });
+
+test("--modes takes any subset of the four engines in the order given; the default stays the two polars modes", (t) => {
+  t.deepEqual([...config(["--modes", "duckdb,in-memory,postgres,streaming"]).modes], ["duckdb", "in-memory", "postgres", "streaming"]);
+  t.deepEqual([...config(["--modes", "postgres"]).modes], ["postgres"]);
+  t.deepEqual([...config([]).modes], ["in-memory", "streaming"]);
+  const error = t.throws(() => config(["--modes", "in-memory,sqlite"]), { instanceOf: UsageError });
+  t.regex(error.message, /unknown mode "sqlite".*in-memory, streaming, duckdb, postgres/);
+  t.throws(() => config(["--modes", "duckdb,duckdb"]), { instanceOf: UsageError, message: /each once/ });
+});
+
+test("--duckdb-memory-limit takes a DuckDB size and defaults to DuckDB's own (null)", (t) => {
+  t.is(config([]).duckdbMemoryLimit, null);
+  t.is(config(["--duckdb-memory-limit", "2GB"]).duckdbMemoryLimit, "2GB");
+  t.is(config(["--duckdb-memory-limit", "512MiB"]).duckdbMemoryLimit, "512MiB");
+  t.throws(() => config(["--duckdb-memory-limit", "lots"]), { instanceOf: UsageError, message: /--duckdb-memory-limit/ });
+});

@@ -62,7 +62,7 @@ export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: str
       hooks.onSpawn(() => killed());
       await options.onAggregate?.(data.clusterId, mode, kill);
       return {
-        report: { ok: true, mode, engine: mode, rowsIn: { ...ROWS }, rowsOut: 1, timings: { ready: 1, read: 1, plan: 1, execute: 1, aggregate: 2, write: 1, total: 4 }, maxRSSKb: 1024, cpu: { user: 1000, system: 100 } },
+        report: { ok: true, mode, engine: mode === "streaming" ? "streaming" : "in-memory", rowsIn: { ...ROWS }, rowsOut: 1, timings: { ready: 1, read: 1, plan: 1, execute: 1, aggregate: 2, write: 1, total: 4 }, maxRSSKb: 1024, cpu: { user: 1000, system: 100 } },
         samples: [],
       };
     },
@@ -113,6 +113,7 @@ export function fakeConfig(scales: string[], over: Partial<Config> = {}): Config
     s3: null,
     postgres: null,
     injectFault: null,
+    duckdbMemoryLimit: null,
     ...over,
   };
 }

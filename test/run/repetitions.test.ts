@@ -63,7 +63,7 @@ function fakeParts(durations: number[], calls: string[]): Parts {
       const report: JobReport = {
         ok: true,
         mode,
-        engine: mode,
+        engine: mode === "streaming" ? "streaming" : "in-memory",
         rowsIn: { pod: 744, storage: 0, nodeLabels: 10, namespaceLabels: 10 },
         rowsOut: 31,
         timings: { ready: 0, read: 0, plan: 0, execute: seconds * 1000, aggregate: seconds * 1000, write: 0, total: seconds * 1000 },
