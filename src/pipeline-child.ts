@@ -49,6 +49,16 @@ export async function pipelineStartCommand(mode: Mode, args: string[] = []): Pro
 
 const reportedFallbacks = new Set<string>();
 
+/**
+ * Every engine child runs with glibc's malloc limited to two arenas (MALLOC_ARENA_MAX=2) unless the
+ * user set it. glibc otherwise gives each polars worker thread its own arena and keeps freed pages
+ * in them: streaming's peak RSS at production-large was 857-963 MB with the default and 713-727 MB
+ * with two arenas, at the same CPU time. The same setting for every mode keeps the comparison fair.
+ */
+export function childEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return env.MALLOC_ARENA_MAX ? env : { ...env, MALLOC_ARENA_MAX: "2" };
+}
+
 export interface PipelineRun {
   report: JobReport;
   outcome: ChildOutcome;
@@ -68,7 +78,7 @@ export async function runPipeline(job: Job, options: Omit<ChildOptions, "input">
     if (options.onLine) options.onLine(line, "stderr");
     else process.stderr.write(`${line}\n`);
   }
-  const outcome = await runChild(command, args, { ...options, input: JSON.stringify(job) });
+  const outcome = await runChild(command, args, { ...options, env: childEnvironment(options.env ?? process.env), input: JSON.stringify(job) });
   const report = outcome.report as JobReport | JobFailure | null;
   if (report && report.ok === true) return { report, outcome };
   if (report && report.ok === false) {

@@ -17,6 +17,7 @@ export function ServiceLine({ services, now, width }: ServiceLineProps) {
   const parts = services.map((s) => {
     const took = formatSeconds((s.durationMs ?? Math.max(0, now - s.since)) / 1000);
     if (s.state === "starting") return { text: `${NAMES[s.service]}: starting ${s.detail}… ${took}`, color: undefined };
+    if (s.state === "connecting") return { text: `${NAMES[s.service]}: connecting to ${s.detail}… ${took}`, color: undefined };
     if (s.state === "ready") return { text: `${NAMES[s.service]} ready in ${took}`, color: tone("ok") };
     return { text: `${NAMES[s.service]} failed: ${s.detail}`, color: tone("bad") };
   });

@@ -73,7 +73,7 @@ export interface LogLine {
 /** A service the run needs (S3, PostgreSQL) as its "service" events last described it. */
 export interface ServiceStatus {
   service: "s3" | "postgres";
-  state: "starting" | "ready" | "failed";
+  state: "starting" | "connecting" | "ready" | "failed";
   detail: string;
   /** When it started (event time), and how long it took once ready or failed. */
   since: number;
@@ -180,7 +180,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
         service: event.service,
         state: event.state,
         detail: event.detail,
-        since: event.state === "starting" || !previous ? event.at : previous.since,
+        since: event.state === "starting" || event.state === "connecting" || !previous ? event.at : previous.since,
         durationMs: event.durationMs,
       };
       const services = previous ? state.services.map((s) => (s.service === event.service ? status : s)) : [...state.services, status];

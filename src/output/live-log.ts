@@ -14,6 +14,7 @@ export function describeEvent(event: RunEvent): string | null {
     case "service": {
       const name = event.service === "s3" ? "S3" : "PostgreSQL";
       if (event.state === "starting") return `${name}: starting ${event.detail}`;
+      if (event.state === "connecting") return `${name}: connecting to ${event.detail}`;
       const took = event.durationMs === undefined ? "" : ` in ${formatDuration(event.durationMs)}`;
       return event.state === "ready" ? `${name}: ready${took} (${event.detail})` : `ERROR ${name}: failed${took}: ${event.detail}`;
     }

@@ -27,7 +27,8 @@ export type RunEvent =
   | (At & {
       type: "service";
       service: "s3" | "postgres";
-      state: "starting" | "ready" | "failed";
+      /** "starting" an embedded server, "connecting" to the user's, then "ready" or "failed". */
+      state: "starting" | "connecting" | "ready" | "failed";
       /** What it is: "embedded s3rver", "embedded PGlite (cached cluster)", "postgres@db:5432/koku"... */
       detail: string;
       /** Since its "starting" (ready and failed). */

@@ -34,9 +34,9 @@ export async function startServices(config: Config, runDir: string, emit: (event
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
   };
-  const track = async <T>(service: "s3" | "postgres", detail: string, start: () => Promise<{ value: T; detail?: string }>): Promise<T> => {
+  const track = async <T>(service: "s3" | "postgres", external: boolean, detail: string, start: () => Promise<{ value: T; detail?: string }>): Promise<T> => {
     const t0 = performance.now();
-    emit({ type: "service", service, state: "starting", detail });
+    emit({ type: "service", service, state: external ? "connecting" : "starting", detail });
     try {
       const { value, detail: readyDetail } = await start();
       emit({ type: "service", service, state: "ready", detail: readyDetail ?? detail, durationMs: performance.now() - t0 });
@@ -49,7 +49,7 @@ export async function startServices(config: Config, runDir: string, emit: (event
   try {
     // allSettled: when one fails, the other has finished starting before everything is stopped.
     const [s3Result, postgresResult] = await Promise.allSettled([
-      track("s3", config.s3 ? describeS3(config.s3) : "embedded S3 (s3rver)", async () => {
+      track("s3", config.s3 !== null, config.s3 ? describeS3(config.s3) : "embedded S3 (s3rver)", async () => {
         let settings: S3Settings;
         if (config.s3) settings = config.s3;
         else {
@@ -63,7 +63,7 @@ export async function startServices(config: Config, runDir: string, emit: (event
         if (!config.input?.startsWith("s3://")) await ensureBucket(s3Client, settings.bucket);
         return { value: { settings, s3Client }, detail: `${describeS3(settings)}, bucket ${settings.bucket}` };
       }),
-      track("postgres", config.postgres ? describePg(config.postgres) : "embedded PostgreSQL (PGlite)", async () => {
+      track("postgres", config.postgres !== null, config.postgres ? describePg(config.postgres) : "embedded PostgreSQL (PGlite)", async () => {
         let settings: PgSettings;
         let origin = "";
         if (config.postgres) settings = config.postgres;

@@ -19,6 +19,7 @@ import { startEmbeddedS3 } from "../../src/storage/embedded.ts";
 import { createS3Client } from "../../src/storage/client.ts";
 import { listObjects } from "../../src/storage/objects.ts";
 import { BIN, processesWithMarker, startCli, waitFor } from "./cli-process.ts";
+import { NISE_FIXTURES } from "../fixtures-path.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const DATABASE_URL = process.env.DATABASE_URL;
@@ -89,7 +90,9 @@ realPg("a run against an external PostgreSQL says it starts only the embedded S3
     const result = await done;
     t.is(result.code, 0, result.stdout + result.stderr);
     const settings = pgSettingsFromEnv({ DATABASE_URL })!;
-    t.regex(result.stdout, new RegExp(`^starting an embedded S3 server \\(s3rver\\); connecting to PostgreSQL at ${settings.user}@${settings.host}:${settings.port}/`, "m"));
+    t.regex(result.stdout, /S3: starting embedded S3 \(s3rver\)/);
+    t.regex(result.stdout, new RegExp(`PostgreSQL: connecting to ${settings.user}@${settings.host}:${settings.port}/`));
+    t.notRegex(result.stdout, /PostgreSQL: starting|PGlite/);
     const pool = await connectPg(settings);
     try {
       // the PASSed run's rows are committed: 434 summary rows at small
@@ -238,7 +241,7 @@ test.serial("--input with a cut file fails in the phase 'input' (not 'generate')
   const input = mkdtempSync(join(tmpdir(), "streambench-input-data-"));
   try {
     // the random-defaults fixture with its January pod file cut inside the last row's pod_labels
-    cpSync(fileURLToPath(new URL("../../../shared/fixtures/nise/random-defaults", import.meta.url)), input, { recursive: true });
+    cpSync(join(NISE_FIXTURES, "random-defaults"), input, { recursive: true });
     const pod = join(input, "January-2024-test-c1-ocp_pod_usage.csv");
     const text = readFileSync(pod, "utf8");
     writeFileSync(pod, text.slice(0, text.length - 5));
