@@ -6,10 +6,10 @@
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import type { JobFailure, JobReport } from "../src/contract/job.ts";
+import type { JobReport } from "../src/contract/job.ts";
 import { SUMMARY_COLUMNS } from "../src/contract/summary-schema.ts";
 import { InputError } from "./input-files.ts";
-import { ownPeakRssKb, parseJob } from "./job-io.ts";
+import { exitWithFailure, exitWithReport, ownPeakRssKb, parseJob } from "./job-io.ts";
 import { dailySummarySql, LABEL_ERROR_COLUMN, sqlString } from "./sql/daily-summary-sql.ts";
 import { countHourly, createHourlyViews, discoverInput, findBadLabels, findBadNumber, firstLine, HOURLY_RELATION, localInput } from "./sql/duckdb-inputs.ts";
 
@@ -88,19 +88,10 @@ async function main(): Promise<void> {
       threads: Number(settings.threads),
       cpu: { user: cpu.user, system: cpu.system },
     };
-    process.stdout.write(JSON.stringify(report) + "\n");
-    process.exit(0);
+    exitWithReport(report);
   } catch (e) {
     cleanup();
-    const failure: JobFailure = {
-      ok: false,
-      mode: "duckdb",
-      error: e instanceof InputError ? e.message : `${e instanceof Error ? e.name + ": " : ""}${firstLine(e)}`,
-      kind: e instanceof InputError ? "input" : "fault",
-    };
-    if (!(e instanceof InputError) && process.env.STREAMBENCH_DEBUG) console.error(e);
-    process.stdout.write(JSON.stringify(failure) + "\n");
-    process.exit(1);
+    exitWithFailure("duckdb", e, firstLine);
   }
 }
 

@@ -1,7 +1,8 @@
 // The child's side of the job protocol that every pipeline entry shares, polars or SQL: reading the
 // job and measuring the child's own peak memory. No engine imported here.
 import { readFileSync } from "node:fs";
-import type { Job } from "../src/contract/job.ts";
+import type { Job, JobFailure, JobReport, Mode } from "../src/contract/job.ts";
+import { InputError } from "./input-files.ts";
 
 export function parseJob(argv: string[]): Job {
   const text = argv[2] ?? readFileSync(0, "utf8");
@@ -31,4 +32,28 @@ export function ownPeakRssKb(): number {
     // not Linux: fall back to the rusage figure
   }
   return process.resourceUsage().maxRSS;
+}
+
+/** Prints the child's one JSON line, its report, and exits 0. */
+export function exitWithReport(report: JobReport): never {
+  process.stdout.write(JSON.stringify(report) + "\n");
+  process.exit(0);
+}
+
+/**
+ * Prints the child's one JSON line for a failure and exits 1: bad input (InputError) as kind "input"
+ * with its message as it is (file, line, column), anything else as a "fault" described by `describe`
+ * (the engine knows how to make its errors short); STREAMBENCH_DEBUG prints the stack of a fault.
+ */
+export function exitWithFailure(mode: Mode, e: unknown, describe: (e: unknown) => string): never {
+  const input = e instanceof InputError;
+  const failure: JobFailure = {
+    ok: false,
+    mode,
+    error: input ? e.message : `${e instanceof Error ? e.name + ": " : ""}${describe(e)}`,
+    kind: input ? "input" : "fault",
+  };
+  if (!input && process.env.STREAMBENCH_DEBUG) console.error(e);
+  process.stdout.write(JSON.stringify(failure) + "\n");
+  process.exit(1);
 }

@@ -10,10 +10,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { PLAN_COLUMNS, TABLE_KEYS } from "../src/contract/input-tables.ts";
-import type { JobFailure, JobReport } from "../src/contract/job.ts";
+import type { JobReport } from "../src/contract/job.ts";
 import { SUMMARY_COLUMNS, SUMMARY_MEASURE_COLUMNS } from "../src/contract/summary-schema.ts";
 import { InputError } from "./input-files.ts";
-import { ownPeakRssKb, parseJob } from "./job-io.ts";
+import { exitWithFailure, exitWithReport, ownPeakRssKb, parseJob } from "./job-io.ts";
 import { dailySummarySql, LABEL_ERROR_COLUMN, sqlString } from "./sql/daily-summary-sql.ts";
 import {
   countHourly,
@@ -171,19 +171,10 @@ async function main(): Promise<void> {
       ...(engine === "postgresql" ? { engineSettings: "jit = off (its compile time exceeded the query's run time)" } : {}),
       cpu: { user: cpu.user, system: cpu.system },
     };
-    process.stdout.write(JSON.stringify(report) + "\n");
-    process.exit(0);
+    exitWithReport(report);
   } catch (e) {
     await cleanup();
-    const failure: JobFailure = {
-      ok: false,
-      mode: "postgres",
-      error: e instanceof InputError ? e.message : `${e instanceof Error ? e.name + ": " : ""}${firstLine(e)}`,
-      kind: e instanceof InputError ? "input" : "fault",
-    };
-    if (!(e instanceof InputError) && process.env.STREAMBENCH_DEBUG) console.error(e);
-    process.stdout.write(JSON.stringify(failure) + "\n");
-    process.exit(1);
+    exitWithFailure("postgres", e, firstLine);
   }
 }
 

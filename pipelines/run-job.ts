@@ -23,8 +23,8 @@ import {
 } from "./daily-summary.ts";
 import { StageClock } from "./stage-clock.ts";
 import { TABLE_KEYS, type TableKey } from "../src/contract/input-tables.ts";
-import type { Job, JobFailure, JobInput, JobReport, Mode } from "../src/contract/job.ts";
-import { ownPeakRssKb, parseJob } from "./job-io.ts";
+import type { Job, JobInput, JobReport, Mode } from "../src/contract/job.ts";
+import { exitWithFailure, exitWithReport, ownPeakRssKb, parseJob } from "./job-io.ts";
 import {
   checkCsvHeaders,
   checkParquetSchemas,
@@ -277,18 +277,9 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
       maxRSSKb: Math.max(ownPeakRssKb(), clock.maxPeakMb * 1024),
       cpu: { user: cpu.user, system: cpu.system },
     };
-    process.stdout.write(JSON.stringify(report) + "\n");
-    process.exit(0);
+    exitWithReport(report);
   } catch (e) {
-    const failure: JobFailure = {
-      ok: false,
-      mode,
-      error: e instanceof InputError ? e.message : `${e instanceof Error ? e.name + ": " : ""}${describePolarsError(e)}`,
-      kind: e instanceof InputError ? "input" : "fault",
-    };
     stage?.cleanup();
-    if (!(e instanceof InputError) && process.env.STREAMBENCH_DEBUG) console.error(e);
-    process.stdout.write(JSON.stringify(failure) + "\n");
-    process.exit(1);
+    exitWithFailure(mode, e, describePolarsError);
   }
 }
