@@ -144,14 +144,18 @@ export function phaseRemainingMs(done: number, total: number, elapsedMs: number)
 export function readCostHistory(summaryJsonPath: string): CostHistory {
   const history: CostHistory = { prepare: [], mode: [], rest: [] };
   try {
+    // summary.json (report/summary-json.ts) holds the RunReport under "report"
     const summary = JSON.parse(readFileSync(summaryJsonPath, "utf8")) as {
-      scales?: { inputRows?: number; generate?: { seconds?: number }; upload?: { seconds?: number }; runs?: { phases?: { total?: number } }[] }[];
+      report?: {
+        scales?: { inputRows?: number; generate?: { seconds?: number }; upload?: { seconds?: number }; runs?: { warmup?: boolean; phases?: { total?: number } }[] }[];
+      };
     };
-    for (const scale of summary.scales ?? []) {
+    for (const scale of summary.report?.scales ?? []) {
       if (typeof scale.inputRows !== "number") continue;
       const prepare = (scale.generate?.seconds ?? 0) + (scale.upload?.seconds ?? 0);
       if (prepare > 0) history.prepare.push({ rows: scale.inputRows, ms: prepare * 1000 });
       for (const run of scale.runs ?? []) {
+        if (run.warmup) continue;
         const total = run.phases?.total ?? 0;
         if (total > 0) history.mode.push({ rows: scale.inputRows, ms: total * 1000 });
       }

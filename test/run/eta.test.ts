@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fitCost, phaseRemainingMs, readCostHistory, RunEta } from "../../src/run/eta.ts";
+import { summaryJson } from "../../src/report/summary-json.ts";
+import { report, scale } from "../report/fixtures.ts";
 
 const NO_HISTORY = { prepare: [], mode: [], rest: [] };
 
@@ -77,11 +79,13 @@ test("the fit: two points give the line through them", (t) => {
   t.is(fitCost([{ rows: 1_000, ms: 1_100 }]), null, "one size cannot separate fixed from per-row cost");
 });
 
-test("an earlier run's summary.json gives a prepare unit per scale and a mode unit per run", (t) => {
+test("an earlier run's summary.json (its report.scales) gives a prepare unit per scale and a mode unit per measured run", (t) => {
   const dir = mkdtempSync(join(tmpdir(), "eta-"));
   try {
     const path = join(dir, "summary.json");
-    writeFileSync(path, JSON.stringify({ scales: [{ inputRows: 7_440, generate: { seconds: 0.5 }, upload: { seconds: 0.25 }, runs: [{ phases: { total: 2 } }, { phases: { total: 3 } }] }] }));
+    // the layout report/summary-json.ts writes: the RunReport under "report"; a warm-up is no figure
+    const scales = [{ inputRows: 7_440, generate: { seconds: 0.5 }, upload: { seconds: 0.25 }, runs: [{ phases: { total: 2 } }, { phases: { total: 3 } }, { warmup: true, phases: { total: 9 } }] }];
+    writeFileSync(path, JSON.stringify({ format: "streambench-summary", report: { scales } }));
     t.deepEqual(readCostHistory(path), { prepare: [{ rows: 7_440, ms: 750 }], mode: [{ rows: 7_440, ms: 2_000 }, { rows: 7_440, ms: 3_000 }], rest: [] });
     t.deepEqual(readCostHistory(join(dir, "missing.json")), NO_HISTORY);
   } finally {
@@ -94,3 +98,18 @@ test("a phase's remaining time scales its elapsed time by the work left", (t) =>
   t.is(phaseRemainingMs(25, 100, 1_000), 3_000);
   t.is(phaseRemainingMs(0, 100, 1_000), null);
 });
+
+test("readCostHistory reads what the report writer writes: one unit per scale and per run", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "eta-"));
+  try {
+    const path = join(dir, "summary.json");
+    // one scale of 74,400 rows, 2 runs per mode (fixtures: generate 1 s + upload 0.5 s; each run's total = duration + 0.1 s)
+    writeFileSync(path, summaryJson(report([scale("medium", 74_400, [2, 900], [3, 300], 2)])));
+    const history = readCostHistory(path);
+    t.deepEqual(history.prepare, [{ rows: 74_400, ms: 1_500 }]);
+    t.deepEqual(history.mode.map((p) => Math.round(p.ms)).sort((a, b) => a - b), [2_100, 2_100, 3_100, 3_100]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
