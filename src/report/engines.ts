@@ -1,12 +1,12 @@
 // The "which engine wins" part of COMPARISON_REPORT.md and summary.json, over every mode that ran
 // (the polars modes and the SQL engines users would pick instead: DuckDB, PostgreSQL). Per scale:
-// the fastest and the leanest engine by median, as simple ratios against the runner-up, and for
-// the SQL engines what their memory figure measured and how their time splits. A ratio within the
-// comparable band names no winner.
-import type { Mode, RunReport, ScaleResult } from "./model.ts";
-import { COMPARABLE_BAND } from "./analysis.ts";
-import { modeSummary, modesOf, validated, type ModeSummary } from "./stats.ts";
-import { int, mb, secs, times } from "./numbers.ts";
+// the fastest and the leanest engine by median against the runner-up, judged with the same 95%
+// interval rule as the polars verdicts (analysis.ts), and for the SQL engines what their memory
+// figure measured and how their time splits.
+import type { Mode, ModeRun, RunReport, ScaleResult } from "./model.ts";
+import { COMPARABLE_BAND, placeInterval } from "./analysis.ts";
+import { modeSummary, modesOf, pairRuns, ratioEstimate, runsToSettle, validated, type ModeSummary } from "./stats.ts";
+import { int, mb, ratioInterval, secs, times } from "./numbers.ts";
 
 export interface EngineRanking {
   scale: string;
@@ -15,6 +15,43 @@ export interface EngineRanking {
   byTime: { mode: Mode; seconds: number }[];
   /** Validated modes, leanest first (median peak memory). */
   byMemory: { mode: Mode; mb: number }[];
+  /** The leader against the runner-up on time, with the same interval rule as the polars verdicts. */
+  time: EngineVerdict;
+  /** The same on peak memory. */
+  memory: EngineVerdict;
+}
+
+/**
+ * The leader (best median) against the runner-up, by the rule of analysis.ts: the leader wins only
+ * when the whole 95% interval of runner-up ÷ leader (over the paired repetitions) lies above the
+ * ±10% band; "comparable" when it lies wholly inside; otherwise "inconclusive".
+ */
+export interface EngineVerdict {
+  leader: Mode;
+  runnerUp: Mode;
+  class: "wins" | "comparable" | "inconclusive";
+  /** Runner-up median ÷ leader median (>= 1). */
+  ratio: number;
+  /** 95% interval of that ratio; null with fewer than 2 paired runs. */
+  interval: { lo: number; hi: number } | null;
+  pairs: number;
+  /** When inconclusive: runs per mode that would likely settle it (null: more than 100). */
+  runsToSettle: number | null;
+}
+
+function engineVerdict(s: ScaleResult, leader: Mode, runnerUp: Mode, value: (r: ModeRun) => number): EngineVerdict {
+  const estimate = ratioEstimate(pairRuns(s.runs, value, leader, runnerUp));
+  const place = placeInterval(estimate.interval);
+  const cls = place === "above" ? "wins" : place === "inside" ? "comparable" : "inconclusive";
+  return {
+    leader,
+    runnerUp,
+    class: cls,
+    ratio: estimate.ratio,
+    interval: estimate.interval,
+    pairs: estimate.pairs,
+    runsToSettle: cls === "inconclusive" ? runsToSettle(estimate, COMPARABLE_BAND) : null,
+  };
 }
 
 export function rankEngines(report: RunReport): EngineRanking[] {
@@ -24,30 +61,38 @@ export function rankEngines(report: RunReport): EngineRanking[] {
       .map((mode) => modeSummary(s, mode))
       .filter((m): m is ModeSummary => m !== undefined && validated(m));
     if (ms.length < 2) continue;
+    const byTime = ms.map((m) => ({ mode: m.mode, seconds: m.duration.median })).sort((a, b) => a.seconds - b.seconds);
+    const byMemory = ms.map((m) => ({ mode: m.mode, mb: m.peakMemoryMb.median })).sort((a, b) => a.mb - b.mb);
     out.push({
       scale: s.scale,
       inputRows: ms[0].inputRows,
-      byTime: ms.map((m) => ({ mode: m.mode, seconds: m.duration.median })).sort((a, b) => a.seconds - b.seconds),
-      byMemory: ms.map((m) => ({ mode: m.mode, mb: m.peakMemoryMb.median })).sort((a, b) => a.mb - b.mb),
+      byTime,
+      byMemory,
+      time: engineVerdict(s, byTime[0].mode, byTime[1].mode, (r) => r.durationSeconds),
+      memory: engineVerdict(s, byMemory[0].mode, byMemory[1].mode, (r) => r.peakMemoryMb),
     });
   }
   return out;
 }
 
-/** "duckdb is fastest: 0.84 s, 2.1x faster than streaming (1.77 s)", or a tie within the band. */
-function winnerPhrase<T extends { mode: Mode }>(ranked: T[], value: (x: T) => number, unit: (v: number) => string, better: string, what: string): string {
-  const [first, second] = ranked;
-  const ratio = value(second) / value(first);
-  if (!(ratio > 1 + COMPARABLE_BAND)) {
-    return `${first.mode} and ${second.mode} are within ${COMPARABLE_BAND * 100}% on ${what} (${unit(value(first))} vs ${unit(value(second))})`;
-  }
-  return `${first.mode} ${better}: ${unit(value(first))}, ${times(ratio)} ${what === "time" ? "faster" : "less"} than ${second.mode} (${unit(value(second))})`;
+function intervalText(v: EngineVerdict): string {
+  if (v.interval === null) return `no interval from ${v.pairs} paired run${v.pairs === 1 ? "" : "s"}; ${v.runsToSettle ?? 3} runs per mode would give one`;
+  const settle = v.class === "inconclusive" ? (v.runsToSettle === null ? "; more than 100 runs would be needed" : `; about ${v.runsToSettle} runs per mode would likely settle it`) : "";
+  return `95% interval ${ratioInterval(v.interval, COMPARABLE_BAND)} over ${v.pairs} pairs${settle}`;
 }
 
-/** One sentence per scale: which engine wins time, which wins memory. */
+/** "duckdb is fastest: 0.84 s, 2.1x faster than streaming (1.77 s; 95% interval ...)", comparable, or inconclusive. */
+function winnerPhrase(v: EngineVerdict, leaderValue: number, runnerUpValue: number, unit: (v: number) => string, better: string, what: string): string {
+  const figures = `${unit(leaderValue)} vs ${unit(runnerUpValue)}`;
+  if (v.class === "comparable") return `${v.leader} and ${v.runnerUp} are within ${COMPARABLE_BAND * 100}% on ${what} (${figures}; ${intervalText(v)})`;
+  if (v.class === "inconclusive") return `${v.leader} leads on ${what} (${figures}, ${times(v.ratio)}) but it is inconclusive (${intervalText(v)})`;
+  return `${v.leader} ${better}: ${unit(leaderValue)}, ${times(v.ratio)} ${what === "time" ? "faster" : "less"} than ${v.runnerUp} (${unit(runnerUpValue)}; ${intervalText(v)})`;
+}
+
+/** One sentence per scale: which engine wins time, which wins memory, each with how sure. */
 export function engineSentence(r: EngineRanking): string {
-  const time = winnerPhrase(r.byTime, (x) => x.seconds, (v) => `${secs(v)} s`, "is fastest", "time");
-  const memory = winnerPhrase(r.byMemory, (x) => x.mb, (v) => `${mb(v)} MB`, "needs the least memory", "peak memory");
+  const time = winnerPhrase(r.time, r.byTime[0].seconds, r.byTime[1].seconds, (v) => `${secs(v)} s`, "is fastest", "time");
+  const memory = winnerPhrase(r.memory, r.byMemory[0].mb, r.byMemory[1].mb, (v) => `${mb(v)} MB`, "needs the least memory", "peak memory");
   return `**${r.scale}** (${int(r.inputRows)} input rows): ${time}; ${memory}.`;
 }
 
@@ -89,8 +134,8 @@ export function enginesSection(report: RunReport): string[] {
   if (!modes.some((m) => m === "duckdb" || m === "postgres")) return [];
   const o: string[] = ["## Which engine wins", ""];
   o.push(
-    `Every validated mode at each scale, by median duration and median peak memory; a winner is named when it beats the runner-up by more than ${COMPARABLE_BAND * 100}%. ` +
-      "Simple ratios of medians: with one run per mode they carry no confidence interval (use --runs N).",
+    `Every validated mode at each scale, by median duration and median peak memory. The leader is named the winner only when the whole 95% interval of runner-up ÷ leader (over the paired, interleaved repetitions) lies beyond the ±${COMPARABLE_BAND * 100}% band, ` +
+      "the same rule as the in-memory against streaming verdicts; within the band it is comparable, otherwise inconclusive.",
     "",
   );
   const ranked = rankEngines(report);

@@ -214,11 +214,13 @@ export function sampleSd(values: readonly number[]): number {
   return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
 }
 
-/** One back-to-back pair: the same repetition of both modes. */
+/** One back-to-back pair: the same repetition of two modes (in-memory and streaming unless said). */
 export interface RunPair {
   rep: number;
-  inMemory: number;
-  streaming: number;
+  /** The figure of the mode compared against (in-memory by default). */
+  base: number;
+  /** The figure of the mode compared (streaming by default): ratios are other ÷ base. */
+  other: number;
 }
 
 export interface RatioEstimate {
@@ -234,8 +236,8 @@ export interface RatioEstimate {
 
 /** The ratio of medians of streaming to in-memory, with its 95% interval from the paired runs (see above). */
 export function ratioEstimate(pairs: readonly RunPair[]): RatioEstimate {
-  const ratio = median(pairs.map((p) => p.streaming)) / median(pairs.map((p) => p.inMemory));
-  const logs = pairs.map((p) => Math.log(p.streaming / p.inMemory));
+  const ratio = median(pairs.map((p) => p.other)) / median(pairs.map((p) => p.base));
+  const logs = pairs.map((p) => Math.log(p.other / p.base));
   const n = pairs.length;
   const logSd = sampleSd(logs);
   if (n < 2 || !Number.isFinite(logSd) || !Number.isFinite(ratio) || ratio <= 0) return { ratio, interval: null, pairs: n, logSd };
@@ -271,13 +273,17 @@ export function runsToSettle(estimate: RatioEstimate, band: number): number | nu
   return null;
 }
 
-/** Pairs of a (scale) by repetition: measured, successful runs present in both modes, in rep order. */
-export function pairRuns(runs: readonly ModeRun[], value: (run: ModeRun) => number): RunPair[] {
+/**
+ * Pairs of a (scale) by repetition: measured, successful runs present in both modes, in rep order.
+ * Repetition k of every mode runs in the same round of the interleaved order, so a pair shares its
+ * conditions whichever two modes it compares.
+ */
+export function pairRuns(runs: readonly ModeRun[], value: (run: ModeRun) => number, base: Mode = "in-memory", other: Mode = "streaming"): RunPair[] {
   const ok = measuredRuns(runs).filter((r) => r.status === "SUCCESS");
   const pairs: RunPair[] = [];
-  for (const im of ok.filter((r) => r.mode === "in-memory").sort((a, b) => a.rep - b.rep)) {
-    const st = ok.find((r) => r.mode === "streaming" && r.rep === im.rep);
-    if (st) pairs.push({ rep: im.rep, inMemory: value(im), streaming: value(st) });
+  for (const b of ok.filter((r) => r.mode === base).sort((x, y) => x.rep - y.rep)) {
+    const o = ok.find((r) => r.mode === other && r.rep === b.rep);
+    if (o) pairs.push({ rep: b.rep, base: value(b), other: value(o) });
   }
   return pairs;
 }

@@ -53,7 +53,7 @@ import { compareScales } from "../../src/report/analysis.ts";
 
 const close = (a: number, b: number, eps = 1e-4) => Math.abs(a - b) < eps;
 /** Pairs with in-memory 1 s and streaming e^x s, so log(streaming ÷ in-memory) = x exactly. */
-const pairsOfLogs = (...logs: number[]) => logs.map((x, i) => ({ rep: i + 1, inMemory: 1, streaming: Math.exp(x) }));
+const pairsOfLogs = (...logs: number[]) => logs.map((x, i) => ({ rep: i + 1, base: 1, other: Math.exp(x) }));
 
 test("interval of 3 pairs with log ratios 0.1, 0.2, 0.3: ratio e^0.2 = 1.2214, 95% interval 0.9527–1.5658", (t) => {
   // mean 0.2; sd = sqrt((0.1² + 0 + 0.1²) / 2) = 0.1; t(0.975, 2) = 4.3027;
@@ -112,8 +112,8 @@ test("pairs match repetitions by number, leave out warm-ups and failed runs, and
     run("s", "streaming", 1, 10, 1, 1),
   ];
   t.deepEqual(pairRuns(runs, (r) => r.durationSeconds), [
-    { rep: 1, inMemory: 1, streaming: 10 },
-    { rep: 2, inMemory: 2, streaming: 20 },
+    { rep: 1, base: 1, other: 10 },
+    { rep: 2, base: 2, other: 20 },
   ]);
 });
 
