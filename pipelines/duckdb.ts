@@ -14,10 +14,13 @@ import { dailySummarySql, LABEL_ERROR_COLUMN, sqlString } from "./sql/daily-summ
 import { countHourly, createHourlyViews, discoverInput, findBadLabels, findBadNumber, firstLine, HOURLY_RELATION, localInput } from "./sql/duckdb-inputs.ts";
 
 async function main(): Promise<void> {
-  const t0 = performance.now();
+  // performance.timeOrigin is the process start: this is start-to-ready (runtime and DuckDB loaded).
+  // A child started ahead of its job then waits for it on stdin; its clock starts with the job.
+  const ready = performance.now();
   let cleanup = () => {};
   try {
     const job = parseJob(process.argv);
+    const t0 = performance.now();
     const files = await discoverInput(job.input);
 
     const tRead = performance.now();
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
       engine: "duckdb",
       rowsIn,
       rowsOut: Number(n),
-      timings: { ready: t0, read, plan, execute: aggregate - plan, write, total, aggregate, download },
+      timings: { ready, read, plan, execute: aggregate - plan, write, total, aggregate, download },
       maxRSSKb: ownPeakRssKb(),
       memoryMeasured: `peak RSS (VmHWM) of the child running DuckDB in-process, memory_limit ${String(settings.memory_limit)}`,
       threads: Number(settings.threads),

@@ -91,7 +91,10 @@ async function csvToSummaryParquet(csvFile: string, output: string): Promise<voi
 }
 
 async function main(): Promise<void> {
-  let t0 = performance.now();
+  // performance.timeOrigin is the process start: this is start-to-ready. A child started ahead of
+  // its job then waits for it on stdin; its clock starts with the job.
+  const ready = performance.now();
+  let t0 = ready;
   let work: string | undefined;
   let local: LocalInput | undefined;
   let target: PostgresTarget | undefined;
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
   };
   try {
     const job = parseJob(process.argv);
+    t0 = performance.now();
     const files = await discoverInput(job.input);
     // The server is up before the clock starts, as Koku's is: starting PGlite (compiling the wasm,
     // initdb) takes seconds and is reported apart as timings.serverStart.
@@ -160,7 +164,7 @@ async function main(): Promise<void> {
       engine,
       rowsIn,
       rowsOut: Number(flagged.n),
-      timings: { ready: t0, read, plan, execute: aggregate - plan, write, total, aggregate, download, load, serverStart },
+      timings: { ready, read, plan, execute: aggregate - plan, write, total, aggregate, download, load, serverStart },
       maxRSSKb: server ? server.kb : own,
       memoryMeasured: server
         ? `${server.what}; PostgreSQL ${version}; the loading child's own peak was ${Math.round(own / 1024)} MB`

@@ -151,9 +151,10 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
   let job: Job | undefined;
   let stage: Awaited<ReturnType<typeof stageCsvInput>> | undefined;
   try {
-    job = parseJob(argv);
-    // performance.timeOrigin is the process start: this is start-to-ready (runtime, tsx, polars loaded)
+    // performance.timeOrigin is the process start: this is start-to-ready (runtime, tsx, polars
+    // loaded). A child started ahead of its job then waits for it on stdin, off the clock.
     const ready = performance.now();
+    job = parseJob(argv);
     const clock = new StageClock(job.profile === true);
     const input = job.input;
     const enabledTagKeys = job.enabledTagKeys ?? null;

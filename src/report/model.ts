@@ -14,7 +14,7 @@ export const MODES: readonly Mode[] = ALL_MODES;
  * come from its JobReport.timings; durationSeconds = read + plan + execute + output.
  */
 export interface PhaseSeconds {
-  /** The child's process start until it is ready: runtime, TypeScript loader and polars loaded, job parsed. Not in durationSeconds. */
+  /** The child's process start until it is ready: runtime, TypeScript loader and engine loaded (a child started ahead of its job then waits for it, off every clock). Not in durationSeconds. */
   start: number;
   /**
    * The child's read step: finding and checking the input files; in-memory also reading them fully

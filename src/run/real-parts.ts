@@ -16,7 +16,7 @@ import { writeReports } from "../report/write.ts";
 import { comparisonHeadline } from "../report/comparison-report.ts";
 import { sweepHeadline } from "../report/crossover-report.ts";
 import { readSummaryParquet, writeSummaryCsv } from "../report/canonical-summary-csv.ts";
-import { runPipeline } from "../pipeline-child.ts";
+import { PipelineLauncher } from "../pipeline-child.ts";
 import { convertUserInput } from "../nise/csv-to-parquet.ts";
 import { parseS3Url, readKokuTreeFromS3 } from "../nise/parquet-import.ts";
 import type { Parts, PreparedData } from "./run-parts.ts";
@@ -32,6 +32,7 @@ function postgresTarget(services: Services): Job["database"] {
 export function bindParts(config: Config, services: Services): Parts {
   const tolerance = { relTolerance: config.relTolerance, absTolerance: config.absTolerance };
   const enabledTagKeys = config.enabledTagKeys === null ? null : [...config.enabledTagKeys];
+  const pipelines = new PipelineLauncher();
   return {
     async prepare(scale, input, dir, progress): Promise<PreparedData> {
       const reference = new DailySummaryReference({ enabledTagKeys });
@@ -115,13 +116,16 @@ export function bindParts(config: Config, services: Services): Parts {
         // this parent) the child hosts a PGlite of its own instead, so its peak RSS is the server's
         ...(mode === "postgres" ? { database: postgresTarget(services) } : {}),
       };
-      const { report, outcome } = await runPipeline(job, {
+      const { report, outcome } = await pipelines.run(job, {
         onSample: hooks.onSample,
         onLine: (line, stream) => hooks.onLine(stream === "stderr" ? `stderr: ${line}` : line),
         onSpawn: hooks.onSpawn,
       });
       return { report, samples: outcome.samples };
     },
+
+    prestart: (mode) => pipelines.prestart(mode),
+    discardPrestarted: () => pipelines.close(),
 
     readSummaryFile: (path) => readSummaryParquet(path),
 

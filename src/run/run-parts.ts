@@ -55,6 +55,13 @@ export interface Parts {
     output: string,
     hooks: { onSample(sample: MemorySample, pid: number): void; onLine(line: string): void; onSpawn(kill: () => void): void },
   ): Promise<AggregateOutcome>;
+  /**
+   * Start the child for the next run of this mode now, while this process writes and validates the
+   * run before it: the child loads its runtime and engine off the clock of the run it serves.
+   */
+  prestart(mode: Mode): void;
+  /** End the children started ahead that no run will use (the end of a scale, a failure, Ctrl-C). */
+  discardPrestarted(): void;
   readSummaryFile(path: string): Promise<SummaryRow[]>;
   /**
    * Write a mode's summary in a transaction left open: read it back and validate it, then commit

@@ -99,6 +99,8 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   const lastReadback = new Map<Mode, SummaryRow[]>();
   try {
     started = performance.now();
+    const order = repetitionOrder(config.modes, config.runs, config.warmup);
+    if (order.length > 0) parts.prestart(order[0].mode); // loads while the input uploads
     const uploaded = await phase("upload", undefined, undefined, () => parts.upload(data, progress("upload", undefined, "bytes")));
     const uploadSeconds = (performance.now() - started) / 1000;
     rmSync(dataDir, { recursive: true, force: true });
@@ -113,12 +115,12 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
       ...(data.inputFiles ? { inputFiles: data.inputFiles, skippedFiles: data.skippedFiles ?? [] } : {}),
     };
     ctx.onResult(result);
-    for (const { mode, rep, warmup } of repetitionOrder(config.modes, config.runs, config.warmup)) {
+    for (const [i, { mode, rep, warmup }] of order.entries()) {
       let run: ModeOutcome;
       const modeStarted = performance.now();
       ctx.onUnit("mode", "start");
       try {
-        run = await runMode(ctx, scale, mode, rep, warmup, data, phase, progress);
+        run = await runMode(ctx, scale, { mode, rep, warmup, next: order[i + 1]?.mode }, data, phase, progress);
       } catch (error) {
         if (!(error instanceof InterruptedError)) {
           result.runs.push(failedRun(scale, mode, rep, warmup, error));
@@ -160,6 +162,7 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
     }
     return result;
   } finally {
+    parts.discardPrestarted();
     await parts.removeUpload(data).catch(() => undefined);
   }
 }
@@ -200,9 +203,7 @@ interface ModeOutcome {
 async function runMode(
   ctx: ScaleRunContext,
   scale: string,
-  mode: Mode,
-  rep: number,
-  warmup: boolean,
+  { mode, rep, warmup, next }: ScheduledRun & { next: Mode | undefined },
   data: PreparedData,
   phase: <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>, warmup?: boolean) => Promise<T>,
   progress: (name: Phase, mode?: Mode, unit?: "rows" | "bytes" | "files") => (done: number, total: number) => void,
@@ -225,6 +226,8 @@ async function runMode(
     ctx.setKill(null);
     ctx.setChild(null, 0);
   });
+  // the next run's child loads while this one's summary is written and validated
+  if (next !== undefined) parts.prestart(next);
   const job = aggregated.report;
   if (TABLE_KEYS.some((key) => job.rowsIn[key] !== data.rowsByType[key])) {
     throw new Error(`the ${mode} child read ${JSON.stringify(job.rowsIn)} rows, but the scale has ${JSON.stringify(data.rowsByType)}`);

@@ -4,7 +4,7 @@ import test from "ava";
 import { join } from "node:path";
 import type { Job, JobReport, Mode } from "../../src/contract/job.ts";
 import { runChild } from "../../src/metrics/child-run.ts";
-import { pipelineCommand } from "../../src/pipeline-child.ts";
+import { PipelineLauncher, pipelineCommand } from "../../src/pipeline-child.ts";
 import { podScansOf } from "../../pipelines/stage-clock.ts";
 import { copyFixture, csvFixtureToParquet, removeDir, tempDir } from "./helpers.ts";
 
@@ -58,4 +58,47 @@ test("a pod scan is counted per plan line that reads the hourly pod table: parqu
     '  DF ["usage_start", "namespace", "node", "pod_labels", ...]; PROJECT */14 COLUMNS',
   ].join("\n");
   t.is(podScansOf(plan), 3, "the pod parquet, the pod CSV and the pod frame; not storage, not a daily table");
+});
+
+for (const mode of ["in-memory", "streaming"] as const) {
+  test(`${mode}: a child started ahead of its job runs it, and the time it waited for the job is on no clock`, async (t) => {
+    const csv = copyFixture("random-defaults");
+    const dir = csvFixtureToParquet(csv);
+    const out = tempDir("prestart");
+    const launcher = new PipelineLauncher();
+    try {
+      launcher.prestart(mode);
+      const waitMs = 4000; // far longer than a child takes to load
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      const job: Job = { mode, input: { kind: "parquet", dir }, output: join(out, `${mode}.parquet`), enabledTagKeys: null };
+      const { report, outcome } = await launcher.run(job);
+      t.true(report.ok);
+      t.is(report.rowsIn.pod, 144, "the job handed over later is the one it ran (48 + 96 rows in the fixture's two pod files)");
+      t.true(report.timings.ready < waitMs, `start-to-ready ${report.timings.ready} ms excludes the wait for the job`);
+      t.true(report.timings.total < waitMs && outcome.wallMs < waitMs, "neither the child's phases nor the parent's wall time count the wait");
+      t.true(outcome.samples.every((s) => s.tMs < waitMs), "memory samples are timed from the job handed over");
+    } finally {
+      launcher.close();
+      removeDir(csv);
+      removeDir(dir);
+      removeDir(out);
+    }
+  });
+}
+
+test("a launcher runs a mode nobody started ahead in a child started then", async (t) => {
+  const csv = copyFixture("random-defaults");
+  const out = tempDir("prestart-cold");
+  const launcher = new PipelineLauncher();
+  try {
+    launcher.prestart("streaming");
+    launcher.close(); // the waiting streaming child is ended, not reused
+    const { report } = await launcher.run({ mode: "streaming", input: { kind: "csv", dir: csv }, output: join(out, "s.parquet"), enabledTagKeys: null });
+    t.true(report.ok);
+    t.is(report.rowsIn.pod, 144);
+  } finally {
+    launcher.close();
+    removeDir(csv);
+    removeDir(out);
+  }
 });

@@ -13,14 +13,17 @@ test("a scale runs generate, upload, then per mode aggregate, write, validate, t
   t.is(benchmark.exitCode, 0);
   t.deepEqual(calls, [
     "prepare small",
+    "prestart in-memory", // the first child loads while the input uploads
     "upload small",
     "aggregate small in-memory",
+    "prestart streaming", // the next child loads while this run is written and validated
     "writeSummary small in-memory",
     "compare PASS",
     "aggregate small streaming",
     "writeSummary small streaming",
     "compare PASS",
     "compare PASS", // in-memory against streaming
+    "discardPrestarted",
     "removeUpload small",
     "writeReports",
   ]);

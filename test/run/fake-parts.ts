@@ -66,6 +66,12 @@ export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: str
         samples: [],
       };
     },
+    prestart(mode) {
+      calls.push(`prestart ${mode}`);
+    },
+    discardPrestarted() {
+      calls.push("discardPrestarted");
+    },
     async readSummaryFile() {
       return [right];
     },

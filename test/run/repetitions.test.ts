@@ -72,6 +72,8 @@ function fakeParts(durations: number[], calls: string[]): Parts {
       };
       return { report, samples: [{ tMs: 0, rssBytes: 50 * 1024 * 1024, rssAnonBytes: 0 }] };
     },
+    prestart: () => {},
+    discardPrestarted: () => {},
     readSummaryFile: async () => [],
     writeSummary: async () => {
       calls.push("write");

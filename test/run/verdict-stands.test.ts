@@ -46,6 +46,8 @@ function fakeParts(opts: { csvFails?: Mode; wrongValue?: Mode }, ledger: Ledger)
       };
       return { report, samples: [] };
     },
+    prestart() {},
+    discardPrestarted() {},
     async readSummaryFile() {
       return ROWS.map((r) => (opts.wrongValue === current ? { ...r, pod_usage_cpu_core_hours: 9 } : { ...r }));
     },
