@@ -17,20 +17,29 @@ function quote(cell: string): string {
   return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
-function cell(column: string, value: unknown): string {
+/** A label cell, canonicalised once per distinct text: a summary's rows share a few hundred label sets. */
+type LabelCells = Map<string, string>;
+
+function cell(column: string, value: unknown, labels: LabelCells): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number") return numberCell(value);
-  if (LABEL_COLUMNS.has(column)) return quote(canonicalJsonText(String(value)));
+  if (LABEL_COLUMNS.has(column)) {
+    const text = String(value);
+    let c = labels.get(text);
+    if (c === undefined) labels.set(text, (c = quote(canonicalJsonText(text))));
+    return c;
+  }
   return quote(String(value));
 }
 
-function line(row: SummaryRow): string {
-  return SUMMARY_COLUMNS.map((c) => cell(c, (row as Record<string, unknown>)[c])).join(",");
+function line(row: SummaryRow, labels: LabelCells): string {
+  return SUMMARY_COLUMNS.map((c) => cell(c, (row as Record<string, unknown>)[c], labels)).join(",");
 }
 
 /** The whole CSV text: header, then the rows in canonical order (ties broken by the line text). */
 export function formatSummaryCsv(rows: readonly SummaryRow[]): string {
-  const lines = rows.map((row) => ({ row, text: line(row) }));
+  const labels: LabelCells = new Map();
+  const lines = rows.map((row) => ({ row, text: line(row, labels) }));
   lines.sort((a, b) => compareSummaryRows(a.row, b.row) || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   return [SUMMARY_COLUMNS.join(","), ...lines.map((l) => l.text)].join("\n") + "\n";
 }

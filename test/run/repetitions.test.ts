@@ -84,7 +84,9 @@ function fakeParts(durations: number[], calls: string[]): Parts {
       return pass;
     },
     validationLog: () => "PASS\n",
-    writeSummaryCsv: async () => {},
+    writeSummaryCsv: async (path: string) => {
+      calls.push(`csv ${path.split("/").pop()}`);
+    },
     writeReports: async () => {},
     headline: () => "",
   };
@@ -119,6 +121,8 @@ test("every run, warm-ups included, is written and validated; warm-ups are recor
     t.deepEqual(calls.filter((c) => c.startsWith("aggregate")).map((c) => (c.endsWith("in-memory") ? "A" : "B")).join(""), "ABABBAAB");
     t.is(calls.filter((c) => c === "write").length, 8);
     t.is(calls.filter((c) => c === "validate").length, 8 + 1);
+    // the reference's summary CSV, then each mode's once, from its last measured run (A3, then B3)
+    t.deepEqual(calls.filter((c) => c.startsWith("csv")), ["csv summary_small_reference.csv", "csv summary_small_in-memory.csv", "csv summary_small_streaming.csv"]);
     t.deepEqual(
       result.runs.map((r) => [r.mode, r.rep, r.warmup === true, r.durationSeconds, r.validation]),
       [

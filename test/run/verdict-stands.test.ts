@@ -81,7 +81,7 @@ function fakeParts(opts: { csvFails?: Mode; wrongValue?: Mode }, ledger: Ledger)
 
 async function run(opts: { csvFails?: Mode; wrongValue?: Mode }) {
   const runDir = mkdtempSync(join(tmpdir(), "streambench-verdict-"));
-  const parsed = configFromArgs(["--scales", "small", "--headless", "--out", runDir], {}, ["small"]);
+  const parsed = configFromArgs(["--scales", "small", "--runs", "1", "--headless", "--out", runDir], {}, ["small"]);
   if (parsed.help) throw new Error("help");
   const ledger: Ledger = { committed: [], rolledBack: [] };
   const benchmark = new Benchmark({
