@@ -3,7 +3,8 @@
 //   node --import tsx bench/generate.ts [--format csv|parquet|both] [--sink | --reference] [--runs N] [scale ...]   (default: large production-large)
 //   --sink also delivers every row to a RowSink that only counts (the reference's path).
 //   --reference delivers every row to the reference (DailySummaryReference) and runs its finish(),
-//   as `run` does: the "generate" phase's real cost.
+//   as `run` does for small scales; --reference-thread computes it on a worker thread, as `run`
+//   does from 1 M pod rows: the "generate" phase's real cost.
 // Targets on the 2-core machine: large < 5 s; production-large < 120 s with peak RSS < 1.5 GB.
 
 import { spawnSync } from "node:child_process";
@@ -15,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { generate, type OutputFormat } from "../src/nise/generate.ts";
 import { scaleManifest, scaleInfo } from "../src/scales.ts";
 import { DailySummaryReference } from "../src/reference/summary.ts";
+import { ReferenceThread } from "../src/reference/thread.ts";
 
 interface Result {
   scale: string;
@@ -35,20 +37,21 @@ const TARGETS: Record<string, { seconds: number; rssMb?: number }> = {
   "production-large": { seconds: 15 }, // with --reference (issue 11); the generator alone ~12 s
 };
 
-type SinkKind = "none" | "count" | "reference";
+type SinkKind = "none" | "count" | "reference" | "thread";
 
 async function child(scale: string, format: OutputFormat, sinkKind: SinkKind): Promise<void> {
-  const withSink = sinkKind !== "none";
   const parent = mkdtempSync(join(tmpdir(), "streambench-bench-gen-"));
   try {
     const t0 = performance.now();
     let seen = 0;
     const count = () => void seen++;
     const reference = sinkKind === "reference" ? new DailySummaryReference({ enabledTagKeys: null }) : undefined;
-    const sink = reference ?? (withSink ? { pod: count, storage: count, nodeLabel: count, namespaceLabel: count } : undefined);
-    const summary = await generate(scaleManifest(scale), { clusterId: `bench-${scale}`, outDir: join(parent, "out"), format, sink });
+    const thread = sinkKind === "thread" ? await ReferenceThread.start({ enabledTagKeys: null }) : null;
+    if (sinkKind === "thread" && !thread) throw new Error("no reference thread in this runtime");
+    const sink = reference ?? (sinkKind === "count" ? { pod: count, storage: count, nodeLabel: count, namespaceLabel: count } : undefined);
+    const summary = await generate(scaleManifest(scale), { clusterId: `bench-${scale}`, outDir: join(parent, "out"), format, sink, ...(thread ? { batchSink: thread } : {}) });
     const tFinish = performance.now();
-    const summaryRows = reference ? reference.finish().length : 0;
+    const summaryRows = reference ? reference.finish().length : thread ? (await thread.finish()).length : 0;
     const finishSeconds = (performance.now() - tFinish) / 1000;
     if (sinkKind === "count" && seen !== Object.values(summary.rows).reduce((a, b) => a + b, 0)) throw new Error("sink saw a different row count");
     const seconds = (performance.now() - t0) / 1000;
@@ -92,12 +95,13 @@ async function main(argv: string[]): Promise<void> {
     if (argv[i] === "--format") format = argv[++i] as OutputFormat;
     else if (argv[i] === "--sink") withSink = "count";
     else if (argv[i] === "--reference") withSink = "reference";
+    else if (argv[i] === "--reference-thread") withSink = "thread";
     else if (argv[i] === "--runs") runs = Number(argv[++i]);
     else scales.push(argv[i]);
   }
   if (scales.length === 0) scales.push("large", "production-large");
   for (const s of scales) scaleInfo(s); // unknown names fail before any work
-  const sinkText = { none: "", count: ", rows also to a counting RowSink", reference: ", rows also to the reference + its finish()" }[withSink];
+  const sinkText = { none: "", count: ", rows also to a counting RowSink", reference: ", rows also to the reference + its finish()", thread: ", the reference on a worker thread + its finish()" }[withSink];
   console.log(`generator benchmark (${format}${sinkText}), one fresh child process per scale and run; ${runs} run(s)`);
   console.log("scale              pod rows     all rows   generate s  (finish s)  child wall s   cpu s   rows/s (all)   peak RSS MB  target");
   for (const s of scales) {

@@ -7,14 +7,15 @@ import { createHash } from "node:crypto";
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
-import { hourStarts, INTERVAL_END_OFFSET_MS, monthList, nextMonthStart, MONTH_NAMES } from "./calendar.ts";
+import { hourStarts, monthList, nextMonthStart, MONTH_NAMES } from "./calendar.ts";
 import { MonthCsvWriter } from "./csv-writer.ts";
 import { buildGenerator, type GeneratorInstance } from "./entities.ts";
 import type { Manifest } from "./manifest.ts";
 import { kokuMonthDir, MonthParquetWriter } from "./parquet-writer.ts";
 import { Prng } from "./prng.ts";
-import { EntityTables, generateDay, hoursByDay, type RowBatch } from "./rowgen.ts";
-import type { PodUsageRow, RowSink, StorageUsageRow } from "./rows.ts";
+import { EntityTables, generateDay, hoursByDay } from "./rowgen.ts";
+import type { RowSink } from "./rows.ts";
+import { deliverBatch, type BatchSink, type EntityTexts } from "./batch-rows.ts";
 import { TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
 
 export type OutputFormat = "csv" | "parquet" | "both";
@@ -33,6 +34,8 @@ export interface GenerateOptions {
   org?: string;
   /** Receives every row as it is produced. */
   sink?: RowSink;
+  /** Receives every row a batch at a time, columnar (a sink on another thread). */
+  batchSink?: BatchSink;
   /** Called after each chunk with rows done and rows in total (all four report types). */
   onProgress?: (done: number, total: number) => void;
   /**
@@ -104,110 +107,6 @@ function instance(manifest: Manifest, seed: number, mi: number, g: PlannedGenera
   const rng = new Prng(genSeed(seed, mi, g.index));
   const inst = buildGenerator(manifest.generators[g.index], rng);
   return { inst, rng };
-}
-
-function toSink(sink: RowSink, batch: RowBatch, tables: EntityTables): void {
-  const text = tables.text[batch.type];
-  const ps = batch.periodStart;
-  const pe = batch.periodEnd;
-  const m = batch.measures;
-  const num = (k: number, r: number): number | null => (Number.isNaN(m[k][r]) ? null : m[k][r]);
-  const n = batch.n;
-  // A sink that borrows rows gets one object per batch, refilled; any other sink a new one per row.
-  const fresh = sink.borrowsRows !== true;
-  switch (batch.type) {
-    case "pod": {
-      let row = podRow(ps, pe);
-      for (let r = 0; r < n; r++) {
-        if (fresh && r > 0) row = podRow(ps, pe);
-        const is = batch.intervalStart[r];
-        const t = text[batch.entity[r]];
-        row.interval_start = is;
-        row.interval_end = is + INTERVAL_END_OFFSET_MS;
-        row.pod = t[0];
-        row.namespace = t[1];
-        row.node = t[2];
-        row.resource_id = t[3];
-        row.pod_usage_cpu_core_seconds = num(0, r);
-        row.pod_request_cpu_core_seconds = num(1, r);
-        row.pod_limit_cpu_core_seconds = num(2, r);
-        row.pod_usage_memory_byte_seconds = num(3, r);
-        row.pod_request_memory_byte_seconds = num(4, r);
-        row.pod_limit_memory_byte_seconds = num(5, r);
-        row.node_capacity_cpu_cores = num(6, r);
-        row.node_capacity_cpu_core_seconds = num(7, r);
-        row.node_capacity_memory_bytes = num(8, r);
-        row.node_capacity_memory_byte_seconds = num(9, r);
-        row.pod_labels = t[4];
-        sink.pod(row);
-      }
-      break;
-    }
-    case "storage": {
-      let row = storageRow(ps, pe);
-      for (let r = 0; r < n; r++) {
-        if (fresh && r > 0) row = storageRow(ps, pe);
-        const is = batch.intervalStart[r];
-        const t = text[batch.entity[r]];
-        row.interval_start = is;
-        row.interval_end = is + INTERVAL_END_OFFSET_MS;
-        row.namespace = t[0];
-        row.pod = t[1];
-        row.node = t[2];
-        row.persistentvolumeclaim = t[3];
-        row.persistentvolume = t[4];
-        row.storageclass = t[5];
-        row.csi_driver = t[6];
-        row.csi_volume_handle = t[7];
-        row.persistentvolumeclaim_capacity_bytes = num(0, r);
-        row.persistentvolumeclaim_capacity_byte_seconds = num(1, r);
-        row.volume_request_storage_byte_seconds = num(2, r);
-        row.persistentvolumeclaim_usage_byte_seconds = num(3, r);
-        row.persistentvolume_labels = t[8];
-        row.persistentvolumeclaim_labels = t[9];
-        sink.storage(row);
-      }
-      break;
-    }
-    case "nodeLabels":
-      for (let r = 0; r < n; r++) {
-        const is = batch.intervalStart[r];
-        const t = text[batch.entity[r]];
-        sink.nodeLabel({ report_period_start: ps, report_period_end: pe, interval_start: is, interval_end: is + INTERVAL_END_OFFSET_MS, node: t[0], node_labels: t[1] });
-      }
-      break;
-    case "namespaceLabels":
-      for (let r = 0; r < n; r++) {
-        const is = batch.intervalStart[r];
-        const t = text[batch.entity[r]];
-        sink.namespaceLabel({ report_period_start: ps, report_period_end: pe, interval_start: is, interval_end: is + INTERVAL_END_OFFSET_MS, namespace: t[0], namespace_labels: t[1] });
-      }
-      break;
-  }
-}
-
-/** A pod row with every field present (one hidden class), to be filled in. */
-function podRow(ps: number, pe: number): PodUsageRow {
-  return {
-    report_period_start: ps, report_period_end: pe, interval_start: 0, interval_end: 0,
-    pod: "", namespace: "", node: "", resource_id: "",
-    pod_usage_cpu_core_seconds: null, pod_request_cpu_core_seconds: null, pod_limit_cpu_core_seconds: null,
-    pod_usage_memory_byte_seconds: null, pod_request_memory_byte_seconds: null, pod_limit_memory_byte_seconds: null,
-    node_capacity_cpu_cores: null, node_capacity_cpu_core_seconds: null, node_capacity_memory_bytes: null,
-    node_capacity_memory_byte_seconds: null, pod_labels: "",
-  };
-}
-
-/** A storage row with every field present, to be filled in. */
-function storageRow(ps: number, pe: number): StorageUsageRow {
-  return {
-    report_period_start: ps, report_period_end: pe, interval_start: 0, interval_end: 0,
-    namespace: "", pod: "", node: "", persistentvolumeclaim: "", persistentvolume: "",
-    storageclass: "", csi_driver: "", csi_volume_handle: "",
-    persistentvolumeclaim_capacity_bytes: null, persistentvolumeclaim_capacity_byte_seconds: null,
-    volume_request_storage_byte_seconds: null, persistentvolumeclaim_usage_byte_seconds: null,
-    persistentvolume_labels: "", persistentvolumeclaim_labels: "",
-  };
 }
 
 /** The report types nise writes that are not generated here, and that this manifest leaves empty. */
@@ -290,9 +189,14 @@ export async function generate(manifest: Manifest, opts: GenerateOptions): Promi
       pq = wantParquet ? new MonthParquetWriter(tmpDir, kokuMonthDir(tmpDir, org, sourceUuid, m.year, m.month1), tables, opts.parquetRowsPerFile) : null;
       const periodStart = Date.UTC(m.year, m.month1 - 1, 1);
       const periodEnd = Date.UTC(m.year, m.month1, 1);
+      opts.batchSink?.month();
       for (const g of m.gens) {
         const { inst, rng } = instance(manifest, seed, mi, g);
         const base = tables.add(inst);
+        if (opts.batchSink) {
+          const added = Object.fromEntries(TABLE_KEYS.map((t) => [t, tables.text[t].slice(base[t])])) as EntityTexts;
+          opts.batchSink.entities(added);
+        }
         for (const d of hoursByDay(hourStarts(g.start, g.end))) {
           const batches = generateDay(inst, base, d.hours, d.day, periodStart, periodEnd, rng);
           for (const t of TABLE_KEYS) {
@@ -302,7 +206,8 @@ export async function generate(manifest: Manifest, opts: GenerateOptions): Promi
             done += b.n;
             if (csv) csv.write(b, tables);
             if (pq) await pq.write(b);
-            if (opts.sink) toSink(opts.sink, b, tables);
+            if (opts.sink) deliverBatch(opts.sink, b, tables.text);
+            if (opts.batchSink) await opts.batchSink.batch(b);
           }
           opts.onProgress?.(done, total);
         }

@@ -2,11 +2,13 @@
 // the Parts the run engine calls.
 import { join } from "node:path";
 import type { Mode, Job } from "../contract/job.ts";
+import type { SummaryRow } from "../contract/summary-schema.ts";
 import type { Config } from "./config.ts";
 import { UsageError } from "../errors.ts";
 import { generate } from "../nise/generate.ts";
 import { DailySummaryReference } from "../reference/summary.ts";
-import { scaleManifest } from "../scales.ts";
+import { scaleInfo, scaleManifest } from "../scales.ts";
+import { ReferenceThread } from "../reference/thread.ts";
 import { beginSummaryWrite } from "../db/summary.ts";
 import { deleteTree, uploadTree } from "../storage/upload.ts";
 import { toS3Access } from "../storage/settings.ts";
@@ -22,6 +24,9 @@ import { parseS3Url, readKokuTreeFromS3 } from "../nise/parquet-import.ts";
 import type { Parts, PreparedData } from "./run-parts.ts";
 import type { Services } from "./services.ts";
 
+/** From this many pod rows a generated scale's reference runs on its own thread (below, starting the thread costs more than it saves). */
+const REFERENCE_THREAD_MIN_POD_ROWS = 1_000_000;
+
 function postgresTarget(services: Services): Job["database"] {
   const pg = services.postgres;
   // (a PGlite server the user runs: COPY over its wire protocol wedges it, so the child hosts its own)
@@ -36,6 +41,7 @@ export function bindParts(config: Config, services: Services): Parts {
   return {
     async prepare(scale, input, dir, progress): Promise<PreparedData> {
       const reference = new DailySummaryReference({ enabledTagKeys });
+      let expected: SummaryRow[] | null = null;
       let sourceUuid: string;
       let org: string;
       let clusterId: string;
@@ -65,9 +71,24 @@ export function bindParts(config: Config, services: Services): Parts {
       } else {
         const manifest = scaleManifest(scale, config.seed, config.profile);
         clusterId = `benchmark-${scale}`;
-        const summary = await generate(manifest, { clusterId, outDir: dir, format: "parquet", seed: config.seed, sink: reference, onProgress: progress });
-        ({ sourceUuid, org } = summary);
-        rowsByType = summary.rows;
+        // A big scale computes its reference on a second thread, beside the generator (null: this
+        // runtime could not start one, and the reference runs here as for small scales).
+        const thread = scaleInfo(scale).podRows >= REFERENCE_THREAD_MIN_POD_ROWS ? await ReferenceThread.start({ enabledTagKeys }) : null;
+        try {
+          const summary = await generate(manifest, {
+            clusterId,
+            outDir: dir,
+            format: "parquet",
+            seed: config.seed,
+            ...(thread ? { batchSink: thread } : { sink: reference }),
+            onProgress: progress,
+          });
+          ({ sourceUuid, org } = summary);
+          rowsByType = summary.rows;
+          if (thread) expected = await thread.finish();
+        } finally {
+          await thread?.close();
+        }
       }
       if (rowsByType.pod === 0) throw new UsageError(`${input ?? scale}: no pod usage rows to summarise`);
       return {
@@ -76,7 +97,7 @@ export function bindParts(config: Config, services: Services): Parts {
         sourceUuid,
         clusterId,
         rowsByType,
-        expected: reference.finish(),
+        expected: expected ?? reference.finish(),
         inputFiles,
         skippedFiles,
       };
