@@ -12,8 +12,14 @@ import { pgSettingsFromEnv } from "../db/settings.ts";
 import type { Config } from "../run/config.ts";
 
 export const DEFAULT_SCALES = ["small", "medium", "large"];
-/** Repetitions per (scale, mode) by default: the fewest that give a verdict an interval worth reading. */
-export const DEFAULT_RUNS = 3;
+/**
+ * Repetitions per (scale, mode) by default. With 3, the 95% interval uses t = 4.30 (2 degrees of
+ * freedom) and this VM's 10-20% run-to-run noise left half the default verdicts inconclusive in
+ * one run and settled in the next; with 5 (t = 2.78, and sqrt(5) instead of sqrt(3)) the
+ * interval is half as wide and two consecutive default runs agreed. The children start ahead of
+ * their runs (pipeline-child.ts), which keeps the default run near 30 s.
+ */
+export const DEFAULT_RUNS = 5;
 /** The same default as `streambench generate --scale`, so it reproduces a run's data. */
 export const DEFAULT_SEED = DEFAULT_SCALE_SEED;
 

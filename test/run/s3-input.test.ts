@@ -28,7 +28,7 @@ test.serial("run --input s3:// on a generated small tree passes both modes and n
     const before = await listObjects(client, "user-data");
 
     const out = join(work, "results");
-    const { done } = startCli(["run", "--headless", "--input", `s3://user-data/${prefix}`, "--out", out], {
+    const { done } = startCli(["run", "--headless", "--runs", "1", "--input", `s3://user-data/${prefix}`, "--out", out], {
       AWS_ENDPOINT_URL: server.settings.endpoint,
       AWS_ACCESS_KEY_ID: server.settings.accessKeyId,
       AWS_SECRET_ACCESS_KEY: server.settings.secretAccessKey,
