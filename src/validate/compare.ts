@@ -177,19 +177,41 @@ function rowKey(row: SummaryRow, labels: (text: string | null) => string | null)
 }
 
 /**
- * The identity of a row as one string, labels canonicalised: the values joined by NUL (which
- * PostgreSQL text cannot hold), NULL as a marker no value starts with, labels as the id of
- * their canonical text. Built without the RowKey
- * object or JSON (the speed of validating 132,060 rows).
+ * The identity of a row as a short string, labels canonicalised: each identity value is numbered
+ * (one numbering for every text column, NULL = 0; labels by the id of their canonical text), and
+ * the key is those numbers as UTF-16 code units, two per number. Equal keys <=> equal identities.
+ * Short, flat keys hash and compare fast; a key built by concatenating the values themselves was
+ * most of the time of validating 132,060 rows (long concatenated strings, flattened on hashing).
  */
-function keyText(row: SummaryRow, labels: Labels): string {
-  let s = "";
-  for (const c of SUMMARY_IDENTITY_COLUMNS) {
-    const raw = row[c] as string | null;
-    if (LABEL_KEY_COLUMNS.has(c)) s += "\u0000L" + labels.id(raw);
-    else s += raw === null ? "\u0000N" : "\u0000S" + raw;
-  }
-  return s;
+interface KeyMaker {
+  (row: SummaryRow): string;
+}
+
+const TEXT_KEY_COLUMNS = SUMMARY_IDENTITY_COLUMNS.filter((c) => !LABEL_KEY_COLUMNS.has(c));
+
+function keyMaker(labels: Labels): KeyMaker {
+  const ids = new Map<string, number>();
+  const codes: number[] = new Array<number>(2 * SUMMARY_IDENTITY_COLUMNS.length).fill(0);
+  const put = (at: number, id: number) => {
+    codes[at] = id & 0xffff;
+    codes[at + 1] = id >>> 16;
+  };
+  return (row) => {
+    let at = 0;
+    for (const c of TEXT_KEY_COLUMNS) {
+      const v = row[c] as string | null;
+      let id = 0;
+      if (v !== null) {
+        id = ids.get(v) ?? 0;
+        if (id === 0) ids.set(v, (id = ids.size + 1));
+      }
+      put(at, id);
+      at += 2;
+    }
+    put(at, labels.id(row.pod_labels) + 1);
+    put(at + 2, labels.id(row.volume_labels) + 1);
+    return String.fromCharCode.apply(null, codes);
+  };
 }
 
 interface Indexed {
@@ -198,12 +220,12 @@ interface Indexed {
   duplicateSamples: RowKey[];
 }
 
-function index(rows: readonly SummaryRow[], labels: Labels): Indexed {
+function index(rows: readonly SummaryRow[], key: KeyMaker, labels: Labels): Indexed {
   const byKey = new Map<string, SummaryRow>();
   let duplicates = 0;
   const duplicateSamples: RowKey[] = [];
   for (const row of rows) {
-    const text = keyText(row, labels);
+    const text = key(row);
     if (byKey.has(text)) {
       duplicates++;
       if (duplicateSamples.length < SAMPLE_LIMIT) duplicateSamples.push(rowKey(row, labels));
@@ -263,8 +285,9 @@ export function compareSummaries(
 ): ValidationResult {
   const tolerance = { relTolerance: opts.relTolerance, absTolerance: opts.absTolerance };
   const labels = labelCanonicaliser();
-  const e = index(expected, labels);
-  const a = index(actual, labels);
+  const key = keyMaker(labels);
+  const e = index(expected, key, labels);
+  const a = index(actual, key, labels);
 
   const missingSamples: RowKey[] = [];
   const extraSamples: RowKey[] = [];
@@ -336,8 +359,8 @@ export function compareSummaries(
     for (const p of pairs) {
       const ev = p.e[column];
       const av = p.a[column];
-      const same =
-        column === "all_labels" ? labels(ev as string | null) === labels(av as string | null) : ev === av;
+      // Identical text is the same map; only differing texts need their canonical forms.
+      const same = ev === av || (column === "all_labels" && labels(ev as string | null) === labels(av as string | null));
       if (!same) {
         mismatches++;
         if (samples.length < WORST_LIMIT) samples.push({ key: rowKey(p.e, labels), expected: ev, actual: av });
