@@ -12,7 +12,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { DataError } from "../errors.ts";
 import {
   canonicalJsonText,
-  compareSummaryRows,
+  SUMMARY_COLUMNS,
   SUMMARY_MEASURE_COLUMNS,
   type SummaryRow,
 } from "../contract/summary-schema.ts";
@@ -487,38 +487,97 @@ export async function readSummary(pool: pg.Pool, opts: ReadSummaryOptions): Prom
   }
 }
 
+/** Text order with NULL first, as compareSummaryRows orders one column. */
+function textOrder(x: string | null, y: string | null): number {
+  if (x === y) return 0;
+  if (x === null) return -1;
+  if (y === null) return 1;
+  return x < y ? -1 : 1;
+}
+
+/**
+ * compareSummaryRows, written out column by column (SUMMARY_KEY_COLUMNS order; cost_category_id
+ * compared as its text, as there). The generic loop was a third of the readback of 132,060 rows.
+ */
+function canonicalOrder(a: SummaryRow, b: SummaryRow): number {
+  return (
+    textOrder(a.usage_start, b.usage_start) ||
+    textOrder(a.data_source, b.data_source) ||
+    textOrder(a.namespace, b.namespace) ||
+    textOrder(a.node, b.node) ||
+    textOrder(a.resource_id, b.resource_id) ||
+    textOrder(a.persistentvolumeclaim, b.persistentvolumeclaim) ||
+    textOrder(a.persistentvolume, b.persistentvolume) ||
+    textOrder(a.storageclass, b.storageclass) ||
+    textOrder(a.pod_labels, b.pod_labels) ||
+    textOrder(a.volume_labels, b.volume_labels) ||
+    textOrder(a.all_labels, b.all_labels) ||
+    textOrder(a.cost_category_id === null ? null : String(a.cost_category_id), b.cost_category_id === null ? null : String(b.cost_category_id))
+  );
+}
+
+/**
+ * The readback's columns: SUMMARY_COLUMNS (SUMMARY_KEY_COLUMNS then SUMMARY_MEASURE_COLUMNS), in
+ * that order; the row literal in readSummaryRows indexes them (test/db/summary.test.ts gives every
+ * column a distinct value, so a wrong index fails there).
+ */
+const READ_COLUMNS: readonly string[] = SUMMARY_COLUMNS;
+
 async function readSummaryRows(pool: pg.Pool | pg.PoolClient, opts: ReadSummaryOptions): Promise<SummaryRow[]> {
   const schema = opts.schema ?? DEFAULT_SCHEMA;
   const table = qualifiedTable(schema);
-  const measures = SUMMARY_MEASURE_COLUMNS.map((c) => `"${c}"::text AS "${c}"`).join(", ");
-  const res = await pool.query<Record<string, string | number | null>>({
-    text: `SELECT usage_start::text AS usage_start, data_source, namespace, node, resource_id, persistentvolumeclaim,
-             persistentvolume, storageclass, pod_labels::text AS pod_labels, volume_labels::text AS volume_labels,
-             all_labels::text AS all_labels, cost_category_id, ${measures}
-           FROM ${table} WHERE source_uuid = $1`,
+  const select = READ_COLUMNS.map((c) => {
+    if (c === "usage_start" || LABEL_COLUMNS.has(c) || (SUMMARY_MEASURE_COLUMNS as readonly string[]).includes(c)) return `"${c}"::text`;
+    return `"${c}"`;
+  }).join(", ");
+  // Arrays, not objects per row: fewer allocations for 132,060 rows x 30 columns.
+  const res = await pool.query<(string | number | null)[]>({
+    text: `SELECT ${select} FROM ${table} WHERE source_uuid = $1`,
     values: [opts.sourceUuid],
+    rowMode: "array",
   });
-  const jsonOrNull = labelCanonicaliser();
-  const out: SummaryRow[] = res.rows.map((r) => {
-    const row = {
-      usage_start: r.usage_start as string,
-      data_source: r.data_source as SummaryRow["data_source"],
-      namespace: r.namespace as string | null,
-      node: r.node as string | null,
-      resource_id: r.resource_id as string | null,
-      persistentvolumeclaim: r.persistentvolumeclaim as string | null,
-      persistentvolume: r.persistentvolume as string | null,
-      storageclass: r.storageclass as string | null,
-      pod_labels: jsonOrNull(r.pod_labels as string | null),
-      volume_labels: jsonOrNull(r.volume_labels as string | null),
+  const json = labelCanonicaliser();
+  const num = numOrNull;
+  const raw = res.rows as unknown as (string | null)[][];
+  const out: SummaryRow[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const r = raw[i];
+    // One literal, one hidden class; indexes follow SUMMARY_KEY_COLUMNS then SUMMARY_MEASURE_COLUMNS.
+    out[i] = {
+      usage_start: r[0] as string,
+      data_source: r[1] as SummaryRow["data_source"],
+      namespace: r[2],
+      node: r[3],
+      resource_id: r[4],
+      persistentvolumeclaim: r[5],
+      persistentvolume: r[6],
+      storageclass: r[7],
+      pod_labels: json(r[8]),
+      volume_labels: json(r[9]),
       // As stored: a NULL here is a wrong write the validator must see, not "{}".
-      all_labels: jsonOrNull(r.all_labels as string | null),
-      cost_category_id: r.cost_category_id === null ? null : Number(r.cost_category_id),
-    } as SummaryRow;
-    for (const c of SUMMARY_MEASURE_COLUMNS) row[c] = numOrNull(r[c] as string | null);
-    return row;
-  });
-  out.sort(compareSummaryRows);
+      all_labels: json(r[10]) as string,
+      cost_category_id: r[11] === null ? null : Number(r[11]),
+      pod_usage_cpu_core_hours: num(r[12]),
+      pod_request_cpu_core_hours: num(r[13]),
+      pod_effective_usage_cpu_core_hours: num(r[14]),
+      pod_limit_cpu_core_hours: num(r[15]),
+      pod_usage_memory_gigabyte_hours: num(r[16]),
+      pod_request_memory_gigabyte_hours: num(r[17]),
+      pod_effective_usage_memory_gigabyte_hours: num(r[18]),
+      pod_limit_memory_gigabyte_hours: num(r[19]),
+      node_capacity_cpu_cores: num(r[20]),
+      node_capacity_cpu_core_hours: num(r[21]),
+      node_capacity_memory_gigabytes: num(r[22]),
+      node_capacity_memory_gigabyte_hours: num(r[23]),
+      cluster_capacity_cpu_core_hours: num(r[24]),
+      cluster_capacity_memory_gigabyte_hours: num(r[25]),
+      persistentvolumeclaim_capacity_gigabyte: num(r[26]),
+      persistentvolumeclaim_capacity_gigabyte_months: num(r[27]),
+      volume_request_storage_gigabyte_months: num(r[28]),
+      persistentvolumeclaim_usage_gigabyte_months: num(r[29]),
+    };
+  }
+  out.sort(canonicalOrder);
   return out;
 }
 
