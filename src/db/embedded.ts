@@ -48,6 +48,7 @@ export async function startEmbeddedPostgres(dataDir?: string, opts: EmbeddedPost
   } else {
     ({ db, origin } = await createInMemory(opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir));
   }
+  growFilesByDoubling(db);
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: EMBEDDED_PG_MAX_CONNECTIONS });
   try {
     await server.start();
@@ -73,6 +74,39 @@ export async function startEmbeddedPostgres(dataDir?: string, opts: EmbeddedPost
     })());
   return { settings, stop, origin };
 }
+
+interface MemFileNode {
+  contents: Uint8Array;
+}
+interface MemFs {
+  expandFileStorage(node: MemFileNode, newCapacity: number): void;
+  getFileDataAsTypedArray(node: MemFileNode): Uint8Array;
+}
+
+/**
+ * PGlite keeps an in-memory cluster in emscripten's MEMFS, which grows a file past 1 MB by 12.5%
+ * at a time, allocating a new buffer and copying the whole file on each step: writing 132,060
+ * summary rows (a ~130 MB partition, its index, ~200 MB of WAL) reallocated ~2 GB and spent ~1.4 s
+ * there, plus the garbage collections those buffers cause. Doubling instead (what MEMFS itself does
+ * below 1 MB) makes growth linear: at most twice a file's size in memory, each byte copied about
+ * once. Same function otherwise (emscripten's own, PGlite 0.5.x); a build without MEMFS on its
+ * module is left alone.
+ */
+export function growFilesByDoubling(db: PGlite): boolean {
+  const memfs = (db as unknown as { mod?: { MEMFS?: MemFs } }).mod?.MEMFS;
+  if (typeof memfs?.expandFileStorage !== "function" || typeof memfs.getFileDataAsTypedArray !== "function") return false;
+  memfs.expandFileStorage = function expandFileStorage(node, newCapacity) {
+    const prevCapacity = node.contents.length;
+    if (prevCapacity >= newCapacity) return;
+    newCapacity = Math.max(newCapacity, prevCapacity * GROWTH_FACTOR, 256) >>> 0;
+    const old = memfs.getFileDataAsTypedArray(node);
+    node.contents = new Uint8Array(newCapacity);
+    node.contents.set(old);
+  };
+  return true;
+}
+
+const GROWTH_FACTOR = 2;
 
 async function createInMemory(cacheDir: string | null): Promise<{ db: PGlite; origin: "template" | "initdb" }> {
   const template = cacheDir === null ? null : join(cacheDir, `pglite-${pgliteVersion()}-cluster.tar`);

@@ -390,14 +390,15 @@ async function copyRows(
 }
 
 /**
- * The columns an unnest statement ships as arrays: the row's own values. The uuid comes from
- * gen_random_uuid(), and the values that are the same on every row (cluster, source, the zero
+ * The columns an unnest statement ships as arrays: the row's own values and its uuid (made here:
+ * PGlite's gen_random_uuid() opens /dev/urandom in its emulated file system on every call, which
+ * cost ~0.5 s per 132,060 rows). The values that are the same on every row (cluster, source, the zero
  * infrastructure cost; usage_end = usage_start) are single parameters. The label columns ship as
  * indexes into one array of the batch's distinct label texts: parsing jsonb is most of PGlite's
  * insert time, and a few hundred distinct texts serve thousands of rows.
  */
 const UNNEST_ROW_COLUMNS = WRITE_COLUMNS.filter(
-  (c) => !["uuid", "cluster_id", "cluster_alias", "usage_end", "source_uuid", "infrastructure_usage_cost"].includes(c),
+  (c) => !["cluster_id", "cluster_alias", "usage_end", "source_uuid", "infrastructure_usage_cost"].includes(c),
 );
 const LABEL_COLUMNS = new Set<string>(["pod_labels", "volume_labels", "all_labels"]);
 
@@ -414,7 +415,6 @@ async function unnestRows(
   const arrays = UNNEST_ROW_COLUMNS.map((c, i) => `$${i + 1}::${LABEL_COLUMNS.has(c) ? "int4" : UNNEST_TYPES[c]}[]`).join(", ");
   const aliases = UNNEST_ROW_COLUMNS.map((c) => `"${c}"`).join(", ");
   const select = WRITE_COLUMNS.map((c) => {
-    if (c === "uuid") return "gen_random_uuid()";
     if (c === "cluster_id") return `$${n + 1}::text`;
     if (c === "cluster_alias") return `$${n + 2}::text`;
     if (c === "usage_end") return `r."usage_start"`;
@@ -433,7 +433,7 @@ async function unnestRows(
     const labelTexts: string[] = [];
     const labelIndex = new Map<string, number>();
     for (let j = i; j < end; j++) {
-      const vals = rowValues(rows[j], opts.sourceUuid, opts.clusterId, alias, null); // uuid: gen_random_uuid()
+      const vals = rowValues(rows[j], opts.sourceUuid, opts.clusterId, alias, randomUUID());
       for (let k = 0; k < n; k++) {
         const v = vals[index[k]];
         if (isLabel[k] && v !== null) {
