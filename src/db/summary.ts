@@ -426,9 +426,11 @@ async function unnestRows(
   const sql = `INSERT INTO ${table} (${cols}) SELECT ${select} FROM unnest(${arrays}) AS r(${aliases})`;
   const index = UNNEST_ROW_COLUMNS.map((c) => WRITE_COLUMNS.indexOf(c));
   const isLabel = UNNEST_ROW_COLUMNS.map((c) => LABEL_COLUMNS.has(c));
+  // Text-like values are quoted; numbers, numeric text and label indexes are not.
+  const quoted = UNNEST_ROW_COLUMNS.map((c) => !LABEL_COLUMNS.has(c) && !["numeric", "int4"].includes(UNNEST_TYPES[c]));
   const total = rows.length;
-  for (let i = 0; i < total; i += batch) {
-    const end = Math.min(total, i + batch);
+  // The statement's parameters for rows [i, end): each column as a PostgreSQL array literal.
+  const build = (i: number, end: number): (string | null)[] => {
     const columns: (string | number | null)[][] = UNNEST_ROW_COLUMNS.map(() => new Array<string | number | null>(end - i));
     const labelTexts: string[] = [];
     const labelIndex = new Map<string, number>();
@@ -446,9 +448,55 @@ async function unnestRows(
         } else columns[k][j - i] = v;
       }
     }
-    await client.query(sql, [...columns, opts.clusterId, alias, opts.sourceUuid, ZERO_INFRASTRUCTURE_USAGE_COST, labelTexts]);
-    opts.onProgress?.(end, total);
+    return [
+      ...columns.map((c, k) => arrayLiteral(c, quoted[k])),
+      opts.clusterId,
+      alias,
+      opts.sourceUuid,
+      ZERO_INFRASTRUCTURE_USAGE_COST,
+      arrayLiteral(labelTexts, true),
+    ];
+  };
+  // One statement in flight while the next is built: PGlite (in its own thread) or the server
+  // inserts batch N while this thread prepares batch N+1.
+  let inFlight: Promise<unknown> | undefined;
+  let sentEnd = 0;
+  for (let i = 0; i < total; i += batch) {
+    const end = Math.min(total, i + batch);
+    const params = build(i, end);
+    if (inFlight) {
+      await inFlight;
+      opts.onProgress?.(sentEnd, total);
+    }
+    inFlight = client.query(sql, params);
+    // A failed statement is awaited (and thrown) in the next round or after the loop; until then
+    // its rejection must not count as unhandled.
+    inFlight.catch(() => {});
+    sentEnd = end;
   }
+  if (inFlight) {
+    await inFlight;
+    opts.onProgress?.(sentEnd, total);
+  }
+}
+
+/**
+ * A one-dimensional PostgreSQL array literal: NULL unquoted, other elements as their text, quoted
+ * (backslash and double quote escaped) when `quote`. Numbers and int indexes need no quotes. Built here rather
+ * than by pg's generic converter, which inspects and escapes every element of 132,060 x 28 values.
+ */
+function arrayLiteral(values: readonly (string | number | null)[], quote: boolean): string {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null) parts[i] = "NULL";
+    else if (!quote) parts[i] = String(v);
+    else {
+      const t = String(v);
+      parts[i] = t.includes("\\") || t.includes('"') ? `"${t.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"` : `"${t}"`;
+    }
+  }
+  return `{${parts.join(",")}}`;
 }
 
 /**

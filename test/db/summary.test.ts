@@ -180,7 +180,7 @@ for (const name of TARGET_NAMES) {
   serialTestOn(name)(`[${name}] every column reads back into its own field`, async (t) => {
     const { pool } = targets.get(name)!;
     // Every measure a different value, every text column a different text: a column read into
-    // another's field cannot go unnoticed.
+    // another's field cannot go unnoticed. Texts with array-literal syntax and the word NULL stay text.
     const measures = Object.fromEntries(SUMMARY_MEASURE_COLUMNS.map((c, i) => [c, i + 1 + (i + 1) / 100]));
     const row: SummaryRow = {
       usage_start: "2026-01-05",
@@ -188,9 +188,9 @@ for (const name of TARGET_NAMES) {
       namespace: "ns-x",
       node: "node-x",
       resource_id: "res-x",
-      persistentvolumeclaim: "pvc-x",
+      persistentvolumeclaim: 'pvc-\\x"{a,b}" NULL',
       persistentvolume: "pv-x",
-      storageclass: "sc-x",
+      storageclass: "NULL",
       pod_labels: '{"p":"1"}',
       volume_labels: '{"v":"2"}',
       all_labels: '{"p":"1","v":"2"}',
