@@ -1,9 +1,10 @@
 // Writing and reading the daily summary. One (scale, mode) run = one source_uuid. A write is ONE
 // transaction: lock the source, delete its rows in the date range being written, bulk insert,
 // commit. A writer killed midway leaves the table as it was (the server rolls back on
-// disconnect); a rerun replaces, never doubles. Bulk path: COPY FROM STDIN (CSV) on real
-// PostgreSQL; INSERT ... SELECT FROM unnest($1::uuid[], ...) in batches on PGlite, where COPY over
-// the socket server wedges it (stack-notes §4b).
+// disconnect); a rerun replaces, never doubles. Bulk path: INSERT ... SELECT FROM unnest($1::uuid[],
+// ...) in batches, labels as indexes into each batch's distinct texts (the default, fastest on both
+// servers); COPY FROM STDIN (CSV) on request, never on PGlite, where COPY over the socket server
+// wedges it (stack-notes §4b).
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -33,7 +34,11 @@ export interface WriteSummaryOptions {
   rows: readonly SummaryRow[];
   /** Called as rows go in: (doneRows, totalRows). */
   onProgress?: (done: number, total: number) => void;
-  /** Default: "unnest" on PGlite (SELECT version() says so), "copy" elsewhere. */
+  /**
+   * Default "unnest" on both servers. At 132,060 rows it beats COPY on real PostgreSQL too (2.8 s
+   * vs 3.2 s, half the client CPU): the label columns ship as indexes into a few hundred distinct
+   * texts, so the server parses a few hundred jsonb values per batch instead of three per row.
+   */
   method?: BulkMethod;
   /** Rows per unnest statement (default 2000) / per COPY chunk and progress report (default 5000). */
   batchSize?: number;
@@ -273,7 +278,8 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
   for (let attempt = 1; conn === undefined; attempt++) {
     let c: Connection | undefined;
     try {
-      method = opts.method ?? ((await detectPglite(pool)) ? "unnest" : "copy");
+      // COPY over PGlite's socket server wedges it: there the write is always unnest (result.method says so).
+      method = opts.method === "copy" && !(await detectPglite(pool)) ? "copy" : "unnest";
       await ensureSummaryTable(pool, schema);
       await ensureMonthPartitions(pool, schema, rows.length ? [range!.start, range!.end, ...monthStarts(rows)] : []);
       c = watchConnection(await pool.connect());

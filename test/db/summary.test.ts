@@ -62,7 +62,7 @@ for (const name of TARGET_NAMES) {
     ];
     const res = await writeSummary(pool, { schema, sourceUuid: S1, clusterId: "my-cluster", rows });
     t.is(res.inserted, 3);
-    t.is(res.method, name === "pglite" ? "unnest" : "copy");
+    t.is(res.method, "unnest");
     const back = await readSummary(pool, { schema, sourceUuid: S1 });
     // The database rounds to 15 decimals (half away from zero). Values with <= 15 significant
     // decimals come back exactly; these do not, and come back as the rounded decimal:
