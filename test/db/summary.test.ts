@@ -180,7 +180,8 @@ for (const name of TARGET_NAMES) {
   serialTestOn(name)(`[${name}] every column reads back into its own field`, async (t) => {
     const { pool } = targets.get(name)!;
     // Every measure a different value, every text column a different text: a column read into
-    // another's field cannot go unnoticed. Texts with array-literal syntax and the word NULL stay text.
+    // another's field cannot go unnoticed. Texts with array-literal syntax, the word NULL,
+    // control characters and COPY's own escapes (\\N) stay text.
     const measures = Object.fromEntries(SUMMARY_MEASURE_COLUMNS.map((c, i) => [c, i + 1 + (i + 1) / 100]));
     const row: SummaryRow = {
       usage_start: "2026-01-05",
@@ -189,7 +190,7 @@ for (const name of TARGET_NAMES) {
       node: "node-x",
       resource_id: "res-x",
       persistentvolumeclaim: 'pvc-\\x"{a,b}" NULL',
-      persistentvolume: "pv-x",
+      persistentvolume: "pv\tx\r\n\\N\b\f\v\u0001é",
       storageclass: "NULL",
       pod_labels: '{"p":"1"}',
       volume_labels: '{"v":"2"}',
