@@ -661,7 +661,9 @@ async function readSummaryRows(pool: pg.Pool | pg.PoolClient, opts: ReadSummaryO
     rest = take(rest + decoder.decode());
     if (rest !== "") throw new Error("COPY output ended inside a row");
   } catch (err) {
-    throw broken ?? err;
+    // A COPY that failed leaves its connection in doubt: a pooled one is discarded, not reused.
+    broken ??= err as Error;
+    throw broken;
   } finally {
     client.off("error", onError);
     if (client !== pool) (client as pg.PoolClient).release(broken);
