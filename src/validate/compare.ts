@@ -187,50 +187,74 @@ interface KeyMaker {
   (row: SummaryRow): string;
 }
 
-const TEXT_KEY_COLUMNS = SUMMARY_IDENTITY_COLUMNS.filter((c) => !LABEL_KEY_COLUMNS.has(c));
+/** The identity columns keyMaker reads, written out in its body (checked against the contract). */
+const KEY_COLUMNS_WRITTEN_OUT = [
+  "usage_start",
+  "data_source",
+  "namespace",
+  "node",
+  "resource_id",
+  "persistentvolumeclaim",
+  "persistentvolume",
+  "storageclass",
+  "pod_labels",
+  "volume_labels",
+] as const;
+if (KEY_COLUMNS_WRITTEN_OUT.join() !== SUMMARY_IDENTITY_COLUMNS.join()) {
+  throw new Error("SUMMARY_IDENTITY_COLUMNS changed: update keyMaker in src/validate/compare.ts");
+}
 
 function keyMaker(labels: Labels): KeyMaker {
   const ids = new Map<string, number>();
-  const codes: number[] = new Array<number>(2 * SUMMARY_IDENTITY_COLUMNS.length).fill(0);
-  const put = (at: number, id: number) => {
+  const codes: number[] = new Array<number>(2 * KEY_COLUMNS_WRITTEN_OUT.length).fill(0);
+  const text = (at: number, v: string | null) => {
+    let id = 0;
+    if (v !== null) {
+      id = ids.get(v) ?? 0;
+      if (id === 0) ids.set(v, (id = ids.size + 1));
+    }
     codes[at] = id & 0xffff;
     codes[at + 1] = id >>> 16;
   };
+  const label = (at: number, v: string | null) => {
+    const id = labels.id(v) + 1;
+    codes[at] = id & 0xffff;
+    codes[at + 1] = id >>> 16;
+  };
+  // Property by property (not a loop over column names): one shape per read, no keyed lookups.
   return (row) => {
-    let at = 0;
-    for (const c of TEXT_KEY_COLUMNS) {
-      const v = row[c] as string | null;
-      let id = 0;
-      if (v !== null) {
-        id = ids.get(v) ?? 0;
-        if (id === 0) ids.set(v, (id = ids.size + 1));
-      }
-      put(at, id);
-      at += 2;
-    }
-    put(at, labels.id(row.pod_labels) + 1);
-    put(at + 2, labels.id(row.volume_labels) + 1);
+    text(0, row.usage_start);
+    text(2, row.data_source);
+    text(4, row.namespace);
+    text(6, row.node);
+    text(8, row.resource_id);
+    text(10, row.persistentvolumeclaim);
+    text(12, row.persistentvolume);
+    text(14, row.storageclass);
+    label(16, row.pod_labels);
+    label(18, row.volume_labels);
     return String.fromCharCode.apply(null, codes);
   };
 }
 
 interface Indexed {
-  byKey: Map<string, SummaryRow>;
+  /** Key -> index of its first row. */
+  byKey: Map<string, number>;
   duplicates: number;
   duplicateSamples: RowKey[];
 }
 
 function index(rows: readonly SummaryRow[], key: KeyMaker, labels: Labels): Indexed {
-  const byKey = new Map<string, SummaryRow>();
+  const byKey = new Map<string, number>();
   let duplicates = 0;
   const duplicateSamples: RowKey[] = [];
-  for (const row of rows) {
-    const text = key(row);
+  for (let i = 0; i < rows.length; i++) {
+    const text = key(rows[i]);
     if (byKey.has(text)) {
       duplicates++;
-      if (duplicateSamples.length < SAMPLE_LIMIT) duplicateSamples.push(rowKey(row, labels));
+      if (duplicateSamples.length < SAMPLE_LIMIT) duplicateSamples.push(rowKey(rows[i], labels));
     } else {
-      byKey.set(text, row);
+      byKey.set(text, i);
     }
   }
   return { byKey, duplicates, duplicateSamples };
@@ -287,25 +311,43 @@ export function compareSummaries(
   const labels = labelCanonicaliser();
   const key = keyMaker(labels);
   const e = index(expected, key, labels);
-  const a = index(actual, key, labels);
 
-  const missingSamples: RowKey[] = [];
+  // The actual rows are matched against the expected index as they come (no second index):
+  // partner[i] is the actual row of expected row i. A key seen twice on the actual side is a
+  // duplicate whether or not it is expected.
+  const partner: (SummaryRow | undefined)[] = new Array(expected.length);
+  const extraKeys = new Set<string>();
   const extraSamples: RowKey[] = [];
-  let missing = 0;
+  const a = { duplicates: 0, duplicateSamples: [] as RowKey[] };
   let extra = 0;
+  for (const ar of actual) {
+    const text = key(ar);
+    const i = e.byKey.get(text);
+    let duplicate = false;
+    if (i !== undefined) {
+      if (partner[i] === undefined) partner[i] = ar;
+      else duplicate = true;
+    } else if (extraKeys.has(text)) duplicate = true;
+    else {
+      extraKeys.add(text);
+      extra++;
+      if (extraSamples.length < SAMPLE_LIMIT) extraSamples.push(rowKey(ar, labels));
+    }
+    if (duplicate) {
+      a.duplicates++;
+      if (a.duplicateSamples.length < SAMPLE_LIMIT) a.duplicateSamples.push(rowKey(ar, labels));
+    }
+  }
+  const missingSamples: RowKey[] = [];
+  let missing = 0;
   const pairs: { e: SummaryRow; a: SummaryRow }[] = [];
-  for (const [text, er] of e.byKey) {
-    const ar = a.byKey.get(text);
+  for (const i of e.byKey.values()) {
+    const er = expected[i];
+    const ar = partner[i];
     if (ar) pairs.push({ e: er, a: ar });
     else {
       missing++;
       if (missingSamples.length < SAMPLE_LIMIT) missingSamples.push(rowKey(er, labels));
-    }
-  }
-  for (const [text, ar] of a.byKey) {
-    if (!e.byKey.has(text)) {
-      extra++;
-      if (extraSamples.length < SAMPLE_LIMIT) extraSamples.push(rowKey(ar, labels));
     }
   }
 
