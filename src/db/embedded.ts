@@ -42,8 +42,19 @@ export async function startEmbeddedPostgres(dataDir?: string, opts: EmbeddedPost
     const server = await startPgliteServer(dataDir, serverOpts);
     return { settings: settingsFor(server.port), stop: server.stop, origin: server.origin };
   }
-  return startInWorker({ dataDir, ...("cacheDir" in serverOpts ? { cacheDir: serverOpts.cacheDir } : {}) });
+  try {
+    return await startInWorker({ dataDir, ...("cacheDir" in serverOpts ? { cacheDir: serverOpts.cacheDir } : {}) });
+  } catch (err) {
+    // PGlite itself failed: the same would happen here. Anything else (the thread could not be
+    // made or could not load its module) only costs the thread: run it in this one.
+    if (err instanceof PgliteStartError) throw err;
+    const server = await startPgliteServer(dataDir, serverOpts);
+    return { settings: settingsFor(server.port), stop: server.stop, origin: server.origin };
+  }
 }
+
+/** PGlite or its socket server failed to start in the worker thread. */
+class PgliteStartError extends Error {}
 
 /** The worker thread running embedded-worker.ts: the .ts source (via tsx on Node), or its compiled .js. */
 function spawnWorker(data: EmbeddedWorkerData): Worker {
@@ -60,7 +71,7 @@ function spawnWorker(data: EmbeddedWorkerData): Worker {
 type WorkerMessage = { type: "ready"; port: number; origin: PgliteOrigin } | { type: "error"; message: string } | { type: "stopped" };
 
 async function startInWorker(data: EmbeddedWorkerData): Promise<EmbeddedPostgres> {
-  const worker = spawnWorker(data);
+  const worker = spawnWorker(data); // throws when no thread can be made: the caller runs PGlite in process
   // After the start, a dying thread closes its sockets: the next query reports a lost connection.
   let failure: Error | undefined;
   worker.on("error", (err) => {
@@ -70,7 +81,7 @@ async function startInWorker(data: EmbeddedWorkerData): Promise<EmbeddedPostgres
   const ready = await new Promise<{ port: number; origin: PgliteOrigin }>((resolve, reject) => {
     const onMessage = (m: WorkerMessage) => {
       if (m.type === "ready") resolve(m);
-      else if (m.type === "error") reject(new Error(`embedded PostgreSQL (PGlite) failed to start: ${m.message}`));
+      else if (m.type === "error") reject(new PgliteStartError(`embedded PostgreSQL (PGlite) failed to start: ${m.message}`));
     };
     worker.on("message", onMessage);
     void exited.then((code) =>
