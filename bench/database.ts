@@ -17,7 +17,7 @@ import { startEmbeddedPostgres } from "../src/db/embedded.ts";
 import { connectPg } from "../src/db/pool.ts";
 import { ensureSummaryTable } from "../src/db/schema.ts";
 import { pgSettingsFromEnv } from "../src/db/settings.ts";
-import { readSummary, writeSummary } from "../src/db/summary.ts";
+import { beginSummaryWrite } from "../src/db/summary.ts";
 import { generate } from "../src/nise/generate.ts";
 import { DailySummaryReference } from "../src/reference/summary.ts";
 import { scaleManifest } from "../src/scales.ts";
@@ -59,25 +59,31 @@ async function measure(name: string, pool: pg.Pool, rows: SummaryRow[], runs: nu
   for (let i = 0; i < runs; i++) {
     const c0 = cpu();
     const t0 = performance.now();
-    const written = await writeSummary(pool, { sourceUuid: SOURCE, clusterId: "bench", rows });
+    // As `run` does it: one transaction, read back on its connection, validate, commit on PASS.
+    const pending = await beginSummaryWrite(pool, { sourceUuid: SOURCE, clusterId: "bench", rows });
+    const written = pending.result;
     const t1 = performance.now();
-    const back = await readSummary(pool, { sourceUuid: SOURCE });
+    const back = await pending.readback();
     const t2 = performance.now();
     const result = compareSummaries(rows, back, DEFAULT_TOLERANCE);
+    if (result.verdict !== "PASS") {
+      await pending.rollback();
+      throw new Error(`${name}: validation FAILED (${JSON.stringify(result.rows)})`);
+    }
+    await pending.commit();
     const t3 = performance.now();
     c.push(cpu() - c0);
-    if (result.verdict !== "PASS") throw new Error(`${name}: validation FAILED (${JSON.stringify(result.rows)})`);
     w.push(t1 - t0);
     r.push(t2 - t1);
     v.push(t3 - t2);
     all.push(t3 - t0);
     console.log(
       `${name.padEnd(22)} run ${i + 1}: write ${((t1 - t0) / 1000).toFixed(2)} s (${written.method}), read ${((t2 - t1) / 1000).toFixed(2)} s, ` +
-        `validate ${((t3 - t2) / 1000).toFixed(2)} s, total ${((t3 - t0) / 1000).toFixed(2)} s, this process's CPU ${(c[i] / 1000).toFixed(2)} s  PASS`,
+        `validate+commit ${((t3 - t2) / 1000).toFixed(2)} s, total ${((t3 - t0) / 1000).toFixed(2)} s, this process's CPU ${(c[i] / 1000).toFixed(2)} s  PASS`,
     );
   }
   console.log(
-    `${name.padEnd(22)} median (min-max) of ${runs}: write ${stats(w)}, read ${stats(r)}, validate ${stats(v)}, ` +
+    `${name.padEnd(22)} median (min-max) of ${runs}: write ${stats(w)}, read ${stats(r)}, validate+commit ${stats(v)}, ` +
       `total ${stats(all)}, CPU here ${stats(c)}  goal <= ${goalS} s`,
   );
 }

@@ -1,129 +1,118 @@
-// The default PostgreSQL: PGlite (PostgreSQL 18 in wasm) inside this process, served over the
-// wire protocol on 127.0.0.1 (free port) so the same `pg` code path serves it and real
-// PostgreSQL. maxConnections > 1 is essential: the socket server allows 1 connection by default
-// and a pg.Pool then fails with "Connection terminated unexpectedly". PGlite runs one query at a
-// time; the socket server keeps an open transaction to its own connection and rolls it back when
-// that connection closes (a killed writer leaves nothing behind).
-//
-// Fast start: a fresh in-memory PGlite runs initdb every time (~2.3 s of CPU). The first start
-// saves the freshly initialised cluster as a tarball (PGlite's dumpDataDir) in a cache folder,
-// keyed by the PGlite version; later starts load it instead (~0.7 s). A missing, unreadable or
-// corrupt template only costs the initdb: it is rebuilt.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+// The default PostgreSQL: PGlite (PostgreSQL 18 in wasm), served over the wire protocol on
+// 127.0.0.1 (free port) so the same `pg` code path serves it and real PostgreSQL. It runs in a
+// worker thread of this process (embedded-worker.ts; the server itself is embedded-pglite.ts):
+// PGlite executes queries synchronously in wasm, so in the main thread it serialised with the
+// client's work (building, sending and parsing 132,060 rows) on one core and stalled the event
+// loop for seconds; in a thread of its own it runs beside them. Works the same under Deno 2.
+// `inProcess: true` (or STREAMBENCH_PGLITE_IN_PROCESS=1) keeps it in the calling thread.
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { isDeno } from "../runtime.ts";
+import { startPgliteServer, type PgliteOrigin, type PgliteServerOptions } from "./embedded-pglite.ts";
+import type { EmbeddedWorkerData } from "./embedded-worker.ts";
 import type { PgSettings } from "./settings.ts";
+
+export { EMBEDDED_PG_MAX_CONNECTIONS, growFilesByDoubling } from "./embedded-pglite.ts";
 
 export interface EmbeddedPostgres {
   settings: PgSettings;
   /** Idempotent: closes every connection, the server and the database. */
   stop(): Promise<void>;
   /** How the cluster was made: loaded from the cached template, initdb (template then saved), or a data folder. */
-  origin: "template" | "initdb" | "data-dir";
+  origin: PgliteOrigin;
 }
 
-export interface EmbeddedPostgresOptions {
-  /**
-   * Folder for the initialised-cluster template. Default: $STREAMBENCH_CACHE_DIR, else
-   * node_modules/.cache/streambench of this project, else the OS temp folder. null: no template.
-   */
-  cacheDir?: string | null;
+export interface EmbeddedPostgresOptions extends PgliteServerOptions {
+  /** Run PGlite in the calling thread instead of a worker thread. */
+  inProcess?: boolean;
 }
 
-export const EMBEDDED_PG_MAX_CONNECTIONS = 16;
+/** How long stop() waits for the worker to close the database before ending the thread. */
+const STOP_TIMEOUT_MS = 15_000;
+
+function settingsFor(port: number): PgSettings {
+  return { host: "127.0.0.1", port, user: "postgres", password: undefined, database: "postgres", ssl: false, embedded: true };
+}
 
 /** Starts PGlite (in memory, or on disk in `dataDir`) and its socket server on a free port. */
 export async function startEmbeddedPostgres(dataDir?: string, opts: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
-  let db: PGlite;
-  let origin: EmbeddedPostgres["origin"];
-  if (dataDir) {
-    await mkdir(dataDir, { recursive: true });
-    db = await PGlite.create({ dataDir });
-    origin = "data-dir";
-  } else {
-    ({ db, origin } = await createInMemory(opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir));
+  const { inProcess, ...serverOpts } = opts;
+  if (inProcess || process.env.STREAMBENCH_PGLITE_IN_PROCESS === "1") {
+    const server = await startPgliteServer(dataDir, serverOpts);
+    return { settings: settingsFor(server.port), stop: server.stop, origin: server.origin };
   }
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: EMBEDDED_PG_MAX_CONNECTIONS });
   try {
-    await server.start();
+    return await startInWorker({ dataDir, ...("cacheDir" in serverOpts ? { cacheDir: serverOpts.cacheDir } : {}) });
   } catch (err) {
-    await db.close().catch(() => {});
-    throw err;
+    // PGlite itself failed: the same would happen here. Anything else (the thread could not be
+    // made or could not load its module) only costs the thread: run it in this one.
+    if (err instanceof PgliteStartError) throw err;
+    const server = await startPgliteServer(dataDir, serverOpts);
+    return { settings: settingsFor(server.port), stop: server.stop, origin: server.origin };
   }
-  const port = Number(server.getServerConn().split(":").pop());
-  const settings: PgSettings = {
-    host: "127.0.0.1",
-    port,
-    user: "postgres",
-    password: undefined,
-    database: "postgres",
-    ssl: false,
-    embedded: true,
-  };
+}
+
+/** PGlite or its socket server failed to start in the worker thread. */
+class PgliteStartError extends Error {}
+
+/** The worker thread running embedded-worker.ts: the .ts source (via tsx on Node), or its compiled .js. */
+function spawnWorker(data: EmbeddedWorkerData): Worker {
+  const self = import.meta.url;
+  const entry = new URL(`./embedded-worker${self.endsWith(".ts") ? ".ts" : ".js"}`, self).href;
+  if (isDeno || !entry.endsWith(".ts")) return new Worker(new URL(entry), { workerData: data });
+  // Node does not pass tsx's --import hooks on to worker threads: the thread registers them itself
+  // (tsx's ESM API) before it imports the TypeScript entry.
+  const api = pathToFileURL(createRequire(self).resolve("tsx/esm/api").replace(/index\.cjs$/, "index.mjs")).href;
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { eval: true, workerData: data });
+}
+
+type WorkerMessage = { type: "ready"; port: number; origin: PgliteOrigin } | { type: "error"; message: string } | { type: "stopped" };
+
+async function startInWorker(data: EmbeddedWorkerData): Promise<EmbeddedPostgres> {
+  const worker = spawnWorker(data); // throws when no thread can be made: the caller runs PGlite in process
+  // After the start, a dying thread closes its sockets: the next query reports a lost connection.
+  let failure: Error | undefined;
+  worker.on("error", (err) => {
+    failure ??= err;
+  });
+  const exited = new Promise<number>((resolve) => worker.once("exit", resolve));
+  const ready = await new Promise<{ port: number; origin: PgliteOrigin }>((resolve, reject) => {
+    const onMessage = (m: WorkerMessage) => {
+      if (m.type === "ready") resolve(m);
+      else if (m.type === "error") reject(new PgliteStartError(`embedded PostgreSQL (PGlite) failed to start: ${m.message}`));
+    };
+    worker.on("message", onMessage);
+    void exited.then((code) =>
+      reject(new Error(`embedded PostgreSQL (PGlite) thread ended (exit code ${code}) before it started${failure ? `: ${failure.message}` : ""}`)),
+    );
+  }).catch(async (err) => {
+    await worker.terminate();
+    throw err;
+  });
+
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      await server.stop().catch(() => {});
-      await db.close().catch(() => {});
-    })());
-  return { settings, stop, origin };
-}
-
-async function createInMemory(cacheDir: string | null): Promise<{ db: PGlite; origin: "template" | "initdb" }> {
-  const template = cacheDir === null ? null : join(cacheDir, `pglite-${pgliteVersion()}-cluster.tar`);
-  if (template !== null && existsSync(template)) {
-    try {
-      const db = await PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) });
-      await db.query("SELECT 1");
-      return { db, origin: "template" };
-    } catch {
-      rmSync(template, { force: true }); // unreadable or corrupt: rebuilt below
-    }
-  }
-  const db = await PGlite.create();
-  if (template !== null) await saveTemplate(db, template);
-  return { db, origin: "initdb" };
-}
-
-/** The freshly initialised cluster, written atomically (temp file + rename), so parallel starts never read half a file. */
-async function saveTemplate(db: PGlite, template: string): Promise<void> {
-  try {
-    const dump = await db.dumpDataDir("none");
-    mkdirSync(dirname(template), { recursive: true });
-    const tmp = `${template}.${process.pid}.tmp`;
-    writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
-    renameSync(tmp, template);
-  } catch {
-    // A read-only cache folder only means the next start runs initdb again.
-  }
-}
-
-function pgliteVersion(): string {
-  try {
-    const require = createRequire(import.meta.url);
-    let dir = dirname(require.resolve("@electric-sql/pglite"));
-    for (let i = 0; i < 4; i++, dir = dirname(dir)) {
-      const p = join(dir, "package.json");
-      if (existsSync(p)) {
-        const pkg = JSON.parse(readFileSync(p, "utf8")) as { name?: string; version?: string };
-        if (pkg.name === "@electric-sql/pglite" && pkg.version) return pkg.version;
+      const stopped = new Promise<void>((resolve) => {
+        worker.on("message", (m: WorkerMessage) => {
+          if (m.type === "stopped") resolve();
+        });
+        void exited.then(() => resolve());
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, STOP_TIMEOUT_MS);
+      });
+      try {
+        worker.postMessage("stop");
+      } catch {
+        // the thread is gone already
       }
-    }
-  } catch {
-    // fall through
-  }
-  return "unknown";
-}
-
-function defaultCacheDir(): string {
-  const env = process.env.STREAMBENCH_CACHE_DIR;
-  if (env) return env;
-  const nodeModules = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "node_modules");
-  if (existsSync(nodeModules)) return join(nodeModules, ".cache", "streambench");
-  return join(tmpdir(), "streambench-cache");
+      await Promise.race([stopped, timeout]);
+      clearTimeout(timer);
+      await worker.terminate();
+    })());
+  return { settings: settingsFor(ready.port), stop, origin: ready.origin };
 }

@@ -33,7 +33,8 @@ test.after.always(async () => {
 
 const realPg = process.env.DATABASE_URL ? test.serial : test.serial.skip;
 
-realPg("postgres: pg_terminate_backend under COPY is a ServiceError naming host:port and user; no rows are kept", async (t) => {
+for (const [method, statement] of [["copy", "COPY"], ["unnest", "INSERT INTO"]] as const) {
+realPg(`postgres: pg_terminate_backend under a ${method} write is a ServiceError naming host:port and user; no rows are kept`, async (t) => {
   const settings = pgSettingsFromEnv({ DATABASE_URL: process.env.DATABASE_URL })!;
   const pool = await connectPg(settings);
   const admin = await connectPg(settings, { max: 1 });
@@ -45,13 +46,14 @@ realPg("postgres: pg_terminate_backend under COPY is a ServiceError naming host:
         sourceUuid: SOURCE,
         clusterId: "loss",
         rows: manyRows(60_000),
+        method,
         batchSize: 2_000,
         onProgress: (done) => {
-          // the first chunk is in: end the backend that runs this schema's COPY
+          // the first chunk is in: end the backend that runs this schema's bulk statement
           if (done > 0 && terminated === null) {
             terminated = admin.query(
               "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()",
-              [`COPY "${schema}".%`],
+              [`${statement} "${schema}".%`],
             );
           }
         },
@@ -73,6 +75,7 @@ realPg("postgres: pg_terminate_backend under COPY is a ServiceError naming host:
     await admin.end();
   }
 });
+}
 
 realPg("postgres: an idle pooled connection the server ended is replaced, and the write goes through", async (t) => {
   const settings = pgSettingsFromEnv({ DATABASE_URL: process.env.DATABASE_URL })!;

@@ -95,3 +95,33 @@ test("the first in-memory start saves the initialised cluster, later starts load
     await rm(cacheDir, { recursive: true, force: true });
   }
 });
+
+test.serial("PGlite's in-memory files grow by doubling and keep their bytes", async (t) => {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { growFilesByDoubling } = await import("../../src/db/embedded.ts");
+  const db = await PGlite.create();
+  try {
+    t.true(growFilesByDoubling(db));
+    type Fs = {
+      open(p: string, flags: string): unknown;
+      write(s: unknown, b: Uint8Array, o: number, n: number): number;
+      close(s: unknown): void;
+      lookupPath(p: string): { node: { contents: Uint8Array; usedBytes: number } };
+    };
+    const fs = (db as unknown as { mod: { FS: Fs } }).mod.FS;
+    const s = fs.open("/tmp/grow-test", "w");
+    const mb = new Uint8Array(1024 * 1024).fill(7);
+    fs.write(s, mb, 0, mb.length);
+    fs.write(s, new Uint8Array(1024).fill(9), 0, 1024); // 1 MB + 1 KB: emscripten's own rule gives 1.125 MB
+    fs.close(s);
+    const node = fs.lookupPath("/tmp/grow-test").node;
+    t.is(node.contents.length, 2 * 1024 * 1024);
+    t.is(node.usedBytes, 1024 * 1024 + 1024);
+    t.is(node.contents[0], 7);
+    t.is(node.contents[1024 * 1024 - 1], 7);
+    t.is(node.contents[1024 * 1024], 9);
+    t.is(node.contents[1024 * 1024 + 1023], 9);
+  } finally {
+    await db.close();
+  }
+});

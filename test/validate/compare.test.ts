@@ -160,3 +160,24 @@ test("all_labels read back as NULL does not match the reference's {}", (t) => {
   (actual as { all_labels: string | null }).all_labels = null;
   t.is(compareSummaries([row({})], [actual], TOL).verdict, "FAIL");
 });
+
+test("the same text in a different key column is a different row, and NULL differs from an empty string", (t) => {
+  const e = [row({ namespace: "x", node: null }), row({ namespace: "", node: "y" })];
+  const r = compareSummaries(e, [row({ namespace: null, node: "x" }), row({ namespace: null, node: "y" })], TOL);
+  t.is(r.verdict, "FAIL");
+  t.is(r.rows.missing, 2);
+  t.is(r.rows.extra, 2);
+});
+
+test("rows stay distinct past 65,536 distinct values in a key column", (t) => {
+  // 70,000 resource ids: the 65,537th value must not be taken for the 1st.
+  const e = Array.from({ length: 70_000 }, (_, i) => row({ resource_id: `i-${i}` }));
+  const same = compareSummaries(e, [...e].reverse(), TOL);
+  t.is(same.verdict, "PASS");
+  t.is(same.rows.matched, 70_000);
+  const shifted = compareSummaries(e, e.map((_, i) => row({ resource_id: `i-${i + 1}` })), TOL);
+  t.is(shifted.rows.missing, 1);
+  t.is(shifted.samples.missing[0].resource_id, "i-0");
+  t.is(shifted.rows.extra, 1);
+  t.is(shifted.samples.extra[0].resource_id, "i-70000");
+});
