@@ -15,11 +15,11 @@ export const DEFAULT_SCALES = ["small", "medium", "large"];
 /**
  * Repetitions per (scale, mode) by default. With 3, the 95% interval uses t = 4.30 (2 degrees of
  * freedom) and this VM's 10-20% run-to-run noise left half the default verdicts inconclusive in
- * one run and settled in the next; with 5 (t = 2.78, and sqrt(5) instead of sqrt(3)) the
- * interval is half as wide and two consecutive default runs agreed. The children start ahead of
- * their runs (pipeline-child.ts), which keeps the default run near 30 s.
+ * one run and settled in the next. With 4 (t = 3.18 over sqrt(4)) six default runs in a row gave
+ * the same time verdict at every scale, and the run stays within 30 s; 5 runs narrow the interval
+ * by another fifth but took 34-38 s. The children start ahead of their runs (pipeline-child.ts).
  */
-export const DEFAULT_RUNS = 5;
+export const DEFAULT_RUNS = 4;
 /** The same default as `streambench generate --scale`, so it reproduces a run's data. */
 export const DEFAULT_SEED = DEFAULT_SCALE_SEED;
 

@@ -13,7 +13,7 @@ test("with no flags a run covers small, medium and large in both modes on the em
   const c = config([]);
   t.deepEqual([...c.scales], DEFAULT_SCALES);
   t.deepEqual([...c.modes], ["in-memory", "streaming"]);
-  t.is(c.runs, 5, "five interleaved runs per scale and mode");
+  t.is(c.runs, 4, "four interleaved runs per scale and mode");
   t.is(c.warmup, 0);
   t.is(c.s3, null);
   t.is(c.postgres, null);
