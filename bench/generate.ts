@@ -46,7 +46,7 @@ async function child(scale: string, format: OutputFormat, sinkKind: SinkKind): P
     let seen = 0;
     const count = () => void seen++;
     const reference = sinkKind === "reference" ? new DailySummaryReference({ enabledTagKeys: null }) : undefined;
-    const thread = sinkKind === "thread" ? await ReferenceThread.start({ enabledTagKeys: null }) : null;
+    const thread = sinkKind === "thread" ? ReferenceThread.start({ enabledTagKeys: null }) : null;
     if (sinkKind === "thread" && !thread) throw new Error("no reference thread in this runtime");
     const sink = reference ?? (sinkKind === "count" ? { pod: count, storage: count, nodeLabel: count, namespaceLabel: count } : undefined);
     const summary = await generate(scaleManifest(scale), { clusterId: `bench-${scale}`, outDir: join(parent, "out"), format, sink, ...(thread ? { batchSink: thread } : {}) });

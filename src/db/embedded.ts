@@ -5,10 +5,8 @@
 // client's work (building, sending and parsing 132,060 rows) on one core and stalled the event
 // loop for seconds; in a thread of its own it runs beside them. Works the same under Deno 2.
 // `inProcess: true` (or STREAMBENCH_PGLITE_IN_PROCESS=1) keeps it in the calling thread.
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
-import { isDeno } from "../runtime.ts";
+import type { Worker } from "node:worker_threads";
+import { startModuleWorker } from "../runtime.ts";
 import { startPgliteServer, type PgliteOrigin, type PgliteServerOptions } from "./embedded-pglite.ts";
 import type { EmbeddedWorkerData } from "./embedded-worker.ts";
 import type { PgSettings } from "./settings.ts";
@@ -56,16 +54,9 @@ export async function startEmbeddedPostgres(dataDir?: string, opts: EmbeddedPost
 /** PGlite or its socket server failed to start in the worker thread. */
 class PgliteStartError extends Error {}
 
-/** The worker thread running embedded-worker.ts: the .ts source (via tsx on Node), or its compiled .js. */
+/** The worker thread running embedded-worker.ts. */
 function spawnWorker(data: EmbeddedWorkerData): Worker {
-  const self = import.meta.url;
-  const entry = new URL(`./embedded-worker${self.endsWith(".ts") ? ".ts" : ".js"}`, self).href;
-  if (isDeno || !entry.endsWith(".ts")) return new Worker(new URL(entry), { workerData: data });
-  // Node does not pass tsx's --import hooks on to worker threads: the thread registers them itself
-  // (tsx's ESM API) before it imports the TypeScript entry.
-  const api = pathToFileURL(createRequire(self).resolve("tsx/esm/api").replace(/index\.cjs$/, "index.mjs")).href;
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData: data });
+  return startModuleWorker(new URL("./embedded-worker.ts", import.meta.url), data);
 }
 
 type WorkerMessage = { type: "ready"; port: number; origin: PgliteOrigin } | { type: "error"; message: string } | { type: "stopped" };

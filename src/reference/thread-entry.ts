@@ -15,7 +15,6 @@ export type ToThread =
   | { kind: "finish" };
 
 export type FromThread =
-  | { kind: "ready" }
   | { kind: "ack" }
   | { kind: "done"; rows: ReturnType<DailySummaryReference["finish"]> }
   | { kind: "error"; message: string; dataError: boolean };
@@ -36,7 +35,6 @@ if (port) {
       port.postMessage({ kind: "error", message: (error as Error).message ?? String(error), dataError: error instanceof DataError } satisfies FromThread);
     }
   });
-  port.postMessage({ kind: "ready" } satisfies FromThread);
 }
 
 function emptyTexts(): EntityTexts {

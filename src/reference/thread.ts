@@ -2,15 +2,12 @@
 // production-large the reference is ~40% of the prepare phase's CPU; on its own thread it runs
 // beside the generator instead of after each batch. The rows it returns are the same: the thread
 // makes rows from the batches with the generator's own deliverBatch and feeds the same
-// DailySummaryReference. Node runs the entry compiled once to JavaScript (as the pipeline
-// children do: a worker does not inherit tsx's loader); Deno runs the TypeScript.
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+// DailySummaryReference.
+import type { Worker } from "node:worker_threads";
 import type { SummaryRow } from "../contract/summary-schema.ts";
 import { DataError } from "../errors.ts";
 import type { BatchColumns, BatchSink, EntityTexts } from "../nise/batch-rows.ts";
-import { compiledPipelineEntry } from "../pipeline-build.ts";
-import { isDeno } from "../runtime.ts";
+import { startModuleWorker } from "../runtime.ts";
 import type { ReferenceOptions } from "./summary.ts";
 import type { FromThread, ToThread } from "./thread-entry.ts";
 
@@ -47,28 +44,17 @@ export class ReferenceThread implements BatchSink {
   }
 
   /**
-   * A started reference thread, or null when this runtime cannot start one (the caller then runs
-   * the reference on its own thread).
+   * A reference thread, starting: batches sent before it has loaded wait in its queue, so the
+   * generator does not wait for it. null when this runtime cannot make a thread (the caller then
+   * runs the reference on its own thread); a thread that fails to load fails the first batch or
+   * finish() with its error.
    */
-  static async start(options: ReferenceOptions): Promise<ReferenceThread | null> {
-    let worker: Worker;
+  static start(options: ReferenceOptions): ReferenceThread | null {
     try {
-      const entry = fileURLToPath(new URL("./thread-entry.ts", import.meta.url));
-      const url = isDeno ? pathToFileURL(entry) : pathToFileURL(await compiledPipelineEntry(entry));
-      worker = new Worker(url, { workerData: options });
+      return new ReferenceThread(startModuleWorker(new URL("./thread-entry.ts", import.meta.url), options));
     } catch {
       return null;
     }
-    const ready = await new Promise<boolean>((resolve) => {
-      worker.once("message", (m: FromThread) => resolve(m.kind === "ready"));
-      worker.once("error", () => resolve(false));
-      worker.once("exit", () => resolve(false));
-    });
-    if (!ready) {
-      await worker.terminate().catch(() => undefined);
-      return null;
-    }
-    return new ReferenceThread(worker);
   }
 
   month(): void {

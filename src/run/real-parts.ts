@@ -73,7 +73,7 @@ export function bindParts(config: Config, services: Services): Parts {
         clusterId = `benchmark-${scale}`;
         // A big scale computes its reference on a second thread, beside the generator (null: this
         // runtime could not start one, and the reference runs here as for small scales).
-        const thread = scaleInfo(scale).podRows >= REFERENCE_THREAD_MIN_POD_ROWS ? await ReferenceThread.start({ enabledTagKeys }) : null;
+        const thread = scaleInfo(scale).podRows >= REFERENCE_THREAD_MIN_POD_ROWS ? ReferenceThread.start({ enabledTagKeys }) : null;
         try {
           const summary = await generate(manifest, {
             clusterId,

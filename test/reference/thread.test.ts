@@ -17,7 +17,7 @@ test("the reference computed on a worker thread equals the one computed in this 
     const manifest = scaleManifest("small", 7, "realistic");
     const here = new DailySummaryReference({ enabledTagKeys: ["app", "env"] });
     const a = await generate(manifest, { clusterId: "c", outDir: join(dir, "a"), format: "parquet", seed: 7, sink: here });
-    const thread = await ReferenceThread.start({ enabledTagKeys: ["app", "env"] });
+    const thread = ReferenceThread.start({ enabledTagKeys: ["app", "env"] });
     if (!thread) return t.fail("this runtime could not start the reference thread");
     const b = await generate(manifest, { clusterId: "c", outDir: join(dir, "b"), format: "parquet", seed: 7, batchSink: thread });
     t.deepEqual(b.rows, a.rows);
@@ -30,7 +30,7 @@ test("the reference computed on a worker thread equals the one computed in this 
 });
 
 test("an error inside the reference thread is reported by finish(), not swallowed", async (t) => {
-  const thread = await ReferenceThread.start({ enabledTagKeys: null });
+  const thread = ReferenceThread.start({ enabledTagKeys: null });
   if (!thread) return t.fail("this runtime could not start the reference thread");
   try {
     // entities never announced: the thread cannot make rows of this batch
