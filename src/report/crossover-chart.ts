@@ -3,6 +3,7 @@
 // fitted straight line (dashed when it does not fit); the crossover as a vertical line with its 95%
 // interval shaded, or a note that there is none in range.
 import { MODES, type Mode } from "./model.ts";
+import { POLARS_MODES } from "../contract/job.ts";
 import { MODE_COLORS, escapeXml } from "./charts.ts";
 import { lineAt, type CrossoverResult, type Metric, type ModeFit, type SweepAnalysis } from "./crossover.ts";
 import { compact } from "./numbers.ts";
@@ -202,7 +203,9 @@ export function crossoverChartSvg(a: SweepAnalysis): string {
   let lx = M.left;
   const textWidth = (text: string) => 6.2 * text.length;
   o.push(`<g class="legend">`);
-  for (const mode of MODES) {
+  // the modes this sweep measured (both polars modes when nothing passed yet)
+  const measured = MODES.filter((mode) => a.sizes.some((s) => s.time[mode] || s.memory[mode]));
+  for (const mode of measured.length > 0 ? measured : POLARS_MODES) {
     o.push(`<circle cx="${lx + 12}" cy="${ly}" r="4" fill="${MODE_COLORS[mode]}"/>`);
     o.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${MODE_COLORS[mode]}" stroke-width="1.6"/>`);
     o.push(`<text x="${lx + 30}" y="${ly + 4}">${mode}</text>`);

@@ -202,4 +202,6 @@ test("crossover.svg has a panel per metric, a fitted line per mode in each, and 
   t.is(svg.match(/class="crossover"/g)?.length, 2);
   t.regex(svg, /streaming faster from ~500k rows \(95%: /);
   t.regex(svg, /log scale/);
+  const legend = svg.slice(svg.indexOf('<g class="legend">'));
+  t.deepEqual([...legend.matchAll(/<text[^>]*>(in-memory|streaming|duckdb|postgres)<\/text>/g)].map((m) => m[1]), ["in-memory", "streaming"], "the legend names the modes the sweep measured, no others");
 });
