@@ -46,8 +46,8 @@ export class ReferenceThread implements BatchSink {
   /**
    * A reference thread, starting: batches sent before it has loaded wait in its queue, so the
    * generator does not wait for it. null when this runtime cannot make a thread (the caller then
-   * runs the reference on its own thread); a thread that fails to load fails the first batch or
-   * finish() with its error.
+   * runs the reference on its own thread); a thread that fails to load fails the generation with
+   * its error (at the next batch, or at finish()).
    */
   static start(options: ReferenceOptions): ReferenceThread | null {
     try {
