@@ -86,6 +86,26 @@ export async function ensureSummaryTable(pool: pg.Pool, schema: string = DEFAULT
   done.add(schema);
 }
 
+/**
+ * Creates a composite type in the schema if missing; returns its OID (binary parameters of the
+ * type name it). Two sessions creating it at once is not an error.
+ */
+export async function ensureCompositeType(pool: pg.Pool, schema: string, name: string, fields: readonly (readonly [name: string, type: string])[]): Promise<number> {
+  const qualified = qualifiedTable(schema, name);
+  const lookup = async () => (await pool.query<{ oid: string | null }>("SELECT to_regtype($1)::oid AS oid", [qualified])).rows[0]?.oid ?? null;
+  let oid = await lookup();
+  if (oid === null) {
+    try {
+      await pool.query(`CREATE TYPE ${qualified} AS (${fields.map(([n, ty]) => `"${n}" ${ty}`).join(", ")})`);
+    } catch (err) {
+      if (!isRace(err)) throw err;
+    }
+    oid = await lookup();
+    if (oid === null) throw new Error(`type ${qualified} was created but cannot be found`);
+  }
+  return Number(oid);
+}
+
 /** "2026-01-17" -> "2026_01" partition suffix plus its [from, to) bounds. */
 export function monthOf(day: string): { suffix: string; from: string; to: string } {
   const m = /^(\d{4})-(\d{2})-\d{2}$/.exec(day);

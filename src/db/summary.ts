@@ -1,10 +1,10 @@
 // Writing and reading the daily summary. One (scale, mode) run = one source_uuid. A write is ONE
 // transaction: lock the source, delete its rows in the date range being written, bulk insert,
 // commit. A writer killed midway leaves the table as it was (the server rolls back on
-// disconnect); a rerun replaces, never doubles. Bulk path: INSERT ... SELECT FROM unnest($1::uuid[],
-// ...) in batches, labels as indexes into each batch's distinct texts (the default, fastest on both
-// servers); COPY FROM STDIN (CSV) on request, never on PGlite, where COPY over the socket server
-// wedges it (stack-notes §4b).
+// disconnect); a rerun replaces, never doubles. Bulk path: INSERT ... SELECT FROM unnest($1) in
+// batches, $1 one binary array of a composite row type (binary.ts), labels as indexes into each
+// batch's distinct texts (the default, fastest on both servers); COPY FROM STDIN (CSV) on request,
+// never on PGlite, where COPY over the socket server wedges it (stack-notes §4b).
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -19,7 +19,8 @@ import {
 } from "../contract/summary-schema.ts";
 import { isPglite, pgFault } from "./pool.ts";
 import type { PgSettings } from "./settings.ts";
-import { DEFAULT_SCHEMA, ensureMonthPartitions, ensureSummaryTable, qualifiedTable } from "./schema.ts";
+import { BinaryWriter, isCalendarDay, TYPE_OID } from "./binary.ts";
+import { DEFAULT_SCHEMA, ensureCompositeType, ensureMonthPartitions, ensureSummaryTable, qualifiedTable } from "./schema.ts";
 
 /** The literal Koku's daily-summary step writes into infrastructure_usage_cost. */
 export const ZERO_INFRASTRUCTURE_USAGE_COST = '{"cpu": 0.000000000, "memory": 0.000000000, "storage": 0.000000000}';
@@ -180,8 +181,12 @@ function poolSettings(pool: pg.Pool): PgSettings {
 }
 
 function validateRows(rows: readonly SummaryRow[]): void {
+  const days = new Set<string>();
   for (const r of rows) {
-    if (!DAY_RE.test(r.usage_start)) throw new DataError(`summary row has usage_start "${r.usage_start}", expected YYYY-MM-DD`);
+    if (!days.has(r.usage_start)) {
+      if (!DAY_RE.test(r.usage_start) || !isCalendarDay(r.usage_start)) throw new DataError(`summary row has usage_start "${r.usage_start}", expected a YYYY-MM-DD date`);
+      days.add(r.usage_start);
+    }
     for (const c of SUMMARY_MEASURE_COLUMNS) {
       const v = r[c] as unknown;
       if (v === null || v === undefined) continue; // undefined is written as NULL, like null
@@ -208,8 +213,12 @@ export async function writeSummary(pool: pg.Pool, opts: WriteSummaryOptions): Pr
  */
 export interface PendingSummaryWrite {
   result: WriteSummaryResult;
-  /** The source's rows as the server now holds them (readSummary, on the write's connection). */
-  readback(): Promise<SummaryRow[]>;
+  /**
+   * The source's rows as the server now holds them, read on the write's connection, in the
+   * server's order (readSummary sorts them). `each` sees every row as it is parsed, so a
+   * comparison can run while the rest is still arriving.
+   */
+  readback(each?: (row: SummaryRow) => void): Promise<SummaryRow[]>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -274,6 +283,7 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
   // Up to BEGIN nothing has been written: a pooled connection the server ended while it sat idle
   // (pg_terminate_backend, idle_session_timeout, a proxy) is replaced once, not reported.
   let method: BulkMethod = "copy";
+  let rowType = 0;
   let conn: Connection | undefined;
   for (let attempt = 1; conn === undefined; attempt++) {
     let c: Connection | undefined;
@@ -282,6 +292,7 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
       method = opts.method === "copy" && !(await detectPglite(pool)) ? "copy" : "unnest";
       await ensureSummaryTable(pool, schema);
       await ensureMonthPartitions(pool, schema, rows.length ? [range!.start, range!.end, ...monthStarts(rows)] : []);
+      if (method === "unnest") rowType = await ensureRowType(pool, schema);
       c = watchConnection(await pool.connect());
       await c.client.query("BEGIN");
       conn = c;
@@ -327,7 +338,7 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
     opts.onProgress?.(0, total);
     if (total > 0) {
       if (method === "copy") await copyRows(client, table, rows, opts, alias, batch, conn.lost.signal);
-      else await unnestRows(client, table, rows, opts, alias, batch);
+      else await unnestRows(client, schema, rowType, rows, opts, alias, batch);
     }
     result = { deleted, inserted: total, method, ms: performance.now() - t0 };
   } catch (err) {
@@ -338,11 +349,11 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
   }
   return {
     result,
-    async readback() {
+    async readback(each) {
       if (settled) throw new Error("readback after the write was settled");
       try {
         if (conn.broken !== undefined) throw conn.broken;
-        return await readSummaryRows(client, { schema, sourceUuid: opts.sourceUuid });
+        return await readSummaryRows(client, { schema, sourceUuid: opts.sourceUuid }, each);
       } catch (err) {
         const cause = conn.broken ?? err;
         await rollback();
@@ -396,72 +407,93 @@ async function copyRows(
 }
 
 /**
- * The columns an unnest statement ships as arrays: the row's own values and its uuid (made here:
- * PGlite's gen_random_uuid() opens /dev/urandom in its emulated file system on every call, which
- * cost ~0.5 s per 132,060 rows). The values that are the same on every row (cluster, source, the zero
- * infrastructure cost; usage_end = usage_start) are single parameters. The label columns ship as
- * indexes into one array of the batch's distinct label texts: parsing jsonb is most of PGlite's
- * insert time, and a few hundred distinct texts serve thousands of rows.
+ * The fields of the composite type an unnest statement ships its rows as: the row's own values
+ * and its uuid (made here: PGlite's gen_random_uuid() opens /dev/urandom in its emulated file
+ * system on every call, which cost ~0.5 s per 132,060 rows). The values that are the same on every
+ * row (cluster, source, the zero infrastructure cost; usage_end = usage_start) are single
+ * parameters. The label columns ship as indexes into one array of the batch's distinct label
+ * texts: parsing jsonb was most of PGlite's insert time, and a few hundred distinct texts serve
+ * thousands of rows.
  */
 const UNNEST_ROW_COLUMNS = WRITE_COLUMNS.filter(
   (c) => !["cluster_id", "cluster_alias", "usage_end", "source_uuid", "infrastructure_usage_cost"].includes(c),
 );
 const LABEL_COLUMNS = new Set<string>(["pod_labels", "volume_labels", "all_labels"]);
 
+type FieldKind = "uuid" | "text" | "date" | "label" | "int4" | "numeric";
+
+/** Each row field's kind, in UNNEST_ROW_COLUMNS order. */
+const ROW_FIELDS: readonly { column: (typeof WRITE_COLUMNS)[number]; kind: FieldKind; oid: number; sqlType: string }[] = UNNEST_ROW_COLUMNS.map((column) => {
+  const type = UNNEST_TYPES[column];
+  const kind: FieldKind = LABEL_COLUMNS.has(column) ? "label" : type === "uuid" ? "uuid" : type === "date" ? "date" : type === "int4" ? "int4" : type === "numeric" ? "numeric" : "text";
+  const oid = kind === "label" ? TYPE_OID.int4 : TYPE_OID[kind];
+  return { column, kind, oid, sqlType: kind === "label" ? "int4" : type };
+});
+
+/** The composite type's name; a change of ROW_FIELDS needs a new one (the old type stays as it was). */
+const ROW_TYPE = "streambench_summary_row_v1";
+
+/** The OID of the schema's row type (created when missing, outside the write's transaction). */
+function ensureRowType(pool: pg.Pool, schema: string): Promise<number> {
+  return ensureCompositeType(pool, schema, ROW_TYPE, ROW_FIELDS.map((f) => [f.column, f.sqlType] as const));
+}
+
 async function unnestRows(
   client: pg.PoolClient,
-  table: string,
+  schema: string,
+  rowType: number,
   rows: readonly SummaryRow[],
   opts: WriteSummaryOptions,
   alias: string,
   batch: number,
 ): Promise<void> {
-  const n = UNNEST_ROW_COLUMNS.length;
+  const table = qualifiedTable(schema);
   const cols = WRITE_COLUMNS.map((c) => `"${c}"`).join(", ");
-  const arrays = UNNEST_ROW_COLUMNS.map((c, i) => `$${i + 1}::${LABEL_COLUMNS.has(c) ? "int4" : UNNEST_TYPES[c]}[]`).join(", ");
-  const aliases = UNNEST_ROW_COLUMNS.map((c) => `"${c}"`).join(", ");
   const select = WRITE_COLUMNS.map((c) => {
-    if (c === "cluster_id") return `$${n + 1}::text`;
-    if (c === "cluster_alias") return `$${n + 2}::text`;
+    if (c === "cluster_id") return `$2::text`;
+    if (c === "cluster_alias") return `$3::text`;
     if (c === "usage_end") return `r."usage_start"`;
-    if (c === "source_uuid") return `$${n + 3}::uuid`;
-    if (c === "infrastructure_usage_cost") return `$${n + 4}::jsonb`;
-    if (LABEL_COLUMNS.has(c)) return `($${n + 5}::jsonb[])[r."${c}"]`; // NULL index -> NULL
+    if (c === "source_uuid") return `$4::uuid`;
+    if (c === "infrastructure_usage_cost") return `$5::jsonb`;
+    if (LABEL_COLUMNS.has(c)) return `($6::jsonb[])[r."${c}"]`; // NULL index -> NULL
     return `r."${c}"`;
   }).join(", ");
-  const sql = `INSERT INTO ${table} (${cols}) SELECT ${select} FROM unnest(${arrays}) AS r(${aliases})`;
-  const index = UNNEST_ROW_COLUMNS.map((c) => WRITE_COLUMNS.indexOf(c));
-  const isLabel = UNNEST_ROW_COLUMNS.map((c) => LABEL_COLUMNS.has(c));
-  // Text-like values are quoted; numbers, numeric text and label indexes are not.
-  const quoted = UNNEST_ROW_COLUMNS.map((c) => !LABEL_COLUMNS.has(c) && !["numeric", "int4"].includes(UNNEST_TYPES[c]));
+  const sql = `INSERT INTO ${table} (${cols}) SELECT ${select} FROM unnest($1::${qualifiedTable(schema, ROW_TYPE)}[]) AS r`;
   const total = rows.length;
-  // The statement's parameters for rows [i, end): each column as a PostgreSQL array literal.
-  const build = (i: number, end: number): (string | null)[] => {
-    const columns: (string | number | null)[][] = UNNEST_ROW_COLUMNS.map(() => new Array<string | number | null>(end - i));
+  const fields = ROW_FIELDS.length;
+  // The statement's parameters for rows [i, end): the rows as one binary array of the row type.
+  const build = (i: number, end: number): (string | Buffer)[] => {
+    const w = new BinaryWriter((end - i) * 512);
     const labelTexts: string[] = [];
     const labelIndex = new Map<string, number>();
+    w.arrayHeader(rowType, end - i);
     for (let j = i; j < end; j++) {
-      const vals = rowValues(rows[j], opts.sourceUuid, opts.clusterId, alias, randomUUID());
-      for (let k = 0; k < n; k++) {
-        const v = vals[index[k]];
-        if (isLabel[k] && v !== null) {
-          let at = labelIndex.get(v);
+      const r = rows[j] as unknown as Record<string, string | number | null | undefined>;
+      const mark = w.beginRecord(fields);
+      for (const f of ROW_FIELDS) {
+        w.field(f.oid);
+        if (f.kind === "uuid") {
+          w.randomUuid();
+          continue;
+        }
+        const v = r[f.column];
+        if (v === null || v === undefined) w.null();
+        else if (f.kind === "numeric") w.numeric(v as number);
+        else if (f.kind === "text") w.text(v as string);
+        else if (f.kind === "date") w.date(v as string);
+        else if (f.kind === "int4") w.int4(v as number);
+        else {
+          let at = labelIndex.get(v as string);
           if (at === undefined) {
-            labelTexts.push(v);
-            labelIndex.set(v, (at = labelTexts.length)); // PostgreSQL arrays are 1-based
+            labelTexts.push(v as string);
+            labelIndex.set(v as string, (at = labelTexts.length)); // PostgreSQL arrays are 1-based
           }
-          columns[k][j - i] = at;
-        } else columns[k][j - i] = v;
+          w.int4(at);
+        }
       }
+      w.endRecord(mark);
     }
-    return [
-      ...columns.map((c, k) => arrayLiteral(c, quoted[k])),
-      opts.clusterId,
-      alias,
-      opts.sourceUuid,
-      ZERO_INFRASTRUCTURE_USAGE_COST,
-      arrayLiteral(labelTexts, true),
-    ];
+    return [w.finish(), opts.clusterId, alias, opts.sourceUuid, ZERO_INFRASTRUCTURE_USAGE_COST, arrayLiteral(labelTexts, true)];
   };
   // One statement in flight while the next is built: PGlite (in its own thread) or the server
   // inserts batch N while this thread prepares batch N+1.
@@ -531,7 +563,7 @@ export interface ReadSummaryOptions {
  */
 export async function readSummary(pool: pg.Pool, opts: ReadSummaryOptions): Promise<SummaryRow[]> {
   try {
-    return await readSummaryRows(pool, opts);
+    return (await readSummaryRows(pool, opts)).sort(canonicalOrder);
   } catch (err) {
     throw pgFault(err, poolSettings(pool), `reading the summary of source ${opts.sourceUuid}`);
   }
@@ -592,7 +624,7 @@ function isClient(x: pg.Pool | pg.PoolClient): x is pg.PoolClient {
  * (1.2-1.6 s); the COPY stream splits one decoded string per chunk (0.9-1.3 s for the whole read,
  * rows built). Works over PGlite's socket server too (only COPY FROM STDIN wedges it).
  */
-async function readSummaryRows(pool: pg.Pool | pg.PoolClient, opts: ReadSummaryOptions): Promise<SummaryRow[]> {
+async function readSummaryRows(pool: pg.Pool | pg.PoolClient, opts: ReadSummaryOptions, each?: (row: SummaryRow) => void): Promise<SummaryRow[]> {
   const schema = opts.schema ?? DEFAULT_SCHEMA;
   const table = qualifiedTable(schema);
   // COPY takes no parameters: the uuid goes in as a literal, so it must be one.
@@ -621,7 +653,7 @@ async function readSummaryRows(pool: pg.Pool | pg.PoolClient, opts: ReadSummaryO
         start = nl + 1;
         if (r.length !== READ_COLUMNS.length) throw new Error(`COPY returned a row of ${r.length} fields, expected ${READ_COLUMNS.length}`);
         // One literal, one hidden class; indexes follow SUMMARY_KEY_COLUMNS then SUMMARY_MEASURE_COLUMNS.
-        out.push({
+        const row: SummaryRow = {
           usage_start: copyField(r[0]) as string,
           data_source: copyField(r[1]) as SummaryRow["data_source"],
           namespace: copyField(r[2]),
@@ -653,7 +685,9 @@ async function readSummaryRows(pool: pg.Pool | pg.PoolClient, opts: ReadSummaryO
           persistentvolumeclaim_capacity_gigabyte_months: num(r[27]),
           volume_request_storage_gigabyte_months: num(r[28]),
           persistentvolumeclaim_usage_gigabyte_months: num(r[29]),
-        });
+        };
+        out.push(row);
+        each?.(row);
       }
       return text.slice(start);
     };
@@ -668,7 +702,6 @@ async function readSummaryRows(pool: pg.Pool | pg.PoolClient, opts: ReadSummaryO
     client.off("error", onError);
     if (client !== pool) (client as pg.PoolClient).release(broken);
   }
-  out.sort(canonicalOrder);
   return out;
 }
 
