@@ -12,7 +12,7 @@ import { ReferenceThread } from "../reference/thread.ts";
 import { beginSummaryWrite } from "../db/summary.ts";
 import { deleteTree, uploadTree } from "../storage/upload.ts";
 import { toS3Access } from "../storage/settings.ts";
-import { compareSummaries } from "../validate/compare.ts";
+import { compareSummaries, indexExpected, startComparison, type ExpectedSummary } from "../validate/compare.ts";
 import { formatValidationLog } from "../validate/log.ts";
 import { writeReports } from "../report/write.ts";
 import { comparisonHeadline } from "../report/comparison-report.ts";
@@ -38,6 +38,8 @@ export function bindParts(config: Config, services: Services): Parts {
   const tolerance = { relTolerance: config.relTolerance, absTolerance: config.absTolerance };
   const enabledTagKeys = config.enabledTagKeys === null ? null : [...config.enabledTagKeys];
   const pipelines = new PipelineLauncher();
+  // Each scale's reference, indexed once for all its runs (a reference never changes once prepared).
+  const expectedIndexes = new WeakMap<SummaryRow[], ExpectedSummary>();
   return {
     async prepare(scale, input, dir, progress): Promise<PreparedData> {
       const reference = new DailySummaryReference({ enabledTagKeys });
@@ -152,6 +154,12 @@ export function bindParts(config: Config, services: Services): Parts {
 
     writeSummary: (sourceUuid, clusterId, rows, progress) =>
       beginSummaryWrite(services.pool, { schema: config.schema, sourceUuid, clusterId, rows, onProgress: progress }),
+
+    startComparison(expected) {
+      let index = expectedIndexes.get(expected);
+      if (index === undefined) expectedIndexes.set(expected, (index = indexExpected(expected)));
+      return startComparison(index, tolerance);
+    },
 
     compare: (expected, actual) => compareSummaries(expected, actual, tolerance),
 

@@ -6,7 +6,7 @@ import type { SummaryRow } from "../contract/summary-schema.ts";
 import type { MemorySample } from "../metrics/child-run.ts";
 import type { TableKey } from "../contract/input-tables.ts";
 import type { InputFileRecord, RunReport } from "../report/model.ts";
-import type { ValidationResult } from "../validate/compare.ts";
+import type { SummaryComparison, ValidationResult } from "../validate/compare.ts";
 
 export interface PreparedData {
   /** Local folder holding the Koku parquet layout (data/<org>/OCP/source=<uuid>/...). */
@@ -34,7 +34,8 @@ export interface AggregateOutcome {
 
 /** A written summary not yet visible to others (db/summary.ts PendingSummaryWrite). */
 export interface PendingWrite {
-  readback(): Promise<SummaryRow[]>;
+  /** The rows as stored, each also handed to `each` as it arrives. */
+  readback(each?: (row: SummaryRow) => void): Promise<SummaryRow[]>;
   commit(): Promise<void>;
   /** Idempotent; a no-op after commit. */
   rollback(): Promise<void>;
@@ -68,6 +69,9 @@ export interface Parts {
    * only a PASS. A run that did not PASS leaves no rows in the table.
    */
   writeSummary(sourceUuid: string, clusterId: string, rows: SummaryRow[], progress: Progress): Promise<PendingWrite>;
+  /** A comparison against a scale's reference, fed the readback's rows as they arrive. */
+  startComparison(expected: SummaryRow[]): SummaryComparison;
+  /** Two whole summaries (one mode's readback against another's). */
   compare(expected: SummaryRow[], actual: SummaryRow[]): ValidationResult;
   validationLog(result: ValidationResult, scale: string, mode: Mode | `${Mode} vs ${Mode}`, expectedLabel: string, actualLabel: string): string;
   writeSummaryCsv(path: string, rows: SummaryRow[]): Promise<void>;

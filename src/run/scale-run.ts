@@ -253,8 +253,10 @@ async function runMode(
 
     const validateStarted = performance.now();
     const checked = await phase("validate", mode, rep, async () => {
-      const readback = await pending.readback();
-      return { readback, validation: parts.compare(data.expected, readback) };
+      // compared row by row as the readback parses them, so the check overlaps the read
+      const comparison = parts.startComparison(data.expected);
+      const readback = await pending.readback((row) => comparison.add(row));
+      return { readback, validation: comparison.finish() };
     }, warmup);
     const readback = checked.readback;
     validation = checked.validation;

@@ -290,6 +290,8 @@ export function withinTolerance(expected: number, actual: number, t: ToleranceOp
 
 /** A row outside tolerance, its key worked out only if it is among the worst shown. */
 interface BadPair {
+  /** Index of the expected row: ties in the ranking go to the earlier row, whatever order the actual rows came in. */
+  at: number;
   row: SummaryRow;
   expected: number | null;
   actual: number | null;
@@ -299,69 +301,66 @@ interface BadPair {
 
 function worstFirst(a: BadPair, b: BadPair): number {
   if (b.relDiff !== a.relDiff) return b.relDiff > a.relDiff ? 1 : -1;
-  return b.absDiff > a.absDiff ? 1 : b.absDiff < a.absDiff ? -1 : 0;
+  if (b.absDiff !== a.absDiff) return b.absDiff > a.absDiff ? 1 : -1;
+  return a.at - b.at;
 }
 
-export function compareSummaries(
-  expected: readonly SummaryRow[],
-  actual: readonly SummaryRow[],
-  opts: CompareOptions,
-): ValidationResult {
-  const tolerance = { relTolerance: opts.relTolerance, absTolerance: opts.absTolerance };
+/**
+ * The expected side of comparisons, indexed once: every run of a scale is compared against the
+ * same reference, and indexing its 132,060 rows at production-large took as long as matching them.
+ * The rows must not change while it is in use.
+ */
+export interface ExpectedSummary {
+  readonly rows: readonly SummaryRow[];
+  /** @internal the memos and index the comparisons share */
+  readonly labels: Labels;
+  readonly key: KeyMaker;
+  readonly index: Indexed;
+}
+
+export function indexExpected(expected: readonly SummaryRow[]): ExpectedSummary {
   const labels = labelCanonicaliser();
   const key = keyMaker(labels);
-  const e = index(expected, key, labels);
+  return { rows: expected, labels, key, index: index(expected, key, labels) };
+}
 
-  // The actual rows are matched against the expected index as they come (no second index):
-  // partner[i] is the actual row of expected row i. A key seen twice on the actual side is a
-  // duplicate whether or not it is expected.
-  const partner: (SummaryRow | undefined)[] = new Array(expected.length);
+/**
+ * A comparison fed the actual rows one at a time, as a readback parses them, so matching and
+ * measuring overlap with the read. finish() gives the same result for the same rows in any order.
+ */
+export interface SummaryComparison {
+  add(row: SummaryRow): void;
+  finish(): ValidationResult;
+}
+
+const TEXT_COLUMNS = ["all_labels", "cost_category_id"] as const;
+
+export function startComparison(expectedSummary: ExpectedSummary, opts: CompareOptions): SummaryComparison {
+  const tolerance = { relTolerance: opts.relTolerance, absTolerance: opts.absTolerance };
+  const { rows: expected, labels, key, index: e } = expectedSummary;
+
+  // partner[i] is set when expected row i has met its actual row. A key seen twice on the actual
+  // side is a duplicate whether or not it is expected.
+  const matched = new Uint8Array(expected.length);
+  let pairs = 0;
+  let actualRows = 0;
   const extraKeys = new Set<string>();
   const extraSamples: RowKey[] = [];
   const a = { duplicates: 0, duplicateSamples: [] as RowKey[] };
   let extra = 0;
-  for (const ar of actual) {
-    const text = key(ar);
-    const i = e.byKey.get(text);
-    let duplicate = false;
-    if (i !== undefined) {
-      if (partner[i] === undefined) partner[i] = ar;
-      else duplicate = true;
-    } else if (extraKeys.has(text)) duplicate = true;
-    else {
-      extraKeys.add(text);
-      extra++;
-      if (extraSamples.length < SAMPLE_LIMIT) extraSamples.push(rowKey(ar, labels));
-    }
-    if (duplicate) {
-      a.duplicates++;
-      if (a.duplicateSamples.length < SAMPLE_LIMIT) a.duplicateSamples.push(rowKey(ar, labels));
-    }
-  }
-  const missingSamples: RowKey[] = [];
-  let missing = 0;
-  const pairs: { e: SummaryRow; a: SummaryRow }[] = [];
-  for (const i of e.byKey.values()) {
-    const er = expected[i];
-    const ar = partner[i];
-    if (ar) pairs.push({ e: er, a: ar });
-    else {
-      missing++;
-      if (missingSamples.length < SAMPLE_LIMIT) missingSamples.push(rowKey(er, labels));
-    }
-  }
-
-  // One pass over the pairs, every metric per pair, nothing allocated for a pair that passes.
   const acc = SUMMARY_MEASURE_COLUMNS.map((metric) => ({ metric, maxAbs: 0, maxRel: 0, outside: 0, nullMismatches: 0, bad: [] as BadPair[] }));
-  for (const p of pairs) {
+  const textAcc = TEXT_COLUMNS.map((column) => ({ column, mismatches: [] as { at: number; expected: string | number | null; actual: string | number | null }[] }));
+
+  // Every metric and text column of one matched pair; nothing allocated for a pair that passes.
+  const measure = (at: number, er: SummaryRow, ar: SummaryRow) => {
     for (const m of acc) {
-      const ev = p.e[m.metric];
-      const av = p.a[m.metric];
+      const ev = er[m.metric];
+      const av = ar[m.metric];
       if (ev === null && av === null) continue;
       if (ev === null || av === null) {
         m.outside++;
         m.nullMismatches++;
-        m.bad.push({ row: p.e, expected: ev, actual: av, absDiff: Infinity, relDiff: Infinity });
+        m.bad.push({ at, row: er, expected: ev, actual: av, absDiff: Infinity, relDiff: Infinity });
         continue;
       }
       const abs = absDifference(ev, av);
@@ -370,82 +369,128 @@ export function compareSummaries(
       if (rel > m.maxRel) m.maxRel = rel;
       if (!withinTolerance(ev, av, tolerance)) {
         m.outside++;
-        m.bad.push({ row: p.e, expected: ev, actual: av, absDiff: abs, relDiff: rel });
+        m.bad.push({ at, row: er, expected: ev, actual: av, absDiff: abs, relDiff: rel });
       }
     }
-  }
-  let maxAbsDiff = 0;
-  let maxRelDiff = 0;
-  const metrics: MetricResult[] = acc.map((m) => {
-    if (m.maxAbs > maxAbsDiff) maxAbsDiff = m.maxAbs;
-    if (m.maxRel > maxRelDiff) maxRelDiff = m.maxRel;
-    const worst: WorstRow[] = m.bad
-      .sort(worstFirst)
-      .slice(0, WORST_LIMIT)
-      .map((b) => ({ key: rowKey(b.row, labels), expected: b.expected, actual: b.actual, absDiff: b.absDiff, relDiff: b.relDiff }));
-    return {
-      metric: m.metric,
-      rowsCompared: pairs.length,
-      maxAbsDiff: m.maxAbs,
-      maxRelDiff: m.maxRel,
-      outsideTolerance: m.outside,
-      nullMismatches: m.nullMismatches,
-      verdict: m.outside === 0 ? "PASS" : "FAIL",
-      worst,
-    };
-  });
-
-  const text: TextColumnResult[] = (["all_labels", "cost_category_id"] as const).map((column) => {
-    let mismatches = 0;
-    const samples: TextMismatch[] = [];
-    for (const p of pairs) {
-      const ev = p.e[column];
-      const av = p.a[column];
+    for (const t of textAcc) {
+      const ev = er[t.column];
+      const av = ar[t.column];
       // Identical text is the same map; only differing texts need their canonical forms.
-      const same = ev === av || (column === "all_labels" && labels(ev as string | null) === labels(av as string | null));
-      if (!same) {
-        mismatches++;
-        if (samples.length < WORST_LIMIT) samples.push({ key: rowKey(p.e, labels), expected: ev, actual: av });
-      }
+      const same = ev === av || (t.column === "all_labels" && labels(ev as string | null) === labels(av as string | null));
+      if (!same) t.mismatches.push({ at, expected: ev, actual: av });
     }
-    return { column, rowsCompared: pairs.length, mismatches, verdict: mismatches === 0 ? "PASS" : "FAIL", samples };
-  });
-
-  const rows = {
-    expected: expected.length,
-    actual: actual.length,
-    matched: pairs.length,
-    missing,
-    extra,
-    duplicateExpected: e.duplicates,
-    duplicateActual: a.duplicates,
   };
-  const empty = rows.expected === 0 && rows.actual === 0;
-  const ok =
-    (!empty || opts.allowEmpty === true) &&
-    rows.expected === rows.actual &&
-    missing === 0 &&
-    extra === 0 &&
-    e.duplicates === 0 &&
-    a.duplicates === 0 &&
-    metrics.every((m) => m.verdict === "PASS") &&
-    text.every((t) => t.verdict === "PASS");
 
   return {
-    verdict: ok ? "PASS" : "FAIL",
-    tolerance,
-    empty,
-    rows,
-    samples: {
-      missing: missingSamples,
-      extra: extraSamples,
-      duplicateExpected: e.duplicateSamples,
-      duplicateActual: a.duplicateSamples,
+    add(ar) {
+      actualRows++;
+      const text = key(ar);
+      const i = e.byKey.get(text);
+      let duplicate = false;
+      if (i !== undefined) {
+        if (matched[i] === 0) {
+          matched[i] = 1;
+          pairs++;
+          measure(i, expected[i], ar);
+        } else duplicate = true;
+      } else if (extraKeys.has(text)) duplicate = true;
+      else {
+        extraKeys.add(text);
+        extra++;
+        if (extraSamples.length < SAMPLE_LIMIT) extraSamples.push(rowKey(ar, labels));
+      }
+      if (duplicate) {
+        a.duplicates++;
+        if (a.duplicateSamples.length < SAMPLE_LIMIT) a.duplicateSamples.push(rowKey(ar, labels));
+      }
     },
-    metrics,
-    text,
-    maxAbsDiff,
-    maxRelDiff,
+
+    finish() {
+      const missingSamples: RowKey[] = [];
+      let missing = 0;
+      for (const i of e.byKey.values()) {
+        if (matched[i] === 1) continue;
+        missing++;
+        if (missingSamples.length < SAMPLE_LIMIT) missingSamples.push(rowKey(expected[i], labels));
+      }
+      let maxAbsDiff = 0;
+      let maxRelDiff = 0;
+      const metrics: MetricResult[] = acc.map((m) => {
+        if (m.maxAbs > maxAbsDiff) maxAbsDiff = m.maxAbs;
+        if (m.maxRel > maxRelDiff) maxRelDiff = m.maxRel;
+        const worst: WorstRow[] = [...m.bad]
+          .sort(worstFirst)
+          .slice(0, WORST_LIMIT)
+          .map((b) => ({ key: rowKey(b.row, labels), expected: b.expected, actual: b.actual, absDiff: b.absDiff, relDiff: b.relDiff }));
+        return {
+          metric: m.metric,
+          rowsCompared: pairs,
+          maxAbsDiff: m.maxAbs,
+          maxRelDiff: m.maxRel,
+          outsideTolerance: m.outside,
+          nullMismatches: m.nullMismatches,
+          verdict: m.outside === 0 ? "PASS" : "FAIL",
+          worst,
+        };
+      });
+      const text: TextColumnResult[] = textAcc.map((t) => ({
+        column: t.column,
+        rowsCompared: pairs,
+        mismatches: t.mismatches.length,
+        verdict: t.mismatches.length === 0 ? "PASS" : "FAIL",
+        samples: [...t.mismatches]
+          .sort((x, y) => x.at - y.at)
+          .slice(0, WORST_LIMIT)
+          .map((x) => ({ key: rowKey(expected[x.at], labels), expected: x.expected, actual: x.actual })),
+      }));
+
+      const rows = {
+        expected: expected.length,
+        actual: actualRows,
+        matched: pairs,
+        missing,
+        extra,
+        duplicateExpected: e.duplicates,
+        duplicateActual: a.duplicates,
+      };
+      const empty = rows.expected === 0 && rows.actual === 0;
+      const ok =
+        (!empty || opts.allowEmpty === true) &&
+        rows.expected === rows.actual &&
+        missing === 0 &&
+        extra === 0 &&
+        e.duplicates === 0 &&
+        a.duplicates === 0 &&
+        metrics.every((m) => m.verdict === "PASS") &&
+        text.every((t) => t.verdict === "PASS");
+
+      return {
+        verdict: ok ? "PASS" : "FAIL",
+        tolerance,
+        empty,
+        rows,
+        samples: {
+          missing: missingSamples,
+          extra: extraSamples,
+          duplicateExpected: e.duplicateSamples,
+          duplicateActual: a.duplicateSamples,
+        },
+        metrics,
+        text,
+        maxAbsDiff,
+        maxRelDiff,
+      };
+    },
   };
 }
 
+/** Compares two whole summaries (the expected side indexed for this one comparison). */
+export function compareSummaries(expected: readonly SummaryRow[] | ExpectedSummary, actual: readonly SummaryRow[], opts: CompareOptions): ValidationResult {
+  const comparison = startComparison(isRowList(expected) ? indexExpected(expected) : expected, opts);
+  for (const row of actual) comparison.add(row);
+  return comparison.finish();
+}
+
+function isRowList(x: readonly SummaryRow[] | ExpectedSummary): x is readonly SummaryRow[] {
+  return Array.isArray(x);
+}

@@ -10,7 +10,7 @@ import { Benchmark } from "../../src/run/benchmark.ts";
 import type { Config } from "../../src/run/config.ts";
 import type { RunEvent } from "../../src/run/events.ts";
 import type { Parts, PreparedData } from "../../src/run/run-parts.ts";
-import type { ValidationResult } from "../../src/validate/compare.ts";
+import type { SummaryComparison, ValidationResult } from "../../src/validate/compare.ts";
 
 export interface FakeOptions {
   /** "scale mode" pairs whose validation against the reference fails. */
@@ -33,6 +33,18 @@ function verdict(pass: boolean): ValidationResult {
     maxAbsDiff: pass ? 0 : 1,
     maxRelDiff: pass ? 0 : 0.5,
   };
+}
+
+/** A comparison that collects the rows it is fed and hands them to `compare` when finished. */
+export function collectingComparison(compare: (actual: SummaryRow[]) => ValidationResult): SummaryComparison {
+  const rows: SummaryRow[] = [];
+  return { add: (row) => void rows.push(row), finish: () => compare(rows) };
+}
+
+/** What a fake readback does: every row to `each`, then all of them. */
+export function readBack(rows: SummaryRow[], each?: (row: SummaryRow) => void): SummaryRow[] {
+  for (const row of rows) each?.(row);
+  return rows;
 }
 
 /** Parts that record each call as "<call> <scale> [<mode>]" in `calls`. */
@@ -80,10 +92,13 @@ export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: str
       void clusterId;
       const failing = options.failValidation?.has(current);
       return {
-        readback: async () => (failing ? [wrong] : [right]),
+        readback: async (each) => readBack(failing ? [wrong] : [right], each),
         commit: async () => {},
         rollback: async () => {},
       };
+    },
+    startComparison(expected) {
+      return collectingComparison((actual) => parts.compare(expected, actual));
     },
     compare(expected, actual) {
       const pass = expected[0]?.usage_start === actual[0]?.usage_start;

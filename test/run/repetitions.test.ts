@@ -14,6 +14,7 @@ import type { Parts } from "../../src/run/run-parts.ts";
 import { runFiles } from "../../src/run/results-folder.ts";
 import { repetitionOrder, runScale } from "../../src/run/scale-run.ts";
 import type { ValidationResult } from "../../src/validate/compare.ts";
+import { collectingComparison } from "./fake-parts.ts";
 
 test("the modes alternate A B, B A, A B: repetition k of each mode runs back to back with the other's", (t) => {
   const order = repetitionOrder(["in-memory", "streaming"], 3, 0).map((r) => `${r.mode === "in-memory" ? "A" : "B"}${r.rep}`);
@@ -79,6 +80,11 @@ function fakeParts(durations: number[], calls: string[]): Parts {
       calls.push("write");
       return { readback: async () => [], commit: async () => {}, rollback: async () => {} };
     },
+    startComparison: () =>
+      collectingComparison(() => {
+        calls.push("validate");
+        return pass;
+      }),
     compare: () => {
       calls.push("validate");
       return pass;

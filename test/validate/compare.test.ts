@@ -1,5 +1,5 @@
 import test from "ava";
-import { compareSummaries } from "../../src/validate/compare.ts";
+import { compareSummaries, indexExpected, startComparison } from "../../src/validate/compare.ts";
 import { SUMMARY_MEASURE_COLUMNS } from "../../src/contract/summary-schema.ts";
 import { row, TOL } from "./helpers.ts";
 
@@ -180,4 +180,38 @@ test("rows stay distinct past 65,536 distinct values in a key column", (t) => {
   t.is(shifted.samples.missing[0].resource_id, "i-0");
   t.is(shifted.rows.extra, 1);
   t.is(shifted.samples.extra[0].resource_id, "i-70000");
+});
+
+test("rows fed one at a time, in any order, give the same result as the whole comparison, ties in the worst rows included", (t) => {
+  // equal differences everywhere: the worst rows and text samples are ranked by the expected side's order
+  const e = [1, 2, 3, 4, 5, 6, 7].map((k) => row({ namespace: `ns-${k}`, pod_usage_cpu_core_hours: 100, all_labels: "{}" }));
+  const act = [1, 2, 3, 4, 5, 6, 7].map((k) => row({ namespace: `ns-${k}`, pod_usage_cpu_core_hours: 101, all_labels: `{"k":"${k}"}` }));
+  act.push(row({ namespace: "ns-extra" }));
+  const whole = compareSummaries(e, act, TOL);
+  const m = whole.metrics.find((x) => x.metric === "pod_usage_cpu_core_hours")!;
+  t.deepEqual(m.worst.map((w) => w.key.namespace), ["ns-1", "ns-2", "ns-3", "ns-4", "ns-5"]);
+  t.is(whole.rows.extra, 1);
+  const reversed = startComparison(indexExpected(e), TOL);
+  for (const r of [...act].reverse()) reversed.add(r);
+  const fed = reversed.finish();
+  t.is(fed.verdict, "FAIL");
+  t.deepEqual(fed.rows, whole.rows);
+  t.deepEqual(fed.metrics, whole.metrics);
+  t.deepEqual(fed.text, whole.text);
+  t.deepEqual(fed.samples.extra, whole.samples.extra);
+});
+
+test("one indexed reference serves many comparisons, each judged on its own rows", (t) => {
+  const expected = indexExpected([a, b]);
+  const first = startComparison(expected, TOL);
+  first.add(row({ namespace: "ns-a", pod_usage_cpu_core_hours: 5 }));
+  first.add(b);
+  const second = startComparison(expected, TOL);
+  second.add(b);
+  second.add(a);
+  t.is(first.finish().verdict, "FAIL");
+  const r = second.finish();
+  t.is(r.verdict, "PASS");
+  t.is(r.rows.matched, 2);
+  t.is(r.rows.actual, 2);
 });
