@@ -107,24 +107,54 @@ export function canonicalLabels(labels: ReadonlyMap<string, string> | Readonly<R
   return canonicalJson(labels instanceof Map ? Object.fromEntries(labels) : labels);
 }
 
-function keyText(value: string | number | null): string | null {
-  return value === null ? null : typeof value === "string" ? value : String(value);
+/** Text order with NULL first, as the canonical order compares one column. */
+function textOrder(x: string | null, y: string | null): number {
+  if (x === y) return 0;
+  if (x === null) return -1;
+  if (y === null) return 1;
+  return x < y ? -1 : 1;
+}
+
+/** The key columns compareSummaryRows reads, written out in its body (checked against SUMMARY_KEY_COLUMNS). */
+const ORDER_COLUMNS_WRITTEN_OUT = [
+  "usage_start",
+  "data_source",
+  "namespace",
+  "node",
+  "resource_id",
+  "persistentvolumeclaim",
+  "persistentvolume",
+  "storageclass",
+  "pod_labels",
+  "volume_labels",
+  "all_labels",
+  "cost_category_id",
+] as const;
+if (ORDER_COLUMNS_WRITTEN_OUT.join() !== SUMMARY_KEY_COLUMNS.join()) {
+  throw new Error("SUMMARY_KEY_COLUMNS changed: update compareSummaryRows in src/contract/summary-schema.ts");
 }
 
 /**
  * The canonical order of summary rows (canonical CSV, readback): by SUMMARY_KEY_COLUMNS in order,
- * strings by UTF-16 code units, NULL first. The identity columns come first, so no two rows tie.
+ * strings by UTF-16 code units, NULL first, cost_category_id compared as its text. The identity
+ * columns come first, so no two rows tie. Written out column by column: a loop over the column
+ * names was a third of the time of sorting 132,060 rows.
  */
 export function compareSummaryRows(a: SummaryRow, b: SummaryRow): number {
-  for (const column of SUMMARY_KEY_COLUMNS) {
-    const x = keyText(a[column]);
-    const y = keyText(b[column]);
-    if (x === y) continue;
-    if (x === null) return -1;
-    if (y === null) return 1;
-    return x < y ? -1 : 1;
-  }
-  return 0;
+  return (
+    textOrder(a.usage_start, b.usage_start) ||
+    textOrder(a.data_source, b.data_source) ||
+    textOrder(a.namespace, b.namespace) ||
+    textOrder(a.node, b.node) ||
+    textOrder(a.resource_id, b.resource_id) ||
+    textOrder(a.persistentvolumeclaim, b.persistentvolumeclaim) ||
+    textOrder(a.persistentvolume, b.persistentvolume) ||
+    textOrder(a.storageclass, b.storageclass) ||
+    textOrder(a.pod_labels, b.pod_labels) ||
+    textOrder(a.volume_labels, b.volume_labels) ||
+    textOrder(a.all_labels, b.all_labels) ||
+    textOrder(a.cost_category_id === null ? null : String(a.cost_category_id), b.cost_category_id === null ? null : String(b.cost_category_id))
+  );
 }
 
 /** A sorted copy of the rows (the input is not modified). */
