@@ -23,18 +23,24 @@ export function isCalendarDay(day: string): boolean {
   return m !== null && new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).toISOString().slice(0, 10) === day;
 }
 
+/** Distinct values remembered per kind and writer: data with few repeats stops paying for it there. */
+const CACHE_LIMIT = 1 << 16;
+
 /** Decimal digits of one number's text (a double's shortest text has at most 21). */
 const DIGITS = new Uint8Array(32);
 
 /**
- * Writes binary parameter values into one growing buffer. Each value method writes what the
- * receive function expects including the value's int32 length word, as an array element or a
- * record field carries it.
+ * Writes binary parameter values into one growing buffer, reusable with reset(). Each value
+ * method writes what the receive function expects including the value's int32 length word, as an
+ * array element or a record field carries it.
  */
 export class BinaryWriter {
   private buf: Buffer;
   private pos = 0;
   private readonly days = new Map<string, number>();
+  /** Encoded elements of values seen before: a summary repeats most of its numbers and texts. */
+  private readonly numerics = new Map<number, Uint8Array>();
+  private readonly texts = new Map<string, Uint8Array>();
   private random = Buffer.alloc(0);
   private randomAt = 0;
 
@@ -106,11 +112,14 @@ export class BinaryWriter {
   }
 
   text(v: string): void {
+    const known = this.texts.get(v);
+    if (known !== undefined) return this.copy(known);
     this.room(4 + 3 * v.length); // UTF-8 needs at most 3 bytes per UTF-16 unit
     const at = this.pos;
     const n = this.buf.write(v, at + 4);
     this.int32(n);
     this.pos = at + 4 + n;
+    this.remember(this.texts, v, at);
   }
 
   int4(v: number): void {
@@ -153,6 +162,14 @@ export class BinaryWriter {
    * sign, display scale; leading and trailing zero groups left out, as numeric_recv expects.
    */
   numeric(v: number): void {
+    const known = this.numerics.get(v); // NaN finds NaN; -0 finds 0, which it is written as
+    if (known !== undefined) return this.copy(known);
+    const at = this.pos;
+    this.encodeNumeric(v);
+    this.remember(this.numerics, v, at);
+  }
+
+  private encodeNumeric(v: number): void {
     if (Number.isNaN(v)) return this.numericHeader(0, 0, NUMERIC_NAN, 0);
     if (!Number.isFinite(v)) throw new RangeError(`numeric cannot hold ${v}`);
     if (v === 0) return this.numericHeader(0, 0, NUMERIC_POS, 0);
@@ -190,6 +207,20 @@ export class BinaryWriter {
     }
   }
 
+  /** Keeps a copy of the element written from `at`, up to CACHE_LIMIT values per kind. */
+  private remember<K>(cache: Map<K, Uint8Array>, value: K, at: number): void {
+    if (cache.size < CACHE_LIMIT) cache.set(value, Uint8Array.prototype.slice.call(this.buf, at, this.pos));
+  }
+
+  private copy(bytes: Uint8Array): void {
+    const n = bytes.length;
+    this.room(n);
+    const b = this.buf;
+    const p = this.pos;
+    for (let i = 0; i < n; i++) b[p + i] = bytes[i];
+    this.pos = p + n;
+  }
+
   private numericHeader(groups: number, weight: number, sign: number, dscale: number): void {
     this.room(12);
     this.int32(8 + 2 * groups);
@@ -199,8 +230,13 @@ export class BinaryWriter {
     this.int16(dscale);
   }
 
-  /** The bytes written (a view of the buffer; the writer is done). */
+  /** The bytes written: a view of the buffer, valid until the writer is reset. */
   finish(): Buffer {
     return this.buf.subarray(0, this.pos);
+  }
+
+  /** Starts over in the same buffer (whatever finish() returned is overwritten from here on). */
+  reset(): void {
+    this.pos = 0;
   }
 }

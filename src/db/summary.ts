@@ -462,9 +462,15 @@ async function unnestRows(
   const sql = `INSERT INTO ${table} (${cols}) SELECT ${select} FROM unnest($1::${qualifiedTable(schema, ROW_TYPE)}[]) AS r`;
   const total = rows.length;
   const fields = ROW_FIELDS.length;
+  // Two buffers, used in turn: a statement's parameters are built while the one before runs, and a
+  // buffer is reused only after its statement has completed. A new ~1 MB buffer per statement made
+  // V8 collect its whole heap every few statements (external memory), slow with a run's heap.
+  const writers = [new BinaryWriter(Math.min(batch, total) * 640), new BinaryWriter(Math.min(batch, total) * 640)];
+  let turn = 0;
   // The statement's parameters for rows [i, end): the rows as one binary array of the row type.
   const build = (i: number, end: number): (string | Buffer)[] => {
-    const w = new BinaryWriter((end - i) * 512);
+    const w = writers[turn++ % 2];
+    w.reset();
     const labelTexts: string[] = [];
     const labelIndex = new Map<string, number>();
     w.arrayHeader(rowType, end - i);
