@@ -1,6 +1,7 @@
 // PostgreSQL round trip of one mode's summary, as `run` does it: write (one transaction), read
 // back, validate against the reference. Figures per target and run; medians with min-max.
-//   node --import tsx bench/database.ts [--scale production-large] [--runs 3] [--rows-cache FILE] [--limit N] [--no-real]
+//   node --import tsx bench/database.ts [--scale production-large] [--runs 3] [--rows-cache FILE] [--limit N] [--no-real] [--floor]
+// --floor also measures what the server alone needs (insert of rows already on it, COPY out).
 // Targets: embedded PGlite always; a real PostgreSQL too when DATABASE_URL (or PGHOST) is set,
 // e.g. DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/streambench_test (.ci/run starts one).
 // "CPU here" is this process's CPU time: with PGlite it includes the database (wasm, in process),
@@ -12,10 +13,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type pg from "pg";
-import type { SummaryRow } from "../src/contract/summary-schema.ts";
+import { SUMMARY_COLUMNS, type SummaryRow } from "../src/contract/summary-schema.ts";
 import { startEmbeddedPostgres } from "../src/db/embedded.ts";
 import { connectPg } from "../src/db/pool.ts";
-import { ensureSummaryTable } from "../src/db/schema.ts";
+import { DEFAULT_SCHEMA, ensureSummaryTable, qualifiedTable } from "../src/db/schema.ts";
+import { to as copyTo } from "pg-copy-streams";
 import { pgSettingsFromEnv } from "../src/db/settings.ts";
 import { beginSummaryWrite } from "../src/db/summary.ts";
 import { generate } from "../src/nise/generate.ts";
@@ -92,18 +94,53 @@ async function measure(name: string, pool: pg.Pool, rows: SummaryRow[], runs: nu
   );
 }
 
+/**
+ * What the server alone needs, with no client work: re-inserting the source's committed rows from
+ * a copy already on the server (in a transaction rolled back), and a COPY out whose bytes the
+ * client only counts. A round trip cannot take less than their sum.
+ */
+async function serverFloor(name: string, pool: pg.Pool, runs: number): Promise<void> {
+  const table = qualifiedTable(DEFAULT_SCHEMA);
+  const client = await pool.connect();
+  const insert: number[] = [];
+  const copyOut: number[] = [];
+  try {
+    await client.query(`CREATE TEMP TABLE IF NOT EXISTS floor_rows AS SELECT * FROM ${table} WHERE source_uuid = '${SOURCE}'`);
+    for (let i = 0; i < runs; i++) {
+      await client.query("BEGIN");
+      await client.query(`DELETE FROM ${table} WHERE source_uuid = '${SOURCE}'`);
+      const t0 = performance.now();
+      await client.query(`INSERT INTO ${table} SELECT * FROM floor_rows`);
+      insert.push(performance.now() - t0);
+      await client.query("ROLLBACK");
+      const t1 = performance.now();
+      const columns = SUMMARY_COLUMNS.map((c) => (c === "usage_start" ? `"${c}"::text` : `"${c}"`)).join(", ");
+      let bytes = 0;
+      for await (const chunk of client.query(copyTo(`COPY (SELECT ${columns} FROM ${table} WHERE source_uuid = '${SOURCE}') TO STDOUT`)) as AsyncIterable<Buffer>) bytes += chunk.length;
+      copyOut.push(performance.now() - t1);
+      if (bytes === 0) throw new Error(`${name}: the floor's COPY read nothing`);
+    }
+    await client.query("DROP TABLE floor_rows");
+  } finally {
+    client.release();
+  }
+  console.log(`${name.padEnd(22)} server alone, median (min-max) of ${runs}: insert of the rows already on it ${stats(insert)}, COPY out ${stats(copyOut)}`);
+}
+
 async function main(argv: string[]): Promise<void> {
   let scale = "production-large";
   let runs = 3;
   let cache: string | undefined;
   let limit = Infinity;
   let noReal = false;
+  let floor = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--scale") scale = argv[++i];
     else if (argv[i] === "--runs") runs = Number(argv[++i]);
     else if (argv[i] === "--rows-cache") cache = argv[++i];
     else if (argv[i] === "--limit") limit = Number(argv[++i]);
     else if (argv[i] === "--no-real") noReal = true;
+    else if (argv[i] === "--floor") floor = true;
     else throw new Error(`unknown argument ${argv[i]}`);
   }
   const t0 = performance.now();
@@ -114,6 +151,7 @@ async function main(argv: string[]): Promise<void> {
   const pool = await connectPg(embedded.settings);
   try {
     await measure("embedded PGlite", pool, rows, runs, 5);
+    if (floor) await serverFloor("embedded PGlite", pool, runs);
   } finally {
     await pool.end();
     await embedded.stop();
@@ -123,6 +161,7 @@ async function main(argv: string[]): Promise<void> {
     const pool = await connectPg(real);
     try {
       await measure(`PostgreSQL ${real.host}:${real.port}`, pool, rows, runs, 2);
+      if (floor) await serverFloor(`PostgreSQL ${real.host}:${real.port}`, pool, runs);
     } finally {
       await pool.end();
     }
