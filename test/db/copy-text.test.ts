@@ -1,0 +1,48 @@
+// The readback's parser of COPY's text output, fed by hand: rows split across chunks anywhere
+// (inside a field, inside a UTF-8 character), escapes and NULL, and output that stops mid-row.
+import test from "ava";
+import { SUMMARY_COLUMNS, type SummaryRow } from "../../src/contract/summary-schema.ts";
+import { copyTextParser } from "../../src/db/summary.ts";
+
+/** One COPY text line: the key fields given, every measure 1.5 except the last, NULL. */
+function line(keys: string[]): string {
+  const measures = SUMMARY_COLUMNS.length - keys.length;
+  return [...keys, ...Array.from({ length: measures - 1 }, () => "1.500000000000000"), "\\N"].join("\t") + "\n";
+}
+
+const LABELS = '{"b": "2", "a": "é"}';
+const ROW_1 = line(["2025-10-01", "Pod", "ns\\tá", "node-1", "i-1", "\\N", "\\N", "\\N", LABELS, "\\N", LABELS, "\\N"]);
+const ROW_2 = line(["2025-10-02", "Storage", "ns-b", "\\N", "\\N", "claim\\\\x", "pv-1", "", "\\N", "{}", "{}", "7"]);
+
+function parse(chunks: Uint8Array[]): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  const parser = copyTextParser((row) => rows.push(row));
+  for (const c of chunks) parser.push(c);
+  parser.end();
+  return rows;
+}
+
+test("rows split across chunks at every byte parse the same as whole", (t) => {
+  const bytes = new TextEncoder().encode(ROW_1 + ROW_2);
+  const whole = parse([bytes]);
+  t.is(whole.length, 2);
+  t.is(whole[0].namespace, "ns\tá");
+  t.is(whole[0].persistentvolumeclaim, null);
+  t.is(whole[0].pod_labels, '{"a":"é","b":"2"}');
+  t.is(whole[0].pod_usage_cpu_core_hours, 1.5);
+  t.is(whole[0].persistentvolumeclaim_usage_gigabyte_months, null);
+  t.is(whole[1].persistentvolumeclaim, "claim\\x");
+  t.is(whole[1].storageclass, "");
+  t.is(whole[1].cost_category_id, 7);
+  for (let at = 1; at < bytes.length; at++) t.deepEqual(parse([bytes.subarray(0, at), bytes.subarray(at)]), whole, `split at byte ${at}`);
+});
+
+test("output that stops inside a row is an error, not a shorter summary", (t) => {
+  const bytes = new TextEncoder().encode(ROW_1 + ROW_2.slice(0, 40));
+  t.throws(() => parse([bytes]), { message: /ended inside a row/ });
+});
+
+test("a row with a field too many or too few is an error", (t) => {
+  t.throws(() => parse([new TextEncoder().encode(ROW_1.replace("\n", "\textra\n"))]), { message: /row of 31 fields, expected 30/ });
+  t.throws(() => parse([new TextEncoder().encode(ROW_1.replace("node-1\t", ""))]), { message: /row of 29 fields, expected 30/ });
+});
