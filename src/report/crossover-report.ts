@@ -204,7 +204,9 @@ export function sweepSection(report: RunReport, a: SweepAnalysis = analyseSweep(
   o.push(
     `Fits: least squares on each size's median, each size weighted 1/median² so that small and large sizes count alike. ` +
       `Intervals: ${a.bootstrap.resamples.toLocaleString("en-US")} bootstrap resamples of each size's repetitions (seed ${a.bootstrap.seed}), ` +
-      `refitted each time; 2.5th to 97.5th percentile. Rule for a straight line: ${a.lineRule}.`,
+      `refitted each time; 2.5th to 97.5th percentile. They cover the spread of this sweep's repetitions, not a machine ` +
+      `that drifts between sweeps: on a shared machine a second sweep shows how far the crossover moves. ` +
+      `Rule for a straight line: ${a.lineRule}.`,
   );
   o.push("");
   o.push("### Which mode is faster at each size, and how much memory streaming saves");
