@@ -1,7 +1,7 @@
 // Days in month and storage GiB-months.
 import test from "ava";
 import { daysInMonth, daysInMonthOf } from "../../src/reference/index.ts";
-import { sortSummaryRows } from "../../src/contract/summary-schema.ts";
+import { compareSummaryRows, SUMMARY_KEY_COLUMNS, sortSummaryRows } from "../../src/contract/summary-schema.ts";
 import type { SummaryRow } from "../../src/contract/summary-schema.ts";
 import { GIB, P, S, near, one, storageRows, summarize } from "./helpers.ts";
 
@@ -51,4 +51,22 @@ test("sortSummaryRows: by the key columns in order, NULL first, strings by code 
   const input = [a, b, c, d];
   t.deepEqual(sortSummaryRows(input), [c, d, b, a]);
   t.deepEqual(input, [a, b, c, d]); // not modified
+});
+
+test("compareSummaryRows ranks every key column in SUMMARY_KEY_COLUMNS order, before all the columns after it", (t) => {
+  const base = summarize([P()])[0];
+  SUMMARY_KEY_COLUMNS.forEach((column, i) => {
+    // smaller in this column, larger in every later one: this column must decide
+    const smaller = { ...base } as Record<string, unknown>;
+    const larger = { ...base } as Record<string, unknown>;
+    smaller[column] = column === "cost_category_id" ? 1 : "a";
+    larger[column] = column === "cost_category_id" ? 2 : "b";
+    for (const later of SUMMARY_KEY_COLUMNS.slice(i + 1)) {
+      smaller[later] = later === "cost_category_id" ? 9 : "z";
+      larger[later] = later === "cost_category_id" ? 1 : "a";
+    }
+    t.true(compareSummaryRows(smaller as SummaryRow, larger as SummaryRow) < 0, column);
+    t.true(compareSummaryRows(larger as SummaryRow, smaller as SummaryRow) > 0, column);
+    t.is(compareSummaryRows(smaller as SummaryRow, { ...smaller } as SummaryRow), 0, column);
+  });
 });
