@@ -339,7 +339,7 @@ export function startComparison(expectedSummary: ExpectedSummary, opts: CompareO
   const tolerance = { relTolerance: opts.relTolerance, absTolerance: opts.absTolerance };
   const { rows: expected, labels, key, index: e } = expectedSummary;
 
-  // partner[i] is set when expected row i has met its actual row. A key seen twice on the actual
+  // matched[i] is 1 once expected row i has met its actual row. A key seen twice on the actual
   // side is a duplicate whether or not it is expected.
   const matched = new Uint8Array(expected.length);
   let pairs = 0;
