@@ -69,7 +69,7 @@ async function measure(name: string, pool: pg.Pool, rows: SummaryRow[], runs: nu
     const written = pending.result;
     const t1 = performance.now();
     const comparison = startComparison(expected, DEFAULT_TOLERANCE);
-    await pending.readback((row) => comparison.add(row));
+    await pending.readEach((row) => comparison.add(row));
     const t2 = performance.now();
     const result = comparison.finish();
     if (result.verdict !== "PASS") {

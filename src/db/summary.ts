@@ -214,12 +214,15 @@ export async function writeSummary(pool: pg.Pool, opts: WriteSummaryOptions): Pr
  */
 export interface PendingSummaryWrite {
   result: WriteSummaryResult;
+  /** The source's rows as the server now holds them, read on the write's connection, in the server's order (readSummary sorts them). */
+  readback(): Promise<SummaryRow[]>;
   /**
-   * The source's rows as the server now holds them, read on the write's connection, in the
-   * server's order (readSummary sorts them). `each` sees every row as it is parsed, so a
-   * comparison can run while the rest is still arriving.
+   * The same rows, each handed to `each` as it is parsed and not kept here; returns how many.
+   * A comparison runs while the rest is still arriving, and rows nobody keeps die young: in a
+   * run's large heap, keeping 132,060 rows that outlive the collector's young generation made
+   * production-large's read and compare 0.5 s slower.
    */
-  readback(each?: (row: SummaryRow) => void): Promise<SummaryRow[]>;
+  readEach(each: (row: SummaryRow) => void): Promise<number>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -348,19 +351,25 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
     // the connection's own error says more than the stream's "aborted"
     throw lostError ?? err;
   }
+  const readBackEach = async (each: (row: SummaryRow) => void): Promise<number> => {
+    if (settled) throw new Error("readback after the write was settled");
+    try {
+      if (conn.broken !== undefined) throw conn.broken;
+      return await readSummaryRows(client, { schema, sourceUuid: opts.sourceUuid }, each);
+    } catch (err) {
+      const cause = conn.broken ?? err;
+      await rollback();
+      throw pgFault(cause, settings, `reading back the summary of source ${opts.sourceUuid}`);
+    }
+  };
   return {
     result,
-    async readback(each) {
-      if (settled) throw new Error("readback after the write was settled");
-      try {
-        if (conn.broken !== undefined) throw conn.broken;
-        return await readSummaryRows(client, { schema, sourceUuid: opts.sourceUuid }, each);
-      } catch (err) {
-        const cause = conn.broken ?? err;
-        await rollback();
-        throw pgFault(cause, settings, `reading back the summary of source ${opts.sourceUuid}`);
-      }
+    async readback() {
+      const rows: SummaryRow[] = [];
+      await readBackEach((row) => rows.push(row));
+      return rows;
     },
+    readEach: (each) => readBackEach(each),
     async commit() {
       if (settled) throw new Error("commit after the write was settled");
       try {
@@ -570,7 +579,9 @@ export interface ReadSummaryOptions {
  */
 export async function readSummary(pool: pg.Pool, opts: ReadSummaryOptions): Promise<SummaryRow[]> {
   try {
-    return (await readSummaryRows(pool, opts)).sort(compareSummaryRows);
+    const rows: SummaryRow[] = [];
+    await readSummaryRows(pool, opts, (row) => rows.push(row));
+    return rows.sort(compareSummaryRows);
   } catch (err) {
     throw pgFault(err, poolSettings(pool), `reading the summary of source ${opts.sourceUuid}`);
   }
@@ -743,7 +754,7 @@ const EMPTY = Buffer.alloc(0);
  * protocol parsing was most of the readback (1.2-1.6 s); the COPY stream splits one decoded string
  * per chunk. Works over PGlite's socket server too (only COPY FROM STDIN wedges it).
  */
-async function readSummaryRows(pool: pg.Pool | pg.PoolClient, opts: ReadSummaryOptions, each?: (row: SummaryRow) => void): Promise<SummaryRow[]> {
+async function readSummaryRows(pool: pg.Pool | pg.PoolClient, opts: ReadSummaryOptions, each: (row: SummaryRow) => void): Promise<number> {
   const schema = opts.schema ?? DEFAULT_SCHEMA;
   const table = qualifiedTable(schema);
   // COPY takes no parameters: the uuid goes in as a literal, so it must be one.
@@ -758,11 +769,11 @@ async function readSummaryRows(pool: pg.Pool | pg.PoolClient, opts: ReadSummaryO
   };
   const stream = client.query(copyTo(sql));
   client.on("error", onError);
-  const out: SummaryRow[] = [];
+  let count = 0;
   try {
     const parser = copyTextParser((row) => {
-      out.push(row);
-      each?.(row);
+      count++;
+      each(row);
     });
     await drainThenParse(stream, parser);
   } catch (err) {
@@ -773,7 +784,7 @@ async function readSummaryRows(pool: pg.Pool | pg.PoolClient, opts: ReadSummaryO
     client.off("error", onError);
     if (client !== pool) (client as pg.PoolClient).release(broken);
   }
-  return out;
+  return count;
 }
 
 /** Row count and an md5 over every row of the table (all sources), for before/after checks. */

@@ -34,8 +34,10 @@ export interface AggregateOutcome {
 
 /** A written summary not yet visible to others (db/summary.ts PendingSummaryWrite). */
 export interface PendingWrite {
-  /** The rows as stored, each also handed to `each` as it arrives. */
-  readback(each?: (row: SummaryRow) => void): Promise<SummaryRow[]>;
+  /** The rows as stored. */
+  readback(): Promise<SummaryRow[]>;
+  /** The same rows, each handed to `each` as it arrives and not kept; returns how many. */
+  readEach(each: (row: SummaryRow) => void): Promise<number>;
   commit(): Promise<void>;
   /** Idempotent; a no-op after commit. */
   rollback(): Promise<void>;

@@ -41,10 +41,10 @@ export function collectingComparison(compare: (actual: SummaryRow[]) => Validati
   return { add: (row) => void rows.push(row), finish: () => compare(rows) };
 }
 
-/** What a fake readback does: every row to `each`, then all of them. */
-export function readBack(rows: SummaryRow[], each?: (row: SummaryRow) => void): SummaryRow[] {
-  for (const row of rows) each?.(row);
-  return rows;
+/** What a fake readEach does: every row to `each`; how many. */
+export function readEach(rows: SummaryRow[], each: (row: SummaryRow) => void): number {
+  for (const row of rows) each(row);
+  return rows.length;
 }
 
 /** Parts that record each call as "<call> <scale> [<mode>]" in `calls`. */
@@ -92,7 +92,8 @@ export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: str
       void clusterId;
       const failing = options.failValidation?.has(current);
       return {
-        readback: async (each) => readBack(failing ? [wrong] : [right], each),
+        readback: async () => (failing ? [wrong] : [right]),
+        readEach: async (each) => readEach(failing ? [wrong] : [right], each),
         commit: async () => {},
         rollback: async () => {},
       };

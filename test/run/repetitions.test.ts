@@ -78,7 +78,7 @@ function fakeParts(durations: number[], calls: string[]): Parts {
     readSummaryFile: async () => [],
     writeSummary: async () => {
       calls.push("write");
-      return { readback: async () => [], commit: async () => {}, rollback: async () => {} };
+      return { readback: async () => [], readEach: async () => 0, commit: async () => {}, rollback: async () => {} };
     },
     startComparison: () =>
       collectingComparison(() => {

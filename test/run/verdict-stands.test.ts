@@ -13,7 +13,7 @@ import { Benchmark } from "../../src/run/benchmark.ts";
 import type { Parts, PreparedData } from "../../src/run/run-parts.ts";
 import { compareSummaries } from "../../src/validate/compare.ts";
 import { podRow } from "../db/targets.ts";
-import { collectingComparison, readBack } from "./fake-parts.ts";
+import { collectingComparison, readEach } from "./fake-parts.ts";
 
 const ROWS: SummaryRow[] = [podRow("2025-10-01", "ns-a", { pod_usage_cpu_core_hours: 1.5 }), podRow("2025-10-02", "ns-a", { pod_usage_cpu_core_hours: 2.5 })];
 const ROWS_BY_TYPE = { pod: 48, storage: 0, nodeLabels: 0, namespaceLabels: 0 };
@@ -56,7 +56,8 @@ function fakeParts(opts: { csvFails?: Mode; wrongValue?: Mode }, ledger: Ledger)
       const mode = current;
       let settled = false;
       return {
-        readback: async (each) => readBack(rows, each),
+        readback: async () => rows,
+        readEach: async (each) => readEach(rows, each),
         commit: async () => {
           settled = true;
           ledger.committed.push(mode);
