@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { Job, JobFailure, JobReport, Mode } from "../src/contract/job.ts";
 import { InputError } from "./input-files.ts";
+import { OutputError } from "../src/errors.ts";
 
 export function parseJob(argv: string[]): Job {
   const text = argv[2] ?? readFileSync(0, "utf8");
@@ -41,17 +42,20 @@ export function exitWithReport(report: JobReport): never {
 }
 
 /**
- * Prints the child's one JSON line for a failure and exits 1: bad input (InputError) as kind "input"
+ * Prints the child's one JSON line for a failure and exits 1: bad input (InputError) as kind "input",
+ * a file it cannot write (OutputError: disk full while staging) as kind "output"
  * with its message as it is (file, line, column), anything else as a "fault" described by `describe`
  * (the engine knows how to make its errors short); STREAMBENCH_DEBUG prints the stack of a fault.
  */
 export function exitWithFailure(mode: Mode, e: unknown, describe: (e: unknown) => string): never {
   const input = e instanceof InputError;
+  const output = e instanceof OutputError;
   const failure: JobFailure = {
     ok: false,
     mode,
-    error: input ? e.message : `${e instanceof Error ? e.name + ": " : ""}${describe(e)}`,
-    kind: input ? "input" : "fault",
+    error: input || output ? e.message : `${e instanceof Error ? e.name + ": " : ""}${describe(e)}`,
+    kind: input ? "input" : output ? "output" : "fault",
+    ...(output && e.code ? { code: e.code } : {}),
   };
   if (!input && process.env.STREAMBENCH_DEBUG) console.error(e);
   process.stdout.write(JSON.stringify(failure) + "\n");

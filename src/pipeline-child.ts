@@ -3,7 +3,7 @@
 // one JSON line comes back as its report.
 import { fileURLToPath } from "node:url";
 import type { Job, JobFailure, JobReport, Mode } from "./contract/job.ts";
-import { DataError } from "./errors.ts";
+import { DataError, OutputError } from "./errors.ts";
 import { startChild, type ChildOptions, type ChildOutcome, type ChildRunOptions, type StartedChild } from "./metrics/child-run.ts";
 import { compiledPipelineEntry } from "./pipeline-build.ts";
 import { isDeno, typeScriptCommand } from "./runtime.ts";
@@ -92,6 +92,7 @@ async function runStarted({ child, fallbackReason }: StartedPipeline, job: Job, 
   if (report && report.ok === true) return { report, outcome };
   if (report && report.ok === false) {
     if (report.kind === "input") throw new DataError(report.error);
+    if (report.kind === "output") throw new OutputError(report.error, report.code);
     throw new Error(`${job.mode} pipeline failed: ${report.error}`);
   }
   const tail = outcome.stderr.trim().split("\n").slice(-5).join("\n");

@@ -146,6 +146,11 @@ export interface JobFailure {
   ok: false;
   mode: Mode;
   error: string;
-  /** Added: "input" = bad input data (names file and column; the CLI's DataError), "fault" = anything else. */
-  kind?: "input" | "fault";
+  /**
+   * Added: "input" = bad input data (names file and column; the CLI's DataError), "output" = a file
+   * the child must write cannot be (disk full while staging the input: the CLI's OutputError, with
+   * `code` the errno code), "fault" = anything else.
+   */
+  kind?: "input" | "output" | "fault";
+  code?: string;
 }

@@ -1,7 +1,8 @@
 // Just enough tar for koku-metrics-operator / nise upload payloads (`.tar.gz` holding manifest.json
 // and CSVs): read the regular files of a gzipped tar (ustar, with GNU long names and pax `path`
-// records, as Python's tarfile and Go's archive/tar write them), and write one (ustar). Payloads are
-// a few MB each (the operator caps them at max_size_MB), so a payload is handled in memory.
+// records, as Python's tarfile and Go's archive/tar write them), and write one (ustar). The operator
+// caps payloads at max_size_MB, but a payload a user gives may be anything: it is read as a stream
+// (TarParser), never whole.
 
 import { gunzipSync, gzipSync } from "node:zlib";
 
@@ -47,38 +48,126 @@ function paxPath(data: Buffer): string | undefined {
   return undefined;
 }
 
-/** The regular files of a tar archive (gzipped or not). Throws on a truncated or corrupt archive. */
-export function readTar(archive: Buffer): TarEntry[] {
-  const tar = archive[0] === 0x1f && archive[1] === 0x8b ? gunzipSync(archive) : archive;
-  const out: TarEntry[] = [];
-  let at = 0;
-  let longName: string | undefined;
-  while (at + BLOCK <= tar.length) {
-    const header = tar.subarray(at, at + BLOCK);
-    if (header.every((b) => b === 0)) break; // end of archive
+/** A member of a tar archive, as its header describes it. */
+export interface TarMember {
+  /** Path inside the archive, as stored (may contain folders, `..`, or be absolute: never used as a path here). */
+  name: string;
+  kind: "file" | "directory" | "symlink" | "hardlink" | "other";
+  size: number;
+}
+
+/** Where a member's bytes go: `write` gets them chunk by chunk, `end` once they are all there. */
+export interface MemberSink {
+  write(chunk: Buffer): void;
+  end(): void;
+}
+
+const KINDS: Record<string, TarMember["kind"]> = { "0": "file", "\0": "file", "7": "file", "5": "directory", "2": "symlink", "1": "hardlink" };
+/** A GNU long name or pax record is metadata of the next member: kept in memory, so bounded. */
+const MAX_META_BYTES = 1 << 20;
+
+/**
+ * A push parser of a (plain, not gzipped) tar stream: `feed` it the bytes as they come, and it calls
+ * `open` for every member (regular files and the rest alike); the bytes of a member go to the sink
+ * `open` returns (null: skipped). Nothing of a member's data is kept here, so an archive of any size
+ * passes through in the memory of one chunk.
+ */
+export class TarParser {
+  private pending = Buffer.alloc(0);
+  private left = 0; // data bytes of the current member still to come
+  private pad = 0; // padding after them
+  private sink: MemberSink | null = null;
+  private meta: { type: string; parts: Buffer[] } | null = null;
+  private longName: string | undefined;
+  private at = 0; // bytes of the archive consumed so far
+  private ended = false;
+
+  constructor(private readonly open: (member: TarMember) => MemberSink | null) {}
+
+  feed(chunk: Buffer): void {
+    let data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = Buffer.alloc(0);
+    while (data.length > 0 && !this.ended) {
+      if (this.left > 0) data = this.body(data);
+      else if (this.pad > 0) {
+        const n = Math.min(this.pad, data.length);
+        this.pad -= n;
+        this.at += n;
+        data = data.subarray(n);
+      } else if (data.length < BLOCK) {
+        this.pending = Buffer.from(data);
+        return;
+      } else {
+        this.header(data.subarray(0, BLOCK));
+        this.at += BLOCK;
+        data = data.subarray(BLOCK);
+      }
+    }
+  }
+
+  /** The stream has ended: throws when it ended inside a member. */
+  finish(): void {
+    if (this.left > 0 || this.pending.length > 0) throw new Error(`truncated tar archive (ends inside a member at byte ${this.at})`);
+  }
+
+  private body(data: Buffer): Buffer {
+    const n = Math.min(this.left, data.length);
+    const part = data.subarray(0, n);
+    if (this.meta) this.meta.parts.push(Buffer.from(part));
+    else this.sink?.write(part);
+    this.left -= n;
+    this.at += n;
+    if (this.left === 0) this.endMember();
+    return data.subarray(n);
+  }
+
+  private header(header: Buffer): void {
+    if (header.every((b) => b === 0)) {
+      this.ended = true; // end of archive
+      return;
+    }
     let sum = 0;
     for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : header[i];
-    if (sum !== octal(header, 148, 8)) throw new Error(`not a tar archive (bad header checksum at byte ${at})`);
+    if (sum !== octal(header, 148, 8)) throw new Error(`not a tar archive (bad header checksum at byte ${this.at})`);
     const size = octal(header, 124, 12);
     const type = String.fromCharCode(header[156] || 0x30);
-    const dataStart = at + BLOCK;
-    if (dataStart + size > tar.length) throw new Error("truncated tar archive");
-    const data = tar.subarray(dataStart, dataStart + size);
-    at = dataStart + Math.ceil(size / BLOCK) * BLOCK;
-    if (type === "L") {
-      longName = text(data, 0, data.length);
-      continue;
+    this.left = size;
+    this.pad = (BLOCK - (size % BLOCK)) % BLOCK;
+    if (type === "L" || type === "x" || type === "g") {
+      if (size > MAX_META_BYTES) throw new Error(`tar metadata record of ${size} bytes at byte ${this.at} (at most ${MAX_META_BYTES})`);
+      this.meta = { type, parts: [] };
+    } else {
+      const prefix = text(header, 345, 155);
+      const name = this.longName ?? (prefix ? `${prefix}/${text(header, 0, 100)}` : text(header, 0, 100));
+      this.longName = undefined;
+      this.sink = this.open({ name, kind: KINDS[type] ?? "other", size });
     }
-    if (type === "x") {
-      longName = paxPath(data) ?? longName;
-      continue;
-    }
-    if (type === "g") continue;
-    const prefix = text(header, 345, 155);
-    const name = longName ?? (prefix ? `${prefix}/${text(header, 0, 100)}` : text(header, 0, 100));
-    longName = undefined;
-    if (type === "0" || type === "\0" || type === "7") out.push({ name, data: Buffer.from(data) });
+    if (size === 0) this.endMember();
   }
+
+  private endMember(): void {
+    if (this.meta) {
+      const data = Buffer.concat(this.meta.parts);
+      if (this.meta.type === "L") this.longName = text(data, 0, data.length);
+      if (this.meta.type === "x") this.longName = paxPath(data) ?? this.longName;
+      this.meta = null;
+      return;
+    }
+    this.sink?.end();
+    this.sink = null;
+  }
+}
+
+/** The regular files of a tar archive (gzipped or not) held in memory. Throws on a truncated or corrupt archive. */
+export function readTar(archive: Buffer): TarEntry[] {
+  const out: TarEntry[] = [];
+  const parser = new TarParser((member) => {
+    if (member.kind !== "file") return null;
+    const parts: Buffer[] = [];
+    return { write: (chunk) => parts.push(Buffer.from(chunk)), end: () => out.push({ name: member.name, data: Buffer.concat(parts) }) };
+  });
+  parser.feed(archive[0] === 0x1f && archive[1] === 0x8b ? gunzipSync(archive) : archive);
+  parser.finish();
   return out;
 }
 

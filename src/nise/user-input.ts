@@ -10,16 +10,17 @@
 // The report type of every CSV is recognised from its header, as Koku does (masu's detect_type), not
 // from its name. Files the daily summary does not use (other report types: VM, GPU, ROS) and files
 // that are not OCP data are listed as skipped, with the reason; nothing is dropped silently. A CSV
-// seen twice (a payload and its extracted folder) is used once.
+// seen twice (a payload and its extracted folder) is used once. A file given that cannot be read (a
+// cut .csv.gz, a corrupt payload) is an error, never a skip; payloads and gzipped files are unpacked
+// as streams into the stage folder, within STREAMBENCH_STAGE_LIMIT (stage-files.ts). Nothing from a
+// file's contents becomes a path: the manifest's cluster_id is checked before it names a staged file.
 
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync } from "node:fs";
 import { closeSync, openSync, readSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { pipeline } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
 import { DataError } from "../errors.ts";
 import { NISE_CSV_NAME, REPORT_TYPE, TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
-import { readTar } from "./tar.ts";
+import { extractPayload, gunzipToStage, StageBudget } from "./stage-files.ts";
 
 /** The nise report type (file-name suffix) of a table the summary reads, e.g. "ocp_pod_usage". */
 export type ReportType = (typeof REPORT_TYPE)[TableKey];
@@ -97,22 +98,17 @@ function firstLineOfBuffer(buf: Buffer): string {
   return buf.subarray(0, end < 0 ? Math.min(buf.length, 64 * 1024) : end).toString("utf8").replace(/\r$/, "");
 }
 
-function readHead(path: string): Buffer {
-  const fd = openSync(path, "r");
+/** The first `bytes` of a file; a file that cannot be read is a DataError naming it. */
+function readHead(path: string, source: string, bytes = 256 * 1024): Buffer {
+  let fd: number;
   try {
-    const buf = Buffer.alloc(256 * 1024);
-    return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
-  } finally {
-    closeSync(fd);
+    fd = openSync(path, "r");
+  } catch (e) {
+    throw new DataError(`${source}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, source);
   }
-}
-
-function firstLineOfFile(path: string): string {
-  const fd = openSync(path, "r");
   try {
-    const buf = Buffer.alloc(64 * 1024);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return firstLineOfBuffer(buf.subarray(0, n));
+    const buf = Buffer.alloc(bytes);
+    return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
   } finally {
     closeSync(fd);
   }
@@ -133,12 +129,11 @@ function monthOfFirstRow(data: Buffer): { year: number; month: number } | null {
 
 interface Candidate {
   source: string;
-  /** The CSV bytes (payload members, gzipped files once decompressed) or a plain file to link. */
-  data?: Buffer;
-  path?: string;
+  /** The CSV: the user's file (linked when staged), or a copy unpacked into the stage folder. */
+  path: string;
   gz?: boolean;
-  /** `path` is a decompressed copy in the stage folder (moved, not linked). */
-  decompressed?: boolean;
+  /** `path` is a copy in the stage folder (a payload member, a decompressed file): moved, not linked. */
+  inStage?: boolean;
   /** From the nise file name, or from a payload manifest. */
   clusterId?: string;
   year?: number;
@@ -158,32 +153,53 @@ interface PayloadManifest {
 }
 
 function parseManifest(text: string, where: string): PayloadManifest {
+  let m: PayloadManifest;
   try {
-    const m = JSON.parse(text) as PayloadManifest;
+    m = JSON.parse(text) as PayloadManifest;
     if (typeof m !== "object" || m === null) throw new Error("not an object");
-    return m;
   } catch (e) {
     throw new DataError(`${where}: manifest.json is not valid JSON (${(e as Error).message})`, where);
   }
+  checkClusterId(m.cluster_id, where);
+  monthOfManifest(m, where);
+  return m;
 }
 
-function monthOfManifest(m: PayloadManifest): { year: number; month: number } | null {
-  const s = m.start ?? m.date;
-  const hit = s ? /^(\d{4})-(\d{2})-/.exec(s) : null;
-  return hit ? { year: Number(hit[1]), month: Number(hit[2]) } : null;
+/** A cluster id names the staged files: letters, digits, ".", "_" and "-", not starting with ".". */
+const CLUSTER_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,252}$/;
+
+function checkClusterId(id: unknown, where: string): void {
+  if (id === undefined) throw new DataError(`${where}: manifest.json has no cluster_id`, where);
+  if (typeof id !== "string" || !CLUSTER_ID.test(id)) {
+    throw new DataError(
+      `${where}: manifest.json cluster_id ${JSON.stringify(id)} is not a cluster id (letters, digits, ".", "_" and "-" only; no "/", ".." or control characters)`,
+      where,
+    );
+  }
+}
+
+/** The manifest's month (start, else date); null when it gives neither; a DataError when it is not a month. */
+function monthOfManifest(m: PayloadManifest, where: string): { year: number; month: number } | null {
+  const field = m.start !== undefined ? "start" : "date";
+  const s = m[field];
+  if (s === undefined) return null;
+  const hit = typeof s === "string" ? /^(\d{4})-(\d{2})-(\d{2})/.exec(s) : null;
+  if (!hit || Number(hit[2]) < 1 || Number(hit[2]) > 12 || Number(hit[3]) < 1 || Number(hit[3]) > 31) {
+    throw new DataError(`${where}: manifest.json ${field} ${JSON.stringify(s)} is not a date (YYYY-MM-DD..., month 01-12)`, where);
+  }
+  return { year: Number(hit[1]), month: Number(hit[2]) };
 }
 
 const OPERATOR_CSV = /^(.*)_openshift_report\.(\d+)\.csv$/;
 
-function payloadCandidates(m: PayloadManifest, where: string, members: { name: string; source: string; data?: Buffer; path?: string }[]): Candidate[] {
-  if (!m.cluster_id) throw new DataError(`${where}: manifest.json has no cluster_id`, where);
-  const when = monthOfManifest(m);
+function payloadCandidates(m: PayloadManifest, where: string, members: { name: string; source: string; path: string; inStage?: boolean }[]): Candidate[] {
+  const when = monthOfManifest(m, where);
   return members.map((f) => {
     const n = OPERATOR_CSV.exec(f.name);
     return {
       source: f.source,
-      data: f.data,
       path: f.path,
+      inStage: f.inStage,
       clusterId: m.cluster_id,
       year: when?.year,
       month: when?.month,
@@ -203,8 +219,50 @@ function walkFiles(dir: string, out: string[]): void {
   }
 }
 
-/** Every CSV the input holds, and the files that are skipped before their header is read. */
-function collect(input: string): { candidates: Candidate[]; skipped: SkippedInputFile[]; plainFolder: boolean } {
+const MEMBER_KINDS: Record<string, string> = { symlink: "a symbolic link", hardlink: "a hard link", other: "not a regular file" };
+
+/** A payload tarball streamed into the stage folder: its CSV members as candidates, every other member skipped with the reason. */
+async function payloadOfTarball(f: string, stage: Stage, skipped: SkippedInputFile[]): Promise<Candidate[]> {
+  mkdirSync(stage.dir, { recursive: true });
+  const members = await extractPayload(f, (i) => join(stage.dir, `.payload-${stage.next++}-${i}.csv`), stage.budget);
+  const manifest = members.find((e) => e.text !== undefined);
+  const csvs = members.filter((e) => e.staged !== undefined);
+  for (const e of members) {
+    if (e === manifest || e.staged !== undefined || e.member.kind === "directory") continue;
+    const why = MEMBER_KINDS[e.member.kind] ?? "not a CSV file (payloads hold manifest.json and CSVs)";
+    skipped.push({ source: `${f}!${e.member.name}`, reason: e.member.kind === "file" ? why : `${why}: payload members are read only as regular files` });
+  }
+  if (!manifest) {
+    for (const e of csvs) skipped.push({ source: `${f}!${e.member.name}`, reason: "payload without manifest.json: cluster id unknown" });
+    return [];
+  }
+  const m = parseManifest(manifest.text!, f);
+  return payloadCandidates(m, f, csvs.map((e) => ({ name: basename(e.member.name), source: `${f}!${e.member.name}`, path: e.staged!, inStage: true })));
+}
+
+/** The stage folder of one input, the bytes it may still take, and a counter for unique names in it. */
+interface Stage {
+  dir: string;
+  budget: StageBudget;
+  next: number;
+}
+
+/** A plain or gzipped CSV file found in the input: a candidate, or skipped with the reason. */
+function candidateOfCsv(f: string, manifest: PayloadManifest | undefined, skipped: SkippedInputFile[]): Candidate | null {
+  const name = basename(f);
+  const gz = /\.csv\.gz$/i.test(name);
+  const csvName = gz ? name.slice(0, -3) : name;
+  const nise = NISE_CSV_NAME.exec(csvName);
+  if (manifest) return { ...payloadCandidates(manifest, join(dirname(f), "manifest.json"), [{ name: csvName, source: f, path: f }])[0], gz };
+  if (nise) {
+    return { source: f, path: f, gz, clusterId: nise[3], year: Number(nise[2]), month: MONTHS.indexOf(nise[1]) + 1, order: ["", nise[5] === undefined ? 0 : Number(nise[5])] };
+  }
+  skipped.push({ source: f, reason: "a CSV neither named as nise names it (<Month>-<Year>-<cluster>-<report_type>.csv) nor beside a payload manifest.json: cluster and month unknown" });
+  return null;
+}
+
+/** Every CSV the input holds (payload members already streamed into the stage folder), and the files skipped before their header is read. */
+async function collect(input: string, stage: Stage): Promise<{ candidates: Candidate[]; skipped: SkippedInputFile[]; plainFolder: boolean }> {
   const candidates: Candidate[] = [];
   const skipped: SkippedInputFile[] = [];
   const files: string[] = [];
@@ -217,60 +275,49 @@ function collect(input: string): { candidates: Candidate[]; skipped: SkippedInpu
   let plainFolder = st.isDirectory();
   for (const f of files) {
     const name = basename(f);
-    const inTop = dirname(f) === input;
-    if (name === "manifest.json") {
+    if (name === "manifest.json" || isTarball(name)) {
       plainFolder = false;
+      if (isTarball(name)) candidates.push(...(await payloadOfTarball(f, stage, skipped)));
       continue;
     }
-    if (isTarball(name)) {
-      plainFolder = false;
-      let entries;
-      try {
-        entries = readTar(readFileSync(f));
-      } catch (e) {
-        skipped.push({ source: f, reason: `not a readable tar.gz payload (${(e as Error).message})` });
-        continue;
-      }
-      const manifestEntry = entries.find((e) => basename(e.name) === "manifest.json");
-      const csvs = entries.filter((e) => /\.csv$/i.test(e.name));
-      for (const e of entries) {
-        if (e !== manifestEntry && !/\.csv$/i.test(e.name)) skipped.push({ source: `${f}!${e.name}`, reason: "not a CSV file (payloads hold manifest.json and CSVs)" });
-      }
-      if (!manifestEntry) {
-        for (const e of csvs) skipped.push({ source: `${f}!${e.name}`, reason: "payload without manifest.json: cluster id unknown" });
-        continue;
-      }
-      const m = parseManifest(manifestEntry.data.toString("utf8"), f);
-      candidates.push(...payloadCandidates(m, f, csvs.map((e) => ({ name: basename(e.name), source: `${f}!${e.name}`, data: e.data }))));
-      continue;
-    }
-    const gz = /\.csv\.gz$/i.test(name);
-    if (!gz && !/\.csv$/i.test(name)) {
+    if (!/\.csv(\.gz)?$/i.test(name)) {
       skipped.push({ source: f, reason: name.endsWith(".parquet") ? "a parquet file among CSV input (give the Koku parquet tree on its own)" : "not OCP data (neither a CSV, a .csv.gz nor a .tar.gz payload)" });
       continue;
     }
-    if (gz || !inTop) plainFolder = false;
-    const csvName = gz ? name.slice(0, -3) : name;
-    const manifest = manifests.get(dirname(f));
-    const nise = NISE_CSV_NAME.exec(csvName);
-    if (manifest) {
-      candidates.push(...payloadCandidates(manifest, join(dirname(f), "manifest.json"), [{ name: csvName, source: f, path: f }]).map((c) => ({ ...c, gz })));
-    } else if (nise) {
-      candidates.push({
-        source: f,
-        path: f,
-        gz,
-        clusterId: nise[3],
-        year: Number(nise[2]),
-        month: MONTHS.indexOf(nise[1]) + 1,
-        order: ["", nise[5] === undefined ? 0 : Number(nise[5])],
-      });
-    } else {
-      plainFolder = false;
-      skipped.push({ source: f, reason: "a CSV neither named as nise names it (<Month>-<Year>-<cluster>-<report_type>.csv) nor beside a payload manifest.json: cluster and month unknown" });
-    }
+    const c = candidateOfCsv(f, manifests.get(dirname(f)), skipped);
+    if (c === null || c.gz || dirname(f) !== input) plainFolder = false;
+    if (c !== null) candidates.push(c);
   }
   return { candidates, skipped, plainFolder };
+}
+
+type Kept = Candidate & { type: ReportType };
+
+/** Read a candidate's header (gunzipping it into the stage first): kept with its report type, or skipped with the reason. */
+async function classify(c: Candidate, stage: Stage, skipped: SkippedInputFile[]): Promise<Kept | null> {
+  if (c.gz) {
+    mkdirSync(stage.dir, { recursive: true });
+    const plain = join(stage.dir, `.gunzip-${stage.next++}.csv`);
+    await gunzipToStage(c.path, plain, stage.budget);
+    c.path = plain;
+    c.inStage = true;
+  }
+  const head = readHead(c.path, c.source);
+  const verdict = reportTypeOfHeader(firstLineOfBuffer(head));
+  if (!verdict.used) {
+    skipped.push({ source: c.source, reason: verdict.reason });
+    return null;
+  }
+  if (c.year === undefined || c.month === undefined) {
+    const when = monthOfFirstRow(head);
+    if (!when) {
+      skipped.push({ source: c.source, reason: "no month: the manifest has no start date and the file has no data row (header only)" });
+      return null;
+    }
+    c.year = when.year;
+    c.month = when.month;
+  }
+  return { ...c, type: verdict.type };
 }
 
 /**
@@ -281,10 +328,10 @@ function collect(input: string): { candidates: Candidate[]; skipped: SkippedInpu
 export async function stageUserInput(input: string, stageDir: string): Promise<StagedInput> {
   input = resolve(input);
   if (!existsSync(input)) throw new DataError(`--input ${input}: no such file or folder`, input);
-  const { candidates, skipped, plainFolder } = collect(input);
-  // bytes and header of every candidate; plain files are read for their header only
+  const stage: Stage = { dir: resolve(stageDir), budget: new StageBudget(), next: 0 };
+  const { candidates, skipped, plainFolder } = await collect(input, stage);
   const seen = new Map<string, string>();
-  const kept: (Candidate & { type: ReportType })[] = [];
+  const kept: Kept[] = [];
   for (const c of candidates) {
     if (c.identity) {
       const first = seen.get(c.identity);
@@ -294,36 +341,8 @@ export async function stageUserInput(input: string, stageDir: string): Promise<S
       }
       seen.set(c.identity, c.source);
     }
-    if (c.gz && c.path) {
-      // decompressed by streaming into the stage folder (a gzipped file may be larger than memory)
-      mkdirSync(stageDir, { recursive: true });
-      const plain = join(stageDir, `.gunzip-${kept.length}-${skipped.length}.csv`);
-      try {
-        await gunzipFile(c.path, plain);
-      } catch (e) {
-        rmSync(plain, { force: true });
-        skipped.push({ source: c.source, reason: `not a readable gzip file (${(e as Error).message})` });
-        continue;
-      }
-      c.path = plain;
-      c.decompressed = true;
-    }
-    const header = c.data ? firstLineOfBuffer(c.data) : firstLineOfFile(c.path!);
-    const verdict = reportTypeOfHeader(header);
-    if (!verdict.used) {
-      skipped.push({ source: c.source, reason: verdict.reason });
-      continue;
-    }
-    if (c.year === undefined || c.month === undefined) {
-      const when = monthOfFirstRow(c.data ?? readHead(c.path!));
-      if (!when) {
-        skipped.push({ source: c.source, reason: "no month: the manifest has no start date and the file has no data row (header only)" });
-        continue;
-      }
-      c.year = when.year;
-      c.month = when.month;
-    }
-    kept.push({ ...c, type: verdict.type });
+    const k = await classify(c, stage, skipped);
+    if (k) kept.push(k);
   }
   if (!kept.some((c) => c.type === "ocp_pod_usage")) {
     const why = skipped.slice(0, 3).map((x) => `${basename(x.source)}: ${x.reason}`).join("; ");
@@ -333,13 +352,17 @@ export async function stageUserInput(input: string, stageDir: string): Promise<S
     );
   }
   // a plain folder whose file names agree with their headers is read where it is
-  const namesAgree = kept.every((c) => c.path && !c.data && !c.decompressed && NISE_CSV_NAME.exec(basename(c.path))?.[4] === c.type);
+  const namesAgree = kept.every((c) => !c.inStage && NISE_CSV_NAME.exec(basename(c.path))?.[4] === c.type);
   if (plainFolder && namesAgree) {
-    return { dir: input, used: kept.map((c) => ({ source: c.source, staged: c.path!, reportType: c.type, clusterId: c.clusterId! })), skipped };
+    return { dir: input, used: kept.map((c) => ({ source: c.source, staged: c.path, reportType: c.type, clusterId: c.clusterId! })), skipped };
   }
-  // staged names: <Month>-<Year>-<cluster>-<type>-<part>.csv, parts in the order of the originals
+  return { dir: stage.dir, used: placeInStage(kept, stage.dir), skipped };
+}
+
+/** Staged names: <Month>-<Year>-<cluster>-<type>-<part>.csv, parts in the order of the originals; unpacked copies moved, the user's files linked. */
+function placeInStage(kept: Kept[], stageDir: string): UsedInputFile[] {
   mkdirSync(stageDir, { recursive: true });
-  const groups = new Map<string, (Candidate & { type: ReportType })[]>();
+  const groups = new Map<string, Kept[]>();
   for (const c of kept) {
     const key = `${MONTHS[c.month! - 1]}-${c.year}-${c.clusterId}-${c.type}`;
     let g = groups.get(key);
@@ -351,20 +374,17 @@ export async function stageUserInput(input: string, stageDir: string): Promise<S
     group.sort((a, b) => (a.order[0] < b.order[0] ? -1 : a.order[0] > b.order[0] ? 1 : a.order[1] - b.order[1]));
     for (const [i, c] of group.entries()) {
       const staged = join(stageDir, `${key}-${i + 1}.csv`);
-      if (c.data) writeFileSync(staged, c.data);
-      else if (c.decompressed) renameSync(c.path!, staged);
-      else symlinkSync(c.path!, staged);
+      // (cluster ids are checked; this holds whatever a name is made of)
+      if (dirname(staged) !== stageDir) throw new DataError(`${c.source}: staged name ${JSON.stringify(basename(staged))} would leave the stage folder`, c.source);
+      if (c.inStage) renameSync(c.path, staged);
+      else symlinkSync(c.path, staged);
       used.push({ source: c.source, staged, reportType: c.type, clusterId: c.clusterId! });
     }
   }
-  return { dir: stageDir, used, skipped };
+  return used;
 }
 
 /** One line per skipped file, for logs and stderr. */
 export function describeSkipped(skipped: SkippedInputFile[], root?: string): string[] {
   return skipped.map((s) => `skipped ${root ? relative(root, s.source.split("!")[0]) + (s.source.includes("!") ? "!" + s.source.split("!").slice(1).join("!") : "") : s.source}: ${s.reason}`);
-}
-
-async function gunzipFile(from: string, to: string): Promise<void> {
-  await pipeline(createReadStream(from), createGunzip(), createWriteStream(to));
 }

@@ -1,0 +1,128 @@
+// Input a hostile or careless user gives (issue 20): nothing from a file's contents becomes a path,
+// every member not read is named, a file that cannot be read is an error (never a skip), and what is
+// unpacked is bounded by a setting the user can raise.
+import test from "ava";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, linkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { writeTarGz } from "../../src/nise/tar.ts";
+import { stageUserInput } from "../../src/nise/user-input.ts";
+import { REQUIRED_COLUMNS } from "../../src/nise/csv-import.ts";
+import { DataError } from "../../src/errors.ts";
+import { STAGE_LIMIT_SETTING } from "../../src/nise/stage-files.ts";
+
+const POD_HEADER = REQUIRED_COLUMNS.pod.join(",");
+const POD_ROW = "2024-01-01 00:00:00 +0000 UTC,2024-02-01 00:00:00 +0000 UTC,2024-01-01 00:00:00 +0000 UTC,2024-01-01 00:59:59 +0000 UTC,p1,ns1,alpha,i-1,1,1,2,3,4,5,4,14400,5,18000,label_app:x";
+const POD_CSV = Buffer.from(`${POD_HEADER}\r\n${POD_ROW}\r\n`);
+
+function scratch(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "streambench-hostile-"));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const manifest = (fields: Record<string, unknown>) =>
+  JSON.stringify({ cluster_id: "c1", uuid: "u1", start: "2024-01-01T00:00:00.000000+00:00", ...fields });
+
+function payload(dir: string, name: string, fields: Record<string, unknown>): string {
+  const path = join(dir, name);
+  writeFileSync(path, writeTarGz([{ name: "u1_openshift_report.0.csv", data: POD_CSV }, { name: "manifest.json", data: Buffer.from(manifest(fields)) }]));
+  return path;
+}
+
+test("a manifest cluster_id holding a path is refused naming the manifest, and nothing is written outside the stage folder", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    // the stage is <dir>/stage/csv: "October-2025-x/../../../pwned" would resolve to <dir>/pwned-...
+    const cluster = "x/../../../pwned";
+    const tarball = payload(dir, "p.tar.gz", { cluster_id: cluster });
+    const e1 = await t.throwsAsync(stageUserInput(tarball, join(dir, "stage", "csv")), { instanceOf: DataError });
+    t.is(e1!.message, `${tarball}: manifest.json cluster_id "x/../../../pwned" is not a cluster id (letters, digits, ".", "_" and "-" only; no "/", ".." or control characters)`);
+    // the extracted form: manifest.json beside the CSV
+    const extracted = join(dir, "extracted");
+    mkdirSync(extracted);
+    writeFileSync(join(extracted, "manifest.json"), manifest({ cluster_id: cluster }));
+    writeFileSync(join(extracted, "u1_openshift_report.0.csv"), POD_CSV);
+    const e2 = await t.throwsAsync(stageUserInput(extracted, join(dir, "stage2", "csv")), { instanceOf: DataError });
+    t.true(e2!.message.startsWith(`${join(extracted, "manifest.json")}: manifest.json cluster_id "x/../../../pwned"`), e2!.message);
+    t.deepEqual(readdirSync(dir).filter((f) => f.startsWith("pwned")), [], "no file or link left outside the stage");
+  } finally {
+    cleanup();
+  }
+});
+
+test("a manifest whose month is 13 or whose cluster_id holds a newline is refused naming the manifest and the field", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    const month13 = payload(dir, "m.tar.gz", { start: "2025-13-01T00:00:00.000000+00:00" });
+    const e1 = await t.throwsAsync(stageUserInput(month13, join(dir, "s1")), { instanceOf: DataError });
+    t.is(e1!.message, `${month13}: manifest.json start "2025-13-01T00:00:00.000000+00:00" is not a date (YYYY-MM-DD..., month 01-12)`);
+    const newline = payload(dir, "n.tar.gz", { cluster_id: "c1\nx" });
+    const e2 = await t.throwsAsync(stageUserInput(newline, join(dir, "s2")), { instanceOf: DataError });
+    t.regex(e2!.message, /n\.tar\.gz: manifest\.json cluster_id "c1\\nx" is not a cluster id/);
+  } finally {
+    cleanup();
+  }
+});
+
+test("symbolic and hard links inside a payload are listed as skipped and never followed", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    const src = join(dir, "src");
+    mkdirSync(src);
+    writeFileSync(join(src, "u1_openshift_report.0.csv"), POD_CSV);
+    writeFileSync(join(src, "manifest.json"), manifest({}));
+    symlinkSync("/etc/passwd", join(src, "u1_openshift_report.1.csv"));
+    linkSync(join(src, "u1_openshift_report.0.csv"), join(src, "u1_openshift_report.2.csv"));
+    const tarball = join(dir, "p.tar.gz");
+    execFileSync("tar", ["czf", tarball, "-C", src, "u1_openshift_report.0.csv", "u1_openshift_report.1.csv", "u1_openshift_report.2.csv", "manifest.json"]);
+    const staged = await stageUserInput(tarball, join(dir, "stage"));
+    t.deepEqual(staged.used.map((u) => basename(u.source)), ["p.tar.gz!u1_openshift_report.0.csv"]);
+    t.deepEqual(
+      staged.skipped.map((s) => [basename(s.source), s.reason]),
+      [
+        ["p.tar.gz!u1_openshift_report.1.csv", "a symbolic link: payload members are read only as regular files"],
+        ["p.tar.gz!u1_openshift_report.2.csv", "a hard link: payload members are read only as regular files"],
+      ],
+    );
+  } finally {
+    cleanup();
+  }
+});
+
+test("a .csv.gz cut short is an error naming the file, not a skip", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    const input = join(dir, "in");
+    mkdirSync(input);
+    writeFileSync(join(input, "January-2024-c1-ocp_pod_usage-1.csv"), POD_CSV);
+    const gz = gzipSync(Buffer.concat(Array.from({ length: 200 }, () => POD_CSV)));
+    const cut = join(input, "January-2024-c1-ocp_pod_usage-2.csv.gz");
+    writeFileSync(cut, gz.subarray(0, Math.floor(gz.length / 2)));
+    const e = await t.throwsAsync(stageUserInput(input, join(dir, "stage")), { instanceOf: DataError });
+    t.is(e!.message, `${cut}: not a readable gzip file (unexpected end of file); a file given as input must be read whole, so nothing was summed`);
+  } finally {
+    cleanup();
+  }
+});
+
+test.serial("a payload that unpacks past STREAMBENCH_STAGE_LIMIT is refused naming the setting; raising it lets the same payload through", async (t) => {
+  const { dir, cleanup } = scratch();
+  const saved = process.env[STAGE_LIMIT_SETTING];
+  t.teardown(() => (saved === undefined ? delete process.env[STAGE_LIMIT_SETTING] : (process.env[STAGE_LIMIT_SETTING] = saved)));
+  try {
+    // 3,000 pod rows of 270 bytes: about 0.8 MB unpacked, from a tar.gz of a few KB
+    const rows = Buffer.from(`${POD_ROW}\r\n`.repeat(3000));
+    const tarball = join(dir, "bomb.tar.gz");
+    writeFileSync(tarball, writeTarGz([{ name: "u1_openshift_report.0.csv", data: Buffer.concat([Buffer.from(`${POD_HEADER}\r\n`), rows]) }, { name: "manifest.json", data: Buffer.from(manifest({})) }]));
+    process.env[STAGE_LIMIT_SETTING] = "500KB";
+    const e = await t.throwsAsync(stageUserInput(tarball, join(dir, "s1")), { instanceOf: DataError });
+    t.regex(e!.message, /bomb\.tar\.gz!u1_openshift_report\.0\.csv: unpacking the input would stage more than 0\.5 MiB \(STREAMBENCH_STAGE_LIMIT; raise it/);
+    process.env[STAGE_LIMIT_SETTING] = "2MB";
+    const staged = await stageUserInput(tarball, join(dir, "s2"));
+    t.is(staged.used.length, 1);
+  } finally {
+    cleanup();
+  }
+});
