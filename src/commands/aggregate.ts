@@ -2,7 +2,7 @@
 // mode of the daily summary over a folder of nise CSVs (or the Koku parquet layout) and write the
 // canonical summary CSV. The polars modes run in a child process (pipelines/<mode>.ts), the
 // reference in this process (plain TypeScript, CSV input).
-import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync, type Stats } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { Job, JobInput, JobReport, Mode } from "../contract/job.ts";
@@ -41,7 +41,8 @@ Run Koku's OpenShift daily summary over one input and write the canonical summar
                  postgres    the hourly rows loaded into PostgreSQL and the same SQL run there:
                              DATABASE_URL's server if set, else a PGlite the child hosts
                  reference   plain TypeScript reference (nise CSV input only)
-  --out FILE     the summary CSV to write (written whole or not at all)
+  --out FILE     the summary CSV to write (written whole or not at all; a new name or a regular
+                 file, never a device, pipe or symbolic link)
   --help         this text
 
 Bad input is rejected, never summed: a row with too few or too many fields, a file cut inside its
@@ -67,6 +68,28 @@ export function checkOutputFile(out: string): void {
   if (existsSync(out) && statSync(out).isDirectory()) {
     throw new OutputError(`aggregate: --out ${out}: it is a folder (give a file name, e.g. ${join(out, "summary.csv")})`, "EISDIR");
   }
+  checkReplaceable(out);
+}
+
+const SPECIAL_FILES: [keyof Stats, string][] = [
+  ["isSymbolicLink", "a symbolic link"],
+  ["isCharacterDevice", "a character device"],
+  ["isBlockDevice", "a block device"],
+  ["isFIFO", "a named pipe"],
+  ["isSocket", "a socket"],
+];
+
+/** The summary is renamed over --out: only a regular file (or a new name) may be replaced, never a device, pipe or link. */
+function checkReplaceable(out: string): void {
+  let st: Stats;
+  try {
+    st = lstatSync(out);
+  } catch {
+    return; // a new name
+  }
+  if (st.isFile() || st.isDirectory()) return;
+  const kind = SPECIAL_FILES.find(([is]) => (st[is] as () => boolean).call(st))?.[1] ?? "not a regular file";
+  throw new UsageError(`aggregate: --out ${out}: it is ${kind}; the summary is written only to a regular file or a new name (nothing was written)`);
 }
 
 /** Which layout the input holds: the Koku parquet layout (local or s3://), or CSV input as it arrives. */
@@ -192,6 +215,7 @@ export async function runAggregateCommand(argv: string[]): Promise<number> {
     rows = result.rows;
     sayAll(describeSkipped(result.report.inputs?.skipped ?? []));
   }
+  checkReplaceable(out); // again: it may have changed during the work
   await writeSummaryCsv(out, rows).catch((error) => {
     throw OutputError.from(error, "aggregate: --out: cannot write", out);
   });

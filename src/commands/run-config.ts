@@ -130,6 +130,9 @@ export function configFromFlags(flags: RunFlagValues, env: Record<string, string
   const relTolerance = flags.tolerance !== undefined ? parseTolerance(flags.tolerance) : DEFAULT_TOLERANCE.relTolerance;
   const schema = flags.schema ?? "org1234567";
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new UsageError(`--schema "${schema}" is not a plain lower-case PostgreSQL identifier`);
+  if (/^pg_/.test(schema) || schema === "information_schema") {
+    throw new UsageError(`--schema "${schema}": a PostgreSQL system schema (names starting "pg_" and information_schema are reserved); give a schema of your own`);
+  }
   const bucket = resolveBucket(env, flags.bucket);
   const enabledTagKeys = flags["enabled-tag-keys"] !== undefined ? list(flags["enabled-tag-keys"]) : null;
   const s3 = s3SettingsFromEnv(env, { bucket, endpoint: flags["s3-endpoint"] });

@@ -12,7 +12,7 @@
 //                                                              outputs, generated data), removed at the end
 //     .streambench-run.json                                    the in-progress marker (below)
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, renameSync, writeFileSync } from "node:fs";
-import { join, basename } from "node:path";
+import { join, basename, dirname } from "node:path";
 import { mkdirFailure, OutputError } from "../errors.ts";
 import type { Mode } from "../contract/job.ts";
 import { REPORT_FILES } from "../report/write.ts";
@@ -52,6 +52,10 @@ export function timestampName(date: Date): string {
  * summary.json, see pointLatestAt). A folder that cannot be made is an OutputError naming it.
  */
 export function createRunFolder(outRoot: string, now = new Date()): { dir: string } {
+  // --out DIR is made when missing, its parents never (a typo in them is a usage error, exit 2)
+  if (!existsSync(outRoot) && !existsSync(dirname(outRoot))) {
+    throw new OutputError(`--out ${outRoot}: its parent folder ${dirname(outRoot)} does not exist (create it first, or give a folder whose parent exists)`, "ENOENT");
+  }
   try {
     mkdirSync(outRoot, { recursive: true });
   } catch (error) {

@@ -1,0 +1,83 @@
+// What the CLI does with hostile or careless settings (issue 20): --out never replaces a device or
+// a link, run --out never makes missing parents, a disk that fills while the input is unpacked is
+// exit 5 naming the stage folder, and a system schema is refused naming --schema. Each run here
+// stops before any benchmark work, except aggregate's over 7 plain rows.
+import test from "ava";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { REQUIRED_COLUMNS } from "../../src/nise/csv-import.ts";
+import { startCli } from "../run/cli-process.ts";
+
+const POD_HEADER = REQUIRED_COLUMNS.pod.join(",");
+const POD_ROW = "2024-01-01 00:00:00 +0000 UTC,2024-02-01 00:00:00 +0000 UTC,2024-01-01 00:00:00 +0000 UTC,2024-01-01 00:59:59 +0000 UTC,p1,ns1,alpha,i-1,1,1,2,3,4,5,4,14400,5,18000,label_app:x";
+
+const work = mkdtempSync(join(tmpdir(), "streambench-hostile-cli-"));
+const input = join(work, "in");
+mkdirSync(input);
+writeFileSync(join(input, "January-2024-c1-ocp_pod_usage.csv"), `${POD_HEADER}\r\n${POD_ROW}\r\n`);
+
+/** A tmpfs of 1 MiB mounted in the scratch folder, when this process may mount one (root). */
+const small = join(work, "tmpfs");
+mkdirSync(small);
+let mounted = false;
+try {
+  execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", small], { stdio: "ignore" });
+  mounted = true;
+} catch {
+  mounted = false;
+}
+
+test.after.always(() => {
+  if (mounted) execFileSync("umount", [small]);
+  rmSync(work, { recursive: true, force: true });
+});
+
+test("aggregate --out naming a device node, a pipe or a symbolic link is exit 2 naming it, and leaves it as it was", async (t) => {
+  const dir = join(work, "out-special");
+  mkdirSync(dir);
+  const device = join(dir, "null");
+  execFileSync("mknod", [device, "c", "1", "3"]); // a fake /dev/null, in a temporary folder
+  const fifo = join(dir, "pipe");
+  execFileSync("mkfifo", [fifo]);
+  const link = join(dir, "link.csv");
+  writeFileSync(join(dir, "target.csv"), "keep");
+  symlinkSync(join(dir, "target.csv"), link);
+  for (const [out, kind] of [[device, "a character device"], [fifo, "a named pipe"], [link, "a symbolic link"]]) {
+    const r = await startCli(["aggregate", "--input", input, "--mode", "reference", "--out", out]).done;
+    t.is(r.code, 2, r.stderr);
+    t.true(r.stderr.includes(`aggregate: --out ${out}: it is ${kind}; the summary is written only to a regular file or a new name`), r.stderr);
+  }
+  t.true(statSync(device).isCharacterDevice(), "the device node is still a device node");
+  t.deepEqual(readdirSync(dir).sort(), ["link.csv", "null", "pipe", "target.csv"], "no temporary file left beside them");
+});
+
+test("run --out whose parent folder does not exist is exit 2 naming the parent, and creates nothing", async (t) => {
+  const out = join(work, "a", "missing", "parent");
+  const r = await startCli(["run", "--headless", "--runs", "1", "--scales", "small", "--out", out]).done;
+  t.is(r.code, 2, r.stdout + r.stderr);
+  t.true(r.stderr.includes(`--out ${out}: its parent folder ${join(work, "a", "missing")} does not exist`), r.stderr);
+  t.false(existsSync(join(work, "a")));
+});
+
+test("--schema naming a PostgreSQL system schema is exit 2 naming --schema", async (t) => {
+  const r = await startCli(["run", "--headless", "--scales", "small", "--schema", "pg_catalog", "--out", join(work, "schema")]).done;
+  t.is(r.code, 2, r.stdout + r.stderr);
+  t.regex(r.stderr, /--schema "pg_catalog": a PostgreSQL system schema/);
+});
+
+(mounted ? test.serial : test.skip)("a disk that fills while a .csv.gz is unpacked is exit 5 naming the stage folder, for the reference and a polars mode", async (t) => {
+  const gz = join(work, "gz");
+  mkdirSync(gz, { recursive: true });
+  // 8,000 rows of ~270 bytes: about 2.2 MB unpacked, into a 1 MiB tmpfs
+  writeFileSync(join(gz, "January-2024-c1-ocp_pod_usage.csv.gz"), gzipSync(`${POD_HEADER}\r\n${`${POD_ROW}\r\n`.repeat(8000)}`));
+  for (const mode of ["reference", "in-memory"]) {
+    const out = join(work, `full-${mode}.csv`);
+    const r = await startCli(["aggregate", "--input", gz, "--mode", mode, "--out", out], { TMPDIR: small }).done;
+    t.is(r.code, 5, r.stderr);
+    t.regex(r.stderr, new RegExp(`staging the input: cannot write into ${small}/streambench-input-\\w+/csv: no space left on the device \\(ENOSPC\\)`), mode);
+    t.false(existsSync(out));
+  }
+});
