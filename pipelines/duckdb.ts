@@ -37,7 +37,7 @@ async function main(): Promise<void> {
       }
     }
     await conn.run("SET TimeZone = 'UTC'");
-    await createHourlyViews(conn, job.input, local.files, local.shownAs);
+    await createHourlyViews(conn, job.input, local.files, local.shownAs, !job.measuresChecked);
     const read = performance.now() - tRead;
 
     const tAgg = performance.now();

@@ -4,7 +4,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { createS3Client, s3SettingsFromAccess } from "../src/storage/client.ts";
-import { listObjects } from "../src/storage/objects.ts";
+import { folderPrefix, listObjects } from "../src/storage/objects.ts";
 import { KOKU_TABLE, NISE_CSV_NAME, TABLE_KEYS, tableOfReportType, type TableKey } from "../src/contract/input-tables.ts";
 import type { JobInput } from "../src/contract/job.ts";
 
@@ -79,10 +79,10 @@ export function discoverParquet(dir: string): InputFiles {
   return files;
 }
 
-/** The same layout in S3: lists the objects under s3://bucket/prefix. */
+/** The same layout in S3: lists the objects under s3://bucket/prefix/ (a prefix is a folder). */
 export async function discoverS3(input: Extract<JobInput, { kind: "s3" }>): Promise<InputFiles> {
   const client = createS3Client(s3SettingsFromAccess(input.s3, input.bucket));
-  const objects = await listObjects(client, input.bucket, input.prefix);
+  const objects = await listObjects(client, input.bucket, folderPrefix(input.prefix));
   const files: InputFiles = { pod: [], storage: [], nodeLabels: [], namespaceLabels: [] };
   for (const o of objects) {
     if (!o.key.endsWith(".parquet")) continue;

@@ -46,7 +46,7 @@ async function toCsvChunks(local: LocalInput, job: ReturnType<typeof parseJob>, 
   const instance = await DuckDBInstance.create(":memory:", { memory_limit: "512MB" });
   const conn = await instance.connect();
   try {
-    await createHourlyViews(conn, job.input, local.files, local.shownAs);
+    await createHourlyViews(conn, job.input, local.files, local.shownAs, !job.measuresChecked);
     const chunks = {} as Record<(typeof TABLE_KEYS)[number], string[]>;
     for (const key of TABLE_KEYS) {
       const out = join(dir, key);

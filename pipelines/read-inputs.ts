@@ -5,11 +5,13 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import pl from "nodejs-polars";
 import type { DataFrame, DataType, LazyDataFrame } from "nodejs-polars";
 import { createS3Client, polarsCloudOptions, s3SettingsFromAccess } from "../src/storage/client.ts";
-import { getObjectBuffer } from "../src/storage/objects.ts";
+import { folderPrefix, getObjectBuffer } from "../src/storage/objects.ts";
 import {
+  badMeasure,
   KOKU_TABLE,
   LABEL_COLUMNS,
   MEASURE_COLUMNS,
+  REQUIRED_MEASURES,
   PLAN_COLUMNS,
   TABLE_KEYS,
   tableOfReportType,
@@ -68,6 +70,40 @@ export function checkParquetSchemas(files: InputFiles, cloudOptions?: Record<str
       }
     }
   }
+}
+
+/**
+ * Parquet input: the first row holding a measure no mode may sum (NaN, ±Infinity, NULL in a required
+ * measure: contract badMeasure), as an InputError naming file, row and column; null when there is
+ * none. polars would drop such an hourly row in a filter or carry it into the sums without a word.
+ * One streaming pass over each file's measure columns.
+ */
+export function findBadMeasure(files: InputFiles, input: JobInput): InputError | null {
+  const cloudOptions = cloudOptionsOf(input);
+  for (const key of TABLE_KEYS) {
+    const columns = MEASURE_COLUMNS[key];
+    if (columns.length === 0) continue;
+    const bad = columns.map((c) => {
+      const v = pl.col(c).cast(pl.Float64);
+      const nonFinite = v.isNan().or(v.isInfinite()).fillNull(false);
+      return REQUIRED_MEASURES[key].includes(c) ? nonFinite.or(v.isNull()) : nonFinite;
+    });
+    for (const f of files[key]) {
+      const found = pl
+        .scanParquet(f.path, { hivePartitioning: false, ...(cloudOptions ? { cloudOptions } : {}) })
+        .withRowIndex("__row")
+        .filter(bad.reduce((a, b) => a.or(b)))
+        .select(pl.col("__row"), ...columns.map((c) => pl.col(c).cast(pl.Float64)))
+        .head(1)
+        .collectSync({ engine: "streaming" });
+      if (found.height === 0) continue;
+      for (const c of columns) {
+        const why = badMeasure(key, c, found.getColumn(c).get(0) as number | null);
+        if (why) return new InputError(`${f.path}: row ${Number(found.getColumn("__row").get(0)) + 1}, column "${c}": ${why}`);
+      }
+    }
+  }
+  return null;
 }
 
 export function firstLineOf(e: unknown): string {
@@ -217,8 +253,7 @@ export async function readParquetTable(
 /** The glob of one table's files: every file of the table, nothing else (no hive columns added). */
 export function parquetGlob(input: JobInput, key: TableKey): string {
   if (input.kind === "s3") {
-    const prefix = input.prefix.replace(/\/+$/, "");
-    return `s3://${input.bucket}/${prefix ? prefix + "/" : ""}**/${KOKU_TABLE[key]}/*.parquet`;
+    return `s3://${input.bucket}/${folderPrefix(input.prefix)}**/${KOKU_TABLE[key]}/*.parquet`;
   }
   return `${input.dir.replace(/\/+$/, "")}/**/${KOKU_TABLE[key]}/*.parquet`;
 }

@@ -34,6 +34,7 @@ import {
   discoverCsv,
   discoverParquet,
   discoverS3,
+  findBadMeasure,
   InputError,
   locateBadLabels,
   locateReadError,
@@ -71,11 +72,20 @@ async function discover(job: Job, staged?: { dir: string }): Promise<InputFiles>
   if (input.kind === "parquet") {
     const files = discoverParquet(input.dir);
     checkParquetSchemas(files);
+    checkMeasures(job, files);
     return files;
   }
   const files = await discoverS3(input);
   checkParquetSchemas(files, cloudOptionsOf(input));
+  checkMeasures(job, files);
   return files;
+}
+
+/** Parquet input the parent has not vouched for: NaN, ±Infinity or missing measures are refused before reading. */
+function checkMeasures(job: Job, files: InputFiles): void {
+  if (job.measuresChecked) return;
+  const bad = findBadMeasure(files, job.input);
+  if (bad) throw bad;
 }
 
 function writeSummary(df: DataFrame, output: string): void {

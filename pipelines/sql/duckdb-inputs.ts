@@ -12,8 +12,10 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { createS3Client, s3SettingsFromAccess } from "../../src/storage/client.ts";
 import {
+  badMeasure,
   LABEL_COLUMNS,
   MEASURE_COLUMNS,
+  REQUIRED_MEASURES,
   PLAN_COLUMNS,
   TABLE_KEYS,
   type TableKey,
@@ -159,14 +161,43 @@ export function typedSource(input: JobInput, key: TableKey, files: InputFile[]):
   return `(SELECT ${typedColumns(key, false)} FROM read_parquet(${fileList(files)}, union_by_name = true))`;
 }
 
-/** Check the files and create one view per hourly table (HOURLY_RELATION names). */
+/**
+ * Parquet input: the first row holding a measure no mode may sum (NaN, ±Infinity, NULL in a required
+ * measure: contract badMeasure), as an InputError naming file, row and column. One scan per file.
+ */
+async function checkMeasures(conn: DuckDBConnection, files: InputFiles, shownAs: (p: string) => string): Promise<void> {
+  for (const key of TABLE_KEYS) {
+    const columns = MEASURE_COLUMNS[key];
+    if (columns.length === 0) continue;
+    const typed = columns.map((c) => `CAST(${c} AS DOUBLE) AS ${c}`).join(", ");
+    const bad = columns.map((c) => `isnan(${c}) OR isinf(${c})${REQUIRED_MEASURES[key].includes(c) ? ` OR ${c} IS NULL` : ""}`).join(" OR ");
+    for (const f of files[key]) {
+      const r = await conn.runAndReadAll(
+        `SELECT * FROM (SELECT row_number() OVER () AS row_number, ${typed} FROM read_parquet(${sqlString(f.path)})) WHERE ${bad} LIMIT 1`,
+      );
+      const row = r.getRowObjects()[0];
+      if (!row) continue;
+      for (const c of columns) {
+        const why = badMeasure(key, c, row[c] === null ? null : Number(row[c]));
+        if (why) throw new InputError(`${shownAs(f.path)}: row ${Number(row.row_number)}, column "${c}": ${why}`);
+      }
+    }
+  }
+}
+
+/**
+ * Check the files and create one view per hourly table (HOURLY_RELATION names). `measures`: also
+ * refuse parquet measures no mode may sum (off when the parent vouches for them, Job.measuresChecked).
+ */
 export async function createHourlyViews(
   conn: DuckDBConnection,
   input: JobInput,
   files: InputFiles,
   shownAs: (p: string) => string = (p) => p,
+  measures = false,
 ): Promise<void> {
   await checkColumns(conn, input, files, shownAs);
+  if (measures && input.kind !== "csv") await checkMeasures(conn, files, shownAs);
   for (const key of TABLE_KEYS) {
     await conn.run(`CREATE OR REPLACE VIEW ${HOURLY_RELATION[key]} AS SELECT * FROM ${typedSource(input, key, files[key])}`);
   }

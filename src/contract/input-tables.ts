@@ -95,6 +95,26 @@ export const MEASURE_COLUMNS: Record<TableKey, readonly string[]> = {
   namespaceLabels: [],
 };
 
+/**
+ * Measures every row must carry: nise and the operator always write them. The others may be empty
+ * (NULL), as Koku reads an empty cell (a PV without a claim has no request or usage).
+ */
+export const REQUIRED_MEASURES: Record<TableKey, readonly string[]> = {
+  pod: MEASURE_COLUMNS.pod,
+  storage: ["persistentvolumeclaim_capacity_bytes", "persistentvolumeclaim_capacity_byte_seconds"],
+  nodeLabels: [],
+  namespaceLabels: [],
+};
+
+/**
+ * A parquet measure no mode may sum (NaN, ±Infinity, or NULL in a required measure), or null when
+ * `value` is fine: the one message every reader of parquet input gives, naming file, row and column.
+ */
+export function badMeasure(key: TableKey, column: string, value: number | null): string | null {
+  if (value === null) return REQUIRED_MEASURES[key].includes(column) ? "empty (null), where every row needs a number" : null;
+  return Number.isFinite(value) ? null : `${value} is not a finite number`;
+}
+
 /** Label-string columns (nise `label_k:v|label_k2:v2`). */
 export const LABEL_COLUMNS: Record<TableKey, readonly string[]> = {
   pod: ["pod_labels"],

@@ -51,6 +51,11 @@ export interface Job {
    * Slower: the summary's sections are then collected one by one instead of in one query.
    */
   profile?: boolean;
+  /**
+   * The parent vouches for every measure of this input (it generated it, or its reference read every
+   * row and refused NaN, ±Infinity and missing values): the child skips that check of parquet input.
+   */
+  measuresChecked?: boolean;
   /** duckdb: DuckDB's memory_limit setting (e.g. "2GB"); absent = DuckDB's default (80% of RAM). */
   duckdbMemoryLimit?: string;
   /**

@@ -7,9 +7,9 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import pl from "nodejs-polars";
 import { DataError } from "../errors.ts";
-import { getObjectBuffer, listObjects } from "../storage/objects.ts";
+import { folderPrefix, getObjectBuffer, listObjects } from "../storage/objects.ts";
 import type { RowSink } from "./rows.ts";
-import { KOKU_TABLE, REPORT_TYPE, TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
+import { badMeasure, KOKU_TABLE, REPORT_TYPE, TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
 import { MEASURE_FIELDS } from "./columns.ts";
 import { REQUIRED_COLUMNS } from "./csv-import.ts";
 
@@ -18,11 +18,11 @@ export interface S3TreeInput {
   prefix: string;
 }
 
-/** `s3://bucket/prefix` → bucket and prefix (no leading slash); null when not an s3:// address. */
+/** `s3://bucket/prefix` → bucket and the folder the prefix means ("pq" and "pq/" → "pq/"); null when not an s3:// address. */
 export function parseS3Url(text: string): S3TreeInput | null {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(text);
   if (!m) return null;
-  return { bucket: m[1], prefix: m[2].replace(/^\/+/, "") };
+  return { bucket: m[1], prefix: folderPrefix(m[2]) };
 }
 
 export interface ReadTree {
@@ -71,6 +71,8 @@ function feed(buf: Buffer, type: TableKey, sink: RowSink, source: string): numbe
       const c = columns[k];
       const v = arrays[k][r];
       row[c] = measures.has(c) || TIMESTAMPS.includes(c) ? (v === null || v === undefined ? null : Number(v)) : (v ?? "");
+      const bad = measures.has(c) ? badMeasure(type, c, row[c] as number | null) : null;
+      if (bad) throw new DataError(`${source}: row ${r + 1}, column "${c}": ${bad}`, source, r + 1, c);
     }
     emit(row as never);
   }
@@ -87,7 +89,7 @@ export async function readKokuTreeFromS3(
   const where = `s3://${tree.bucket}/${tree.prefix}`;
   let objects;
   try {
-    objects = await listObjects(client, tree.bucket, tree.prefix);
+    objects = await listObjects(client, tree.bucket, folderPrefix(tree.prefix));
   } catch (e) {
     throw new DataError(`${where}: cannot list the objects (${(e as Error).message})`, where);
   }

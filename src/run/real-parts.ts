@@ -134,6 +134,8 @@ export function bindParts(config: Config, services: Services): Parts {
         output,
         enabledTagKeys,
         sourceUuid: data.sourceUuid,
+        // generated here, or read row by row by prepare()'s reference, which refuses NaN, ±Infinity and missing measures
+        measuresChecked: true,
         ...(mode === "duckdb" && config.duckdbMemoryLimit ? { duckdbMemoryLimit: config.duckdbMemoryLimit } : {}),
         // postgres: the run's own server when the user gave one; with the embedded PGlite (hosted by
         // this parent) the child hosts a PGlite of its own instead, so its peak RSS is the server's

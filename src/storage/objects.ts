@@ -10,6 +10,15 @@ export interface ObjectInfo {
 }
 
 /**
+ * A prefix a user gives (`pq`, `pq/`, `/pq//`) as the folder it means, "pq/" ("" for the whole
+ * bucket): listed as given, `pq` would also list `pq_nan/` and `pq2/`.
+ */
+export function folderPrefix(prefix: string): string {
+  const trimmed = prefix.replace(/^\/+|\/+$/g, "");
+  return trimmed === "" ? "" : `${trimmed}/`;
+}
+
+/**
  * Every object under `prefix` (all pages), sorted by key. Uses ListObjects (v1) with Marker: s3rver
  * 3.7.1 answers a *truncated* ListObjectsV2 with HTTP 500, because its continuation token uses
  * DES, which OpenSSL 3 (Node >= 17) no longer has. v1 pages by the last key and works everywhere.
