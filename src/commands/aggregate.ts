@@ -19,6 +19,7 @@ import { createS3Client, s3SettingsFromAccess } from "../storage/client.ts";
 import { computeDailySummary } from "../reference/index.ts";
 import { readSummaryParquet, writeSummaryCsv } from "../report/canonical-summary-csv.ts";
 import { pgSettingsFromEnv } from "../db/settings.ts";
+import { connectPg } from "../db/pool.ts";
 
 export const AGGREGATE_HELP = `Usage: streambench aggregate --input PATH --mode MODE --out FILE.csv
 
@@ -132,6 +133,8 @@ export async function aggregateWithPolars(
   try {
     const output = join(work, `summary-${mode}.parquet`);
     const pg = mode === "postgres" ? pgSettingsFromEnv(process.env) : null;
+    // the server answers and takes the login before the child starts: a refusal is exit 3 naming host:port and user
+    if (pg) await (await connectPg(pg, { max: 1 })).end();
     const database: Job["database"] = pg
       ? { kind: "server", pg: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: pg.database, ssl: pg.ssl } }
       : undefined;

@@ -261,6 +261,8 @@ function candidateOfCsv(f: string, manifest: PayloadManifest | undefined, skippe
   return null;
 }
 
+const PARQUET_HERE = "a parquet file: a Koku parquet tree is read from s3://bucket/prefix (run, aggregate) or from a folder of its own (aggregate), not among CSV input";
+
 /** Every CSV the input holds (payload members already streamed into the stage folder), and the files skipped before their header is read. */
 async function collect(input: string, stage: Stage): Promise<{ candidates: Candidate[]; skipped: SkippedInputFile[]; plainFolder: boolean }> {
   const candidates: Candidate[] = [];
@@ -281,7 +283,7 @@ async function collect(input: string, stage: Stage): Promise<{ candidates: Candi
       continue;
     }
     if (!/\.csv(\.gz)?$/i.test(name)) {
-      skipped.push({ source: f, reason: name.endsWith(".parquet") ? "a parquet file among CSV input (give the Koku parquet tree on its own)" : "not OCP data (neither a CSV, a .csv.gz nor a .tar.gz payload)" });
+      skipped.push({ source: f, reason: name.endsWith(".parquet") ? PARQUET_HERE : "not OCP data (neither a CSV, a .csv.gz nor a .tar.gz payload)" });
       continue;
     }
     const c = candidateOfCsv(f, manifests.get(dirname(f)), skipped);
@@ -343,6 +345,12 @@ export async function stageUserInput(input: string, stageDir: string): Promise<S
     }
     const k = await classify(c, stage, skipped);
     if (k) kept.push(k);
+  }
+  if (kept.length === 0 && skipped.length > 0 && skipped.every((x) => x.reason === PARQUET_HERE)) {
+    throw new DataError(
+      `--input ${input}: a Koku parquet tree, which run reads only from S3: upload it and give --input s3://bucket/prefix (aggregate --input reads the folder itself)`,
+      input,
+    );
   }
   if (!kept.some((c) => c.type === "ocp_pod_usage")) {
     const why = skipped.slice(0, 3).map((x) => `${basename(x.source)}: ${x.reason}`).join("; ");

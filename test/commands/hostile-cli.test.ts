@@ -68,6 +68,24 @@ test("--schema naming a PostgreSQL system schema is exit 2 naming --schema", asy
   t.regex(r.stderr, /--schema "pg_catalog": a PostgreSQL system schema/);
 });
 
+test("aggregate --mode postgres against a refused port is exit 3 naming host:port and user, with no stack trace", async (t) => {
+  const out = join(work, "refused.csv");
+  const r = await startCli(["aggregate", "--input", input, "--mode", "postgres", "--out", out], { DATABASE_URL: "postgres://someone:secret@127.0.0.1:1/db" }).done;
+  t.is(r.code, 3, r.stderr);
+  t.true(r.stderr.includes("PostgreSQL at someone@127.0.0.1:1/db cannot be reached: connection refused"), r.stderr);
+  t.false(/\n\s+at /.test(r.stderr), "no stack trace");
+  t.false(r.stderr.includes("secret"));
+});
+
+const realPg = process.env.DATABASE_URL;
+(realPg ? test : test.skip)("aggregate --mode postgres with a wrong password is exit 3 naming host:port and user (DATABASE_URL's server)", async (t) => {
+  const url = new URL(realPg!);
+  url.password = "not-the-password";
+  const r = await startCli(["aggregate", "--input", input, "--mode", "postgres", "--out", join(work, "wrong.csv")], { DATABASE_URL: url.toString() }).done;
+  t.is(r.code, 3, r.stderr);
+  t.true(r.stderr.includes(`refused the login of user "${url.username}": password authentication failed`), r.stderr);
+});
+
 (mounted ? test.serial : test.skip)("a disk that fills while a .csv.gz is unpacked is exit 5 naming the stage folder, for the reference and a polars mode", async (t) => {
   const gz = join(work, "gz");
   mkdirSync(gz, { recursive: true });

@@ -126,3 +126,16 @@ test.serial("a payload that unpacks past STREAMBENCH_STAGE_LIMIT is refused nami
     cleanup();
   }
 });
+
+test("a folder holding only a Koku parquet tree is refused with one message that says where such a tree is read", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    const table = join(dir, "tree", "data", "1234567", "OCP", "source=s1", "year=2025", "month=10", "openshift_pod_usage_line_items");
+    mkdirSync(table, { recursive: true });
+    writeFileSync(join(table, "part-00000.parquet"), "PAR1");
+    const e = await t.throwsAsync(stageUserInput(join(dir, "tree"), join(dir, "stage")), { instanceOf: DataError });
+    t.is(e!.message, `--input ${join(dir, "tree")}: a Koku parquet tree, which run reads only from S3: upload it and give --input s3://bucket/prefix (aggregate --input reads the folder itself)`);
+  } finally {
+    cleanup();
+  }
+});
