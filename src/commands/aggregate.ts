@@ -49,10 +49,15 @@ Run Koku's OpenShift daily summary over one input and write the canonical summar
 Bad input is rejected, never summed: a row with too few or too many fields, a file cut inside its
 last row (no line end), a measure that is not a finite number (NaN, Infinity), an interval_start
 that is not a timestamp. The message names the file, the line and the column. Line ends may be
-\r\n (as nise writes them), \n, or \r\r\n. A duplicated row is counted twice, as Koku counts it.
+\\r\\n (as nise writes them), \\n, or \\r\\r\\n. A duplicated row is counted twice, as Koku counts it.
+Parquet input: a measure that is NaN or ±Infinity, or empty where nise always writes a number, is
+refused naming the file, row and column. A file that cannot be read (a cut .csv.gz) is an error.
+Payloads and .csv.gz files are unpacked as streams into a temporary folder, at most
+STREAMBENCH_STAGE_LIMIT bytes (default 16GiB; e.g. STREAMBENCH_STAGE_LIMIT=64GiB).
 
 Exit codes: 0 done, 2 bad flags, bad input or an unusable --out (checked before the work),
-4 internal fault, 5 --out could not be written (disk full, I/O error).`;
+3 PostgreSQL (--mode postgres) unreachable or refusing the login, 4 internal fault, 5 --out or
+the temporary folder could not be written (disk full, I/O error).`;
 
 const MODES = ["in-memory", "streaming", "duckdb", "postgres", "reference"] as const;
 type AggregateMode = (typeof MODES)[number];
