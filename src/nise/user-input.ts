@@ -114,13 +114,14 @@ function readHead(path: string, source: string, bytes = 256 * 1024): Buffer {
   }
 }
 
-/** The month (1-12, year) of a CSV's first data row (report_period_start or interval_start). */
-function monthOfFirstRow(data: Buffer): { year: number; month: number } | null {
+/** The month (1-12, year) of a CSV's first data row (report_period_start or interval_start); a month outside 1-12 is a DataError naming the file. */
+function monthOfFirstRow(data: Buffer, source: string): { year: number; month: number } | null {
   const lines = data.subarray(0, 256 * 1024).toString("utf8").split(/\r?\n/);
   const header = lines[0]?.split(",") ?? [];
   const col = Math.max(header.indexOf("report_period_start"), header.indexOf("interval_start"));
   const first = lines[1]?.split(",")[col];
   const m = first ? /^(\d{4})-(\d{2})-/.exec(first) : null;
+  if (m && (Number(m[2]) < 1 || Number(m[2]) > 12)) throw new DataError(`${source}: line 2, column "${header[col]}": "${first}" is not a date (month 01-12)`, source, 2, header[col]);
   return m ? { year: Number(m[1]), month: Number(m[2]) } : null;
 }
 
@@ -311,7 +312,7 @@ async function classify(c: Candidate, stage: Stage, skipped: SkippedInputFile[])
     return null;
   }
   if (c.year === undefined || c.month === undefined) {
-    const when = monthOfFirstRow(head);
+    const when = monthOfFirstRow(head, c.source);
     if (!when) {
       skipped.push({ source: c.source, reason: "no month: the manifest has no start date and the file has no data row (header only)" });
       return null;

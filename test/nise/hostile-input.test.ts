@@ -139,3 +139,17 @@ test("a folder holding only a Koku parquet tree is refused with one message that
     cleanup();
   }
 });
+
+test("without a month in the manifest, a first data row in month 13 is refused naming the CSV, line 2 and the column", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    const tarball = join(dir, "p.tar.gz");
+    const csv = Buffer.from(`${POD_HEADER}\r\n${POD_ROW.replaceAll("2024-01-01 00:00:00", "2024-13-01 00:00:00")}\r\n`);
+    writeFileSync(tarball, writeTarGz([{ name: "u1_openshift_report.0.csv", data: csv }, { name: "manifest.json", data: Buffer.from(JSON.stringify({ cluster_id: "c1", uuid: "u1" })) }]));
+    const e = await t.throwsAsync(stageUserInput(tarball, join(dir, "stage")), { instanceOf: DataError });
+    // the month is read from interval_start (the 3rd column), whose 2024-01-01 became 2024-13-01
+    t.is(e!.message, `${tarball}!u1_openshift_report.0.csv: line 2, column "interval_start": "2024-13-01 00:00:00 +0000 UTC" is not a date (month 01-12)`);
+  } finally {
+    cleanup();
+  }
+});
