@@ -66,6 +66,43 @@ test("rerunning one scale runs only that scale again and keeps the other scales'
   t.is(benchmark.status, "PASS");
 });
 
+test("all again (a) then quit (q) writes a new results folder and leaves the finished PASS folder's report PASS", async (t) => {
+  let quitting = false;
+  const { parts } = fakeParts({
+    async onAggregate(scale, mode, kill) {
+      if (!quitting || scale !== "medium" || mode !== "streaming") return;
+      void benchmark.quit(); // q while medium streaming runs in the second pass
+      await kill;
+      throw new Error("child killed");
+    },
+  });
+  // the reports each writeReports call would write: folder and status at that moment
+  const written: { dir: string; status: string }[] = [];
+  const writeReports = parts.writeReports;
+  parts.writeReports = async (dir, report) => {
+    written.push({ dir, status: report.status });
+    return writeReports(dir, report);
+  };
+  const { benchmark, events } = fakeBenchmark(fakeConfig(["small", "medium"]), parts);
+  t.is(await benchmark.start(), "PASS");
+  const firstDir = benchmark.runDir;
+  const firstWrites = written.length;
+  t.is(written.at(-1)!.status, "PASS");
+  quitting = true;
+  benchmark.runAll();
+  await benchmark.idle();
+  t.is(benchmark.status, "INTERRUPTED");
+  t.not(benchmark.runDir, firstDir, "the rerun has a folder of its own");
+  const later = written.slice(firstWrites);
+  t.true(later.length > 0);
+  t.deepEqual(later.filter((w) => w.dir === firstDir), [], "nothing written into the finished folder after its PASS");
+  t.is(later.at(-1)!.status, "INTERRUPTED");
+  const starts = events.filter((e) => e.type === "run-start");
+  t.is(starts.length, 2);
+  t.deepEqual(starts.map((e) => e.type === "run-start" && e.outDir), [firstDir, benchmark.runDir]);
+  t.is(benchmark.report.settings.rerunOf, firstDir, "the rerun's report names the folder it reran");
+});
+
 test("a rerun that passes leaves the run FAIL when another scale failed before", async (t) => {
   const failing = new Set(["small streaming"]);
   const { parts } = fakeParts({ failValidation: failing });
