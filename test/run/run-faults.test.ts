@@ -93,6 +93,9 @@ realPg("a run against an external PostgreSQL says it starts only the embedded S3
     t.regex(result.stdout, /S3: starting embedded S3 \(s3rver\)/);
     t.regex(result.stdout, new RegExp(`PostgreSQL: connecting to ${settings.user}@${settings.host}:${settings.port}/`));
     t.notRegex(result.stdout, /PostgreSQL: starting|PGlite/);
+    // each service's ready line once: "[ 0:00] S3: ready in 284 ms (...)", no second "S3: http://..." line
+    t.is(result.stdout.split("\n").filter((l) => /S3: (ready|http)/.test(l)).length, 1, result.stdout);
+    t.is(result.stdout.split("\n").filter((l) => /PostgreSQL: (ready|\w+@)/.test(l)).length, 1, result.stdout);
     const pool = await connectPg(settings);
     try {
       // the PASSed run's rows are committed: 434 summary rows at small
