@@ -92,7 +92,8 @@ export interface ViewState {
   /** Between run-start (or any phase-start) and run-end. */
   running: boolean;
   current: CurrentPhase | null;
-  eta: { phaseRemainingMs: number | null; runRemainingMs: number | null } | null;
+  /** The last ETA event: figures as of `at` (event time); the view counts down from there. */
+  eta: { phaseRemainingMs: number | null; runRemainingMs: number | null; at: number } | null;
   memory: MemoryGauge | null;
   log: LogLine[];
   /** Latest event time: the clock the view uses for elapsed times. */
@@ -308,7 +309,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
       return { ...state, now, memory };
     }
     case "eta":
-      return { ...state, now, eta: { phaseRemainingMs: event.phaseRemainingMs, runRemainingMs: event.runRemainingMs } };
+      return { ...state, now, eta: { phaseRemainingMs: event.phaseRemainingMs, runRemainingMs: event.runRemainingMs, at: event.at } };
     case "log":
       return { ...state, now, log: appendLog(state.log, { at: event.at, level: event.level, text: event.text }) };
     case "result": {

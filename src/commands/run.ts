@@ -18,13 +18,13 @@ import { Benchmark } from "../run/benchmark.ts";
 import { bindParts } from "../run/real-parts.ts";
 import { captureEnvironment } from "../run/environment.ts";
 import { attachHeadlessPrinter } from "../output/headless.ts";
-import { readCostHistory } from "../run/eta.ts";
+import { combineCosts, readCostHistory } from "../run/eta.ts";
 import { attachLiveLog } from "../output/live-log.ts";
 import {
   createRunFolder,
   describeStaleRun,
   findStaleRuns,
-  latestSummaryJson,
+  recentSummaryJsons,
   pointLatestAt,
   removeRunMarker,
   removeScratch,
@@ -79,7 +79,7 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
   }
   if (!interactive) for (const note of notes) say(note);
 
-  const history = readCostHistory(latestSummaryJson(config.outRoot));
+  const history = combineCosts(recentSummaryJsons(config.outRoot).map(readCostHistory));
   const { dir: runDir } = createRunFolder(config.outRoot);
   const marker: RunMarker = { pid: process.pid, startedAt: new Date().toISOString(), uploads: [] };
   // One bus from the start, so the monitor or the printer shows the services starting too.

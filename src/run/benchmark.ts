@@ -10,7 +10,7 @@ import { analyseSweep, crossoverFigures } from "../report/crossover.ts";
 import { liveCrossoverText } from "../report/crossover-report.ts";
 import { EventBus } from "./event-bus.ts";
 import type { RunCommands, RunStatus } from "./events.ts";
-import { RunEta, type CostHistory } from "./eta.ts";
+import { newerCosts, RunEta, type CostHistory } from "./eta.ts";
 import type { Parts } from "./run-parts.ts";
 import { createRunFolder, runFiles } from "./results-folder.ts";
 import { InterruptedError, runScale, ValidationFailure } from "./scale-run.ts";
@@ -48,12 +48,16 @@ export class Benchmark implements RunCommands {
   #busy: Promise<RunStatus> | null = null;
   #kill: (() => void) | null = null;
   #lastStatus: RunStatus = "running";
+  /** Earlier runs' unit costs for the ETA: from disk at first, then this process's last run (r, a). */
+  #history: CostHistory;
+  readonly #phaseDurations = new Map<string, number>();
   #exitCode = 0;
 
   constructor(setup: BenchmarkSetup) {
     this.#setup = setup;
     this.bus = setup.bus ?? new EventBus();
     this.#runDir = setup.runDir;
+    this.#history = setup.history;
     this.#report = {
       startedAt: new Date().toISOString(),
       finishedAt: null,
@@ -173,7 +177,7 @@ export class Benchmark implements RunCommands {
     const eta = new RunEta(
       scales.map((scale) => ({ scale, rows: this.#setup.expectedRows(scale) })),
       config.modes.length * (config.runs + config.warmup),
-      this.#setup.history,
+      this.#history,
     );
     let current: { scale: string } | null = null;
     let status: Exclude<RunStatus, "running"> = "PASS";
@@ -206,6 +210,7 @@ export class Benchmark implements RunCommands {
               else eta.unitFinished(scale, kind, ms ?? 0);
             },
             onPace,
+            phaseDurations: this.#phaseDurations,
           },
           scale,
         );
@@ -238,6 +243,7 @@ export class Benchmark implements RunCommands {
         bus.emit({ type: "error", scale: current?.scale, message: fault instanceof Error ? fault.message : String(fault) });
       }
     }
+    this.#history = newerCosts(eta.finishedCosts(), this.#history);
     if (status === "PASS") {
       // A rerun of one scale answers for the whole report: the other scales' verdicts still stand.
       status = standingStatus(this.#report);

@@ -137,14 +137,40 @@ test("quitting during a mode run kills its child, runs nothing more, and marks t
   t.is(calls.at(-1), "writeReports", "what completed is still reported");
 });
 
-test("the run's ETA says estimating (null) until the first scale has finished, then gives a figure", async (t) => {
+test("a one-scale run's ETA is a figure from its first measured run on (no earlier run on disk)", async (t) => {
   const { parts } = fakeParts();
-  const { benchmark, events } = fakeBenchmark(fakeConfig(["small", "medium"]), parts);
+  const { benchmark, events } = fakeBenchmark(fakeConfig(["small"], { runs: 2 }), parts);
   await benchmark.start();
-  const endOfSmall = events.findIndex((e) => e.type === "comparison" && e.scale === "small");
+  const firstResult = events.findIndex((e) => e.type === "result");
+  const lastResult = events.findLastIndex((e) => e.type === "result");
   const etas = (from: number, to: number) => events.slice(from, to).flatMap((e) => (e.type === "eta" ? [e.runRemainingMs] : []));
-  t.true(endOfSmall > 0);
-  t.true(etas(0, endOfSmall).length > 0);
-  t.true(etas(0, endOfSmall).every((ms) => ms === null));
-  t.true(etas(endOfSmall, events.length).every((ms) => typeof ms === "number" && ms >= 0));
+  t.true(firstResult > 0);
+  t.true(etas(0, firstResult).every((ms) => ms === null), "before any mode run finished: estimating");
+  const after = etas(firstResult, lastResult);
+  t.true(after.length > 0 && after.every((ms) => typeof ms === "number" && ms >= 0), JSON.stringify(after));
+});
+
+test("after a rerun (r) the run's ETA is a figure from the start: the earlier run in this process prices it", async (t) => {
+  const { parts } = fakeParts();
+  const { benchmark, events } = fakeBenchmark(fakeConfig(["small"]), parts);
+  await benchmark.start();
+  const from = events.length;
+  benchmark.rerunScale("small");
+  await benchmark.idle();
+  const etas = events.slice(from).flatMap((e) => (e.type === "eta" ? [e.runRemainingMs] : []));
+  t.true(etas.length > 0 && etas.every((ms) => typeof ms === "number"), JSON.stringify(etas));
+});
+
+test("a phase that reports no progress is expected to take as long as it last did: the phase ETA of run 2's aggregate", async (t) => {
+  const { parts } = fakeParts();
+  const { benchmark, events } = fakeBenchmark(fakeConfig(["small"], { runs: 2 }), parts);
+  await benchmark.start();
+  const isAggregate = (e: (typeof events)[number], rep: number) => e.type === "phase-start" && e.phase === "aggregate" && e.mode === "in-memory" && e.rep === rep;
+  const firstEnd = events.find((e) => e.type === "phase-end" && e.phase === "aggregate" && e.mode === "in-memory" && e.rep === 1);
+  const second = events.findIndex((e) => isAggregate(e, 2));
+  const first = events.findIndex((e) => isAggregate(e, 1));
+  // the ETA emitted just before each aggregate's phase-start
+  const etaBefore = (at: number) => events.slice(0, at).findLast((e) => e.type === "eta");
+  t.is(etaBefore(first)?.type === "eta" ? etaBefore(first)!.phaseRemainingMs : "none", null, "the first aggregate: not known");
+  t.is(etaBefore(second)?.type === "eta" ? etaBefore(second)!.phaseRemainingMs : "none", firstEnd?.type === "phase-end" ? firstEnd.durationMs : -1);
 });
