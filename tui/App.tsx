@@ -17,6 +17,7 @@ import { verdictLine } from "./terminal-text.ts";
 import { CrossoverLine } from "./CrossoverLine.tsx";
 import { ServiceLine } from "./ServiceLine.tsx";
 import { ColorContext } from "./theme.ts";
+import { plannedState, type RunPlan } from "./state.ts";
 
 export interface AppProps {
   events: EventSource;
@@ -27,12 +28,14 @@ export interface AppProps {
   batchMs?: number;
   /** Lines of the log tail. */
   logLines?: number;
+  /** The scales, modes and runs asked for: listed (pending) before the run starts. */
+  plan?: RunPlan;
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export function App({ events, commands, color = true, batchMs = 50, logLines = 8 }: AppProps) {
-  const state = useRunEvents(events, batchMs);
+export function App({ events, commands, color = true, batchMs = 50, logLines = 8, plan }: AppProps) {
+  const state = useRunEvents(events, batchMs, plannedState(plan));
   const { columns, rows: terminalRows } = useTerminalSize();
   const { exit } = useApp();
   const [selected, setSelected] = useState(0);

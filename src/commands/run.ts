@@ -99,7 +99,9 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
         quitBeforeStart = true;
       },
     };
-    monitor = renderMonitor({ events: bus, commands, signal: notStarted.signal });
+    const sweepRows = plan.sweep ? Object.fromEntries(plan.sweep.points.map((p) => [p.scale, p.podRows])) : undefined;
+    const planned = { scales: [...config.scales], modes: [...config.modes], runs: config.runs, warmup: config.warmup, ...(sweepRows ? { sweepRows } : {}) };
+    monitor = renderMonitor({ events: bus, commands, signal: notStarted.signal, plan: planned });
   } else {
     attachHeadlessPrinter((listener) => bus.subscribe(listener), say);
   }
