@@ -161,7 +161,14 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
       folders.push(dir);
       writeRunMarker(dir, marker);
       detachLiveLog();
-      detachLiveLog = attachLiveLog(runFiles(dir).liveLog, (listener) => bus.subscribe(listener));
+      // the bus hands a late subscriber every earlier event: this folder's log starts at its own run-start
+      let own = false;
+      detachLiveLog = attachLiveLog(runFiles(dir).liveLog, (listener) =>
+        bus.subscribe((event) => {
+          own ||= event.type === "run-start" && event.outDir === dir;
+          if (own) listener(event);
+        }),
+      );
       return dir;
     },
   });
