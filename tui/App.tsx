@@ -47,7 +47,8 @@ export function App({ events, commands, color = true, batchMs = 50, logLines = 8
   const rows = state.scales;
   const index = rows.length === 0 ? 0 : Math.min(selected, rows.length - 1);
   const row = rows[index];
-  const busy = state.running;
+  // planned scales listed before the run starts: r and a wait for it like for a running one
+  const busy = state.running || (state.finished === null && state.outDir === null && rows.length > 0);
   const startingServices = state.services.some((s) => s.state === "starting");
   const clock = useClock(startingServices || (state.running && state.current !== null && !state.current.ended));
 

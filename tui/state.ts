@@ -243,10 +243,16 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
           phaseFraction: 0,
         };
       });
+      // an aggregate's child is starting: the gauge leaves the last child's figures until its first sample
+      const memory =
+        event.phase === "aggregate" && state.memory
+          ? { ...state.memory, pid: 0, rssBytes: 0, peakRssBytes: 0, live: false, starting: true, scale: event.scale, mode: event.mode }
+          : state.memory;
       return {
         ...state,
         now,
         scales,
+        memory,
         running: true,
         finished: null,
         // the engine sends each phase's ETA just before its phase-start (scale-run.ts): keep it

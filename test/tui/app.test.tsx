@@ -399,6 +399,7 @@ test.serial("before the services are up the header counts the planned scales and
   t.false(f.includes("0 scales"));
   t.false(f.includes("no scales yet"));
   t.regex(lineWith(f, "small"), /pending/);
+  t.regex(f, /r rerun small \(busy\)/, "r waits for the run to start");
 });
 
 test.serial("the memory sparklines' full bar is never below a peak shown beside them", async (t) => {

@@ -240,6 +240,18 @@ test("the monitor lists the planned scales before the run starts: the header cou
   t.is(plannedState(undefined), initialState);
 });
 
+test("an aggregate's phase-start turns the child gauge to starting: the last child's exited figures do not stand for the new one", (t) => {
+  const s = reduceAll([
+    runStart(["small"]),
+    memory(1111, 176),
+    { type: "phase-start", at: 1_900_000_003_000, scale: "small", mode: "streaming", rep: 2, phase: "aggregate" },
+  ]);
+  t.true(s.memory?.starting);
+  t.is(s.memory?.pid, 0);
+  t.is(s.memory?.mode, "streaming");
+  t.is(s.memory?.systemTotalBytes, 16 * 1024 ** 3, "the system gauges stay");
+});
+
 test("during an aggregate not yet sampled the child gauge is starting (that scale and mode), not an exited 0 B child", (t) => {
   const s = reduceAll([
     runStart(["small"]),
