@@ -86,6 +86,7 @@ test("the earlier Python figures are set beside this run's only at a like size (
   t.false(md.includes("spec/"), "no file that is not in the repository");
   t.true(md.includes("github.com/jordigilh/poc-parquet-aggregator"));
   t.true(md.includes("| small | 12,370 | 2 | 4 | 182.2 | 172.3 | not tested |"));
+  t.true(md.includes("| medium | 123,450 | 8 | 17 | ~400 (estimated) | 263.4 | not tested |"), "its own estimate is marked as one");
   t.true(md.includes("| large | 372,000 | 13.44 | 70.13 | 1224 | 604 | large (372,000 rows): 2.000 s vs 3.000 s, 200.0 MB vs 100.0 MB |"));
   t.false(md.includes("small (7,440 rows): "), "the 7,440-row scale is set beside nothing");
 });
