@@ -17,6 +17,7 @@ import { verdictLine } from "./terminal-text.ts";
 import { CrossoverLine } from "./CrossoverLine.tsx";
 import { ServiceLine } from "./ServiceLine.tsx";
 import { ColorContext } from "./theme.ts";
+import { plannedState, type RunPlan } from "./state.ts";
 
 export interface AppProps {
   events: EventSource;
@@ -27,12 +28,14 @@ export interface AppProps {
   batchMs?: number;
   /** Lines of the log tail. */
   logLines?: number;
+  /** The scales, modes and runs asked for: listed (pending) before the run starts. */
+  plan?: RunPlan;
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export function App({ events, commands, color = true, batchMs = 50, logLines = 8 }: AppProps) {
-  const state = useRunEvents(events, batchMs);
+export function App({ events, commands, color = true, batchMs = 50, logLines = 8, plan }: AppProps) {
+  const state = useRunEvents(events, batchMs, plannedState(plan));
   const { columns, rows: terminalRows } = useTerminalSize();
   const { exit } = useApp();
   const [selected, setSelected] = useState(0);
@@ -44,7 +47,8 @@ export function App({ events, commands, color = true, batchMs = 50, logLines = 8
   const rows = state.scales;
   const index = rows.length === 0 ? 0 : Math.min(selected, rows.length - 1);
   const row = rows[index];
-  const busy = state.running;
+  // planned scales listed before the run starts: r and a wait for it like for a running one
+  const busy = state.running || (state.finished === null && state.outDir === null && rows.length > 0);
   const startingServices = state.services.some((s) => s.state === "starting");
   const clock = useClock(startingServices || (state.running && state.current !== null && !state.current.ended));
 

@@ -51,13 +51,21 @@ export function MemoryGauges({ memory, row, modes, width, sparklines = true }: M
     const owner = [memory.scale, memory.mode].filter(Boolean).join(" ");
     const gauge = width >= 90 ? 20 : width >= 80 ? 16 : 10;
     lines.push(
-      <Text key="child" wrap="truncate-end">
-        <Text dimColor>{fit("child", GAUGE_LABEL)}</Text>
-        <ProgressBar fraction={child} width={gauge} tone={loadTone(child)} />
-        {` ${formatBytes(memory.rssBytes)} / ${formatBytes(memory.systemTotalBytes)}  peak `}
-        <Text bold>{formatBytes(memory.peakRssBytes)}</Text>
-        <Text dimColor>{`  ${owner ? `${owner} ` : ""}${memory.live ? `pid ${memory.pid}` : "exited"}`}</Text>
-      </Text>,
+      memory.pid === 0 ? (
+        <Text key="child" wrap="truncate-end">
+          <Text dimColor>{fit("child", GAUGE_LABEL)}</Text>
+          <ProgressBar fraction={0} width={gauge} tone="accent" />
+          <Text dimColor>{memory.starting ? `  starting ${owner}` : "  no child running yet"}</Text>
+        </Text>
+      ) : (
+        <Text key="child" wrap="truncate-end">
+          <Text dimColor>{fit("child", GAUGE_LABEL)}</Text>
+          <ProgressBar fraction={child} width={gauge} tone={loadTone(child)} />
+          {` ${formatBytes(memory.rssBytes)} / ${formatBytes(memory.systemTotalBytes)}  peak `}
+          <Text bold>{formatBytes(memory.peakRssBytes)}</Text>
+          <Text dimColor>{`  ${owner ? `${owner} ` : ""}${memory.live ? `pid ${memory.pid}` : "exited"}`}</Text>
+        </Text>
+      ),
       <Text key="system" wrap="truncate-end">
         <Text dimColor>{fit("system", GAUGE_LABEL)}</Text>
         <ProgressBar fraction={sys} width={gauge} tone={loadTone(sys)} />
@@ -70,18 +78,21 @@ export function MemoryGauges({ memory, row, modes, width, sparklines = true }: M
 
   const finished = sparklines && row ? modesWithSeries(row, modes).map((m) => ({ mode: m, cell: row.modes[m] })) : [];
   if (row && finished.length > 0) {
-    const max = Math.max(...finished.flatMap((x) => x.cell!.memorySeries));
+    // each mode's peak is the median of its runs' VmHWM (the results table's figure); the bars share
+    // one top at or above every figure shown, so no "peak" reads above the top
+    const peakOf = (cell: NonNullable<ScaleRow["modes"][Mode]>) => (cell.peaksMb.length > 0 ? median(cell.peaksMb) : Math.max(...cell.memorySeries));
+    const max = Math.max(...finished.flatMap((x) => [...x.cell!.memorySeries, peakOf(x.cell!)]));
     const longest = Math.max(...finished.map((x) => x.cell!.memorySeries.length));
     const room = Math.max(8, Math.min(48, width - LABEL - 26));
     lines.push(
       <Text key="spark-title" dimColor wrap="truncate-end">
-        {`memory over time · ${row.name} · top ${formatMb(max)}`}
+        {`memory over time · ${row.name} · last run of each mode · full bar ${formatMb(max)}`}
       </Text>,
     );
     for (const { mode, cell } of finished) {
       const series = cell!.memorySeries;
       const w = Math.max(1, Math.round((room * series.length) / longest));
-      const peak = cell!.peaksMb.length > 0 ? median(cell!.peaksMb) : Math.max(...series);
+      const peak = peakOf(cell!);
       const took = cell!.durations.length > 0 ? median(cell!.durations) : undefined;
       lines.push(
         <Text key={`spark-${mode}`} wrap="truncate-end">

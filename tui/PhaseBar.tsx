@@ -40,6 +40,8 @@ export function PhaseBar({ current, eta, runs, now, running, width }: PhaseBarPr
   // Room for the bar: width minus percent and the amounts text.
   const amounts = p ? formatProgress(p.done, p.total, p.unit) : "";
   const barWidth = Math.max(10, Math.min(40, width - amounts.length - 8));
+  // the ETAs as of their event, less the time since (they count down between events)
+  const left = (ms: number | null | undefined) => (ms === null || ms === undefined || !eta ? null : Math.max(0, ms - Math.max(0, now - eta.at)));
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
@@ -65,9 +67,9 @@ export function PhaseBar({ current, eta, runs, now, running, width }: PhaseBarPr
       <Text wrap="truncate-end">
         <Text dimColor>{fit("ETA", 10)}</Text>
         {"phase "}
-        <Text color={tone("accent")}>{formatEta(eta?.phaseRemainingMs)}</Text>
+        <Text color={tone("accent")}>{current.ended ? "—" : formatEta(left(eta?.phaseRemainingMs))}</Text>
         {" · run "}
-        <Text color={tone("accent")}>{formatEta(eta?.runRemainingMs)}</Text>
+        <Text color={tone("accent")}>{formatEta(left(eta?.runRemainingMs))}</Text>
       </Text>
     </Box>
   );

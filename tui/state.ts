@@ -59,6 +59,8 @@ export interface MemoryGauge {
   cpuPercent: number;
   /** False once the phase the child worked for has ended (the gauge then shows its last sample). */
   live: boolean;
+  /** An aggregate's child not yet sampled (pid 0): shown as starting, not as exited. */
+  starting?: boolean;
   /** What the child was working on when the gauge last moved, if known. */
   scale?: string;
   mode?: Mode;
@@ -92,7 +94,8 @@ export interface ViewState {
   /** Between run-start (or any phase-start) and run-end. */
   running: boolean;
   current: CurrentPhase | null;
-  eta: { phaseRemainingMs: number | null; runRemainingMs: number | null } | null;
+  /** The last ETA event: figures as of `at` (event time); the view counts down from there. */
+  eta: { phaseRemainingMs: number | null; runRemainingMs: number | null; at: number } | null;
   memory: MemoryGauge | null;
   log: LogLine[];
   /** Latest event time: the clock the view uses for elapsed times. */
@@ -124,6 +127,23 @@ export const initialState: ViewState = {
   sweep: false,
   crossover: null,
 };
+
+/** What the command asked for, known before the services are up: the monitor lists it from the start. */
+export interface RunPlan {
+  scales: string[];
+  modes: Mode[];
+  runs: number;
+  warmup: number;
+  /** A sweep's pod usage rows per size. */
+  sweepRows?: Record<string, number>;
+}
+
+/** The view before the first event: the planned scales pending (the header counts them). */
+export function plannedState(plan: RunPlan | undefined): ViewState {
+  if (!plan) return initialState;
+  const scales = plan.scales.map((s) => ({ ...freshRow(s, plan.modes, plan.runs, "pending", plan.warmup), ...(plan.sweepRows?.[s] !== undefined ? { rows: plan.sweepRows[s] } : {}) }));
+  return { ...initialState, scales, modes: plan.modes, runs: plan.runs, warmup: plan.warmup, sweep: plan.sweepRows !== undefined };
+}
 
 function emptyCell(): ModeCell {
   return { durations: [], peaksMb: [], memorySeries: [], verdicts: [], active: false };
@@ -223,13 +243,19 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
           phaseFraction: 0,
         };
       });
+      // an aggregate's child is starting: the gauge leaves the last child's figures until its first sample
+      const memory =
+        event.phase === "aggregate" && state.memory
+          ? { ...state.memory, pid: 0, rssBytes: 0, peakRssBytes: 0, live: false, starting: true, scale: event.scale, mode: event.mode }
+          : state.memory;
       return {
         ...state,
         now,
         scales,
+        memory,
         running: true,
         finished: null,
-        eta: state.eta ? { ...state.eta, phaseRemainingMs: null } : null,
+        // the engine sends each phase's ETA just before its phase-start (scale-run.ts): keep it
         current: {
           scale: event.scale,
           mode: event.mode,
@@ -270,6 +296,9 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
         if (!event.ok) {
           next = { ...next, status: "failed", error: next.error ?? `${event.mode ? `${event.mode} ` : ""}${event.phase} failed` };
           if (event.mode) next = updateCell(next, event.mode, (c) => ({ ...c, error: c.error ?? `${event.phase} failed` }));
+        } else if (next.status === "running" && rowComplete(next, state.runs)) {
+          // every run validated and this phase (in-memory against streaming) ended: the scale is done
+          next = { ...next, status: "done" };
         }
         return next;
       });
@@ -285,11 +314,15 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
     }
     case "memory": {
       if (event.pid === 0) {
-        // No child running: the system gauges move on, the last child's figures stay, marked exited.
+        // No child measured: the system gauges move on. During an aggregate its child is starting
+        // (no sample yet); otherwise the last child's figures stay, marked exited.
         const system = { systemUsedBytes: event.systemUsedBytes, systemTotalBytes: event.systemTotalBytes, cpuPercent: event.cpuPercent };
-        const memory: MemoryGauge = state.memory
-          ? { ...state.memory, ...system, live: false }
-          : { pid: 0, rssBytes: 0, peakRssBytes: 0, ...system, live: false, scale: undefined, mode: undefined };
+        const working = state.current && !state.current.ended && state.current.phase === "aggregate" ? state.current : null;
+        const memory: MemoryGauge = working
+          ? { pid: 0, rssBytes: 0, peakRssBytes: 0, ...system, live: false, starting: true, scale: working.scale, mode: working.mode }
+          : state.memory && state.memory.pid !== 0
+            ? { ...state.memory, ...system, live: false }
+            : { pid: 0, rssBytes: 0, peakRssBytes: 0, ...system, live: false, scale: undefined, mode: undefined };
         return { ...state, now, memory };
       }
       const samePid = state.memory !== null && state.memory.pid === event.pid;
@@ -308,7 +341,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
       return { ...state, now, memory };
     }
     case "eta":
-      return { ...state, now, eta: { phaseRemainingMs: event.phaseRemainingMs, runRemainingMs: event.runRemainingMs } };
+      return { ...state, now, eta: { phaseRemainingMs: event.phaseRemainingMs, runRemainingMs: event.runRemainingMs, at: event.at } };
     case "log":
       return { ...state, now, log: appendLog(state.log, { at: event.at, level: event.level, text: event.text }) };
     case "result": {

@@ -2,7 +2,9 @@
 // or by the headless printer otherwise. Ctrl-C, SIGTERM and the exit of the process that started
 // it (npm) stop children and servers, mark the results interrupted, and exit 130. The results
 // folder carries a marker while the run lives, so the next run removes what a killed one left.
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { REPORT_FILES } from "../report/write.ts";
 import { OutputError } from "../errors.ts";
 import { describeS3 } from "../storage/client.ts";
 import { deleteTree } from "../storage/upload.ts";
@@ -16,13 +18,13 @@ import { Benchmark } from "../run/benchmark.ts";
 import { bindParts } from "../run/real-parts.ts";
 import { captureEnvironment } from "../run/environment.ts";
 import { attachHeadlessPrinter } from "../output/headless.ts";
-import { readCostHistory } from "../run/eta.ts";
+import { combineCosts, readCostHistory } from "../run/eta.ts";
 import { attachLiveLog } from "../output/live-log.ts";
 import {
   createRunFolder,
   describeStaleRun,
   findStaleRuns,
-  latestSummaryJson,
+  recentSummaryJsons,
   pointLatestAt,
   removeRunMarker,
   removeScratch,
@@ -77,7 +79,7 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
   }
   if (!interactive) for (const note of notes) say(note);
 
-  const history = readCostHistory(latestSummaryJson(config.outRoot));
+  const history = combineCosts(recentSummaryJsons(config.outRoot).map(readCostHistory));
   const { dir: runDir } = createRunFolder(config.outRoot);
   const marker: RunMarker = { pid: process.pid, startedAt: new Date().toISOString(), uploads: [] };
   // One bus from the start, so the monitor or the printer shows the services starting too.
@@ -97,7 +99,9 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
         quitBeforeStart = true;
       },
     };
-    monitor = renderMonitor({ events: bus, commands, signal: notStarted.signal });
+    const sweepRows = plan.sweep ? Object.fromEntries(plan.sweep.points.map((p) => [p.scale, p.podRows])) : undefined;
+    const planned = { scales: [...config.scales], modes: [...config.modes], runs: config.runs, warmup: config.warmup, ...(sweepRows ? { sweepRows } : {}) };
+    monitor = renderMonitor({ events: bus, commands, signal: notStarted.signal, plan: planned });
   } else {
     attachHeadlessPrinter((listener) => bus.subscribe(listener), say);
   }
@@ -124,6 +128,8 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
   const serverVersion = await services.pool.query<{ v: string }>("SELECT current_setting('server_version') AS v").then((r) => r.rows[0]?.v ?? "unknown", () => "unknown");
   const environment = await captureEnvironment({ postgres: `${serverVersion}${services.pglite ? " (PGlite)" : ""}` });
   const parts = recordUploads(bindParts(config, services), services, runDir, marker);
+  const folders = [runDir];
+  let detachLiveLog = () => {};
   const run = new Benchmark({
     bus,
     config,
@@ -149,6 +155,22 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
     expectedRows: plan.expectedRows,
     sweep: plan.sweep,
     history,
+    // a rerun (r, a in the monitor) writes a folder of its own: a finished result is never rewritten
+    openFolder: () => {
+      const { dir } = createRunFolder(config.outRoot);
+      folders.push(dir);
+      writeRunMarker(dir, marker);
+      detachLiveLog();
+      // the bus hands a late subscriber every earlier event: this folder's log starts at its own run-start
+      let own = false;
+      detachLiveLog = attachLiveLog(runFiles(dir).liveLog, (listener) =>
+        bus.subscribe((event) => {
+          own ||= event.type === "run-start" && event.outDir === dir;
+          if (own) listener(event);
+        }),
+      );
+      return dir;
+    },
   });
   benchmark = run;
   try {
@@ -165,7 +187,11 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
     rmSync(runDir, { recursive: true, force: true });
     throw error;
   }
-  attachLiveLog(runFiles(runDir).liveLog, (listener) => bus.subscribe(listener));
+  detachLiveLog = attachLiveLog(runFiles(runDir).liveLog, (listener) => bus.subscribe(listener));
+  // latest follows a rerun's folder once its reports are written
+  bus.subscribe((event) => {
+    if (event.type === "run-end" && event.outDir !== runDir && existsSync(join(event.outDir, REPORT_FILES.summaryJson))) pointLatestAt(config.outRoot, event.outDir);
+  });
   for (const note of notes) bus.emit({ type: "log", level: "warn", text: note });
 
   let signals = 0;
@@ -173,8 +199,10 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
     signals++;
     if (signals > 1) {
       process.stderr.write(`streambench: ${signal} again, exiting now\n`);
-      removeScratch(runDir);
-      removeRunMarker(runDir);
+      for (const dir of folders) {
+        removeScratch(dir);
+        removeRunMarker(dir);
+      }
       process.exit(130);
     }
     void run.quit();
@@ -195,16 +223,17 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
       await run.quit();
       stopGauges();
     } else {
-      say(`S3: ${described.s3}`);
-      say(`PostgreSQL: ${described.postgres}`);
+      // (the S3 and PostgreSQL lines were printed as the services became ready)
       await run.start();
       say(`results: ${runDir}`);
     }
   } finally {
     stopWatching();
     await services.stop();
-    removeScratch(runDir);
-    removeRunMarker(runDir);
+    for (const dir of folders) {
+      removeScratch(dir);
+      removeRunMarker(dir);
+    }
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

@@ -35,7 +35,10 @@ Flags:
   --steps N               ladder points per decade of pods (default ${DEFAULT_LADDER_STEPS}: steps of sqrt(10); 4 is finer)
   --runs N                repetitions per size and mode, each in a fresh process (default ${SWEEP_DEFAULT_RUNS});
                           the crossover's interval comes from them
+  --warmup N              warm-up runs per size and mode before those, validated but left out of
+                          every figure (default 0; as in run)
   --modes LIST            in-memory,streaming (default both; a crossover needs both)
+  --profile NAME          data of each size: constant (default) or realistic (as in run)
   --seed N                seed of the generated data (default ${DEFAULT_SEED})
   --tolerance R           relative tolerance of the validation (as in run)
   --enabled-tag-keys LIST label keys kept in the summary (default: every key)
@@ -59,6 +62,13 @@ function rowsFlag(value: string, flag: string): number {
   return positiveInteger(value.replace(/[,_]/g, ""), flag);
 }
 
+/** A ladder of one size has no crossover to find: the error names the size and the --max-rows that gives a second. */
+function oneSizeError(rows: number, steps: number | undefined): UsageError {
+  const next = sweepLadder({ minRows: rows, steps })[1];
+  const raise = next ? `; --max-rows ${next.podRows} or more gives a second size (${next.podRows.toLocaleString("en-US")} rows)` : "";
+  return new UsageError(`sweep: --min-rows and --max-rows leave one size (${rows.toLocaleString("en-US")} pod usage rows); a crossover needs at least 2 sizes${raise}`);
+}
+
 export function sweepConfigFromArgs(argv: string[], env: Record<string, string | undefined>, cwd = process.cwd()): SweepConfigOrHelp {
   const flags = parseFlags(argv, SWEEP_FLAGS, "sweep");
   if (flags.help) return { help: true };
@@ -69,6 +79,7 @@ export function sweepConfigFromArgs(argv: string[], env: Record<string, string |
     maxRows: flags["max-rows"] !== undefined ? rowsFlag(flags["max-rows"], "--max-rows") : undefined,
     steps: flags.steps !== undefined ? positiveInteger(flags.steps, "--steps") : undefined,
   });
+  if (ladder.length < 2) throw oneSizeError(ladder[0].podRows, flags.steps !== undefined ? positiveInteger(flags.steps, "--steps") : undefined);
   const names = ladder.map((point) => point.name);
   const { "max-rows": _max, "min-rows": _min, steps: _steps, help: _help, ...runFlags } = flags;
   const config = configFromFlags({ ...runFlags, scales: names.join(","), runs: flags.runs ?? String(SWEEP_DEFAULT_RUNS) }, env, names, cwd);

@@ -1,4 +1,4 @@
-// Runs a pipeline child (zx), samples its RSS from the parent every intervalMs, and parses the one JSON
+// Runs a pipeline child (zx), samples its RSS from the parent every intervalMs (SAMPLE_INTERVAL_MS), and parses the one JSON
 // line it prints last. The parent never measures a mode in its own process.
 //
 // A child can be started ahead of its job (startChild): it loads its runtime and engine while the
@@ -6,6 +6,13 @@
 // run() hands it the job; its memory is sampled and its wall time counted from that moment.
 import { $ } from "zx";
 import { readProcMemory } from "./proc-status.ts";
+
+/**
+ * How often the parent reads the child's RSS: a small-scale child lives about 0.4 s, and at
+ * 200 ms it was seen once or twice (a one-point line in memory_over_time). 15 ms gives it ~25
+ * points; reading /proc/<pid>/status costs some microseconds each.
+ */
+export const SAMPLE_INTERVAL_MS = 15;
 
 export interface MemorySample {
   tMs: number;
@@ -76,7 +83,7 @@ export function startChild(command: string, args: string[], options: { env?: Nod
       if (ran) throw new Error("a started child runs once");
       ran = true;
       onLine = runOptions.onLine;
-      const intervalMs = runOptions.intervalMs ?? 200;
+      const intervalMs = runOptions.intervalMs ?? SAMPLE_INTERVAL_MS;
       const started = performance.now();
       const samples: MemorySample[] = [];
       const sample = () => {

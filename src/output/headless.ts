@@ -6,17 +6,19 @@ import { formatElapsed } from "./durations.ts";
 
 export function attachHeadlessPrinter(subscribe: (listener: (event: RunEvent) => void) => () => void, write: (line: string) => void): () => void {
   let startedAt: number | null = null;
-  let runRemainingMs: number | null = null;
+  let runRemaining: { ms: number | null; at: number } = { ms: null, at: 0 };
   return subscribe((event) => {
     startedAt ??= event.at;
     if (event.type === "eta") {
-      runRemainingMs = event.runRemainingMs;
+      runRemaining = { ms: event.runRemainingMs, at: event.at };
       return;
     }
     const text = describeEvent(event);
     if (text === null) return;
-    // The run's ETA is "estimating" until the first scale has finished (src/run/eta.ts).
-    const eta = event.type === "phase-start" || event.type === "phase-end" ? `  (ETA ${runRemainingMs === null ? "estimating" : formatElapsed(runRemainingMs)})` : "";
+    // "estimating" until a unit of each kind still to come can be priced (src/run/eta.ts); a
+    // figure counts down from its event.
+    const left = runRemaining.ms === null ? null : Math.max(0, runRemaining.ms - (event.at - runRemaining.at));
+    const eta = event.type === "phase-start" || event.type === "phase-end" ? `  (ETA ${left === null ? "estimating" : formatElapsed(left)})` : "";
     write(`[${formatElapsed(event.at - startedAt).padStart(5)}] ${text}${eta}`);
   });
 }

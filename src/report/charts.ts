@@ -4,7 +4,7 @@
 import { MODES, type Mode, type RunReport } from "./model.ts";
 import { scaleInputRows } from "./analysis.ts";
 import { measuredRuns, median, modeSummary, validated, type Stat } from "./stats.ts";
-import { compact } from "./numbers.ts";
+import { compact, mb } from "./numbers.ts";
 
 export const MODE_COLORS: Record<Mode, string> = { "in-memory": "#1f77b4", streaming: "#d62728", duckdb: "#2ca02c", postgres: "#9467bd" };
 
@@ -31,6 +31,8 @@ export interface ChartSeries {
   legend?: boolean;
   /** A second, smaller legend line under the name. */
   legendDetail?: string;
+  /** SVG stroke-dasharray of the line (e.g. "6 4" for a level marked across the chart). */
+  dash?: string;
 }
 
 export interface LineChart {
@@ -178,9 +180,10 @@ export function lineChartSvg(chart: LineChart): string {
   for (const s of chart.series) {
     const pts = [...s.points].sort((a, b) => a.x - b.x);
     const opacity = s.opacity !== undefined && s.opacity < 1 ? ` stroke-opacity="${s.opacity}"` : "";
+    const dash = s.dash ? ` stroke-dasharray="${s.dash}"` : "";
     o.push(`<g class="series" data-mode="${escapeXml(s.name)}">`);
     o.push(
-      `<polyline fill="none" stroke="${s.color}" stroke-width="${s.strokeWidth ?? 2}"${opacity} points="${pts
+      `<polyline fill="none" stroke="${s.color}" stroke-width="${s.strokeWidth ?? 2}"${opacity}${dash} points="${pts
         .map((p) => `${f(xa.map(p.x))},${f(ya.map(p.y))}`)
         .join(" ")}"/>`,
     );
@@ -203,7 +206,7 @@ export function lineChartSvg(chart: LineChart): string {
   chart.series.filter((s) => s.legend !== false).forEach((s, i) => {
     const ly = M.top + 10 + i * step;
     if (s.legendDetail) o.push(`<text x="${lx + 32}" y="${ly + 18}" font-size="10" fill="#555555">${escapeXml(s.legendDetail)}</text>`);
-    o.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`);
+    o.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/>`);
     if (s.markers !== false) o.push(`<circle cx="${lx + 12}" cy="${ly}" r="4" fill="${s.color}"/>`);
     o.push(`<text x="${lx + 32}" y="${ly + 4}">${escapeXml(s.name)}</text>`);
   });
@@ -263,32 +266,43 @@ export function memoryOverTimeChartName(scale: string): string {
 /**
  * memory_over_time_<scale>.svg: the child's RSS against seconds since it started, both modes on
  * one time axis. Per mode, the measured run of median duration is drawn bold (with an even count,
- * the one nearer the median, the earlier on a tie); the other runs faintly behind it. Failed runs
- * and warm-ups are left out.
+ * the one nearer the median, the earlier on a tie); the other runs faintly behind it. A dashed
+ * line per mode marks its peak as the results table gives it: the median of the runs' VmHWM (the
+ * kernel's own peak, which the sampled curve may miss by a few MB between two samples); the
+ * legend gives that same figure. Failed runs and warm-ups are left out.
  */
 export function memoryOverTimeSvg(report: RunReport, scale: string): string {
   const sc = report.scales.find((s) => s.scale === scale);
   const series: ChartSeries[] = [];
-  const faint: ChartSeries[] = [];
+  const behind: ChartSeries[] = [];
+  const drawn = (sc ? measuredRuns(sc.runs) : []).filter((r) => r.status === "SUCCESS" && r.memorySeries.length > 0);
+  const endSeconds = Math.max(0, ...drawn.flatMap((r) => r.memorySeries.map((p) => p.tMs / 1000)));
   for (const mode of MODES) {
-    const runs = measuredRuns(sc?.runs ?? []).filter((r) => r.mode === mode && r.status === "SUCCESS" && r.memorySeries.length > 0);
+    const runs = drawn.filter((r) => r.mode === mode);
     if (runs.length === 0) continue;
     const mid = median(runs.map((r) => r.durationSeconds));
     const typical = runs.reduce((a, b) => (Math.abs(b.durationSeconds - mid) < Math.abs(a.durationSeconds - mid) ? b : a));
     const points = (r: (typeof runs)[number]) => r.memorySeries.map((p) => ({ x: p.tMs / 1000, y: p.rssMb }));
     for (const r of runs) {
-      if (r !== typical) faint.push({ name: `${mode} run ${r.rep}`, color: MODE_COLORS[mode], points: points(r), opacity: 0.3, strokeWidth: 1, markers: false, legend: false });
+      if (r !== typical) behind.push({ name: `${mode} run ${r.rep}`, color: MODE_COLORS[mode], points: points(r), opacity: 0.3, strokeWidth: 1, markers: false, legend: false });
     }
-    const peak = Math.max(...typical.memorySeries.map((p) => p.rssMb));
-    series.push({ name: mode, color: MODE_COLORS[mode], points: points(typical), markers: false, legendDetail: `run ${typical.rep}, peak ${peak.toFixed(0)} MB` });
+    // the table's figure (comparison-report: median of the validated runs' peakMemoryMb)
+    const peak = modeSummary(sc!, mode)?.peakMemoryMb;
+    let peakText = "";
+    if (peak && Number.isFinite(peak.median)) {
+      const level = [{ x: 0, y: peak.median }, { x: endSeconds, y: peak.median }];
+      behind.push({ name: `${mode} VmHWM`, color: MODE_COLORS[mode], points: level, strokeWidth: 1, dash: "6 4", markers: false, legend: false });
+      peakText = `; peak ${mb(peak.median)} MB`;
+    }
+    series.push({ name: mode, color: MODE_COLORS[mode], points: points(typical), markers: false, legendDetail: `run ${typical.rep}${peakText}` });
   }
-  const others = faint.length > 0 ? "; faint: the other runs" : "";
+  const others = drawn.length > series.length ? "; faint: the other runs" : "";
   return lineChartSvg({
     title: `Memory over time at ${scale}`,
-    subtitle: series.length > 0 ? `RSS sampled by the parent; bold: each mode's run of median duration${others}` : undefined,
+    subtitle: series.length > 0 ? `RSS sampled by the parent; bold: each mode's run of median duration${others}; dashed: peak (VmHWM) as in the table` : undefined,
     xLabel: "Seconds since the child process started",
     yLabel: "Child RSS (MB)",
     xScale: "linear",
-    series: [...faint, ...series],
+    series: [...behind, ...series],
   });
 }

@@ -19,6 +19,7 @@ import {
   median,
   modeSummary,
   modesOf,
+  OUTLIER_MIN_RUNS,
   OUTLIER_RULE,
   runsPerMode,
   summariseReport,
@@ -33,15 +34,20 @@ import { formatDiff } from "../validate/log.ts";
 import { sweepSection } from "./crossover-report.ts";
 import { enginesSection } from "./engines.ts";
 
-/** The earlier Python benchmark (spec/poc-benchmark.md §7.1), for one comparison line. */
-export const POC_LARGE = {
-  inputRows: 372_000,
-  inMemorySeconds: 13.44,
-  streamingSeconds: 70.13,
-  inMemoryMb: 1224,
-  streamingMb: 604,
-  machine: "8-core MacBook Pro, 16 GB",
-} as const;
+/**
+ * The earlier Python benchmark, as its own results file gives it: the public repository
+ * jordigilh/poc-parquet-aggregator, COMPLETE_BENCHMARK_RESULTS.md at commit d6e586b (2025-11-21).
+ * Its streaming was serial chunked pandas; its medium in-memory peak was an estimate (it says so).
+ */
+export const POC_SOURCE = "github.com/jordigilh/poc-parquet-aggregator, COMPLETE_BENCHMARK_RESULTS.md at commit d6e586b";
+export const POC_MACHINE = "MacBook Pro, 8 cores, 16 GB";
+export const POC_RESULTS = [
+  { scale: "small", inputRows: 12_370, inMemorySeconds: 2, streamingSeconds: 4, inMemoryMb: 182.2, streamingMb: 172.3 },
+  { scale: "medium", inputRows: 123_450, inMemorySeconds: 8, streamingSeconds: 17, inMemoryMb: 400, streamingMb: 263.4, inMemoryMbEstimated: true },
+  { scale: "large", inputRows: 372_000, inMemorySeconds: 13.44, streamingSeconds: 70.13, inMemoryMb: 1224, streamingMb: 604 },
+] as const;
+/** A tested scale is set beside an earlier one only when their input rows differ by at most this share. */
+export const POC_LIKE_SIZE = 0.1;
 
 const band = `${COMPARABLE_BAND * 100}%`;
 
@@ -131,7 +137,7 @@ function signed(n: number, digits: number): string {
 
 function resultsTable(report: RunReport, cmp: readonly ScaleComparison[]): string[] {
   const out = [
-    "| Scale | Mode | Status | Duration (s) | Peak memory (MB) | Input rows | Output rows | Speed ratio in-memory/streaming (95% interval) | Memory saved by streaming |",
+    "| Scale | Mode | Status | Duration (s) | Peak memory (MB) | Input rows | Output rows | Time ratio streaming ÷ in-memory (95% interval) | Memory saved by streaming |",
     "|---|---|---|---:|---:|---:|---:|---:|---:|",
   ];
   for (const s of report.scales) {
@@ -261,7 +267,7 @@ export function comparisonReport(report: RunReport): string {
       `, git ${env.gitCommit}`,
   );
   o.push(
-    `- Figures are medians of ${n} run${n === 1 ? "" : "s"} per (scale, mode)` +
+    `- Figures are medians of ${runsText(report, n)} per (scale, mode)` +
       (n > 1 ? ", min–max in brackets" : "") +
       "; each run is a fresh child process, the modes interleaved (A B B A ...); peak memory is the child's own peak RSS (VmHWM); input rows are pod usage rows.",
   );
@@ -278,8 +284,8 @@ export function comparisonReport(report: RunReport): string {
   o.push(...resultsTable(report, cmp));
   o.push("");
   o.push(
-    "Speed ratio = streaming median duration ÷ in-memory median duration (in-memory's speed relative to streaming): " +
-      "above 1 means in-memory is faster; in brackets its 95% interval. Memory saved = in-memory peak − streaming peak, in % of the in-memory peak: " +
+    "Time ratio = streaming median duration ÷ in-memory median duration: " +
+      "above 1 means in-memory is faster (streaming takes that many times as long); in brackets its 95% interval. Memory saved = in-memory peak − streaming peak, in % of the in-memory peak: " +
       "positive means streaming uses less.",
   );
   o.push("");
@@ -410,7 +416,7 @@ export function comparisonReport(report: RunReport): string {
   o.push(`Rule: ${OUTLIER_RULE}.`);
   o.push("");
   const outliers = summaries.flatMap((m) => m.outliers.map((x) => ({ m, x })));
-  if (n < 3) o.push(`Not checked: ${n} run${n === 1 ? "" : "s"} per (scale, mode).`);
+  if (n < OUTLIER_MIN_RUNS) o.push(`Not checked: ${n} run${n === 1 ? "" : "s"} per (scale, mode).`);
   else if (outliers.length === 0) o.push("None.");
   else {
     for (const { m, x } of outliers) {
@@ -432,24 +438,7 @@ export function comparisonReport(report: RunReport): string {
     o.push("");
   }
 
-  o.push("## Earlier Python benchmark");
-  o.push("");
-  const p = POC_LARGE;
-  let note =
-    `The Python proof of concept (spec/poc-benchmark.md §7.1, ${p.machine}, pandas with serial chunked "streaming") measured ` +
-    `large (${int(p.inputRows)} pod rows) at ${p.inMemorySeconds.toFixed(1)} s in-memory vs ${p.streamingSeconds.toFixed(1)} s streaming ` +
-    `(streaming ${times(p.streamingSeconds / p.inMemorySeconds)} slower), ${int(p.inMemoryMb)} MB vs ${int(p.streamingMb)} MB peak.`;
-  if (cmp.length > 0) {
-    const near = cmp.reduce((a, b) =>
-      Math.abs(Math.log(b.inputRows / p.inputRows)) < Math.abs(Math.log(a.inputRows / p.inputRows)) ? b : a,
-    );
-    note +=
-      ` Here, at the closest tested scale, ${near.scale} (${int(near.inputRows)} rows): ${secs(near.inMemory.duration.median)} s vs ` +
-      `${secs(near.streaming.duration.median)} s, ${mb(near.inMemory.peakMemoryMb.median)} MB vs ${mb(near.streaming.peakMemoryMb.median)} MB ` +
-      `(${timePhrase(near)}). Different machines and engines: compare ratios, not absolute figures.`;
-  }
-  o.push(note);
-  o.push("");
+  o.push(...pocSection(cmp));
 
   o.push("## Settings");
   o.push("");
@@ -458,6 +447,41 @@ export function comparisonReport(report: RunReport): string {
   for (const [k, v] of settings) o.push(`- ${k}: \`${JSON.stringify(v)}\``);
   o.push("");
   return o.join("\n");
+}
+
+/** "4 runs", or "2–4 runs (fewer where the run was cut off)" when (scale, mode)s have different counts. */
+function runsText(report: RunReport, most: number): string {
+  const counts = report.scales.flatMap((s) => modesOf(report).map((m) => measuredRuns(s.runs).filter((r) => r.mode === m).length)).filter((c) => c > 0);
+  const fewest = counts.length > 0 ? Math.min(...counts) : most;
+  if (fewest === most) return `${most} run${most === 1 ? "" : "s"}`;
+  return `${fewest}–${most} runs (fewer where the run was cut off)`;
+}
+
+/** The earlier Python benchmark's figures, and this run's beside them at like sizes only. */
+function pocSection(cmp: readonly ScaleComparison[]): string[] {
+  const o = ["## Earlier Python benchmark", ""];
+  o.push(
+    `The Python proof of concept (${POC_SOURCE}; ${POC_MACHINE}; pandas, "streaming" as serial chunks) measured, one run each:`,
+    "",
+    "| Its scale | Input rows | In-memory (s) | Streaming (s) | In-memory peak (MB) | Streaming peak (MB) | Here, at a like size (±10% rows) |",
+    "|---|---:|---:|---:|---:|---:|---|",
+  );
+  for (const p of POC_RESULTS) {
+    const like = cmp.find((c) => Math.abs(c.inputRows - p.inputRows) <= POC_LIKE_SIZE * p.inputRows);
+    const here = like
+      ? `${like.scale} (${int(like.inputRows)} rows): ${secs(like.inMemory.duration.median)} s vs ${secs(like.streaming.duration.median)} s, ` +
+        `${mb(like.inMemory.peakMemoryMb.median)} MB vs ${mb(like.streaming.peakMemoryMb.median)} MB`
+      : "not tested";
+    const inMemoryMb = "inMemoryMbEstimated" in p ? `~${p.inMemoryMb} (estimated)` : String(p.inMemoryMb);
+    o.push(`| ${p.scale} | ${int(p.inputRows)} | ${p.inMemorySeconds} | ${p.streamingSeconds} | ${inMemoryMb} | ${p.streamingMb} | ${here} |`);
+  }
+  o.push("");
+  o.push(
+    "Only sizes within 10% of each other are set side by side. Different machines and engines: compare the ratios " +
+      "(streaming ÷ in-memory), not the absolute figures.",
+    "",
+  );
+  return o;
 }
 
 /** Which data the figures come from: the generated scales' profile, or the user's --input. */

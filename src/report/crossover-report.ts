@@ -4,6 +4,7 @@ import { MODES, type RunReport } from "./model.ts";
 import {
   analyseSweep,
   LINE_TOLERANCE,
+  MIN_RUNS_FOR_INTERVAL,
   type CrossoverResult,
   type Interval,
   type Metric,
@@ -28,10 +29,14 @@ export function shortRows(rows: number): string {
 const WINS: Record<Metric, string> = { time: "streaming is faster", memory: "streaming uses less peak memory" };
 
 function intervalText(interval: Interval | null, range: { minRows: number; maxRows: number }, rows: (n: number) => string, repetitions: number): string {
-  if (!interval) return repetitions < 2 ? "no interval: one run per size (use --runs 3)" : "no interval";
+  if (!interval) {
+    return repetitions < MIN_RUNS_FOR_INTERVAL
+      ? `no interval: ${repetitions} run${repetitions === 1 ? "" : "s"} per size; an interval needs ${MIN_RUNS_FOR_INTERVAL} or more (use --runs ${MIN_RUNS_FOR_INTERVAL})`
+      : "no interval";
+  }
   const low = Number.isFinite(interval.low) ? rows(interval.low) : `below ${rows(range.minRows)}`;
   const high = Number.isFinite(interval.high) ? rows(interval.high) : `beyond ${rows(range.maxRows)}`;
-  return `95% interval ${low}–${high}`;
+  return `95% interval ${low}–${high}, where the crossover falls when each size's runs are resampled: it covers their run-to-run spread`;
 }
 
 /** One sentence for a metric's crossover. */
@@ -64,7 +69,7 @@ export function crossoverLabel(c: CrossoverResult): string {
       return "no crossover estimate yet: needs 2 sizes with both modes passing";
     case "crossover": {
       const i = c.interval;
-      const range = i ? ` (95%: ${Number.isFinite(i.low) ? shortRows(i.low) : `below ${shortRows(r!.minRows)}`}–${Number.isFinite(i.high) ? shortRows(i.high) : `beyond ${shortRows(r!.maxRows)}`})` : "";
+      const range = i ? ` (95% over resampled runs: ${Number.isFinite(i.low) ? shortRows(i.low) : `below ${shortRows(r!.minRows)}`}–${Number.isFinite(i.high) ? shortRows(i.high) : `beyond ${shortRows(r!.maxRows)}`})` : "";
       return `${what} from ~${shortRows(c.rows!)} rows${range}${c.method === "bracket" ? ", between measured sizes" : ""}`;
     }
     case "streaming-throughout":
@@ -90,7 +95,9 @@ export function liveCrossoverText(analysis: SweepAnalysis): string {
         return `${name}: needs 2 sizes`;
       case "crossover": {
         const i = c.interval;
-        const range = i ? ` (${Number.isFinite(i.low) ? shortRows(i.low) : "<"}–${Number.isFinite(i.high) ? shortRows(i.high) : ">"})` : n < 2 ? " (1 run)" : "";
+        const range = i
+          ? ` (${Number.isFinite(i.low) ? shortRows(i.low) : "<"}–${Number.isFinite(i.high) ? shortRows(i.high) : ">"})`
+          : n < MIN_RUNS_FOR_INTERVAL ? ` (no interval, ${n} run${n === 1 ? "" : "s"})` : "";
         return `${name}: from ~${shortRows(c.rows!)}${c.metric === "time" ? " rows" : ""}${range}`;
       }
       case "streaming-throughout":

@@ -26,6 +26,13 @@ export const LINE_TOLERANCE = 0.15;
 export const BOOTSTRAP_RESAMPLES = 2000;
 export const BOOTSTRAP_SEED = 20251001;
 export const CONFIDENCE = 0.95;
+/**
+ * Runs per size (the fewest of any size and mode) below which no interval is given: resampling 2
+ * runs can only give each size's median 3 values, so the interval shows the resampling's
+ * granularity, not the noise (a sweep with --runs 2 read "194,000 rows (95%: 168k-230k)" while
+ * every size near it was inconclusive on its own).
+ */
+export const MIN_RUNS_FOR_INTERVAL = 3;
 
 export const LINE_RULE =
   `a straight line fits a mode when every size's median lies within ${LINE_TOLERANCE * 100}% of the line ` +
@@ -388,13 +395,15 @@ export function analyseSweep(report: RunReport, options: { resamples?: number; s
   const resamples = options.resamples ?? BOOTSTRAP_RESAMPLES;
   const seed = options.seed ?? BOOTSTRAP_SEED;
   const byMetric = { time: metricPoints(report, "time"), memory: metricPoints(report, "memory") };
-  const repetitions = Math.max(0, ...byMetric.time.flatMap((p) => Object.values(p.values).map((v) => v!.length)));
+  // the fewest runs any size and mode has: an interval needs that many everywhere
+  const counts = byMetric.time.flatMap((p) => Object.values(p.values).map((v) => v!.length));
+  const repetitions = counts.length > 0 ? Math.min(...counts) : 0;
   const fits = { time: {}, memory: {} } as SweepAnalysis["fits"];
   const crossover = {} as SweepAnalysis["crossover"];
   for (const metric of METRICS) {
     const points = byMetric[metric];
-    // With one run per size every resample is the measurement itself: no interval to give.
-    const resampled = repetitions >= 2 ? resampledMedians(points, resamples, seed) : null;
+    // With fewer runs per size the resamples cannot show the noise (MIN_RUNS_FOR_INTERVAL): no interval to give.
+    const resampled = repetitions >= MIN_RUNS_FOR_INTERVAL ? resampledMedians(points, resamples, seed) : null;
     for (const mode of MODES) {
       const fit = fitMode(points, mode, metric, resampled);
       if (fit) fits[metric][mode] = fit;

@@ -1,6 +1,7 @@
 // The benchmark as a controllable object: runs the selected scales, fails fast, writes reports,
 // and takes the front end's commands (rerun a scale, run all again, quit). One run at a time.
 import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Config } from "./config.ts";
 import { diskIsFull, exitCodeFor, isFsError, OutputError } from "../errors.ts";
 import type { RunReport, ScaleResult, Environment, SweepInfo } from "../report/model.ts";
@@ -9,9 +10,9 @@ import { analyseSweep, crossoverFigures } from "../report/crossover.ts";
 import { liveCrossoverText } from "../report/crossover-report.ts";
 import { EventBus } from "./event-bus.ts";
 import type { RunCommands, RunStatus } from "./events.ts";
-import { RunEta, type CostHistory } from "./eta.ts";
+import { newerCosts, RunEta, type CostHistory } from "./eta.ts";
 import type { Parts } from "./run-parts.ts";
-import { runFiles } from "./results-folder.ts";
+import { createRunFolder, runFiles } from "./results-folder.ts";
 import { InterruptedError, runScale, ValidationFailure } from "./scale-run.ts";
 
 export interface BenchmarkSetup {
@@ -28,21 +29,35 @@ export interface BenchmarkSetup {
   sweep?: SweepInfo;
   /** The bus to emit on (the command layer may have shown the services starting on it). Default: a new one. */
   bus?: EventBus;
+  /**
+   * Opens the results folder of a rerun (r, a): a finished run's folder is never written again.
+   * The command layer's also puts the run marker and the live log there. Default: a new
+   * streaming_comparison_* folder beside runDir.
+   */
+  openFolder?: () => string;
 }
 
 export class Benchmark implements RunCommands {
   readonly bus: EventBus;
   readonly #setup: BenchmarkSetup;
   readonly #abort = new AbortController();
-  readonly #report: RunReport;
+  #report: RunReport;
+  #runDir: string;
+  /** A run has ended in #runDir: the next one goes to a new folder. */
+  #folderUsed = false;
   #busy: Promise<RunStatus> | null = null;
   #kill: (() => void) | null = null;
   #lastStatus: RunStatus = "running";
+  /** Earlier runs' unit costs for the ETA: from disk at first, then this process's last run (r, a). */
+  #history: CostHistory;
+  readonly #phaseDurations = new Map<string, number>();
   #exitCode = 0;
 
   constructor(setup: BenchmarkSetup) {
     this.#setup = setup;
     this.bus = setup.bus ?? new EventBus();
+    this.#runDir = setup.runDir;
+    this.#history = setup.history;
     this.#report = {
       startedAt: new Date().toISOString(),
       finishedAt: null,
@@ -54,8 +69,9 @@ export class Benchmark implements RunCommands {
     };
   }
 
+  /** The folder the current (or last) run writes. */
   get runDir(): string {
-    return this.#setup.runDir;
+    return this.#runDir;
   }
 
   get status(): RunStatus {
@@ -116,8 +132,36 @@ export class Benchmark implements RunCommands {
     return run;
   }
 
+  /**
+   * A rerun's own folder and report: the other scales' results carry over (their verdicts still
+   * stand, their logs stay in the earlier folder, which settings.rerunOf names).
+   */
+  #openRerunFolder(): void {
+    const previous = this.#runDir;
+    this.#runDir = this.#setup.openFolder?.() ?? createRunFolder(dirname(previous)).dir;
+    this.#report = {
+      ...structuredClone(this.#report),
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      status: "INTERRUPTED",
+      settings: { ...this.#report.settings, rerunOf: previous },
+    };
+  }
+
   async #runScales(scales: readonly string[]): Promise<RunStatus> {
-    const { config, parts, runDir } = this.#setup;
+    if (this.#folderUsed) {
+      try {
+        this.#openRerunFolder();
+      } catch (error) {
+        // the earlier folder stays as it was; nothing ran
+        this.#exitCode = exitCodeFor(error);
+        this.bus.emit({ type: "error", message: `cannot open a results folder for the rerun: ${error instanceof Error ? error.message : String(error)}` });
+        return this.#lastStatus;
+      }
+    }
+    this.#folderUsed = true;
+    const { config, parts } = this.#setup;
+    const runDir = this.#runDir;
     const bus = this.bus;
     this.#lastStatus = "running";
     const sweep = this.#setup.sweep;
@@ -133,7 +177,7 @@ export class Benchmark implements RunCommands {
     const eta = new RunEta(
       scales.map((scale) => ({ scale, rows: this.#setup.expectedRows(scale) })),
       config.modes.length * (config.runs + config.warmup),
-      this.#setup.history,
+      this.#history,
     );
     let current: { scale: string } | null = null;
     let status: Exclude<RunStatus, "running"> = "PASS";
@@ -166,6 +210,7 @@ export class Benchmark implements RunCommands {
               else eta.unitFinished(scale, kind, ms ?? 0);
             },
             onPace,
+            phaseDurations: this.#phaseDurations,
           },
           scale,
         );
@@ -198,6 +243,7 @@ export class Benchmark implements RunCommands {
         bus.emit({ type: "error", scale: current?.scale, message: fault instanceof Error ? fault.message : String(fault) });
       }
     }
+    this.#history = newerCosts(eta.finishedCosts(), this.#history);
     if (status === "PASS") {
       // A rerun of one scale answers for the whole report: the other scales' verdicts still stand.
       status = standingStatus(this.#report);

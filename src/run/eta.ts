@@ -5,8 +5,11 @@
 // runs them, and one "rest" unit: the scale's time outside the others (in-memory against
 // streaming, the reference CSV, logs; measured as the scale's time less its units'). The estimate is the cost of the units not yet finished, each priced by a model
 // fitted to the finished units of its kind: time = fixed + rows x per-row (least squares over
-// the pod rows of each finished unit's scale). Until the first scale has finished, it is null
-// ("estimating"): a guess from one unfinished scale was off by 10x and more (issue 10).
+// the pod rows of each finished unit's scale). A kind with no finished unit yet is priced from
+// earlier runs' figures (the summary.json of recent results folders, and this process's earlier
+// runs after r or a); with neither, the estimate is null ("estimating") until one such unit has
+// finished: a one-scale run estimates once its first mode run is done (issue 25; it used to wait
+// for a whole scale, so a one-scale run never estimated).
 //
 // With finished units at one size only, the fit cannot tell fixed cost from cost per row. Then
 // the previous run's figures (results/latest/summary.json), if they span two sizes, give the
@@ -95,9 +98,8 @@ export class RunEta {
     this.#scalesDone.add(scale);
   }
 
-  /** Milliseconds left in the run, or null while estimating (before the first scale finished). */
+  /** Milliseconds left in the run, or null while estimating (a unit still to come that nothing can price). */
   remainingMs(now: number): number | null {
-    if (this.#scalesDone.size === 0) return null;
     let total = 0;
     for (const { scale, rows } of this.#scales) {
       if (this.#scalesDone.has(scale)) continue;
@@ -115,9 +117,10 @@ export class RunEta {
     return Math.max(0, total);
   }
 
-  /** The expected cost of one unit of a kind at a size, from the finished units (see the header). */
+  /** The expected cost of one unit of a kind at a size, from the finished units, or earlier runs' when none (see the header). */
   unitCostMs(kind: UnitKind, rows: number): number | null {
-    const points = this.#finished[kind];
+    const own = this.#finished[kind];
+    const points = own.length > 0 ? own : this.#history[kind];
     if (points.length === 0) return kind === "rest" ? 0 : null;
     const fit = fitCost(points);
     if (fit) return fit.fixedMs + rows * Math.max(fit.msPerRow, fit.fixedMs / PER_ROW_MATCHES_FIXED_AT);
@@ -128,6 +131,22 @@ export class RunEta {
     const at = shape.fixedMs + atRows * shape.msPerRow;
     return at > 0 ? (level * (shape.fixedMs + rows * shape.msPerRow)) / at : level;
   }
+
+  /** This run's finished units: the history of the next run in this process (r, a in the monitor). */
+  finishedCosts(): CostHistory {
+    const strip = (points: readonly CostPoint[]) => points.map(({ rows, ms }) => ({ rows, ms }));
+    return { prepare: strip(this.#finished.prepare), mode: strip(this.#finished.mode), rest: strip(this.#finished.rest) };
+  }
+}
+
+/** Earlier runs' costs per kind where this process has some, else those read from disk. */
+export function newerCosts(newer: CostHistory, older: CostHistory): CostHistory {
+  return { prepare: newer.prepare.length > 0 ? newer.prepare : older.prepare, mode: newer.mode.length > 0 ? newer.mode : older.mode, rest: newer.rest.length > 0 ? newer.rest : older.rest };
+}
+
+/** Several earlier runs' costs as one history (more sizes give the fit its shape). */
+export function combineCosts(histories: readonly CostHistory[]): CostHistory {
+  return { prepare: histories.flatMap((h) => h.prepare), mode: histories.flatMap((h) => h.mode), rest: histories.flatMap((h) => h.rest) };
 }
 
 /** The time left in a phase from its progress so far. */

@@ -22,6 +22,20 @@ export interface ModeMeasurements {
   totalSeconds: number;
 }
 
+/** Points of a run's memory curve kept in summary.json: dense sampling of a long run is thinned to this. */
+export const MAX_SERIES_POINTS = 1000;
+
+/** At most `max` samples, in order: each bucket of consecutive samples keeps its highest RSS, so the curve keeps its peaks. */
+export function thinSamples(samples: readonly MemorySample[], max: number): MemorySample[] {
+  if (samples.length <= max) return [...samples];
+  const size = Math.ceil(samples.length / max);
+  const out: MemorySample[] = [];
+  for (let i = 0; i < samples.length; i += size) {
+    out.push(samples.slice(i, i + size).reduce((a, b) => (b.rssBytes > a.rssBytes ? b : a)));
+  }
+  return out;
+}
+
 export const maxDiff = (result: ValidationResult) => ({ abs: result.maxAbsDiff, rel: result.maxRelDiff });
 
 export function modeRunRecord(m: ModeMeasurements): ModeRun {
@@ -55,7 +69,7 @@ export function modeRunRecord(m: ModeMeasurements): ModeRun {
     inputRowsByType: { ...job.rowsIn },
     outputRows: job.rowsOut,
     throughputRowsPerSecond: durationSeconds > 0 ? job.rowsIn.pod / durationSeconds : 0,
-    memorySeries: samples.map((s) => ({ tMs: s.tMs, rssMb: s.rssBytes / MB })),
+    memorySeries: thinSamples(samples, MAX_SERIES_POINTS).map((s) => ({ tMs: s.tMs, rssMb: s.rssBytes / MB })),
     engine: job.engine,
     ...(job.memoryMeasured !== undefined ? { memoryMeasured: job.memoryMeasured } : {}),
     ...(job.threads !== undefined ? { threads: job.threads } : {}),

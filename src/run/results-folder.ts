@@ -42,6 +42,18 @@ export function latestSummaryJson(outRoot: string): string {
   return join(outRoot, "latest", REPORT_FILES.summaryJson);
 }
 
+/** The summary.json of the newest `count` earlier run folders under outRoot that have one, newest first (the ETA's history). */
+export function recentSummaryJsons(outRoot: string, count = 5): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(outRoot).filter((n) => n.startsWith("streaming_comparison_"));
+  } catch {
+    return [];
+  }
+  // the folder names are timestamps (timestampName): newest sort last
+  return names.sort().reverse().map((n) => join(outRoot, n, REPORT_FILES.summaryJson)).filter((p) => existsSync(p)).slice(0, count);
+}
+
 export function timestampName(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}_${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;

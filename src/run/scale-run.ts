@@ -46,6 +46,11 @@ export interface ScaleRunContext {
   onUnit(kind: UnitKind, event: "start" | "end", ms?: number): void;
   /** The current phase's time left (null: not known), emitted as ETA before each phase line. */
   onPace(phaseRemainingMs: number | null): void;
+  /**
+   * How long each phase last took ("<scale> <phase> <mode>" -> ms), kept across scales and reruns:
+   * a phase with no progress of its own (aggregate, write, validate) is expected to take as long.
+   */
+  phaseDurations?: Map<string, number>;
 }
 
 export async function runScale(ctx: ScaleRunContext, scale: string): Promise<ScaleResult> {
@@ -55,16 +60,20 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   rmSync(dataDir, { recursive: true, force: true });
 
   let phaseStarted = performance.now();
+  const lastTook = ctx.phaseDurations ?? new Map<string, number>();
   const phase = async <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>, warmup = false): Promise<T> => {
     if (ctx.signal.aborted) throw new InterruptedError();
-    ctx.onPace(null);
+    const key = `${scale} ${name} ${mode ?? ""}`;
+    ctx.onPace(lastTook.get(key) ?? null);
     const tag = warmup ? { warmup: true } : {};
     bus.emit({ type: "phase-start", scale, mode, rep, ...tag, phase: name });
     const started = (phaseStarted = performance.now());
     try {
       const value = await body();
+      const took = performance.now() - started;
+      lastTook.set(key, took);
       ctx.onPace(null);
-      bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: performance.now() - started, ok: true });
+      bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: took, ok: true });
       return value;
     } catch (error) {
       bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: performance.now() - started, ok: false });

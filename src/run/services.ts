@@ -61,7 +61,7 @@ export async function startServices(config: Config, runDir: string, emit: (event
         stops.push(async () => s3Client.destroy());
         // --input s3://: the run reads the user's bucket and creates nothing on their S3
         if (!config.input?.startsWith("s3://")) await ensureBucket(s3Client, settings.bucket);
-        return { value: { settings, s3Client }, detail: `${describeS3(settings)}, bucket ${settings.bucket}` };
+        return { value: { settings, s3Client }, detail: `${describeS3(settings)}, bucket ${settings.bucket}${config.s3 ? "" : " (embedded s3rver)"}` };
       }),
       track("postgres", config.postgres !== null, config.postgres ? describePg(config.postgres) : "embedded PostgreSQL (PGlite)", async () => {
         let settings: PgSettings;

@@ -102,3 +102,23 @@ test("a launcher runs a mode nobody started ahead in a child started then", asyn
     removeDir(out);
   }
 });
+
+test("the parent samples a child's RSS densely enough to draw it: a sub-second child on the fixture gives at least 10 points", async (t) => {
+  // At the old 200 ms a 0.4 s child was seen once or twice (a one-point line in memory_over_time).
+  // The child lives at least ~300 ms from its job to its exit (runtime ready, read, plan, execute,
+  // write); every 15 ms that is ~20 samples; 10 leaves room for a loaded machine's late timers.
+  const csv = copyFixture("random-defaults");
+  const dir = csvFixtureToParquet(csv);
+  const out = tempDir("dense-samples");
+  try {
+    const job: Job = { mode: "in-memory", input: { kind: "parquet", dir }, output: join(out, "m.parquet"), enabledTagKeys: null };
+    const { command, args } = pipelineCommand("in-memory", [JSON.stringify(job)]);
+    const outcome = await runChild(command, args);
+    t.true((outcome.report as JobReport).ok);
+    t.true(outcome.samples.length >= 10, `${outcome.samples.length} samples over ${outcome.wallMs.toFixed(0)} ms`);
+  } finally {
+    removeDir(csv);
+    removeDir(dir);
+    removeDir(out);
+  }
+});

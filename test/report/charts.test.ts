@@ -87,14 +87,34 @@ test("memory over time: both modes on one time axis, the median-duration run bol
     run("small", "streaming", 1, 2, 120, 7440, { memorySeries: series(120) }),
   ];
   const svg = memoryOverTimeSvg(report([s]), "small");
-  // 2 faint in-memory runs + one bold line per mode; the warm-up is not drawn
-  t.is(polylines(svg), 4);
+  // 2 faint in-memory runs + one bold line per mode + one dashed peak line per mode; the warm-up is not drawn
+  t.is(polylines(svg), 6);
   t.is(svg.match(/stroke-opacity="0.3"/g)?.length, 2);
   t.true(svg.includes("bold: each mode&apos;s run of median duration; faint: the other runs"));
-  t.true(svg.includes(">run 3, peak 320 MB</text>") && svg.includes(">run 1, peak 120 MB</text>"));
+  // the legend's peak is the table's: median of in-memory's VmHWM 300, 310, 320 = 310; streaming's one run 120
+  t.true(svg.includes(">run 3; peak 310.0 MB</text>") && svg.includes(">run 1; peak 120.0 MB</text>"), svg);
   t.true(svg.includes(">in-memory</text>") && svg.includes(">streaming</text>"));
   t.false(svg.includes("900"));
   t.true(svg.includes("Seconds since the child process started"));
   t.is(memoryOverTimeChartName("small"), "memory_over_time_small.svg");
   t.is(memoryOverTimeChartName("a/b c"), "memory_over_time_a_b_c.svg");
+});
+
+test("memory over time: the legend gives each mode's peak as the results table does (median VmHWM), not the sampled curve's top", async (t) => {
+  const { comparisonReport } = await import("../../src/report/comparison-report.ts");
+  // the 200 ms sampler saw in-memory at 191 MB while the kernel's peak (VmHWM) was 257 MB, the
+  // picture then put in-memory below streaming (sampled 240, VmHWM 245) against the table
+  const s = scale("large", 372000, [0, 0], [0, 0]);
+  s.runs = [
+    run("large", "in-memory", 1, 0.4, 257, 372000, { memorySeries: [{ tMs: 0, rssMb: 60 }, { tMs: 200, rssMb: 191 }] }),
+    run("large", "streaming", 1, 2.0, 245, 372000, { memorySeries: [{ tMs: 0, rssMb: 60 }, { tMs: 1000, rssMb: 240 }, { tMs: 2000, rssMb: 200 }] }),
+  ];
+  const r = report([s]);
+  const svg = memoryOverTimeSvg(r, "large");
+  const md = comparisonReport(r);
+  t.regex(md, /\| large \| in-memory \| SUCCESS \| [^|]+ \| 257\.0 \|/, "the table gives VmHWM 257.0");
+  t.true(svg.includes(">run 1; peak 257.0 MB</text>"), "the legend gives the same 257.0");
+  t.false(svg.includes("191 MB"));
+  // the dashed VmHWM line of in-memory sits at 257 MB, drawn from 0 s to the last sample (2 s)
+  t.is(svg.match(/stroke-dasharray="6 4" points="/g)?.length, 2);
 });

@@ -80,10 +80,30 @@ test("the report opens with the headline, embeds the charts, names the environme
   t.true(md.includes("| small | streaming | SUCCESS | 0.500 | 120.0 | 7,440 | 310 | 1.25× (no interval) | +20.0% (+30.0 MB) |"));
 });
 
-test("the report compares with the earlier Python figures at the closest scale", (t) => {
-  const md = comparisonReport(report([scale("s", 7440, [1, 1], [1, 1]), scale("l", 400000, [2, 2], [2, 2])]));
-  t.true(md.includes("at 13.4 s in-memory vs 70.1 s streaming"));
-  t.true(md.includes("Here, at the closest tested scale, l (400,000 rows)"));
+test("the earlier Python figures are set beside this run's only at a like size (within 10% of input rows), and cite a public source", (t) => {
+  // 7,440 rows is 40% under the PoC's small (12,370): not compared; 372,000 equals its large
+  const md = comparisonReport(report([scale("small", 7440, [1, 1], [1, 1]), scale("large", 372000, [2, 200], [3, 100])]));
+  t.false(md.includes("spec/"), "no file that is not in the repository");
+  t.true(md.includes("github.com/jordigilh/poc-parquet-aggregator"));
+  t.true(md.includes("| small | 12,370 | 2 | 4 | 182.2 | 172.3 | not tested |"));
+  t.true(md.includes("| medium | 123,450 | 8 | 17 | ~400 (estimated) | 263.4 | not tested |"), "its own estimate is marked as one");
+  t.true(md.includes("| large | 372,000 | 13.44 | 70.13 | 1224 | 604 | large (372,000 rows): 2.000 s vs 3.000 s, 200.0 MB vs 100.0 MB |"));
+  t.false(md.includes("small (7,440 rows): "), "the 7,440-row scale is set beside nothing");
+});
+
+test("the results table's ratio column is headed as its definition reads: streaming ÷ in-memory", (t) => {
+  const md = comparisonReport(report([scale("small", 7440, [0.4, 150], [0.5, 120])]));
+  t.true(md.includes("| Time ratio streaming ÷ in-memory (95% interval) |"));
+  t.true(md.includes("Time ratio = streaming median duration ÷ in-memory median duration"));
+  t.false(md.includes("in-memory/streaming"), "no header naming the inverse ratio");
+});
+
+test("a report whose (scale, mode)s have different run counts says so instead of 'medians of 4 runs'", (t) => {
+  const s = scale("medium", 74400, [1, 100], [1, 100], 4);
+  // cut off: in-memory kept runs 1-3, streaming runs 1-2
+  s.runs = s.runs.filter((r) => (r.mode === "in-memory" ? r.rep <= 3 : r.rep <= 2));
+  const md = comparisonReport(report([s], { status: "INTERRUPTED", finishedAt: null }));
+  t.true(md.includes("Figures are medians of 2–3 runs (fewer where the run was cut off) per (scale, mode)"), md.split("\n").find((l) => l.includes("Figures")));
 });
 
 test("an interrupted run is flagged at the top and a failed validation shows FAIL", (t) => {

@@ -7,7 +7,7 @@ import {
   linesCrossover,
   quantile,
 } from "../../src/report/crossover.ts";
-import { crossoverSentence, sweepSection } from "../../src/report/crossover-report.ts";
+import { crossoverSentence, liveCrossoverText, sweepSection } from "../../src/report/crossover-report.ts";
 import { crossoverChartSvg } from "../../src/report/crossover-chart.ts";
 import type { Mode, ScaleResult } from "../../src/report/model.ts";
 import { report, run } from "./fixtures.ts";
@@ -100,7 +100,7 @@ test("lines that cross inside the range give the crossover rows with a 95% inter
   t.is(figures.time!.high, time.interval!.high);
   // the resampling is seeded: the same report gives the same interval
   t.deepEqual(analyseSweep(r).crossover.time.interval, time.interval);
-  t.regex(crossoverSentence(time, 3), /^streaming is faster from about 500,000 input rows \(95% interval [\d,]+–[\d,]+\)$/);
+  t.regex(crossoverSentence(time, 3), /^streaming is faster from about 500,000 input rows \(95% interval [\d,]+–[\d,]+, where the crossover falls when each size's runs are resampled: it covers their run-to-run spread\)$/);
 });
 
 test("lines that cross beyond the largest size are reported as no crossover in range, with where they would cross", (t) => {
@@ -171,8 +171,18 @@ test("one run per size gives the crossover without an interval, and says why", (
   const a = analyseSweep(r);
   t.is(a.crossover.time.interval, null);
   t.is(a.fits.time["in-memory"]!.slopeInterval, null);
-  t.regex(crossoverSentence(a.crossover.time, 1), /no interval: one run per size \(use --runs 3\)/);
+  t.regex(crossoverSentence(a.crossover.time, 1), /no interval: 1 run per size; an interval needs 3 or more \(use --runs 3\)/);
   t.deepEqual(crossoverFigures(a).time, { rows: a.crossover.time.rows!, low: null, high: null });
+});
+
+test("two runs per size give no crossover interval: a resampled median of 2 runs takes only 3 values, too few to show the noise", (t) => {
+  // the same crossing sweep as above, two runs per mode at median × (0.98, 1.02)
+  const r = sweepOf(SIZES.map((x) => size(x, crossingTime(x), { "in-memory": 100, streaming: 50 }, [0.98, 1.02])));
+  const a = analyseSweep(r);
+  t.is(a.crossover.time.outcome, "crossover");
+  t.is(a.crossover.time.interval, null);
+  t.regex(crossoverSentence(a.crossover.time, a.bootstrap.repetitionsPerSize), /no interval: 2 runs per size; an interval needs 3 or more/);
+  t.regex(liveCrossoverText(a), /time: from ~[\d.]+k rows \(no interval, 2 runs\)/);
 });
 
 test("a size whose mode failed validation is left out of the fits and the crossover", (t) => {
@@ -200,7 +210,7 @@ test("crossover.svg has a panel per metric, a fitted line per mode in each, and 
   t.is(svg.match(/class="panel"/g)?.length, 2);
   t.is(svg.match(/class="fit"/g)?.length, 4);
   t.is(svg.match(/class="crossover"/g)?.length, 2);
-  t.regex(svg, /streaming faster from ~500k rows \(95%: /);
+  t.regex(svg, /streaming faster from ~500k rows \(95% over resampled runs: /);
   t.regex(svg, /log scale/);
   const legend = svg.slice(svg.indexOf('<g class="legend">'));
   t.deepEqual([...legend.matchAll(/<text[^>]*>(in-memory|streaming|duckdb|postgres)<\/text>/g)].map((m) => m[1]), ["in-memory", "streaming"], "the legend names the modes the sweep measured, no others");

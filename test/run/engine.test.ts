@@ -66,6 +66,43 @@ test("rerunning one scale runs only that scale again and keeps the other scales'
   t.is(benchmark.status, "PASS");
 });
 
+test("all again (a) then quit (q) writes a new results folder and leaves the finished PASS folder's report PASS", async (t) => {
+  let quitting = false;
+  const { parts } = fakeParts({
+    async onAggregate(scale, mode, kill) {
+      if (!quitting || scale !== "medium" || mode !== "streaming") return;
+      void benchmark.quit(); // q while medium streaming runs in the second pass
+      await kill;
+      throw new Error("child killed");
+    },
+  });
+  // the reports each writeReports call would write: folder and status at that moment
+  const written: { dir: string; status: string }[] = [];
+  const writeReports = parts.writeReports;
+  parts.writeReports = async (dir, report) => {
+    written.push({ dir, status: report.status });
+    return writeReports(dir, report);
+  };
+  const { benchmark, events } = fakeBenchmark(fakeConfig(["small", "medium"]), parts);
+  t.is(await benchmark.start(), "PASS");
+  const firstDir = benchmark.runDir;
+  const firstWrites = written.length;
+  t.is(written.at(-1)!.status, "PASS");
+  quitting = true;
+  benchmark.runAll();
+  await benchmark.idle();
+  t.is(benchmark.status, "INTERRUPTED");
+  t.not(benchmark.runDir, firstDir, "the rerun has a folder of its own");
+  const later = written.slice(firstWrites);
+  t.true(later.length > 0);
+  t.deepEqual(later.filter((w) => w.dir === firstDir), [], "nothing written into the finished folder after its PASS");
+  t.is(later.at(-1)!.status, "INTERRUPTED");
+  const starts = events.filter((e) => e.type === "run-start");
+  t.is(starts.length, 2);
+  t.deepEqual(starts.map((e) => e.type === "run-start" && e.outDir), [firstDir, benchmark.runDir]);
+  t.is(benchmark.report.settings.rerunOf, firstDir, "the rerun's report names the folder it reran");
+});
+
 test("a rerun that passes leaves the run FAIL when another scale failed before", async (t) => {
   const failing = new Set(["small streaming"]);
   const { parts } = fakeParts({ failValidation: failing });
@@ -100,14 +137,40 @@ test("quitting during a mode run kills its child, runs nothing more, and marks t
   t.is(calls.at(-1), "writeReports", "what completed is still reported");
 });
 
-test("the run's ETA says estimating (null) until the first scale has finished, then gives a figure", async (t) => {
+test("a one-scale run's ETA is a figure from its first measured run on (no earlier run on disk)", async (t) => {
   const { parts } = fakeParts();
-  const { benchmark, events } = fakeBenchmark(fakeConfig(["small", "medium"]), parts);
+  const { benchmark, events } = fakeBenchmark(fakeConfig(["small"], { runs: 2 }), parts);
   await benchmark.start();
-  const endOfSmall = events.findIndex((e) => e.type === "comparison" && e.scale === "small");
+  const firstResult = events.findIndex((e) => e.type === "result");
+  const lastResult = events.findLastIndex((e) => e.type === "result");
   const etas = (from: number, to: number) => events.slice(from, to).flatMap((e) => (e.type === "eta" ? [e.runRemainingMs] : []));
-  t.true(endOfSmall > 0);
-  t.true(etas(0, endOfSmall).length > 0);
-  t.true(etas(0, endOfSmall).every((ms) => ms === null));
-  t.true(etas(endOfSmall, events.length).every((ms) => typeof ms === "number" && ms >= 0));
+  t.true(firstResult > 0);
+  t.true(etas(0, firstResult).every((ms) => ms === null), "before any mode run finished: estimating");
+  const after = etas(firstResult, lastResult);
+  t.true(after.length > 0 && after.every((ms) => typeof ms === "number" && ms >= 0), JSON.stringify(after));
+});
+
+test("after a rerun (r) the run's ETA is a figure from the start: the earlier run in this process prices it", async (t) => {
+  const { parts } = fakeParts();
+  const { benchmark, events } = fakeBenchmark(fakeConfig(["small"]), parts);
+  await benchmark.start();
+  const from = events.length;
+  benchmark.rerunScale("small");
+  await benchmark.idle();
+  const etas = events.slice(from).flatMap((e) => (e.type === "eta" ? [e.runRemainingMs] : []));
+  t.true(etas.length > 0 && etas.every((ms) => typeof ms === "number"), JSON.stringify(etas));
+});
+
+test("a phase that reports no progress is expected to take as long as it last did: the phase ETA of run 2's aggregate", async (t) => {
+  const { parts } = fakeParts();
+  const { benchmark, events } = fakeBenchmark(fakeConfig(["small"], { runs: 2 }), parts);
+  await benchmark.start();
+  const isAggregate = (e: (typeof events)[number], rep: number) => e.type === "phase-start" && e.phase === "aggregate" && e.mode === "in-memory" && e.rep === rep;
+  const firstEnd = events.find((e) => e.type === "phase-end" && e.phase === "aggregate" && e.mode === "in-memory" && e.rep === 1);
+  const second = events.findIndex((e) => isAggregate(e, 2));
+  const first = events.findIndex((e) => isAggregate(e, 1));
+  // the ETA emitted just before each aggregate's phase-start
+  const etaBefore = (at: number) => events.slice(0, at).findLast((e) => e.type === "eta");
+  t.is(etaBefore(first)?.type === "eta" ? etaBefore(first)!.phaseRemainingMs : "none", null, "the first aggregate: not known");
+  t.is(etaBefore(second)?.type === "eta" ? etaBefore(second)!.phaseRemainingMs : "none", firstEnd?.type === "phase-end" ? firstEnd.durationMs : -1);
 });

@@ -3,7 +3,7 @@ import test from "ava";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fitCost, phaseRemainingMs, readCostHistory, RunEta } from "../../src/run/eta.ts";
+import { combineCosts, fitCost, newerCosts, phaseRemainingMs, readCostHistory, RunEta } from "../../src/run/eta.ts";
 import { summaryJson } from "../../src/report/summary-json.ts";
 import { report, scale } from "../report/fixtures.ts";
 
@@ -20,14 +20,50 @@ function finishScale(eta: RunEta, scale: string, prepareMs: number, modeMs: numb
   eta.scaleFinished(scale, prepareMs + modeUnits * modeMs + restMs);
 }
 
-test("the ETA says nothing (estimating) until the first scale has finished", (t) => {
+test("with no earlier run the ETA estimates once each kind of unit still to come has a finished one to price it", (t) => {
   const eta = new RunEta([{ scale: "small", rows: 1_000 }, { scale: "large", rows: 50_000 }], 2, NO_HISTORY);
-  t.is(eta.remainingMs(0), null);
+  t.is(eta.remainingMs(0), null, "nothing finished: estimating");
   eta.unitStarted("small", "prepare", 0);
   eta.unitFinished("small", "prepare", 500);
+  t.is(eta.remainingMs(500), null, "no mode run finished yet: mode units cannot be priced");
   eta.unitStarted("small", "mode", 500);
   eta.unitFinished("small", "mode", 1_000);
-  t.is(eta.remainingMs(1_500), null, "a finished unit is not a finished scale");
+  // one size so far: each cost scales by the floor's shape (1 + rows / 370,000).
+  // small: 1 mode unit left = 1,000 (rest: none finished, 0);
+  // large: prepare 500 x (1 + 50,000/370,000) / (1 + 1,000/370,000) + 2 mode units at 1,000 x the same factor
+  const factor = (1 + 50_000 / 370_000) / (1 + 1_000 / 370_000);
+  const expected = 1_000 + 500 * factor + 2 * 1_000 * factor;
+  t.true(Math.abs(eta.remainingMs(1_500)! - expected) < 1e-6, String(eta.remainingMs(1_500)));
+});
+
+test("a one-scale run estimates after its first measured run: the runs left at that run's cost", (t) => {
+  // 2 modes x 4 runs = 8 mode units; the first took 3,000 ms: 7 left = 21,000 ms
+  const eta = new RunEta([{ scale: "small", rows: 7_440 }], 8, NO_HISTORY);
+  eta.unitStarted("small", "prepare", 0);
+  eta.unitFinished("small", "prepare", 400);
+  eta.unitStarted("small", "mode", 400);
+  eta.unitFinished("small", "mode", 3_000);
+  t.is(eta.remainingMs(3_400), 21_000);
+});
+
+test("an earlier run's figures price the units before this run has finished any", (t) => {
+  // earlier: prepares 500 and 1,000 ms at 1,000 and 11,000 rows (450 + 0.05 per row); mode units
+  // 1,000 and 2,000 ms (900 + 0.1 per row), both above the floor. At 11,000 rows, 1 mode unit:
+  // prepare 450 + 550 = 1,000 and mode 900 + 1,100 = 2,000: 3,000 ms.
+  const history = { prepare: [{ rows: 1_000, ms: 500 }, { rows: 11_000, ms: 1_000 }], mode: [{ rows: 1_000, ms: 1_000 }, { rows: 11_000, ms: 2_000 }], rest: [] };
+  const eta = new RunEta([{ scale: "big", rows: 11_000 }], 1, history);
+  t.true(Math.abs(eta.remainingMs(0)! - 3_000) < 1e-6, String(eta.remainingMs(0)));
+});
+
+test("a run's finished units are the next run's history; this process's figures win over older ones per kind", (t) => {
+  const eta = new RunEta([{ scale: "small", rows: 7_440 }], 1, NO_HISTORY);
+  finishScale(eta, "small", 400, 3_000, 1, 100);
+  const costs = eta.finishedCosts();
+  t.deepEqual(costs, { prepare: [{ rows: 7_440, ms: 400 }], mode: [{ rows: 7_440, ms: 3_000 }], rest: [{ rows: 7_440, ms: 100 }] });
+  const older = { prepare: [{ rows: 1, ms: 1 }], mode: [{ rows: 1, ms: 1 }], rest: [] };
+  t.deepEqual(newerCosts({ ...costs, mode: [] }, older).mode, older.mode, "a kind this process has no figure for keeps the older ones");
+  t.deepEqual(newerCosts(costs, older).prepare, costs.prepare);
+  t.deepEqual(combineCosts([costs, older]).prepare, [{ rows: 7_440, ms: 400 }, { rows: 1, ms: 1 }]);
 });
 
 test("after one scale, with no earlier run, a unit's cost per row matches its fixed cost at 370,000 rows", (t) => {
@@ -113,3 +149,23 @@ test("readCostHistory reads what the report writer writes: one unit per scale an
   }
 });
 
+
+test("the ETA's history is the summary.json of the newest earlier run folders that have one, newest first", async (t) => {
+  const { recentSummaryJsons } = await import("../../src/run/results-folder.ts");
+  const out = mkdtempSync(join(tmpdir(), "eta-recent-"));
+  try {
+    const { mkdirSync } = await import("node:fs");
+    // three folders by their timestamp names; the newest has no summary.json yet (a run under way)
+    for (const name of ["streaming_comparison_20261201_100000", "streaming_comparison_20261202_100000", "streaming_comparison_20261203_100000"]) mkdirSync(join(out, name));
+    writeFileSync(join(out, "streaming_comparison_20261201_100000", "summary.json"), "{}");
+    writeFileSync(join(out, "streaming_comparison_20261202_100000", "summary.json"), "{}");
+    t.deepEqual(recentSummaryJsons(out), [
+      join(out, "streaming_comparison_20261202_100000", "summary.json"),
+      join(out, "streaming_comparison_20261201_100000", "summary.json"),
+    ]);
+    t.is(recentSummaryJsons(out, 1).length, 1);
+    t.deepEqual(recentSummaryJsons(join(out, "missing")), []);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});

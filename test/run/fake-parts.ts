@@ -159,6 +159,11 @@ export function fakeBenchmark(config: Config, parts: Parts): { benchmark: Benchm
     settings: {},
     expectedRows: () => ROWS.pod,
     history: { prepare: [], mode: [], rest: [] },
+    openFolder: () => {
+      const dir = mkdtempSync(join(tmpdir(), "engine-rerun-"));
+      runDirs.push(dir);
+      return dir;
+    },
   });
   const events: RunEvent[] = [];
   benchmark.bus.subscribe((event) => events.push(event));

@@ -93,6 +93,9 @@ realPg("a run against an external PostgreSQL says it starts only the embedded S3
     t.regex(result.stdout, /S3: starting embedded S3 \(s3rver\)/);
     t.regex(result.stdout, new RegExp(`PostgreSQL: connecting to ${settings.user}@${settings.host}:${settings.port}/`));
     t.notRegex(result.stdout, /PostgreSQL: starting|PGlite/);
+    // each service's ready line once: "[ 0:00] S3: ready in 284 ms (...)", no second "S3: http://..." line
+    t.is(result.stdout.split("\n").filter((l) => /S3: (ready|http)/.test(l)).length, 1, result.stdout);
+    t.is(result.stdout.split("\n").filter((l) => /PostgreSQL: (ready|\w+@)/.test(l)).length, 1, result.stdout);
     const pool = await connectPg(settings);
     try {
       // the PASSed run's rows are committed: 434 summary rows at small
@@ -166,7 +169,8 @@ test.serial("SIGTERM to the process group of `npm start`: every process stops, I
 test.serial("stdout closed early (`| head -1`): the run finishes, writes summary.json and leaves no scratch", async (t) => {
   const out = mkdtempSync(join(tmpdir(), "streambench-pipe-"));
   try {
-    const child = spawn(BIN, ["run", "--headless", "--scales", "small", "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
+    // one run per mode: what is checked (exit 0, summary.json, no scratch) does not depend on the count
+    const child = spawn(BIN, ["run", "--headless", "--scales", "small", "--runs", "1", "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
     child.stdout!.once("data", () => child.stdout!.destroy()); // the reader goes away after the first line
@@ -195,7 +199,7 @@ test.serial("kill -9 mid-run leaves scratch folders; the next run reports and re
     t.is(summaryJson(killed).status, "INTERRUPTED", "its summary.json says it did not finish");
     await waitFor(() => processesWithMarker("STREAMBENCH_TEST_MARKER", marker).length === 0, 60_000, "the orphaned child to end");
 
-    const second = await startCli(["run", "--headless", "--scales", "small", "--modes", "in-memory", "--out", out]).done;
+    const second = await startCli(["run", "--headless", "--scales", "small", "--modes", "in-memory", "--runs", "1", "--out", out]).done;
     t.is(second.code, 0, second.stdout + second.stderr);
     t.regex(second.stdout, new RegExp(`removed the leftovers of a run that was killed \\(pid ${first.child.pid}\\): ${killed.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: .*s3/`));
     t.deepEqual(scratchLeft(killed), []);
@@ -224,7 +228,7 @@ test.serial("kill -9 after uploading to a lasting S3 server: the next run remove
     const left = await listObjects(client, "leftovers", "data/");
     t.true(left.length > 0, "the killed run's objects are still in the bucket");
 
-    const second = await startCli(["run", "--headless", "--scales", "medium", "--modes", "in-memory", "--out", out], env).done;
+    const second = await startCli(["run", "--headless", "--scales", "medium", "--modes", "in-memory", "--runs", "1", "--out", out], env).done;
     t.is(second.code, 0, second.stdout + second.stderr);
     t.regex(second.stdout, new RegExp(`removed ${left.length} objects a killed run \\(pid ${first.child.pid}\\) left under s3://leftovers/data/`));
     t.deepEqual(await listObjects(client, "leftovers", "data/"), [], "nothing left: the killed run's objects and the finished run's own");

@@ -62,3 +62,15 @@ test("bad values are usage errors naming the flag", (t) => {
 test("--help asks for the help text", (t) => {
   t.deepEqual(sweepConfigFromArgs(["--help"], {}, "/work"), { help: true });
 });
+
+test("--max-rows that leaves one size is a usage error (exit 2) naming the size and the --max-rows that gives a second", (t) => {
+  // 7,440 rows = 10 pods x 744 hours: min and max are the same pod count. The next rung is
+  // round(10 x 10^(1/2)) = 32 pods = 23,808 rows.
+  const error = t.throws(() => parse(["--max-rows", "7440"]), { instanceOf: UsageError });
+  t.regex(error!.message, /leave one size \(7,440 pod usage rows\); a crossover needs at least 2 sizes; --max-rows 23808 or more/);
+});
+
+test("sweep --help lists every run flag a sweep takes, --warmup and --profile among them", async (t) => {
+  const { SWEEP_HELP } = await import("../../src/commands/sweep-config.ts");
+  for (const flag of ["--runs", "--warmup", "--modes", "--profile", "--seed", "--tolerance", "--out", "--headless"]) t.true(SWEEP_HELP.includes(`  ${flag} `), flag);
+});

@@ -1,6 +1,6 @@
 import test from "ava";
 import { cleanup } from "./cleanup.ts";
-import { comparison, log, memory, progress, runEnd, runStart, scaleRun } from "./events.ts";
+import { at, comparison, log, memory, progress, runEnd, runStart, scaleRun } from "./events.ts";
 import { FakeStdin, FakeStdout, loadUi, plain, renderAt, spyCommands, tick, type Ui } from "./ui.ts";
 
 const DOWN = "\u001B[B";
@@ -386,4 +386,43 @@ test.serial("events emitted before the monitor subscribes are not lost", async (
   cleanup.track(r);
   await tick(120);
   t.regex(plain(r.lastFrame()), /> early\s+generate/);
+});
+
+test.serial("before the services are up the header counts the planned scales and lists them pending", async (t) => {
+  const bus = ui.createEventBus();
+  const spy = spyCommands();
+  const r = ui.render(<ui.App events={bus} commands={spy.commands} batchMs={0} plan={{ scales: ["small"], modes: ["in-memory", "streaming"], runs: 4, warmup: 0 }} />);
+  cleanup.track(r);
+  await tick();
+  const f = plain(r.lastFrame());
+  t.regex(f, /streambench {2}1 scale · in-memory vs streaming · 4 runs each/);
+  t.false(f.includes("0 scales"));
+  t.false(f.includes("no scales yet"));
+  t.regex(lineWith(f, "small"), /pending/);
+  t.regex(f, /r rerun small \(busy\)/, "r waits for the run to start");
+});
+
+test.serial("the memory sparklines' full bar is never below a peak shown beside them", async (t) => {
+  const m = mount();
+  await tick();
+  // the sampled curves top out at 177 MB while the runs' VmHWM (the peaks shown) is 186 MB
+  const events = [runStart(["small"]), ...scaleRun("small", { ...pass(0.3, 186), series: [60, 120, 177] }, { ...pass(0.4, 150), series: [60, 150] })];
+  for (const e of events) m.bus.emit(e);
+  await tick();
+  const f = m.frame();
+  t.regex(f, /full bar 186 MB/);
+  t.regex(lineWith(f, "peak 186 MB"), /in-memory/);
+});
+
+test.serial("the phase and run ETAs count down from their event", async (t) => {
+  const m = mount();
+  await tick();
+  const start = at() + 1_000; // the scripted clock (ahead of the real one): the view's now is the latest event
+  m.bus.emit(runStart(["small"]));
+  m.bus.emit({ type: "phase-start", at: start, scale: "small", mode: "in-memory", rep: 1, phase: "aggregate" });
+  // as of 20 s ago: phase 50 s and run 100 s left, so about 30 s and 80 s now
+  m.bus.emit({ type: "eta", at: start - 20_000, phaseRemainingMs: 50_000, runRemainingMs: 100_000 });
+  await tick();
+  const line = lineWith(m.frame(), "ETA");
+  t.regex(line, /phase (30|29)s · run 1m (20|19)s/, line);
 });

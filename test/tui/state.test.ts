@@ -1,5 +1,5 @@
 import test from "ava";
-import { LOG_KEEP, initialState, reduce, rowFraction, winner, type ViewState } from "../../tui/state.ts";
+import { LOG_KEEP, initialState, plannedState, reduce, rowFraction, winner, type ViewState } from "../../tui/state.ts";
 import type { RunEvent } from "../../src/run/events.ts";
 
 const reduceAll = (events: readonly RunEvent[], state: ViewState = initialState): ViewState => events.reduce(reduce, state);
@@ -216,4 +216,62 @@ test("service events show what is starting, then how long each took to be ready"
     ],
   );
   t.is(s.scales.length, 0); // no scale row before run-start
+});
+
+test("a finished scale shows done while the next one runs, not the validate phase it ended on", (t) => {
+  // small: both modes validated, then in-memory against streaming (a validate phase with no mode)
+  const s = reduceAll([
+    runStart(["small", "medium"]),
+    ...scaleRun("small", pass(3, 900), pass(5, 200)),
+    { type: "phase-start", at: 1_900_000_000_000, scale: "small", phase: "validate" },
+    { type: "phase-end", at: 1_900_000_000_001, scale: "small", phase: "validate", durationMs: 1, ok: true },
+    { type: "phase-start", at: 1_900_000_000_002, scale: "medium", phase: "generate" },
+  ]);
+  t.is(s.scales[0].status, "done");
+  t.is(rowFraction(s.scales[0]), 1);
+  t.is(s.scales[1].status, "running");
+});
+
+test("the monitor lists the planned scales before the run starts: the header counts them", (t) => {
+  const s = plannedState({ scales: ["small"], modes: ["in-memory", "streaming"], runs: 4, warmup: 0 });
+  t.deepEqual(s.scales.map((r) => [r.name, r.status]), [["small", "pending"]]);
+  t.is(s.runs, 4);
+  t.false(s.running);
+  t.is(plannedState(undefined), initialState);
+});
+
+test("an aggregate's phase-start turns the child gauge to starting: the last child's exited figures do not stand for the new one", (t) => {
+  const s = reduceAll([
+    runStart(["small"]),
+    memory(1111, 176),
+    { type: "phase-start", at: 1_900_000_003_000, scale: "small", mode: "streaming", rep: 2, phase: "aggregate" },
+  ]);
+  t.true(s.memory?.starting);
+  t.is(s.memory?.pid, 0);
+  t.is(s.memory?.mode, "streaming");
+  t.is(s.memory?.systemTotalBytes, 16 * 1024 ** 3, "the system gauges stay");
+});
+
+test("during an aggregate not yet sampled the child gauge is starting (that scale and mode), not an exited 0 B child", (t) => {
+  const s = reduceAll([
+    runStart(["small"]),
+    { type: "phase-start", at: 1_900_000_001_000, scale: "small", mode: "streaming", rep: 1, phase: "aggregate" },
+    memory(0, 0),
+  ]);
+  t.true(s.memory?.starting);
+  t.is(s.memory?.mode, "streaming");
+  const after = reduceAll([memory(1234, 150)], s);
+  t.true(after.memory?.live);
+  t.falsy(after.memory?.starting);
+});
+
+test("the phase ETA the engine sends just before a phase-start is kept for that phase", (t) => {
+  // scale-run emits the ETA (the phase's last duration, 800 ms) and then the phase-start
+  const s = reduceAll([
+    runStart(["small"], 2),
+    { type: "eta", at: 1_900_000_002_000, phaseRemainingMs: 800, runRemainingMs: 5_000 },
+    { type: "phase-start", at: 1_900_000_002_001, scale: "small", mode: "in-memory", rep: 2, phase: "aggregate" },
+  ]);
+  t.is(s.eta?.phaseRemainingMs, 800);
+  t.is(s.eta?.runRemainingMs, 5_000);
 });
