@@ -2,8 +2,8 @@
 // streambench produces and compares. Shared by the polars plan, the reference, the database layer
 // and the validator. No polars here: the reference must not depend on it.
 
-/** Identity and text columns, in canonical CSV order. */
-export const SUMMARY_KEY_COLUMNS = [
+/** The columns that identify a row: no two summary rows share all of them. */
+export const SUMMARY_IDENTITY_COLUMNS = [
   "usage_start",
   "data_source",
   "namespace",
@@ -14,9 +14,10 @@ export const SUMMARY_KEY_COLUMNS = [
   "storageclass",
   "pod_labels",
   "volume_labels",
-  "all_labels",
-  "cost_category_id",
 ] as const;
+
+/** Identity and text columns, in canonical CSV order: the identity columns, then two that follow from them. */
+export const SUMMARY_KEY_COLUMNS = [...SUMMARY_IDENTITY_COLUMNS, "all_labels", "cost_category_id"] as const;
 
 /** Every numeric measure the summary writes, in Koku's DDL order. numeric(33,15) in PostgreSQL. */
 export const SUMMARY_MEASURE_COLUMNS = [
@@ -64,20 +65,6 @@ export type SummaryRow = {
   all_labels: string;
   cost_category_id: number | null;
 } & { [K in SummaryMeasureColumn]: number | null };
-
-/** The columns that identify a row: no two summary rows share all of them. */
-export const SUMMARY_IDENTITY_COLUMNS = [
-  "usage_start",
-  "data_source",
-  "namespace",
-  "node",
-  "resource_id",
-  "persistentvolumeclaim",
-  "persistentvolume",
-  "storageclass",
-  "pod_labels",
-  "volume_labels",
-] as const satisfies readonly SummaryKeyColumn[];
 
 /** Which label keys survive: null means every key (streambench's default). */
 export type EnabledTagKeys = readonly string[] | null;
