@@ -12,7 +12,7 @@
 // that are not OCP data are listed as skipped, with the reason; nothing is dropped silently. A CSV
 // seen twice (a payload and its extracted folder) is used once.
 
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { closeSync, openSync, readSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -20,6 +20,7 @@ import { createGunzip } from "node:zlib";
 import { DataError } from "../errors.ts";
 import { NISE_CSV_NAME, REPORT_TYPE, TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
 import { readTar } from "./tar.ts";
+import { filesUnder } from "../storage/local-files.ts";
 
 /** The nise report type (file-name suffix) of a table the summary reads, e.g. "ocp_pod_usage". */
 export type ReportType = (typeof REPORT_TYPE)[TableKey];
@@ -195,22 +196,12 @@ function payloadCandidates(m: PayloadManifest, where: string, members: { name: s
 
 const isTarball = (name: string) => /\.(tar\.gz|tgz|tar)$/i.test(name);
 
-function walkFiles(dir: string, out: string[]): void {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walkFiles(p, out);
-    else out.push(p);
-  }
-}
-
 /** Every CSV the input holds, and the files that are skipped before their header is read. */
 function collect(input: string): { candidates: Candidate[]; skipped: SkippedInputFile[]; plainFolder: boolean } {
   const candidates: Candidate[] = [];
   const skipped: SkippedInputFile[] = [];
-  const files: string[] = [];
   const st = statSync(input);
-  if (st.isDirectory()) walkFiles(input, files);
-  else files.push(input);
+  const files = st.isDirectory() ? filesUnder(input) : [input];
   // a folder holding manifest.json is an extracted payload: its CSVs take the manifest's cluster and month
   const manifests = new Map<string, PayloadManifest>();
   for (const f of files) if (basename(f) === "manifest.json") manifests.set(dirname(f), parseManifest(readFileSync(f, "utf8"), f));
