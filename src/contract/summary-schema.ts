@@ -89,6 +89,7 @@ export function canonicalJsonText(text: string): string {
 /**
  * A label set in canonical form: the same text canonicalJson gives its JSON object (keys sorted by
  * UTF-16 code units, which is also Trino's map-to-JSON order; compact; `{}` when empty).
+ * The reference's and the validator's; the plan (mergeLabelSets) and the SQL engines render their own on purpose.
  */
 export function canonicalLabels(labels: ReadonlyMap<string, string> | Readonly<Record<string, string>>): string {
   return canonicalJson(labels instanceof Map ? Object.fromEntries(labels) : labels);
