@@ -8,7 +8,7 @@ import { compareScales } from "../report/analysis.ts";
 import { analyseSweep, crossoverFigures } from "../report/crossover.ts";
 import { liveCrossoverText } from "../report/crossover-report.ts";
 import { EventBus } from "./event-bus.ts";
-import type { RunCommands, RunStatus } from "./events.ts";
+import { childRunsPerScale, type RunCommands, type RunStatus } from "./events.ts";
 import { RunEta, type CostHistory } from "./eta.ts";
 import type { Parts } from "./run-parts.ts";
 import { runFiles } from "./results-folder.ts";
@@ -132,7 +132,7 @@ export class Benchmark implements RunCommands {
     });
     const eta = new RunEta(
       scales.map((scale) => ({ scale, rows: this.#setup.expectedRows(scale) })),
-      config.modes.length * (config.runs + config.warmup),
+      childRunsPerScale(config.modes.length, config.runs, config.warmup),
       this.#setup.history,
     );
     let current: { scale: string } | null = null;
