@@ -144,7 +144,7 @@ export function configFromFlags(flags: RunFlagValues, env: Record<string, string
     scales,
     input: flags.input === undefined ? null : flags.input.startsWith("s3://") ? flags.input : resolve(cwd, flags.input),
     modes: modes as Mode[],
-    runs: flags.runs !== undefined ? positiveInteger(flags.runs, "--runs") : DEFAULT_RUNS,
+    repetitions: flags.runs !== undefined ? positiveInteger(flags.runs, "--runs") : DEFAULT_RUNS,
     warmup: flags.warmup !== undefined ? nonNegativeInteger(flags.warmup, "--warmup") : 0,
     seed: flags.seed !== undefined ? nonNegativeInteger(flags.seed, "--seed") : DEFAULT_SEED,
     profile: flags.profile !== undefined ? parseProfile(flags.profile) : DEFAULT_PROFILE,

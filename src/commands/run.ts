@@ -134,7 +134,7 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
       scales: config.scales,
       input: config.input,
       modes: config.modes,
-      runs: config.runs,
+      runs: config.repetitions,
       warmup: config.warmup,
       seed: config.seed,
       profile: config.input === null ? config.profile : "input",

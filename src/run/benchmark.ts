@@ -125,14 +125,14 @@ export class Benchmark implements RunCommands {
       type: "run-start",
       scales: [...scales],
       modes: [...config.modes],
-      runs: config.runs,
+      runs: config.repetitions,
       warmup: config.warmup,
       outDir: runDir,
       ...(sweep ? { sweepRows: Object.fromEntries(sweep.points.map((p) => [p.scale, p.podRows])) } : {}),
     });
     const eta = new RunEta(
       scales.map((scale) => ({ scale, rows: this.#setup.expectedRows(scale) })),
-      childRunsPerScale(config.modes.length, config.runs, config.warmup),
+      childRunsPerScale(config.modes.length, config.repetitions, config.warmup),
       this.#setup.history,
     );
     let current: { scale: string } | null = null;

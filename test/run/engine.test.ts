@@ -34,7 +34,7 @@ test("a scale runs generate, upload, then per mode aggregate, write, validate, t
 
 test("with --runs 2 each mode runs twice, and every run is recorded", async (t) => {
   const { parts, calls } = fakeParts();
-  const { benchmark } = fakeBenchmark(fakeConfig(["small"], { runs: 2 }), parts);
+  const { benchmark } = fakeBenchmark(fakeConfig(["small"], { repetitions: 2 }), parts);
   t.is(await benchmark.start(), "PASS");
   t.is(calls.filter((c) => c.startsWith("aggregate small")).length, 4); // 2 modes x 2 runs
   t.is(benchmark.report.scales[0].runs.length, 4);

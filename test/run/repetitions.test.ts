@@ -112,7 +112,7 @@ test("every run, warm-ups included, is written and validated; warm-ups are recor
     // call order: wA1 wB1 | A1 B1 B2 A2 A3 B3; the warm-ups are 10x slower and must not count
     const durations = [10, 10, 1, 2, 2, 1, 1, 2];
     const calls: string[] = [];
-    const config = { runs: 3, warmup: 1, modes: ["in-memory", "streaming"], input: null, injectFault: null } as unknown as Config;
+    const config = { repetitions: 3, warmup: 1, modes: ["in-memory", "streaming"], input: null, injectFault: null } as unknown as Config;
     const bus = new EventBus();
     const events: RunEvent[] = [];
     bus.subscribe((e) => events.push(e));
