@@ -11,6 +11,9 @@ import type { EntityTables, RowBatch } from "./rowgen.ts";
 import { ALL_COLUMNS, REPORT_TYPE, TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
 import { csvField } from "../contract/csv-field.ts";
 
+/** Re-exported while code elsewhere still imports it from here; new code imports contract/csv-field.ts. */
+export { csvField };
+
 const CRLF = "\r\n";
 const FLUSH_CHARS = 1 << 20;
 
