@@ -128,9 +128,14 @@ export interface CheckResult {
 export function checkImports(imports: readonly FoundImport[], rules: readonly RoomRule[], exceptions: readonly ImportException[]): CheckResult {
   const used = new Set<ImportException>();
   const violations: Violation[] = [];
+  const roomless = new Set<string>();
   for (const imp of imports) {
     const rule = brokenRule(imp, rules);
     if (rule === null) continue;
+    if (!roomOf(imp.file, rules)) {
+      if (roomless.has(imp.file)) continue; // said once per file
+      roomless.add(imp.file);
+    }
     const known = exceptions.find((e) => e.from === imp.file && e.to === imp.target);
     if (known) used.add(known);
     else violations.push({ ...imp, rule });
