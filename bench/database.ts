@@ -23,7 +23,8 @@ import { beginSummaryWrite } from "../src/db/summary.ts";
 import { generate } from "../src/nise/generate.ts";
 import { DailySummaryReference } from "../src/reference/summary.ts";
 import { scaleManifest } from "../src/scales.ts";
-import { DEFAULT_TOLERANCE, indexExpected, startComparison } from "../src/validate/compare.ts";
+import { indexExpected, startComparison } from "../src/validate/compare.ts";
+import { DEFAULT_TOLERANCE } from "../src/validate/tolerance.ts";
 
 const SOURCE = "0b5c6c4e-1d0e-4d3c-9c59-000000000001";
 

@@ -8,6 +8,8 @@
 // Dialect (spec/nise-ocp-format.md §7.3): header line, `,` delimiter, `\r\n` line ends (`\n` and
 // extra `\r` before the `\n` accepted, as Python's csv module and pandas accept them), QUOTE_MINIMAL
 // quoting with doubled quotes; every row ends with a line end.
+// A second byte-level scanner beside src/nise/csv-import.ts on purpose: the child imports no nise/, and
+// the reference's reader stays independent, so a scanning bug cannot pass validation on both sides.
 import { closeSync, openSync, readSync } from "node:fs";
 import { MEASURE_COLUMNS, TABLE_KEYS, type TableKey } from "../src/contract/input-tables.ts";
 import { InputError, type InputFiles } from "./read-inputs.ts";

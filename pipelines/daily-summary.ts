@@ -203,6 +203,7 @@ function parsedLabelsOf(lf: LazyDataFrame, column: string, enabled: EnabledTagKe
  * render canonical JSON: keys sorted, compact separators, `"` and `\` escaped. Works on the
  * DISTINCT tuples of `columns` only (a small side table). Keys sort by UTF-8 bytes, which equals
  * UTF-16 order except between astral characters and U+E000-U+FFFF (not expected in label keys).
+ * Deliberately not the reference's canonicalLabels (contract/summary-schema.ts): validation compares the two.
  */
 export function mergeLabelSets(tuples: LazyDataFrame, columns: readonly string[], output: string): LazyDataFrame {
   const keyCols = columns.map((c) => col(c));

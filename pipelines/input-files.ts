@@ -1,10 +1,11 @@
 // Finding the hourly input of a job without opening it: nise CSV files in a folder, or the
 // generator's Koku parquet layout in a folder or in S3. No polars here, so the SQL engines' children
 // (pipelines/duckdb.ts, pipelines/postgres.ts) find the same files without loading polars.
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { createS3Client, s3SettingsFromAccess } from "../src/storage/client.ts";
 import { folderPrefix, listObjects } from "../src/storage/objects.ts";
+import { filesUnder } from "../src/storage/local-files.ts";
 import { KOKU_TABLE, NISE_CSV_NAME, TABLE_KEYS, tableOfReportType, type TableKey } from "../src/contract/input-tables.ts";
 import type { JobInput } from "../src/contract/job.ts";
 
@@ -44,14 +45,6 @@ export function discoverCsv(dir: string): InputFiles {
   return files;
 }
 
-function walk(dir: string, out: string[]): void {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else out.push(p);
-  }
-}
-
 const SOURCE_DIR = /(?:^|\/)source=([^/]+)\//;
 
 function tableOfKey(key: string): TableKey | undefined {
@@ -62,8 +55,7 @@ function tableOfKey(key: string): TableKey | undefined {
 
 /** Parquet files of the Koku layout under DIR: …/source=<uuid>/year=YYYY/month=MM/<table>/*.parquet. */
 export function discoverParquet(dir: string): InputFiles {
-  const all: string[] = [];
-  walk(dir, all);
+  const all = filesUnder(dir);
   const files: InputFiles = { pod: [], storage: [], nodeLabels: [], namespaceLabels: [] };
   for (const p of all) {
     if (!p.endsWith(".parquet")) continue;

@@ -1,7 +1,7 @@
 // View state of the monitor: a pure fold of RunEvents. No React, no benchmark logic — it only
 // remembers what the engine said, in the shape the components draw.
 import type { Mode } from "../src/contract/job.ts";
-import type { ComparisonVerdict, Phase, RunEvent, RunStatus, Verdict } from "../src/run/events.ts";
+import { childRunsPerScale, type ComparisonVerdict, type Phase, type RunEvent, type RunStatus, type Verdict } from "../src/run/events.ts";
 
 export type Unit = "rows" | "bytes" | "files";
 /** stopped: cut off by an interrupted run; skipped: never started before the run ended. */
@@ -157,7 +157,7 @@ function freshRow(name: string, modes: Mode[], runs: number, status: RowStatus =
     status,
     phase: null,
     stepsDone: 0,
-    stepsExpected: 2 + 3 * Math.max(1, modes.length) * (Math.max(1, runs) + warmup),
+    stepsExpected: 2 + 3 * childRunsPerScale(Math.max(1, modes.length), Math.max(1, runs), warmup),
     phaseFraction: 0,
     modes: cells,
   };

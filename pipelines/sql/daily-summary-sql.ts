@@ -94,6 +94,7 @@ function costCategory(namespace: string): string {
  * duplicate key) and rendered as canonical JSON (keys in byte order, compact, `"` and `\` escaped).
  * `tuples` is a CTE with the columns `columns` (canonical label sets, never NULL); the result has
  * those columns plus `json`.
+ * Deliberately a third rendering beside the plan's mergeLabelSets and the reference's canonicalLabels.
  */
 function mergedLabelsCtes(d: SqlDialect, name: string, tuples: string, columns: readonly string[]): string {
   const keys = columns.join(", ");

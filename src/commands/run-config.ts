@@ -4,8 +4,7 @@ import { resolve } from "node:path";
 import { ALL_MODES, isMode, POLARS_MODES, type Mode } from "../contract/job.ts";
 import { UsageError } from "../errors.ts";
 import { list, nonNegativeInteger, parseFlags, positiveInteger } from "./flags.ts";
-import { MAX_RELATIVE_TOLERANCE, parseTolerance } from "../validate/tolerance.ts";
-import { DEFAULT_TOLERANCE } from "../validate/compare.ts";
+import { DEFAULT_TOLERANCE, MAX_RELATIVE_TOLERANCE, parseTolerance } from "../validate/tolerance.ts";
 import { DEFAULT_PROFILE, DEFAULT_SCALE_SEED, parseProfile, type Profile } from "../scales.ts";
 import { resolveBucket, s3SettingsFromEnv } from "../storage/settings.ts";
 import { pgSettingsFromEnv } from "../db/settings.ts";
@@ -22,6 +21,17 @@ export const DEFAULT_SCALES = ["small", "medium", "large"];
 export const DEFAULT_RUNS = 4;
 /** The same default as `streambench generate --scale`, so it reproduces a run's data. */
 export const DEFAULT_SEED = DEFAULT_SCALE_SEED;
+
+/** The help lines of the flags `run` and `sweep` share word for word: output, services, front end. */
+export const SHARED_FLAGS_HELP = `  --enabled-tag-keys LIST label keys kept in the summary (default: every key)
+  --out DIR               put the run folder under DIR instead of results/
+  --bucket NAME           S3 bucket (default $STREAMBENCH_BUCKET or cost-management)
+  --s3-endpoint URL       S3 endpoint (default $AWS_ENDPOINT_URL; unset: embedded S3 server)
+  --database-url URL      PostgreSQL (default $DATABASE_URL or PG*; unset: embedded PGlite)
+  --schema NAME           PostgreSQL schema (default org1234567)
+  --headless              plain progress lines instead of the terminal UI (automatic without a terminal)
+  -h, --help              this help
+`;
 
 export const RUN_HELP = `streambench run: the benchmark. For each scale: generate nise data, upload it to S3,
 aggregate it in-memory and streaming (each in its own process), write the summary to
@@ -57,15 +67,7 @@ Flags:
                           hour as nise draws it, pods starting/ending within the month, labels
                           changing on some day)
   --tolerance R           relative tolerance of the validation, up to ${MAX_RELATIVE_TOLERANCE} (default ${DEFAULT_TOLERANCE.relTolerance})
-  --enabled-tag-keys LIST label keys kept in the summary (default: every key)
-  --out DIR               put the run folder under DIR instead of results/
-  --bucket NAME           S3 bucket (default $STREAMBENCH_BUCKET or cost-management)
-  --s3-endpoint URL       S3 endpoint (default $AWS_ENDPOINT_URL; unset: embedded S3 server)
-  --database-url URL      PostgreSQL (default $DATABASE_URL or PG*; unset: embedded PGlite)
-  --schema NAME           PostgreSQL schema (default org1234567)
-  --headless              plain progress lines instead of the terminal UI (automatic without a terminal)
-  -h, --help              this help
-
+${SHARED_FLAGS_HELP}
 Services (nothing set: embedded S3 server and embedded PGlite, no setup needed):
   S3          AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, STREAMBENCH_BUCKET
   PostgreSQL  DATABASE_URL, or PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE
@@ -148,7 +150,7 @@ export function configFromFlags(flags: RunFlagValues, env: Record<string, string
     scales,
     input: flags.input === undefined ? null : flags.input.startsWith("s3://") ? flags.input : resolve(cwd, flags.input),
     modes: modes as Mode[],
-    runs: flags.runs !== undefined ? positiveInteger(flags.runs, "--runs") : DEFAULT_RUNS,
+    repetitions: flags.runs !== undefined ? positiveInteger(flags.runs, "--runs") : DEFAULT_RUNS,
     warmup: flags.warmup !== undefined ? nonNegativeInteger(flags.warmup, "--warmup") : 0,
     seed: flags.seed !== undefined ? nonNegativeInteger(flags.seed, "--seed") : DEFAULT_SEED,
     profile: flags.profile !== undefined ? parseProfile(flags.profile) : DEFAULT_PROFILE,

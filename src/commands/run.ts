@@ -100,7 +100,7 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
       },
     };
     const sweepRows = plan.sweep ? Object.fromEntries(plan.sweep.points.map((p) => [p.scale, p.podRows])) : undefined;
-    const planned = { scales: [...config.scales], modes: [...config.modes], runs: config.runs, warmup: config.warmup, ...(sweepRows ? { sweepRows } : {}) };
+    const planned = { scales: [...config.scales], modes: [...config.modes], runs: config.repetitions, warmup: config.warmup, ...(sweepRows ? { sweepRows } : {}) };
     monitor = renderMonitor({ events: bus, commands, signal: notStarted.signal, plan: planned });
   } else {
     attachHeadlessPrinter((listener) => bus.subscribe(listener), say);
@@ -140,7 +140,7 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
       scales: config.scales,
       input: config.input,
       modes: config.modes,
-      runs: config.runs,
+      runs: config.repetitions,
       warmup: config.warmup,
       seed: config.seed,
       profile: config.input === null ? config.profile : "input",

@@ -4,7 +4,7 @@ import { UsageError } from "../errors.ts";
 import type { SweepInfo } from "../report/model.ts";
 import { DEFAULT_LADDER_STEPS, LADDER_MAX_PODS, LADDER_MIN_PODS, SCALE_HOURS, sweepLadder } from "../scales.ts";
 import { parseFlags, positiveInteger } from "./flags.ts";
-import { configFromFlags, DEFAULT_SEED, RUN_FLAGS } from "./run-config.ts";
+import { configFromFlags, DEFAULT_SEED, RUN_FLAGS, SHARED_FLAGS_HELP } from "./run-config.ts";
 import type { Config } from "../run/config.ts";
 
 /** Repetitions per size and mode unless --runs says otherwise: the crossover's interval needs several. */
@@ -41,15 +41,7 @@ Flags:
   --profile NAME          data of each size: constant (default) or realistic (as in run)
   --seed N                seed of the generated data (default ${DEFAULT_SEED})
   --tolerance R           relative tolerance of the validation (as in run)
-  --enabled-tag-keys LIST label keys kept in the summary (default: every key)
-  --out DIR               put the run folder under DIR instead of results/
-  --bucket NAME           S3 bucket (default $STREAMBENCH_BUCKET or cost-management)
-  --s3-endpoint URL       S3 endpoint (default $AWS_ENDPOINT_URL; unset: embedded S3 server)
-  --database-url URL      PostgreSQL (default $DATABASE_URL or PG*; unset: embedded PGlite)
-  --schema NAME           PostgreSQL schema (default org1234567)
-  --headless              plain progress lines instead of the terminal UI (automatic without a terminal)
-  -h, --help              this help
-
+${SHARED_FLAGS_HELP}
 Examples:
   streambench sweep --max-rows 3720000             # 10 to 5,000 pods, 7 sizes, 3 runs each
   streambench sweep --min-rows 100000 --steps 4    # a finer ladder from 100,000 rows up

@@ -30,47 +30,6 @@ export const KOKU_TABLE: Record<TableKey, string> = {
 
 const PERIOD = ["report_period_start", "report_period_end", "interval_start", "interval_end"] as const;
 
-/** Every column nise writes, in file order. */
-export const ALL_COLUMNS: Record<TableKey, readonly string[]> = {
-  pod: [
-    ...PERIOD,
-    "pod",
-    "namespace",
-    "node",
-    "resource_id",
-    "pod_usage_cpu_core_seconds",
-    "pod_request_cpu_core_seconds",
-    "pod_limit_cpu_core_seconds",
-    "pod_usage_memory_byte_seconds",
-    "pod_request_memory_byte_seconds",
-    "pod_limit_memory_byte_seconds",
-    "node_capacity_cpu_cores",
-    "node_capacity_cpu_core_seconds",
-    "node_capacity_memory_bytes",
-    "node_capacity_memory_byte_seconds",
-    "pod_labels",
-  ],
-  storage: [
-    ...PERIOD,
-    "namespace",
-    "pod",
-    "node",
-    "persistentvolumeclaim",
-    "persistentvolume",
-    "storageclass",
-    "csi_driver",
-    "csi_volume_handle",
-    "persistentvolumeclaim_capacity_bytes",
-    "persistentvolumeclaim_capacity_byte_seconds",
-    "volume_request_storage_byte_seconds",
-    "persistentvolumeclaim_usage_byte_seconds",
-    "persistentvolume_labels",
-    "persistentvolumeclaim_labels",
-  ],
-  nodeLabels: [...PERIOD, "node", "node_labels"],
-  namespaceLabels: [...PERIOD, "namespace", "namespace_labels"],
-};
-
 /** Numeric columns (Float64; empty CSV field = null). */
 export const MEASURE_COLUMNS: Record<TableKey, readonly string[]> = {
   pod: [
@@ -121,6 +80,26 @@ export const LABEL_COLUMNS: Record<TableKey, readonly string[]> = {
   storage: ["persistentvolume_labels", "persistentvolumeclaim_labels"],
   nodeLabels: ["node_labels"],
   namespaceLabels: ["namespace_labels"],
+};
+
+/** Every column nise writes, in file order: the period, the identifying text, the measures, the labels. */
+export const ALL_COLUMNS: Record<TableKey, readonly string[]> = {
+  pod: [...PERIOD, "pod", "namespace", "node", "resource_id", ...MEASURE_COLUMNS.pod, ...LABEL_COLUMNS.pod],
+  storage: [
+    ...PERIOD,
+    "namespace",
+    "pod",
+    "node",
+    "persistentvolumeclaim",
+    "persistentvolume",
+    "storageclass",
+    "csi_driver",
+    "csi_volume_handle",
+    ...MEASURE_COLUMNS.storage,
+    ...LABEL_COLUMNS.storage,
+  ],
+  nodeLabels: [...PERIOD, "node", ...LABEL_COLUMNS.nodeLabels],
+  namespaceLabels: [...PERIOD, "namespace", ...LABEL_COLUMNS.namespaceLabels],
 };
 
 /** The columns the plan reads (projection): interval_start plus what the summary needs. */

@@ -2,8 +2,8 @@
 // streambench produces and compares. Shared by the polars plan, the reference, the database layer
 // and the validator. No polars here: the reference must not depend on it.
 
-/** Identity and text columns, in canonical CSV order. */
-export const SUMMARY_KEY_COLUMNS = [
+/** The columns that identify a row: no two summary rows share all of them. */
+export const SUMMARY_IDENTITY_COLUMNS = [
   "usage_start",
   "data_source",
   "namespace",
@@ -14,9 +14,10 @@ export const SUMMARY_KEY_COLUMNS = [
   "storageclass",
   "pod_labels",
   "volume_labels",
-  "all_labels",
-  "cost_category_id",
 ] as const;
+
+/** Identity and text columns, in canonical CSV order: the identity columns, then two that follow from them. */
+export const SUMMARY_KEY_COLUMNS = [...SUMMARY_IDENTITY_COLUMNS, "all_labels", "cost_category_id"] as const;
 
 /** Every numeric measure the summary writes, in Koku's DDL order. numeric(33,15) in PostgreSQL. */
 export const SUMMARY_MEASURE_COLUMNS = [
@@ -65,20 +66,6 @@ export type SummaryRow = {
   cost_category_id: number | null;
 } & { [K in SummaryMeasureColumn]: number | null };
 
-/** The columns that identify a row: no two summary rows share all of them. */
-export const SUMMARY_IDENTITY_COLUMNS = [
-  "usage_start",
-  "data_source",
-  "namespace",
-  "node",
-  "resource_id",
-  "persistentvolumeclaim",
-  "persistentvolume",
-  "storageclass",
-  "pod_labels",
-  "volume_labels",
-] as const satisfies readonly SummaryKeyColumn[];
-
 /** Which label keys survive: null means every key (streambench's default). */
 export type EnabledTagKeys = readonly string[] | null;
 
@@ -102,6 +89,7 @@ export function canonicalJsonText(text: string): string {
 /**
  * A label set in canonical form: the same text canonicalJson gives its JSON object (keys sorted by
  * UTF-16 code units, which is also Trino's map-to-JSON order; compact; `{}` when empty).
+ * The reference's and the validator's; the plan (mergeLabelSets) and the SQL engines render their own on purpose.
  */
 export function canonicalLabels(labels: ReadonlyMap<string, string> | Readonly<Record<string, string>>): string {
   return canonicalJson(labels instanceof Map ? Object.fromEntries(labels) : labels);

@@ -2,6 +2,7 @@
 // Always names a user (default "postgres"): pg would otherwise read $USER, which may be unset.
 // The password is never printed: describePg() gives "user@host:port/database".
 import { UsageError } from "../errors.ts";
+import { nonEmpty, type Env } from "../contract/setting-value.ts";
 
 export interface PgSettings {
   host: string;
@@ -25,13 +26,7 @@ export interface PgOverrides {
   database?: string;
 }
 
-type Env = Record<string, string | undefined>;
-
 export const DEFAULT_PG_USER = "postgres";
-
-function nonEmpty(v: string | undefined): string | undefined {
-  return v === undefined || v.trim() === "" ? undefined : v.trim();
-}
 
 /** "postgres@127.0.0.1:5432/bench": where and who, never the password. */
 export function describePg(s: Pick<PgSettings, "host" | "port" | "user" | "database">): string {

@@ -18,6 +18,7 @@ import {
   SUMMARY_MEASURE_COLUMNS,
   type SummaryRow,
 } from "../contract/summary-schema.ts";
+import { quotedCsvField } from "../contract/csv-field.ts";
 import { isPglite, pgFault } from "./pool.ts";
 import type { PgSettings } from "./settings.ts";
 import { BinaryWriter, isCalendarDay, TYPE_OID } from "./binary.ts";
@@ -140,10 +141,9 @@ function rowValues(r: SummaryRow, sourceUuid: string, clusterId: string, cluster
   return out;
 }
 
-function csvField(v: string | null): string {
+function copyCsvField(v: string | null): string {
   // Unquoted empty = NULL in COPY CSV; every text value is quoted, so "" stays an empty string.
-  if (v === null) return "";
-  return `"${v.replace(/"/g, '""')}"`;
+  return v === null ? "" : quotedCsvField(v);
 }
 
 function dayRange(rows: readonly SummaryRow[]): { start: string; end: string } | null {
@@ -408,7 +408,7 @@ async function copyRows(
     for (let i = 0; i < total; i += batch) {
       const end = Math.min(total, i + batch);
       let s = "";
-      for (let j = i; j < end; j++) s += rowValues(rows[j], opts.sourceUuid, opts.clusterId, alias, randomUUID()).map(csvField).join(",") + "\n";
+      for (let j = i; j < end; j++) s += rowValues(rows[j], opts.sourceUuid, opts.clusterId, alias, randomUUID()).map(copyCsvField).join(",") + "\n";
       yield s;
       opts.onProgress?.(end, total);
     }

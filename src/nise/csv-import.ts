@@ -2,6 +2,8 @@
 // (a file is never held in memory whole). Dialect: spec/nise-ocp-format.md §7.3 (header line,
 // `,` delimiter, `\r\n` line ends — `\n` accepted too — QUOTE_MINIMAL with doubled quotes).
 // Strict: every problem is a DataError naming the file, the 1-based line and the column.
+// The reference's reader; pipelines/csv-check.ts scans the same dialect apart on purpose (the child's
+// check stays independent of the reference, so a scanning bug cannot pass validation on both sides).
 
 import { Buffer } from "node:buffer";
 import { createReadStream } from "node:fs";

@@ -9,13 +9,13 @@ import { COLUMNS, EXTRA_HEADER_ONLY } from "./columns.ts";
 import { formatPyFloat, formatPyIntValue } from "./pynum.ts";
 import type { EntityTables, RowBatch } from "./rowgen.ts";
 import { ALL_COLUMNS, REPORT_TYPE, TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
+import { csvField } from "../contract/csv-field.ts";
+
+/** Re-exported while code elsewhere still imports it from here; new code imports contract/csv-field.ts. */
+export { csvField };
 
 const CRLF = "\r\n";
 const FLUSH_CHARS = 1 << 20;
-
-export function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export function niseCsvName(month: string, year: number, clusterId: string, reportType: string, part?: number): string {
   return `${month}-${year}-${clusterId}-${reportType}${part === undefined ? "" : `-${part}`}.csv`;

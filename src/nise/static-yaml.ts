@@ -177,10 +177,8 @@ class Reader {
 
 // ---- date resolution (nise __main__._load_static_report_data) ----------------------------------------
 
-function resolveStart(r: Reader, g: YMap, path: string, cliStart?: number): number {
-  if (!g.has("start_date") || g.get("start_date") === null) return cliStart ?? monthStart(Date.now());
-  const v = g.get("start_date")!;
-  const p = `${path}.start_date`;
+/** A date as nise reads start_date and end_date: last_month, today, a YAML date, or text dateutil parses; undefined for anything else. */
+function dateOf(r: Reader, v: YVal, p: string): number | undefined {
   if (v === "last_month") return monthStart(monthStart(Date.now()) - DAY_MS);
   if (v === "today") return today();
   if (v instanceof YDate) return v.dateOnly ? dayStart(v.ms) : v.ms;
@@ -189,7 +187,14 @@ function resolveStart(r: Reader, g: YMap, path: string, cliStart?: number): numb
     if (ms === null) r.fail(p, `${JSON.stringify(v)} is not a date`);
     return ms;
   }
-  return r.fail(p, `${r.show(v)} is not a date`);
+  return undefined;
+}
+
+function resolveStart(r: Reader, g: YMap, path: string, cliStart?: number): number {
+  if (!g.has("start_date") || g.get("start_date") === null) return cliStart ?? monthStart(Date.now());
+  const v = g.get("start_date")!;
+  const p = `${path}.start_date`;
+  return dateOf(r, v, p) ?? r.fail(p, `${r.show(v)} is not a date`);
 }
 
 function resolveEnd(r: Reader, g: YMap, path: string, start: number, cliEnd?: number): number {
@@ -198,14 +203,8 @@ function resolveEnd(r: Reader, g: YMap, path: string, start: number, cliEnd?: nu
   const v = g.get("end_date")!;
   const p = `${path}.end_date`;
   if (v instanceof YDate && v.dateOnly && dayStart(v.ms) === today()) return now;
-  if (v === "last_month") return monthStart(monthStart(Date.now()) - DAY_MS);
-  if (v === "today") return today();
-  if (v instanceof YDate) return v.dateOnly ? dayStart(v.ms) : v.ms;
-  if (typeof v === "string") {
-    const ms = parseDateutil(v);
-    if (ms === null) r.fail(p, `${JSON.stringify(v)} is not a date`);
-    return ms;
-  }
+  const date = dateOf(r, v, p);
+  if (date !== undefined) return date;
   if (isNum(v) && v.int) {
     // nise: offset = start + N days; past the start's month → offset, else min(offset, now)
     const offset = start + v.v * DAY_MS;

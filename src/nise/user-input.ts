@@ -15,12 +15,13 @@
 // as streams into the stage folder, within STREAMBENCH_STAGE_LIMIT (stage-files.ts). Nothing from a
 // file's contents becomes a path: the manifest's cluster_id is checked before it names a staged file.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, symlinkSync } from "node:fs";
 import { closeSync, openSync, readSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { DataError } from "../errors.ts";
 import { NISE_CSV_NAME, REPORT_TYPE, TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
 import { extractPayload, gunzipToStage, StageBudget } from "./stage-files.ts";
+import { filesUnder } from "../storage/local-files.ts";
 
 /** The nise report type (file-name suffix) of a table the summary reads, e.g. "ocp_pod_usage". */
 export type ReportType = (typeof REPORT_TYPE)[TableKey];
@@ -212,14 +213,6 @@ function payloadCandidates(m: PayloadManifest, where: string, members: { name: s
 
 const isTarball = (name: string) => /\.(tar\.gz|tgz|tar)$/i.test(name);
 
-function walkFiles(dir: string, out: string[]): void {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walkFiles(p, out);
-    else out.push(p);
-  }
-}
-
 const MEMBER_KINDS: Record<string, string> = { symlink: "a symbolic link", hardlink: "a hard link", other: "not a regular file" };
 
 /** A payload tarball streamed into the stage folder: its CSV members as candidates, every other member skipped with the reason. */
@@ -268,10 +261,8 @@ const PARQUET_HERE = "a parquet file: a Koku parquet tree is read from s3://buck
 async function collect(input: string, stage: Stage): Promise<{ candidates: Candidate[]; skipped: SkippedInputFile[]; plainFolder: boolean }> {
   const candidates: Candidate[] = [];
   const skipped: SkippedInputFile[] = [];
-  const files: string[] = [];
   const st = statSync(input);
-  if (st.isDirectory()) walkFiles(input, files);
-  else files.push(input);
+  const files = st.isDirectory() ? filesUnder(input) : [input];
   // a folder holding manifest.json is an extracted payload: its CSVs take the manifest's cluster and month
   const manifests = new Map<string, PayloadManifest>();
   for (const f of files) if (basename(f) === "manifest.json") manifests.set(dirname(f), parseManifest(readFileSync(f, "utf8"), f));

@@ -4,7 +4,7 @@ import { appendFileSync } from "node:fs";
 import type { ComparisonVerdict, RunEvent } from "../run/events.ts";
 import { formatDuration } from "./durations.ts";
 import { MAX_RUNS_TO_SETTLE } from "../report/stats.ts";
-import { ratioInterval } from "../report/numbers.ts";
+import { ratioInterval, times } from "../report/numbers.ts";
 
 export function describeEvent(event: RunEvent): string | null {
   // "large streaming run 2", "large streaming warm-up 1", "large" (per-scale phases)
@@ -46,9 +46,6 @@ export function describeEvent(event: RunEvent): string | null {
   }
 }
 
-/** "2.00×" */
-const ratioText = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : "n/a");
-
 /**
  * A verdict with its evidence, e.g. "inconclusive, streaming ÷ in-memory 0.81× (95% interval
  * 0.47×–1.74× over 3 pairs; about 12 runs per mode would likely settle it)".
@@ -59,7 +56,7 @@ export function describeVerdict(v: ComparisonVerdict): string {
     : `no interval from ${v.pairs} pair${v.pairs === 1 ? "" : "s"}`;
   const settle =
     v.class !== "inconclusive" ? "" : v.runsToSettle !== null ? `; about ${v.runsToSettle} runs per mode would likely settle it` : `; more than ${MAX_RUNS_TO_SETTLE} runs per mode would be needed to settle it`;
-  return `${v.class}, streaming ÷ in-memory ${ratioText(v.ratio)} (${interval}${settle})`;
+  return `${v.class}, streaming ÷ in-memory ${times(v.ratio)} (${interval}${settle})`;
 }
 
 export function attachLiveLog(path: string, subscribe: (listener: (event: RunEvent) => void) => () => void): () => void {

@@ -4,6 +4,7 @@
 // shortest round-trip). Two summaries that agree produce byte-identical files.
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import pl from "nodejs-polars";
+import { csvField } from "../contract/csv-field.ts";
 import { canonicalJsonText, compareSummaryRows, SUMMARY_COLUMNS, SUMMARY_MEASURE_COLUMNS, type SummaryRow } from "../contract/summary-schema.ts";
 
 const LABEL_COLUMNS = new Set(["pod_labels", "volume_labels", "all_labels"]);
@@ -11,10 +12,6 @@ const LABEL_COLUMNS = new Set(["pod_labels", "volume_labels", "all_labels"]);
 function numberCell(n: number): string {
   if (Object.is(n, -0)) return "0";
   return String(n); // shortest round-trip representation
-}
-
-function quote(cell: string): string {
-  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
 /** A label cell, canonicalised once per distinct text: a summary's rows share a few hundred label sets. */
@@ -26,10 +23,10 @@ function cell(column: string, value: unknown, labels: LabelCells): string {
   if (LABEL_COLUMNS.has(column)) {
     const text = String(value);
     let c = labels.get(text);
-    if (c === undefined) labels.set(text, (c = quote(canonicalJsonText(text))));
+    if (c === undefined) labels.set(text, (c = csvField(canonicalJsonText(text))));
     return c;
   }
-  return quote(String(value));
+  return csvField(String(value));
 }
 
 function line(row: SummaryRow, labels: LabelCells): string {

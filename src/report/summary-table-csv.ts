@@ -4,14 +4,11 @@
 // and peak memory.
 import type { RunReport } from "./model.ts";
 import { summariseReport } from "./stats.ts";
+import { csvField } from "../contract/csv-field.ts";
 
 export const SUMMARY_TABLE_HEADER =
   "scale,mode,status,duration_seconds,peak_memory_mb,input_rows,output_rows,validation_status," +
   "runs,duration_min_seconds,duration_max_seconds,peak_memory_min_mb,peak_memory_max_mb";
-
-function field(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 function num(n: number, decimals: number): string {
   return Number.isFinite(n) ? n.toFixed(decimals) : "";
@@ -22,7 +19,7 @@ export function summaryTableCsv(report: RunReport): string {
   for (const m of summariseReport(report)) {
     lines.push(
       [
-        field(m.scale),
+        csvField(m.scale),
         m.mode,
         m.status,
         num(m.duration.median, 3),

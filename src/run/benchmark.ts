@@ -9,7 +9,7 @@ import { compareScales } from "../report/analysis.ts";
 import { analyseSweep, crossoverFigures } from "../report/crossover.ts";
 import { liveCrossoverText } from "../report/crossover-report.ts";
 import { EventBus } from "./event-bus.ts";
-import type { RunCommands, RunStatus } from "./events.ts";
+import { childRunsPerScale, type RunCommands, type RunStatus } from "./events.ts";
 import { newerCosts, RunEta, type CostHistory } from "./eta.ts";
 import type { Parts } from "./run-parts.ts";
 import { createRunFolder, runFiles } from "./results-folder.ts";
@@ -169,14 +169,14 @@ export class Benchmark implements RunCommands {
       type: "run-start",
       scales: [...scales],
       modes: [...config.modes],
-      runs: config.runs,
+      runs: config.repetitions,
       warmup: config.warmup,
       outDir: runDir,
       ...(sweep ? { sweepRows: Object.fromEntries(sweep.points.map((p) => [p.scale, p.podRows])) } : {}),
     });
     const eta = new RunEta(
       scales.map((scale) => ({ scale, rows: this.#setup.expectedRows(scale) })),
-      config.modes.length * (config.runs + config.warmup),
+      childRunsPerScale(config.modes.length, config.repetitions, config.warmup),
       this.#history,
     );
     let current: { scale: string } | null = null;

@@ -11,7 +11,7 @@ export interface Config {
   input: string | null;
   modes: readonly Mode[];
   /** Measured repetitions per (scale, mode), each a fresh process, modes interleaved A B B A. */
-  runs: number;
+  repetitions: number;
   /** Warm-up runs per (scale, mode) before the measured ones: validated, recorded, in no figure. */
   warmup: number;
   seed: number;

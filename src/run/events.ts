@@ -110,6 +110,14 @@ export interface ComparisonVerdict {
 
 
 
+/**
+ * The child runs of one scale that run-start announces: each mode's warm-ups and measured runs
+ * (run/scale-run.ts repetitionOrder schedules exactly these). The ETA and the monitor count with it.
+ */
+export function childRunsPerScale(modeCount: number, runs: number, warmup: number): number {
+  return modeCount * (runs + warmup);
+}
+
 /** What a front end may ask of a running benchmark. */
 export interface RunCommands {
   /** Generate fresh data for one scale and run both modes again. */

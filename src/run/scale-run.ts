@@ -108,7 +108,7 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   const lastReadback = new Map<Mode, SummaryRow[]>();
   try {
     started = performance.now();
-    const order = repetitionOrder(config.modes, config.runs, config.warmup);
+    const order = repetitionOrder(config.modes, config.repetitions, config.warmup);
     if (order.length > 0) parts.prestart(order[0].mode); // loads while the input uploads
     const uploaded = await phase("upload", undefined, undefined, () => parts.upload(data, progress("upload", undefined, "bytes")));
     const uploadSeconds = (performance.now() - started) / 1000;
@@ -221,7 +221,7 @@ async function runMode(
   const { bus, parts, files, config } = ctx;
   const log = files.modeLog(scale, mode);
   const note = (text: string) => appendFileSync(log, `${new Date().toISOString()} ${text}\n`);
-  note(warmup ? `== ${scale} ${mode}, warm-up ${rep} of ${config.warmup} (discarded) ==` : `== ${scale} ${mode}, run ${rep} of ${config.runs} ==`);
+  note(warmup ? `== ${scale} ${mode}, warm-up ${rep} of ${config.warmup} (discarded) ==` : `== ${scale} ${mode}, run ${rep} of ${config.repetitions} ==`);
   const modeStarted = performance.now();
   const output = files.childOutput(scale, mode, rep);
 
@@ -275,7 +275,7 @@ async function runMode(
     // The mode's summary as PostgreSQL returns it, read again in the still open transaction: once
     // per mode, from its last measured run (every run's readback equals the reference within
     // tolerance), or from the run that failed.
-    const lastMeasured = !warmup && rep === config.runs;
+    const lastMeasured = !warmup && rep === config.repetitions;
     const readback = validation.verdict === "FAIL" || lastMeasured ? await pending.readback() : null;
     if (readback) await parts.writeSummaryCsv(files.summaryCsv(scale, mode), readback);
     const worst = maxDiff(validation);

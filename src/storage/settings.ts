@@ -2,6 +2,7 @@
 // AWS_REGION, STREAMBENCH_BUCKET) and flags. Flags win over the environment. Nothing set means
 // "use the embedded s3rver" (null), which the caller starts with startEmbeddedS3().
 import { UsageError } from "../errors.ts";
+import { nonEmpty, type Env } from "../contract/setting-value.ts";
 import type { S3Access } from "../contract/job.ts";
 import type { S3Settings } from "./client.ts";
 
@@ -16,12 +17,6 @@ export interface S3Overrides {
   secretAccessKey?: string;
   bucket?: string;
   forcePathStyle?: boolean;
-}
-
-type Env = Record<string, string | undefined>;
-
-function nonEmpty(v: string | undefined): string | undefined {
-  return v === undefined || v.trim() === "" ? undefined : v.trim();
 }
 
 /** The bucket: --bucket, else STREAMBENCH_BUCKET, else "cost-management". Validated against S3's naming rules. */

@@ -18,23 +18,14 @@ import {
   type SummaryMeasureColumn,
   type SummaryRow,
 } from "../contract/summary-schema.ts";
+import type { ToleranceOptions } from "./tolerance.ts";
 
 export type Verdict = "PASS" | "FAIL";
-
-export interface ToleranceOptions {
-  /** Relative tolerance: |a - e| <= relTolerance * |e| passes. */
-  relTolerance: number;
-  /** Absolute tolerance: |a - e| <= absTolerance passes. */
-  absTolerance: number;
-}
 
 export interface CompareOptions extends ToleranceOptions {
   /** Two empty summaries pass only with this set: by default comparing nothing fails. */
   allowEmpty?: boolean;
 }
-
-/** Default 1e-9 relative and 1e-9 absolute; numeric(33,15) rounding (1e-15) stays well inside. */
-export const DEFAULT_TOLERANCE: Readonly<ToleranceOptions> = Object.freeze({ relTolerance: 1e-9, absTolerance: 1e-9 });
 
 /** The rule, in words, for logs and reports. */
 export function toleranceRule(t: ToleranceOptions): string {
@@ -187,7 +178,10 @@ interface KeyMaker {
   (row: SummaryRow): string;
 }
 
-/** The identity columns keyMaker reads, written out in its body (checked against the contract). */
+/**
+ * The identity columns keyMaker reads, written out in its body for speed: a deliberate second list
+ * of SUMMARY_IDENTITY_COLUMNS, checked against it when this module loads.
+ */
 const KEY_COLUMNS_WRITTEN_OUT = [
   "usage_start",
   "data_source",

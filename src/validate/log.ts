@@ -1,7 +1,8 @@
 // The validation log: one readable text per (scale, mode) comparison. Every line that reports a
 // problem starts with "FAIL", so `grep -E "FAIL|ERROR"` finds them all; the last line is exactly
 // PASS or FAIL.
-import type { RowKey, ToleranceOptions, ValidationResult } from "./compare.ts";
+import type { RowKey, ValidationResult } from "./compare.ts";
+import type { ToleranceOptions } from "./tolerance.ts";
 import { toleranceRule } from "./compare.ts";
 
 export interface ValidationLogMeta {

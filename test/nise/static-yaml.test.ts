@@ -113,3 +113,18 @@ test("--start-date/--end-date are only fallbacks for generators without dates, a
   t.is(parseCliDate("-s", "2024-03-01T05:00:00"), Date.UTC(2024, 2, 1, 5));
   t.throws(() => parseCliDate("--end-date", "tomorrow"), { instanceOf: UsageError, message: /^--end-date: "tomorrow" is not a date/ });
 });
+
+test("start_date and end_date read text dates as nise does, and name the field of a value that is no date", (t) => {
+  // quoted text is parsed as dateutil parses it: '2024-01-05' is that day, '2024-01-07' likewise
+  const m = parseStaticReport(yamlWith("", "start_date: '2024-01-05'\n      end_date: '2024-01-07'"), "x.yml");
+  t.is(m.generators[0].start, Date.UTC(2024, 0, 5));
+  t.is(m.generators[0].end, Date.UTC(2024, 0, 7));
+  t.throws(() => parseStaticReport(yamlWith("", "start_date: soon\n      end_date: 2024-02-02"), "x.yml"), {
+    instanceOf: UsageError,
+    message: /start_date: "soon" is not a date/,
+  });
+  t.throws(() => parseStaticReport(yamlWith("", "start_date: 2024-01-05\n      end_date: true"), "x.yml"), {
+    instanceOf: UsageError,
+    message: /end_date: true is not a date or a number of days/,
+  });
+});

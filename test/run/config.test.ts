@@ -13,7 +13,7 @@ test("with no flags a run covers small, medium and large in both modes on the em
   const c = config([]);
   t.deepEqual([...c.scales], DEFAULT_SCALES);
   t.deepEqual([...c.modes], ["in-memory", "streaming"]);
-  t.is(c.runs, 4, "four interleaved runs per scale and mode");
+  t.is(c.repetitions, 4, "four interleaved runs per scale and mode");
   t.is(c.warmup, 0);
   t.is(c.s3, null);
   t.is(c.postgres, null);
@@ -40,7 +40,7 @@ test("--tolerance above 0.01 is refused, and at 0.01 accepted", (t) => {
 test("--runs must be a whole number of at least 1", (t) => {
   t.throws(() => config(["--runs", "0"]), { instanceOf: UsageError, message: /--runs/ });
   t.throws(() => config(["--runs", "2.5"]), { instanceOf: UsageError, message: /--runs/ });
-  t.is(config(["--runs", "3"]).runs, 3);
+  t.is(config(["--runs", "3"]).repetitions, 3);
 });
 
 test("--warmup adds runs of 0 or more, and a warm-up count that is not a whole number is refused", (t) => {

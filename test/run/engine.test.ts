@@ -34,7 +34,7 @@ test("a scale runs generate, upload, then per mode aggregate, write, validate, t
 
 test("with --runs 2 each mode runs twice, and every run is recorded", async (t) => {
   const { parts, calls } = fakeParts();
-  const { benchmark } = fakeBenchmark(fakeConfig(["small"], { runs: 2 }), parts);
+  const { benchmark } = fakeBenchmark(fakeConfig(["small"], { repetitions: 2 }), parts);
   t.is(await benchmark.start(), "PASS");
   t.is(calls.filter((c) => c.startsWith("aggregate small")).length, 4); // 2 modes x 2 runs
   t.is(benchmark.report.scales[0].runs.length, 4);
@@ -139,7 +139,7 @@ test("quitting during a mode run kills its child, runs nothing more, and marks t
 
 test("a one-scale run's ETA is a figure from its first measured run on (no earlier run on disk)", async (t) => {
   const { parts } = fakeParts();
-  const { benchmark, events } = fakeBenchmark(fakeConfig(["small"], { runs: 2 }), parts);
+  const { benchmark, events } = fakeBenchmark(fakeConfig(["small"], { repetitions: 2 }), parts);
   await benchmark.start();
   const firstResult = events.findIndex((e) => e.type === "result");
   const lastResult = events.findLastIndex((e) => e.type === "result");
@@ -163,7 +163,7 @@ test("after a rerun (r) the run's ETA is a figure from the start: the earlier ru
 
 test("a phase that reports no progress is expected to take as long as it last did: the phase ETA of run 2's aggregate", async (t) => {
   const { parts } = fakeParts();
-  const { benchmark, events } = fakeBenchmark(fakeConfig(["small"], { runs: 2 }), parts);
+  const { benchmark, events } = fakeBenchmark(fakeConfig(["small"], { repetitions: 2 }), parts);
   await benchmark.start();
   const isAggregate = (e: (typeof events)[number], rep: number) => e.type === "phase-start" && e.phase === "aggregate" && e.mode === "in-memory" && e.rep === rep;
   const firstEnd = events.find((e) => e.type === "phase-end" && e.phase === "aggregate" && e.mode === "in-memory" && e.rep === 1);

@@ -121,7 +121,7 @@ export function fakeConfig(scales: string[], over: Partial<Config> = {}): Config
     scales,
     input: null,
     modes: ["in-memory", "streaming"],
-    runs: 1,
+    repetitions: 1,
     warmup: 0,
     profile: "constant",
     seed: 1,

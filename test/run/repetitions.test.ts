@@ -9,7 +9,7 @@ import type { JobReport, Mode } from "../../src/contract/job.ts";
 import { compareScales } from "../../src/report/analysis.ts";
 import { summariseMode } from "../../src/report/stats.ts";
 import { EventBus } from "../../src/run/event-bus.ts";
-import type { RunEvent } from "../../src/run/events.ts";
+import { childRunsPerScale, type RunEvent } from "../../src/run/events.ts";
 import type { Parts } from "../../src/run/run-parts.ts";
 import { runFiles } from "../../src/run/results-folder.ts";
 import { repetitionOrder, runScale } from "../../src/run/scale-run.ts";
@@ -24,6 +24,14 @@ test("the modes alternate A B, B A, A B: repetition k of each mode runs back to 
 test("warm-ups run first, alternating on their own, then the measured runs start again with A", (t) => {
   const order = repetitionOrder(["in-memory", "streaming"], 2, 2).map((r) => `${r.warmup ? "w" : ""}${r.mode === "in-memory" ? "A" : "B"}${r.rep}`);
   t.deepEqual(order, ["wA1", "wB1", "wB2", "wA2", "A1", "B1", "B2", "A2"]);
+});
+
+test("a scale has as many child runs as run-start announces: modes x (runs + warm-ups), each scheduled once", (t) => {
+  // 4 modes, 3 runs, 2 warm-ups: 4 x (3 + 2) = 20; 2 modes, 4 runs, none: 2 x 4 = 8.
+  t.is(childRunsPerScale(4, 3, 2), 20);
+  t.is(childRunsPerScale(2, 4, 0), 8);
+  t.is(repetitionOrder(["in-memory", "streaming", "duckdb", "postgres"], 3, 2).length, 20);
+  t.is(repetitionOrder(["in-memory", "streaming"], 4, 0).length, 8);
 });
 
 test("one mode runs its repetitions in a row", (t) => {
@@ -104,7 +112,7 @@ test("every run, warm-ups included, is written and validated; warm-ups are recor
     // call order: wA1 wB1 | A1 B1 B2 A2 A3 B3; the warm-ups are 10x slower and must not count
     const durations = [10, 10, 1, 2, 2, 1, 1, 2];
     const calls: string[] = [];
-    const config = { runs: 3, warmup: 1, modes: ["in-memory", "streaming"], input: null, injectFault: null } as unknown as Config;
+    const config = { repetitions: 3, warmup: 1, modes: ["in-memory", "streaming"], input: null, injectFault: null } as unknown as Config;
     const bus = new EventBus();
     const events: RunEvent[] = [];
     bus.subscribe((e) => events.push(e));

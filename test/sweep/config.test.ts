@@ -13,8 +13,8 @@ test("with no flags a sweep runs the whole ladder, both modes, 3 runs each, on t
   t.is(config.scales.length, 8);
   t.deepEqual([...config.scales], sweep.points.map((p) => p.scale));
   t.deepEqual([...config.modes], ["in-memory", "streaming"]);
-  t.is(config.runs, SWEEP_DEFAULT_RUNS);
-  t.is(config.runs, 3);
+  t.is(config.repetitions, SWEEP_DEFAULT_RUNS);
+  t.is(config.repetitions, 3);
   t.is(config.s3, null);
   t.is(config.postgres, null);
   t.is(config.outRoot, "/work/results");
@@ -36,7 +36,7 @@ test("every run flag applies to a sweep: runs, modes, seed, out, headless, toler
     ["--runs", "1", "--modes", "streaming", "--seed", "7", "--out", "elsewhere", "--headless", "--tolerance", "0.001", "--schema", "org1"],
     { DATABASE_URL: "postgres://koku:secret@db:5432/koku", AWS_ENDPOINT_URL: "http://minio:9000", AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "b" },
   );
-  t.is(config.runs, 1);
+  t.is(config.repetitions, 1);
   t.deepEqual([...config.modes], ["streaming"]);
   t.is(config.seed, 7);
   t.is(config.outRoot, "/work/elsewhere");
