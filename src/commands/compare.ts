@@ -4,7 +4,7 @@
 import { UsageError, EXIT_REGRESSION } from "../errors.ts";
 import { list, parseFlagsAndArguments } from "./flags.ts";
 import { resolve } from "node:path";
-import { compareRuns, DEFAULT_THRESHOLD, regressions, type FailOn, type RunComparison } from "../compare/run-comparison.ts";
+import { comparisonExitCode, compareRuns, DEFAULT_THRESHOLD, regressions, type FailOn } from "../compare/run-comparison.ts";
 import { COMPARE_FORMATS, formatComparison, type CompareFormat } from "../compare/comparison-text.ts";
 import { describeRun, loadRun } from "../compare/run-source.ts";
 
@@ -21,8 +21,9 @@ BASE, NEW: a run folder, a summary.json, or "latest" (the newest run under --res
 Flags:
   --threshold P      the noise band, in percent (default ${DEFAULT_THRESHOLD * 100}: ±${DEFAULT_THRESHOLD * 100}%)
   --format F         table (default), md, json or csv
-  --fail-on LIST     slower, memory or both ("slower,memory"): exit ${EXIT_REGRESSION} when any time figure
-                     is classed slower / any memory figure higher; never on inconclusive
+  --fail-on LIST     slower, memory or both ("slower,memory"): exit ${EXIT_REGRESSION} when a duration is
+                     classed slower / a peak memory higher (the phases and CPU explain, they are
+                     not gated); never on inconclusive
   --force            compare scales whose data differ (rows, profile, seed, input); without it
                      they are refused with the reason and the exit code is 2
   --results DIR      where "latest" is looked up (default results)
@@ -63,12 +64,6 @@ function parseFormat(value: string | undefined): CompareFormat {
   if (value === undefined) return "table";
   if (!(COMPARE_FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${COMPARE_FORMATS.join(", ")}, got "${value}"`);
   return value as CompareFormat;
-}
-
-/** The exit code a comparison earns: 2 when a scale was refused, 6 on a regression --fail-on names, else 0. */
-export function comparisonExitCode(comparison: RunComparison, failOn: readonly FailOn[]): number {
-  if (comparison.refused.length > 0) return 2;
-  return regressions(comparison, failOn).length > 0 ? EXIT_REGRESSION : 0;
 }
 
 export async function runCompareCommand(argv: string[]): Promise<number> {

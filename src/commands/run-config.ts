@@ -10,6 +10,9 @@ import { DEFAULT_PROFILE, DEFAULT_SCALE_SEED, parseProfile, type Profile } from 
 import { resolveBucket, s3SettingsFromEnv } from "../storage/settings.ts";
 import { pgSettingsFromEnv } from "../db/settings.ts";
 import type { Config } from "../run/config.ts";
+import { describeRun, loadRun } from "../compare/run-source.ts";
+import { DEFAULT_THRESHOLD } from "../compare/run-comparison.ts";
+import { parseFailOn, parseThreshold } from "./compare.ts";
 
 export const DEFAULT_SCALES = ["small", "medium", "large"];
 /**
@@ -63,6 +66,12 @@ Flags:
   --s3-endpoint URL       S3 endpoint (default $AWS_ENDPOINT_URL; unset: embedded S3 server)
   --database-url URL      PostgreSQL (default $DATABASE_URL or PG*; unset: embedded PGlite)
   --schema NAME           PostgreSQL schema (default org1234567)
+  --baseline DIR|latest   compare with an earlier run at the end (a run folder, its summary.json, or
+                          latest under --out): "Against the baseline" in COMPARISON_REPORT.md,
+                          derived.baseline in summary.json, each mode's change in the monitor
+  --fail-on LIST          with --baseline: slower and/or memory; exit 6 when a duration is classed
+                          slower (memory: a peak higher) against the baseline; never on inconclusive
+  --threshold P           the baseline comparison's noise band in percent (default 10)
   --headless              plain progress lines instead of the terminal UI (automatic without a terminal)
   -h, --help              this help
 
@@ -88,9 +97,26 @@ export const RUN_FLAGS = {
   "s3-endpoint": { type: "string" },
   "database-url": { type: "string" },
   schema: { type: "string" },
+  baseline: { type: "string" },
+  "fail-on": { type: "string" },
+  threshold: { type: "string" },
   headless: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/**
+ * --baseline, --fail-on, --threshold. The baseline is read now, before the run moves `latest` to
+ * itself, so a missing or unreadable one stops the run before any work (exit 2).
+ */
+function baselineFromFlags(flags: RunFlagValues, outRoot: string): Pick<Config, "baseline" | "failOn" | "threshold"> {
+  if (flags["fail-on"] !== undefined && flags.baseline === undefined) throw new UsageError("--fail-on needs --baseline DIR|latest: the run it is compared with");
+  const loaded = flags.baseline !== undefined ? loadRun(flags.baseline, outRoot, "--baseline") : null;
+  return {
+    baseline: loaded ? { against: describeRun(loaded), report: loaded.report } : null,
+    failOn: flags["fail-on"] !== undefined ? parseFailOn(flags["fail-on"]) : [],
+    threshold: flags.threshold !== undefined ? parseThreshold(flags.threshold) : DEFAULT_THRESHOLD,
+  };
+}
 
 export type ConfigOrHelp = { help: true } | { help: false; config: Config };
 
@@ -141,6 +167,7 @@ export function configFromFlags(flags: RunFlagValues, env: Record<string, string
     if (!scale || !isMode(mode)) throw new UsageError(`STREAMBENCH_INJECT_FAULT must be scale:mode (e.g. small:streaming), got "${fault}"`);
     injectFault = { scale, mode: mode as Mode };
   }
+  const outRoot = resolve(cwd, flags.out ?? "results");
   const config: Config = {
     scales,
     input: flags.input === undefined ? null : flags.input.startsWith("s3://") ? flags.input : resolve(cwd, flags.input),
@@ -152,7 +179,7 @@ export function configFromFlags(flags: RunFlagValues, env: Record<string, string
     relTolerance,
     absTolerance: DEFAULT_TOLERANCE.absTolerance,
     headless: flags.headless ?? false,
-    outRoot: resolve(cwd, flags.out ?? "results"),
+    outRoot,
     bucket,
     schema,
     enabledTagKeys,
@@ -160,6 +187,7 @@ export function configFromFlags(flags: RunFlagValues, env: Record<string, string
     postgres,
     injectFault,
     duckdbMemoryLimit,
+    ...baselineFromFlags(flags, outRoot),
   };
   return Object.freeze(config);
 }

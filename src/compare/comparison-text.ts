@@ -4,6 +4,7 @@ import { mb, ratioInterval, secs, times } from "../report/numbers.ts";
 import { csvField } from "../nise/csv-writer.ts";
 import { describeDifference } from "./like-with-like.ts";
 import type { FigureChange, RunComparison } from "./run-comparison.ts";
+import type { BaselineChange } from "../run/events.ts";
 
 export const COMPARE_FORMATS = ["table", "md", "json", "csv"] as const;
 export type CompareFormat = (typeof COMPARE_FORMATS)[number];
@@ -87,6 +88,19 @@ export function comparisonCsv(comparison: RunComparison): string {
     [c.scale, c.mode, c.figure, c.unit, c.baseMedian, c.newMedian, c.ratio, c.interval?.lo ?? null, c.interval?.hi ?? null, c.class, c.baseRuns, c.newRuns, c.runsToSettle].map(csvCell).join(","),
   );
   return [CSV_HEADER, ...rows].join("\n") + "\n";
+}
+
+/**
+ * A scale's modes against the baseline in one line, for the live log and the monitor:
+ * "against the baseline: in-memory time 1.05× unchanged, memory 1.00× unchanged · streaming time 1.31× slower, ...".
+ */
+export function baselineChangesText(changes: readonly BaselineChange[], refused: string | null): string {
+  if (refused !== null) return `not comparable with the baseline: the data differ (${refused})`;
+  if (changes.length === 0) return "against the baseline: nothing to compare (no validated runs of the same modes)";
+  const modes = [...new Set(changes.map((c) => c.mode))];
+  const one = (c: BaselineChange) =>
+    `${c.figure === "duration" ? "time" : "memory"} ${times(c.ratio)} ${c.class}${c.class === "inconclusive" ? (c.runsToSettle !== null ? ` (~${c.runsToSettle} runs)` : " (>100 runs)") : ""}`;
+  return `against the baseline: ${modes.map((m) => `${m} ${changes.filter((c) => c.mode === m).map(one).join(", ")}`).join(" · ")}`;
 }
 
 export function formatComparison(comparison: RunComparison, labels: SideLabels, format: CompareFormat): string {

@@ -32,6 +32,7 @@ import { int, mb, ratioInterval, secs, times } from "./numbers.ts";
 import { formatDiff } from "../validate/log.ts";
 import { sweepSection } from "./crossover-report.ts";
 import { enginesSection } from "./engines.ts";
+import { comparisonMarkdown } from "../compare/comparison-text.ts";
 
 /** The earlier Python benchmark (spec/poc-benchmark.md §7.1), for one comparison line. */
 export const POC_LARGE = {
@@ -419,6 +420,8 @@ export function comparisonReport(report: RunReport): string {
     }
   }
   o.push("");
+
+  if (report.baseline) o.push(comparisonMarkdown(report.baseline.comparison, { base: report.baseline.against, new: "this run" }));
 
   o.push("## Charts");
   o.push("");

@@ -3,6 +3,7 @@
 // and the charts. Plain data only (JSON-safe except non-finite numbers, which summary-json.ts
 // encodes), so a RunReport can be written mid-run and read back.
 import { ALL_MODES, type Mode } from "../contract/job.ts";
+import type { RunComparison } from "../compare/run-comparison.ts";
 
 export type { Mode };
 
@@ -170,4 +171,13 @@ export interface RunReport {
   scales: ScaleResult[];
   /** Set by `streambench sweep`. */
   sweep?: SweepInfo;
+  /** `run --baseline`: this run against the baseline (summary.json writes it as derived.baseline). */
+  baseline?: BaselineResult;
+}
+
+/** This run compared with an earlier one (`run --baseline DIR|latest`). */
+export interface BaselineResult {
+  /** The baseline's summary.json, as described to the user. */
+  against: string;
+  comparison: RunComparison;
 }

@@ -5,6 +5,8 @@ import type { Config } from "./config.ts";
 import { diskIsFull, exitCodeFor, isFsError, OutputError } from "../errors.ts";
 import type { RunReport, ScaleResult, Environment, SweepInfo } from "../report/model.ts";
 import { compareScales } from "../report/analysis.ts";
+import { comparisonExitCode, compareRuns, regressions } from "../compare/run-comparison.ts";
+import { describeDifference } from "../compare/like-with-like.ts";
 import { analyseSweep, crossoverFigures } from "../report/crossover.ts";
 import { liveCrossoverText } from "../report/crossover-report.ts";
 import { EventBus } from "./event-bus.ts";
@@ -171,6 +173,7 @@ export class Benchmark implements RunCommands {
         );
         this.#putScale(result);
         this.#emitComparison(scale);
+        this.#emitBaseline(scale);
         this.#emitCrossover();
         eta.scaleFinished(scale, performance.now() - scaleStarted);
         onPace(null);
@@ -203,6 +206,7 @@ export class Benchmark implements RunCommands {
       status = standingStatus(this.#report);
       this.#exitCode = status === "PASS" ? 0 : status === "FAIL" ? 1 : 4;
     }
+    this.#compareWithBaseline(status);
     this.#report.status = status;
     this.#report.finishedAt = status === "INTERRUPTED" ? null : new Date().toISOString();
     let headline = "";
@@ -262,6 +266,34 @@ export class Benchmark implements RunCommands {
       },
       memorySavedPercent: comparison.memorySavedPercent,
     });
+  }
+
+  /**
+   * --baseline: the report's "Against the baseline"; with --fail-on, a PASS run whose figures
+   * regressed exits 6 (2 when a scale could not be compared: the gate could not check it).
+   */
+  #compareWithBaseline(status: RunStatus): void {
+    const { baseline, failOn, threshold } = this.#setup.config;
+    if (!baseline) return;
+    const comparison = compareRuns(baseline.report, this.#report, { threshold });
+    this.#report.baseline = { against: baseline.against, comparison };
+    if (status !== "PASS" || failOn.length === 0) return;
+    this.#exitCode = comparisonExitCode(comparison, failOn);
+    const regressed = regressions(comparison, failOn).map((c) => `${c.scale} ${c.mode} ${c.figure} ${c.class} (${c.ratio.toFixed(2)}×)`);
+    if (regressed.length > 0) this.bus.emit({ type: "error", message: `against the baseline (--fail-on ${failOn.join(",")}): ${regressed.join("; ")}` });
+    for (const r of comparison.refused) this.bus.emit({ type: "error", scale: r.scale, message: `${r.scale} cannot be compared with the baseline: the data differ (${r.differences.map(describeDifference).join("; ")})` });
+  }
+
+  /** Each mode of a scale against the baseline (--baseline), for the front ends. */
+  #emitBaseline(scale: string): void {
+    const { baseline, threshold } = this.#setup.config;
+    if (!baseline) return;
+    const comparison = compareRuns(baseline.report, { ...this.#report, scales: this.#report.scales.filter((s) => s.scale === scale) }, { threshold });
+    const modes = comparison.changes
+      .filter((c) => c.scale === scale && (c.figure === "duration" || c.figure === "peak memory"))
+      .map((c) => ({ mode: c.mode, figure: c.figure, ratio: c.ratio, interval: c.interval, class: c.class, runsToSettle: c.runsToSettle }));
+    const refused = comparison.refused.find((r) => r.scale === scale);
+    this.bus.emit({ type: "baseline", scale, changes: modes, refused: refused ? refused.differences.map(describeDifference).join("; ") : null });
   }
 
   /** A sweep's crossover estimate over the sizes done so far (the report's own analysis). */

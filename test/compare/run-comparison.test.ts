@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ModeRun, RunReport, ScaleResult } from "../../src/report/model.ts";
 import { summaryJson } from "../../src/report/summary-json.ts";
-import { compareRuns, regressions } from "../../src/compare/run-comparison.ts";
+import { comparisonExitCode, compareRuns, regressions } from "../../src/compare/run-comparison.ts";
 import { loadRun } from "../../src/compare/run-source.ts";
-import { comparisonExitCode, parseThreshold, runCompareCommand } from "../../src/commands/compare.ts";
+import { parseThreshold, runCompareCommand } from "../../src/commands/compare.ts";
 import { lowerCriticalU, shiftEstimate } from "../../src/compare/two-sample.ts";
 import { report, run } from "../report/fixtures.ts";
 
@@ -174,4 +174,15 @@ test("BASE and NEW that are not runs are usage errors naming the path", (t) => {
   t.throws(() => loadRun(join(dir, "bad"), "/x", "BASE"), { message: /BASE: .*bad\/summary\.json: not a streambench-summary file/ });
   t.is(parseThreshold("5%"), 0.05);
   t.throws(() => parseThreshold("0"), { message: /--threshold must be a percentage above 0/ });
+});
+
+test("--fail-on gates duration and peak memory only: a slower phase alone does not fail the build", (t) => {
+  const base = report([scaleOf([1.0, 1.02, 0.98, 1.01])]);
+  const next = report([scaleOf([1.0, 1.02, 0.98, 1.01])]);
+  // the write phase doubled in every new run, the duration did not (a phase explains, it is not gated)
+  for (const r of next.scales[0].runs) r.phases.write *= 2;
+  const c = compareRuns(base, next);
+  t.is(change(c, "phase write").class, "slower");
+  t.is(change(c, "duration").class, "unchanged");
+  t.is(comparisonExitCode(c, ["slower"]), 0);
 });

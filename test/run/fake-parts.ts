@@ -136,6 +136,9 @@ export function fakeConfig(scales: string[], over: Partial<Config> = {}): Config
     postgres: null,
     injectFault: null,
     duckdbMemoryLimit: null,
+    baseline: null,
+    failOn: [],
+    threshold: 0.1,
     ...over,
   };
 }
