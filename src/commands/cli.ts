@@ -10,6 +10,7 @@ Usage:
   streambench generate [flags]     write nise-format OpenShift usage data (CSV and/or parquet)
   streambench aggregate [flags]    run the daily summary on a folder of nise data, write a CSV
   streambench compare BASE NEW     did it get slower? every figure of two runs, with 95% intervals
+  streambench history [flags]      the runs so far (results/history.csv) and their chart
 
 With no subcommand, streambench runs the benchmark ("run").
 Run "streambench <subcommand> --help" for its flags.
@@ -53,8 +54,12 @@ export async function main(argv: string[]): Promise<number> {
       const { runCompareCommand } = await import("./compare.ts");
       return runCompareCommand(rest);
     }
+    case "history": {
+      const { runHistoryCommand } = await import("./history.ts");
+      return runHistoryCommand(rest);
+    }
     default:
-      throw new UsageError(`unknown subcommand "${first}" (expected run, sweep, generate, aggregate or compare; see streambench --help)`);
+      throw new UsageError(`unknown subcommand "${first}" (expected run, sweep, generate, aggregate, compare or history; see streambench --help)`);
   }
 }
 
