@@ -137,6 +137,7 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
       input: config.input,
       modes: config.modes,
       runs: config.runs,
+      ...(config.autoRuns ? { runsAuto: { firstRuns: config.runs, budgetSeconds: config.autoRuns.budgetSeconds } } : {}),
       warmup: config.warmup,
       seed: config.seed,
       profile: config.input === null ? config.profile : "input",

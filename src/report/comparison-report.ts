@@ -406,6 +406,17 @@ export function comparisonReport(report: RunReport): string {
   );
   o.push("");
 
+  const sampled = report.scales.filter((s) => s.sampling);
+  if (sampled.length > 0) {
+    o.push("### Runs per scale");
+    o.push("");
+    for (const s of sampled) {
+      const { runs, extraRuns, stoppedBecause } = s.sampling!;
+      o.push(`- ${s.scale}: ${runs} run${runs === 1 ? "" : "s"} per mode${extraRuns > 0 ? ` (${runs - extraRuns} + ${extraRuns} more, --runs auto)` : ""}; stopped: ${stoppedBecause}.`);
+    }
+    o.push("");
+  }
+
   o.push("### Outliers");
   o.push("");
   o.push(`Rule: ${OUTLIER_RULE}.`);

@@ -113,6 +113,8 @@ export interface ScaleResult {
   inputFiles?: InputFileRecord[];
   /** --input: every file not read, and why. */
   skippedFiles?: { source: string; reason: string }[];
+  /** How many measured runs per mode the scale got, and why no more (--runs auto samples until sure). */
+  sampling?: { runs: number; extraRuns: number; stoppedBecause: string };
 }
 
 export interface InputFileRecord {

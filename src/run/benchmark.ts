@@ -15,6 +15,7 @@ import { RunEta, type CostHistory } from "./eta.ts";
 import type { Parts } from "./run-parts.ts";
 import { runFiles } from "./results-folder.ts";
 import { InterruptedError, runScale, ValidationFailure } from "./scale-run.ts";
+import { SamplingBudget } from "./sampling.ts";
 
 export interface BenchmarkSetup {
   config: Config;
@@ -137,6 +138,7 @@ export class Benchmark implements RunCommands {
       config.modes.length * (config.runs + config.warmup),
       this.#setup.history,
     );
+    const budget = config.autoRuns ? new SamplingBudget(config.autoRuns.budgetSeconds, scales.length) : undefined;
     let current: { scale: string } | null = null;
     let status: Exclude<RunStatus, "running"> = "PASS";
     const onPace = (phaseRemainingMs: number | null) => {
@@ -168,9 +170,11 @@ export class Benchmark implements RunCommands {
               else eta.unitFinished(scale, kind, ms ?? 0);
             },
             onPace,
+            budget,
           },
           scale,
         );
+        budget?.scaleDone();
         this.#putScale(result);
         this.#emitComparison(scale);
         this.#emitBaseline(scale);

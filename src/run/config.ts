@@ -14,6 +14,8 @@ export interface Config {
   modes: readonly Mode[];
   /** Measured repetitions per (scale, mode), each a fresh process, modes interleaved A B B A. */
   runs: number;
+  /** --runs auto (the default): `runs` first, then more rounds while verdicts are inconclusive, within this budget (src/run/sampling.ts); null: --runs N, a fixed count. */
+  autoRuns: { budgetSeconds: number } | null;
   /** Warm-up runs per (scale, mode) before the measured ones: validated, recorded, in no figure. */
   warmup: number;
   seed: number;
