@@ -50,6 +50,7 @@ export function comparisonPreamble(comparison: RunComparison, labels: SideLabels
   for (const r of comparison.forced) o.push(`Compared ${r.scale} although the data differ (--force): ${r.differences.map(describeDifference).join("; ")}.`);
   for (const u of comparison.unmatched) o.push(`Not compared: ${u.scale} ${u.mode}: ${u.why}.`);
   o.push(`Noise band ±${round(comparison.threshold * 100)}%: unchanged when the 95% interval of NEW/BASE lies wholly inside it, slower/faster (higher/lower) wholly beyond it.`);
+  o.push("Intervals: Hodges-Lehmann with the exact Mann-Whitney interval where the runs allow 95% by ranks (4 a side, or 3 against 5), else Welch's t on log values.");
   return o;
 }
 

@@ -15,15 +15,22 @@
 // Why not a percentile bootstrap of the ratio of medians: with 3-5 runs a side its interval can
 // never be wider than what the resampled medians reach, and the median of 3 values is one of them,
 // so it states far more certainty than 3 runs have (stats.ts works the same case through).
-// Why not a two-sample t (Welch): it assumes normal log values, and one slow run on a shared
-// machine (a long tail, the usual shape of timings) drags the mean and the spread with it; the
-// rank interval depends only on the order of the differences, so one wild run moves it by one
-// rank at most. It is the test Go's benchstat uses for the same question.
-// The price is honesty at small sizes: 3 against 3 runs can reach at most 90% (the most extreme of
-// the C(6,3) = 20 orderings has probability 1/20 on each side), so no 95% interval exists and the
-// verdict is "inconclusive, 4 runs a side would settle it"; 4 against 4 gives the range of the 16
-// differences (97.1%, as 1 − 2/70 is the closest to 95% from above). Ties (identical peaks) only
-// make it wider than stated, towards "inconclusive", never towards a verdict.
+// Why not a two-sample t (Welch) throughout: it assumes normal log values, and one slow run on a
+// shared machine (a long tail, the usual shape of timings) drags the mean and the spread with it;
+// the rank interval depends only on the order of the differences, so one wild run moves it by one
+// rank at most. It is the test Go's benchstat uses for the same question. 4 against 4 gives the
+// range of the 16 differences (97.1%, as 1 − 2/70 is the closest to 95% from above). Ties
+// (identical peaks) only make it wider than stated, towards "inconclusive", never a verdict.
+//
+// Below that no rank interval reaches 95%: 3 against 3 runs (the first rounds of --runs auto) can
+// reach at most 90% (the most extreme of the C(6,3) = 20 orderings has probability 1/20 on each
+// side), 3 against 4 at most 94.3% (2/35). There, and only there, the interval is Welch's t on the
+// log values, centred on the Hodges-Lehmann estimate: it assumes the log timings scatter roughly
+// normally (the assumption stats.ts's paired interval makes), and with 2-4 degrees of freedom its
+// t of 2.78-4.30 keeps it wide, so a verdict at 3 runs a side needs a clear change (a doubling
+// with 10% noise: 1.6×-2.5×), and a wild run widens it towards "inconclusive".
+//   se = √(sd_base² ÷ n + sd_new² ÷ m) over the log values, df by Welch-Satterthwaite (rounded down)
+//   interval = HL × exp(± t(0.975, df) × se)
 import { median, sampleSd, tQuantile975 } from "../report/stats.ts";
 
 /** Exact distribution used up to this many pairs (n × m); the normal approximation beyond. */
@@ -40,8 +47,10 @@ export interface ShiftEstimate {
   ratio: number;
   /** Hodges-Lehmann estimate of the ratio: exp(median of the pairwise log differences). */
   hodgesLehmann: number;
-  /** 95% interval of the ratio; null when the sizes cannot reach 95% (fewer than 4 a side, say) or a value is not positive. */
+  /** 95% interval of the ratio; null below 2 runs a side, or when a value is not positive. */
   interval: { lo: number; hi: number } | null;
+  /** How the interval was taken: the exact rank interval, or Welch's t where the sizes cannot reach 95% by ranks. */
+  method: "Mann-Whitney" | "Welch t" | null;
   baseRuns: number;
   newRuns: number;
 }
@@ -93,14 +102,28 @@ export function lowerCriticalU(n: number, m: number): number {
 /** NEW ÷ BASE of one figure from two independent samples, with its 95% interval (see above). */
 export function shiftEstimate(base: readonly number[], next: readonly number[]): ShiftEstimate {
   const ratio = median(next) / median(base);
-  const out = { ratio, hodgesLehmann: NaN, interval: null, baseRuns: base.length, newRuns: next.length };
+  const out: ShiftEstimate = { ratio, hodgesLehmann: NaN, interval: null, method: null, baseRuns: base.length, newRuns: next.length };
   if (base.length === 0 || next.length === 0 || [...base, ...next].some((v) => !(v > 0) || !Number.isFinite(v))) return out;
   const diffs: number[] = [];
   for (const b of base) for (const x of next) diffs.push(Math.log(x) - Math.log(b));
   diffs.sort((a, b) => a - b);
+  const hodgesLehmann = Math.exp(median(diffs));
   const c = lowerCriticalU(base.length, next.length);
-  const interval = c < 0 ? null : { lo: Math.exp(diffs[c]), hi: Math.exp(diffs[diffs.length - 1 - c]) };
-  return { ...out, hodgesLehmann: Math.exp(median(diffs)), interval };
+  if (c >= 0) return { ...out, hodgesLehmann, interval: { lo: Math.exp(diffs[c]), hi: Math.exp(diffs[diffs.length - 1 - c]) }, method: "Mann-Whitney" };
+  const half = welchHalfWidth(base.map(Math.log), next.map(Math.log));
+  if (half === null) return { ...out, hodgesLehmann };
+  return { ...out, hodgesLehmann, interval: { lo: hodgesLehmann * Math.exp(-half), hi: hodgesLehmann * Math.exp(half) }, method: "Welch t" };
+}
+
+/** t(0.975, df) × se of the difference of two means, df by Welch-Satterthwaite rounded down; null below 2 values a side. */
+export function welchHalfWidth(a: readonly number[], b: readonly number[]): number | null {
+  if (a.length < 2 || b.length < 2) return null;
+  const va = sampleSd(a) ** 2 / a.length;
+  const vb = sampleSd(b) ** 2 / b.length;
+  const se = Math.sqrt(va + vb);
+  if (se === 0) return 0;
+  const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
+  return tQuantile975(Math.max(1, Math.floor(df))) * se;
 }
 
 /**

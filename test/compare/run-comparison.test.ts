@@ -87,15 +87,22 @@ test("overlapping noisy samples are inconclusive, never a regression, with the r
   t.deepEqual(regressions(c, ["slower", "memory"]).filter((x) => x.figure === "duration"), []);
 });
 
-test("3 runs a side give no 95% interval: inconclusive, 4 a side would settle it", (t) => {
-  const e = shiftEstimate([1, 1, 1], [2, 2, 2]);
-  t.is(e.ratio, 2);
-  t.is(e.interval, null);
+test("3 runs a side, where no rank interval reaches 95%, take Welch's t on the log values", (t) => {
+  // base 1, 1.01, 0.99 s; new 2, 2.02, 1.98 s. Logs: 0, 0.00995, −0.01005 and ln 2 plus the same:
+  // sd 0.0100 each side, se = √(0.0001/3 + 0.0001/3) = 0.008165, Welch df = 4 (equal sizes and
+  // spreads: 2 (n − 1)), t(0.975, 4) = 2.7764, half-width 0.02267; Hodges-Lehmann: ln 2 + the
+  // median of the 9 differences e_j − e_i, which is 0, so 2. Interval 2 × e^±0.02267 = 1.9552-2.0459.
+  const e = shiftEstimate([1, 1.01, 0.99], [2, 2.02, 1.98]);
+  t.is(e.method, "Welch t");
+  t.true(Math.abs(e.hodgesLehmann - 2) < 1e-9);
+  t.true(Math.abs(e.interval!.lo - 1.9552) < 1e-3);
+  t.true(Math.abs(e.interval!.hi - 2.0459) < 1e-3);
   const c = compareRuns(report([scaleOf([1, 1.01, 0.99])]), report([scaleOf([2, 2.02, 1.98])]));
-  // a clear doubling, but 3 × 3 cannot reach 95%; with 4 a side the spread measured (about 1%)
-  // is far inside the distance from 2× to the band's edge, so 4 would settle it.
-  t.is(change(c, "duration").class, "inconclusive");
-  t.is(change(c, "duration").runsToSettle, 4);
+  t.is(change(c, "duration").class, "slower");
+  // 4 against 4 reaches 95% by ranks
+  t.is(shiftEstimate([1, 1, 1, 1], [1, 1, 1, 1]).method, "Mann-Whitney");
+  // one run a side: no spread, no interval, inconclusive
+  t.is(shiftEstimate([1], [2]).interval, null);
 });
 
 test("different rows refuse that scale with the reason, exit 2; --force compares it", async (t) => {
