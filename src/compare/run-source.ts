@@ -2,7 +2,7 @@
 // or a summary.json path. Read defensively: older summaries lack fields added since (limits,
 // phases), which the comparison treats as not recorded; a file that is not a summary is a usage
 // error naming it (exit 2).
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
 import type { RunReport } from "../report/model.ts";
@@ -16,7 +16,7 @@ export interface LoadedRun {
   report: RunReport;
 }
 
-/** The summary.json a BASE or NEW argument names (`latest` under resultsRoot). */
+/** The summary.json a BASE or NEW argument names (`latest` under resultsRoot), links resolved: `latest` moves, the folder it named does not. */
 export function summaryPathOf(arg: string, resultsRoot: string, what: string): string {
   const path = arg === "latest" ? latestSummaryJson(resultsRoot) : resolve(arg);
   if (!existsSync(path)) {
@@ -25,9 +25,9 @@ export function summaryPathOf(arg: string, resultsRoot: string, what: string): s
   if (statSync(path).isDirectory()) {
     const inside = join(path, REPORT_FILES.summaryJson);
     if (!existsSync(inside)) throw new UsageError(`${what}: ${path} is a folder without a ${REPORT_FILES.summaryJson} (not a streambench run folder)`);
-    return inside;
+    return realpathSync(inside);
   }
-  return path;
+  return realpathSync(path);
 }
 
 /** Reads a run (see the top of this file); every problem names the argument and the file. */
