@@ -50,8 +50,8 @@ function series(rows: readonly HistoryRow[], scale: string, figure: "duration" |
 export function historyChartSvg(rows: readonly HistoryRow[], scale: string): string {
   const marks = environmentChanges(rows, scale);
   const subtitle = `${runsOf(rows, scale).length} runs from history.csv; dashed: the environment changed`;
-  const duration = lineChartSvg({ title: `${scale}: duration over runs`, subtitle, xLabel: "Run (oldest first)", yLabel: "Duration (s, median)", series: series(rows, scale, "duration"), xScale: "linear", marks });
-  const memory = lineChartSvg({ title: `${scale}: peak memory over runs`, subtitle, xLabel: "Run (oldest first)", yLabel: "Peak memory (MB, median)", series: series(rows, scale, "peak"), xScale: "linear", marks });
+  const duration = lineChartSvg({ title: `${scale}: duration over runs`, subtitle, xLabel: "Run (oldest first)", yLabel: "Duration (s, median)", series: series(rows, scale, "duration"), xScale: "linear", xIntegers: true, marks });
+  const memory = lineChartSvg({ title: `${scale}: peak memory over runs`, subtitle, xLabel: "Run (oldest first)", yLabel: "Peak memory (MB, median)", series: series(rows, scale, "peak"), xScale: "linear", xIntegers: true, marks });
   const size = /width="(\d+)" height="(\d+)"/.exec(duration)!;
   const [w, h] = [Number(size[1]), Number(size[2])];
   const inner = (svg: string, y: number) => svg.replace("<svg ", `<svg x="0" y="${y}" `);

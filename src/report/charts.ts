@@ -42,6 +42,8 @@ export interface LineChart {
   xScale?: "auto" | "linear";
   /** A line of small print under the title. */
   subtitle?: string;
+  /** x counts something (runs): ticks only at whole numbers. */
+  xIntegers?: boolean;
   /** Vertical dashed lines at these x values, each with a short label at its top (e.g. an environment change). */
   marks?: { x: number; label: string }[];
 }
@@ -136,6 +138,7 @@ const yTick = (n: number) => Number(n.toPrecision(6)).toLocaleString("en-US", { 
 export function lineChartSvg(chart: LineChart): string {
   const all = chart.series.flatMap((s) => s.points);
   const xa = chart.xScale === "linear" ? linearXAxis(all.map((p) => p.x)) : xAxis(all.map((p) => p.x));
+  if (chart.xIntegers) xa.ticks = xa.ticks.filter(Number.isInteger);
   const ya = yAxis(all.flatMap((p) => [p.y, p.yMax ?? p.y]));
   const o: string[] = [];
   o.push(
