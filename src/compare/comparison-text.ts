@@ -77,7 +77,7 @@ export function comparisonJson(comparison: RunComparison, labels: SideLabels): s
   return JSON.stringify({ base: labels.base, new: labels.new, ...comparison }, null, 2) + "\n";
 }
 
-const CSV_HEADER = "scale,mode,figure,unit,base_median,new_median,ratio,interval_low,interval_high,class,base_runs,new_runs,runs_to_settle";
+const CSV_HEADER = "scale,mode,figure,unit,base_median,new_median,ratio,interval_low,interval_high,interval_method,class,base_runs,new_runs,runs_to_settle";
 
 /** A CSV cell: an unknown or non-finite number is empty. */
 function csvCell(v: string | number | null): string {
@@ -86,7 +86,7 @@ function csvCell(v: string | number | null): string {
 
 export function comparisonCsv(comparison: RunComparison): string {
   const rows = comparison.changes.map((c) =>
-    [c.scale, c.mode, c.figure, c.unit, c.baseMedian, c.newMedian, c.ratio, c.interval?.lo ?? null, c.interval?.hi ?? null, c.class, c.baseRuns, c.newRuns, c.runsToSettle].map(csvCell).join(","),
+    [c.scale, c.mode, c.figure, c.unit, c.baseMedian, c.newMedian, c.ratio, c.interval?.lo ?? null, c.interval?.hi ?? null, c.method, c.class, c.baseRuns, c.newRuns, c.runsToSettle].map(csvCell).join(","),
   );
   return [CSV_HEADER, ...rows].join("\n") + "\n";
 }

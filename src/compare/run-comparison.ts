@@ -11,7 +11,7 @@ import { MODES } from "../report/model.ts";
 import { measuredRuns, median, modeSummary, validated, type ModeSummary } from "../report/stats.ts";
 import { COMPARABLE_BAND, placeInterval } from "../report/analysis.ts";
 import { EXIT_REGRESSION } from "../errors.ts";
-import { runsToSettleShift, shiftEstimate } from "./two-sample.ts";
+import { runsToSettleShift, shiftEstimate, type ShiftEstimate } from "./two-sample.ts";
 import { dataDifferences, environmentDifferences, type Difference } from "./like-with-like.ts";
 
 export const DEFAULT_THRESHOLD = COMPARABLE_BAND;
@@ -48,6 +48,8 @@ export interface FigureChange {
   ratio: number;
   hodgesLehmann: number;
   interval: { lo: number; hi: number } | null;
+  /** How the interval was taken (two-sample.ts): the exact rank interval, or Welch's t below the sizes it allows. */
+  method: ShiftEstimate["method"];
   class: ChangeClass;
   baseRuns: number;
   newRuns: number;
@@ -109,6 +111,7 @@ export function compareFigure(scale: string, mode: Mode, figure: Figure, base: n
     ratio: estimate.ratio,
     hodgesLehmann: estimate.hodgesLehmann,
     interval: estimate.interval,
+    method: estimate.method,
     class: cls,
     baseRuns: base.length,
     newRuns: next.length,
