@@ -37,7 +37,7 @@ export function describeEvent(event: RunEvent): string | null {
     case "comparison":
       return `${event.scale}: time ${describeVerdict(event.time)}; memory ${describeVerdict(event.memory)}`;
     case "baseline":
-      return `${event.scale}: ${baselineChangesText(event.changes, event.refused)}`;
+      return event.final ? `${event.scale}: ${baselineChangesText(event.changes, event.refused)}` : null;
     case "crossover":
       return `after ${event.sizes} size${event.sizes === 1 ? "" : "s"}: ${event.text}`;
     case "validation":

@@ -164,6 +164,7 @@ export class Benchmark implements RunCommands {
             onResult: (partial) => {
               eta.setRows(scale, partial.inputRows);
               this.#putScale(partial);
+              this.#emitBaseline(scale, false);
             },
             onUnit: (kind, event, ms) => {
               if (event === "start") eta.unitStarted(scale, kind, performance.now());
@@ -177,7 +178,7 @@ export class Benchmark implements RunCommands {
         budget?.scaleDone();
         this.#putScale(result);
         this.#emitComparison(scale);
-        this.#emitBaseline(scale);
+        this.#emitBaseline(scale, true);
         this.#emitCrossover();
         eta.scaleFinished(scale, performance.now() - scaleStarted);
         onPace(null);
@@ -288,8 +289,8 @@ export class Benchmark implements RunCommands {
     for (const r of comparison.refused) this.bus.emit({ type: "error", scale: r.scale, message: `${r.scale} cannot be compared with the baseline: the data differ (${r.differences.map(describeDifference).join("; ")})` });
   }
 
-  /** Each mode of a scale against the baseline (--baseline), for the front ends. */
-  #emitBaseline(scale: string): void {
+  /** Each mode of a scale against the baseline (--baseline), for the front ends: as its runs complete, and once final. */
+  #emitBaseline(scale: string, final: boolean): void {
     const { baseline, threshold } = this.#setup.config;
     if (!baseline) return;
     const comparison = compareRuns(baseline.report, { ...this.#report, scales: this.#report.scales.filter((s) => s.scale === scale) }, { threshold });
@@ -297,7 +298,8 @@ export class Benchmark implements RunCommands {
       .filter((c) => c.scale === scale && (c.figure === "duration" || c.figure === "peak memory"))
       .map((c) => ({ mode: c.mode, figure: c.figure, ratio: c.ratio, interval: c.interval, class: c.class, runsToSettle: c.runsToSettle }));
     const refused = comparison.refused.find((r) => r.scale === scale);
-    this.bus.emit({ type: "baseline", scale, changes: modes, refused: refused ? refused.differences.map(describeDifference).join("; ") : null });
+    if (!final && modes.length === 0 && !refused) return; // nothing validated yet
+    this.bus.emit({ type: "baseline", scale, final, changes: modes, refused: refused ? refused.differences.map(describeDifference).join("; ") : null });
   }
 
   /** A sweep's crossover estimate over the sizes done so far (the report's own analysis). */

@@ -77,8 +77,8 @@ export type RunEvent =
    * these, they decide nothing).
    */
   | (At & { type: "comparison"; scale: string; time: ComparisonVerdict; memory: ComparisonVerdict; memorySavedPercent: number })
-  /** --baseline: a scale's modes against the baseline, once the scale is done (src/compare decides). */
-  | (At & { type: "baseline"; scale: string; changes: BaselineChange[]; refused: string | null })
+  /** --baseline: a scale's modes against the baseline as its runs complete; final once the scale is done (src/compare decides). */
+  | (At & { type: "baseline"; scale: string; final: boolean; changes: BaselineChange[]; refused: string | null })
   /**
    * A sweep's crossover estimate over the sizes done so far (after each size): rows from which streaming
    * is faster / uses less memory, with the 95% interval ends (null: unbounded or no interval); a metric is
