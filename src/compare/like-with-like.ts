@@ -55,7 +55,19 @@ export function environmentDifferences(base: RunReport, next: RunReport): Differ
     ["PostgreSQL server", serviceKind(s(base).postgres), serviceKind(s(next).postgres)],
     ["OS", e(base).os, e(next).os],
     ["git commit", e(base).gitCommit, e(next).gitCommit],
-  ]);
+  ]).concat(loadDifference(base, next));
+}
+
+/**
+ * The machine's load at the start of each run, named when it differs by half the cores or more:
+ * on a shared machine other work slows every figure, and this is often why two runs of the same
+ * build differ. Not named when either side did not record it (older summaries).
+ */
+function loadDifference(base: RunReport, next: RunReport): Difference[] {
+  const [b, n] = [base.environment?.loadAverage, next.environment?.loadAverage];
+  if (typeof b !== "number" || typeof n !== "number") return [];
+  const cores = Math.max(1, next.environment?.cores ?? 1);
+  return Math.abs(b - n) >= cores / 2 ? [{ what: "load average at the start (1 min)", base: b.toFixed(1), new: n.toFixed(1) }] : [];
 }
 
 /** Pod usage rows, and the rows of every report type the runs read (medians are equal in a PASS run). */

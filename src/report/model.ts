@@ -137,6 +137,8 @@ export interface Environment {
   /** Package versions that matter, e.g. { "nodejs-polars": "0.26.1", postgres: "16.4" }. */
   versions: Record<string, string>;
   gitCommit: string;
+  /** The machine's 1-minute load average when the run started (absent in older summaries): a busy machine slows every figure. */
+  loadAverage?: number;
 }
 
 /** One size of a sweep's ladder (`streambench sweep`). */

@@ -207,3 +207,12 @@ test("the CSV has one line per figure with the interval, its method and the clas
   const md = comparisonMarkdown(c, { base: "a", new: "b" });
   t.regex(md, /\| small \| in-memory \| duration \| 1\.005 s \| 2\.010 s \| 2\.00× \| 1\.92×–2\.08× \| slower \| 4\/4 \|/);
 });
+
+test("a machine busier by half its cores or more at the start is named; a smaller difference, or none recorded, is not", (t) => {
+  const base = report([scaleOf([1, 1, 1, 1])]);
+  const at = (load: number | undefined) => report([scaleOf([1, 1, 1, 1])], { environment: { ...base.environment, loadAverage: load } });
+  // 2 cores: a difference of 1.0 or more is named
+  t.deepEqual(compareRuns(at(0.4), at(12.5)).environment, [{ what: "load average at the start (1 min)", base: "0.4", new: "12.5" }]);
+  t.deepEqual(compareRuns(at(0.4), at(1.3)).environment, []);
+  t.deepEqual(compareRuns(at(undefined), at(12.5)).environment, []);
+});
