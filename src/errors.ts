@@ -32,6 +32,12 @@ export class ServiceError extends Error {
 /** Exit code of an output that cannot be written for want of space or an I/O error. */
 export const EXIT_OUTPUT_FAULT = 5;
 
+/**
+ * Exit code of `compare` and `run --baseline` with `--fail-on`: a figure classed slower (or higher
+ * in memory) against the baseline. Never for an inconclusive one.
+ */
+export const EXIT_REGRESSION = 6;
+
 /** errno codes that say the path given is unusable (a setting to fix): exit 2. */
 const BAD_PATH_CODES = new Set(["EACCES", "EPERM", "EROFS", "ENOENT", "ENOTDIR", "EISDIR", "EEXIST", "ENAMETOOLONG", "ELOOP"]);
 

@@ -13,7 +13,7 @@ import { LogPane } from "./LogPane.tsx";
 import { MemoryGauges, modesWithSeries } from "./MemoryGauges.tsx";
 import { PhaseBar } from "./PhaseBar.tsx";
 import { ScaleTable } from "./ScaleTable.tsx";
-import { verdictLine } from "./terminal-text.ts";
+import { baselineLine, verdictLine } from "./terminal-text.ts";
 import { CrossoverLine } from "./CrossoverLine.tsx";
 import { ServiceLine } from "./ServiceLine.tsx";
 import { ColorContext } from "./theme.ts";
@@ -114,7 +114,7 @@ export function App({ events, commands, color = true, batchMs = 50, logLines = 8
     rows: terminalRows,
     fixedLines:
       1 +
-      (1 + Math.max(1, rows.length) + (row?.error ? 1 : 0) + (row && verdictLine(row) ? 1 : 0) + (state.sweep ? 1 : 0)) +
+      (1 + Math.max(1, rows.length) + (row?.error ? 1 : 0) + (row && verdictLine(row) ? 1 : 0) + (row && baselineLine(row) ? 1 : 0) + (state.sweep ? 1 : 0)) +
       (state.finished ? bannerHeight(state.finished.headline, columns) : state.current ? 3 : 1) +
       (state.memory ? 2 : 1) +
       1,

@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
 import type { Mode } from "../src/contract/job.ts";
-import { fit, formatPercent, formatRowsShort, formatSeconds, verdictLine } from "./terminal-text.ts";
+import { fit, formatPercent, formatRowsShort, formatSeconds, verdictLine, baselineLine } from "./terminal-text.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { median } from "../src/report/stats.ts";
 import { cellVerdict, rowFraction, winner, type ModeCell, type Pick, type ScaleRow } from "./state.ts";
@@ -121,6 +121,11 @@ export function ScaleTable({ rows, modes, selected, width, sweep = false }: Scal
       {sel && verdictLine(sel) ? (
         <Text wrap="truncate-end" dimColor>
           {verdictLine(sel)}
+        </Text>
+      ) : null}
+      {sel && baselineLine(sel) ? (
+        <Text wrap="truncate-end" dimColor>
+          {baselineLine(sel)}
         </Text>
       ) : null}
       {sel?.error ? (

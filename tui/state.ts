@@ -1,7 +1,7 @@
 // View state of the monitor: a pure fold of RunEvents. No React, no benchmark logic — it only
 // remembers what the engine said, in the shape the components draw.
 import type { Mode } from "../src/contract/job.ts";
-import { childRunsPerScale, type ComparisonVerdict, type Phase, type RunEvent, type RunStatus, type Verdict } from "../src/run/events.ts";
+import { childRunsPerScale, type BaselineChange, type ComparisonVerdict, type Phase, type RunEvent, type RunStatus, type Verdict } from "../src/run/events.ts";
 
 export type Unit = "rows" | "bytes" | "files";
 /** stopped: cut off by an interrupted run; skipped: never started before the run ended. */
@@ -35,6 +35,8 @@ export interface ScaleRow {
   rows?: number;
   /** The engine's verdicts on the two modes, once it made them. */
   comparison?: { time: ComparisonVerdict; memory: ComparisonVerdict };
+  /** --baseline: each mode's change against it, once the engine compared the scale. */
+  baseline?: { changes: BaselineChange[]; refused: string | null };
   error?: string;
 }
 
@@ -380,6 +382,10 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
     }
     case "comparison": {
       const scales = updateRow(state, event.scale, (row) => ({ ...row, comparison: { time: event.time, memory: event.memory } }));
+      return { ...state, now, scales };
+    }
+    case "baseline": {
+      const scales = updateRow(state, event.scale, (row) => ({ ...row, baseline: { changes: event.changes, refused: event.refused } }));
       return { ...state, now, scales };
     }
     case "crossover":

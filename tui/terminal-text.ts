@@ -2,6 +2,7 @@
 // locale surprises), fitting and wrapping text to a width, and the verdict line of a scale.
 import type { ComparisonVerdict } from "../src/run/events.ts";
 import type { ScaleRow } from "./state.ts";
+import { baselineChangesText } from "../src/compare/comparison-text.ts";
 
 const thousands = (n: number): string => Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
@@ -116,6 +117,12 @@ export function verdictText(v: ComparisonVerdict): string {
   const interval = v.interval ? ` [${v.interval.lo.toFixed(2)}–${v.interval.hi.toFixed(2)}]` : " [no interval]";
   const settle = v.class === "inconclusive" ? (v.runsToSettle !== null ? ` ~${v.runsToSettle} runs` : " >100 runs") : "";
   return `${v.class} ${x(v.ratio)}${interval}${settle}`;
+}
+
+/** The selected scale's modes against the baseline (--baseline), as the engine compared them. */
+export function baselineLine(row: Pick<ScaleRow, "name" | "baseline" | "error">): string | undefined {
+  if (!row.baseline || row.error) return undefined;
+  return `  ${row.name}: ${baselineChangesText(row.baseline.changes, row.baseline.refused)}`;
 }
 
 /** The selected scale's verdicts with their 95% intervals (streaming ÷ in-memory), as the engine gave them. */

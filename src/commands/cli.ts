@@ -9,14 +9,17 @@ Usage:
   streambench sweep [flags]        run both modes over a ladder of sizes; find where streaming pays
   streambench generate [flags]     write nise-format OpenShift usage data (CSV and/or parquet)
   streambench aggregate [flags]    run the daily summary on a folder of nise data, write a CSV
+  streambench compare BASE NEW     did it get slower? every figure of two runs, with 95% intervals
+  streambench history [flags]      the runs so far (results/history.csv) and their chart
 
 With no subcommand, streambench runs the benchmark ("run").
 Run "streambench <subcommand> --help" for its flags.
 
 Exit codes: 0 all PASS, 1 a validation FAIL, 2 usage, settings or input error (an unusable
 --out too), 3 S3 or PostgreSQL unreachable, refusing or dropping the connection, 4 internal
-fault, 5 results could not be written (disk full, I/O error), 130 interrupted (Ctrl-C, SIGTERM,
-or the process that started streambench, e.g. npm, went away).
+fault, 5 results could not be written (disk full, I/O error), 6 a regression against the baseline
+with --fail-on (compare, run --baseline), 130 interrupted (Ctrl-C, SIGTERM, or the process that
+started streambench, e.g. npm, went away).
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -47,8 +50,16 @@ export async function main(argv: string[]): Promise<number> {
       const { runAggregateCommand } = await import("./aggregate.ts");
       return runAggregateCommand(rest);
     }
+    case "compare": {
+      const { runCompareCommand } = await import("./compare.ts");
+      return runCompareCommand(rest);
+    }
+    case "history": {
+      const { runHistoryCommand } = await import("./history.ts");
+      return runHistoryCommand(rest);
+    }
     default:
-      throw new UsageError(`unknown subcommand "${first}" (expected run, sweep, generate or aggregate; see streambench --help)`);
+      throw new UsageError(`unknown subcommand "${first}" (expected run, sweep, generate, aggregate, compare or history; see streambench --help)`);
   }
 }
 

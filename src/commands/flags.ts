@@ -6,8 +6,13 @@ import { UsageError } from "../errors.ts";
 export type FlagSpec = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
 
 export function parseFlags<T extends FlagSpec>(argv: string[], spec: T, command: string) {
+  return parseFlagsAndArguments(argv, spec, command, false).values;
+}
+
+/** Flags and the arguments beside them (`compare BASE NEW`); without allowPositionals an argument is an error. */
+export function parseFlagsAndArguments<T extends FlagSpec>(argv: string[], spec: T, command: string, allowPositionals = true) {
   try {
-    return parseArgs({ args: joinNegativeValues(argv, spec), options: spec, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args: joinNegativeValues(argv, spec), options: spec, strict: true, allowPositionals });
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     throw new UsageError(`${command}: ${text.replace(/\. To specify a positional argument.*$/s, "")} (see streambench ${command} --help)`);

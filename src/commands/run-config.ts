@@ -9,16 +9,12 @@ import { DEFAULT_PROFILE, DEFAULT_SCALE_SEED, parseProfile, type Profile } from 
 import { resolveBucket, s3SettingsFromEnv } from "../storage/settings.ts";
 import { pgSettingsFromEnv } from "../db/settings.ts";
 import type { Config } from "../run/config.ts";
+import { describeRun, loadRun } from "../compare/run-source.ts";
+import { AUTO_FIRST_RUNS, AUTO_MAX_RUNS, DEFAULT_BUDGET_SECONDS } from "../run/sampling.ts";
+import { DEFAULT_THRESHOLD } from "../compare/run-comparison.ts";
+import { parseFailOn, parseThreshold } from "./compare.ts";
 
 export const DEFAULT_SCALES = ["small", "medium", "large"];
-/**
- * Repetitions per (scale, mode) by default. With 3, the 95% interval uses t = 4.30 (2 degrees of
- * freedom) and this VM's 10-20% run-to-run noise left half the default verdicts inconclusive in
- * one run and settled in the next. With 4 (t = 3.18 over sqrt(4)) six default runs in a row gave
- * the same time verdict at every scale, and the run stays within 30 s; 5 runs narrow the interval
- * by another fifth but took 34-38 s. The children start ahead of their runs (pipeline-child.ts).
- */
-export const DEFAULT_RUNS = 4;
 /** The same default as `streambench generate --scale`, so it reproduces a run's data. */
 export const DEFAULT_SEED = DEFAULT_SCALE_SEED;
 
@@ -57,8 +53,13 @@ Flags:
                           postgres: the hourly rows loaded into PostgreSQL (the run's DATABASE_URL
                           server, or a PGlite the child hosts) and the same SQL run there
   --duckdb-memory-limit S DuckDB's memory_limit for the duckdb mode, e.g. 2GB (default DuckDB's: 80% of RAM)
-  --runs N                repetitions per scale and mode, each in a fresh process, the modes
-                          interleaved (A B B A ...) (default ${DEFAULT_RUNS}); verdicts carry a 95% interval
+  --runs auto|N           repetitions per scale and mode, each in a fresh process, the modes
+                          interleaved (A B B A ...); verdicts carry a 95% interval. auto (default):
+                          ${AUTO_FIRST_RUNS} each, then one more round at a time while a verdict (or, with
+                          --baseline, a change against it) is inconclusive and its estimate says
+                          up to ${AUTO_MAX_RUNS} runs would settle it; the report says why each scale stopped
+  --budget S              --runs auto: seconds of extra rounds for the whole run, shared by the
+                          scales (default ${DEFAULT_BUDGET_SECONDS}: the default run stays within about 30 s)
   --warmup N              warm-up runs per scale and mode before those, validated but left out
                           of every figure (default 0)
   --seed N                seed of the generated data (default ${DEFAULT_SEED})
@@ -67,6 +68,12 @@ Flags:
                           hour as nise draws it, pods starting/ending within the month, labels
                           changing on some day)
   --tolerance R           relative tolerance of the validation, up to ${MAX_RELATIVE_TOLERANCE} (default ${DEFAULT_TOLERANCE.relTolerance})
+  --baseline DIR|latest   compare with an earlier run at the end (a run folder, its summary.json, or
+                          latest under --out): "Against the baseline" in COMPARISON_REPORT.md,
+                          derived.baseline in summary.json, each mode's change in the monitor
+  --fail-on LIST          with --baseline: slower and/or memory; exit 6 when a duration is classed
+                          slower (memory: a peak higher) against the baseline; never on inconclusive
+  --threshold P           the baseline comparison's noise band in percent (default 10)
 ${SHARED_FLAGS_HELP}
 Services (nothing set: embedded S3 server and embedded PGlite, no setup needed):
   S3          AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, STREAMBENCH_BUCKET
@@ -80,6 +87,7 @@ export const RUN_FLAGS = {
   modes: { type: "string" },
   "duckdb-memory-limit": { type: "string" },
   runs: { type: "string" },
+  budget: { type: "string" },
   warmup: { type: "string" },
   seed: { type: "string" },
   profile: { type: "string" },
@@ -90,9 +98,48 @@ export const RUN_FLAGS = {
   "s3-endpoint": { type: "string" },
   "database-url": { type: "string" },
   schema: { type: "string" },
+  baseline: { type: "string" },
+  "fail-on": { type: "string" },
+  threshold: { type: "string" },
   headless: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/**
+ * Repetitions per (scale, mode) by default: --runs auto (src/run/sampling.ts), AUTO_FIRST_RUNS
+ * first, then more only where a verdict is inconclusive and would likely settle, within --budget.
+ * A fixed count could not be right for every scale: with 3, this VM's 10-20% run-to-run noise left
+ * half the default verdicts inconclusive in one run and settled in the next; 4 for all took 24-29 s
+ * and still left large's memory verdict to chance; 5 for all took 34-38 s.
+ * --runs N fixes the count.
+ */
+function runsFromFlags(flags: RunFlagValues): Pick<Config, "repetitions" | "autoRuns"> {
+  const auto = flags.runs === undefined || flags.runs === "auto";
+  if (!auto && flags.budget !== undefined) throw new UsageError("--budget goes with --runs auto (the default), not with a fixed --runs N");
+  if (!auto) return { repetitions: positiveInteger(flags.runs!, "--runs"), autoRuns: null };
+  return { repetitions: AUTO_FIRST_RUNS, autoRuns: { budgetSeconds: flags.budget !== undefined ? parseBudget(flags.budget) : DEFAULT_BUDGET_SECONDS } };
+}
+
+/** --budget: seconds, "20" or "20s" (0: no extra runs). */
+function parseBudget(value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*s?\s*$/.exec(value);
+  if (!m) throw new UsageError(`--budget must be seconds (e.g. 20 or 20s), got "${value}"`);
+  return Number(m[1]);
+}
+
+/**
+ * --baseline, --fail-on, --threshold. The baseline is read now, before the run moves `latest` to
+ * itself, so a missing or unreadable one stops the run before any work (exit 2).
+ */
+function baselineFromFlags(flags: RunFlagValues, outRoot: string): Pick<Config, "baseline" | "failOn" | "threshold"> {
+  if (flags["fail-on"] !== undefined && flags.baseline === undefined) throw new UsageError("--fail-on needs --baseline DIR|latest: the run it is compared with");
+  const loaded = flags.baseline !== undefined ? loadRun(flags.baseline, outRoot, "--baseline") : null;
+  return {
+    baseline: loaded ? { against: describeRun(loaded), report: loaded.report } : null,
+    failOn: flags["fail-on"] !== undefined ? parseFailOn(flags["fail-on"]) : [],
+    threshold: flags.threshold !== undefined ? parseThreshold(flags.threshold) : DEFAULT_THRESHOLD,
+  };
+}
 
 export type ConfigOrHelp = { help: true } | { help: false; config: Config };
 
@@ -146,18 +193,19 @@ export function configFromFlags(flags: RunFlagValues, env: Record<string, string
     if (!scale || !isMode(mode)) throw new UsageError(`STREAMBENCH_INJECT_FAULT must be scale:mode (e.g. small:streaming), got "${fault}"`);
     injectFault = { scale, mode: mode as Mode };
   }
+  const outRoot = resolve(cwd, flags.out ?? "results");
   const config: Config = {
     scales,
     input: flags.input === undefined ? null : flags.input.startsWith("s3://") ? flags.input : resolve(cwd, flags.input),
     modes: modes as Mode[],
-    repetitions: flags.runs !== undefined ? positiveInteger(flags.runs, "--runs") : DEFAULT_RUNS,
+    ...runsFromFlags(flags),
     warmup: flags.warmup !== undefined ? nonNegativeInteger(flags.warmup, "--warmup") : 0,
     seed: flags.seed !== undefined ? nonNegativeInteger(flags.seed, "--seed") : DEFAULT_SEED,
     profile: flags.profile !== undefined ? parseProfile(flags.profile) : DEFAULT_PROFILE,
     relTolerance,
     absTolerance: DEFAULT_TOLERANCE.absTolerance,
     headless: flags.headless ?? false,
-    outRoot: resolve(cwd, flags.out ?? "results"),
+    outRoot,
     bucket,
     schema,
     enabledTagKeys,
@@ -165,6 +213,7 @@ export function configFromFlags(flags: RunFlagValues, env: Record<string, string
     postgres,
     injectFault,
     duckdbMemoryLimit,
+    ...baselineFromFlags(flags, outRoot),
   };
   return Object.freeze(config);
 }

@@ -5,14 +5,15 @@
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { REPORT_FILES } from "../report/write.ts";
-import { OutputError } from "../errors.ts";
+import { exitCodeFor, OutputError } from "../errors.ts";
+import { appendHistory, HISTORY_FILE } from "../compare/history.ts";
 import { describeS3 } from "../storage/client.ts";
 import { deleteTree } from "../storage/upload.ts";
 import { describePg } from "../db/settings.ts";
 import type { Parts } from "../run/run-parts.ts";
 import { configFromArgs, RUN_HELP } from "./run-config.ts";
 import type { Config } from "../run/config.ts";
-import type { SweepInfo } from "../report/model.ts";
+import type { RunReport, SweepInfo } from "../report/model.ts";
 import { manifestPodRows, SCALES, scaleManifest } from "../scales.ts";
 import { Benchmark } from "../run/benchmark.ts";
 import { bindParts } from "../run/real-parts.ts";
@@ -141,6 +142,7 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
       input: config.input,
       modes: config.modes,
       runs: config.repetitions,
+      ...(config.autoRuns ? { runsAuto: { firstRuns: config.repetitions, budgetSeconds: config.autoRuns.budgetSeconds } } : {}),
       warmup: config.warmup,
       seed: config.seed,
       profile: config.input === null ? config.profile : "input",
@@ -237,7 +239,23 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
-  return run.exitCode;
+  return recordHistory(config.outRoot, run.report, runDir, run.exitCode);
+}
+
+/**
+ * A run that ended (not interrupted) adds its validated (scale, mode) lines to history.csv. A
+ * history that cannot be written is said on stderr; it fails a run that had passed (exit 5).
+ */
+function recordHistory(outRoot: string, report: RunReport, runDir: string, exitCode: number): number {
+  if (report.finishedAt === null) return exitCode;
+  try {
+    appendHistory(outRoot, report, runDir);
+    return exitCode;
+  } catch (error) {
+    const fault = OutputError.from(error, "cannot append to the history", join(outRoot, HISTORY_FILE));
+    process.stderr.write(`streambench: ${fault.message}\n`);
+    return exitCode === 0 ? exitCodeFor(fault) : exitCode;
+  }
 }
 
 /** The uploads of killed runs to the S3 server this run uses: removed, one note each. */

@@ -5,6 +5,7 @@ import type { ComparisonVerdict, RunEvent } from "../run/events.ts";
 import { formatDuration } from "./durations.ts";
 import { MAX_RUNS_TO_SETTLE } from "../report/stats.ts";
 import { ratioInterval, times } from "../report/numbers.ts";
+import { baselineChangesText } from "../compare/comparison-text.ts";
 
 export function describeEvent(event: RunEvent): string | null {
   // "large streaming run 2", "large streaming warm-up 1", "large" (per-scale phases)
@@ -35,6 +36,8 @@ export function describeEvent(event: RunEvent): string | null {
       return `${where}${event.warmup ? " (discarded)" : ""}: result ${event.durationSeconds.toFixed(3)} s, peak ${event.peakMemoryMb.toFixed(1)} MB, ${event.inputRows} rows in, ${event.outputRows} rows out, engine ${event.engine}`;
     case "comparison":
       return `${event.scale}: time ${describeVerdict(event.time)}; memory ${describeVerdict(event.memory)}`;
+    case "baseline":
+      return event.final ? `${event.scale}: ${baselineChangesText(event.changes, event.refused)}` : null;
     case "crossover":
       return `after ${event.sizes} size${event.sizes === 1 ? "" : "s"}: ${event.text}`;
     case "validation":

@@ -23,15 +23,15 @@ export type MemoryClass = "streaming lower" | "comparable" | "streaming higher" 
 
 /** Tiny slack so a ratio of exactly 1.10 (in decimal) is not pushed out by binary rounding. */
 const EPS = 1e-12;
-const UPPER = (1 + COMPARABLE_BAND) * (1 + EPS);
-const LOWER = 1 / (1 + COMPARABLE_BAND) / (1 + EPS);
 
-/** Where an interval of the ratio streaming ÷ in-memory lies against the band. */
-export function placeInterval(interval: { lo: number; hi: number } | null): "above" | "inside" | "below" | "across" {
+/** Where an interval of a ratio (streaming ÷ in-memory by default) lies against the band (±10% unless given). */
+export function placeInterval(interval: { lo: number; hi: number } | null, band = COMPARABLE_BAND): "above" | "inside" | "below" | "across" {
   if (interval === null) return "across";
-  if (interval.lo > UPPER) return "above";
-  if (interval.hi < LOWER) return "below";
-  if (interval.lo >= LOWER && interval.hi <= UPPER) return "inside";
+  const upper = (1 + band) * (1 + EPS);
+  const lower = 1 / (1 + band) / (1 + EPS);
+  if (interval.lo > upper) return "above";
+  if (interval.hi < lower) return "below";
+  if (interval.lo >= lower && interval.hi <= upper) return "inside";
   return "across";
 }
 

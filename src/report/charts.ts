@@ -44,6 +44,10 @@ export interface LineChart {
   xScale?: "auto" | "linear";
   /** A line of small print under the title. */
   subtitle?: string;
+  /** x counts something (runs): ticks only at whole numbers. */
+  xIntegers?: boolean;
+  /** Vertical dashed lines at these x values, each with a short label at its top (e.g. an environment change). */
+  marks?: { x: number; label: string }[];
 }
 
 const W = 760;
@@ -136,6 +140,7 @@ const yTick = (n: number) => Number(n.toPrecision(6)).toLocaleString("en-US", { 
 export function lineChartSvg(chart: LineChart): string {
   const all = chart.series.flatMap((s) => s.points);
   const xa = chart.xScale === "linear" ? linearXAxis(all.map((p) => p.x)) : xAxis(all.map((p) => p.x));
+  if (chart.xIntegers) xa.ticks = xa.ticks.filter(Number.isInteger);
   const ya = yAxis(all.flatMap((p) => [p.y, p.yMax ?? p.y]));
   const o: string[] = [];
   o.push(
@@ -197,6 +202,12 @@ export function lineChartSvg(chart: LineChart): string {
       o.push(`</circle>`);
     }
     o.push(`</g>`);
+  }
+
+  for (const m of chart.marks ?? []) {
+    const x = f(xa.map(m.x));
+    o.push(`<g class="mark"><line x1="${x}" y1="${M.top}" x2="${x}" y2="${M.top + PH}" stroke="#888888" stroke-dasharray="4 3"/>`);
+    o.push(`<text x="${x}" y="${M.top - 4}" text-anchor="middle" font-size="10" fill="#555555">${escapeXml(m.label)}</text></g>`);
   }
 
   // legend

@@ -33,6 +33,7 @@ import { int, mb, ratioInterval, secs, times } from "./numbers.ts";
 import { formatDiff } from "../validate/log.ts";
 import { sweepSection } from "./crossover-report.ts";
 import { enginesSection } from "./engines.ts";
+import { comparisonMarkdown } from "../compare/comparison-text.ts";
 
 /**
  * The earlier Python benchmark, as its own results file gives it: the public repository
@@ -411,6 +412,17 @@ export function comparisonReport(report: RunReport): string {
   );
   o.push("");
 
+  const sampled = report.scales.filter((s) => s.sampling);
+  if (sampled.length > 0) {
+    o.push("### Runs per scale");
+    o.push("");
+    for (const s of sampled) {
+      const { runs, extraRuns, stoppedBecause } = s.sampling!;
+      o.push(`- ${s.scale}: ${runs} run${runs === 1 ? "" : "s"} per mode${extraRuns > 0 ? ` (${runs - extraRuns} + ${extraRuns} more, --runs auto)` : ""}; stopped: ${stoppedBecause}.`);
+    }
+    o.push("");
+  }
+
   o.push("### Outliers");
   o.push("");
   o.push(`Rule: ${OUTLIER_RULE}.`);
@@ -425,6 +437,8 @@ export function comparisonReport(report: RunReport): string {
     }
   }
   o.push("");
+
+  if (report.baseline) o.push(comparisonMarkdown(report.baseline.comparison, { base: report.baseline.against, new: "this run" }));
 
   o.push("## Charts");
   o.push("");

@@ -3,6 +3,7 @@
 // and the charts. Plain data only (JSON-safe except non-finite numbers, which summary-json.ts
 // encodes), so a RunReport can be written mid-run and read back.
 import { ALL_MODES, type Mode } from "../contract/job.ts";
+import type { RunComparison } from "../compare/run-comparison.ts";
 
 export type { Mode };
 
@@ -112,6 +113,8 @@ export interface ScaleResult {
   inputFiles?: InputFileRecord[];
   /** --input: every file not read, and why. */
   skippedFiles?: { source: string; reason: string }[];
+  /** How many measured runs per mode the scale got, and why no more (--runs auto samples until sure). */
+  sampling?: { runs: number; extraRuns: number; stoppedBecause: string };
 }
 
 export interface InputFileRecord {
@@ -134,6 +137,8 @@ export interface Environment {
   /** Package versions that matter, e.g. { "nodejs-polars": "0.26.1", postgres: "16.4" }. */
   versions: Record<string, string>;
   gitCommit: string;
+  /** The machine's 1-minute load average when the run started (absent in older summaries): a busy machine slows every figure. */
+  loadAverage?: number;
 }
 
 /** One size of a sweep's ladder (`streambench sweep`). */
@@ -170,4 +175,13 @@ export interface RunReport {
   scales: ScaleResult[];
   /** Set by `streambench sweep`. */
   sweep?: SweepInfo;
+  /** `run --baseline`: this run against the baseline (summary.json writes it as derived.baseline). */
+  baseline?: BaselineResult;
+}
+
+/** This run compared with an earlier one (`run --baseline DIR|latest`). */
+export interface BaselineResult {
+  /** The baseline's summary.json, as described to the user. */
+  against: string;
+  comparison: RunComparison;
 }

@@ -40,7 +40,8 @@ export function summaryJson(report: RunReport): string {
     version: SUMMARY_JSON_VERSION,
     status: report.status,
     headline: sweep ? sweepHeadline(report, sweep) : comparisonHeadline(report),
-    report,
+    // the baseline comparison is a derived figure: it goes under derived.baseline only
+    report: { ...report, baseline: undefined },
     derived: {
       runsPerMode: runsPerMode(report),
       /** Warm-up runs (report.scales[].runs[] with warmup: true) are in no figure below. */
@@ -78,6 +79,8 @@ export function summaryJson(report: RunReport): string {
         memory: crossover(comparisons, "memory")?.scale ?? null,
       },
       ...(sweep ? { crossover: crossoverFigures(sweep), sweep } : {}),
+      /** run --baseline: {against, comparison: {threshold, environment, refused, forced, changes, unmatched}} (src/compare/run-comparison.ts). */
+      ...(report.baseline ? { baseline: report.baseline } : {}),
     },
   };
   return JSON.stringify(doc, replacer, 2) + "\n";

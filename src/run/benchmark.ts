@@ -6,6 +6,8 @@ import type { Config } from "./config.ts";
 import { diskIsFull, exitCodeFor, isFsError, OutputError } from "../errors.ts";
 import type { RunReport, ScaleResult, Environment, SweepInfo } from "../report/model.ts";
 import { compareScales } from "../report/analysis.ts";
+import { comparisonExitCode, compareRuns, regressions } from "../compare/run-comparison.ts";
+import { describeDifference } from "../compare/like-with-like.ts";
 import { analyseSweep, crossoverFigures } from "../report/crossover.ts";
 import { liveCrossoverText } from "../report/crossover-report.ts";
 import { EventBus } from "./event-bus.ts";
@@ -14,6 +16,7 @@ import { newerCosts, RunEta, type CostHistory } from "./eta.ts";
 import type { Parts } from "./run-parts.ts";
 import { createRunFolder, runFiles } from "./results-folder.ts";
 import { InterruptedError, runScale, ValidationFailure } from "./scale-run.ts";
+import { SamplingBudget } from "./sampling.ts";
 
 export interface BenchmarkSetup {
   config: Config;
@@ -179,6 +182,7 @@ export class Benchmark implements RunCommands {
       childRunsPerScale(config.modes.length, config.repetitions, config.warmup),
       this.#history,
     );
+    const budget = config.autoRuns ? new SamplingBudget(config.autoRuns.budgetSeconds, scales.length) : undefined;
     let current: { scale: string } | null = null;
     let status: Exclude<RunStatus, "running"> = "PASS";
     const onPace = (phaseRemainingMs: number | null) => {
@@ -204,6 +208,7 @@ export class Benchmark implements RunCommands {
             onResult: (partial) => {
               eta.setRows(scale, partial.inputRows);
               this.#putScale(partial);
+              this.#emitBaseline(scale, false);
             },
             onUnit: (kind, event, ms) => {
               if (event === "start") eta.unitStarted(scale, kind, performance.now());
@@ -211,11 +216,14 @@ export class Benchmark implements RunCommands {
             },
             onPace,
             phaseDurations: this.#phaseDurations,
+            budget,
           },
           scale,
         );
+        budget?.scaleDone();
         this.#putScale(result);
         this.#emitComparison(scale);
+        this.#emitBaseline(scale, true);
         this.#emitCrossover();
         eta.scaleFinished(scale, performance.now() - scaleStarted);
         onPace(null);
@@ -249,6 +257,7 @@ export class Benchmark implements RunCommands {
       status = standingStatus(this.#report);
       this.#exitCode = status === "PASS" ? 0 : status === "FAIL" ? 1 : 4;
     }
+    this.#compareWithBaseline(status);
     this.#report.status = status;
     this.#report.finishedAt = status === "INTERRUPTED" ? null : new Date().toISOString();
     let headline = "";
@@ -308,6 +317,35 @@ export class Benchmark implements RunCommands {
       },
       memorySavedPercent: comparison.memorySavedPercent,
     });
+  }
+
+  /**
+   * --baseline: the report's "Against the baseline"; with --fail-on, a PASS run whose figures
+   * regressed exits 6 (2 when a scale could not be compared: the gate could not check it).
+   */
+  #compareWithBaseline(status: RunStatus): void {
+    const { baseline, failOn, threshold } = this.#setup.config;
+    if (!baseline) return;
+    const comparison = compareRuns(baseline.report, this.#report, { threshold });
+    this.#report.baseline = { against: baseline.against, comparison };
+    if (status !== "PASS" || failOn.length === 0) return;
+    this.#exitCode = comparisonExitCode(comparison, failOn);
+    const regressed = regressions(comparison, failOn).map((c) => `${c.scale} ${c.mode} ${c.figure} ${c.class} (${c.ratio.toFixed(2)}×)`);
+    if (regressed.length > 0) this.bus.emit({ type: "error", message: `against the baseline (--fail-on ${failOn.join(",")}): ${regressed.join("; ")}` });
+    for (const r of comparison.refused) this.bus.emit({ type: "error", scale: r.scale, message: `${r.scale} cannot be compared with the baseline: the data differ (${r.differences.map(describeDifference).join("; ")})` });
+  }
+
+  /** Each mode of a scale against the baseline (--baseline), for the front ends: as its runs complete, and once final. */
+  #emitBaseline(scale: string, final: boolean): void {
+    const { baseline, threshold } = this.#setup.config;
+    if (!baseline) return;
+    const comparison = compareRuns(baseline.report, { ...this.#report, scales: this.#report.scales.filter((s) => s.scale === scale) }, { threshold });
+    const modes = comparison.changes
+      .filter((c) => c.scale === scale && (c.figure === "duration" || c.figure === "peak memory"))
+      .map((c) => ({ mode: c.mode, figure: c.figure, ratio: c.ratio, interval: c.interval, class: c.class, runsToSettle: c.runsToSettle }));
+    const refused = comparison.refused.find((r) => r.scale === scale);
+    if (!final && modes.length === 0 && !refused) return; // nothing validated yet
+    this.bus.emit({ type: "baseline", scale, final, changes: modes, refused: refused ? refused.differences.map(describeDifference).join("; ") : null });
   }
 
   /** A sweep's crossover estimate over the sizes done so far (the report's own analysis). */

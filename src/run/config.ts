@@ -4,6 +4,8 @@ import type { Mode } from "../contract/job.ts";
 import type { S3Settings } from "../storage/client.ts";
 import type { PgSettings } from "../db/settings.ts";
 import type { Profile } from "../scales.ts";
+import type { RunReport } from "../report/model.ts";
+import type { FailOn } from "../compare/run-comparison.ts";
 
 export interface Config {
   /** Scale names in run order; ["input"] when the user brings data with --input. */
@@ -12,6 +14,8 @@ export interface Config {
   modes: readonly Mode[];
   /** Measured repetitions per (scale, mode), each a fresh process, modes interleaved A B B A. */
   repetitions: number;
+  /** --runs auto (the default): `repetitions` first, then more rounds while verdicts are inconclusive, within this budget (src/run/sampling.ts); null: --runs N, a fixed count. */
+  autoRuns: { budgetSeconds: number } | null;
   /** Warm-up runs per (scale, mode) before the measured ones: validated, recorded, in no figure. */
   warmup: number;
   seed: number;
@@ -36,6 +40,12 @@ export interface Config {
    * to show that validation catches a wrong result and the run fails fast. Off unless set.
    */
   injectFault: { scale: string; mode: Mode } | null;
+  /** `--baseline DIR|latest`: the earlier run this one is compared with at its end (read before it starts); null: none. */
+  baseline: { against: string; report: RunReport } | null;
+  /** `--fail-on slower[,memory]`: exit 6 when a figure is classed slower (higher) against the baseline. */
+  failOn: readonly FailOn[];
+  /** The noise band of the baseline comparison (--threshold, a fraction: 0.1 = ±10%). */
+  threshold: number;
   /** duckdb mode: DuckDB's memory_limit (e.g. "2GB"); null = DuckDB's default (80% of RAM). */
   duckdbMemoryLimit: string | null;
 }

@@ -1,5 +1,6 @@
 // What the figures were measured on: CPU, RAM, OS, runtime, package versions and git commit.
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import si from "systeminformation";
 import { $ } from "zx";
@@ -31,5 +32,6 @@ export async function captureEnvironment(extra: Record<string, string>): Promise
     runtime: runtimeDescription(),
     versions: { ...versions, ...extra },
     gitCommit: commit.exitCode === 0 ? `${commit.stdout.trim()}${dirty.stdout.trim() ? " (uncommitted changes)" : ""}` : "unknown",
+    loadAverage: Math.round(loadavg()[0] * 100) / 100,
   };
 }

@@ -77,6 +77,8 @@ export type RunEvent =
    * these, they decide nothing).
    */
   | (At & { type: "comparison"; scale: string; time: ComparisonVerdict; memory: ComparisonVerdict; memorySavedPercent: number })
+  /** --baseline: a scale's modes against the baseline as its runs complete; final once the scale is done (src/compare decides). */
+  | (At & { type: "baseline"; scale: string; final: boolean; changes: BaselineChange[]; refused: string | null })
   /**
    * A sweep's crossover estimate over the sizes done so far (after each size): rows from which streaming
    * is faster / uses less memory, with the 95% interval ends (null: unbounded or no interval); a metric is
@@ -91,6 +93,16 @@ export type RunEvent =
     })
   | (At & { type: "error"; scale?: string; mode?: Mode; message: string })
   | (At & { type: "run-end"; status: RunStatus; outDir: string; headline: string });
+
+/** One figure of one mode against the baseline: NEW ÷ BASE of the medians, its 95% interval and class. */
+export interface BaselineChange {
+  mode: Mode;
+  figure: string;
+  ratio: number;
+  interval: { lo: number; hi: number } | null;
+  class: string;
+  runsToSettle: number | null;
+}
 
 /** One verdict of the comparison event (src/report/analysis.ts decides it). */
 export interface ComparisonVerdict {

@@ -18,6 +18,7 @@ import { phaseRemainingMs, type UnitKind } from "./eta.ts";
 import { faultInjectedInto, injectFault } from "./fault-injection.ts";
 import { failedRun, maxDiff, modeRunRecord } from "./mode-record.ts";
 import type { RunFiles } from "./results-folder.ts";
+import { nextRound, unsettled, type SamplingBudget } from "./sampling.ts";
 
 export class ValidationFailure extends Error {
   override name = "ValidationFailure";
@@ -51,6 +52,8 @@ export interface ScaleRunContext {
    * a phase with no progress of its own (aggregate, write, validate) is expected to take as long.
    */
   phaseDurations?: Map<string, number>;
+  /** --runs auto: the run's budget of extra rounds, shared by its scales. */
+  budget?: SamplingBudget;
 }
 
 export async function runScale(ctx: ScaleRunContext, scale: string): Promise<ScaleResult> {
@@ -124,12 +127,14 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
       ...(data.inputFiles ? { inputFiles: data.inputFiles, skippedFiles: data.skippedFiles ?? [] } : {}),
     };
     ctx.onResult(result);
-    for (const [i, { mode, rep, warmup }] of order.entries()) {
+    /** Seconds of each measured round (every mode once) so far, by repetition. */
+    const roundSeconds = new Map<number, number>();
+    const runOne = async ({ mode, rep, warmup }: ScheduledRun, next: Mode | undefined): Promise<void> => {
       let run: ModeOutcome;
       const modeStarted = performance.now();
       ctx.onUnit("mode", "start");
       try {
-        run = await runMode(ctx, scale, { mode, rep, warmup, next: order[i + 1]?.mode }, data, phase, progress);
+        run = await runMode(ctx, scale, { mode, rep, warmup, next }, data, phase, progress);
       } catch (error) {
         if (!(error instanceof InterruptedError)) {
           result.runs.push(failedRun(scale, mode, rep, warmup, error));
@@ -137,14 +142,19 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
         }
         throw error;
       }
-      ctx.onUnit("mode", "end", performance.now() - modeStarted);
+      const ms = performance.now() - modeStarted;
+      ctx.onUnit("mode", "end", ms);
+      if (!warmup) roundSeconds.set(rep, (roundSeconds.get(rep) ?? 0) + ms / 1000);
       result.runs.push(run.record);
       if (run.readback) lastReadback.set(mode, run.readback);
       ctx.onResult(result);
       if (run.record.validation === "FAIL") {
         throw new ValidationFailure(`${scale} ${mode}: validation FAIL against the reference`, [files.modeLog(scale, mode), files.validationLog(scale, mode)]);
       }
-    }
+    };
+    for (const [i, scheduled] of order.entries()) await runOne(scheduled, order[i + 1]?.mode);
+    result.sampling = await sampleUntilSure(ctx, result, runOne, Math.max(0, ...roundSeconds.values()));
+    ctx.onResult(result);
     // every engine's readback already equals the reference; each other mode against the first too
     const [base, ...others] = config.modes.filter((m) => lastReadback.has(m));
     if (base !== undefined && others.length > 0) {
@@ -173,6 +183,40 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   } finally {
     parts.discardPrestarted();
     await parts.removeUpload(data).catch(() => undefined);
+  }
+}
+
+/**
+ * --runs auto: more rounds while a verdict is inconclusive and would likely settle within the
+ * budget (sampling.ts decides); --runs N: none. Says on the log how many runs and why it stopped.
+ */
+async function sampleUntilSure(
+  ctx: ScaleRunContext,
+  result: ScaleResult,
+  runOne: (run: ScheduledRun, next: Mode | undefined) => Promise<void>,
+  firstRoundsSeconds: number,
+): Promise<NonNullable<ScaleResult["sampling"]>> {
+  const { config, bus } = ctx;
+  let runs = config.repetitions;
+  if (!config.autoRuns || !ctx.budget) return { runs, extraRuns: 0, stoppedBecause: `--runs ${runs}: a fixed count` };
+  let roundSeconds = firstRoundsSeconds;
+  let spent = 0;
+  for (;;) {
+    const decision = nextRound(unsettled(result, config), runs, roundSeconds, spent, ctx.budget.share);
+    if (!decision.more) {
+      bus.emit({ type: "log", level: "info", text: `${result.scale}: ${runs} runs per mode; stopped: ${decision.because}` });
+      return { runs, extraRuns: runs - config.repetitions, stoppedBecause: decision.because };
+    }
+    bus.emit({ type: "log", level: "info", text: `${result.scale}: run ${runs + 1} per mode (--runs auto): still inconclusive, ${decision.because}` });
+    const started = performance.now();
+    const rep = runs + 1;
+    const round = repetitionOrder(config.modes, rep, 0).filter((r) => r.rep === rep);
+    for (const [i, scheduled] of round.entries()) await runOne(scheduled, round[i + 1]?.mode);
+    const seconds = (performance.now() - started) / 1000;
+    spent += seconds;
+    ctx.budget.spend(seconds);
+    roundSeconds = Math.max(roundSeconds, seconds);
+    runs = rep;
   }
 }
 
@@ -221,7 +265,7 @@ async function runMode(
   const { bus, parts, files, config } = ctx;
   const log = files.modeLog(scale, mode);
   const note = (text: string) => appendFileSync(log, `${new Date().toISOString()} ${text}\n`);
-  note(warmup ? `== ${scale} ${mode}, warm-up ${rep} of ${config.warmup} (discarded) ==` : `== ${scale} ${mode}, run ${rep} of ${config.repetitions} ==`);
+  note(warmup ? `== ${scale} ${mode}, warm-up ${rep} of ${config.warmup} (discarded) ==` : `== ${scale} ${mode}, run ${rep}${rep > config.repetitions ? " (one more, --runs auto)" : ` of ${config.repetitions}`} ==`);
   const modeStarted = performance.now();
   const output = files.childOutput(scale, mode, rep);
 

@@ -13,7 +13,8 @@ test("with no flags a run covers small, medium and large in both modes on the em
   const c = config([]);
   t.deepEqual([...c.scales], DEFAULT_SCALES);
   t.deepEqual([...c.modes], ["in-memory", "streaming"]);
-  t.is(c.repetitions, 4, "four interleaved runs per scale and mode");
+  t.is(c.repetitions, 3, "--runs auto: three interleaved runs per scale and mode first");
+  t.deepEqual(c.autoRuns, { budgetSeconds: 7 }, "then more within a 7 s budget where a verdict is inconclusive");
   t.is(c.warmup, 0);
   t.is(c.s3, null);
   t.is(c.postgres, null);

@@ -17,6 +17,8 @@ export interface FakeOptions {
   failValidation?: Set<string>;
   /** Called when a mode's child starts, with a kill switch the engine may use. */
   onAggregate?(scale: string, mode: Mode, kill: Promise<void>): Promise<void>;
+  /** The child's total milliseconds (its duration) on its n-th run of the mode (from 1); 4 unless given. */
+  totalMs?(mode: Mode, n: number): number;
 }
 
 const ROWS = { pod: 10, storage: 4, nodeLabels: 2, namespaceLabels: 3 };
@@ -54,6 +56,7 @@ export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: str
   const wrong = { usage_start: "2025-10-02" } as SummaryRow;
   // The scale and mode whose summary is being handled: set by the last aggregate call.
   let current = "";
+  const runsOf = new Map<Mode, number>();
   const parts: Parts = {
     async prepare(scale) {
       calls.push(`prepare ${scale}`);
@@ -73,8 +76,10 @@ export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: str
       const kill = new Promise<void>((resolve) => (killed = resolve));
       hooks.onSpawn(() => killed());
       await options.onAggregate?.(data.clusterId, mode, kill);
+      runsOf.set(mode, (runsOf.get(mode) ?? 0) + 1);
+      const total = options.totalMs?.(mode, runsOf.get(mode)!) ?? 4;
       return {
-        report: { ok: true, mode, engine: mode === "streaming" ? "streaming" : "in-memory", rowsIn: { ...ROWS }, rowsOut: 1, timings: { ready: 1, read: 1, plan: 1, execute: 1, aggregate: 2, write: 1, total: 4 }, maxRSSKb: 1024, cpu: { user: 1000, system: 100 } },
+        report: { ok: true, mode, engine: mode === "streaming" ? "streaming" : "in-memory", rowsIn: { ...ROWS }, rowsOut: 1, timings: { ready: 1, read: 1, plan: 1, execute: 1, aggregate: 2, write: 1, total }, maxRSSKb: 1024, cpu: { user: 1000, system: 100 } },
         samples: [],
       };
     },
@@ -122,6 +127,7 @@ export function fakeConfig(scales: string[], over: Partial<Config> = {}): Config
     input: null,
     modes: ["in-memory", "streaming"],
     repetitions: 1,
+    autoRuns: null,
     warmup: 0,
     profile: "constant",
     seed: 1,
@@ -136,6 +142,9 @@ export function fakeConfig(scales: string[], over: Partial<Config> = {}): Config
     postgres: null,
     injectFault: null,
     duckdbMemoryLimit: null,
+    baseline: null,
+    failOn: [],
+    threshold: 0.1,
     ...over,
   };
 }
