@@ -1,4 +1,4 @@
-// npm run bench:aggregate -- --scale NAME [--runs N] [--modes in-memory,streaming] [--input DIR] [--plain]
+// npm run bench:aggregate -- --scale NAME [--runs N] [--modes in-memory,streaming] [--input DIR] [--plain] [--minimal]
 //
 // Figures, not a test: for one scale, generate the parquet input into a temp folder (src/nise +
 // src/scales.ts), or take --input DIR (e.g. a folder `streambench generate` wrote, to skip the
@@ -11,13 +11,19 @@
 // stage's queries run on their own, with the time, the peak RSS while it ran, how many times it
 // read the hourly pod table (counted in the optimized plans) and how many polars queries it ran.
 // A profiled run collects the summary's sections one by one, so its total can differ a little from
-// a plain run's; --plain gives the plain figures.
+// a plain run's; --plain gives the plain figures. Beside each stage's peak: the anonymous RSS the
+// child still held when the stage ended, and the rows and estimated MB of the frames it hands on
+// (what a stage holds vs what the allocator keeps).
+// --minimal: also run the Pod roll-up as the shortest polars query (bench/minimal-rollup.ts, text
+// keys as strings and as categoricals), each in a child of its own, and print its peak beside ours.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { JobInput, JobReport, Mode, StageTiming } from "../src/contract/job.ts";
 import { detectInput } from "../src/commands/aggregate.ts";
-import { runPipeline } from "../src/pipeline-child.ts";
+import { childEnvironment, runPipeline } from "../src/pipeline-child.ts";
 import { parseFlags, positiveInteger } from "../src/commands/flags.ts";
 import { generate } from "../src/nise/generate.ts";
 import { readSummaryParquet } from "../src/report/canonical-summary-csv.ts";
@@ -45,9 +51,16 @@ function printStages(modes: Mode[], results: Measured[], runs: number): void {
     for (const r of rs) for (const s of r.report.stages ?? []) if (!names.includes(s.stage)) names.push(s.stage);
     const pick = (r: Measured, name: string): StageTiming | undefined => r.report.stages?.find((s) => s.stage === name);
     console.log(`\n${mode}: per stage${runs > 1 ? ` (medians of ${runs} runs)` : ""}`);
-    console.log("  stage                                    ms    cpu ms  peak RSS MB  pod scans  queries");
-    const row = (name: string, ms: number, cpu: string, peak: string, scans: string, queries: string) =>
-      console.log(`  ${name.padEnd(36)} ${fmt(ms).padStart(8)} ${cpu.padStart(9)} ${peak.padStart(12)} ${scans.padStart(10)} ${queries.padStart(8)}`);
+    console.log("  stage                                    ms    cpu ms  peak RSS MB  pod scans  queries  held anon MB    rows out  est. MB out");
+    const row = (name: string, ms: number, cpu: string, peak: string, scans: string, queries: string, held = "", rowsOut = "", mbOut = "") =>
+      console.log(
+        `  ${name.padEnd(36)} ${fmt(ms).padStart(8)} ${cpu.padStart(9)} ${peak.padStart(12)} ${scans.padStart(10)} ${queries.padStart(8)}` +
+          ` ${held.padStart(13)} ${rowsOut.padStart(11)} ${mbOut.padStart(12)}`,
+      );
+    const opt = (xs: (number | undefined)[], d = 0) => {
+      const got = xs.filter((x): x is number => x !== undefined);
+      return got.length > 0 ? fmt(median(got), d) : "";
+    };
     row("read (input opened / loaded)", median(rs.map((r) => r.report.timings.read)), "", "", "", "");
     row("plan building (JS, all stages)", median(rs.map((r) => r.report.timings.plan)), "", "", "", "");
     let scans = 0;
@@ -62,11 +75,33 @@ function printStages(modes: Mode[], results: Measured[], runs: number): void {
         fmt(median(got.map((s) => s.peakMb))),
         fmt(podScans),
         fmt(median(got.map((s) => s.queries))),
+        opt(got.map((s) => s.heldAnonMb)),
+        opt(got.map((s) => s.rowsOut)),
+        opt(got.map((s) => s.bytesOutMb), 1),
       );
     }
     const cpu = median(rs.map((r) => (r.report.cpu.user + r.report.cpu.system) / 1000));
     row("total (read + plan + execute + write)", median(rs.map((r) => r.report.timings.total)), `${fmt(cpu)}*`, fmt(median(rs.map((r) => mb(r.report.maxRSSKb)))), fmt(scans), "");
     console.log("  (* cpu of the whole child, start-up included)");
+  }
+}
+
+/** The engine's floor: the minimal roll-up query (bench/minimal-rollup.ts) in a child per key type, with an engine child's environment. */
+function printMinimal(dir: string): void {
+  const script = join(dirname(fileURLToPath(import.meta.url)), "minimal-rollup.ts");
+  console.log("\nminimal polars query (scan -> group by day, namespace, node, pod_labels -> 6 sums; streaming engine):");
+  for (const keys of ["string", "categorical"]) {
+    const run = spawnSync(process.execPath, [...process.execArgv, script, dir, keys], { encoding: "utf8", env: childEnvironment(process.env) });
+    const line = run.stdout.trim().split("\n").pop() ?? "";
+    if (run.status !== 0 || !line.startsWith("{")) {
+      console.log(`  ${keys} keys: failed (exit ${run.status}): ${run.stderr.trim().split("\n").pop() ?? ""}`);
+      continue;
+    }
+    const r = JSON.parse(line) as { rows: number; peakMb: number; heldAnonMb: number; settings: string[] };
+    console.log(
+      `  ${keys.padEnd(11)} keys: ${fmt(r.rows)} rows, peak RSS ${fmt(r.peakMb)} MB, held anon after ${fmt(r.heldAnonMb)} MB` +
+        (r.settings.length > 0 ? ` (${r.settings.join(" ")})` : ""),
+    );
   }
 }
 
@@ -79,6 +114,7 @@ async function main(): Promise<void> {
       modes: { type: "string" },
       input: { type: "string" },
       plain: { type: "boolean" },
+      minimal: { type: "boolean" },
     },
     "bench:aggregate",
   );
@@ -122,6 +158,7 @@ async function main(): Promise<void> {
     }
 
     if (profile) printStages(modes, results, runs);
+    if (flags.minimal === true && input.kind === "parquet") printMinimal(input.dir);
     console.log(`\n${label}${runs > 1 ? ` — medians of ${runs} runs (min-max)` : ""}; 2 shared cores, other work running: figures are noisy`);
     console.log(
       "mode       rows in   ready ms  read ms  plan ms  exec ms  write ms  total ms  peak RSS MB  peak anon MB  rows/s (exec)  rows/s (total)",

@@ -3,7 +3,9 @@
 // the stage's peak RSS is read after resetting the process's high-water mark (Linux: writing "5" to
 // /proc/self/clear_refs resets VmHWM), so a stage's peak is what the process held at most while it
 // ran, the earlier stages' results included. The pod scans of a stage are counted in each query's
-// optimized plan (the pod parquet SCAN, or in-memory the pod DataFrame it reads).
+// optimized plan (the pod parquet SCAN, or in-memory the pod DataFrame it reads). What a stage
+// holds afterwards is recorded beside its peak: the rows and estimated bytes of its results, and the
+// anonymous RSS the process still held when it ended (its results plus what the allocator kept).
 import { readFileSync, writeFileSync } from "node:fs";
 import type { DataFrame, LazyDataFrame } from "nodejs-polars";
 import type { StageTiming } from "../src/contract/job.ts";
@@ -23,15 +25,38 @@ function resetPeak(): void {
   }
 }
 
-/** The process's peak RSS (VmHWM) since the last reset, MB. */
-export function peakMb(): number {
+/** A line of /proc/self/status in MB (e.g. VmHWM, RssAnon), or undefined off Linux. */
+function statusMb(field: string): number | undefined {
   try {
-    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"));
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync("/proc/self/status", "utf8"));
     if (m) return Number(m[1]) / 1024;
   } catch {
     // not Linux
   }
-  return process.resourceUsage().maxRSS / 1024;
+  return undefined;
+}
+
+/** The process's peak RSS (VmHWM) since the last reset, MB. */
+export function peakMb(): number {
+  return statusMb("VmHWM") ?? process.resourceUsage().maxRSS / 1024;
+}
+
+/**
+ * Estimated bytes of a frame's buffers: 16 bytes a string (polars' string view) plus its
+ * characters (longer than 12 they live in a separate buffer; characters, not UTF-8 bytes),
+ * 4 a categorical code, 4 or 8 a number or date by its width, 1 a boolean. An estimate to say
+ * what a stage hands on, not an allocator figure.
+ */
+export function frameBytes(df: DataFrame): number {
+  let bytes = 0;
+  for (const s of df.getColumns()) {
+    const kind = s.dtype.variant;
+    if (kind === "String") bytes += 16 * s.length + Number(s.str.lengths().sum() ?? 0);
+    else if (kind === "Bool") bytes += s.length;
+    else if (["Categorical", "Int32", "UInt32", "Float32", "Date"].includes(kind)) bytes += 4 * s.length;
+    else bytes += 8 * s.length;
+  }
+  return bytes;
 }
 
 export class StageClock {
@@ -50,7 +75,7 @@ export class StageClock {
     const out = queries.map((q) => q.collectSync({ engine }));
     const ms = performance.now() - start.t;
     this.collectMs += ms;
-    if (this.enabled) this.record(stage, ms, start.cpu, scans, queries.length);
+    if (this.enabled) this.record(stage, ms, start.cpu, scans, queries.length, out);
     return out;
   }
 
@@ -70,8 +95,11 @@ export class StageClock {
     return { t: performance.now(), cpu: process.cpuUsage() };
   }
 
-  private record(stage: string, ms: number, cpuStart: NodeJS.CpuUsage, podScans: number, queries: number): void {
+  private record(stage: string, ms: number, cpuStart: NodeJS.CpuUsage, podScans: number, queries: number, out: DataFrame[] = []): void {
     const peak = peakMb();
+    const heldAnonMb = statusMb("RssAnon");
+    const rowsOut = out.reduce((n, df) => n + df.height, 0);
+    const bytesOutMb = out.reduce((n, df) => n + frameBytes(df), 0) / 2 ** 20;
     this.maxPeakMb = Math.max(this.maxPeakMb, peak);
     const used = process.cpuUsage(cpuStart);
     const cpuMs = (used.user + used.system) / 1000;
@@ -82,8 +110,11 @@ export class StageClock {
       seen.peakMb = Math.max(seen.peakMb, peak);
       seen.podScans += podScans;
       seen.queries += queries;
+      seen.heldAnonMb = heldAnonMb;
+      seen.rowsOut = (seen.rowsOut ?? 0) + rowsOut;
+      seen.bytesOutMb = (seen.bytesOutMb ?? 0) + bytesOutMb;
     } else {
-      this.stages.push({ stage, ms, cpuMs, peakMb: peak, podScans, queries });
+      this.stages.push({ stage, ms, cpuMs, peakMb: peak, podScans, queries, heldAnonMb, rowsOut, bytesOutMb });
     }
   }
 }

@@ -79,6 +79,12 @@ export interface StageTiming {
   podScans: number;
   /** polars queries the stage ran. */
   queries: number;
+  /** Anonymous RSS (RssAnon) the process still held when the stage ended, MB: its results plus what the allocator kept. */
+  heldAnonMb?: number;
+  /** Rows of the stage's results (the frames it hands on). */
+  rowsOut?: number;
+  /** Estimated bytes of those frames, MB (pipelines/stage-clock.ts frameBytes). */
+  bytesOutMb?: number;
 }
 
 /** How a child reaches a PostgreSQL server (the job goes in on stdin: the password stays out of ps). */

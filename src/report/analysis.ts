@@ -12,6 +12,7 @@
 // within what the machine's own drift moves between runs, and not worth choosing a mode for.
 import type { Mode, ModeRun, RunReport } from "./model.ts";
 import { modeSummary, pairRuns, ratioEstimate, runsToSettle, validated, type ModeSummary } from "./stats.ts";
+import { analyseSweep, type Interval, type SweepAnalysis } from "./crossover.ts";
 
 export const COMPARABLE_BAND = 0.1;
 export const COMPARABLE_RULE =
@@ -151,23 +152,37 @@ export function leastSquaresSlope(points: readonly { x: number; y: number }[]): 
   return sxy / sxx;
 }
 
+/**
+ * A mode's peak memory is "bounded" only when the 95% interval of its growth lies wholly under this
+ * many MB per million input rows (at 100 M rows: under 100 MB above its base). An interval that
+ * includes zero but reaches above it shows no growth, but is too wide to call bounded.
+ */
+export const BOUNDED_GROWTH_MB_PER_MILLION_ROWS = 1;
+
 export interface MemoryGrowth {
   mode: Mode;
   /** MB of peak memory per million input rows; null = not enough scales. */
   slopeMbPerMillionRows: number | null;
+  /** Its 95% bootstrap interval, MB per million rows; null with one run per scale. */
+  interval: Interval | null;
   /** Scales the fit used. */
   scales: number;
+  /** By BOUNDED_GROWTH_MB_PER_MILLION_ROWS; null without an interval (no claim either way). */
+  bounded: boolean | null;
 }
 
-/** Peak memory growth per million input rows, per mode, over the scales where that mode passed validation. */
-export function memoryGrowth(report: RunReport, mode: Mode): MemoryGrowth {
-  const points: { x: number; y: number }[] = [];
-  for (const s of report.scales) {
-    const m = modeSummary(s, mode);
-    if (!validated(m)) continue;
-    points.push({ x: scaleInputRows(report, s.scale) / 1e6, y: m.peakMemoryMb.median });
-  }
-  return { mode, slopeMbPerMillionRows: leastSquaresSlope(points), scales: points.length };
+/**
+ * Peak memory growth per million input rows, per mode, over the scales where that mode passed
+ * validation: the slope of the sweep's memory line (crossover.ts: base + per-row growth, its
+ * interval bootstrapped from the repetitions).
+ */
+export function memoryGrowth(report: RunReport, mode: Mode, analysis: SweepAnalysis = analyseSweep(report)): MemoryGrowth {
+  const fit = analysis.fits.memory[mode];
+  const scales = analysis.sizes.filter((s) => s.memory[mode] !== undefined).length;
+  const perMillion = (x: number) => x * 1e6;
+  const interval = fit?.slopeInterval ? { low: perMillion(fit.slopeInterval.low), high: perMillion(fit.slopeInterval.high) } : null;
+  const bounded = interval === null ? null : interval.high < BOUNDED_GROWTH_MB_PER_MILLION_ROWS;
+  return { mode, slopeMbPerMillionRows: fit ? perMillion(fit.line.slope) : null, interval, scales, bounded };
 }
 
 /**

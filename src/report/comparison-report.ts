@@ -3,6 +3,7 @@
 // "in-memory faster" branch could never be reached; here all three classes are (see analysis.ts).
 import type { Mode, ModeRun, RunReport } from "./model.ts";
 import {
+  BOUNDED_GROWTH_MB_PER_MILLION_ROWS,
   compareScales,
   COMPARABLE_BAND,
   COMPARABLE_RULE,
@@ -10,8 +11,10 @@ import {
   leastSquaresSlope,
   memoryGrowth,
   scaleInputRows,
+  type MemoryGrowth,
   type ScaleComparison,
 } from "./analysis.ts";
+import { analyseSweep } from "./crossover.ts";
 import {
   INTERVAL_METHOD,
   MAX_RUNS_TO_SETTLE,
@@ -134,6 +137,37 @@ function memoryCell(m: ModeSummary): string {
 
 function signed(n: number, digits: number): string {
   return `${n >= 0 ? "+" : "−"}${Math.abs(n).toFixed(digits)}`;
+}
+
+/** One mode's memory growth per million input rows, with its interval and whether it is bounded. */
+function growthLine(g: MemoryGrowth): string {
+  if (g.slopeMbPerMillionRows === null) {
+    return `- ${g.mode}: not enough scales (${g.scales} completed; a slope needs at least 2 with different input rows).`;
+  }
+  const head = `- ${g.mode}: ${signed(g.slopeMbPerMillionRows, 1)} MB per million input rows`;
+  if (g.interval === null) return `${head} (fit over ${g.scales} scales; one run per scale: no interval, so no claim of bounded).`;
+  const verdict = g.bounded ? "bounded" : "not bounded";
+  return `${head}, 95% interval ${signed(g.interval.low, 1)} to ${signed(g.interval.high, 1)} (fit over ${g.scales} scales): ${verdict}.`;
+}
+
+/** "Does streaming scale better?" on memory: a verdict only when the growth intervals are apart. */
+function scalesBetterAnswer(gi: MemoryGrowth, gs: MemoryGrowth): string {
+  if (gi.slopeMbPerMillionRows === null || gs.slopeMbPerMillionRows === null) return "Not enough scales to compare growth.";
+  const less = gi.slopeMbPerMillionRows - gs.slopeMbPerMillionRows;
+  if (gi.interval === null || gs.interval === null) {
+    return (
+      `On the point estimates alone streaming's peak grows ${mb(Math.abs(less))} MB per million rows ${less > 0 ? "less" : "more"} than in-memory's; ` +
+      "with one run per scale there is no interval, so this is no verdict."
+    );
+  }
+  const bounded = gs.bounded ? " Streaming's peak is bounded." : "";
+  if (gs.interval.high < gi.interval.low) {
+    return `Streaming scales better on memory: its peak grows ${mb(less)} MB per million rows less than in-memory's, and the intervals do not overlap.${bounded}`;
+  }
+  if (gs.interval.low > gi.interval.high) {
+    return `Streaming does not scale better on memory: its peak grows ${mb(-less)} MB per million rows more than in-memory's, and the intervals do not overlap.`;
+  }
+  return `Cannot tell which mode scales better on memory: the growth intervals overlap.${bounded}`;
 }
 
 function resultsTable(report: RunReport, cmp: readonly ScaleComparison[]): string[] {
@@ -327,31 +361,15 @@ export function comparisonReport(report: RunReport): string {
   o.push("### Does streaming scale better?");
   o.push("");
   o.push(
-    "Growth of median peak memory per million input rows: the slope of a least-squares line through the scales each mode completed. " +
-      "It carries no interval: a rough guide to the trend, not a verdict.",
+    "Growth of peak memory per million input rows: the slope of the sweep's line through each mode's median peak per scale " +
+      "(base + per-row growth), with its 95% interval from the repetitions. A mode is called bounded only when that whole interval " +
+      `stays under ${BOUNDED_GROWTH_MB_PER_MILLION_ROWS} MB per million rows.`,
   );
   o.push("");
-  const growth = (["in-memory", "streaming"] as const).map((mode) => memoryGrowth(report, mode));
-  for (const g of growth) {
-    o.push(
-      g.slopeMbPerMillionRows === null
-        ? `- ${g.mode}: not enough scales (${g.scales} completed; a slope needs at least 2 with different input rows).`
-        : `- ${g.mode}: ${signed(g.slopeMbPerMillionRows, 1)} MB per million input rows (fit over ${g.scales} scales).`,
-    );
-  }
-  const [gi, gs] = growth;
-  if (gi.slopeMbPerMillionRows !== null && gs.slopeMbPerMillionRows !== null) {
-    const a = gi.slopeMbPerMillionRows;
-    const b = gs.slopeMbPerMillionRows;
-    o.push(
-      "",
-      b < a
-        ? `Streaming scales better on memory: its peak grows ${mb(a - b)} MB per million rows less than in-memory's.`
-        : `Streaming does not scale better on memory here: its peak grows ${mb(b - a)} MB per million rows more than in-memory's.`,
-    );
-  } else {
-    o.push("", "Not enough scales to compare growth.");
-  }
+  const analysis = analyseSweep(report);
+  const growth = (["in-memory", "streaming"] as const).map((mode) => memoryGrowth(report, mode, analysis));
+  for (const g of growth) o.push(growthLine(g));
+  o.push("", scalesBetterAnswer(growth[0], growth[1]));
   const durationSlope = (mode: Mode) =>
     leastSquaresSlope(
       report.scales

@@ -40,6 +40,11 @@ for (const mode of ["in-memory", "streaming"] as const) {
         ],
       );
       t.true(r.stages!.some((s) => s.stage === "write summary"));
+      // what each stage hands on: the last section is the summary itself, row for row
+      const last = r.stages!.find((s) => s.stage === "Unallocated rows + union");
+      t.is(last?.rowsOut, r.rowsOut, "the union's rows are the summary's rows");
+      t.true((last?.bytesOutMb ?? 0) > 0);
+      for (const s of r.stages!) t.true((s.heldAnonMb ?? 0) > 0, `${s.stage}: anonymous RSS held at its end`);
     } finally {
       removeDir(csv);
       removeDir(dir);

@@ -113,12 +113,58 @@ test("memory growth slope from two points: (1M rows, 300 MB) and (3M rows, 700 M
   t.is(leastSquaresSlope([{ x: 1, y: 300 }, { x: 3, y: 700 }]), 200);
   // streaming: 100 MB and 140 MB -> (140 - 100) / (3 - 1) = 20 MB per million rows.
   const r = report([scale("m", 1_000_000, [1, 300], [1, 100]), scale("l", 3_000_000, [3, 700], [3, 140])]);
-  t.is(memoryGrowth(r, "in-memory").slopeMbPerMillionRows, 200);
-  t.is(memoryGrowth(r, "streaming").slopeMbPerMillionRows, 20);
+  // (the sweep's weighted fit in floating point: equal to 9 decimals)
+  t.is(memoryGrowth(r, "in-memory").slopeMbPerMillionRows!.toFixed(9), "200.000000000");
+  t.is(memoryGrowth(r, "streaming").slopeMbPerMillionRows!.toFixed(9), "20.000000000");
   const md = comparisonReport(r);
-  t.true(md.includes("- in-memory: +200.0 MB per million input rows (fit over 2 scales)."));
-  t.true(md.includes("- streaming: +20.0 MB per million input rows (fit over 2 scales)."));
-  t.true(md.includes("Streaming scales better on memory: its peak grows 180.0 MB per million rows less"));
+  t.true(md.includes("- in-memory: +200.0 MB per million input rows (fit over 2 scales; one run per scale: no interval, so no claim of bounded)."));
+  t.true(md.includes("- streaming: +20.0 MB per million input rows (fit over 2 scales; one run per scale: no interval"));
+  t.true(
+    md.includes("On the point estimates alone streaming's peak grows 180.0 MB per million rows less than in-memory's; with one run per scale there is no interval, so this is no verdict."),
+    "one run per scale gives no winner",
+  );
+  t.false(md.includes("Streaming scales better on memory"));
+});
+
+test("streaming's memory is called bounded when the whole growth interval stays under 1 MB per million rows", (t) => {
+  // 3 identical runs per scale: every bootstrap resample is the same, so each interval is the slope itself.
+  // in-memory: 300, 700, 1100 MB at 1, 3, 5 M rows -> (1100 - 300) / (5 - 1) = 200 MB per million rows
+  // streaming: 150, 151, 152 MB at 1, 3, 5 M rows -> (152 - 150) / (5 - 1) = 0.5 MB per million rows < 1: bounded
+  const r = report([
+    scale("m", 1_000_000, [1, 300], [1, 150], 3),
+    scale("l", 3_000_000, [3, 700], [2, 151], 3),
+    scale("xl", 5_000_000, [5, 1100], [3, 152], 3),
+  ]);
+  const g = memoryGrowth(r, "streaming");
+  t.is(g.slopeMbPerMillionRows!.toFixed(6), "0.500000");
+  t.is(g.interval!.low.toFixed(6), "0.500000");
+  t.is(g.interval!.high.toFixed(6), "0.500000");
+  t.true(g.bounded);
+  t.false(memoryGrowth(r, "in-memory").bounded, "200 MB per million rows is not bounded");
+  const md = comparisonReport(r);
+  t.true(md.includes("- streaming: +0.5 MB per million input rows, 95% interval +0.5 to +0.5 (fit over 3 scales): bounded."));
+  t.true(md.includes("- in-memory: +200.0 MB per million input rows, 95% interval +200.0 to +200.0 (fit over 3 scales): not bounded."));
+  // 200 - 0.5 = 199.5 MB per million rows less; the intervals [0.5, 0.5] and [200, 200] do not overlap
+  t.true(md.includes("Streaming scales better on memory: its peak grows 199.5 MB per million rows less than in-memory's, and the intervals do not overlap. Streaming's peak is bounded."));
+});
+
+test("streaming growing 10 MB per million rows is not bounded, and overlapping intervals give no winner", (t) => {
+  // streaming: 150, 170, 190 MB at 1, 3, 5 M rows -> (190 - 150) / (5 - 1) = 10 MB per million rows: not bounded
+  const steady = report([
+    scale("m", 1_000_000, [1, 300], [1, 150], 3),
+    scale("l", 3_000_000, [3, 700], [2, 170], 3),
+    scale("xl", 5_000_000, [5, 1100], [3, 190], 3),
+  ]);
+  t.false(memoryGrowth(steady, "streaming").bounded);
+  t.true(comparisonReport(steady).includes("- streaming: +10.0 MB per million input rows, 95% interval +10.0 to +10.0 (fit over 3 scales): not bounded."));
+  // both modes 100 MB at 1 M rows; at 3 M rows the runs are 100, 140, 180 MB (streaming) and 120, 120, 120 MB
+  // (in-memory): in-memory's growth is (120 - 100) / 2 = 10 MB per million rows in every resample; streaming's
+  // resampled medians at 3 M rows range over 100..180, so its growth ranges over 0..40 and overlaps 10.
+  const noisy = report([scale("m", 1_000_000, [1, 100], [1, 100], 3), scale("l", 3_000_000, [3, 120], [3, 140], 3)]);
+  const streamingRuns = noisy.scales[1].runs.filter((x) => x.mode === "streaming");
+  streamingRuns[0].peakMemoryMb = 100;
+  streamingRuns[2].peakMemoryMb = 180;
+  t.true(comparisonReport(noisy).includes("Cannot tell which mode scales better on memory: the growth intervals overlap."));
 });
 
 test("memory growth with one scale says 'not enough scales'", (t) => {
