@@ -762,6 +762,10 @@ async function readSummaryRows(pool: pg.Pool | pg.PoolClient, opts: ReadSummaryO
   const select = READ_COLUMNS.map((c) => (c === "usage_start" ? `"${c}"::text` : `"${c}"`)).join(", ");
   const sql = `COPY (SELECT ${select} FROM ${table} WHERE source_uuid = '${opts.sourceUuid}') TO STDOUT`;
   const client = isClient(pool) ? pool : await pool.connect();
+  // Under Deno 2.9.6 a COPY TO straight after another COPY on the same connection never gets its
+  // data: pg-copy-streams waits for 'readable' on a socket Deno no longer reads (stack-notes §12).
+  // An ordinary statement first hands the socket back to pg's own reader; one round trip, every run.
+  await client.query("SELECT 1");
   let broken: Error | undefined;
   const onError = (err: Error) => {
     broken ??= err;
