@@ -10,7 +10,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
-import { DataError } from "../errors.ts";
+import { DataError, ServiceError } from "../errors.ts";
 import {
   canonicalJsonText,
   compareSummaryRows,
@@ -19,7 +19,8 @@ import {
   type SummaryRow,
 } from "../contract/summary-schema.ts";
 import { isPglite, pgFault } from "./pool.ts";
-import type { PgSettings } from "./settings.ts";
+import { describePg, type PgSettings } from "./settings.ts";
+import { AnswerWatch, DEFAULT_PG_ANSWER_TIMEOUT_MS } from "./answer-watch.ts";
 import { BinaryWriter, isCalendarDay, TYPE_OID } from "./binary.ts";
 import { DEFAULT_SCHEMA, ensureCompositeType, ensureMonthPartitions, ensureSummaryTable, qualifiedTable } from "./schema.ts";
 
@@ -49,6 +50,16 @@ export interface WriteSummaryOptions {
    * when rows may be empty, so an empty rerun still clears the source's old rows.
    */
   range?: { start: string; end: string };
+  /**
+   * No word from the server for this long while a statement waits (a stopped backend, a proxy that
+   * stopped forwarding): the connection is ended and the write fails with a ServiceError (exit 3).
+   * Default DEFAULT_PG_ANSWER_TIMEOUT_MS.
+   */
+  answerTimeoutMs?: number;
+  /** Told, as a sentence, when the server has not answered for a few seconds, and when it answers again. */
+  onSilence?: (text: string) => void;
+  /** Aborting ends the connection at once, so nothing waits on it (an interrupted run). */
+  signal?: AbortSignal;
 }
 
 export interface WriteSummaryResult {
@@ -260,6 +271,34 @@ interface Connection {
   onError(err: Error): void;
 }
 
+/** Ends a connection from this side: every statement waiting on it fails with `err`. */
+function hangUp(conn: Connection, err: Error): void {
+  conn.onError(err);
+  // pg has no public way to drop a socket under a running statement; end() waits for the server
+  (conn.client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
+/**
+ * The write's watch on its server (answer-watch.ts): says when it falls silent, ends the connection
+ * when it stays silent past the timeout or when `signal` aborts. `doing` names what waits.
+ */
+function watchServer(conn: Connection, opts: WriteSummaryOptions, settings: PgSettings): { watch: AnswerWatch; doing: { what: string }; unwatch(): void } {
+  const doing = { what: `writing the summary of source ${opts.sourceUuid}` };
+  const where = `PostgreSQL at ${describePg(settings)}`;
+  const timeoutMs = opts.answerTimeoutMs ?? DEFAULT_PG_ANSWER_TIMEOUT_MS;
+  const secs = (ms: number) => (ms / 1000).toFixed(0);
+  const watch = new AnswerWatch({
+    timeoutMs,
+    onSilence: (ms) => opts.onSilence?.(`${where} is not answering: nothing for ${secs(ms)} s while ${doing.what} (giving up after ${secs(timeoutMs)} s)`),
+    onAnswer: (ms) => opts.onSilence?.(`${where} answered again after ${secs(ms)} s`),
+    onTimeout: (ms) => hangUp(conn, new ServiceError(`${where} did not answer for ${secs(ms)} s while ${doing.what}: gave up (the limit is --pg-timeout)`)),
+  });
+  const onAbort = () => hangUp(conn, new Error("interrupted"));
+  if (opts.signal?.aborted) onAbort();
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  return { watch, doing, unwatch: () => opts.signal?.removeEventListener("abort", onAbort) };
+}
+
 function watchConnection(client: pg.PoolClient): Connection {
   const conn: Connection = {
     client,
@@ -306,12 +345,15 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
     }
   }
   const client = conn.client;
+  const { watch, doing, unwatch } = watchServer(conn, opts, settings);
+  const heard = { ...opts, onProgress: (done: number, all: number) => (watch.heard(), opts.onProgress?.(done, all)) };
   // PGlite runs in the caller's process: smaller statements keep its event loop responsive.
   const batch = Math.max(1, opts.batchSize ?? (method === "unnest" ? 2000 : 5000));
 
   let settled = false;
   const finish = () => {
     settled = true;
+    unwatch();
     // A connection whose COPY or ROLLBACK failed is not reused (and its listener goes with it).
     if (conn.broken === undefined) client.off("error", conn.onError);
     client.release(conn.broken ?? undefined);
@@ -320,7 +362,8 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
     if (settled) return;
     if (conn.broken === undefined) {
       try {
-        await client.query("ROLLBACK");
+        doing.what = `rolling back the summary of source ${opts.sourceUuid}`;
+        await watch.during(() => client.query("ROLLBACK"));
       } catch (e) {
         conn.broken = e as Error;
       }
@@ -330,19 +373,22 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
   let result: WriteSummaryResult;
   try {
     // Two writers of the same source serialise here instead of both inserting.
-    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`streambench:${schema}:${opts.sourceUuid}`]);
+    await watch.during(() => client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`streambench:${schema}:${opts.sourceUuid}`]));
     let deleted = 0;
     if (range) {
-      const del = await client.query(
-        `DELETE FROM ${table} WHERE source_uuid = $1 AND usage_start >= $2::date AND usage_start <= $3::date`,
-        [opts.sourceUuid, range.start, range.end],
+      const del = await watch.during(() =>
+        client.query(`DELETE FROM ${table} WHERE source_uuid = $1 AND usage_start >= $2::date AND usage_start <= $3::date`, [
+          opts.sourceUuid,
+          range.start,
+          range.end,
+        ]),
       );
       deleted = del.rowCount ?? 0;
     }
     opts.onProgress?.(0, total);
     if (total > 0) {
-      if (method === "copy") await copyRows(client, table, rows, opts, alias, batch, conn.lost.signal);
-      else await unnestRows(client, schema, rowType, rows, opts, alias, batch);
+      if (method === "copy") await watch.during(() => copyRows(client, table, rows, heard, alias, batch, conn.lost.signal));
+      else await watch.during(() => unnestRows(client, schema, rowType, rows, heard, alias, batch));
     }
     result = { deleted, inserted: total, method, ms: performance.now() - t0 };
   } catch (err) {
@@ -355,7 +401,8 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
     if (settled) throw new Error("readback after the write was settled");
     try {
       if (conn.broken !== undefined) throw conn.broken;
-      return await readSummaryRows(client, { schema, sourceUuid: opts.sourceUuid }, each);
+      doing.what = `reading back the summary of source ${opts.sourceUuid}`;
+      return await watch.during(() => readSummaryRows(client, { schema, sourceUuid: opts.sourceUuid }, (row) => (watch.heard(), each(row))));
     } catch (err) {
       const cause = conn.broken ?? err;
       await rollback();
@@ -374,7 +421,8 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
       if (settled) throw new Error("commit after the write was settled");
       try {
         if (conn.broken !== undefined) throw conn.broken;
-        await client.query("COMMIT");
+        doing.what = `committing the summary of source ${opts.sourceUuid}`;
+        await watch.during(() => client.query("COMMIT"));
         finish();
       } catch (err) {
         const cause = conn.broken ?? err;

@@ -136,6 +136,7 @@ export function fakeConfig(scales: string[], over: Partial<Config> = {}): Config
     postgres: null,
     injectFault: null,
     duckdbMemoryLimit: null,
+    pgTimeoutMs: 60_000,
     ...over,
   };
 }
