@@ -22,6 +22,7 @@
 import { SUMMARY_COLUMNS, SUMMARY_MEASURE_COLUMNS, type EnabledTagKeys } from "../../src/contract/summary-schema.ts";
 import { ALWAYS_ENABLED_TAG_KEYS, PLATFORM_COST_CATEGORY_ID, PLATFORM_NAMESPACE_PATTERNS } from "../koku-rules.ts";
 import { MEASURE_COLUMNS } from "../../src/contract/input-tables.ts";
+import { JSON_STRING_ESCAPES } from "../json-string.ts";
 
 /** Same name as the polars plan's flag column: true when a row's labels came from an unparseable string. */
 export const LABEL_ERROR_COLUMN = "__label_parse_error";
@@ -78,9 +79,16 @@ function notAnomaly(measures: readonly string[]): string {
   return `NOT (${measures.map((m) => `COALESCE(${m} > ${ANOMALY_LIMIT}, false)`).join(" OR ")})`;
 }
 
-/** JSON string escaping as the plan does it: backslash and double quote. */
+/**
+ * The text as the inside of a JSON string literal (json-string.ts), one replace() per character.
+ * Not U+0000: PostgreSQL text cannot hold it (chr(0) is an error there).
+ */
 function jsonEscape(text: string): string {
-  return `replace(replace(${text}, '\\', '\\\\'), '"', '\\"')`;
+  return JSON_STRING_ESCAPES.filter(([char]) => char !== "\0").reduce((sql, [char, escaped]) => {
+    const code = char.charCodeAt(0);
+    const target = code < 0x20 ? `chr(${code})` : sqlString(char);
+    return `replace(${sql}, ${target}, ${sqlString(escaped)})`;
+  }, text);
 }
 
 /** cost_category_id: the Platform category when the namespace is LIKE one of Koku's patterns, else NULL. */
