@@ -37,6 +37,8 @@ export interface SqlDialect {
   byteOrder(text: string): string;
   /** 28..31: the days of the month of a date. */
   daysInMonth(date: string): string;
+  /** Text can hold U+0000 (DuckDB); PostgreSQL's cannot, and chr(0) is an error there. */
+  textHoldsNul: boolean;
 }
 
 export const DIALECTS: Record<SqlDialectName, SqlDialect> = {
@@ -44,11 +46,13 @@ export const DIALECTS: Record<SqlDialectName, SqlDialect> = {
     splitEntries: (text) => `unnest(string_split(${text}, '|')) WITH ORDINALITY AS e(entry, ord)`,
     byteOrder: (text) => text, // DuckDB's default collation is binary
     daysInMonth: (date) => `CAST(day(last_day(${date})) AS float8)`,
+    textHoldsNul: true,
   },
   postgres: {
     splitEntries: (text) => `unnest(string_to_array(${text}, '|')) WITH ORDINALITY AS e(entry, ord)`,
     byteOrder: (text) => `${text} COLLATE "C"`, // the database's collation may be a locale's
     daysInMonth: (date) => `CAST(EXTRACT(DAY FROM date_trunc('month', ${date}) + INTERVAL '1 month - 1 day') AS float8)`,
+    textHoldsNul: false,
   },
 };
 
@@ -79,12 +83,9 @@ function notAnomaly(measures: readonly string[]): string {
   return `NOT (${measures.map((m) => `COALESCE(${m} > ${ANOMALY_LIMIT}, false)`).join(" OR ")})`;
 }
 
-/**
- * The text as the inside of a JSON string literal (json-string.ts), one replace() per character.
- * Not U+0000: PostgreSQL text cannot hold it (chr(0) is an error there).
- */
-function jsonEscape(text: string): string {
-  return JSON_STRING_ESCAPES.filter(([char]) => char !== "\0").reduce((sql, [char, escaped]) => {
+/** The text as the inside of a JSON string literal (json-string.ts), one replace() per character. */
+function jsonEscape(d: SqlDialect, text: string): string {
+  return JSON_STRING_ESCAPES.filter(([char]) => char !== "\0" || d.textHoldsNul).reduce((sql, [char, escaped]) => {
     const code = char.charCodeAt(0);
     const target = code < 0x20 ? `chr(${code})` : sqlString(char);
     return `replace(${sql}, ${target}, ${sqlString(escaped)})`;
@@ -120,7 +121,7 @@ function mergedLabelsCtes(d: SqlDialect, name: string, tuples: string, columns: 
   ),
   ${name}_json AS (
     SELECT ${keys},
-      '{' || string_agg('"' || ${jsonEscape("key")} || '":"' || ${jsonEscape("value")} || '"', ',' ORDER BY ${d.byteOrder("key")}) || '}' AS json
+      '{' || string_agg('"' || ${jsonEscape(d, "key")} || '":"' || ${jsonEscape(d, "value")} || '"', ',' ORDER BY ${d.byteOrder("key")}) || '}' AS json
     FROM ${name}_winners WHERE rn = 1
     GROUP BY ${keys}
   ),

@@ -192,9 +192,26 @@ function poolSettings(pool: pg.Pool): PgSettings {
   };
 }
 
+/** A JSON text holding the escape \u0000 (not an escaped backslash before "u0000"): jsonb cannot store U+0000. */
+const JSON_NUL = /(?:^|[^\\])(?:\\\\)*\\u0000/;
+
+/** Label texts are few and shared by many rows: each distinct one is checked once. */
+function checkLabels(r: SummaryRow, checked: Set<string>): void {
+  for (const column of ["pod_labels", "volume_labels", "all_labels"] as const) {
+    const text = r[column];
+    if (text === null || checked.has(text)) continue;
+    if (JSON_NUL.test(text)) {
+      throw new DataError(`summary row of ${r.usage_start} (namespace ${r.namespace}): ${column} holds a NUL character (U+0000) from the input's labels, which PostgreSQL cannot store`);
+    }
+    checked.add(text);
+  }
+}
+
 function validateRows(rows: readonly SummaryRow[]): void {
   const days = new Set<string>();
+  const labels = new Set<string>();
   for (const r of rows) {
+    checkLabels(r, labels);
     if (!days.has(r.usage_start)) {
       if (!DAY_RE.test(r.usage_start) || !isCalendarDay(r.usage_start)) throw new DataError(`summary row has usage_start "${r.usage_start}", expected a YYYY-MM-DD date`);
       days.add(r.usage_start);

@@ -81,3 +81,41 @@ for (const mode of ["in-memory", "streaming", "duckdb", "postgres"] as const) {
     }
   });
 }
+
+/** random-defaults with a NUL (U+0000) inside p1's January app label value: "x<NUL>y". */
+function nulInput(): string {
+  const dir = copyFixture("random-defaults");
+  const file = join(dir, readdirSync(dir).find((f) => f.startsWith("January") && f.endsWith("ocp_pod_usage.csv"))!);
+  writeFileSync(file, readFileSync(file, "utf8").replaceAll("label_app:x|label_env:y", "label_app:x\u0000y|label_env:y"));
+  return dir;
+}
+
+test("a NUL in a label value: duckdb gives the reference's rows, the NUL escaped as \\u0000", async (t) => {
+  const dir = nulInput();
+  try {
+    const rows = await run("duckdb", { kind: "csv", dir });
+    // the pod's labels (app, env) merged with the node's (a, c) and namespace's (nk), keys sorted
+    const expected = '{"a":"b","app":"x\\u0000y","c":"d","env":"y","nk":"nv"}';
+    t.deepEqual(p1Labels(rows), [
+      ["2024-01-30", expected, expected],
+      ["2024-01-31", expected, expected],
+    ]);
+    t.is(compareSummaries(await aggregateWithReference(dir), rows, DEFAULT_TOLERANCE).verdict, "PASS");
+  } finally {
+    removeDir(dir);
+  }
+});
+
+test("a NUL in a label value: the postgres mode, whose server cannot store it, rejects the input (kind input) naming the input and the character", async (t) => {
+  const dir = nulInput();
+  const parquet = csvFixtureToParquet(dir);
+  const out = tempDir("out");
+  try {
+    const result = await runPipelineChild("postgres", { kind: "parquet", dir: parquet }, join(out, "summary.parquet"));
+    t.is(result.exitCode, 1);
+    t.is(result.report?.kind, "input");
+    t.is(result.report?.error?.startsWith(`${parquet}: the pod data holds a NUL character (U+0000) in a text column, which PostgreSQL cannot store`), true, result.report?.error);
+  } finally {
+    for (const d of [dir, parquet, out]) removeDir(d);
+  }
+});
