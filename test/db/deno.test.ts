@@ -8,7 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import test from "ava";
 import { countSummary } from "../../src/db/index.ts";
-import { testSchema, type Target } from "./targets.ts";
+import { testSchema } from "./targets.ts";
 import { serialTestOn, TARGET_NAMES, targetsOfFile } from "./on-targets.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

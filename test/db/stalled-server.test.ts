@@ -3,7 +3,6 @@
 // gives up after its timeout with a ServiceError (exit 3) naming the server, and an abort ends the
 // wait at once. Real PostgreSQL only (PGlite is a thread of the test process: it cannot be stopped
 // alone). The stopped backend is resumed in every case.
-import test from "ava";
 import type pg from "pg";
 import { beginSummaryWrite, countSummary } from "../../src/db/index.ts";
 import { PG_SILENCE_NOTICE_MS } from "../../src/db/answer-watch.ts";
