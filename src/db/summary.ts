@@ -286,10 +286,13 @@ interface Connection {
   broken: Error | undefined;
   lost: AbortController;
   onError(err: Error): void;
+  /** This side ended it (hangUp): no answer in time, or an interruption. */
+  hungUp?: boolean;
 }
 
 /** Ends a connection from this side: every statement waiting on it fails with `err`. */
 function hangUp(conn: Connection, err: Error): void {
+  conn.hungUp = true;
   conn.onError(err);
   // pg has no public way to drop a socket under a running statement; end() waits for the server
   (conn.client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
@@ -341,28 +344,39 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
   const alias = opts.clusterAlias ?? opts.clusterId;
 
   // Up to BEGIN nothing has been written: a pooled connection the server ended while it sat idle
-  // (pg_terminate_backend, idle_session_timeout, a proxy) is replaced once, not reported.
+  // (pg_terminate_backend, idle_session_timeout, a proxy) is replaced once, not reported. The
+  // statements before BEGIN run on the write's own connection, watched like the rest of it.
   let method: BulkMethod = "copy";
   let rowType = 0;
   let conn: Connection | undefined;
+  let server: ReturnType<typeof watchServer> | undefined;
   for (let attempt = 1; conn === undefined; attempt++) {
     let c: Connection | undefined;
+    let s: ReturnType<typeof watchServer> | undefined;
     try {
       // COPY over PGlite's socket server wedges it: there the write is always unnest (result.method says so).
       method = opts.method === "copy" && !(await detectPglite(pool)) ? "copy" : "unnest";
-      await ensureSummaryTable(pool, schema);
-      await ensureMonthPartitions(pool, schema, rows.length ? [range!.start, range!.end, ...monthStarts(rows)] : []);
-      if (method === "unnest") rowType = await ensureRowType(pool, schema);
+      await ensureSummaryTable(pool, schema); // once per pool and schema
       c = watchConnection(await pool.connect());
-      await c.client.query("BEGIN");
-      conn = c;
+      s = watchServer(c, opts, settings);
+      const setup = c.client;
+      s.doing.what = `preparing the write of the summary of source ${opts.sourceUuid}`;
+      await s.watch.during(async () => {
+        await ensureMonthPartitions(setup, schema, rows.length ? [range!.start, range!.end, ...monthStarts(rows)] : []);
+        if (method === "unnest") rowType = await ensureRowType(setup, schema);
+        await setup.query("BEGIN");
+      });
+      [conn, server] = [c, s];
     } catch (err) {
+      s?.unwatch();
       if (c) c.client.release(c.broken ?? (err as Error)); // its listener stays: harmless on a discarded client
-      if (attempt >= 2 || !isLostConnection(err)) throw err;
+      // a connection this side ended (no answer, an interruption) is not retried
+      if (attempt >= 2 || c?.hungUp || !isLostConnection(err)) throw (c?.hungUp && c.broken) || err;
     }
   }
   const client = conn.client;
-  const { watch, doing, unwatch } = watchServer(conn, opts, settings);
+  const { watch, doing, unwatch } = server!;
+  doing.what = `writing the summary of source ${opts.sourceUuid}`;
   const heard = { ...opts, onProgress: (done: number, all: number) => (watch.heard(), opts.onProgress?.(done, all)) };
   // PGlite runs in the caller's process: smaller statements keep its event loop responsive.
   const batch = Math.max(1, opts.batchSize ?? (method === "unnest" ? 2000 : 5000));
@@ -509,7 +523,7 @@ const ROW_FIELDS: readonly { column: (typeof WRITE_COLUMNS)[number]; kind: Field
 const ROW_TYPE = "streambench_summary_row_v1";
 
 /** The OID of the schema's row type (created when missing, outside the write's transaction). */
-function ensureRowType(pool: pg.Pool, schema: string): Promise<number> {
+function ensureRowType(pool: pg.Pool | pg.PoolClient, schema: string): Promise<number> {
   return ensureCompositeType(pool, schema, ROW_TYPE, ROW_FIELDS.map((f) => [f.column, f.sqlType] as const));
 }
 

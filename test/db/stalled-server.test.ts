@@ -4,7 +4,7 @@
 // wait at once. Real PostgreSQL only (PGlite is a thread of the test process: it cannot be stopped
 // alone). The stopped backend is resumed in every case.
 import type pg from "pg";
-import { beginSummaryWrite, countSummary } from "../../src/db/index.ts";
+import { beginSummaryWrite, connectPg, countSummary, ensureSummaryTable } from "../../src/db/index.ts";
 import { PG_SILENCE_NOTICE_MS } from "../../src/db/answer-watch.ts";
 import { exitCodeFor, ServiceError } from "../../src/errors.ts";
 import { manyRows, testSchema } from "./targets.ts";
@@ -25,13 +25,19 @@ async function backendOf(pool: pg.Pool, sourceUuid: string): Promise<number> {
   return r.rows[0].pid;
 }
 
+/** Backends stopped and not yet resumed: resumed at exit too, should a test die midway. */
+const stopped = new Set<number>();
+process.on("exit", () => stopped.forEach((pid) => process.kill(pid, "SIGCONT")));
+
 /** Runs `body` with the backend stopped; resumes it whatever happens. */
 async function whileStopped<T>(pid: number, body: () => Promise<T>): Promise<T> {
   process.kill(pid, "SIGSTOP");
+  stopped.add(pid);
   try {
     return await body();
   } finally {
     process.kill(pid, "SIGCONT");
+    stopped.delete(pid);
   }
 }
 
@@ -90,4 +96,25 @@ test_("a stopped server: aborting the write (a SIGTERM to the run) ends the wait
   // aborted at 1 s; the readback fails as the connection is dropped, not 600 s later
   t.true(tookMs >= 1_000 && tookMs < 3_000, `ended after ${tookMs} ms`);
   t.is(await countSummary(pool, { schema, sourceUuid: source }), 0);
+});
+
+test_("a stopped server before the write's BEGIN (its partitions are being checked): the write gives up at its timeout too, with exit 3", async (t) => {
+  const settings = targets.get("postgres")!.settings;
+  const pool = await connectPg(settings, { max: 1 }); // one connection: the write gets the one stopped below
+  try {
+    await ensureSummaryTable(pool, schema); // once per pool, before the write: done here while the server answers
+    const pid = (await pool.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
+    const started = performance.now();
+    const error = await whileStopped(pid, () =>
+      t.throwsAsync(beginSummaryWrite(pool, { schema, sourceUuid: "d0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0", clusterId: "stalled", rows: manyRows(10), answerTimeoutMs: 6_000 })),
+    );
+    const tookMs = performance.now() - started;
+    t.true(error instanceof ServiceError, String(error));
+    t.is(exitCodeFor(error), 3);
+    t.regex(error!.message, /did not answer for [67] s while preparing the write of the summary of source d0d0d0d0/);
+    // gave up at 6 s of silence, checked every second: 6-7 s, plus slack for a loaded machine
+    t.true(tookMs >= 6_000 && tookMs < 10_000, `gave up after ${tookMs} ms`);
+  } finally {
+    await pool.end().catch(() => {});
+  }
 });
