@@ -5,7 +5,9 @@
 import { mkdtempSync, readFileSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { connectPg } from "../../src/db/index.ts";
 import { parseDatabaseUrl } from "../../src/db/settings.ts";
+import { dropSchema } from "../db/targets.ts";
 import { serialTestOn } from "../db/on-targets.ts";
 import { startCli, waitFor, type Finished } from "./cli-process.ts";
 import { startTcpProxy } from "./tcp-proxy.ts";
@@ -20,7 +22,8 @@ async function runUntilStalled(extra: string[], afterStall: (cli: ReturnType<typ
   url.hostname = "127.0.0.1";
   url.port = String(proxy.port);
   const out = mkdtempSync(join(tmpdir(), "streambench-stall-"));
-  const args = ["run", "--headless", "--scales", "small", "--modes", "in-memory", "--runs", "2", "--schema", `sbt_stall_${process.pid}`, "--out", out, ...extra];
+  const schema = `sbt_stall_${process.pid}`;
+  const args = ["run", "--headless", "--scales", "small", "--modes", "in-memory", "--runs", "2", "--schema", schema, "--out", out, ...extra];
   const stalled = proxy.stallAt("COPY (SELECT", 2);
   const cli = startCli(args, { DATABASE_URL: url.href });
   try {
@@ -31,6 +34,8 @@ async function runUntilStalled(extra: string[], afterStall: (cli: ReturnType<typ
   } finally {
     cli.child.kill("SIGKILL");
     await proxy.close();
+    const pool = await connectPg({ ...real, embedded: false });
+    await dropSchema(pool, schema).finally(() => pool.end());
   }
 }
 
