@@ -38,6 +38,7 @@ import type { DataFrame, DataType, Expr, LazyDataFrame } from "nodejs-polars";
 import { SUMMARY_COLUMNS, SUMMARY_MEASURE_COLUMNS, type EnabledTagKeys } from "../src/contract/summary-schema.ts";
 import { ALWAYS_ENABLED_TAG_KEYS, PLATFORM_COST_CATEGORY_ID, PLATFORM_NAMESPACE_PATTERNS } from "./koku-rules.ts";
 import { MEASURE_COLUMNS } from "../src/contract/input-tables.ts";
+import { JSON_STRING_ESCAPES } from "./json-string.ts";
 
 const col = pl.col;
 const lit = pl.lit;
@@ -133,8 +134,9 @@ function daysInMonthOf(date: Expr): Expr {
     .otherwise(f64(31));
 }
 
+/** The text as the inside of a JSON string literal (json-string.ts). */
 function jsonEscape(e: Expr): Expr {
-  return e.str.replaceAll("\\", "\\\\", true).str.replaceAll('"', '\\"', true);
+  return JSON_STRING_ESCAPES.reduce((text, [char, escaped]) => text.str.replaceAll(char, escaped, true), e);
 }
 
 // ---------------------------------------------------------------------------------------------

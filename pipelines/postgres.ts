@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { PLAN_COLUMNS, TABLE_KEYS } from "../src/contract/input-tables.ts";
-import type { JobReport } from "../src/contract/job.ts";
+import type { JobInput, JobReport } from "../src/contract/job.ts";
 import { SUMMARY_COLUMNS, SUMMARY_MEASURE_COLUMNS } from "../src/contract/summary-schema.ts";
 import { InputError } from "./input-files.ts";
 import { exitWithFailure, exitWithReport, ownPeakRssKb, parseJob } from "./job-io.ts";
@@ -39,6 +39,15 @@ function stagingDdl(kind: PostgresTarget["tableKind"]): string {
     (key) =>
       `CREATE ${kind} TABLE ${HOURLY_RELATION[key]} (${PLAN_COLUMNS[key].map((c) => `${c} ${PG_TYPE[inputColumnType(key, c)]}`).join(", ")});`,
   ).join("\n");
+}
+
+/** PostgreSQL refused a NUL character (U+0000) in the input's text: text there cannot hold one. That is the input's fault, not the server's. */
+function rejectNul(e: unknown, key: (typeof TABLE_KEYS)[number], input: JobInput): never {
+  const { code, message } = e as { code?: string; message?: string };
+  if (code === "22021" && /0x00/.test(String(message))) {
+    throw new InputError(`${input.kind === "s3" ? `s3://${input.bucket}/${input.prefix}` : input.dir}: the ${key} data holds a NUL character (U+0000) in a text column, which PostgreSQL cannot store (${message})`);
+  }
+  throw e;
 }
 
 /** Convert each hourly table to headerless CSV chunks with DuckDB; returns the chunk files per table and the row counts. */
@@ -125,7 +134,7 @@ async function main(): Promise<void> {
     // runs: on PostgreSQL 15 at "large", 36 s of JIT (LLVM optimisation + emission) for 5 s of execution
     if (target.engine === "postgresql") await target.exec("SET jit = off");
     await target.exec(stagingDdl(target.tableKind));
-    for (const key of TABLE_KEYS) for (const file of chunks[key]) await target.copyIn(HOURLY_RELATION[key], file);
+    for (const key of TABLE_KEYS) for (const file of chunks[key]) await target.copyIn(HOURLY_RELATION[key], file).catch((e) => rejectNul(e, key, job.input));
     // planner statistics, as tables Koku has been writing to would have
     await target.exec(`ANALYZE ${TABLE_KEYS.map((k) => HOURLY_RELATION[k]).join(", ")}`);
     const load = performance.now() - tLoad;

@@ -22,6 +22,7 @@
 import { SUMMARY_COLUMNS, SUMMARY_MEASURE_COLUMNS, type EnabledTagKeys } from "../../src/contract/summary-schema.ts";
 import { ALWAYS_ENABLED_TAG_KEYS, PLATFORM_COST_CATEGORY_ID, PLATFORM_NAMESPACE_PATTERNS } from "../koku-rules.ts";
 import { MEASURE_COLUMNS } from "../../src/contract/input-tables.ts";
+import { JSON_STRING_ESCAPES } from "../json-string.ts";
 
 /** Same name as the polars plan's flag column: true when a row's labels came from an unparseable string. */
 export const LABEL_ERROR_COLUMN = "__label_parse_error";
@@ -36,6 +37,8 @@ export interface SqlDialect {
   byteOrder(text: string): string;
   /** 28..31: the days of the month of a date. */
   daysInMonth(date: string): string;
+  /** Text can hold U+0000 (DuckDB); PostgreSQL's cannot, and chr(0) is an error there. */
+  textHoldsNul: boolean;
 }
 
 export const DIALECTS: Record<SqlDialectName, SqlDialect> = {
@@ -43,11 +46,13 @@ export const DIALECTS: Record<SqlDialectName, SqlDialect> = {
     splitEntries: (text) => `unnest(string_split(${text}, '|')) WITH ORDINALITY AS e(entry, ord)`,
     byteOrder: (text) => text, // DuckDB's default collation is binary
     daysInMonth: (date) => `CAST(day(last_day(${date})) AS float8)`,
+    textHoldsNul: true,
   },
   postgres: {
     splitEntries: (text) => `unnest(string_to_array(${text}, '|')) WITH ORDINALITY AS e(entry, ord)`,
     byteOrder: (text) => `${text} COLLATE "C"`, // the database's collation may be a locale's
     daysInMonth: (date) => `CAST(EXTRACT(DAY FROM date_trunc('month', ${date}) + INTERVAL '1 month - 1 day') AS float8)`,
+    textHoldsNul: false,
   },
 };
 
@@ -78,9 +83,13 @@ function notAnomaly(measures: readonly string[]): string {
   return `NOT (${measures.map((m) => `COALESCE(${m} > ${ANOMALY_LIMIT}, false)`).join(" OR ")})`;
 }
 
-/** JSON string escaping as the plan does it: backslash and double quote. */
-function jsonEscape(text: string): string {
-  return `replace(replace(${text}, '\\', '\\\\'), '"', '\\"')`;
+/** The text as the inside of a JSON string literal (json-string.ts), one replace() per character. */
+function jsonEscape(d: SqlDialect, text: string): string {
+  return JSON_STRING_ESCAPES.filter(([char]) => char !== "\0" || d.textHoldsNul).reduce((sql, [char, escaped]) => {
+    const code = char.charCodeAt(0);
+    const target = code < 0x20 ? `chr(${code})` : sqlString(char);
+    return `replace(${sql}, ${target}, ${sqlString(escaped)})`;
+  }, text);
 }
 
 /** cost_category_id: the Platform category when the namespace is LIKE one of Koku's patterns, else NULL. */
@@ -113,7 +122,7 @@ function mergedLabelsCtes(d: SqlDialect, name: string, tuples: string, columns: 
   ),
   ${name}_json AS (
     SELECT ${keys},
-      '{' || string_agg('"' || ${jsonEscape("key")} || '":"' || ${jsonEscape("value")} || '"', ',' ORDER BY ${d.byteOrder("key")}) || '}' AS json
+      '{' || string_agg('"' || ${jsonEscape(d, "key")} || '":"' || ${jsonEscape(d, "value")} || '"', ',' ORDER BY ${d.byteOrder("key")}) || '}' AS json
     FROM ${name}_winners WHERE rn = 1
     GROUP BY ${keys}
   ),

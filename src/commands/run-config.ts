@@ -8,6 +8,7 @@ import { DEFAULT_TOLERANCE, MAX_RELATIVE_TOLERANCE, parseTolerance } from "../va
 import { DEFAULT_PROFILE, DEFAULT_SCALE_SEED, parseProfile, type Profile } from "../scales.ts";
 import { resolveBucket, s3SettingsFromEnv } from "../storage/settings.ts";
 import { pgSettingsFromEnv } from "../db/settings.ts";
+import { DEFAULT_PG_ANSWER_TIMEOUT_MS, PG_SILENCE_NOTICE_MS } from "../db/answer-watch.ts";
 import type { Config } from "../run/config.ts";
 import { describeRun, loadRun } from "../compare/run-source.ts";
 import { AUTO_FIRST_RUNS, AUTO_MAX_RUNS, DEFAULT_BUDGET_SECONDS } from "../run/sampling.ts";
@@ -25,6 +26,8 @@ export const SHARED_FLAGS_HELP = `  --enabled-tag-keys LIST label keys kept in t
   --s3-endpoint URL       S3 endpoint (default $AWS_ENDPOINT_URL; unset: embedded S3 server)
   --database-url URL      PostgreSQL (default $DATABASE_URL or PG*; unset: embedded PGlite)
   --schema NAME           PostgreSQL schema (default org1234567)
+  --pg-timeout SECONDS    give up (exit 3) when PostgreSQL has not answered a statement for this
+                          long (default $STREAMBENCH_PG_TIMEOUT or ${DEFAULT_PG_ANSWER_TIMEOUT_MS / 1000}); it says so after ${PG_SILENCE_NOTICE_MS / 1000} s
   --headless              plain progress lines instead of the terminal UI (automatic without a terminal)
   -h, --help              this help
 `;
@@ -101,6 +104,7 @@ export const RUN_FLAGS = {
   baseline: { type: "string" },
   "fail-on": { type: "string" },
   threshold: { type: "string" },
+  "pg-timeout": { type: "string" },
   headless: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -214,6 +218,16 @@ export function configFromFlags(flags: RunFlagValues, env: Record<string, string
     injectFault,
     duckdbMemoryLimit,
     ...baselineFromFlags(flags, outRoot),
+    pgTimeoutMs: pgTimeoutMs(flags["pg-timeout"], env.STREAMBENCH_PG_TIMEOUT),
   };
   return Object.freeze(config);
+}
+
+/** --pg-timeout, else STREAMBENCH_PG_TIMEOUT, else the default: whole seconds, at least the notice's. */
+function pgTimeoutMs(flag: string | undefined, env: string | undefined): number {
+  const [raw, name] = flag !== undefined ? [flag, "--pg-timeout"] : env?.trim() ? [env, "STREAMBENCH_PG_TIMEOUT"] : [undefined, ""];
+  if (raw === undefined) return DEFAULT_PG_ANSWER_TIMEOUT_MS;
+  const seconds = positiveInteger(raw, name);
+  if (seconds * 1000 < PG_SILENCE_NOTICE_MS) throw new UsageError(`${name}: expected ${PG_SILENCE_NOTICE_MS / 1000} seconds or more, got ${raw}`);
+  return seconds * 1000;
 }

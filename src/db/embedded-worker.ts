@@ -14,18 +14,21 @@ if (!channel) throw new Error("embedded-worker.ts runs as a worker thread (see e
 const data = (workerData ?? {}) as EmbeddedWorkerData;
 
 let server: PgliteServer | undefined;
-channel.on("message", (m: unknown) => {
+// Done with the port: no listener keeps the thread alive. Not close(): Deno's parentPort has none.
+const hangUp = () => channel.off("message", onMessage);
+const onMessage = (m: unknown) => {
   if (m !== "stop") return;
   void (server ? server.stop() : Promise.resolve()).finally(() => {
     channel.postMessage({ type: "stopped" });
-    channel.close();
+    hangUp();
   });
-});
+};
+channel.on("message", onMessage);
 
 try {
   server = await startPgliteServer(data.dataDir, data.cacheDir === undefined ? {} : { cacheDir: data.cacheDir });
   channel.postMessage({ type: "ready", port: server.port, origin: server.origin });
 } catch (err) {
   channel.postMessage({ type: "error", message: err instanceof Error ? err.message : String(err) });
-  channel.close();
+  hangUp();
 }

@@ -90,7 +90,7 @@ export async function ensureSummaryTable(pool: pg.Pool, schema: string = DEFAULT
  * Creates a composite type in the schema if missing; returns its OID (binary parameters of the
  * type name it). Two sessions creating it at once is not an error.
  */
-export async function ensureCompositeType(pool: pg.Pool, schema: string, name: string, fields: readonly (readonly [name: string, type: string])[]): Promise<number> {
+export async function ensureCompositeType(pool: pg.Pool | pg.PoolClient, schema: string, name: string, fields: readonly (readonly [name: string, type: string])[]): Promise<number> {
   const qualified = qualifiedTable(schema, name);
   const lookup = async () => (await pool.query<{ oid: string | null }>("SELECT to_regtype($1)::oid AS oid", [qualified])).rows[0]?.oid ?? null;
   let oid = await lookup();
@@ -118,7 +118,7 @@ export function monthOf(day: string): { suffix: string; from: string; to: string
 }
 
 /** Creates the monthly partitions for these days if missing. Run outside the write transaction. */
-export async function ensureMonthPartitions(pool: pg.Pool, schema: string, days: Iterable<string>): Promise<string[]> {
+export async function ensureMonthPartitions(pool: pg.Pool | pg.PoolClient, schema: string, days: Iterable<string>): Promise<string[]> {
   const months = new Map<string, ReturnType<typeof monthOf>>();
   for (const d of days) {
     const m = monthOf(d);

@@ -10,7 +10,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
-import { DataError } from "../errors.ts";
+import { DataError, ServiceError } from "../errors.ts";
 import {
   canonicalJsonText,
   compareSummaryRows,
@@ -20,7 +20,8 @@ import {
 } from "../contract/summary-schema.ts";
 import { quotedCsvField } from "../contract/csv-field.ts";
 import { isPglite, pgFault } from "./pool.ts";
-import type { PgSettings } from "./settings.ts";
+import { describePg, type PgSettings } from "./settings.ts";
+import { AnswerWatch, DEFAULT_PG_ANSWER_TIMEOUT_MS } from "./answer-watch.ts";
 import { BinaryWriter, isCalendarDay, TYPE_OID } from "./binary.ts";
 import { DEFAULT_SCHEMA, ensureCompositeType, ensureMonthPartitions, ensureSummaryTable, qualifiedTable } from "./schema.ts";
 
@@ -50,6 +51,16 @@ export interface WriteSummaryOptions {
    * when rows may be empty, so an empty rerun still clears the source's old rows.
    */
   range?: { start: string; end: string };
+  /**
+   * No word from the server for this long while a statement waits (a stopped backend, a proxy that
+   * stopped forwarding): the connection is ended and the write fails with a ServiceError (exit 3).
+   * Default DEFAULT_PG_ANSWER_TIMEOUT_MS.
+   */
+  answerTimeoutMs?: number;
+  /** Told, as a sentence, when the server has not answered for a few seconds, and when it answers again. */
+  onSilence?: (text: string) => void;
+  /** Aborting ends the connection at once, so nothing waits on it (an interrupted run). */
+  signal?: AbortSignal;
 }
 
 export interface WriteSummaryResult {
@@ -181,9 +192,26 @@ function poolSettings(pool: pg.Pool): PgSettings {
   };
 }
 
+/** A JSON text holding the escape \u0000 (not an escaped backslash before "u0000"): jsonb cannot store U+0000. */
+const JSON_NUL = /(?:^|[^\\])(?:\\\\)*\\u0000/;
+
+/** Label texts are few and shared by many rows: each distinct one is checked once. */
+function checkLabels(r: SummaryRow, checked: Set<string>): void {
+  for (const column of ["pod_labels", "volume_labels", "all_labels"] as const) {
+    const text = r[column];
+    if (text === null || checked.has(text)) continue;
+    if (JSON_NUL.test(text)) {
+      throw new DataError(`summary row of ${r.usage_start} (namespace ${r.namespace}): ${column} holds a NUL character (U+0000) from the input's labels, which PostgreSQL cannot store`);
+    }
+    checked.add(text);
+  }
+}
+
 function validateRows(rows: readonly SummaryRow[]): void {
   const days = new Set<string>();
+  const labels = new Set<string>();
   for (const r of rows) {
+    checkLabels(r, labels);
     if (!days.has(r.usage_start)) {
       if (!DAY_RE.test(r.usage_start) || !isCalendarDay(r.usage_start)) throw new DataError(`summary row has usage_start "${r.usage_start}", expected a YYYY-MM-DD date`);
       days.add(r.usage_start);
@@ -258,6 +286,37 @@ interface Connection {
   broken: Error | undefined;
   lost: AbortController;
   onError(err: Error): void;
+  /** This side ended it (hangUp): no answer in time, or an interruption. */
+  hungUp?: boolean;
+}
+
+/** Ends a connection from this side: every statement waiting on it fails with `err`. */
+function hangUp(conn: Connection, err: Error): void {
+  conn.hungUp = true;
+  conn.onError(err);
+  // pg has no public way to drop a socket under a running statement; end() waits for the server
+  (conn.client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
+/**
+ * The write's watch on its server (answer-watch.ts): says when it falls silent, ends the connection
+ * when it stays silent past the timeout or when `signal` aborts. `doing` names what waits.
+ */
+function watchServer(conn: Connection, opts: WriteSummaryOptions, settings: PgSettings): { watch: AnswerWatch; doing: { what: string }; unwatch(): void } {
+  const doing = { what: `writing the summary of source ${opts.sourceUuid}` };
+  const where = `PostgreSQL at ${describePg(settings)}`;
+  const timeoutMs = opts.answerTimeoutMs ?? DEFAULT_PG_ANSWER_TIMEOUT_MS;
+  const secs = (ms: number) => (ms / 1000).toFixed(0);
+  const watch = new AnswerWatch({
+    timeoutMs,
+    onSilence: (ms) => opts.onSilence?.(`${where} is not answering: nothing for ${secs(ms)} s while ${doing.what} (giving up after ${secs(timeoutMs)} s)`),
+    onAnswer: (ms) => opts.onSilence?.(`${where} answered again after ${secs(ms)} s`),
+    onTimeout: (ms) => hangUp(conn, new ServiceError(`${where} did not answer for ${secs(ms)} s while ${doing.what}: gave up (the limit is --pg-timeout)`)),
+  });
+  const onAbort = () => hangUp(conn, new Error("interrupted"));
+  if (opts.signal?.aborted) onAbort();
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  return { watch, doing, unwatch: () => opts.signal?.removeEventListener("abort", onAbort) };
 }
 
 function watchConnection(client: pg.PoolClient): Connection {
@@ -285,33 +344,47 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
   const alias = opts.clusterAlias ?? opts.clusterId;
 
   // Up to BEGIN nothing has been written: a pooled connection the server ended while it sat idle
-  // (pg_terminate_backend, idle_session_timeout, a proxy) is replaced once, not reported.
+  // (pg_terminate_backend, idle_session_timeout, a proxy) is replaced once, not reported. The
+  // statements before BEGIN run on the write's own connection, watched like the rest of it.
   let method: BulkMethod = "copy";
   let rowType = 0;
   let conn: Connection | undefined;
+  let server: ReturnType<typeof watchServer> | undefined;
   for (let attempt = 1; conn === undefined; attempt++) {
     let c: Connection | undefined;
+    let s: ReturnType<typeof watchServer> | undefined;
     try {
       // COPY over PGlite's socket server wedges it: there the write is always unnest (result.method says so).
       method = opts.method === "copy" && !(await detectPglite(pool)) ? "copy" : "unnest";
-      await ensureSummaryTable(pool, schema);
-      await ensureMonthPartitions(pool, schema, rows.length ? [range!.start, range!.end, ...monthStarts(rows)] : []);
-      if (method === "unnest") rowType = await ensureRowType(pool, schema);
+      await ensureSummaryTable(pool, schema); // once per pool and schema
       c = watchConnection(await pool.connect());
-      await c.client.query("BEGIN");
-      conn = c;
+      s = watchServer(c, opts, settings);
+      const setup = c.client;
+      s.doing.what = `preparing the write of the summary of source ${opts.sourceUuid}`;
+      await s.watch.during(async () => {
+        await ensureMonthPartitions(setup, schema, rows.length ? [range!.start, range!.end, ...monthStarts(rows)] : []);
+        if (method === "unnest") rowType = await ensureRowType(setup, schema);
+        await setup.query("BEGIN");
+      });
+      [conn, server] = [c, s];
     } catch (err) {
+      s?.unwatch();
       if (c) c.client.release(c.broken ?? (err as Error)); // its listener stays: harmless on a discarded client
-      if (attempt >= 2 || !isLostConnection(err)) throw err;
+      // a connection this side ended (no answer, an interruption) is not retried
+      if (attempt >= 2 || c?.hungUp || !isLostConnection(err)) throw (c?.hungUp && c.broken) || err;
     }
   }
   const client = conn.client;
+  const { watch, doing, unwatch } = server!;
+  doing.what = `writing the summary of source ${opts.sourceUuid}`;
+  const heard = { ...opts, onProgress: (done: number, all: number) => (watch.heard(), opts.onProgress?.(done, all)) };
   // PGlite runs in the caller's process: smaller statements keep its event loop responsive.
   const batch = Math.max(1, opts.batchSize ?? (method === "unnest" ? 2000 : 5000));
 
   let settled = false;
   const finish = () => {
     settled = true;
+    unwatch();
     // A connection whose COPY or ROLLBACK failed is not reused (and its listener goes with it).
     if (conn.broken === undefined) client.off("error", conn.onError);
     client.release(conn.broken ?? undefined);
@@ -320,7 +393,8 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
     if (settled) return;
     if (conn.broken === undefined) {
       try {
-        await client.query("ROLLBACK");
+        doing.what = `rolling back the summary of source ${opts.sourceUuid}`;
+        await watch.during(() => client.query("ROLLBACK"));
       } catch (e) {
         conn.broken = e as Error;
       }
@@ -330,19 +404,22 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
   let result: WriteSummaryResult;
   try {
     // Two writers of the same source serialise here instead of both inserting.
-    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`streambench:${schema}:${opts.sourceUuid}`]);
+    await watch.during(() => client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`streambench:${schema}:${opts.sourceUuid}`]));
     let deleted = 0;
     if (range) {
-      const del = await client.query(
-        `DELETE FROM ${table} WHERE source_uuid = $1 AND usage_start >= $2::date AND usage_start <= $3::date`,
-        [opts.sourceUuid, range.start, range.end],
+      const del = await watch.during(() =>
+        client.query(`DELETE FROM ${table} WHERE source_uuid = $1 AND usage_start >= $2::date AND usage_start <= $3::date`, [
+          opts.sourceUuid,
+          range.start,
+          range.end,
+        ]),
       );
       deleted = del.rowCount ?? 0;
     }
     opts.onProgress?.(0, total);
     if (total > 0) {
-      if (method === "copy") await copyRows(client, table, rows, opts, alias, batch, conn.lost.signal);
-      else await unnestRows(client, schema, rowType, rows, opts, alias, batch);
+      if (method === "copy") await watch.during(() => copyRows(client, table, rows, heard, alias, batch, conn.lost.signal));
+      else await watch.during(() => unnestRows(client, schema, rowType, rows, heard, alias, batch));
     }
     result = { deleted, inserted: total, method, ms: performance.now() - t0 };
   } catch (err) {
@@ -355,7 +432,8 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
     if (settled) throw new Error("readback after the write was settled");
     try {
       if (conn.broken !== undefined) throw conn.broken;
-      return await readSummaryRows(client, { schema, sourceUuid: opts.sourceUuid }, each);
+      doing.what = `reading back the summary of source ${opts.sourceUuid}`;
+      return await watch.during(() => readSummaryRows(client, { schema, sourceUuid: opts.sourceUuid }, (row) => (watch.heard(), each(row))));
     } catch (err) {
       const cause = conn.broken ?? err;
       await rollback();
@@ -374,7 +452,8 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
       if (settled) throw new Error("commit after the write was settled");
       try {
         if (conn.broken !== undefined) throw conn.broken;
-        await client.query("COMMIT");
+        doing.what = `committing the summary of source ${opts.sourceUuid}`;
+        await watch.during(() => client.query("COMMIT"));
         finish();
       } catch (err) {
         const cause = conn.broken ?? err;
@@ -444,7 +523,7 @@ const ROW_FIELDS: readonly { column: (typeof WRITE_COLUMNS)[number]; kind: Field
 const ROW_TYPE = "streambench_summary_row_v1";
 
 /** The OID of the schema's row type (created when missing, outside the write's transaction). */
-function ensureRowType(pool: pg.Pool, schema: string): Promise<number> {
+function ensureRowType(pool: pg.Pool | pg.PoolClient, schema: string): Promise<number> {
   return ensureCompositeType(pool, schema, ROW_TYPE, ROW_FIELDS.map((f) => [f.column, f.sqlType] as const));
 }
 
@@ -762,6 +841,10 @@ async function readSummaryRows(pool: pg.Pool | pg.PoolClient, opts: ReadSummaryO
   const select = READ_COLUMNS.map((c) => (c === "usage_start" ? `"${c}"::text` : `"${c}"`)).join(", ");
   const sql = `COPY (SELECT ${select} FROM ${table} WHERE source_uuid = '${opts.sourceUuid}') TO STDOUT`;
   const client = isClient(pool) ? pool : await pool.connect();
+  // Under Deno 2.9.6 a COPY TO straight after another COPY on the same connection never gets its
+  // data: pg-copy-streams waits for 'readable' on a socket Deno no longer reads (stack-notes §12).
+  // An ordinary statement first hands the socket back to pg's own reader; one round trip, every run.
+  await client.query("SELECT 1");
   let broken: Error | undefined;
   const onError = (err: Error) => {
     broken ??= err;

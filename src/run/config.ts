@@ -48,5 +48,7 @@ export interface Config {
   threshold: number;
   /** duckdb mode: DuckDB's memory_limit (e.g. "2GB"); null = DuckDB's default (80% of RAM). */
   duckdbMemoryLimit: string | null;
+  /** No answer from PostgreSQL for this long while a statement waits: the run gives up (exit 3). */
+  pgTimeoutMs: number;
 }
 

@@ -154,8 +154,8 @@ export function bindParts(config: Config, services: Services): Parts {
 
     readSummaryFile: (path) => readSummaryParquet(path),
 
-    writeSummary: (sourceUuid, clusterId, rows, progress) =>
-      beginSummaryWrite(services.pool, { schema: config.schema, sourceUuid, clusterId, rows, onProgress: progress }),
+    writeSummary: (sourceUuid, clusterId, rows, progress, watch) =>
+      beginSummaryWrite(services.pool, { schema: config.schema, sourceUuid, clusterId, rows, onProgress: progress, answerTimeoutMs: config.pgTimeoutMs, ...watch }),
 
     startComparison(expected) {
       let index = expectedIndexes.get(expected);

@@ -43,6 +43,14 @@ export interface PendingWrite {
   rollback(): Promise<void>;
 }
 
+/** What a write tells about its server, and what ends it (src/db/answer-watch.ts). */
+export interface ServerWatch {
+  /** Aborting ends the write's connection at once (an interrupted run). */
+  signal: AbortSignal;
+  /** The server has not answered for a few seconds, or answers again. */
+  onSilence(text: string): void;
+}
+
 export interface Progress {
   (done: number, total: number): void;
 }
@@ -70,7 +78,7 @@ export interface Parts {
    * Write a mode's summary in a transaction left open: read it back and validate it, then commit
    * only a PASS. A run that did not PASS leaves no rows in the table.
    */
-  writeSummary(sourceUuid: string, clusterId: string, rows: SummaryRow[], progress: Progress): Promise<PendingWrite>;
+  writeSummary(sourceUuid: string, clusterId: string, rows: SummaryRow[], progress: Progress, watch?: ServerWatch): Promise<PendingWrite>;
   /** A comparison against a scale's reference, fed the readback's rows as they arrive. */
   startComparison(expected: SummaryRow[]): SummaryComparison;
   /** Two whole summaries (one mode's readback against another's). */

@@ -299,7 +299,8 @@ async function runMode(
   // One transaction from the write to the verdict: the rows are read back on the write's own
   // connection and committed only when they PASS (and their logs are on disk). A FAIL, a fault
   // or an interruption rolls back, so the table never holds rows of a run that did not PASS.
-  const pending = await phase("write", mode, rep, () => parts.writeSummary(sourceUuid, data.clusterId, rows, progress("write", mode)), warmup);
+  const watch = { signal: ctx.signal, onSilence: (text: string) => bus.emit({ type: "log", level: "warn", text: `${scale} ${mode}: ${text}` }) } as const;
+  const pending = await phase("write", mode, rep, () => parts.writeSummary(sourceUuid, data.clusterId, rows, progress("write", mode), watch), warmup);
   let validation: ValidationResult | undefined;
   try {
     const writeSeconds = (performance.now() - writeStarted) / 1000;

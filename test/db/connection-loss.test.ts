@@ -13,23 +13,13 @@ import {
   startEmbeddedPostgres,
   writeSummary,
 } from "../../src/db/index.ts";
-import { dropSchema, manyRows, startTargets, testSchema, type Target } from "./targets.ts";
+import { manyRows, testSchema } from "./targets.ts";
+import { targetsOfFile } from "./on-targets.ts";
 
-const targets = new Map<string, Target>();
 const names: ("pglite" | "postgres")[] = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
 const schema = testSchema("loss");
+const targets = targetsOfFile(schema);
 const SOURCE = "cccccccc-cccc-4ccc-8ccc-cccccccccccc";
-
-test.before(async () => {
-  for (const t of await startTargets()) targets.set(t.name, t);
-});
-
-test.after.always(async () => {
-  for (const t of targets.values()) {
-    await dropSchema(t.pool, schema).catch(() => {});
-    await t.stop();
-  }
-});
 
 const realPg = process.env.DATABASE_URL ? test.serial : test.serial.skip;
 

@@ -2,7 +2,7 @@
 // registered as skipped, with a title that says how to enable it. Apart from targets.ts, which the
 // writer child (fixtures/slow-writer.ts) imports outside ava.
 import test, { type ImplementationFn } from "ava";
-import type { Target } from "./targets.ts";
+import { dropSchema, startTargets, type Target } from "./targets.ts";
 
 /** The skip message of a test that needs a real PostgreSQL: it says how to enable it. */
 export const NEEDS_REAL_POSTGRES = "needs a real PostgreSQL: set DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/DB to run it";
@@ -16,3 +16,18 @@ export function serialTestOn(name: Target["name"]): (title: string, implementati
   return (title, implementation) => test.serial(title, implementation);
 }
 
+
+/** The targets of one test file: started before its tests, its schema dropped and each stopped after them. */
+export function targetsOfFile(schema: string): Map<string, Target> {
+  const targets = new Map<string, Target>();
+  test.before(async () => {
+    for (const t of await startTargets()) targets.set(t.name, t);
+  });
+  test.after.always(async () => {
+    for (const t of targets.values()) {
+      await dropSchema(t.pool, schema).catch(() => {});
+      await t.stop();
+    }
+  });
+  return targets;
+}

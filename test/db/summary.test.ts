@@ -1,6 +1,5 @@
 // Writing and reading the daily summary on the embedded PGlite server and, when DATABASE_URL is
 // set, on real PostgreSQL: round trip, rerun replaces, partitions, and throughput.
-import test from "ava";
 import { SUMMARY_MEASURE_COLUMNS, type SummaryRow } from "../../src/contract/summary-schema.ts";
 import {
   countSummary,
@@ -9,22 +8,11 @@ import {
   writeSummary,
   SUMMARY_TABLE,
 } from "../../src/db/index.ts";
-import { dropSchema, manyRows, podRow, startTargets, testSchema, type Target } from "./targets.ts";
-import { serialTestOn, TARGET_NAMES } from "./on-targets.ts";
+import { manyRows, podRow, testSchema } from "./targets.ts";
+import { serialTestOn, TARGET_NAMES, targetsOfFile } from "./on-targets.ts";
 
-const targets = new Map<string, Target>();
 const schema = testSchema("summary");
-
-test.before(async () => {
-  for (const t of await startTargets()) targets.set(t.name, t);
-});
-
-test.after.always(async () => {
-  for (const t of targets.values()) {
-    await dropSchema(t.pool, schema).catch(() => {});
-    await t.stop();
-  }
-});
+const targets = targetsOfFile(schema);
 
 const S1 = "11111111-1111-4111-8111-111111111111";
 const S2 = "22222222-2222-4222-8222-222222222222";

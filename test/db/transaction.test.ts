@@ -4,27 +4,15 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import test from "ava";
 import { countSummary, summaryFingerprint, writeSummary } from "../../src/db/index.ts";
-import { dropSchema, manyRows, podRow, startTargets, testSchema, type Target } from "./targets.ts";
-import { serialTestOn, TARGET_NAMES } from "./on-targets.ts";
+import { manyRows, podRow, testSchema, type Target } from "./targets.ts";
+import { serialTestOn, TARGET_NAMES, targetsOfFile } from "./on-targets.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const targets = new Map<string, Target>();
 const schema = testSchema("txn");
+const targets = targetsOfFile(schema);
 const VICTIM = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
 const BYSTANDER = "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb";
-
-test.before(async () => {
-  for (const t of await startTargets()) targets.set(t.name, t);
-});
-
-test.after.always(async () => {
-  for (const t of targets.values()) {
-    await dropSchema(t.pool, schema).catch(() => {});
-    await t.stop();
-  }
-});
 
 /** Runs the slow writer and SIGKILLs it once `killAfter` rows have gone in (before its commit). */
 function runAndKill(target: Target, killAfter: number, total: number): Promise<{ killedAt: number; signal: string | null; committed: boolean }> {

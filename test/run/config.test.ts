@@ -95,3 +95,12 @@ test("--duckdb-memory-limit takes a DuckDB size and defaults to DuckDB's own (nu
   t.is(config(["--duckdb-memory-limit", "512MiB"]).duckdbMemoryLimit, "512MiB");
   t.throws(() => config(["--duckdb-memory-limit", "lots"]), { instanceOf: UsageError, message: /--duckdb-memory-limit/ });
 });
+
+test("--pg-timeout (else STREAMBENCH_PG_TIMEOUT) sets how long PostgreSQL may stay silent, in seconds, default 60, at least the 5 s notice", (t) => {
+  t.is(config([]).pgTimeoutMs, 60_000);
+  t.is(config(["--pg-timeout", "30"]).pgTimeoutMs, 30_000);
+  t.is(config([], { STREAMBENCH_PG_TIMEOUT: "120" }).pgTimeoutMs, 120_000);
+  t.is(config(["--pg-timeout", "10"], { STREAMBENCH_PG_TIMEOUT: "120" }).pgTimeoutMs, 10_000, "the flag wins");
+  t.throws(() => config(["--pg-timeout", "4"]), { instanceOf: UsageError, message: /--pg-timeout: expected 5 seconds or more, got 4/ });
+  t.throws(() => config([], { STREAMBENCH_PG_TIMEOUT: "soon" }), { instanceOf: UsageError, message: /STREAMBENCH_PG_TIMEOUT must be a whole number/ });
+});

@@ -145,6 +145,7 @@ export function fakeConfig(scales: string[], over: Partial<Config> = {}): Config
     baseline: null,
     failOn: [],
     threshold: 0.1,
+    pgTimeoutMs: 60_000,
     ...over,
   };
 }
