@@ -4,7 +4,7 @@
 // reference in this process (plain TypeScript, CSV input).
 import { accessSync, constants, existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync, type Stats } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import type { Job, JobInput, JobReport, Mode } from "../contract/job.ts";
 import type { SummaryRow } from "../contract/summary-schema.ts";
 import { NISE_CSV_NAME } from "../contract/input-tables.ts";
@@ -13,7 +13,7 @@ import { parseFlags } from "./flags.ts";
 import { runPipeline } from "../pipeline-child.ts";
 import { readNiseCsvDir } from "../nise/csv-import.ts";
 import { parseS3Url, readKokuTreeFromS3 } from "../nise/parquet-import.ts";
-import { describeSkipped, stageUserInput } from "../nise/user-input.ts";
+import { describeSkipped, stageUserInput, walkInputFolder } from "../nise/user-input.ts";
 import { s3SettingsFromEnv, toS3Access } from "../storage/settings.ts";
 import { createS3Client, s3SettingsFromAccess } from "../storage/client.ts";
 import { computeDailySummary } from "../reference/index.ts";
@@ -111,20 +111,10 @@ export function detectInput(dir: string, env: Record<string, string | undefined>
     if (/\.(tar\.gz|tgz|tar)$/i.test(dir)) return { kind: "csv", dir };
     throw new UsageError(`--input: ${dir} is neither a folder nor a .tar.gz payload`);
   }
-  const names = readdirSync(dir);
-  if (names.some((n) => NISE_CSV_NAME.test(n))) return { kind: "csv", dir };
-  let sawCsvInput = false;
-  const stack = [dir];
-  while (stack.length > 0) {
-    const d = stack.pop()!;
-    for (const n of readdirSync(d)) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) stack.push(p);
-      else if (n.endsWith(".parquet")) return { kind: "parquet", dir };
-      else if (/\.(csv|csv\.gz|tar\.gz|tgz|tar)$/i.test(n) || n === "manifest.json") sawCsvInput = true;
-    }
-  }
-  if (sawCsvInput) return { kind: "csv", dir };
+  if (readdirSync(dir).some((n) => NISE_CSV_NAME.test(n))) return { kind: "csv", dir };
+  const names = walkInputFolder(dir).files.map((p) => basename(p));
+  if (names.some((n) => n.endsWith(".parquet"))) return { kind: "parquet", dir };
+  if (names.some((n) => /\.(csv|csv\.gz|tar\.gz|tgz|tar)$/i.test(n) || n === "manifest.json")) return { kind: "csv", dir };
   throw new UsageError(`--input: ${dir} holds neither nise CSV files, operator payloads nor parquet files`);
 }
 

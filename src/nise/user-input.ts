@@ -15,7 +15,7 @@
 // as streams into the stage folder, within STREAMBENCH_STAGE_LIMIT (stage-files.ts). Nothing from a
 // file's contents becomes a path: the manifest's cluster_id is checked before it names a staged file.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, symlinkSync, type Stats } from "node:fs";
 import { closeSync, openSync, readSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { DataError } from "../errors.ts";
@@ -212,11 +212,41 @@ function payloadCandidates(m: PayloadManifest, where: string, members: { name: s
 
 const isTarball = (name: string) => /\.(tar\.gz|tgz|tar)$/i.test(name);
 
-function walkFiles(dir: string, out: string[]): void {
+/**
+ * The regular files below `dir`, links followed, each file and folder taken once: a folder or file
+ * reached again through a link (or a link loop) is listed as skipped, so nothing is read twice; a
+ * named pipe, device or socket is listed as skipped, never opened (a pipe would block the read).
+ */
+export function walkInputFolder(dir: string): { files: string[]; skipped: SkippedInputFile[] } {
+  const found = { files: [] as string[], skipped: [] as SkippedInputFile[] };
+  walkFiles(dir, found.files, found.skipped, new Map([[realpathSync(dir), dir]]));
+  return found;
+}
+
+/** `seen`: real path -> the path it was first reached by. */
+function walkFiles(dir: string, out: string[], skipped: SkippedInputFile[], seen: Map<string, string>): void {
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) walkFiles(p, out);
-    else out.push(p);
+    const st = statOrFail(p);
+    const real = realpathSync(p);
+    const first = seen.get(real);
+    if (first !== undefined) {
+      skipped.push({ source: p, reason: `the same ${st.isDirectory() ? "folder" : "file"} as ${first} (reached through a link): read once` });
+      continue;
+    }
+    seen.set(real, p);
+    if (st.isDirectory()) walkFiles(p, out, skipped, seen);
+    else if (st.isFile()) out.push(p);
+    else skipped.push({ source: p, reason: "not a regular file (a named pipe, device or socket): not read" });
+  }
+}
+
+/** A path's status, links followed; a link that leads nowhere (or in a loop) is a DataError naming it. */
+function statOrFail(p: string): Stats {
+  try {
+    return statSync(p);
+  } catch (e) {
+    throw new DataError(`${p}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, p);
   }
 }
 
@@ -267,15 +297,14 @@ const PARQUET_HERE = "a parquet file: a Koku parquet tree is read from s3://buck
 /** Every CSV the input holds (payload members already streamed into the stage folder), and the files skipped before their header is read. */
 async function collect(input: string, stage: Stage): Promise<{ candidates: Candidate[]; skipped: SkippedInputFile[]; plainFolder: boolean }> {
   const candidates: Candidate[] = [];
-  const skipped: SkippedInputFile[] = [];
-  const files: string[] = [];
-  const st = statSync(input);
-  if (st.isDirectory()) walkFiles(input, files);
-  else files.push(input);
+  const st = statOrFail(input);
+  if (!st.isDirectory() && !st.isFile()) throw new DataError(`--input ${input}: not a regular file or folder (a named pipe, device or socket)`, input);
+  const { files, skipped } = st.isDirectory() ? walkInputFolder(input) : { files: [input], skipped: [] };
   // a folder holding manifest.json is an extracted payload: its CSVs take the manifest's cluster and month
   const manifests = new Map<string, PayloadManifest>();
   for (const f of files) if (basename(f) === "manifest.json") manifests.set(dirname(f), parseManifest(readFileSync(f, "utf8"), f));
-  let plainFolder = st.isDirectory();
+  // read in place only when the walk passed over nothing: the readers list the folder themselves
+  let plainFolder = st.isDirectory() && skipped.length === 0;
   for (const f of files) {
     const name = basename(f);
     if (name === "manifest.json" || isTarball(name)) {

@@ -153,3 +153,30 @@ test("without a month in the manifest, a first data row in month 13 is refused n
     cleanup();
   }
 });
+
+test("a folder reached twice through a link is read once, a link loop ends, and a named pipe is listed as skipped, never opened", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    const input = join(dir, "in");
+    mkdirSync(join(input, "data"), { recursive: true });
+    mkdirSync(join(input, "sub"));
+    writeFileSync(join(input, "data", "January-2024-c1-ocp_pod_usage.csv"), POD_CSV);
+    symlinkSync("data", join(input, "alias")); // the same folder under a second name: its CSV would be summed twice
+    symlinkSync("..", join(input, "sub", "up")); // a loop back to the input folder
+    execFileSync("mkfifo", [join(input, "January-2024-c1-ocp_pod_usage-2.csv")]); // opening it would block for ever
+    const staged = await stageUserInput(input, join(dir, "stage"));
+    // the walk goes in name order: alias/ comes before data/, so the CSV is read as alias/...
+    t.deepEqual(staged.used.map((u) => u.source), [join(input, "alias", "January-2024-c1-ocp_pod_usage.csv")]);
+    t.deepEqual(
+      staged.skipped.map((s) => [s.source, s.reason]),
+      [
+        [join(input, "January-2024-c1-ocp_pod_usage-2.csv"), "not a regular file (a named pipe, device or socket): not read"],
+        [join(input, "data"), `the same folder as ${join(input, "alias")} (reached through a link): read once`],
+        [join(input, "sub", "up"), `the same folder as ${input} (reached through a link): read once`],
+      ],
+    );
+    t.not(staged.dir, input, "the folder is not read in place, where the readers would open the pipe");
+  } finally {
+    cleanup();
+  }
+});
