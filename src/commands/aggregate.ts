@@ -13,7 +13,7 @@ import { parseFlags } from "./flags.ts";
 import { runPipeline } from "../pipeline-child.ts";
 import { readNiseCsvDir } from "../nise/csv-import.ts";
 import { parseS3Url, readKokuTreeFromS3 } from "../nise/parquet-import.ts";
-import { describeSkipped, stageUserInput, walkInputFolder } from "../nise/user-input.ts";
+import { describeSkipped, namingSources, stageUserInput, walkInputFolder } from "../nise/user-input.ts";
 import { s3SettingsFromEnv, toS3Access } from "../storage/settings.ts";
 import { createS3Client, s3SettingsFromAccess } from "../storage/client.ts";
 import { computeDailySummary } from "../reference/index.ts";
@@ -170,7 +170,9 @@ export async function aggregateWithReference(
   try {
     const staged = await stageUserInput(dir, join(work, "csv"));
     onSkipped(describeSkipped(staged.skipped));
-    return await computeDailySummary((sink) => readNiseCsvDir(staged.dir, sink), { enabledTagKeys });
+    return await computeDailySummary((sink) => readNiseCsvDir(staged.dir, sink), { enabledTagKeys }).catch((e: unknown) => {
+      throw namingSources(e, staged);
+    });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -426,3 +426,14 @@ function placeInStage(kept: Kept[], stageDir: string): UsedInputFile[] {
 export function describeSkipped(skipped: SkippedInputFile[], root?: string): string[] {
   return skipped.map((s) => `skipped ${root ? relative(root, s.source.split("!")[0]) + (s.source.includes("!") ? "!" + s.source.split("!").slice(1).join("!") : "") : s.source}: ${s.reason}`);
 }
+
+/**
+ * An error about a staged copy, reworded to name the file the user gave: the stage folder is removed
+ * when the command ends, so "<stage>/January-2024-c1-ocp_pod_usage-1.csv:2681" would point nowhere.
+ * Line numbers stay true (a staged copy holds the same lines). Returns the same error object.
+ */
+export function namingSources<E>(e: E, staged: StagedInput): E {
+  if (!(e instanceof Error)) return e;
+  for (const u of staged.used) if (u.staged !== u.source) e.message = e.message.split(u.staged).join(u.source);
+  return e;
+}

@@ -99,3 +99,18 @@ const realPg = process.env.DATABASE_URL;
     t.false(existsSync(out));
   }
 });
+
+test("a bad row inside a .csv.gz is named by the .csv.gz the user gave, line and column, not by its unpacked copy (reference and a polars mode)", async (t) => {
+  const dir = join(work, "cut-inside-gz");
+  mkdirSync(dir);
+  // a whole gzip stream whose CSV ends inside its 2nd row: 12 of 19 fields, no line end
+  const gz = join(dir, "January-2024-c1-ocp_pod_usage.csv.gz");
+  writeFileSync(gz, gzipSync(`${POD_HEADER}\r\n${POD_ROW}\r\n${POD_ROW.split(",").slice(0, 12).join(",")}`));
+  for (const [mode, where] of [["reference", `${gz}:3: `], ["in-memory", `${gz}: line 3, column `]]) {
+    const r = await startCli(["aggregate", "--input", dir, "--mode", mode, "--out", join(work, `cut-${mode}.csv`)]).done;
+    t.is(r.code, 2, r.stderr);
+    // header line 1, the whole row line 2, the cut row line 3
+    t.true(r.stderr.includes(`streambench: ${where}`), r.stderr);
+    t.false(r.stderr.includes("streambench-input-"), r.stderr);
+  }
+});

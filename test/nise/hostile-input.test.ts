@@ -12,6 +12,8 @@ import { stageUserInput } from "../../src/nise/user-input.ts";
 import { REQUIRED_COLUMNS } from "../../src/nise/csv-import.ts";
 import { DataError } from "../../src/errors.ts";
 import { STAGE_LIMIT_SETTING } from "../../src/nise/stage-files.ts";
+import { convertUserInput } from "../../src/nise/csv-to-parquet.ts";
+import { DailySummaryReference } from "../../src/reference/summary.ts";
 
 const POD_HEADER = REQUIRED_COLUMNS.pod.join(",");
 const POD_ROW = "2024-01-01 00:00:00 +0000 UTC,2024-02-01 00:00:00 +0000 UTC,2024-01-01 00:00:00 +0000 UTC,2024-01-01 00:59:59 +0000 UTC,p1,ns1,alpha,i-1,1,1,2,3,4,5,4,14400,5,18000,label_app:x";
@@ -176,6 +178,23 @@ test("a folder reached twice through a link is read once, a link loop ends, and 
       ],
     );
     t.not(staged.dir, input, "the folder is not read in place, where the readers would open the pipe");
+  } finally {
+    cleanup();
+  }
+});
+
+test("run --input: bad data in a payload member is named by the payload and member the user gave, not by the staged copy", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    // the member's 2nd row is cut after the 12th field: no line end, too few fields
+    const cut = Buffer.from(`${POD_HEADER}\r\n${POD_ROW}\r\n${POD_ROW.split(",").slice(0, 12).join(",")}`);
+    const tarball = join(dir, "p.tar.gz");
+    writeFileSync(tarball, writeTarGz([{ name: "u1_openshift_report.0.csv", data: cut }, { name: "manifest.json", data: Buffer.from(manifest({})) }]));
+    const sink = new DailySummaryReference({ enabledTagKeys: null });
+    const e = await t.throwsAsync(convertUserInput(tarball, join(dir, "out"), { sink }), { instanceOf: DataError });
+    // header line 1, the whole row line 2, the cut row line 3
+    t.true(e!.message.startsWith(`${tarball}!u1_openshift_report.0.csv:3: `), e!.message);
+    t.false(e!.message.includes(".input-stage"), e!.message);
   } finally {
     cleanup();
   }
