@@ -20,6 +20,7 @@ import { computeDailySummary } from "../reference/index.ts";
 import { readSummaryParquet, writeSummaryCsv } from "../report/canonical-summary-csv.ts";
 import { pgSettingsFromEnv } from "../db/settings.ts";
 import { connectPg } from "../db/pool.ts";
+import { stageLimitFromEnv } from "../nise/stage-files.ts";
 
 export const AGGREGATE_HELP = `Usage: streambench aggregate --input PATH --mode MODE --out FILE.csv
 
@@ -203,6 +204,7 @@ export async function runAggregateCommand(argv: string[]): Promise<number> {
   }
   if (!out) throw new UsageError("aggregate: --out FILE.csv is required");
   checkOutputFile(out);
+  stageLimitFromEnv(); // STREAMBENCH_STAGE_LIMIT checked before any work (the polars modes stage in their child)
   const input = detectInput(inputDir);
 
   let rows: SummaryRow[];

@@ -114,3 +114,15 @@ test("a bad row inside a .csv.gz is named by the .csv.gz the user gave, line and
     t.false(r.stderr.includes("streambench-input-"), r.stderr);
   }
 });
+
+test("a STREAMBENCH_STAGE_LIMIT that is not a size is exit 2 naming it before any work, in aggregate's polars modes and in run", async (t) => {
+  const env = { STREAMBENCH_STAGE_LIMIT: "lots" };
+  const agg = await startCli(["aggregate", "--input", input, "--mode", "in-memory", "--out", join(work, "limit.csv")], env).done;
+  t.is(agg.code, 2, agg.stderr);
+  t.true(agg.stderr.includes('STREAMBENCH_STAGE_LIMIT="lots": give a size such as 20GB, 512MiB or a byte count'), agg.stderr);
+  const out = join(work, "limit-run");
+  const run = await startCli(["run", "--headless", "--runs", "1", "--input", input, "--out", out], env).done;
+  t.is(run.code, 2, run.stdout + run.stderr);
+  t.true(run.stderr.includes('STREAMBENCH_STAGE_LIMIT="lots"'), run.stderr);
+  t.false(existsSync(out), "no results folder for a settings error");
+});
