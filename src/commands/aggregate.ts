@@ -2,9 +2,9 @@
 // mode of the daily summary over a folder of nise CSVs (or the Koku parquet layout) and write the
 // canonical summary CSV. The polars modes run in a child process (pipelines/<mode>.ts), the
 // reference in this process (plain TypeScript, CSV input).
-import { accessSync, constants, existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync, type Stats } from "node:fs";
+import { accessSync, constants, existsSync, lstatSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, type Stats } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import type { Job, JobInput, JobReport, Mode } from "../contract/job.ts";
 import type { SummaryRow } from "../contract/summary-schema.ts";
 import { NISE_CSV_NAME } from "../contract/input-tables.ts";
@@ -44,7 +44,7 @@ Run Koku's OpenShift daily summary over one input and write the canonical summar
                              DATABASE_URL's server if set, else a PGlite the child hosts
                  reference   plain TypeScript reference (nise CSV input only)
   --out FILE     the summary CSV to write (written whole or not at all; a new name or a regular
-                 file, never a device, pipe or symbolic link)
+                 file, never a device, pipe or symbolic link, never inside --input)
   --help         this text
 
 Bad input is rejected, never summed: a row with too few or too many fields, a file cut inside its
@@ -97,6 +97,16 @@ function checkReplaceable(out: string): void {
   if (st.isFile() || st.isDirectory()) return;
   const kind = SPECIAL_FILES.find(([is]) => (st[is] as () => boolean).call(st))?.[1] ?? "not a regular file";
   throw new UsageError(`aggregate: --out ${out}: it is ${kind}; the summary is written only to a regular file or a new name (nothing was written)`);
+}
+
+/** --out inside a local --input would replace a file the user gave (or join the input of the next run): refused before any work. */
+function checkOutsideInput(out: string, input: string): void {
+  if (parseS3Url(input)) return;
+  const inputReal = realpathSync(input);
+  const outReal = join(realpathSync(dirname(resolve(out))), basename(out));
+  if (outReal === inputReal || outReal.startsWith(inputReal + sep)) {
+    throw new UsageError(`aggregate: --out ${out} is inside --input ${input}: the summary would replace or join your input; give a file outside it (nothing was written)`);
+  }
 }
 
 /** Which layout the input holds: the Koku parquet layout (local or s3://), or CSV input as it arrives. */
@@ -206,6 +216,7 @@ export async function runAggregateCommand(argv: string[]): Promise<number> {
   checkOutputFile(out);
   stageLimitFromEnv(); // STREAMBENCH_STAGE_LIMIT checked before any work (the polars modes stage in their child)
   const input = detectInput(inputDir);
+  checkOutsideInput(out, inputDir);
 
   let rows: SummaryRow[];
   const sayAll = (lines: string[]) => lines.forEach((line) => process.stderr.write(`aggregate: ${line}\n`));

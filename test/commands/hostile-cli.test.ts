@@ -4,7 +4,7 @@
 // stops before any benchmark work, except aggregate's over 7 plain rows.
 import test from "ava";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -125,4 +125,15 @@ test("a STREAMBENCH_STAGE_LIMIT that is not a size is exit 2 naming it before an
   t.is(run.code, 2, run.stdout + run.stderr);
   t.true(run.stderr.includes('STREAMBENCH_STAGE_LIMIT="lots"'), run.stderr);
   t.false(existsSync(out), "no results folder for a settings error");
+});
+
+test("aggregate --out naming a file inside --input is exit 2 and leaves the user's file as it was", async (t) => {
+  const csv = join(input, "January-2024-c1-ocp_pod_usage.csv");
+  for (const out of [csv, join(input, "summary.csv")]) {
+    const r = await startCli(["aggregate", "--input", input, "--mode", "reference", "--out", out]).done;
+    t.is(r.code, 2, r.stderr);
+    t.true(r.stderr.includes(`aggregate: --out ${out} is inside --input ${input}: the summary would replace or join your input`), r.stderr);
+  }
+  t.is(readFileSync(csv, "utf8"), `${POD_HEADER}\r\n${POD_ROW}\r\n`, "the input CSV is untouched");
+  t.deepEqual(readdirSync(input), ["January-2024-c1-ocp_pod_usage.csv"], "nothing written beside it");
 });
