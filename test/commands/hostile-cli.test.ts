@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { REQUIRED_COLUMNS } from "../../src/nise/csv-import.ts";
 import { startCli } from "../run/cli-process.ts";
+import { writeSummaryCsv } from "../../src/report/canonical-summary-csv.ts";
+import { SUMMARY_COLUMNS } from "../../src/contract/summary-schema.ts";
 
 const POD_HEADER = REQUIRED_COLUMNS.pod.join(",");
 const POD_ROW = "2024-01-01 00:00:00 +0000 UTC,2024-02-01 00:00:00 +0000 UTC,2024-01-01 00:00:00 +0000 UTC,2024-01-01 00:59:59 +0000 UTC,p1,ns1,alpha,i-1,1,1,2,3,4,5,4,14400,5,18000,label_app:x";
@@ -136,4 +138,18 @@ test("aggregate --out naming a file inside --input is exit 2 and leaves the user
   }
   t.is(readFileSync(csv, "utf8"), `${POD_HEADER}\r\n${POD_ROW}\r\n`, "the input CSV is untouched");
   t.deepEqual(readdirSync(input), ["January-2024-c1-ocp_pod_usage.csv"], "nothing written beside it");
+});
+
+test("the summary CSV is never written through a link planted at its temporary name beside --out", async (t) => {
+  const dir = join(work, "planted");
+  mkdirSync(dir);
+  const victim = join(work, "victim.txt");
+  writeFileSync(victim, "keep");
+  const out = join(dir, "summary.csv");
+  // the temporary name was <out>.tmp-<pid>: anyone who can write into --out's folder could plant it
+  symlinkSync(victim, `${out}.tmp-${process.pid}`);
+  await writeSummaryCsv(out, []);
+  t.is(readFileSync(victim, "utf8"), "keep");
+  t.is(readFileSync(out, "utf8"), `${SUMMARY_COLUMNS.join(",")}\n`, "no rows: the header line alone");
+  t.deepEqual(readdirSync(dir).sort(), ["summary.csv", `summary.csv.tmp-${process.pid}`], "the planted link is left alone, no temporary file left");
 });
