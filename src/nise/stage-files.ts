@@ -116,7 +116,8 @@ export interface PayloadMember {
   text?: string;
 }
 
-const MAX_MANIFEST_BYTES = 1 << 20;
+/** A manifest.json is read into memory: a few KB from the operator, refused past this. */
+export const MAX_MANIFEST_BYTES = 1 << 20;
 
 /**
  * Stream a payload tarball (gzipped or plain): CSV members to files `stagePath(i)`, manifest.json into

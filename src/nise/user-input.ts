@@ -20,7 +20,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { DataError } from "../errors.ts";
 import { NISE_CSV_NAME, REPORT_TYPE, TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
-import { extractPayload, gunzipToStage, StageBudget } from "./stage-files.ts";
+import { extractPayload, gunzipToStage, MAX_MANIFEST_BYTES, StageBudget } from "./stage-files.ts";
 
 /** The nise report type (file-name suffix) of a table the summary reads, e.g. "ocp_pod_usage". */
 export type ReportType = (typeof REPORT_TYPE)[TableKey];
@@ -166,6 +166,13 @@ function parseManifest(text: string, where: string): PayloadManifest {
   return m;
 }
 
+/** An extracted payload's manifest.json, bounded as a payload's is (stage-files.ts). */
+function readManifest(path: string): string {
+  const size = statSync(path).size;
+  if (size > MAX_MANIFEST_BYTES) throw new DataError(`${path}: manifest.json of ${size} bytes (at most ${MAX_MANIFEST_BYTES})`, path);
+  return readFileSync(path, "utf8");
+}
+
 /** A cluster id names the staged files: letters, digits, ".", "_" and "-", not starting with ".". */
 const CLUSTER_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,252}$/;
 
@@ -302,7 +309,7 @@ async function collect(input: string, stage: Stage): Promise<{ candidates: Candi
   const { files, skipped } = st.isDirectory() ? walkInputFolder(input) : { files: [input], skipped: [] };
   // a folder holding manifest.json is an extracted payload: its CSVs take the manifest's cluster and month
   const manifests = new Map<string, PayloadManifest>();
-  for (const f of files) if (basename(f) === "manifest.json") manifests.set(dirname(f), parseManifest(readFileSync(f, "utf8"), f));
+  for (const f of files) if (basename(f) === "manifest.json") manifests.set(dirname(f), parseManifest(readManifest(f), f));
   // read in place only when the walk passed over nothing: the readers list the folder themselves
   let plainFolder = st.isDirectory() && skipped.length === 0;
   for (const f of files) {

@@ -199,3 +199,20 @@ test("run --input: bad data in a payload member is named by the payload and memb
     cleanup();
   }
 });
+
+test("an extracted payload's manifest.json over 1 MiB is refused naming it, as inside a payload, instead of being read whole", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    const extracted = join(dir, "extracted");
+    mkdirSync(extracted);
+    // valid JSON after 2 MiB of blanks: 2,097,152 + the manifest's bytes > 1,048,576
+    const path = join(extracted, "manifest.json");
+    const text = " ".repeat(2 * 1024 * 1024) + manifest({});
+    writeFileSync(path, text);
+    writeFileSync(join(extracted, "u1_openshift_report.0.csv"), POD_CSV);
+    const e = await t.throwsAsync(stageUserInput(extracted, join(dir, "stage")), { instanceOf: DataError });
+    t.is(e!.message, `${path}: manifest.json of ${Buffer.byteLength(text)} bytes (at most 1048576)`);
+  } finally {
+    cleanup();
+  }
+});
