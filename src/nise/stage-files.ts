@@ -90,10 +90,13 @@ function isGzip(path: string): boolean {
   }
 }
 
-/** The bytes of `path` as they come, gunzipped when `gz`. */
+/** The bytes of `path` as they come, gunzipped when `gz`; an error reading the file ends the gunzip with it (pipe() does not pass it on). */
 function chunksOf(path: string, gz: boolean): AsyncIterable<Buffer> {
   const raw = createReadStream(path);
-  return gz ? raw.pipe(createGunzip()).on("close", () => raw.destroy()) : raw;
+  if (!gz) return raw;
+  const gunzip = createGunzip();
+  raw.on("error", (e) => gunzip.destroy(e));
+  return raw.pipe(gunzip).on("close", () => raw.destroy());
 }
 
 /** `from` (gzipped) decompressed into `to`, streamed; a cut or corrupt file is a DataError naming it. */

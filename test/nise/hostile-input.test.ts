@@ -11,7 +11,7 @@ import { writeTarGz } from "../../src/nise/tar.ts";
 import { stageUserInput } from "../../src/nise/user-input.ts";
 import { REQUIRED_COLUMNS } from "../../src/nise/csv-import.ts";
 import { DataError } from "../../src/errors.ts";
-import { STAGE_LIMIT_SETTING } from "../../src/nise/stage-files.ts";
+import { gunzipToStage, STAGE_LIMIT_SETTING, StageBudget } from "../../src/nise/stage-files.ts";
 import { convertUserInput } from "../../src/nise/csv-to-parquet.ts";
 import { DailySummaryReference } from "../../src/reference/summary.ts";
 
@@ -212,6 +212,17 @@ test("an extracted payload's manifest.json over 1 MiB is refused naming it, as i
     writeFileSync(join(extracted, "u1_openshift_report.0.csv"), POD_CSV);
     const e = await t.throwsAsync(stageUserInput(extracted, join(dir, "stage")), { instanceOf: DataError });
     t.is(e!.message, `${path}: manifest.json of ${Buffer.byteLength(text)} bytes (at most 1048576)`);
+  } finally {
+    cleanup();
+  }
+});
+
+test("a .csv.gz that cannot be opened (gone since the folder was listed) is an error naming it, not a crash of the process", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    const gone = join(dir, "January-2024-c1-ocp_pod_usage.csv.gz");
+    const e = await t.throwsAsync(gunzipToStage(gone, join(dir, "staged.csv"), new StageBudget(1e6)), { instanceOf: DataError });
+    t.true(e!.message.startsWith(`${gone}: not a readable gzip file (ENOENT`), e!.message);
   } finally {
     cleanup();
   }
