@@ -115,6 +115,8 @@ export interface PayloadMember {
   member: TarMember;
   /** Regular CSV members: where their bytes were staged. */
   staged?: string;
+  /** The payload's (first) manifest.json. */
+  manifest?: true;
   /** manifest.json: its text (at most 1 MiB). */
   text?: string;
 }
@@ -130,11 +132,14 @@ export const MAX_MANIFEST_BYTES = 1 << 20;
 export async function extractPayload(path: string, stagePath: (i: number) => string, budget: StageBudget): Promise<PayloadMember[]> {
   const members: PayloadMember[] = [];
   let writing: MemberSink | null = null;
+  let manifestSeen = false;
   const parser = new TarParser((member) => {
     const entry: PayloadMember = { member };
     members.push(entry);
     if (member.kind !== "file") return null;
-    if (/(^|\/)manifest\.json$/.test(member.name)) {
+    // only the first manifest.json is held in memory: a payload of a thousand 1 MiB manifests would hold 1 GB
+    if (/(^|\/)manifest\.json$/.test(member.name) && !manifestSeen) {
+      manifestSeen = entry.manifest = true;
       if (member.size > MAX_MANIFEST_BYTES) throw new DataError(`${path}!${member.name}: manifest.json of ${member.size} bytes (at most ${MAX_MANIFEST_BYTES})`, path);
       const parts: Buffer[] = [];
       return { write: (c) => parts.push(Buffer.from(c)), end: () => (entry.text = Buffer.concat(parts).toString("utf8")) };

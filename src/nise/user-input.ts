@@ -263,11 +263,11 @@ const MEMBER_KINDS: Record<string, string> = { symlink: "a symbolic link", hardl
 async function payloadOfTarball(f: string, stage: Stage, skipped: SkippedInputFile[]): Promise<Candidate[]> {
   mkdirSync(stage.dir, { recursive: true });
   const members = await extractPayload(f, (i) => join(stage.dir, `.payload-${stage.next++}-${i}.csv`), stage.budget);
-  const manifest = members.find((e) => e.text !== undefined);
+  const manifest = members.find((e) => e.manifest);
   const csvs = members.filter((e) => e.staged !== undefined);
   for (const e of members) {
     if (e === manifest || e.staged !== undefined || e.member.kind === "directory") continue;
-    const why = MEMBER_KINDS[e.member.kind] ?? "not a CSV file (payloads hold manifest.json and CSVs)";
+    const why = MEMBER_KINDS[e.member.kind] ?? (basename(e.member.name) === "manifest.json" ? "a second manifest.json: the payload's first is read" : "not a CSV file (payloads hold manifest.json and CSVs)");
     skipped.push({ source: `${f}!${e.member.name}`, reason: e.member.kind === "file" ? why : `${why}: payload members are read only as regular files` });
   }
   if (!manifest) {

@@ -11,7 +11,7 @@ import { writeTarGz } from "../../src/nise/tar.ts";
 import { stageUserInput } from "../../src/nise/user-input.ts";
 import { REQUIRED_COLUMNS } from "../../src/nise/csv-import.ts";
 import { DataError } from "../../src/errors.ts";
-import { gunzipToStage, STAGE_LIMIT_SETTING, StageBudget } from "../../src/nise/stage-files.ts";
+import { extractPayload, gunzipToStage, STAGE_LIMIT_SETTING, StageBudget } from "../../src/nise/stage-files.ts";
 import { convertUserInput } from "../../src/nise/csv-to-parquet.ts";
 import { DailySummaryReference } from "../../src/reference/summary.ts";
 
@@ -223,6 +223,32 @@ test("a .csv.gz that cannot be opened (gone since the folder was listed) is an e
     const gone = join(dir, "January-2024-c1-ocp_pod_usage.csv.gz");
     const e = await t.throwsAsync(gunzipToStage(gone, join(dir, "staged.csv"), new StageBudget(1e6)), { instanceOf: DataError });
     t.true(e!.message.startsWith(`${gone}: not a readable gzip file (ENOENT`), e!.message);
+  } finally {
+    cleanup();
+  }
+});
+
+test("only a payload's first manifest.json is held in memory; a second is listed as skipped and its bytes dropped", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    const tarball = join(dir, "p.tar.gz");
+    const second = manifest({ cluster_id: "other" });
+    writeFileSync(
+      tarball,
+      writeTarGz([
+        { name: "manifest.json", data: Buffer.from(manifest({})) },
+        { name: "u1_openshift_report.0.csv", data: POD_CSV },
+        { name: "again/manifest.json", data: Buffer.from(second) },
+      ]),
+    );
+    const members = await extractPayload(tarball, (i) => join(dir, `m${i}.csv`), new StageBudget(1e6));
+    t.deepEqual(
+      members.map((m) => [m.member.name, m.text !== undefined]),
+      [["manifest.json", true], ["u1_openshift_report.0.csv", false], ["again/manifest.json", false]],
+    );
+    const staged = await stageUserInput(tarball, join(dir, "stage"));
+    t.deepEqual(staged.used.map((u) => u.clusterId), ["c1"], "the first manifest's cluster");
+    t.deepEqual(staged.skipped, [{ source: `${tarball}!again/manifest.json`, reason: "a second manifest.json: the payload's first is read" }]);
   } finally {
     cleanup();
   }
