@@ -28,7 +28,8 @@ export function stageLimitFromEnv(env: Record<string, string | undefined> = proc
   return Math.floor(Number(m[1]) * unit);
 }
 
-function gib(bytes: number): string {
+/** A size for messages: GiB from 1 GiB up, MiB below. */
+function sizeText(bytes: number): string {
   return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
@@ -41,7 +42,7 @@ export class StageBudget {
     this.used += bytes;
     if (this.used > this.limit) {
       throw new DataError(
-        `${source}: unpacking the input would stage more than ${gib(this.limit)} (${STAGE_LIMIT_SETTING}; ` +
+        `${source}: unpacking the input would stage more than ${sizeText(this.limit)} (${STAGE_LIMIT_SETTING}; ` +
           `raise it, e.g. ${STAGE_LIMIT_SETTING}=${Math.ceil((this.limit * 2) / 2 ** 30)}GiB, if the data is really that large)`,
         source,
       );
