@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameS
 import { closeSync, openSync, readSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { DataError } from "../errors.ts";
-import { NISE_CSV_NAME, REPORT_TYPE, TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
+import { CLUSTER_ID, NISE_CSV_NAME, REPORT_TYPE, TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
 import { extractPayload, gunzipToStage, MAX_MANIFEST_BYTES, StageBudget } from "./stage-files.ts";
 
 /** The nise report type (file-name suffix) of a table the summary reads, e.g. "ocp_pod_usage". */
@@ -172,9 +172,6 @@ function readManifest(path: string): string {
   if (size > MAX_MANIFEST_BYTES) throw new DataError(`${path}: manifest.json of ${size} bytes (at most ${MAX_MANIFEST_BYTES})`, path);
   return readFileSync(path, "utf8");
 }
-
-/** A cluster id names the staged files: letters, digits, ".", "_" and "-", not starting with ".". */
-const CLUSTER_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,252}$/;
 
 function checkClusterId(id: unknown, where: string): void {
   if (id === undefined) throw new DataError(`${where}: manifest.json has no cluster_id`, where);

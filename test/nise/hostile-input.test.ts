@@ -10,7 +10,8 @@ import { gzipSync } from "node:zlib";
 import { writeTarGz } from "../../src/nise/tar.ts";
 import { stageUserInput } from "../../src/nise/user-input.ts";
 import { REQUIRED_COLUMNS } from "../../src/nise/csv-import.ts";
-import { DataError } from "../../src/errors.ts";
+import { DataError, UsageError } from "../../src/errors.ts";
+import { runGenerateCommand } from "../../src/commands/generate.ts";
 import { extractPayload, gunzipToStage, STAGE_LIMIT_SETTING, StageBudget } from "../../src/nise/stage-files.ts";
 import { convertUserInput } from "../../src/nise/csv-to-parquet.ts";
 import { DailySummaryReference } from "../../src/reference/summary.ts";
@@ -249,6 +250,21 @@ test("only a payload's first manifest.json is held in memory; a second is listed
     const staged = await stageUserInput(tarball, join(dir, "stage"));
     t.deepEqual(staged.used.map((u) => u.clusterId), ["c1"], "the first manifest's cluster");
     t.deepEqual(staged.skipped, [{ source: `${tarball}!again/manifest.json`, reason: "a second manifest.json: the payload's first is read" }]);
+  } finally {
+    cleanup();
+  }
+});
+
+test("generate refuses a cluster id that --input would refuse: \"..\" would package the payloads beside --insights-upload DIR, a space is no cluster id", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    const yml = join("test", "fixtures", "nise", "random-defaults", "manifest.yml");
+    for (const id of ["..", ".hidden", "my cluster"]) {
+      const upload = join(dir, "up");
+      const e = await t.throwsAsync(runGenerateCommand(["--static-report-file", yml, "--ocp-cluster-id", id, "--out", join(dir, "out"), "--insights-upload", upload]), { instanceOf: UsageError });
+      t.is(e!.message, `--ocp-cluster-id: must be 1 to 50 letters, digits, ".", "_" or "-" (nise allows 50), not starting with ".", got ${JSON.stringify(id)}`);
+      t.deepEqual(readdirSync(dir), [], `${id}: nothing written`);
+    }
   } finally {
     cleanup();
   }
