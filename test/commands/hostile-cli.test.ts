@@ -3,7 +3,7 @@
 // exit 5 naming the stage folder, and a system schema is refused naming --schema. Each run here
 // stops before any benchmark work, except aggregate's over 7 plain rows.
 import test from "ava";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import { REQUIRED_COLUMNS } from "../../src/nise/csv-import.ts";
 import { startCli } from "../run/cli-process.ts";
 import { writeSummaryCsv } from "../../src/report/canonical-summary-csv.ts";
 import { SUMMARY_COLUMNS } from "../../src/contract/summary-schema.ts";
+import { describeStaleRun, findStaleRuns, RUN_MARKER } from "../../src/run/results-folder.ts";
 
 const POD_HEADER = REQUIRED_COLUMNS.pod.join(",");
 const POD_ROW = "2024-01-01 00:00:00 +0000 UTC,2024-02-01 00:00:00 +0000 UTC,2024-01-01 00:00:00 +0000 UTC,2024-01-01 00:59:59 +0000 UTC,p1,ns1,alpha,i-1,1,1,2,3,4,5,4,14400,5,18000,label_app:x";
@@ -152,4 +153,17 @@ test("the summary CSV is never written through a link planted at its temporary n
   t.is(readFileSync(victim, "utf8"), "keep");
   t.is(readFileSync(out, "utf8"), `${SUMMARY_COLUMNS.join(",")}\n`, "no rows: the header line alone");
   t.deepEqual(readdirSync(dir).sort(), ["summary.csv", `summary.csv.tmp-${process.pid}`], "the planted link is left alone, no temporary file left");
+});
+
+test("a killed run's marker in the --out folder gets only uploads of a run's shape removed; a bare \"data\" prefix (all of Koku's parquet) is left alone", (t) => {
+  const outRoot = join(work, "stale-out");
+  const runDir = join(outRoot, "streaming_comparison_20261204_000000");
+  mkdirSync(runDir, { recursive: true });
+  const dead = spawnSync("true").pid!; // a process that has ended
+  const own = { endpoint: "http://minio:9000", bucket: "cost-management", prefix: "data/1234567/OCP/source=349d3d67-ca24-5bcb-a458-f0cf4148321a" };
+  const uploads = [own, { endpoint: "http://minio:9000", bucket: "cost-management", prefix: "data" }, { prefix: 7 }];
+  writeFileSync(join(runDir, RUN_MARKER), JSON.stringify({ pid: dead, startedAt: "2026-12-04T00:00:00Z", uploads }));
+  const [stale] = findStaleRuns(outRoot);
+  t.deepEqual(stale.uploads, [own]);
+  t.true(describeStaleRun(stale).endsWith("; its marker also listed 2 upload(s) not of the form data/<org>/OCP/source=<uuid>, left alone"), describeStaleRun(stale));
 });
