@@ -1,12 +1,13 @@
 // Finding the hourly input of a job without opening it: nise CSV files in a folder, or the
 // generator's Koku parquet layout in a folder or in S3. No polars here, so the SQL engines' children
 // (pipelines/duckdb.ts, pipelines/postgres.ts) find the same files without loading polars.
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { createS3Client, s3SettingsFromAccess } from "../src/storage/client.ts";
 import { folderPrefix, listObjects } from "../src/storage/objects.ts";
 import { KOKU_TABLE, NISE_CSV_NAME, TABLE_KEYS, tableOfReportType, type TableKey } from "../src/contract/input-tables.ts";
 import type { JobInput } from "../src/contract/job.ts";
+import { walkInputFolder } from "../src/nise/user-input.ts";
 
 /** Bad input: names the file, and where it can, the column and line. Exit code 2 in the CLI. */
 export class InputError extends Error {
@@ -44,12 +45,15 @@ export function discoverCsv(dir: string): InputFiles {
   return files;
 }
 
-function walk(dir: string, out: string[]): void {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else out.push(p);
-  }
+/**
+ * The files of a local parquet tree. The modes read it by file list and by glob (streaming), and a
+ * glob follows links: a folder reached twice through a link would be summed twice, so it is refused,
+ * as is a named pipe or device (which would block the read).
+ */
+function treeFiles(dir: string): string[] {
+  const { files, skipped } = walkInputFolder(dir);
+  if (skipped.length > 0) throw new InputError(`${skipped[0].source}: ${skipped[0].reason.replace(/: (read once|not read)$/, "")}; a parquet tree must hold each file once, with no links that repeat it`);
+  return files;
 }
 
 const SOURCE_DIR = /(?:^|\/)source=([^/]+)\//;
@@ -62,8 +66,7 @@ function tableOfKey(key: string): TableKey | undefined {
 
 /** Parquet files of the Koku layout under DIR: …/source=<uuid>/year=YYYY/month=MM/<table>/*.parquet. */
 export function discoverParquet(dir: string): InputFiles {
-  const all: string[] = [];
-  walk(dir, all);
+  const all = treeFiles(dir);
   const files: InputFiles = { pod: [], storage: [], nodeLabels: [], namespaceLabels: [] };
   for (const p of all) {
     if (!p.endsWith(".parquet")) continue;

@@ -3,7 +3,7 @@
 // refused the same way by every mode (file, row and column named, exit 2), instead of the polars
 // modes dropping the hourly row or carrying -Infinity into the summary.
 import test from "ava";
-import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pl from "nodejs-polars";
@@ -107,5 +107,19 @@ test.serial("over s3://, the reference and run --input refuse a non-finite measu
     Object.assign(process.env, saved);
     client.destroy();
     await server.stop();
+  }
+});
+
+test("a local parquet tree holding a folder twice (through a link) is refused naming it by every mode, not summed twice", async (t) => {
+  const root = join(work, "linked");
+  mkdirSync(root);
+  cpSync(join(work, "clean", "data"), join(root, "data"), { recursive: true });
+  symlinkSync("data", join(root, "alias")); // alias/ sorts before data/: data/ is the repeat
+  for (const mode of ["in-memory", "streaming", "duckdb"] as const) {
+    t.is(
+      await refusal(root, mode),
+      `${join(root, "data")}: the same folder as ${join(root, "alias")} (reached through a link); a parquet tree must hold each file once, with no links that repeat it`,
+      mode,
+    );
   }
 });
