@@ -5,7 +5,7 @@ import { readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { createS3Client, s3SettingsFromAccess } from "../src/storage/client.ts";
 import { folderPrefix, listObjects } from "../src/storage/objects.ts";
-import { filesUnder } from "../src/storage/local-files.ts";
+import { walkInputFolder } from "../src/storage/local-files.ts";
 import { KOKU_TABLE, NISE_CSV_NAME, TABLE_KEYS, tableOfReportType, type TableKey } from "../src/contract/input-tables.ts";
 import type { JobInput } from "../src/contract/job.ts";
 
@@ -45,6 +45,17 @@ export function discoverCsv(dir: string): InputFiles {
   return files;
 }
 
+/**
+ * The files of a local parquet tree. The modes read it by file list and by glob (streaming), and a
+ * glob follows links: a folder reached twice through a link would be summed twice, so it is refused,
+ * as is a named pipe or device (which would block the read).
+ */
+function treeFiles(dir: string): string[] {
+  const { files, skipped } = walkInputFolder(dir);
+  if (skipped.length > 0) throw new InputError(`${skipped[0].source}: ${skipped[0].reason.replace(/: (read once|not read)$/, "")}; a parquet tree must hold each file once, with no links that repeat it`);
+  return files;
+}
+
 const SOURCE_DIR = /(?:^|\/)source=([^/]+)\//;
 
 function tableOfKey(key: string): TableKey | undefined {
@@ -55,7 +66,7 @@ function tableOfKey(key: string): TableKey | undefined {
 
 /** Parquet files of the Koku layout under DIR: …/source=<uuid>/year=YYYY/month=MM/<table>/*.parquet. */
 export function discoverParquet(dir: string): InputFiles {
-  const all = filesUnder(dir);
+  const all = treeFiles(dir);
   const files: InputFiles = { pod: [], storage: [], nodeLabels: [], namespaceLabels: [] };
   for (const p of all) {
     if (!p.endsWith(".parquet")) continue;

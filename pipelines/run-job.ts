@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { DataError } from "../src/errors.ts";
-import { stageUserInput, type StagedInput } from "../src/nise/user-input.ts";
+import { namingSources, stageUserInput, type StagedInput } from "../src/nise/user-input.ts";
 import type { DataFrame, LazyDataFrame } from "nodejs-polars";
 import pl from "nodejs-polars";
 import {
@@ -305,6 +305,6 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     exitWithReport(report);
   } catch (e) {
     stage?.cleanup();
-    exitWithFailure(mode, e, describePolarsError);
+    exitWithFailure(mode, stage ? namingSources(e, stage.staged) : e, describePolarsError);
   }
 }

@@ -2,9 +2,9 @@
 // mode of the daily summary over a folder of nise CSVs (or the Koku parquet layout) and write the
 // canonical summary CSV. The polars modes run in a child process (pipelines/<mode>.ts), the
 // reference in this process (plain TypeScript, CSV input).
-import { accessSync, constants, existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync, type Stats } from "node:fs";
+import { accessSync, constants, existsSync, lstatSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, type Stats } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import type { Job, JobInput, JobReport, Mode } from "../contract/job.ts";
 import type { SummaryRow } from "../contract/summary-schema.ts";
 import { NISE_CSV_NAME } from "../contract/input-tables.ts";
@@ -13,13 +13,14 @@ import { parseFlags } from "./flags.ts";
 import { runPipeline } from "../pipeline-child.ts";
 import { readNiseCsvDir } from "../nise/csv-import.ts";
 import { parseS3Url, readKokuTreeFromS3 } from "../nise/parquet-import.ts";
-import { describeSkipped, stageUserInput } from "../nise/user-input.ts";
+import { describeSkipped, namingSources, stageUserInput, walkInputFolder } from "../nise/user-input.ts";
 import { s3SettingsFromEnv, toS3Access } from "../storage/settings.ts";
 import { createS3Client, s3SettingsFromAccess } from "../storage/client.ts";
 import { computeDailySummary } from "../reference/index.ts";
 import { readSummaryParquet, writeSummaryCsv } from "../report/canonical-summary-csv.ts";
 import { pgSettingsFromEnv } from "../db/settings.ts";
 import { connectPg } from "../db/pool.ts";
+import { stageLimitFromEnv } from "../nise/stage-files.ts";
 
 export const AGGREGATE_HELP = `Usage: streambench aggregate --input PATH --mode MODE --out FILE.csv
 
@@ -43,7 +44,7 @@ Run Koku's OpenShift daily summary over one input and write the canonical summar
                              DATABASE_URL's server if set, else a PGlite the child hosts
                  reference   plain TypeScript reference (nise CSV input only)
   --out FILE     the summary CSV to write (written whole or not at all; a new name or a regular
-                 file, never a device, pipe or symbolic link)
+                 file, never a device, pipe or symbolic link, never inside --input)
   --help         this text
 
 Bad input is rejected, never summed: a row with too few or too many fields, a file cut inside its
@@ -98,6 +99,16 @@ function checkReplaceable(out: string): void {
   throw new UsageError(`aggregate: --out ${out}: it is ${kind}; the summary is written only to a regular file or a new name (nothing was written)`);
 }
 
+/** --out inside a local --input would replace a file the user gave (or join the input of the next run): refused before any work. */
+function checkOutsideInput(out: string, input: string): void {
+  if (parseS3Url(input)) return;
+  const inputReal = realpathSync(input);
+  const outReal = join(realpathSync(dirname(resolve(out))), basename(out));
+  if (outReal === inputReal || outReal.startsWith(inputReal + sep)) {
+    throw new UsageError(`aggregate: --out ${out} is inside --input ${input}: the summary would replace or join your input; give a file outside it (nothing was written)`);
+  }
+}
+
 /** Which layout the input holds: the Koku parquet layout (local or s3://), or CSV input as it arrives. */
 export function detectInput(dir: string, env: Record<string, string | undefined> = process.env): JobInput {
   const tree = parseS3Url(dir);
@@ -111,20 +122,10 @@ export function detectInput(dir: string, env: Record<string, string | undefined>
     if (/\.(tar\.gz|tgz|tar)$/i.test(dir)) return { kind: "csv", dir };
     throw new UsageError(`--input: ${dir} is neither a folder nor a .tar.gz payload`);
   }
-  const names = readdirSync(dir);
-  if (names.some((n) => NISE_CSV_NAME.test(n))) return { kind: "csv", dir };
-  let sawCsvInput = false;
-  const stack = [dir];
-  while (stack.length > 0) {
-    const d = stack.pop()!;
-    for (const n of readdirSync(d)) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) stack.push(p);
-      else if (n.endsWith(".parquet")) return { kind: "parquet", dir };
-      else if (/\.(csv|csv\.gz|tar\.gz|tgz|tar)$/i.test(n) || n === "manifest.json") sawCsvInput = true;
-    }
-  }
-  if (sawCsvInput) return { kind: "csv", dir };
+  if (readdirSync(dir).some((n) => NISE_CSV_NAME.test(n))) return { kind: "csv", dir };
+  const names = walkInputFolder(dir).files.map((p) => basename(p));
+  if (names.some((n) => n.endsWith(".parquet"))) return { kind: "parquet", dir };
+  if (names.some((n) => /\.(csv|csv\.gz|tar\.gz|tgz|tar)$/i.test(n) || n === "manifest.json")) return { kind: "csv", dir };
   throw new UsageError(`--input: ${dir} holds neither nise CSV files, operator payloads nor parquet files`);
 }
 
@@ -180,7 +181,9 @@ export async function aggregateWithReference(
   try {
     const staged = await stageUserInput(dir, join(work, "csv"));
     onSkipped(describeSkipped(staged.skipped));
-    return await computeDailySummary((sink) => readNiseCsvDir(staged.dir, sink), { enabledTagKeys });
+    return await computeDailySummary((sink) => readNiseCsvDir(staged.dir, sink), { enabledTagKeys }).catch((e: unknown) => {
+      throw namingSources(e, staged);
+    });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -211,7 +214,9 @@ export async function runAggregateCommand(argv: string[]): Promise<number> {
   }
   if (!out) throw new UsageError("aggregate: --out FILE.csv is required");
   checkOutputFile(out);
+  stageLimitFromEnv(); // STREAMBENCH_STAGE_LIMIT checked before any work (the polars modes stage in their child)
   const input = detectInput(inputDir);
+  checkOutsideInput(out, inputDir);
 
   let rows: SummaryRow[];
   const sayAll = (lines: string[]) => lines.forEach((line) => process.stderr.write(`aggregate: ${line}\n`));

@@ -26,7 +26,8 @@ Options:
   -s, --start-date DATE       like nise: start for YAML generators without start_date (YYYY-MM-DD)
   -e, --end-date DATE         like nise: end for YAML generators without end_date (exclusive)
   --ocp-cluster-id ID         cluster id in file names (required with --static-report-file;
-                              default benchmark-<scale> with --scale)
+                              default benchmark-<scale> with --scale): up to 50 letters, digits,
+                              ".", "_" or "-", not starting with "."
   --format csv|parquet|both   default: csv with --static-report-file, parquet with --scale
   --file-row-limit N          rows per CSV file before splitting into -1, -2, ... (default ${DEFAULT_FILE_ROW_LIMIT})
   --profile constant|realistic  with --scale: constant (default) gives each pod one usage value for

@@ -9,6 +9,7 @@ import { DEFAULT_PROFILE, DEFAULT_SCALE_SEED, parseProfile, type Profile } from 
 import { resolveBucket, s3SettingsFromEnv } from "../storage/settings.ts";
 import { pgSettingsFromEnv } from "../db/settings.ts";
 import { DEFAULT_PG_ANSWER_TIMEOUT_MS, PG_SILENCE_NOTICE_MS } from "../db/answer-watch.ts";
+import { stageLimitFromEnv } from "../nise/stage-files.ts";
 import type { Config } from "../run/config.ts";
 import { describeRun, loadRun } from "../compare/run-source.ts";
 import { AUTO_FIRST_RUNS, AUTO_MAX_RUNS, DEFAULT_BUDGET_SECONDS } from "../run/sampling.ts";
@@ -163,6 +164,7 @@ export function configFromFlags(flags: RunFlagValues, env: Record<string, string
   if (flags.input !== undefined && flags.profile !== undefined) {
     throw new UsageError("--input and --profile exclude each other: --profile shapes generated data, --input is yours");
   }
+  if (flags.input !== undefined) stageLimitFromEnv(env); // STREAMBENCH_STAGE_LIMIT checked before any work
   const scales = flags.input !== undefined ? ["input"] : flags.scales !== undefined ? list(flags.scales) : DEFAULT_SCALES;
   if (scales.length === 0) throw new UsageError("--scales needs at least one scale name");
   for (const scale of scales) {

@@ -116,6 +116,12 @@ const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "Ju
 const NISE_REPORT_TYPES = ["ocp_pod_usage", "ocp_storage_usage", "ocp_node_label", "ocp_namespace_label", "ocp_vm_usage", "ocp_gpu_usage", "ocp_ros_usage", "ocp_ros_namespace_usage"];
 
 /**
+ * A cluster id as it may name files and folders (staged CSVs, generate's --insights-upload
+ * DIR/<cluster>/): letters, digits, ".", "_" and "-", not starting with "." (so never "." or "..").
+ */
+export const CLUSTER_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,252}$/;
+
+/**
  * A nise CSV file name: <Month>-<Year>-<cluster>-<report_type>[-<part>].csv. Groups: 1 month name,
  * 2 year, 3 cluster id, 4 report type, 5 split part. One pattern for every reader, so the polars
  * modes and the reference always pick the same files.

@@ -11,7 +11,7 @@ import { deriveSourceUuid, DEFAULT_ORG } from "./generate.ts";
 import { kokuMonthDir, ROW_GROUP_SIZE } from "./parquet-writer.ts";
 import { type RowSink } from "./rows.ts";
 import { KOKU_TABLE, REPORT_TYPE, type TableKey } from "../contract/input-tables.ts";
-import { stageUserInput, type SkippedInputFile, type UsedInputFile } from "./user-input.ts";
+import { namingSources, stageUserInput, type SkippedInputFile, type UsedInputFile } from "./user-input.ts";
 
 const TIMESTAMP_COLUMNS = ["report_period_start", "report_period_end", "interval_start", "interval_end"];
 
@@ -40,7 +40,9 @@ export async function convertUserInput(
   rmSync(stageDir, { recursive: true, force: true });
   try {
     const staged = await stageUserInput(input, stageDir);
-    const converted = await convertNiseCsvDir(staged.dir, outDir, opts);
+    const converted = await convertNiseCsvDir(staged.dir, outDir, opts).catch((e: unknown) => {
+      throw namingSources(e, staged);
+    });
     const byStaged = new Map(converted.used.map((u) => [u.staged, u.rows]));
     return { ...converted, used: staged.used.map((u) => ({ ...u, rows: byStaged.get(u.staged) })), skipped: staged.skipped };
   } finally {

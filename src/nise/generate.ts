@@ -16,7 +16,7 @@ import { Prng } from "./prng.ts";
 import { EntityTables, generateDay, hoursByDay } from "./rowgen.ts";
 import type { RowSink } from "./rows.ts";
 import { deliverBatch, type BatchSink, type EntityTexts } from "./batch-rows.ts";
-import { TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
+import { CLUSTER_ID, TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
 
 export type OutputFormat = "csv" | "parquet" | "both";
 
@@ -149,8 +149,9 @@ export async function generate(manifest: Manifest, opts: GenerateOptions): Promi
   const seed = opts.seed ?? DEFAULT_SEED;
   const limit = opts.fileRowLimit ?? DEFAULT_FILE_ROW_LIMIT;
   const org = opts.org ?? DEFAULT_ORG;
-  if (!opts.clusterId || opts.clusterId.length > 50 || /[/\\]/.test(opts.clusterId)) {
-    throw new UsageError(`--ocp-cluster-id: must be 1 to 50 characters without "/" (nise's limit), got ${JSON.stringify(opts.clusterId)}`);
+  // it names the files and --insights-upload DIR/<cluster>/ (".." would write beside DIR), and the payloads' manifests, which --input reads
+  if (!opts.clusterId || opts.clusterId.length > 50 || !CLUSTER_ID.test(opts.clusterId)) {
+    throw new UsageError(`--ocp-cluster-id: must be 1 to 50 letters, digits, ".", "_" or "-" (nise allows 50), not starting with ".", got ${JSON.stringify(opts.clusterId)}`);
   }
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--file-row-limit: must be a positive whole number, got ${limit}`);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed: must be a whole number from 0 to 4294967295, got ${seed}`);

@@ -28,7 +28,8 @@ export function stageLimitFromEnv(env: Record<string, string | undefined> = proc
   return Math.floor(Number(m[1]) * unit);
 }
 
-function gib(bytes: number): string {
+/** A size for messages: GiB from 1 GiB up, MiB below. */
+function sizeText(bytes: number): string {
   return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
@@ -41,7 +42,7 @@ export class StageBudget {
     this.used += bytes;
     if (this.used > this.limit) {
       throw new DataError(
-        `${source}: unpacking the input would stage more than ${gib(this.limit)} (${STAGE_LIMIT_SETTING}; ` +
+        `${source}: unpacking the input would stage more than ${sizeText(this.limit)} (${STAGE_LIMIT_SETTING}; ` +
           `raise it, e.g. ${STAGE_LIMIT_SETTING}=${Math.ceil((this.limit * 2) / 2 ** 30)}GiB, if the data is really that large)`,
         source,
       );
@@ -90,10 +91,13 @@ function isGzip(path: string): boolean {
   }
 }
 
-/** The bytes of `path` as they come, gunzipped when `gz`. */
+/** The bytes of `path` as they come, gunzipped when `gz`; an error reading the file ends the gunzip with it (pipe() does not pass it on). */
 function chunksOf(path: string, gz: boolean): AsyncIterable<Buffer> {
   const raw = createReadStream(path);
-  return gz ? raw.pipe(createGunzip()).on("close", () => raw.destroy()) : raw;
+  if (!gz) return raw;
+  const gunzip = createGunzip();
+  raw.on("error", (e) => gunzip.destroy(e));
+  return raw.pipe(gunzip).on("close", () => raw.destroy());
 }
 
 /** `from` (gzipped) decompressed into `to`, streamed; a cut or corrupt file is a DataError naming it. */
@@ -112,11 +116,14 @@ export interface PayloadMember {
   member: TarMember;
   /** Regular CSV members: where their bytes were staged. */
   staged?: string;
+  /** The payload's (first) manifest.json. */
+  manifest?: true;
   /** manifest.json: its text (at most 1 MiB). */
   text?: string;
 }
 
-const MAX_MANIFEST_BYTES = 1 << 20;
+/** A manifest.json is read into memory: a few KB from the operator, refused past this. */
+export const MAX_MANIFEST_BYTES = 1 << 20;
 
 /**
  * Stream a payload tarball (gzipped or plain): CSV members to files `stagePath(i)`, manifest.json into
@@ -126,11 +133,14 @@ const MAX_MANIFEST_BYTES = 1 << 20;
 export async function extractPayload(path: string, stagePath: (i: number) => string, budget: StageBudget): Promise<PayloadMember[]> {
   const members: PayloadMember[] = [];
   let writing: MemberSink | null = null;
+  let manifestSeen = false;
   const parser = new TarParser((member) => {
     const entry: PayloadMember = { member };
     members.push(entry);
     if (member.kind !== "file") return null;
-    if (/(^|\/)manifest\.json$/.test(member.name)) {
+    // only the first manifest.json is held in memory: a payload of a thousand 1 MiB manifests would hold 1 GB
+    if (/(^|\/)manifest\.json$/.test(member.name) && !manifestSeen) {
+      manifestSeen = entry.manifest = true;
       if (member.size > MAX_MANIFEST_BYTES) throw new DataError(`${path}!${member.name}: manifest.json of ${member.size} bytes (at most ${MAX_MANIFEST_BYTES})`, path);
       const parts: Buffer[] = [];
       return { write: (c) => parts.push(Buffer.from(c)), end: () => (entry.text = Buffer.concat(parts).toString("utf8")) };

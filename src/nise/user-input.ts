@@ -19,9 +19,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, symlinkSync 
 import { closeSync, openSync, readSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { DataError } from "../errors.ts";
-import { NISE_CSV_NAME, REPORT_TYPE, TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
-import { extractPayload, gunzipToStage, StageBudget } from "./stage-files.ts";
-import { filesUnder } from "../storage/local-files.ts";
+import { CLUSTER_ID, NISE_CSV_NAME, REPORT_TYPE, TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
+import { extractPayload, gunzipToStage, MAX_MANIFEST_BYTES, StageBudget } from "./stage-files.ts";
+import { statOrFail, walkInputFolder } from "../storage/local-files.ts";
+export { walkInputFolder };
 
 /** The nise report type (file-name suffix) of a table the summary reads, e.g. "ocp_pod_usage". */
 export type ReportType = (typeof REPORT_TYPE)[TableKey];
@@ -167,8 +168,12 @@ function parseManifest(text: string, where: string): PayloadManifest {
   return m;
 }
 
-/** A cluster id names the staged files: letters, digits, ".", "_" and "-", not starting with ".". */
-const CLUSTER_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,252}$/;
+/** An extracted payload's manifest.json, bounded as a payload's is (stage-files.ts). */
+function readManifest(path: string): string {
+  const size = statSync(path).size;
+  if (size > MAX_MANIFEST_BYTES) throw new DataError(`${path}: manifest.json of ${size} bytes (at most ${MAX_MANIFEST_BYTES})`, path);
+  return readFileSync(path, "utf8");
+}
 
 function checkClusterId(id: unknown, where: string): void {
   if (id === undefined) throw new DataError(`${where}: manifest.json has no cluster_id`, where);
@@ -219,11 +224,11 @@ const MEMBER_KINDS: Record<string, string> = { symlink: "a symbolic link", hardl
 async function payloadOfTarball(f: string, stage: Stage, skipped: SkippedInputFile[]): Promise<Candidate[]> {
   mkdirSync(stage.dir, { recursive: true });
   const members = await extractPayload(f, (i) => join(stage.dir, `.payload-${stage.next++}-${i}.csv`), stage.budget);
-  const manifest = members.find((e) => e.text !== undefined);
+  const manifest = members.find((e) => e.manifest);
   const csvs = members.filter((e) => e.staged !== undefined);
   for (const e of members) {
     if (e === manifest || e.staged !== undefined || e.member.kind === "directory") continue;
-    const why = MEMBER_KINDS[e.member.kind] ?? "not a CSV file (payloads hold manifest.json and CSVs)";
+    const why = MEMBER_KINDS[e.member.kind] ?? (basename(e.member.name) === "manifest.json" ? "a second manifest.json: the payload's first is read" : "not a CSV file (payloads hold manifest.json and CSVs)");
     skipped.push({ source: `${f}!${e.member.name}`, reason: e.member.kind === "file" ? why : `${why}: payload members are read only as regular files` });
   }
   if (!manifest) {
@@ -260,13 +265,14 @@ const PARQUET_HERE = "a parquet file: a Koku parquet tree is read from s3://buck
 /** Every CSV the input holds (payload members already streamed into the stage folder), and the files skipped before their header is read. */
 async function collect(input: string, stage: Stage): Promise<{ candidates: Candidate[]; skipped: SkippedInputFile[]; plainFolder: boolean }> {
   const candidates: Candidate[] = [];
-  const skipped: SkippedInputFile[] = [];
-  const st = statSync(input);
-  const files = st.isDirectory() ? filesUnder(input) : [input];
+  const st = statOrFail(input);
+  if (!st.isDirectory() && !st.isFile()) throw new DataError(`--input ${input}: not a regular file or folder (a named pipe, device or socket)`, input);
+  const { files, skipped } = st.isDirectory() ? walkInputFolder(input) : { files: [input], skipped: [] };
   // a folder holding manifest.json is an extracted payload: its CSVs take the manifest's cluster and month
   const manifests = new Map<string, PayloadManifest>();
-  for (const f of files) if (basename(f) === "manifest.json") manifests.set(dirname(f), parseManifest(readFileSync(f, "utf8"), f));
-  let plainFolder = st.isDirectory();
+  for (const f of files) if (basename(f) === "manifest.json") manifests.set(dirname(f), parseManifest(readManifest(f), f));
+  // read in place only when the walk passed over nothing: the readers list the folder themselves
+  let plainFolder = st.isDirectory() && skipped.length === 0;
   for (const f of files) {
     const name = basename(f);
     if (name === "manifest.json" || isTarball(name)) {
@@ -387,4 +393,15 @@ function placeInStage(kept: Kept[], stageDir: string): UsedInputFile[] {
 /** One line per skipped file, for logs and stderr. */
 export function describeSkipped(skipped: SkippedInputFile[], root?: string): string[] {
   return skipped.map((s) => `skipped ${root ? relative(root, s.source.split("!")[0]) + (s.source.includes("!") ? "!" + s.source.split("!").slice(1).join("!") : "") : s.source}: ${s.reason}`);
+}
+
+/**
+ * An error about a staged copy, reworded to name the file the user gave: the stage folder is removed
+ * when the command ends, so "<stage>/January-2024-c1-ocp_pod_usage-1.csv:2681" would point nowhere.
+ * Line numbers stay true (a staged copy holds the same lines). Returns the same error object.
+ */
+export function namingSources<E>(e: E, staged: StagedInput): E {
+  if (!(e instanceof Error)) return e;
+  for (const u of staged.used) if (u.staged !== u.source) e.message = e.message.split(u.staged).join(u.source);
+  return e;
 }

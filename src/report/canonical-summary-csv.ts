@@ -2,7 +2,8 @@
 // `aggregate --out` writes), not SUMMARY.csv (summary-table-csv.ts): columns SUMMARY_COLUMNS in order, NULL = empty cell,
 // labels as compact JSON with sorted keys, rows in canonical order, numbers in full precision (JS
 // shortest round-trip). Two summaries that agree produce byte-identical files.
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import pl from "nodejs-polars";
 import { csvField } from "../contract/csv-field.ts";
 import { canonicalJsonText, compareSummaryRows, SUMMARY_COLUMNS, SUMMARY_MEASURE_COLUMNS, type SummaryRow } from "../contract/summary-schema.ts";
@@ -41,11 +42,20 @@ export function formatSummaryCsv(rows: readonly SummaryRow[]): string {
   return [SUMMARY_COLUMNS.join(","), ...lines.map((l) => l.text)].join("\n") + "\n";
 }
 
-/** Write the CSV to a temp file next to `path`, then rename: no partial file is ever left. */
+/**
+ * Write the CSV to a temp file next to `path`, then rename: no partial file is ever left. The temp
+ * name is unguessable and created exclusively ("wx"), so a link planted beside `path` (aggregate
+ * --out may name a shared folder such as /tmp) is never written through.
+ */
 export async function writeSummaryCsv(path: string, rows: readonly SummaryRow[]): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
+  const fd = openSync(tmp, "wx");
   try {
-    writeFileSync(tmp, formatSummaryCsv(rows));
+    try {
+      writeFileSync(fd, formatSummaryCsv(rows));
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch (error) {
     rmSync(tmp, { force: true });

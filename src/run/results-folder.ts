@@ -136,6 +136,8 @@ export interface StaleRun {
   /** Scratch folders found, with their size in bytes. */
   scratch: { name: string; bytes: number }[];
   uploads: RunMarker["uploads"];
+  /** Entries of its marker's uploads that are not a run's (isRunUpload): not removed. */
+  untrusted: number;
 }
 
 function alive(pid: number): boolean {
@@ -163,6 +165,19 @@ function sizeOf(path: string): number {
   return total;
 }
 
+/** The one shape of prefix a run uploads under (real-parts.ts): data/<org>/OCP/source=<uuid>. */
+const RUN_UPLOAD_PREFIX = /^data\/[^/]+\/OCP\/source=[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A marker is a file in the folder --out names, so what it lists is removed only when it has the
+ * shape of a run's own upload: a bare "data" (all of Koku's parquet in that bucket) or a malformed
+ * entry is left alone.
+ */
+function isRunUpload(u: unknown): u is RunMarker["uploads"][number] {
+  const e = u as Partial<RunMarker["uploads"][number]> | null;
+  return typeof e?.endpoint === "string" && typeof e.bucket === "string" && typeof e.prefix === "string" && RUN_UPLOAD_PREFIX.test(e.prefix);
+}
+
 /** Run folders under outRoot whose marker names a process that no longer runs. */
 export function findStaleRuns(outRoot: string): StaleRun[] {
   let names: string[];
@@ -183,7 +198,9 @@ export function findStaleRuns(outRoot: string): StaleRun[] {
     }
     if (marker.pid === process.pid || alive(marker.pid)) continue;
     const scratch = SCRATCH_FOLDERS.filter((n) => existsSync(join(dir, n))).map((n) => ({ name: n, bytes: sizeOf(join(dir, n)) }));
-    out.push({ dir, pid: marker.pid, scratch, uploads: Array.isArray(marker.uploads) ? marker.uploads : [] });
+    const listed: unknown[] = Array.isArray(marker.uploads) ? marker.uploads : [];
+    const uploads = listed.filter(isRunUpload);
+    out.push({ dir, pid: marker.pid, scratch, uploads, untrusted: listed.length - uploads.length });
   }
   return out;
 }
@@ -197,5 +214,6 @@ export function removeStaleRun(stale: StaleRun): void {
 export function describeStaleRun(stale: StaleRun): string {
   const mb = stale.scratch.reduce((sum, s) => sum + s.bytes, 0) / (1024 * 1024);
   const what = stale.scratch.length > 0 ? `${stale.scratch.map((s) => `${s.name}/`).join(", ")} (${mb.toFixed(1)} MB)` : "its marker";
-  return `removed the leftovers of a run that was killed (pid ${stale.pid}): ${stale.dir}: ${what}`;
+  const left = stale.untrusted > 0 ? `; its marker also listed ${stale.untrusted} upload(s) not of the form data/<org>/OCP/source=<uuid>, left alone` : "";
+  return `removed the leftovers of a run that was killed (pid ${stale.pid}): ${stale.dir}: ${what}${left}`;
 }

@@ -46,7 +46,7 @@ export interface LocalFile {
   size: number;
 }
 
-/** Every regular file under `root`, sorted by relative path. Hidden files (".x") are skipped. Not local-files.ts's filesUnder (see there). */
+/** Every regular file under `root`, sorted by relative path. Hidden files (".x") are skipped. Not local-files.ts's walkInputFolder (see there). */
 export async function walkFiles(root: string): Promise<LocalFile[]> {
   const out: LocalFile[] = [];
   async function walk(dir: string): Promise<void> {

@@ -3,13 +3,16 @@
 // exit 5 naming the stage folder, and a system schema is refused naming --schema. Each run here
 // stops before any benchmark work, except aggregate's over 7 plain rows.
 import test from "ava";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { REQUIRED_COLUMNS } from "../../src/nise/csv-import.ts";
 import { startCli } from "../run/cli-process.ts";
+import { writeSummaryCsv } from "../../src/report/canonical-summary-csv.ts";
+import { SUMMARY_COLUMNS } from "../../src/contract/summary-schema.ts";
+import { describeStaleRun, findStaleRuns, RUN_MARKER } from "../../src/run/results-folder.ts";
 
 const POD_HEADER = REQUIRED_COLUMNS.pod.join(",");
 const POD_ROW = "2024-01-01 00:00:00 +0000 UTC,2024-02-01 00:00:00 +0000 UTC,2024-01-01 00:00:00 +0000 UTC,2024-01-01 00:59:59 +0000 UTC,p1,ns1,alpha,i-1,1,1,2,3,4,5,4,14400,5,18000,label_app:x";
@@ -98,4 +101,69 @@ const realPg = process.env.DATABASE_URL;
     t.regex(r.stderr, new RegExp(`staging the input: cannot write into ${small}/streambench-input-\\w+/csv: no space left on the device \\(ENOSPC\\)`), mode);
     t.false(existsSync(out));
   }
+});
+
+test("a bad row inside a .csv.gz is named by the .csv.gz the user gave, line and column, not by its unpacked copy (reference and a polars mode)", async (t) => {
+  const dir = join(work, "cut-inside-gz");
+  mkdirSync(dir);
+  // a whole gzip stream whose CSV ends inside its 2nd row: 12 of 19 fields, no line end
+  const gz = join(dir, "January-2024-c1-ocp_pod_usage.csv.gz");
+  writeFileSync(gz, gzipSync(`${POD_HEADER}\r\n${POD_ROW}\r\n${POD_ROW.split(",").slice(0, 12).join(",")}`));
+  for (const [mode, where] of [["reference", `${gz}:3: `], ["in-memory", `${gz}: line 3, column `]]) {
+    const r = await startCli(["aggregate", "--input", dir, "--mode", mode, "--out", join(work, `cut-${mode}.csv`)]).done;
+    t.is(r.code, 2, r.stderr);
+    // header line 1, the whole row line 2, the cut row line 3
+    t.true(r.stderr.includes(`streambench: ${where}`), r.stderr);
+    t.false(r.stderr.includes("streambench-input-"), r.stderr);
+  }
+});
+
+test("a STREAMBENCH_STAGE_LIMIT that is not a size is exit 2 naming it before any work, in aggregate's polars modes and in run", async (t) => {
+  const env = { STREAMBENCH_STAGE_LIMIT: "lots" };
+  const agg = await startCli(["aggregate", "--input", input, "--mode", "in-memory", "--out", join(work, "limit.csv")], env).done;
+  t.is(agg.code, 2, agg.stderr);
+  t.true(agg.stderr.includes('STREAMBENCH_STAGE_LIMIT="lots": give a size such as 20GB, 512MiB or a byte count'), agg.stderr);
+  const out = join(work, "limit-run");
+  const run = await startCli(["run", "--headless", "--runs", "1", "--input", input, "--out", out], env).done;
+  t.is(run.code, 2, run.stdout + run.stderr);
+  t.true(run.stderr.includes('STREAMBENCH_STAGE_LIMIT="lots"'), run.stderr);
+  t.false(existsSync(out), "no results folder for a settings error");
+});
+
+test("aggregate --out naming a file inside --input is exit 2 and leaves the user's file as it was", async (t) => {
+  const csv = join(input, "January-2024-c1-ocp_pod_usage.csv");
+  for (const out of [csv, join(input, "summary.csv")]) {
+    const r = await startCli(["aggregate", "--input", input, "--mode", "reference", "--out", out]).done;
+    t.is(r.code, 2, r.stderr);
+    t.true(r.stderr.includes(`aggregate: --out ${out} is inside --input ${input}: the summary would replace or join your input`), r.stderr);
+  }
+  t.is(readFileSync(csv, "utf8"), `${POD_HEADER}\r\n${POD_ROW}\r\n`, "the input CSV is untouched");
+  t.deepEqual(readdirSync(input), ["January-2024-c1-ocp_pod_usage.csv"], "nothing written beside it");
+});
+
+test("the summary CSV is never written through a link planted at its temporary name beside --out", async (t) => {
+  const dir = join(work, "planted");
+  mkdirSync(dir);
+  const victim = join(work, "victim.txt");
+  writeFileSync(victim, "keep");
+  const out = join(dir, "summary.csv");
+  // the temporary name was <out>.tmp-<pid>: anyone who can write into --out's folder could plant it
+  symlinkSync(victim, `${out}.tmp-${process.pid}`);
+  await writeSummaryCsv(out, []);
+  t.is(readFileSync(victim, "utf8"), "keep");
+  t.is(readFileSync(out, "utf8"), `${SUMMARY_COLUMNS.join(",")}\n`, "no rows: the header line alone");
+  t.deepEqual(readdirSync(dir).sort(), ["summary.csv", `summary.csv.tmp-${process.pid}`], "the planted link is left alone, no temporary file left");
+});
+
+test("a killed run's marker in the --out folder gets only uploads of a run's shape removed; a bare \"data\" prefix (all of Koku's parquet) is left alone", (t) => {
+  const outRoot = join(work, "stale-out");
+  const runDir = join(outRoot, "streaming_comparison_20261204_000000");
+  mkdirSync(runDir, { recursive: true });
+  const dead = spawnSync("true").pid!; // a process that has ended
+  const own = { endpoint: "http://minio:9000", bucket: "cost-management", prefix: "data/1234567/OCP/source=349d3d67-ca24-5bcb-a458-f0cf4148321a" };
+  const uploads = [own, { endpoint: "http://minio:9000", bucket: "cost-management", prefix: "data" }, { prefix: 7 }];
+  writeFileSync(join(runDir, RUN_MARKER), JSON.stringify({ pid: dead, startedAt: "2026-12-04T00:00:00Z", uploads }));
+  const [stale] = findStaleRuns(outRoot);
+  t.deepEqual(stale.uploads, [own]);
+  t.true(describeStaleRun(stale).endsWith("; its marker also listed 2 upload(s) not of the form data/<org>/OCP/source=<uuid>, left alone"), describeStaleRun(stale));
 });

@@ -10,8 +10,11 @@ import { gzipSync } from "node:zlib";
 import { writeTarGz } from "../../src/nise/tar.ts";
 import { stageUserInput } from "../../src/nise/user-input.ts";
 import { REQUIRED_COLUMNS } from "../../src/nise/csv-import.ts";
-import { DataError } from "../../src/errors.ts";
-import { STAGE_LIMIT_SETTING } from "../../src/nise/stage-files.ts";
+import { DataError, UsageError } from "../../src/errors.ts";
+import { runGenerateCommand } from "../../src/commands/generate.ts";
+import { extractPayload, gunzipToStage, STAGE_LIMIT_SETTING, StageBudget } from "../../src/nise/stage-files.ts";
+import { convertUserInput } from "../../src/nise/csv-to-parquet.ts";
+import { DailySummaryReference } from "../../src/reference/summary.ts";
 
 const POD_HEADER = REQUIRED_COLUMNS.pod.join(",");
 const POD_ROW = "2024-01-01 00:00:00 +0000 UTC,2024-02-01 00:00:00 +0000 UTC,2024-01-01 00:00:00 +0000 UTC,2024-01-01 00:59:59 +0000 UTC,p1,ns1,alpha,i-1,1,1,2,3,4,5,4,14400,5,18000,label_app:x";
@@ -149,6 +152,119 @@ test("without a month in the manifest, a first data row in month 13 is refused n
     const e = await t.throwsAsync(stageUserInput(tarball, join(dir, "stage")), { instanceOf: DataError });
     // the month is read from interval_start (the 3rd column), whose 2024-01-01 became 2024-13-01
     t.is(e!.message, `${tarball}!u1_openshift_report.0.csv: line 2, column "interval_start": "2024-13-01 00:00:00 +0000 UTC" is not a date (month 01-12)`);
+  } finally {
+    cleanup();
+  }
+});
+
+test("a folder reached twice through a link is read once, a link loop ends, and a named pipe is listed as skipped, never opened", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    const input = join(dir, "in");
+    mkdirSync(join(input, "data"), { recursive: true });
+    mkdirSync(join(input, "sub"));
+    writeFileSync(join(input, "data", "January-2024-c1-ocp_pod_usage.csv"), POD_CSV);
+    symlinkSync("data", join(input, "alias")); // the same folder under a second name: its CSV would be summed twice
+    symlinkSync("..", join(input, "sub", "up")); // a loop back to the input folder
+    execFileSync("mkfifo", [join(input, "January-2024-c1-ocp_pod_usage-2.csv")]); // opening it would block for ever
+    const staged = await stageUserInput(input, join(dir, "stage"));
+    // the walk goes in name order: alias/ comes before data/, so the CSV is read as alias/...
+    t.deepEqual(staged.used.map((u) => u.source), [join(input, "alias", "January-2024-c1-ocp_pod_usage.csv")]);
+    t.deepEqual(
+      staged.skipped.map((s) => [s.source, s.reason]),
+      [
+        [join(input, "January-2024-c1-ocp_pod_usage-2.csv"), "not a regular file (a named pipe, device or socket): not read"],
+        [join(input, "data"), `the same folder as ${join(input, "alias")} (reached through a link): read once`],
+        [join(input, "sub", "up"), `the same folder as ${input} (reached through a link): read once`],
+      ],
+    );
+    t.not(staged.dir, input, "the folder is not read in place, where the readers would open the pipe");
+  } finally {
+    cleanup();
+  }
+});
+
+test("run --input: bad data in a payload member is named by the payload and member the user gave, not by the staged copy", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    // the member's 2nd row is cut after the 12th field: no line end, too few fields
+    const cut = Buffer.from(`${POD_HEADER}\r\n${POD_ROW}\r\n${POD_ROW.split(",").slice(0, 12).join(",")}`);
+    const tarball = join(dir, "p.tar.gz");
+    writeFileSync(tarball, writeTarGz([{ name: "u1_openshift_report.0.csv", data: cut }, { name: "manifest.json", data: Buffer.from(manifest({})) }]));
+    const sink = new DailySummaryReference({ enabledTagKeys: null });
+    const e = await t.throwsAsync(convertUserInput(tarball, join(dir, "out"), { sink }), { instanceOf: DataError });
+    // header line 1, the whole row line 2, the cut row line 3
+    t.true(e!.message.startsWith(`${tarball}!u1_openshift_report.0.csv:3: `), e!.message);
+    t.false(e!.message.includes(".input-stage"), e!.message);
+  } finally {
+    cleanup();
+  }
+});
+
+test("an extracted payload's manifest.json over 1 MiB is refused naming it, as inside a payload, instead of being read whole", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    const extracted = join(dir, "extracted");
+    mkdirSync(extracted);
+    // valid JSON after 2 MiB of blanks: 2,097,152 + the manifest's bytes > 1,048,576
+    const path = join(extracted, "manifest.json");
+    const text = " ".repeat(2 * 1024 * 1024) + manifest({});
+    writeFileSync(path, text);
+    writeFileSync(join(extracted, "u1_openshift_report.0.csv"), POD_CSV);
+    const e = await t.throwsAsync(stageUserInput(extracted, join(dir, "stage")), { instanceOf: DataError });
+    t.is(e!.message, `${path}: manifest.json of ${Buffer.byteLength(text)} bytes (at most 1048576)`);
+  } finally {
+    cleanup();
+  }
+});
+
+test("a .csv.gz that cannot be opened (gone since the folder was listed) is an error naming it, not a crash of the process", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    const gone = join(dir, "January-2024-c1-ocp_pod_usage.csv.gz");
+    const e = await t.throwsAsync(gunzipToStage(gone, join(dir, "staged.csv"), new StageBudget(1e6)), { instanceOf: DataError });
+    t.true(e!.message.startsWith(`${gone}: not a readable gzip file (ENOENT`), e!.message);
+  } finally {
+    cleanup();
+  }
+});
+
+test("only a payload's first manifest.json is held in memory; a second is listed as skipped and its bytes dropped", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    const tarball = join(dir, "p.tar.gz");
+    const second = manifest({ cluster_id: "other" });
+    writeFileSync(
+      tarball,
+      writeTarGz([
+        { name: "manifest.json", data: Buffer.from(manifest({})) },
+        { name: "u1_openshift_report.0.csv", data: POD_CSV },
+        { name: "again/manifest.json", data: Buffer.from(second) },
+      ]),
+    );
+    const members = await extractPayload(tarball, (i) => join(dir, `m${i}.csv`), new StageBudget(1e6));
+    t.deepEqual(
+      members.map((m) => [m.member.name, m.text !== undefined]),
+      [["manifest.json", true], ["u1_openshift_report.0.csv", false], ["again/manifest.json", false]],
+    );
+    const staged = await stageUserInput(tarball, join(dir, "stage"));
+    t.deepEqual(staged.used.map((u) => u.clusterId), ["c1"], "the first manifest's cluster");
+    t.deepEqual(staged.skipped, [{ source: `${tarball}!again/manifest.json`, reason: "a second manifest.json: the payload's first is read" }]);
+  } finally {
+    cleanup();
+  }
+});
+
+test("generate refuses a cluster id that --input would refuse: \"..\" would package the payloads beside --insights-upload DIR, a space is no cluster id", async (t) => {
+  const { dir, cleanup } = scratch();
+  try {
+    const yml = join("test", "fixtures", "nise", "random-defaults", "manifest.yml");
+    for (const id of ["..", ".hidden", "my cluster"]) {
+      const upload = join(dir, "up");
+      const e = await t.throwsAsync(runGenerateCommand(["--static-report-file", yml, "--ocp-cluster-id", id, "--out", join(dir, "out"), "--insights-upload", upload]), { instanceOf: UsageError });
+      t.is(e!.message, `--ocp-cluster-id: must be 1 to 50 letters, digits, ".", "_" or "-" (nise allows 50), not starting with ".", got ${JSON.stringify(id)}`);
+      t.deepEqual(readdirSync(dir), [], `${id}: nothing written`);
+    }
   } finally {
     cleanup();
   }

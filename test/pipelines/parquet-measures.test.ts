@@ -3,7 +3,7 @@
 // refused the same way by every mode (file, row and column named, exit 2), instead of the polars
 // modes dropping the hourly row or carrying -Infinity into the summary.
 import test from "ava";
-import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pl from "nodejs-polars";
@@ -20,21 +20,21 @@ import { startCli } from "../run/cli-process.ts";
 const work = mkdtempSync(join(tmpdir(), "streambench-parquet-measures-"));
 let podFile = ""; // the pod table's file, relative to a tree's root
 
-/** The path of the pod table's parquet file under `root`, relative to it. */
-function findPodFile(root: string, rel = ""): string | null {
+/** The path of a table's (default: the pod table's) parquet file under `root`, relative to it. */
+function findTableFile(root: string, rel = "", table = "openshift_pod_usage_line_items"): string | null {
   for (const name of readdirSync(join(root, rel), { withFileTypes: true })) {
     const path = join(rel, name.name);
     if (name.isDirectory()) {
-      const found = findPodFile(root, path);
+      const found = findTableFile(root, path, table);
       if (found) return found;
-    } else if (name.name.endsWith(".parquet") && rel.endsWith("openshift_pod_usage_line_items")) return path;
+    } else if (name.name.endsWith(".parquet") && rel.endsWith(table)) return path;
   }
   return null;
 }
 
 test.before(async () => {
   await generate(scaleManifest("small", 42), { clusterId: "benchmark-small", outDir: join(work, "clean"), format: "parquet", seed: 42 });
-  podFile = findPodFile(join(work, "clean"))!;
+  podFile = findTableFile(join(work, "clean"))!;
 });
 
 test.after.always(() => rmSync(work, { recursive: true, force: true }));
@@ -75,7 +75,10 @@ test("+Infinity, -Infinity and a missing pod measure are refused too; a missing 
     const tree = treeWith(name, value);
     t.is(await refusal(tree, "streaming"), `${join(tree, podFile)}: row 6, column "pod_usage_cpu_core_seconds": ${why}`, name);
   }
-  // the clean tree holds claimless PVs, whose volume_request_storage_byte_seconds is null
+  // the clean tree holds claimless PVs, whose volume_request_storage_byte_seconds is null ...
+  const storage = pl.readParquet(join(work, "clean", findTableFile(join(work, "clean"), "", "openshift_storage_usage_line_items")!));
+  t.true(storage.getColumn("volume_request_storage_byte_seconds").nullCount() > 0, "the clean tree has a PV without a claim");
+  // ... and is summarised, not refused
   const { rows } = await aggregateWithPolars({ kind: "parquet", dir: join(work, "clean") }, "in-memory");
   t.true(rows.length > 0);
 });
@@ -104,5 +107,19 @@ test.serial("over s3://, the reference and run --input refuse a non-finite measu
     Object.assign(process.env, saved);
     client.destroy();
     await server.stop();
+  }
+});
+
+test("a local parquet tree holding a folder twice (through a link) is refused naming it by every mode, not summed twice", async (t) => {
+  const root = join(work, "linked");
+  mkdirSync(root);
+  cpSync(join(work, "clean", "data"), join(root, "data"), { recursive: true });
+  symlinkSync("data", join(root, "alias")); // alias/ sorts before data/: data/ is the repeat
+  for (const mode of ["in-memory", "streaming", "duckdb"] as const) {
+    t.is(
+      await refusal(root, mode),
+      `${join(root, "data")}: the same folder as ${join(root, "alias")} (reached through a link); a parquet tree must hold each file once, with no links that repeat it`,
+      mode,
+    );
   }
 });
