@@ -7,8 +7,9 @@ import { DataError } from "./errors.ts";
 import { startChild, type ChildOptions, type ChildOutcome, type ChildRunOptions, type StartedChild } from "./metrics/child-run.ts";
 import { compiledPipelineEntry } from "./pipeline-build.ts";
 import { isDeno, typeScriptCommand } from "./runtime.ts";
-import { limitChild, LimitKilled, type LimitedChild, type MemoryCap } from "./limits/enforce.ts";
+import { limitChild, LimitKilled, type Enforcement, type LimitedChild, type MemoryCap } from "./limits/enforce.ts";
 import type { Limits } from "./limits/limit-settings.ts";
+import { engineThreads } from "./limits/engine-budget.ts";
 
 /** The entry file of a polars mode. */
 export function pipelineEntry(mode: Mode): string {
@@ -64,6 +65,8 @@ export function childEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export interface PipelineRun {
   report: JobReport;
   outcome: ChildOutcome;
+  /** Under limits: what held the child (a cgroup, or the watchdog). */
+  enforcement?: Enforcement;
 }
 
 /** Says a fallback to the TypeScript source once per process and reason (live log, or stderr without one). */
@@ -93,8 +96,9 @@ export interface ChildLimits {
  * POLARS_MAX_THREADS once per process, so --cpus 0.2 or 1 gives it one thread, 2 two.
  */
 export function limitedEnvironment(env: NodeJS.ProcessEnv, limits: Limits | undefined): NodeJS.ProcessEnv {
-  if (!limits || limits.cpus === null || env.POLARS_MAX_THREADS) return env;
-  return { ...env, POLARS_MAX_THREADS: String(Math.max(1, Math.ceil(limits.cpus))) };
+  const threads = engineThreads(limits?.cpus ?? null);
+  if (threads === null || env.POLARS_MAX_THREADS) return env;
+  return { ...env, POLARS_MAX_THREADS: String(threads) };
 }
 
 /** A pipeline child of this mode, spawned now, waiting for its job on stdin (under its limits, if any). */
@@ -125,7 +129,7 @@ async function runStarted(started: StartedPipeline, job: Job, options: Omit<Chil
   reportFallback(job.mode, started.fallbackReason, options.onLine);
   const outcome = await runLimited(started, { ...options, input: JSON.stringify(job) });
   const report = outcome.report as JobReport | JobFailure | null;
-  if (report && report.ok === true) return { report, outcome };
+  if (report && report.ok === true) return { report, outcome, ...(started.limited ? { enforcement: started.limited.enforcement } : {}) };
   if (report && report.ok === false) {
     if (report.kind === "input") throw new DataError(report.error);
     throw new Error(`${job.mode} pipeline failed: ${report.error}`);
@@ -154,10 +158,17 @@ export async function runPipeline(job: Job, options: Omit<ChildOptions, "input">
  */
 export class PipelineLauncher {
   #waiting = new Map<Mode, Promise<StartedPipeline>>();
-  readonly #under: ChildLimits | undefined;
+  #under: ChildLimits | undefined;
 
   /** Every child started under these limits (none: as before). */
   constructor(under?: ChildLimits) {
+    this.#under = under;
+  }
+
+  /** Children from now on start under these limits; those waiting under others are ended. */
+  limitTo(under: ChildLimits | undefined): void {
+    if (JSON.stringify(under) === JSON.stringify(this.#under)) return;
+    this.close();
     this.#under = under;
   }
 

@@ -10,6 +10,7 @@ import { DEFAULT_PROFILE, DEFAULT_SCALE_SEED, parseProfile, type Profile } from 
 import { resolveBucket, s3SettingsFromEnv } from "../storage/settings.ts";
 import { pgSettingsFromEnv } from "../db/settings.ts";
 import type { Config } from "../run/config.ts";
+import { LIMIT_PRESETS, limitsFromFlags } from "../limits/limit-settings.ts";
 
 export const DEFAULT_SCALES = ["small", "medium", "large"];
 /**
@@ -30,7 +31,8 @@ PostgreSQL, read it back, validate it against the reference, and write reports.
 Flags:
   --scales LIST           scales to run, comma-separated (default small,medium,large).
                           Known: small, medium, large, xlarge, xxlarge, production-small,
-                          production-medium, production-large
+                          production-medium, production-large, production-xlarge (37.2 M rows),
+                          production-xxlarge (74.4 M rows)
   --input PATH            run on data you bring instead of generated scales:
                           - a folder of nise CSV files, plain or gzipped (.csv.gz), split parts mixed;
                           - koku-metrics-operator payloads (.tar.gz with manifest.json and
@@ -46,7 +48,17 @@ Flags:
                           duckdb: DuckDB in the child over the parquet (fetched from S3 first);
                           postgres: the hourly rows loaded into PostgreSQL (the run's DATABASE_URL
                           server, or a PGlite the child hosts) and the same SQL run there
-  --duckdb-memory-limit S DuckDB's memory_limit for the duckdb mode, e.g. 2GB (default DuckDB's: 80% of RAM)
+  --duckdb-memory-limit S DuckDB's memory_limit for the duckdb mode, e.g. 2GB (default: 80% of --memory-limit,
+                          else DuckDB's: 80% of RAM)
+  --memory-limit LIST     cap on each engine child's memory, e.g. 750MiB or 4GiB; a list (400MiB,750MiB)
+                          runs every scale under each in turn. Held by a control group of the child's own
+                          (cgroup v2 or v1) where one can be made, else by a watchdog on its RSS; a child
+                          over it ends as OOM, a measured outcome (the run goes on). Default: a guard at
+                          90% of the memory available at the start
+  --cpus N                CPUs per engine child (fractional, e.g. 0.2): cgroup CPU quota (watchdog path:
+                          affinity to whole cores); polars and DuckDB get ceil(N) threads
+  --limits PRESET         a deployed worker's limits: ${Object.entries(LIMIT_PRESETS).map(([name, p]) => `${name} (${p.what.split(": ")[1]})`).join(", ")}
+  --timeout DURATION      per child run, e.g. 90s or 5m: a child still running then ends as TIMEOUT
   --runs N                repetitions per scale and mode, each in a fresh process, the modes
                           interleaved (A B B A ...) (default ${DEFAULT_RUNS}); verdicts carry a 95% interval
   --warmup N              warm-up runs per scale and mode before those, validated but left out
@@ -77,6 +89,10 @@ export const RUN_FLAGS = {
   input: { type: "string" },
   modes: { type: "string" },
   "duckdb-memory-limit": { type: "string" },
+  "memory-limit": { type: "string" },
+  cpus: { type: "string" },
+  limits: { type: "string" },
+  timeout: { type: "string" },
   runs: { type: "string" },
   warmup: { type: "string" },
   seed: { type: "string" },
@@ -160,6 +176,7 @@ export function configFromFlags(flags: RunFlagValues, env: Record<string, string
     postgres,
     injectFault,
     duckdbMemoryLimit,
+    limits: limitsFromFlags(flags),
   };
   return Object.freeze(config);
 }

@@ -10,12 +10,11 @@ import { availableParallelism } from "node:os";
 import { existsSync, readFileSync } from "node:fs";
 import { readProcMemory } from "../metrics/proc-status.ts";
 import { makeChildCgroup, type ChildCgroup } from "./cgroup.ts";
-import type { Limits } from "./limit-settings.ts";
+import { GUARD_SHARE, type Limits } from "./limit-settings.ts";
+import type { RunLimits } from "../report/model.ts";
 
 /** Between 20 and 50 ms: a child growing 1 GB/s passes the cap by at most ~25 MB before it is killed. */
 export const WATCHDOG_INTERVAL_MS = 25;
-/** With no --memory-limit, children run under this share of MemAvailable at the run's start. */
-export const GUARD_SHARE = 0.9;
 
 export type Enforcement = "cgroup v1" | "cgroup v2" | "watchdog";
 
@@ -148,6 +147,8 @@ export function limitChild(command: string, args: string[], limits: Limits, cap:
 /** A child's run ended by its limits: a measured outcome, not a fault (scale-run.ts records it). */
 export class LimitKilled extends Error {
   override name = "LimitKilled";
+  /** The limits as the report gives them (set by the part that knows the engine's budget). */
+  limits?: RunLimits;
   constructor(
     readonly kill: LimitKill,
     readonly cap: MemoryCap,
@@ -158,4 +159,13 @@ export class LimitKilled extends Error {
         : `killed at its timeout after ${(kill.untilKillMs / 1000).toFixed(2)} s, peak ${Math.round(kill.peakBytes / 1024 / 1024)} MiB (${kill.enforcement})`,
     );
   }
+}
+
+/** What would hold a child under these limits here (a group is made and removed to find out). */
+export async function probeEnforcement(limits: Limits, env: NodeJS.ProcessEnv = process.env): Promise<Enforcement> {
+  if (enforcementWanted(env) === "watchdog") return "watchdog";
+  const group = makeChildCgroup({ memoryBytes: limits.memoryLimitBytes ?? 1024 ** 3, cpus: limits.cpus });
+  if (!group) return "watchdog";
+  await group.remove();
+  return group.version;
 }

@@ -4,6 +4,9 @@ import { UsageError } from "../errors.ts";
 
 const KIB = 1024;
 
+/** With no --memory-limit, children run under this share of MemAvailable at the run's start (the guard). */
+export const GUARD_SHARE = 0.9;
+
 /** What a deployed Koku worker is given (Koku's deploy/clowdapp.yaml and the self-hosted chart). */
 export const LIMIT_PRESETS: Readonly<Record<string, { memoryLimitBytes: number; cpus: number | null; what: string }>> = {
   // SaaS summary worker: limits memory 750Mi, cpu 200m
@@ -90,7 +93,7 @@ export function limitsFromFlags(flags: LimitFlags): Limits[] {
   }
   const cpus = flags.cpus !== undefined ? parseCpus(flags.cpus) : (presetFigures?.cpus ?? null);
   const timeoutSeconds = flags.timeout !== undefined ? parseTimeout(flags.timeout) : null;
-  let memory: (number | null)[] = [presetFigures?.memoryLimitBytes ?? null];
+  let memory: (number | null)[] = [presetFigures?.memoryLimitBytes ?? NO_LIMITS.memoryLimitBytes];
   if (flags["memory-limit"] !== undefined) {
     const items = flags["memory-limit"].split(",").map((s) => s.trim()).filter((s) => s.length > 0);
     if (items.length === 0) throw new UsageError("--memory-limit needs at least one size, e.g. 750MiB");
@@ -106,4 +109,25 @@ export function formatLimitBytes(bytes: number): string {
   if (gib >= 1) return `${Number.isInteger(gib) ? gib : gib.toFixed(2).replace(/0+$/, "")} GiB`;
   const mib = bytes / KIB ** 2;
   return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
+}
+
+/** No limit given: the machine guard alone holds the children. */
+export const NO_LIMITS: Limits = Object.freeze({ memoryLimitBytes: null, cpus: null, preset: null, timeoutSeconds: null });
+
+/** "750MiB": a limit in a scale's label when several limits run (<scale>@<tag>); "guard" for none. */
+export function limitTag(limits: Limits): string {
+  return limits.memoryLimitBytes === null ? "guard" : formatLimitBytes(limits.memoryLimitBytes).replace(" ", "");
+}
+
+/** "750 MiB, 0.2 CPU (koku-worker)", or the guard's cap when no limit was given. */
+export function describeLimits(limits: Limits, cap: { bytes: number; source: "limit" | "guard" } | null): string {
+  const memory =
+    limits.memoryLimitBytes !== null
+      ? formatLimitBytes(limits.memoryLimitBytes)
+      : cap !== null
+        ? `no memory limit (the guard: ${formatLimitBytes(cap.bytes)}, ${GUARD_SHARE * 100}% of the memory available at the start)`
+        : "no memory limit (no guard: MemAvailable unreadable)";
+  const cpus = limits.cpus !== null ? `, ${limits.cpus} CPU` : "";
+  const timeout = limits.timeoutSeconds !== null ? `, timeout ${limits.timeoutSeconds} s` : "";
+  return `${memory}${cpus}${timeout}${limits.preset ? ` (${limits.preset})` : ""}`;
 }

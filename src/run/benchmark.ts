@@ -13,6 +13,7 @@ import { RunEta, type CostHistory } from "./eta.ts";
 import type { Parts } from "./run-parts.ts";
 import { runFiles } from "./results-folder.ts";
 import { InterruptedError, runScale, ValidationFailure } from "./scale-run.ts";
+import { describeLimits, limitTag, NO_LIMITS, type Limits } from "../limits/limit-settings.ts";
 
 export interface BenchmarkSetup {
   config: Config;
@@ -130,8 +131,9 @@ export class Benchmark implements RunCommands {
       outDir: runDir,
       ...(sweep ? { sweepRows: Object.fromEntries(sweep.points.map((p) => [p.scale, p.podRows])) } : {}),
     });
+    const units = limitedScales(scales, config.limits);
     const eta = new RunEta(
-      scales.map((scale) => ({ scale, rows: this.#setup.expectedRows(scale) })),
+      units.map(({ scale, label }) => ({ scale: label, rows: this.#setup.expectedRows(scale) })),
       config.modes.length * (config.runs + config.warmup),
       this.#setup.history,
     );
@@ -141,8 +143,10 @@ export class Benchmark implements RunCommands {
       bus.emit({ type: "eta", phaseRemainingMs, runRemainingMs: eta.remainingMs(performance.now()) });
     };
     try {
-      for (const scale of scales) {
+      let limitsNow: Limits | null = null;
+      for (const { scale: generateAs, label: scale, limits } of units) {
         current = { scale };
+        if (limits !== limitsNow) this.#limitChildren((limitsNow = limits));
         const scaleStarted = performance.now();
         const result = await runScale(
           {
@@ -168,6 +172,7 @@ export class Benchmark implements RunCommands {
             onPace,
           },
           scale,
+          generateAs,
         );
         this.#putScale(result);
         this.#emitComparison(scale);
@@ -224,6 +229,12 @@ export class Benchmark implements RunCommands {
   }
 
   #child: { pid: number; rssBytes: number } | null = null;
+
+  /** Every child from now on under these limits; the front ends are told the cap. */
+  #limitChildren(limits: Limits): void {
+    const cap = this.#setup.parts.limitChildren?.(limits) ?? null;
+    this.bus.emit({ type: "limits", capBytes: cap?.bytes ?? null, source: cap?.source ?? "guard", cpus: limits.cpus, preset: limits.preset, label: describeLimits(limits, cap) });
+  }
 
   /** The child being measured now, for the memory gauges. */
   get child(): { pid: number; rssBytes: number } | null {
@@ -283,10 +294,21 @@ export class Benchmark implements RunCommands {
   }
 }
 
+/**
+ * The (scale, limits) pairs a run goes through: each limit of a --memory-limit list in turn, every
+ * scale under it. With more than one limit each pair is recorded as its own "scale" named
+ * <scale>@<limit> (e.g. production-large@750MiB), so every report keeps one row per (scale, mode).
+ */
+export function limitedScales(scales: readonly string[], limits: readonly Limits[]): { scale: string; label: string; limits: Limits }[] {
+  const all = limits.length > 0 ? limits : [NO_LIMITS];
+  return all.flatMap((l) => scales.map((scale) => ({ scale, label: all.length > 1 ? `${scale}@${limitTag(l)}` : scale, limits: l })));
+}
+
 /** The verdict of everything in the report: FAIL if any validation failed, ERROR if a mode broke. */
 export function standingStatus(report: RunReport): "PASS" | "FAIL" | "ERROR" {
   const runs = report.scales.flatMap((scale) => scale.runs);
   if (runs.some((run) => run.validation === "FAIL") || report.scales.some((scale) => scale.modesIdentical?.verdict === "FAIL")) return "FAIL";
+  // OOM and TIMEOUT are measured outcomes under the limits the user set, not errors
   if (runs.some((run) => run.status === "FAILED")) return "ERROR";
   return "PASS";
 }

@@ -4,6 +4,7 @@ import type { Mode } from "../contract/job.ts";
 import type { S3Settings } from "../storage/client.ts";
 import type { PgSettings } from "../db/settings.ts";
 import type { Profile } from "../scales.ts";
+import type { Limits } from "../limits/limit-settings.ts";
 
 export interface Config {
   /** Scale names in run order; ["input"] when the user brings data with --input. */
@@ -38,5 +39,10 @@ export interface Config {
   injectFault: { scale: string; mode: Mode } | null;
   /** duckdb mode: DuckDB's memory_limit (e.g. "2GB"); null = DuckDB's default (80% of RAM). */
   duckdbMemoryLimit: string | null;
+  /**
+   * The limits every engine child runs under, one entry per --memory-limit of the list (run in
+   * turn); one entry with memoryLimitBytes null when none is given (the machine guard then holds).
+   */
+  limits: readonly Limits[];
 }
 

@@ -11,12 +11,16 @@ import type { Config } from "../../src/run/config.ts";
 import type { RunEvent } from "../../src/run/events.ts";
 import type { Parts, PreparedData } from "../../src/run/run-parts.ts";
 import type { SummaryComparison, ValidationResult } from "../../src/validate/compare.ts";
+import { LimitKilled } from "../../src/limits/enforce.ts";
+import { NO_LIMITS, type Limits } from "../../src/limits/limit-settings.ts";
 
 export interface FakeOptions {
   /** "scale mode" pairs whose validation against the reference fails. */
   failValidation?: Set<string>;
   /** Called when a mode's child starts, with a kill switch the engine may use. */
   onAggregate?(scale: string, mode: Mode, kill: Promise<void>): Promise<void>;
+  /** "scale mode" pairs whose child its limits end (OOM or TIMEOUT), with the peak MiB it reached. */
+  killedByLimits?: Map<string, { outcome: "OOM" | "TIMEOUT"; peakMiB: number }>;
 }
 
 const ROWS = { pod: 10, storage: 4, nodeLabels: 2, namespaceLabels: 3 };
@@ -48,8 +52,10 @@ export function readEach(rows: SummaryRow[], each: (row: SummaryRow) => void): n
 }
 
 /** Parts that record each call as "<call> <scale> [<mode>]" in `calls`. */
-export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: string[] } {
+export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: string[]; limited: Limits[] } {
   const calls: string[] = [];
+  // the limits the engine put the children under, in order (apart from calls: most tests ignore them)
+  const limited: Limits[] = [];
   const right = { usage_start: "2025-10-01" } as SummaryRow;
   const wrong = { usage_start: "2025-10-02" } as SummaryRow;
   // The scale and mode whose summary is being handled: set by the last aggregate call.
@@ -73,6 +79,11 @@ export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: str
       const kill = new Promise<void>((resolve) => (killed = resolve));
       hooks.onSpawn(() => killed());
       await options.onAggregate?.(data.clusterId, mode, kill);
+      const limitKill = options.killedByLimits?.get(current);
+      if (limitKill) {
+        const kill = { outcome: limitKill.outcome, peakBytes: limitKill.peakMiB * 1024 * 1024, untilKillMs: 1500, enforcement: "watchdog" as const };
+        throw new LimitKilled(kill, { bytes: 750 * 1024 * 1024, source: "limit" });
+      }
       return {
         report: { ok: true, mode, engine: mode === "streaming" ? "streaming" : "in-memory", rowsIn: { ...ROWS }, rowsOut: 1, timings: { ready: 1, read: 1, plan: 1, execute: 1, aggregate: 2, write: 1, total: 4 }, maxRSSKb: 1024, cpu: { user: 1000, system: 100 } },
         samples: [],
@@ -83,6 +94,10 @@ export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: str
     },
     discardPrestarted() {
       calls.push("discardPrestarted");
+    },
+    limitChildren(limits) {
+      limited.push(limits);
+      return limits.memoryLimitBytes === null ? null : { bytes: limits.memoryLimitBytes, source: "limit" };
     },
     async readSummaryFile() {
       return [right];
@@ -113,7 +128,7 @@ export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: str
     },
     headline: () => "headline",
   };
-  return { parts, calls };
+  return { parts, calls, limited };
 }
 
 export function fakeConfig(scales: string[], over: Partial<Config> = {}): Config {
@@ -136,6 +151,7 @@ export function fakeConfig(scales: string[], over: Partial<Config> = {}): Config
     postgres: null,
     injectFault: null,
     duckdbMemoryLimit: null,
+    limits: [NO_LIMITS],
     ...over,
   };
 }
