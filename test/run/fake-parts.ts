@@ -10,6 +10,7 @@ import { Benchmark } from "../../src/run/benchmark.ts";
 import type { Config } from "../../src/run/config.ts";
 import type { RunEvent } from "../../src/run/events.ts";
 import type { Parts, PreparedData } from "../../src/run/run-parts.ts";
+import type { RunLimits, SweepInfo } from "../../src/report/model.ts";
 import type { SummaryComparison, ValidationResult } from "../../src/validate/compare.ts";
 import { LimitKilled } from "../../src/limits/enforce.ts";
 import { NO_LIMITS, type Limits } from "../../src/limits/limit-settings.ts";
@@ -19,8 +20,10 @@ export interface FakeOptions {
   failValidation?: Set<string>;
   /** Called when a mode's child starts, with a kill switch the engine may use. */
   onAggregate?(scale: string, mode: Mode, kill: Promise<void>): Promise<void>;
-  /** "scale mode" pairs whose child its limits end (OOM or TIMEOUT), with the peak MiB it reached. */
-  killedByLimits?: Map<string, { outcome: "OOM" | "TIMEOUT"; peakMiB: number }>;
+  /** The child its limits end (OOM or TIMEOUT) at this scale and mode, with the peak MiB it reached; undefined: none. */
+  limitKill?(scale: string, mode: Mode, podRows: number): { outcome: "OOM" | "TIMEOUT"; peakMiB: number } | undefined;
+  /** Pod rows of a scale (default 10 for every scale). */
+  podRows?(scale: string): number;
 }
 
 const ROWS = { pod: 10, storage: 4, nodeLabels: 2, namespaceLabels: 3 };
@@ -58,12 +61,20 @@ export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: str
   const limited: Limits[] = [];
   const right = { usage_start: "2025-10-01" } as SummaryRow;
   const wrong = { usage_start: "2025-10-02" } as SummaryRow;
+  // The limits the children run under now, as a run records them (held by a watchdog, in the fake).
+  const runLimits = (): RunLimits | undefined => {
+    const l = limited.at(-1);
+    if (!l) return undefined;
+    const capBytes = l.memoryLimitBytes ?? 1024 ** 3;
+    return { ...l, capBytes, capSource: l.memoryLimitBytes === null ? "guard" : "limit", enforcement: "watchdog", told: "nothing" };
+  };
   // The scale and mode whose summary is being handled: set by the last aggregate call.
   let current = "";
   const parts: Parts = {
     async prepare(scale) {
       calls.push(`prepare ${scale}`);
-      return { root: "/nowhere", prefix: `data/${scale}`, sourceUuid: `uuid-${scale}`, clusterId: scale, rowsByType: { ...ROWS }, expected: [right] };
+      const rowsByType = { ...ROWS, pod: options.podRows?.(scale) ?? ROWS.pod };
+      return { root: "/nowhere", prefix: `data/${scale}`, sourceUuid: `uuid-${scale}`, clusterId: scale, rowsByType, expected: [right] };
     },
     async upload(data) {
       calls.push(`upload ${data.clusterId}`);
@@ -79,14 +90,15 @@ export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: str
       const kill = new Promise<void>((resolve) => (killed = resolve));
       hooks.onSpawn(() => killed());
       await options.onAggregate?.(data.clusterId, mode, kill);
-      const limitKill = options.killedByLimits?.get(current);
+      const limitKill = options.limitKill?.(data.clusterId, mode, data.rowsByType.pod);
       if (limitKill) {
         const kill = { outcome: limitKill.outcome, peakBytes: limitKill.peakMiB * 1024 * 1024, untilKillMs: 1500, enforcement: "watchdog" as const };
-        throw new LimitKilled(kill, { bytes: 750 * 1024 * 1024, source: "limit" });
+        throw Object.assign(new LimitKilled(kill, { bytes: 750 * 1024 * 1024, source: "limit" }), { limits: runLimits() });
       }
       return {
-        report: { ok: true, mode, engine: mode === "streaming" ? "streaming" : "in-memory", rowsIn: { ...ROWS }, rowsOut: 1, timings: { ready: 1, read: 1, plan: 1, execute: 1, aggregate: 2, write: 1, total: 4 }, maxRSSKb: 1024, cpu: { user: 1000, system: 100 } },
+        report: { ok: true, mode, engine: mode === "streaming" ? "streaming" : "in-memory", rowsIn: { ...data.rowsByType }, rowsOut: 1, timings: { ready: 1, read: 1, plan: 1, execute: 1, aggregate: 2, write: 1, total: 4 }, maxRSSKb: 1024, cpu: { user: 1000, system: 100 } },
         samples: [],
+        ...(limited.length > 0 ? { limits: runLimits() } : {}),
       };
     },
     prestart(mode) {
@@ -164,7 +176,7 @@ export function removeFakeRunDirs(): void {
 }
 
 /** A Benchmark on fake parts, writing its logs to a fresh temp folder, with every event it emits. */
-export function fakeBenchmark(config: Config, parts: Parts): { benchmark: Benchmark; events: RunEvent[] } {
+export function fakeBenchmark(config: Config, parts: Parts, sweep?: SweepInfo): { benchmark: Benchmark; events: RunEvent[] } {
   const runDir = mkdtempSync(join(tmpdir(), "engine-"));
   runDirs.push(runDir);
   const benchmark = new Benchmark({
@@ -175,6 +187,7 @@ export function fakeBenchmark(config: Config, parts: Parts): { benchmark: Benchm
     settings: {},
     expectedRows: () => ROWS.pod,
     history: { prepare: [], mode: [], rest: [] },
+    ...(sweep ? { sweep } : {}),
   });
   const events: RunEvent[] = [];
   benchmark.bus.subscribe((event) => events.push(event));

@@ -5,6 +5,7 @@ import test from "ava";
 import { summaryTableCsv } from "../../src/report/summary-table-csv.ts";
 import { limitedScales } from "../../src/run/benchmark.ts";
 import type { Limits } from "../../src/limits/limit-settings.ts";
+import { ladderScale } from "../../src/scales.ts";
 import { fakeBenchmark, fakeConfig, fakeParts, removeFakeRunDirs } from "./fake-parts.ts";
 
 test.after.always(removeFakeRunDirs);
@@ -13,7 +14,7 @@ const MiB = 1024 * 1024;
 const limit = (mib: number): Limits => ({ memoryLimitBytes: mib * MiB, cpus: null, preset: null, timeoutSeconds: null });
 
 test("an in-memory OOM goes on to streaming and the next scale, and the run ends PASS with exit 0", async (t) => {
-  const { parts, calls } = fakeParts({ killedByLimits: new Map([["medium in-memory", { outcome: "OOM", peakMiB: 750 }]]) });
+  const { parts, calls } = fakeParts({ limitKill: (scale, mode) => (scale === "medium" && mode === "in-memory" ? { outcome: "OOM" as const, peakMiB: 750 } : undefined) });
   const { benchmark, events } = fakeBenchmark(fakeConfig(["medium", "large"], { limits: [limit(750)] }), parts);
   t.is(await benchmark.start(), "PASS");
   t.is(benchmark.exitCode, 0);
@@ -25,7 +26,7 @@ test("an in-memory OOM goes on to streaming and the next scale, and the run ends
 });
 
 test("SUMMARY.csv keeps its columns: status OOM, validation n/a, the peak reached and the time until the kill", async (t) => {
-  const { parts } = fakeParts({ killedByLimits: new Map([["medium in-memory", { outcome: "OOM", peakMiB: 750 }]]) });
+  const { parts } = fakeParts({ limitKill: (scale, mode) => (scale === "medium" && mode === "in-memory" ? { outcome: "OOM" as const, peakMiB: 750 } : undefined) });
   const { benchmark } = fakeBenchmark(fakeConfig(["medium"], { limits: [limit(750)] }), parts);
   await benchmark.start();
   const lines = summaryTableCsv(benchmark.report).trim().split("\n");
@@ -37,7 +38,7 @@ test("SUMMARY.csv keeps its columns: status OOM, validation n/a, the peak reache
 });
 
 test("after an OOM the mode's other repetitions at that scale are not run (the outcome is measured)", async (t) => {
-  const { parts, calls } = fakeParts({ killedByLimits: new Map([["medium in-memory", { outcome: "OOM", peakMiB: 700 }]]) });
+  const { parts, calls } = fakeParts({ limitKill: (scale, mode) => (scale === "medium" && mode === "in-memory" ? { outcome: "OOM" as const, peakMiB: 700 } : undefined) });
   const { benchmark } = fakeBenchmark(fakeConfig(["medium"], { runs: 3, limits: [limit(750)] }), parts);
   t.is(await benchmark.start(), "PASS");
   t.is(calls.filter((c) => c === "aggregate medium in-memory").length, 1);
@@ -45,7 +46,7 @@ test("after an OOM the mode's other repetitions at that scale are not run (the o
 });
 
 test("a TIMEOUT is an outcome too: status TIMEOUT, the run goes on, exit 0", async (t) => {
-  const { parts } = fakeParts({ killedByLimits: new Map([["medium streaming", { outcome: "TIMEOUT", peakMiB: 300 }]]) });
+  const { parts } = fakeParts({ limitKill: (scale, mode) => (scale === "medium" && mode === "streaming" ? { outcome: "TIMEOUT" as const, peakMiB: 300 } : undefined) });
   const { benchmark } = fakeBenchmark(fakeConfig(["medium"], { limits: [limit(750)] }), parts);
   t.is(await benchmark.start(), "PASS");
   t.regex(summaryTableCsv(benchmark.report), /\nmedium,streaming,TIMEOUT,1\.500,300\.0,10,0,n\/a,/);
@@ -63,4 +64,22 @@ test("a list of memory limits runs every scale under each in turn, each pair rec
 test("one limit (or none) keeps the scale names as they are", (t) => {
   t.deepEqual(limitedScales(["small"], [limit(750)]).map((u) => u.label), ["small"]);
   t.deepEqual(limitedScales(["small"], []).map((u) => u.label), ["small"]);
+});
+
+test("a sweep under a limit measures sizes between a mode's PASS and OOM until they are within 1.5x", async (t) => {
+  const ladder = [10, 1000, 10000].map((pods) => ladderScale(pods));
+  const sweep = { points: ladder.map((p) => ({ scale: p.name, pods: p.pods, namespaces: p.namespaces, nodes: p.nodes, podRows: p.podRows })), minRows: 7440, maxRows: 7_440_000, steps: 1 };
+  // in-memory is OOM-killed above 2,000,000 pod rows (rows = pods x 744)
+  const { parts, calls } = fakeParts({
+    podRows: (scale) => ladderScale(Number(scale.slice("pods-".length))).podRows,
+    limitKill: (_scale, mode, rows) => (mode === "in-memory" && rows > 2_000_000 ? { outcome: "OOM" as const, peakMiB: 750 } : undefined),
+  });
+  const { benchmark } = fakeBenchmark(fakeConfig(ladder.map((p) => p.name), { limits: [limit(750)] }), parts, sweep);
+  t.is(await benchmark.start(), "PASS");
+  // PASS 744,000 / OOM 7,440,000: sqrt of their product / 744 = 3162.3 -> pods-3162 (2,352,528 rows, OOM);
+  // PASS 744,000 / OOM 2,352,528: 1778.2 -> pods-1778 (1,322,832 rows, PASS);
+  // PASS 1,322,832 / OOM 2,352,528: 2371.1 -> pods-2371 (1,764,024 rows, PASS); 2,352,528 / 1,764,024 = 1.33 <= 1.5: done
+  t.deepEqual(benchmark.report.scales.map((s) => s.scale), ["pods-10", "pods-1000", "pods-10000", "pods-3162", "pods-1778", "pods-2371"]);
+  t.deepEqual(sweep.points.map((p) => p.pods), [10, 1000, 1778, 2371, 3162, 10000], "the ladder gains the sizes, in order");
+  t.true(calls.includes("aggregate pods-2371 streaming"), "every mode runs at an added size");
 });
