@@ -37,6 +37,10 @@ Flags:
                           the crossover's interval comes from them
   --modes LIST            in-memory,streaming (default both; a crossover needs both)
   --seed N                seed of the generated data (default ${DEFAULT_SEED})
+  --memory-limit LIST     cap on each engine child's memory (e.g. 750MiB; a list runs the ladder under each);
+                          a mode over it is OOM at that size, and the sweep adds sizes between its largest
+                          PASS and smallest OOM until they are within 1.5x (summary.json derived.frontier)
+  --cpus N, --limits PRESET, --timeout DURATION   as in run (streambench run --help)
   --tolerance R           relative tolerance of the validation (as in run)
   --enabled-tag-keys LIST label keys kept in the summary (default: every key)
   --out DIR               put the run folder under DIR instead of results/

@@ -70,6 +70,22 @@ onCgroup("the engine itself runs in the group (the wrapper shell execs it: same 
   }
 });
 
+onCgroup("--cpus 0.2 puts the child in a cpu group of its own with a quota of 20,000 us per 100,000 us period", async (t) => {
+  const l: Limits = { memoryLimitBytes: 200 * MiB, cpus: 0.2, preset: null, timeoutSeconds: null };
+  const script = "const fs=require('fs');const g=fs.readFileSync('/proc/self/cgroup','utf8').match(/:cpu(?:,cpuacct)?:(\\/.*)$/m);console.log(g?fs.readFileSync('/sys/fs/cgroup/cpu'+g[1]+'/cpu.cfs_quota_us','utf8').trim():'none')";
+  const limited = limitChild(process.execPath, ["-e", script], l, { bytes: 200 * MiB, source: "limit" }, {});
+  const child = startChild(limited.command, limited.args);
+  try {
+    limited.watch(child.pid!, (signal) => child.kill(signal));
+    const outcome = await child.run({ input: "" });
+    t.is(limited.finish(), null);
+    // 0.2 CPU x 100,000 us = 20,000 us of CPU per period
+    t.is(outcome.stdout.trim(), "20000", outcome.stderr);
+  } finally {
+    await limited.close();
+  }
+});
+
 test.serial("with the watchdog (no group), a child over 120 MiB RSS is killed at the first sample over: OOM, its VmHWM past the cap", async (t) => {
   const { kill, stdout } = await runUnder(GROW(300), limits(120 * MiB), { STREAMBENCH_LIMIT_ENFORCEMENT: "watchdog" });
   t.not(kill, null, `the child ended on its own: ${stdout}`);
