@@ -31,7 +31,7 @@ import { memoryOverTimeChartName } from "./charts.ts";
 import { int, mb, ratioInterval, secs, times } from "./numbers.ts";
 import { formatDiff } from "../validate/log.ts";
 import { sweepSection } from "./crossover-report.ts";
-import { guardLine, limitsSection } from "./limits-report.ts";
+import { guardLine, killedText, limitsSection } from "./limits-report.ts";
 import { enginesSection } from "./engines.ts";
 
 /** The earlier Python benchmark (spec/poc-benchmark.md §7.1), for one comparison line. */
@@ -104,9 +104,11 @@ export function comparisonHeadline(report: RunReport): string {
   const cmp = compareScales(report);
   if (cmp.length === 0) {
     const ran = summariseReport(report).filter(validated);
-    if (ran.length === 0) return `${report.status}: no mode completed a validated run, nothing to compare`;
+    const killed = killedText(report);
+    const ended = killed ? `; ${killed}` : "";
+    if (ran.length === 0) return `${report.status}: no mode completed a validated run, nothing to compare${ended}`;
     const modes = [...new Set(ran.map((m) => m.mode))].join(" and ");
-    return `${report.status}: only ${modes} completed a validated run, no scale has both modes to compare`;
+    return `${report.status}: only ${modes} completed a validated run, no scale has both modes to compare${ended}`;
   }
   const c = largest(cmp);
   const n = Math.min(c.inMemory.runs, c.streaming.runs);

@@ -91,3 +91,10 @@ export function guardLine(report: RunReport): string | null {
   if (!info) return null;
   return `- Limits: none given; every engine child ran under the guard, ${formatLimitBytes(info.capBytes)} (${GUARD_SHARE * 100}% of the memory available at the start), held by ${info.enforcement}: a scale too big for the machine ends as OOM instead of swapping.`;
 }
+
+/** "in-memory OOM at production-large under 750 MiB": every (scale, mode) its limits ended, for the headline; null: none. */
+export function killedText(report: RunReport): string | null {
+  const killed = limitCells(report).filter((c) => c.outcome === "OOM" || c.outcome === "TIMEOUT");
+  if (killed.length === 0) return null;
+  return killed.map((c) => `${c.mode} ${c.outcome} at ${c.scale} under ${c.memoryLimitBytes === null ? "the guard" : limitTitle(c.memoryLimitBytes, c.cpus)}`).join(", ");
+}

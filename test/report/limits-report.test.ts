@@ -93,5 +93,6 @@ test("without a limit and no kill, no section: one line says the guard the child
 test("an OOM under the guard opens the section too, and SUMMARY.csv says OOM with n/a", (t) => {
   const r = report([size("production-xxlarge", 74_400_000, [oom("production-xxlarge", "in-memory", 74_400_000, null, 20000), pass("production-xxlarge", "streaming", 74_400_000, null, 900)])]);
   t.regex(comparisonReport(r), /### no memory limit \(the guard\)/);
+  t.regex(comparisonReport(r), /only streaming completed a validated run, no scale has both modes to compare; in-memory OOM at production-xxlarge under the guard/);
   t.regex(summaryTableCsv(r), /\nproduction-xxlarge,in-memory,OOM,2\.500,20000\.0,74400000,0,n\/a,1,/);
 });
