@@ -98,8 +98,7 @@ export function limitChild(command: string, args: string[], limits: Limits, cap:
   let watchedFrom = 0;
   let killedAt: number | null = null;
   let timedOut = false;
-  let watchdogPeak = 0;
-  let overCap = false;
+  let rss: RssWatch | null = null;
   const timers: ReturnType<typeof setInterval>[] = [];
   return {
     ...wrapped,
@@ -114,34 +113,47 @@ export function limitChild(command: string, args: string[], limits: Limits, cap:
       if (limits.timeoutSeconds !== null) {
         timers.push(setTimeout(() => ((timedOut = true), killNow()), limits.timeoutSeconds * 1000));
       }
-      if (group) return;
-      timers.push(
-        setInterval(() => {
-          const memory = readProcMemory(pid);
-          if (!memory || overCap) return;
-          watchdogPeak = Math.max(watchdogPeak, memory.hwmBytes, memory.rssBytes);
-          if (memory.rssBytes > cap.bytes) {
-            overCap = true;
-            killNow();
-          }
-        }, WATCHDOG_INTERVAL_MS),
-      );
+      if (!group) rss = watchRss(pid, cap.bytes, killNow);
     },
     finish() {
       for (const timer of timers) clearInterval(timer);
+      rss?.stop();
       const untilKillMs = (killedAt ?? performance.now()) - watchedFrom;
       const reading = group?.read() ?? null;
-      const oom = group ? reading!.oomKilled : overCap;
+      const oom = reading ? reading.oomKilled : (rss?.overCap ?? false);
       if (!oom && !timedOut) return null;
-      const peakBytes = (group ? reading!.peakBytes : null) ?? watchdogPeak;
+      const peakBytes = reading?.peakBytes ?? rss?.peakBytes ?? 0;
       // a timeout that raced an OOM is an OOM: the cap ended the run first
       return { outcome: oom ? "OOM" : "TIMEOUT", peakBytes, untilKillMs, enforcement };
     },
     close: async () => {
       for (const timer of timers) clearInterval(timer);
+      rss?.stop();
       await group?.remove();
     },
   };
+}
+
+interface RssWatch {
+  /** The highest RSS or VmHWM seen (VmHWM at the kill confirms how far over it went). */
+  readonly peakBytes: number;
+  readonly overCap: boolean;
+  stop(): void;
+}
+
+/** The watchdog: the child's RSS every WATCHDOG_INTERVAL_MS, `kill` at the first sample over the cap. */
+function watchRss(pid: number, capBytes: number, kill: () => void): RssWatch {
+  const watch = { peakBytes: 0, overCap: false, stop: () => clearInterval(timer) };
+  const timer = setInterval(() => {
+    const memory = readProcMemory(pid);
+    if (!memory || watch.overCap) return;
+    watch.peakBytes = Math.max(watch.peakBytes, memory.hwmBytes, memory.rssBytes);
+    if (memory.rssBytes > capBytes) {
+      watch.overCap = true;
+      kill();
+    }
+  }, WATCHDOG_INTERVAL_MS);
+  return watch;
 }
 
 /** A child's run ended by its limits: a measured outcome, not a fault (scale-run.ts records it). */
