@@ -73,7 +73,8 @@ function outcomeTable(report: RunReport): string[] {
   const cells = limitCells(report);
   const modes = [...new Set(cells.map((c) => c.mode))];
   const out = [`| Size | Limit | ${modes.join(" | ")} |`, `|---|---|${modes.map(() => "---").join("|")}|`];
-  for (const scale of [...new Set(cells.map((c) => c.scale))]) {
+  // smallest first (a sweep's refinement sizes ran after the ladder)
+  for (const scale of [...new Set([...cells].sort((a, b) => a.rows - b.rows).map((c) => c.scale))]) {
     const row = cells.filter((c) => c.scale === scale);
     const text = modes.map((m) => {
       const c = row.find((x) => x.mode === m);
