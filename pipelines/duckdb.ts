@@ -36,6 +36,8 @@ async function main(): Promise<void> {
         throw new InputError(`--duckdb-memory-limit ${job.duckdbMemoryLimit}: ${firstLine(e)}`);
       }
     }
+    // --cpus: the threads a user would give DuckDB in a pod of that many CPUs
+    if (job.duckdbThreads !== undefined) await conn.run(`SET threads = ${Math.max(1, Math.floor(job.duckdbThreads))}`);
     await conn.run("SET TimeZone = 'UTC'");
     await createHourlyViews(conn, job.input, local.files, local.shownAs, !job.measuresChecked);
     const read = performance.now() - tRead;

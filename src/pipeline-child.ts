@@ -7,6 +7,9 @@ import { DataError, OutputError } from "./errors.ts";
 import { startChild, type ChildOptions, type ChildOutcome, type ChildRunOptions, type StartedChild } from "./metrics/child-run.ts";
 import { compiledPipelineEntry } from "./pipeline-build.ts";
 import { isDeno, typeScriptCommand } from "./runtime.ts";
+import { limitChild, LimitKilled, type Enforcement, type LimitedChild, type MemoryCap } from "./limits/enforce.ts";
+import type { Limits } from "./limits/limit-settings.ts";
+import { engineThreads } from "./limits/engine-budget.ts";
 
 /** The entry file of a polars mode. */
 export function pipelineEntry(mode: Mode): string {
@@ -62,6 +65,8 @@ export function childEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export interface PipelineRun {
   report: JobReport;
   outcome: ChildOutcome;
+  /** Under limits: what held the child (a cgroup, or the watchdog). */
+  enforcement?: Enforcement;
 }
 
 /** Says a fallback to the TypeScript source once per process and reason (live log, or stderr without one). */
@@ -76,20 +81,55 @@ function reportFallback(mode: Mode, reason: string | undefined, onLine: ChildRun
 interface StartedPipeline {
   child: StartedChild;
   fallbackReason?: string;
+  /** Under limits: the child's group or watchdog (src/limits/enforce.ts). */
+  limited?: LimitedChild;
 }
 
-/** A pipeline child of this mode, spawned now, waiting for its job on stdin. */
-async function startPipeline(mode: Mode, env: NodeJS.ProcessEnv = process.env): Promise<StartedPipeline> {
+/** Limits for every child a launcher starts, and the memory cap they come to (the user's or the guard). */
+export interface ChildLimits {
+  limits: Limits;
+  cap: MemoryCap;
+}
+
+/**
+ * The engine's budget from the limits, as a user would set it: polars sizes its thread pool from
+ * POLARS_MAX_THREADS once per process, so --cpus 0.2 or 1 gives it one thread, 2 two.
+ */
+export function limitedEnvironment(env: NodeJS.ProcessEnv, limits: Limits | undefined): NodeJS.ProcessEnv {
+  const threads = engineThreads(limits?.cpus ?? null);
+  if (threads === null || env.POLARS_MAX_THREADS) return env;
+  return { ...env, POLARS_MAX_THREADS: String(threads) };
+}
+
+/** A pipeline child of this mode, spawned now, waiting for its job on stdin (under its limits, if any). */
+async function startPipeline(mode: Mode, env: NodeJS.ProcessEnv = process.env, under?: ChildLimits): Promise<StartedPipeline> {
   const { command, args, fallbackReason } = await pipelineStartCommand(mode);
-  return { child: startChild(command, args, { env: childEnvironment(env) }), fallbackReason };
+  const childEnv = limitedEnvironment(childEnvironment(env), under?.limits);
+  if (!under) return { child: startChild(command, args, { env: childEnv }), fallbackReason };
+  const limited = limitChild(command, args, under.limits, under.cap, env);
+  return { child: startChild(limited.command, limited.args, { env: childEnv }), fallbackReason, limited };
+}
+
+/** Runs a started child, its limits watched from the job's hand-over; throws LimitKilled when they ended it. */
+async function runLimited({ child, limited }: StartedPipeline, options: ChildRunOptions): Promise<ChildOutcome> {
+  if (!limited) return child.run(options);
+  try {
+    if (child.pid !== undefined) limited.watch(child.pid, (signal) => child.kill(signal));
+    const outcome = await child.run(options);
+    const kill = limited.finish();
+    if (kill) throw new LimitKilled(kill, limited.cap);
+    return outcome;
+  } finally {
+    await limited.close();
+  }
 }
 
 /** Hands the job to a started child and reads its report. A JobFailure of kind "input" becomes a DataError. */
-async function runStarted({ child, fallbackReason }: StartedPipeline, job: Job, options: Omit<ChildRunOptions, "input">): Promise<PipelineRun> {
-  reportFallback(job.mode, fallbackReason, options.onLine);
-  const outcome = await child.run({ ...options, input: JSON.stringify(job) });
+async function runStarted(started: StartedPipeline, job: Job, options: Omit<ChildRunOptions, "input">): Promise<PipelineRun> {
+  reportFallback(job.mode, started.fallbackReason, options.onLine);
+  const outcome = await runLimited(started, { ...options, input: JSON.stringify(job) });
   const report = outcome.report as JobReport | JobFailure | null;
-  if (report && report.ok === true) return { report, outcome };
+  if (report && report.ok === true) return { report, outcome, ...(started.limited ? { enforcement: started.limited.enforcement } : {}) };
   if (report && report.ok === false) {
     if (report.kind === "input") throw new DataError(report.error);
     if (report.kind === "output") throw new OutputError(report.error, report.code);
@@ -119,11 +159,24 @@ export async function runPipeline(job: Job, options: Omit<ChildOptions, "input">
  */
 export class PipelineLauncher {
   #waiting = new Map<Mode, Promise<StartedPipeline>>();
+  #under: ChildLimits | undefined;
+
+  /** Every child started under these limits (none: as before). */
+  constructor(under?: ChildLimits) {
+    this.#under = under;
+  }
+
+  /** Children from now on start under these limits; those waiting under others are ended. */
+  limitTo(under: ChildLimits | undefined): void {
+    if (JSON.stringify(under) === JSON.stringify(this.#under)) return;
+    this.close();
+    this.#under = under;
+  }
 
   /** Starts a child for the next job of this mode, unless one is waiting already. */
   prestart(mode: Mode): void {
     if (this.#waiting.has(mode)) return;
-    const child = startPipeline(mode);
+    const child = startPipeline(mode, process.env, this.#under);
     child.catch(() => undefined); // reported when the job is run
     this.#waiting.set(mode, child);
   }
@@ -132,12 +185,20 @@ export class PipelineLauncher {
   async run(job: Job, options: Omit<ChildRunOptions, "input"> = {}): Promise<PipelineRun> {
     const waiting = this.#waiting.get(job.mode);
     this.#waiting.delete(job.mode);
-    return runStarted(await (waiting ?? startPipeline(job.mode)), job, options);
+    return runStarted(await (waiting ?? startPipeline(job.mode, process.env, this.#under)), job, options);
   }
 
-  /** Ends every child still waiting for a job. */
+  /** Ends every child still waiting for a job (and removes its group once it has exited). */
   close(): void {
-    for (const started of this.#waiting.values()) void started.then((s) => s.child.kill(), () => undefined);
+    for (const started of this.#waiting.values()) void started.then(discard, () => undefined);
     this.#waiting.clear();
   }
+}
+
+/** Ends a child no job will use; once it has exited, its group (if any) goes too. */
+async function discard({ child, limited }: StartedPipeline): Promise<void> {
+  child.kill();
+  if (!limited) return;
+  await child.run({ input: "" }).catch(() => undefined);
+  await limited.close();
 }

@@ -50,6 +50,10 @@ export const SCALES: readonly ScaleInfo[] = [
   def("production-small", 5000, 25, 40),
   def("production-medium", 10000, 30, 50),
   def("production-large", 20000, 40, 100),
+  // beyond one machine's comfort (issue 22): in-memory needs about 13 GB at the first, more than
+  // this 24 GiB machine has at the second; the summary grows with namespaces x nodes x days only
+  def("production-xlarge", 50000, 50, 150),
+  def("production-xxlarge", 100000, 60, 200),
 ];
 
 export const DEFAULT_SCALE_SEED = 42;
@@ -214,6 +218,8 @@ function constantShapeManifest(scale: Pick<ScaleInfo, "name" | "pods" | "namespa
 
 export const LADDER_MIN_PODS = SCALES[0].pods;
 export const LADDER_MAX_PODS = SCALES[SCALES.length - 1].pods;
+/** A sweep's largest size unless --max-rows says otherwise: production-large (the larger scales take minutes each). */
+export const LADDER_DEFAULT_MAX_PODS = 20000;
 /** Ladder points per decade of pods by default: steps of sqrt(10). */
 export const DEFAULT_LADDER_STEPS = 2;
 
@@ -246,7 +252,7 @@ function ladderScaleByName(name: string): ScaleInfo | undefined {
 export interface LadderOptions {
   /** Smallest pod usage rows (default 7,440: 10 pods). The first point has at least this many rows. */
   minRows?: number;
-  /** Largest pod usage rows (default 14,880,000: 20,000 pods). The last point has at most this many rows. */
+  /** Largest pod usage rows (default 14,880,000: 20,000 pods, LADDER_DEFAULT_MAX_PODS). The last point has at most this many rows. */
   maxRows?: number;
   /** Points per decade of pods (default 2: steps of sqrt(10)). */
   steps?: number;
@@ -261,14 +267,14 @@ export interface LadderOptions {
 export function sweepLadder(options: LadderOptions = {}): ScaleInfo[] {
   const steps = options.steps ?? DEFAULT_LADDER_STEPS;
   const minRows = options.minRows ?? LADDER_MIN_PODS * SCALE_HOURS;
-  const maxRows = options.maxRows ?? LADDER_MAX_PODS * SCALE_HOURS;
+  const maxRows = options.maxRows ?? LADDER_DEFAULT_MAX_PODS * SCALE_HOURS;
   if (!Number.isInteger(steps) || steps < 1 || steps > 20) throw new UsageError(`--steps must be a whole number from 1 to 20 (points per decade of pods), got ${steps}`);
   const lowest = LADDER_MIN_PODS * SCALE_HOURS;
   const highest = LADDER_MAX_PODS * SCALE_HOURS;
   if (minRows < lowest) throw new UsageError(`--min-rows must be at least ${lowest.toLocaleString("en-US")} (${LADDER_MIN_PODS} pods, the smallest scale), got ${minRows}`);
   if (maxRows < lowest) throw new UsageError(`--max-rows must be at least ${lowest.toLocaleString("en-US")} (${LADDER_MIN_PODS} pods, the smallest scale), got ${maxRows}`);
   if (maxRows > highest) {
-    throw new UsageError(`--max-rows must be at most ${highest.toLocaleString("en-US")} (${LADDER_MAX_PODS} pods, production-large), got ${maxRows}`);
+    throw new UsageError(`--max-rows must be at most ${highest.toLocaleString("en-US")} (${LADDER_MAX_PODS} pods, ${SCALES[SCALES.length - 1].name}), got ${maxRows}`);
   }
   const minPods = Math.ceil(minRows / SCALE_HOURS);
   const maxPods = Math.floor(maxRows / SCALE_HOURS);

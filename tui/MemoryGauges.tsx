@@ -45,7 +45,9 @@ export function MemoryGauges({ memory, row, modes, width, sparklines = true }: M
     );
   } else {
     const total = memory.systemTotalBytes > 0 ? memory.systemTotalBytes : 1;
-    const child = memory.rssBytes / total;
+    // under a limit the child's gauge runs up to its cap
+    const cap = memory.limit?.capBytes ?? null;
+    const child = Math.min(1, memory.rssBytes / (cap ?? total));
     const sys = memory.systemUsedBytes / total;
     const cpu = Math.max(0, Math.min(100, memory.cpuPercent)) / 100;
     const owner = [memory.scale, memory.mode].filter(Boolean).join(" ");
@@ -61,7 +63,7 @@ export function MemoryGauges({ memory, row, modes, width, sparklines = true }: M
         <Text key="child" wrap="truncate-end">
           <Text dimColor>{fit("child", GAUGE_LABEL)}</Text>
           <ProgressBar fraction={child} width={gauge} tone={loadTone(child)} />
-          {` ${formatBytes(memory.rssBytes)} / ${formatBytes(memory.systemTotalBytes)}  peak `}
+          {` ${formatBytes(memory.rssBytes)} / ${cap !== null ? `${formatBytes(cap)} ${memory.limit!.source}` : formatBytes(memory.systemTotalBytes)}  peak `}
           <Text bold>{formatBytes(memory.peakRssBytes)}</Text>
           <Text dimColor>{`  ${owner ? `${owner} ` : ""}${memory.live ? `pid ${memory.pid}` : "exited"}`}</Text>
         </Text>

@@ -27,6 +27,7 @@ export function shortMode(pick: Pick): string {
 function ModeCellText({ cell }: { cell: ModeCell | undefined }) {
   const tone = useTone();
   if (!cell) return <Text>{fit("", W.cell)}</Text>;
+  if (cell.outcome) return <Text color={tone("warn")} bold>{fit(`${cell.outcome} at ${shortMb(Math.max(...cell.peaksMb))}`, W.cell)}</Text>;
   const n = cell.durations.length;
   if (n > 0) {
     // With --runs N: medians over the repetitions, as the report does.

@@ -17,6 +17,8 @@ export interface ModeCell {
   /** The mode is the one working right now. */
   active: boolean;
   error?: string;
+  /** Its limits ended the child: a measured outcome (peaksMb then holds the peak it reached). */
+  outcome?: "OOM" | "TIMEOUT";
 }
 
 export interface ScaleRow {
@@ -66,6 +68,16 @@ export interface MemoryGauge {
   /** What the child was working on when the gauge last moved, if known. */
   scale?: string;
   mode?: Mode;
+  /** The children's cap and its label (from the "limits" event): the child gauge's full scale. */
+  limit?: LimitView | null;
+}
+
+/** The cap the children run under (the "limits" event): the gauge's full scale instead of the machine's memory. */
+export interface LimitView {
+  capBytes: number | null;
+  source: "limit" | "guard";
+  /** e.g. "750 MiB, 0.2 CPU (koku-worker)" or "guard 90% of available". */
+  label: string;
 }
 
 export interface LogLine {
@@ -107,6 +119,8 @@ export interface ViewState {
   sweep: boolean;
   /** A sweep's latest crossover estimate, as the engine worded it. */
   crossover: { text: string; sizes: number } | null;
+  /** The limits the children run under now, if the engine said. */
+  limit: LimitView | null;
 }
 
 /** How many log lines the state keeps (the pane shows fewer). */
@@ -128,6 +142,7 @@ export const initialState: ViewState = {
   finished: null,
   sweep: false,
   crossover: null,
+  limit: null,
 };
 
 /** What the command asked for, known before the services are up: the monitor lists it from the start. */
@@ -190,7 +205,7 @@ function deactivate(row: ScaleRow): ScaleRow {
 /** A row is complete when every mode has a verdict for every repetition. */
 function rowComplete(row: ScaleRow, runs: number): boolean {
   const cells = Object.values(row.modes) as ModeCell[];
-  return cells.length > 0 && cells.every((c) => c.verdicts.length >= Math.max(1, runs));
+  return cells.length > 0 && cells.every((c) => c.outcome !== undefined || c.verdicts.length >= Math.max(1, runs));
 }
 
 export function reduce(state: ViewState, event: RunEvent): ViewState {
@@ -295,7 +310,8 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
           stepsDone: row.stepsDone + 1,
           phaseFraction: 0,
         };
-        if (!event.ok) {
+        // a child its limits ended is an outcome (limit-kill), not a failure of the scale
+        if (!event.ok && !event.endedBy) {
           next = { ...next, status: "failed", error: next.error ?? `${event.mode ? `${event.mode} ` : ""}${event.phase} failed` };
           if (event.mode) next = updateCell(next, event.mode, (c) => ({ ...c, error: c.error ?? `${event.phase} failed` }));
         } else if (next.status === "running" && rowComplete(next, state.runs)) {
@@ -339,6 +355,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
         live: true,
         scale: working?.scale ?? (samePid ? state.memory!.scale : undefined),
         mode: working?.mode ?? (samePid ? state.memory!.mode : undefined),
+        limit: state.limit,
       };
       return { ...state, now, memory };
     }
@@ -379,6 +396,18 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
         return next;
       });
       return { ...state, now, scales };
+    }
+    case "limit-kill": {
+      if (event.warmup) return { ...state, now };
+      const scales = updateRow(state, event.scale, (row) => {
+        const next = updateCell(row, event.mode, (c) => ({ ...c, outcome: event.outcome, peaksMb: [...c.peaksMb, event.peakMemoryMb], active: false }));
+        return next.status !== "failed" && rowComplete(next, state.runs) ? { ...next, status: "done" } : next;
+      });
+      return { ...state, now, scales };
+    }
+    case "limits": {
+      const limit: LimitView = { capBytes: event.capBytes, source: event.source, label: event.label };
+      return { ...state, now, limit, memory: state.memory ? { ...state.memory, limit } : null };
     }
     case "comparison": {
       const scales = updateRow(state, event.scale, (row) => ({ ...row, comparison: { time: event.time, memory: event.memory } }));

@@ -15,6 +15,7 @@ import { describeRun, loadRun } from "../compare/run-source.ts";
 import { AUTO_FIRST_RUNS, AUTO_MAX_RUNS, DEFAULT_BUDGET_SECONDS } from "../run/sampling.ts";
 import { DEFAULT_THRESHOLD } from "../compare/run-comparison.ts";
 import { parseFailOn, parseThreshold } from "./compare.ts";
+import { LIMIT_PRESETS, limitsFromFlags } from "../limits/limit-settings.ts";
 
 export const DEFAULT_SCALES = ["small", "medium", "large"];
 /** The same default as `streambench generate --scale`, so it reproduces a run's data. */
@@ -40,7 +41,8 @@ PostgreSQL, read it back, validate it against the reference, and write reports.
 Flags:
   --scales LIST           scales to run, comma-separated (default small,medium,large).
                           Known: small, medium, large, xlarge, xxlarge, production-small,
-                          production-medium, production-large
+                          production-medium, production-large, production-xlarge (37.2 M rows),
+                          production-xxlarge (74.4 M rows)
   --input PATH            run on data you bring instead of generated scales:
                           - a folder of nise CSV files, plain or gzipped (.csv.gz), split parts mixed;
                           - koku-metrics-operator payloads (.tar.gz with manifest.json and
@@ -56,7 +58,17 @@ Flags:
                           duckdb: DuckDB in the child over the parquet (fetched from S3 first);
                           postgres: the hourly rows loaded into PostgreSQL (the run's DATABASE_URL
                           server, or a PGlite the child hosts) and the same SQL run there
-  --duckdb-memory-limit S DuckDB's memory_limit for the duckdb mode, e.g. 2GB (default DuckDB's: 80% of RAM)
+  --duckdb-memory-limit S DuckDB's memory_limit for the duckdb mode, e.g. 2GB (default: 80% of --memory-limit,
+                          else DuckDB's: 80% of RAM)
+  --memory-limit LIST     cap on each engine child's memory, e.g. 750MiB or 4GiB; a list (400MiB,750MiB)
+                          runs every scale under each in turn. Held by a control group of the child's own
+                          (cgroup v2 or v1) where one can be made, else by a watchdog on its RSS; a child
+                          over it ends as OOM, a measured outcome (the run goes on). Default: a guard at
+                          90% of the memory available at the start
+  --cpus N                CPUs per engine child (fractional, e.g. 0.2): cgroup CPU quota (watchdog path:
+                          affinity to whole cores); polars and DuckDB get ceil(N) threads
+  --limits PRESET         a deployed worker's limits: ${Object.entries(LIMIT_PRESETS).map(([name, p]) => `${name} (${p.what.split(": ")[1]})`).join(", ")}
+  --timeout DURATION      per child run, e.g. 90s or 5m: a child still running then ends as TIMEOUT
   --runs auto|N           repetitions per scale and mode, each in a fresh process, the modes
                           interleaved (A B B A ...); verdicts carry a 95% interval. auto (default):
                           ${AUTO_FIRST_RUNS} each, then one more round at a time while a verdict (or, with
@@ -90,6 +102,10 @@ export const RUN_FLAGS = {
   input: { type: "string" },
   modes: { type: "string" },
   "duckdb-memory-limit": { type: "string" },
+  "memory-limit": { type: "string" },
+  cpus: { type: "string" },
+  limits: { type: "string" },
+  timeout: { type: "string" },
   runs: { type: "string" },
   budget: { type: "string" },
   warmup: { type: "string" },
@@ -221,6 +237,7 @@ export function configFromFlags(flags: RunFlagValues, env: Record<string, string
     duckdbMemoryLimit,
     ...baselineFromFlags(flags, outRoot),
     pgTimeoutMs: pgTimeoutMs(flags["pg-timeout"], env.STREAMBENCH_PG_TIMEOUT),
+    limits: limitsFromFlags(flags),
   };
   return Object.freeze(config);
 }

@@ -39,6 +39,9 @@ import { watchParent } from "../run/parent-watch.ts";
 import { startServices, type Services } from "../run/services.ts";
 import { startGauges } from "../run/gauges.ts";
 import { EventBus } from "../run/event-bus.ts";
+import { memoryCap, probeEnforcement } from "../limits/enforce.ts";
+import { engineBudget } from "../limits/engine-budget.ts";
+import { LIMIT_PRESETS, NO_LIMITS } from "../limits/limit-settings.ts";
 import type { RunCommands } from "../run/events.ts";
 
 export async function runBenchmarkCommand(argv: string[]): Promise<number> {
@@ -129,6 +132,7 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
   const serverVersion = await services.pool.query<{ v: string }>("SELECT current_setting('server_version') AS v").then((r) => r.rows[0]?.v ?? "unknown", () => "unknown");
   const environment = await captureEnvironment({ postgres: `${serverVersion}${services.pglite ? " (PGlite)" : ""}` });
   const parts = recordUploads(bindParts(config, services), services, runDir, marker);
+  const limits = await limitSettings(config, services);
   const folders = [runDir];
   let detachLiveLog = () => {};
   const run = new Benchmark({
@@ -152,6 +156,7 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
       s3: described.s3,
       postgres: described.postgres,
       schema: config.schema,
+      limits,
       ...(plan.sweep ? { ladder: plan.sweep.points.map((p) => p.scale) } : {}),
     },
     expectedRows: plan.expectedRows,
@@ -256,6 +261,30 @@ function recordHistory(outRoot: string, report: RunReport, runDir: string, exitC
     process.stderr.write(`streambench: ${fault.message}\n`);
     return exitCode === 0 ? exitCodeFor(fault) : exitCode;
   }
+}
+
+/**
+ * summary.json's settings.limits: what the children ran under and what held them, in one stable
+ * shape (memoryLimitBytes: the first or only limit, null for none; memoryLimitsBytes: the whole
+ * list; guardBytes: the cap without a limit; told: what each mode's engine was told).
+ */
+async function limitSettings(config: Config, services: Services): Promise<Record<string, unknown>> {
+  const first = config.limits[0] ?? NO_LIMITS;
+  const guard = memoryCap(NO_LIMITS);
+  const database = services.postgres.embedded || services.pglite ? "embedded" : "server";
+  const cap = memoryCap(first);
+  const under = cap ? { limits: first, cap } : undefined;
+  return {
+    memoryLimitBytes: first.memoryLimitBytes,
+    memoryLimitsBytes: config.limits.map((l) => l.memoryLimitBytes).filter((b): b is number => b !== null),
+    cpus: first.cpus,
+    preset: first.preset,
+    ...(first.preset ? { presetFigures: LIMIT_PRESETS[first.preset]?.what ?? null } : {}),
+    timeoutSeconds: first.timeoutSeconds,
+    guardBytes: first.memoryLimitBytes === null ? (guard?.bytes ?? null) : null,
+    enforcement: await probeEnforcement(first),
+    told: Object.fromEntries(config.modes.map((mode) => [mode, engineBudget(mode, under, config.duckdbMemoryLimit, database).told])),
+  };
 }
 
 /** The uploads of killed runs to the S3 server this run uses: removed, one note each. */

@@ -2,7 +2,7 @@
 // except --scales and --input: the ladder is the list of scales).
 import { UsageError } from "../errors.ts";
 import type { SweepInfo } from "../report/model.ts";
-import { DEFAULT_LADDER_STEPS, LADDER_MAX_PODS, LADDER_MIN_PODS, SCALE_HOURS, sweepLadder } from "../scales.ts";
+import { DEFAULT_LADDER_STEPS, LADDER_DEFAULT_MAX_PODS, LADDER_MAX_PODS, LADDER_MIN_PODS, SCALE_HOURS, sweepLadder } from "../scales.ts";
 import { parseFlags, positiveInteger } from "./flags.ts";
 import { configFromFlags, DEFAULT_SEED, RUN_FLAGS, SHARED_FLAGS_HELP } from "./run-config.ts";
 import type { Config } from "../run/config.ts";
@@ -25,11 +25,11 @@ per-row growth per mode, and reports the input rows from which streaming is fast
 which it uses less memory, each with a 95% interval (crossover.svg, COMPARISON_REPORT.md,
 summary.json derived.crossover).
 
-The ladder: pod counts in steps of sqrt(10) from ${LADDER_MIN_PODS} to ${LADDER_MAX_PODS.toLocaleString("en-US")} pods (${rows(LADDER_MIN_PODS)} to ${rows(LADDER_MAX_PODS)}
+The ladder: pod counts in steps of sqrt(10) from ${LADDER_MIN_PODS} to ${LADDER_DEFAULT_MAX_PODS.toLocaleString("en-US")} pods (${rows(LADDER_MIN_PODS)} to ${rows(LADDER_DEFAULT_MAX_PODS)}
 pod usage rows; rows = pods x ${SCALE_HOURS}), named pods-N, each shaped like the named scales around it.
 
 Flags:
-  --max-rows N            largest size, in pod usage rows (default ${rows(LADDER_MAX_PODS)}); the ladder
+  --max-rows N            largest size, in pod usage rows (default ${rows(LADDER_DEFAULT_MAX_PODS)}, at most ${rows(LADDER_MAX_PODS)}); the ladder
                           ends at the largest pod count within it
   --min-rows N            smallest size (default ${rows(LADDER_MIN_PODS)})
   --steps N               ladder points per decade of pods (default ${DEFAULT_LADDER_STEPS}: steps of sqrt(10); 4 is finer)
@@ -40,6 +40,10 @@ Flags:
   --modes LIST            in-memory,streaming (default both; a crossover needs both)
   --profile NAME          data of each size: constant (default) or realistic (as in run)
   --seed N                seed of the generated data (default ${DEFAULT_SEED})
+  --memory-limit LIST     cap on each engine child's memory (e.g. 750MiB; a list runs the ladder under each);
+                          a mode over it is OOM at that size, and the sweep adds sizes between its largest
+                          PASS and smallest OOM until they are within 1.5x (summary.json derived.frontier)
+  --cpus N, --limits PRESET, --timeout DURATION   as in run (streambench run --help)
   --tolerance R           relative tolerance of the validation (as in run)
 ${SHARED_FLAGS_HELP}
 Examples:

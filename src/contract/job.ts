@@ -58,6 +58,8 @@ export interface Job {
   measuresChecked?: boolean;
   /** duckdb: DuckDB's memory_limit setting (e.g. "2GB"); absent = DuckDB's default (80% of RAM). */
   duckdbMemoryLimit?: string;
+  /** duckdb: DuckDB's threads setting (from --cpus); absent = DuckDB's default (every core). */
+  duckdbThreads?: number;
   /**
    * postgres: the server the hourly rows are loaded into and the SQL runs on. Absent or
    * {kind:"embedded"} = a PGlite the child hosts itself, so the child's peak RSS is the server's.

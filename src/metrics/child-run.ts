@@ -53,6 +53,8 @@ export interface StartedChild {
   run(options?: ChildRunOptions): Promise<ChildOutcome>;
   /** Ends a child that will not be run (or is running). */
   kill(signal?: NodeJS.Signals): void;
+  /** The child's process id (undefined if it could not be spawned). */
+  readonly pid: number | undefined;
 }
 
 export function startChild(command: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): StartedChild {
@@ -79,6 +81,9 @@ export function startChild(command: string, args: string[], options: { env?: Nod
   let ran = false;
   return {
     kill,
+    get pid() {
+      return process$.pid;
+    },
     async run(runOptions = {}) {
       if (ran) throw new Error("a started child runs once");
       ran = true;

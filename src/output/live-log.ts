@@ -24,7 +24,7 @@ export function describeEvent(event: RunEvent): string | null {
     case "phase-start":
       return `${where}: ${event.phase} started`;
     case "phase-end":
-      return `${where}: ${event.phase} ${event.ok ? "done" : "ERROR"} in ${formatDuration(event.durationMs)}`;
+      return `${where}: ${event.phase} ${event.ok ? "done" : (event.endedBy ?? "ERROR")} in ${formatDuration(event.durationMs)}`;
     case "progress":
       return null;
     case "memory":
@@ -40,6 +40,10 @@ export function describeEvent(event: RunEvent): string | null {
       return event.final ? `${event.scale}: ${baselineChangesText(event.changes, event.refused)}` : null;
     case "crossover":
       return `after ${event.sizes} size${event.sizes === 1 ? "" : "s"}: ${event.text}`;
+    case "limit-kill":
+      return `${where}${event.warmup ? " (discarded)" : ""}: ${event.outcome} after ${event.secondsUntilKill.toFixed(2)} s, peak ${event.peakMemoryMb.toFixed(1)} MB (${event.enforcement}); not validated`;
+    case "limits":
+      return `children run under ${event.label}`;
     case "validation":
       return `${where}: validation ${event.verdict}${event.detail ? ` (${event.detail})` : ""}`;
     case "error":

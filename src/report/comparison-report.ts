@@ -35,6 +35,7 @@ import { memoryOverTimeChartName } from "./charts.ts";
 import { int, mb, ratioInterval, secs, times } from "./numbers.ts";
 import { formatDiff } from "../validate/log.ts";
 import { sweepSection } from "./crossover-report.ts";
+import { guardLine, killedText, limitsSection } from "./limits-report.ts";
 import { enginesSection } from "./engines.ts";
 import { comparisonMarkdown } from "../compare/comparison-text.ts";
 
@@ -113,9 +114,11 @@ export function comparisonHeadline(report: RunReport): string {
   const cmp = compareScales(report);
   if (cmp.length === 0) {
     const ran = summariseReport(report).filter(validated);
-    if (ran.length === 0) return `${report.status}: no mode completed a validated run, nothing to compare`;
+    const killed = killedText(report);
+    const ended = killed ? `; ${killed}` : "";
+    if (ran.length === 0) return `${report.status}: no mode completed a validated run, nothing to compare${ended}`;
     const modes = [...new Set(ran.map((m) => m.mode))].join(" and ");
-    return `${report.status}: only ${modes} completed a validated run, no scale has both modes to compare`;
+    return `${report.status}: only ${modes} completed a validated run, no scale has both modes to compare${ended}`;
   }
   const c = largest(cmp);
   const n = Math.min(c.inMemory.runs, c.streaming.runs);
@@ -252,7 +255,7 @@ function notCompared(report: RunReport, cmp: readonly ScaleComparison[]): string
     const why = (["in-memory", "streaming"] as Mode[])
       .map((mode) => {
         const m = modeSummary(s, mode);
-        return !m ? `${mode} did not run` : m.status !== "SUCCESS" ? `${mode} failed` : m.validation !== "PASS" ? `${mode} failed validation` : undefined;
+        return !m ? `${mode} did not run` : m.status === "OOM" || m.status === "TIMEOUT" ? `${mode} ${m.status}` : m.status !== "SUCCESS" ? `${mode} failed` : m.validation !== "PASS" ? `${mode} failed validation` : undefined;
       })
       .filter(Boolean)
       .join(", ");
@@ -309,7 +312,12 @@ export function comparisonReport(report: RunReport): string {
   const w = warmupsPerMode(report);
   if (w > 0) o.push(`- ${w} warm-up run${w === 1 ? "" : "s"} per (scale, mode) ran first: validated, recorded in summary.json, left out of every figure and verdict.`);
   o.push(`- Verdicts: ${COMPARABLE_RULE}. Interval: ${INTERVAL_METHOD}.`);
+  const guard = guardLine(report);
+  if (guard) o.push(guard);
   o.push("");
+
+  // Under limits the first question is which mode finishes inside them (limits-report.ts).
+  o.push(...limitsSection(report));
 
   // A sweep answers "from what size?" with fits and crossovers first (crossover-report.ts).
   if (report.sweep) o.push(...sweepSection(report));

@@ -50,8 +50,14 @@ export interface ModeRun {
    * every median, interval and verdict.
    */
   warmup?: boolean;
-  status: "SUCCESS" | "FAILED";
-  validation: "PASS" | "FAIL" | "NOT_RUN";
+  /** OOM / TIMEOUT: its limits ended the child (a measured outcome, see `kill`); FAILED: it broke. */
+  status: "SUCCESS" | "FAILED" | LimitOutcome;
+  /** "n/a": a child its limits ended has nothing to validate. */
+  validation: "PASS" | "FAIL" | "NOT_RUN" | "n/a";
+  /** The limits the child ran under and what held them (absent from runs without limits). */
+  limits?: RunLimits;
+  /** OOM / TIMEOUT: durationSeconds is the time until the kill, peakMemoryMb the peak it reached. */
+  kill?: { outcome: LimitOutcome; peakMemoryMb: number; secondsUntilKill: number };
   /** The figure SUMMARY.csv and the comparison use: the child's wall time, read + aggregate + write of the summary. */
   durationSeconds: number;
   phases: PhaseSeconds;
@@ -88,6 +94,24 @@ export interface ModeRun {
   maxDiff?: { abs: number; rel: number };
   /** Why the run failed, one line. */
   error?: string;
+}
+
+export type LimitOutcome = "OOM" | "TIMEOUT";
+
+/** The limits of a child run as summary.json and the reports give them. */
+export interface RunLimits {
+  /** The user's (or the preset's) cap; null: none given, the guard held instead. */
+  memoryLimitBytes: number | null;
+  /** The cap enforced: the limit, or the guard (a share of MemAvailable at the start). */
+  capBytes: number;
+  capSource: "limit" | "guard";
+  cpus: number | null;
+  preset: string | null;
+  timeoutSeconds: number | null;
+  /** What held the child: "cgroup v1", "cgroup v2" or "watchdog". */
+  enforcement: string;
+  /** What the engine was told of its budget, in words (e.g. "POLARS_MAX_THREADS=1"). */
+  told: string;
 }
 
 export interface ScaleResult {

@@ -72,10 +72,10 @@ export interface ModeSummary {
   runs: number;
   /** Warm-up runs discarded (validated, but in no figure). */
   warmups: number;
-  /** SUCCESS when every repetition succeeded. */
-  status: "SUCCESS" | "FAILED";
-  /** FAIL if any repetition failed validation; else PASS if any was validated; else NOT_RUN. */
-  validation: "PASS" | "FAIL" | "NOT_RUN";
+  /** SUCCESS when every repetition succeeded; OOM / TIMEOUT when its limits ended one (figures: the killed runs'). */
+  status: ModeRun["status"];
+  /** FAIL if any repetition failed validation; else PASS if any was validated; else NOT_RUN; n/a when killed. */
+  validation: ModeRun["validation"];
   /** Figures over the successful repetitions (all of them when none succeeded). */
   duration: Stat;
   peakMemoryMb: Stat;
@@ -105,7 +105,9 @@ export function summariseMode(scale: string, mode: Mode, allRuns: readonly ModeR
   const runs = measured.length > 0 || !brokenWarmup ? measured : [...allRuns];
   if (runs.length === 0) return undefined;
   const ok = runs.filter((r) => r.status === "SUCCESS");
-  const used = ok.length > 0 ? ok : runs;
+  const killed = runs.filter((r) => r.status === "OOM" || r.status === "TIMEOUT");
+  // a mode its limits ended is that outcome, with the peak it reached and the time until the kill
+  const used = killed.length > 0 ? killed : ok.length > 0 ? ok : runs;
   const durations = used.map((r) => r.durationSeconds);
   const memory = used.map((r) => r.peakMemoryMb);
   const outliers: Outlier[] = [];
@@ -125,8 +127,8 @@ export function summariseMode(scale: string, mode: Mode, allRuns: readonly ModeR
     mode,
     runs: runs.length,
     warmups: allRuns.filter((r) => r.warmup === true).length,
-    status: ok.length === runs.length && !brokenWarmup ? "SUCCESS" : "FAILED",
-    validation,
+    status: killed.some((r) => r.status === "OOM") ? "OOM" : killed.length > 0 ? "TIMEOUT" : ok.length === runs.length && !brokenWarmup ? "SUCCESS" : "FAILED",
+    validation: killed.length > 0 && validation !== "FAIL" ? "n/a" : validation,
     duration: stat(durations),
     peakMemoryMb: stat(memory),
     cpuSeconds: stat(used.map((r) => r.cpuUserSeconds + r.cpuSystemSeconds)),

@@ -12,6 +12,7 @@ import { comparisonHeadline } from "./comparison-report.ts";
 import { analyseSweep, crossoverFigures } from "./crossover.ts";
 import { sweepHeadline } from "./crossover-report.ts";
 import { engineSentence, rankEngines } from "./engines.ts";
+import { capacityFrontier } from "./limits-frontier.ts";
 
 export const SUMMARY_JSON_FORMAT = "streambench-summary";
 export const SUMMARY_JSON_VERSION = 1;
@@ -81,6 +82,8 @@ export function summaryJson(report: RunReport): string {
       ...(sweep ? { crossover: crossoverFigures(sweep), sweep } : {}),
       /** run --baseline: {against, comparison: {threshold, environment, refused, forced, changes, unmatched}} (src/compare/run-comparison.ts). */
       ...(report.baseline ? { baseline: report.baseline } : {}),
+      /** Per mode and limit under limits: {mode, memoryLimitBytes, cpus, maxPassRows, minOomRows} (null where none in range). */
+      frontier: capacityFrontier(report),
     },
   };
   return JSON.stringify(doc, replacer, 2) + "\n";

@@ -10,6 +10,8 @@ import { durationChartSvg, memoryChartSvg, memoryOverTimeChartName, memoryOverTi
 import { measuredRuns } from "./stats.ts";
 import { analyseSweep } from "./crossover.ts";
 import { crossoverChartSvg } from "./crossover-chart.ts";
+import { hasLimitSection, OUTCOME_CHART } from "./limits-report.ts";
+import { outcomeChartSvg } from "./outcome-chart.ts";
 
 export const REPORT_FILES = {
   summaryCsv: "SUMMARY.csv",
@@ -55,5 +57,6 @@ export async function writeReports(dir: string, report: RunReport): Promise<void
     }
   }
   if (report.sweep) files.push([REPORT_FILES.crossoverChart, crossoverChartSvg(analyseSweep(report))]);
+  if (hasLimitSection(report)) files.push([OUTCOME_CHART, outcomeChartSvg(report)]);
   for (const [name, text] of files) await writeFileAtomic(join(dir, name), text);
 }

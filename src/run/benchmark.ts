@@ -17,6 +17,9 @@ import type { Parts } from "./run-parts.ts";
 import { createRunFolder, runFiles } from "./results-folder.ts";
 import { InterruptedError, runScale, ValidationFailure } from "./scale-run.ts";
 import { SamplingBudget } from "./sampling.ts";
+import { describeLimits, limitTag, NO_LIMITS, type Limits } from "../limits/limit-settings.ts";
+import { capacityFrontier, frontierGaps } from "../report/limits-frontier.ts";
+import { ladderScale, SCALE_HOURS } from "../scales.ts";
 
 export interface BenchmarkSetup {
   config: Config;
@@ -177,20 +180,25 @@ export class Benchmark implements RunCommands {
       outDir: runDir,
       ...(sweep ? { sweepRows: Object.fromEntries(sweep.points.map((p) => [p.scale, p.podRows])) } : {}),
     });
+    const units = limitedScales(scales, config.limits);
     const eta = new RunEta(
-      scales.map((scale) => ({ scale, rows: this.#setup.expectedRows(scale) })),
+      units.map(({ scale, label }) => ({ scale: label, rows: this.#setup.expectedRows(scale) })),
       childRunsPerScale(config.modes.length, config.repetitions, config.warmup),
       this.#history,
     );
-    const budget = config.autoRuns ? new SamplingBudget(config.autoRuns.budgetSeconds, scales.length) : undefined;
+    const budget = config.autoRuns ? new SamplingBudget(config.autoRuns.budgetSeconds, units.length) : undefined;
     let current: { scale: string } | null = null;
     let status: Exclude<RunStatus, "running"> = "PASS";
     const onPace = (phaseRemainingMs: number | null) => {
       bus.emit({ type: "eta", phaseRemainingMs, runRemainingMs: eta.remainingMs(performance.now()) });
     };
     try {
-      for (const scale of scales) {
+      let limitsNow: Limits | null = null;
+      // a sweep appends sizes between a mode's largest PASS and smallest OOM as it goes (#refinements)
+      for (let i = 0; i < units.length; i++) {
+        const { scale: generateAs, label: scale, limits } = units[i];
         current = { scale };
+        if (limits !== limitsNow) this.#limitChildren((limitsNow = limits));
         const scaleStarted = performance.now();
         const result = await runScale(
           {
@@ -219,6 +227,7 @@ export class Benchmark implements RunCommands {
             budget,
           },
           scale,
+          generateAs,
         );
         budget?.scaleDone();
         this.#putScale(result);
@@ -228,6 +237,7 @@ export class Benchmark implements RunCommands {
         eta.scaleFinished(scale, performance.now() - scaleStarted);
         onPace(null);
         current = null;
+        if (i === units.length - 1) units.push(...this.#refinements(units));
       }
     } catch (error) {
       if (error instanceof InterruptedError || this.#abort.signal.aborted) {
@@ -279,6 +289,39 @@ export class Benchmark implements RunCommands {
   }
 
   #child: { pid: number; rssBytes: number } | null = null;
+  /** Sizes a sweep added to narrow the frontier so far. */
+  #refined = 0;
+
+  /**
+   * A sweep under limits: one more size between each mode's largest PASS and smallest OOM that are
+   * more than FRONTIER_FACTOR apart (their geometric mean, as a pods-N ladder point), at most
+   * MAX_REFINEMENTS in all. Each runs under the limit of its gap, every mode.
+   */
+  #refinements(done: readonly LimitedScale[]): LimitedScale[] {
+    const sweep = this.#setup.sweep;
+    if (!sweep || this.#refined >= MAX_REFINEMENTS) return [];
+    const next: LimitedScale[] = [];
+    for (const { entry, nextRows } of frontierGaps(capacityFrontier(this.#report))) {
+      const limits = this.#setup.config.limits.find((l) => l.memoryLimitBytes === entry.memoryLimitBytes && entry.memoryLimitBytes !== null);
+      const point = ladderScale(Math.round(nextRows / SCALE_HOURS));
+      if (!limits || [...done, ...next].some((u) => u.scale === point.name && u.limits === limits)) continue;
+      const label = this.#setup.config.limits.length > 1 ? `${point.name}@${limitTag(limits)}` : point.name;
+      next.push({ scale: point.name, label, limits });
+      if (++this.#refined >= MAX_REFINEMENTS) break;
+      if (!sweep.points.some((p) => p.scale === point.name)) {
+        sweep.points.push({ scale: point.name, pods: point.pods, namespaces: point.namespaces, nodes: point.nodes, podRows: point.podRows });
+        sweep.points.sort((a, b) => a.pods - b.pods);
+      }
+      this.bus.emit({ type: "log", level: "info", text: `frontier of ${entry.mode}: PASS at ${entry.maxPassRows} rows, OOM at ${entry.minOomRows}; measuring ${point.name} (${point.podRows} rows) between them` });
+    }
+    return next;
+  }
+
+  /** Every child from now on under these limits; the front ends are told the cap. */
+  #limitChildren(limits: Limits): void {
+    const cap = this.#setup.parts.limitChildren?.(limits) ?? null;
+    this.bus.emit({ type: "limits", capBytes: cap?.bytes ?? null, source: cap?.source ?? "guard", cpus: limits.cpus, preset: limits.preset, label: describeLimits(limits, cap) });
+  }
 
   /** The child being measured now, for the memory gauges. */
   get child(): { pid: number; rssBytes: number } | null {
@@ -367,10 +410,31 @@ export class Benchmark implements RunCommands {
   }
 }
 
+/**
+ * The (scale, limits) pairs a run goes through: each limit of a --memory-limit list in turn, every
+ * scale under it. With more than one limit each pair is recorded as its own "scale" named
+ * <scale>@<limit> (e.g. production-large@750MiB), so every report keeps one row per (scale, mode).
+ */
+/** A scale to run, the name its result goes under, and the limits its children run under. */
+export interface LimitedScale {
+  scale: string;
+  label: string;
+  limits: Limits;
+}
+
+/** Extra sizes a sweep may add to narrow the frontier (each a scale run of every mode). */
+export const MAX_REFINEMENTS = 6;
+
+export function limitedScales(scales: readonly string[], limits: readonly Limits[]): LimitedScale[] {
+  const all = limits.length > 0 ? limits : [NO_LIMITS];
+  return all.flatMap((l) => scales.map((scale) => ({ scale, label: all.length > 1 ? `${scale}@${limitTag(l)}` : scale, limits: l })));
+}
+
 /** The verdict of everything in the report: FAIL if any validation failed, ERROR if a mode broke. */
 export function standingStatus(report: RunReport): "PASS" | "FAIL" | "ERROR" {
   const runs = report.scales.flatMap((scale) => scale.runs);
   if (runs.some((run) => run.validation === "FAIL") || report.scales.some((scale) => scale.modesIdentical?.verdict === "FAIL")) return "FAIL";
+  // OOM and TIMEOUT are measured outcomes under the limits the user set, not errors
   if (runs.some((run) => run.status === "FAILED")) return "ERROR";
   return "PASS";
 }

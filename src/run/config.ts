@@ -6,6 +6,7 @@ import type { PgSettings } from "../db/settings.ts";
 import type { Profile } from "../scales.ts";
 import type { RunReport } from "../report/model.ts";
 import type { FailOn } from "../compare/run-comparison.ts";
+import type { Limits } from "../limits/limit-settings.ts";
 
 export interface Config {
   /** Scale names in run order; ["input"] when the user brings data with --input. */
@@ -50,5 +51,10 @@ export interface Config {
   duckdbMemoryLimit: string | null;
   /** No answer from PostgreSQL for this long while a statement waits: the run gives up (exit 3). */
   pgTimeoutMs: number;
+  /**
+   * The limits every engine child runs under, one entry per --memory-limit of the list (run in
+   * turn); one entry with memoryLimitBytes null when none is given (the machine guard then holds).
+   */
+  limits: readonly Limits[];
 }
 

@@ -46,7 +46,8 @@ export type RunEvent =
     })
   | (At & Where & { type: "phase-start"; phase: Phase })
   | (At & Where & { type: "progress"; phase: Phase; done: number; total: number; unit: "rows" | "bytes" | "files" })
-  | (At & Where & { type: "phase-end"; phase: Phase; durationMs: number; ok: boolean })
+  /** endedBy: the child's limits ended the phase (ok false, but an outcome, not an error). */
+  | (At & Where & { type: "phase-end"; phase: Phase; durationMs: number; ok: boolean; endedBy?: "OOM" | "TIMEOUT" })
   | (At & {
       type: "memory";
       /** The measured child; 0 when none runs (then only the system figures are current). */
@@ -71,6 +72,13 @@ export type RunEvent =
         memorySeries: number[];
       })
   | (At & Where & { type: "validation"; mode: Mode; verdict: Verdict; detail: string })
+  /** A child its limits ended: a measured outcome (the run goes on), shown as OOM / TIMEOUT, not as an error. */
+  | (At & Where & { type: "limit-kill"; mode: Mode; outcome: "OOM" | "TIMEOUT"; peakMemoryMb: number; secondsUntilKill: number; enforcement: string })
+  /**
+   * The limits the children run under from now on (each of a --memory-limit list in turn): the cap
+   * on the memory gauge. source "guard": no limit given, the machine guard's share of MemAvailable.
+   */
+  | (At & { type: "limits"; capBytes: number | null; source: "limit" | "guard"; cpus: number | null; preset: string | null; label: string })
   /**
    * Once both modes of a scale passed and agree: the report's verdicts on time and memory, each
    * with the ratio streaming ÷ in-memory of the medians and its 95% interval (front ends show

@@ -2,7 +2,8 @@
 // of a mode run that broke before it had figures (it shows in the reports as FAILED).
 import type { JobReport, Mode } from "../contract/job.ts";
 import type { MemorySample } from "../metrics/child-run.ts";
-import type { ModeRun } from "../report/model.ts";
+import type { ModeRun, RunLimits } from "../report/model.ts";
+import type { LimitKill } from "../limits/enforce.ts";
 import type { ValidationResult } from "../validate/compare.ts";
 
 const MB = 1024 * 1024;
@@ -20,6 +21,8 @@ export interface ModeMeasurements {
   writeSeconds: number;
   validateSeconds: number;
   totalSeconds: number;
+  /** The limits the child ran under, if any. */
+  limits?: RunLimits;
 }
 
 /** Points of a run's memory curve kept in summary.json: dense sampling of a long run is thinned to this. */
@@ -77,6 +80,28 @@ export function modeRunRecord(m: ModeMeasurements): ModeRun {
     ...(job.timings.load !== undefined ? { loadSeconds: job.timings.load / 1000 } : {}),
     ...(job.timings.serverStart !== undefined ? { serverStartSeconds: job.timings.serverStart / 1000 } : {}),
     maxDiff: maxDiff(m.validation),
+    ...(m.limits ? { limits: m.limits } : {}),
+  };
+}
+
+/**
+ * The record of a child its limits ended: OOM or TIMEOUT, no validation ("n/a"), the peak it reached
+ * and the time until the kill as its figures (SUMMARY.csv's peak and duration columns).
+ */
+export function limitRun(scale: string, mode: Mode, rep: number, warmup: boolean, kill: LimitKill, limits: RunLimits | undefined, inputRows: number): ModeRun {
+  const peakMemoryMb = kill.peakBytes / MB;
+  const secondsUntilKill = kill.untilKillMs / 1000;
+  return {
+    ...failedRun(scale, mode, rep, warmup, `${kill.outcome}: ended by its limits after ${secondsUntilKill.toFixed(2)} s (${kill.enforcement})`),
+    status: kill.outcome,
+    validation: "n/a",
+    durationSeconds: secondsUntilKill,
+    peakMemoryMb,
+    // the rows it was given (it read some of them before the kill)
+    inputRows,
+    engine: mode,
+    kill: { outcome: kill.outcome, peakMemoryMb, secondsUntilKill },
+    ...(limits ? { limits } : {}),
   };
 }
 

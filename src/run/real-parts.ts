@@ -18,7 +18,11 @@ import { writeReports } from "../report/write.ts";
 import { comparisonHeadline } from "../report/comparison-report.ts";
 import { sweepHeadline } from "../report/crossover-report.ts";
 import { readSummaryParquet, writeSummaryCsv } from "../report/canonical-summary-csv.ts";
-import { PipelineLauncher } from "../pipeline-child.ts";
+import { PipelineLauncher, type ChildLimits } from "../pipeline-child.ts";
+import { LimitKilled, memAvailableBytes, memoryCap, type Enforcement } from "../limits/enforce.ts";
+import { engineBudget } from "../limits/engine-budget.ts";
+import type { Limits } from "../limits/limit-settings.ts";
+import type { RunLimits } from "../report/model.ts";
 import { convertUserInput } from "../nise/csv-to-parquet.ts";
 import { parseS3Url, readKokuTreeFromS3 } from "../nise/parquet-import.ts";
 import type { Parts, PreparedData } from "./run-parts.ts";
@@ -38,6 +42,20 @@ export function bindParts(config: Config, services: Services): Parts {
   const tolerance = { relTolerance: config.relTolerance, absTolerance: config.absTolerance };
   const enabledTagKeys = config.enabledTagKeys === null ? null : [...config.enabledTagKeys];
   const pipelines = new PipelineLauncher();
+  // the guard's share is of the memory available when the run started, not when each child does
+  const availableAtStart = memAvailableBytes();
+  let under: ChildLimits | undefined;
+  const runLimits = (mode: Mode, enforcement: Enforcement): RunLimits | undefined =>
+    under && {
+      memoryLimitBytes: under.limits.memoryLimitBytes,
+      capBytes: under.cap.bytes,
+      capSource: under.cap.source,
+      cpus: under.limits.cpus,
+      preset: under.limits.preset,
+      timeoutSeconds: under.limits.timeoutSeconds,
+      enforcement,
+      told: engineBudget(mode, under, config.duckdbMemoryLimit, postgresTarget(services)!.kind).told,
+    };
   // Each scale's reference, indexed once for all its runs (a reference never changes once prepared).
   const expectedIndexes = new WeakMap<SummaryRow[], ExpectedSummary>();
   return {
@@ -136,17 +154,30 @@ export function bindParts(config: Config, services: Services): Parts {
         sourceUuid: data.sourceUuid,
         // generated here, or read row by row by prepare()'s reference, which refuses NaN, ±Infinity and missing measures
         measuresChecked: true,
-        ...(mode === "duckdb" && config.duckdbMemoryLimit ? { duckdbMemoryLimit: config.duckdbMemoryLimit } : {}),
+        ...engineBudget(mode, under, config.duckdbMemoryLimit, postgresTarget(services)!.kind).job,
         // postgres: the run's own server when the user gave one; with the embedded PGlite (hosted by
         // this parent) the child hosts a PGlite of its own instead, so its peak RSS is the server's
         ...(mode === "postgres" ? { database: postgresTarget(services) } : {}),
       };
-      const { report, outcome } = await pipelines.run(job, {
-        onSample: hooks.onSample,
-        onLine: (line, stream) => hooks.onLine(stream === "stderr" ? `stderr: ${line}` : line),
-        onSpawn: hooks.onSpawn,
-      });
-      return { report, samples: outcome.samples };
+      try {
+        const { report, outcome, enforcement } = await pipelines.run(job, {
+          onSample: hooks.onSample,
+          onLine: (line, stream) => hooks.onLine(stream === "stderr" ? `stderr: ${line}` : line),
+          onSpawn: hooks.onSpawn,
+        });
+        const limits = enforcement && runLimits(mode, enforcement);
+        return { report, samples: outcome.samples, ...(limits ? { limits } : {}) };
+      } catch (error) {
+        if (error instanceof LimitKilled) error.limits = runLimits(mode, error.kill.enforcement);
+        throw error;
+      }
+    },
+
+    limitChildren(limits: Limits) {
+      const cap = memoryCap(limits, availableAtStart);
+      under = cap === null ? undefined : { limits, cap };
+      pipelines.limitTo(under);
+      return cap;
     },
 
     prestart: (mode) => pipelines.prestart(mode),

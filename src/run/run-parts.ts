@@ -5,7 +5,8 @@ import type { JobReport, Mode } from "../contract/job.ts";
 import type { SummaryRow } from "../contract/summary-schema.ts";
 import type { MemorySample } from "../metrics/child-run.ts";
 import type { TableKey } from "../contract/input-tables.ts";
-import type { InputFileRecord, RunReport } from "../report/model.ts";
+import type { InputFileRecord, RunLimits, RunReport } from "../report/model.ts";
+import type { Limits } from "../limits/limit-settings.ts";
 import type { SummaryComparison, ValidationResult } from "../validate/compare.ts";
 
 export interface PreparedData {
@@ -30,6 +31,8 @@ export interface PreparedData {
 export interface AggregateOutcome {
   report: JobReport;
   samples: MemorySample[];
+  /** The limits the child ran under and what held them. */
+  limits?: RunLimits;
 }
 
 /** A written summary not yet visible to others (db/summary.ts PendingSummaryWrite). */
@@ -73,6 +76,12 @@ export interface Parts {
   prestart(mode: Mode): void;
   /** End the children started ahead that no run will use (the end of a scale, a failure, Ctrl-C). */
   discardPrestarted(): void;
+  /**
+   * Every engine child from now on runs under these limits (or the machine guard when they give no
+   * memory limit). A child its limits end makes aggregate throw LimitKilled (src/limits/enforce.ts),
+   * carrying the limits as the report gives them. (A fake that runs no child may leave it out.)
+   */
+  limitChildren?(limits: Limits): { bytes: number; source: "limit" | "guard" } | null;
   readSummaryFile(path: string): Promise<SummaryRow[]>;
   /**
    * Write a mode's summary in a transaction left open: read it back and validate it, then commit

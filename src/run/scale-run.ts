@@ -16,7 +16,8 @@ import type { Parts, PreparedData } from "./run-parts.ts";
 import { sourceUuidFor } from "./source-uuid.ts";
 import { phaseRemainingMs, type UnitKind } from "./eta.ts";
 import { faultInjectedInto, injectFault } from "./fault-injection.ts";
-import { failedRun, maxDiff, modeRunRecord } from "./mode-record.ts";
+import { failedRun, limitRun, maxDiff, modeRunRecord } from "./mode-record.ts";
+import { LimitKilled } from "../limits/enforce.ts";
 import type { RunFiles } from "./results-folder.ts";
 import { nextRound, unsettled, type SamplingBudget } from "./sampling.ts";
 
@@ -56,7 +57,8 @@ export interface ScaleRunContext {
   budget?: SamplingBudget;
 }
 
-export async function runScale(ctx: ScaleRunContext, scale: string): Promise<ScaleResult> {
+/** `scale` names the result (and its files); `generateAs` the scale whose data is made (a scale run under each of several limits is named <scale>@<limit>). */
+export async function runScale(ctx: ScaleRunContext, scale: string, generateAs = scale): Promise<ScaleResult> {
   const { config, bus, parts, files } = ctx;
   const dataDir = files.dataDir(scale);
   mkdirSync(files.workDir, { recursive: true });
@@ -79,7 +81,8 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
       bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: took, ok: true });
       return value;
     } catch (error) {
-      bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: performance.now() - started, ok: false });
+      const endedBy = error instanceof LimitKilled ? { endedBy: error.kill.outcome } : {};
+      bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: performance.now() - started, ok: false, ...endedBy });
       throw ctx.signal.aborted ? new InterruptedError() : error;
     }
   };
@@ -100,7 +103,7 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
   let started = performance.now();
   // reading the user's own data (--input) is its own phase: its errors are input errors
   const prepare: Phase = config.input === null ? "generate" : "input";
-  const data: PreparedData = await phase(prepare, undefined, undefined, () => parts.prepare(scale, config.input, dataDir, progress(prepare)));
+  const data: PreparedData = await phase(prepare, undefined, undefined, () => parts.prepare(generateAs, config.input, dataDir, progress(prepare)));
   const generateSeconds = (performance.now() - started) / 1000;
   const inputRows = data.rowsByType.pod;
   const totalRows = Object.values(data.rowsByType).reduce((a, b) => a + b, 0);
@@ -129,13 +132,23 @@ export async function runScale(ctx: ScaleRunContext, scale: string): Promise<Sca
     ctx.onResult(result);
     /** Seconds of each measured round (every mode once) so far, by repetition. */
     const roundSeconds = new Map<number, number>();
+    // a mode its limits ended at this scale is not run again here: its outcome is measured
+    const endedByLimits = new Set<Mode>();
     const runOne = async ({ mode, rep, warmup }: ScheduledRun, next: Mode | undefined): Promise<void> => {
+      if (endedByLimits.has(mode)) return;
       let run: ModeOutcome;
       const modeStarted = performance.now();
       ctx.onUnit("mode", "start");
       try {
         run = await runMode(ctx, scale, { mode, rep, warmup, next }, data, phase, progress);
       } catch (error) {
+        if (error instanceof LimitKilled) {
+          ctx.onUnit("mode", "end", performance.now() - modeStarted);
+          endedByLimits.add(mode);
+          result.runs.push(recordLimitKill(ctx, scale, { mode, rep, warmup }, error, inputRows));
+          ctx.onResult(result);
+          return;
+        }
         if (!(error instanceof InterruptedError)) {
           result.runs.push(failedRun(scale, mode, rep, warmup, error));
           ctx.onResult(result);
@@ -218,6 +231,25 @@ async function sampleUntilSure(
     roundSeconds = Math.max(roundSeconds, seconds);
     runs = rep;
   }
+}
+
+/** A child its limits ended: noted in its log and the live log, recorded as OOM / TIMEOUT (no validation). */
+function recordLimitKill(ctx: ScaleRunContext, scale: string, { mode, rep, warmup }: ScheduledRun, error: LimitKilled, inputRows: number): ModeRun {
+  const record = limitRun(scale, mode, rep, warmup, error.kill, error.limits, inputRows);
+  appendFileSync(ctx.files.modeLog(scale, mode), `${new Date().toISOString()} ${error.kill.outcome}: ${error.message}; not validated, not run again at this scale\n`);
+  ctx.bus.emit({ type: "log", level: "warn", text: `${scale} ${mode}: ${error.kill.outcome}, ${error.message}` });
+  ctx.bus.emit({
+    type: "limit-kill",
+    scale,
+    mode,
+    rep,
+    ...(warmup ? { warmup: true } : {}),
+    outcome: error.kill.outcome,
+    peakMemoryMb: record.peakMemoryMb,
+    secondsUntilKill: record.durationSeconds,
+    enforcement: error.kill.enforcement,
+  });
+  return record;
 }
 
 /** One child run in the order a scale runs them. */
@@ -346,6 +378,7 @@ async function runMode(
       writeSeconds,
       validateSeconds,
       totalSeconds: (performance.now() - modeStarted) / 1000,
+      ...(aggregated.limits ? { limits: aggregated.limits } : {}),
     });
     bus.emit({
       type: "result",

@@ -10,6 +10,8 @@ test("the scales are the POC's pods / namespaces / nodes, and pod rows are pods 
     ["small", 10, 2, 2], ["medium", 100, 5, 5], ["large", 500, 10, 10], ["xlarge", 1000, 10, 20],
     ["xxlarge", 2500, 20, 30], ["production-small", 5000, 25, 40], ["production-medium", 10000, 30, 50],
     ["production-large", 20000, 40, 100],
+    ["production-xlarge", 50000, 50, 150],
+    ["production-xxlarge", 100000, 60, 200],
   ];
   t.deepEqual(SCALES.map((s) => [s.name, s.pods, s.namespaces, s.nodes]), want);
   // 31 days x 24 hours = 744
@@ -17,6 +19,9 @@ test("the scales are the POC's pods / namespaces / nodes, and pod rows are pods 
   t.is(SCALES.find((s) => s.name === "medium")!.podRows, 74_400);
   t.is(SCALES.find((s) => s.name === "large")!.podRows, 372_000);
   t.is(SCALES.find((s) => s.name === "production-large")!.podRows, 14_880_000);
+  // 50,000 x 744 and 100,000 x 744
+  t.is(SCALES.find((s) => s.name === "production-xlarge")!.podRows, 37_200_000);
+  t.is(SCALES.find((s) => s.name === "production-xxlarge")!.podRows, 74_400_000);
 });
 
 test("every scale manifest has exactly its pod count, one generator per node, over 2025-10-01 .. 2025-11-01", (t) => {

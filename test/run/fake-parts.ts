@@ -10,7 +10,10 @@ import { Benchmark } from "../../src/run/benchmark.ts";
 import type { Config } from "../../src/run/config.ts";
 import type { RunEvent } from "../../src/run/events.ts";
 import type { Parts, PreparedData } from "../../src/run/run-parts.ts";
+import type { RunLimits, SweepInfo } from "../../src/report/model.ts";
 import type { SummaryComparison, ValidationResult } from "../../src/validate/compare.ts";
+import { LimitKilled } from "../../src/limits/enforce.ts";
+import { NO_LIMITS, type Limits } from "../../src/limits/limit-settings.ts";
 
 export interface FakeOptions {
   /** "scale mode" pairs whose validation against the reference fails. */
@@ -19,6 +22,10 @@ export interface FakeOptions {
   onAggregate?(scale: string, mode: Mode, kill: Promise<void>): Promise<void>;
   /** The child's total milliseconds (its duration) on its n-th run of the mode (from 1); 4 unless given. */
   totalMs?(mode: Mode, n: number): number;
+  /** The child its limits end (OOM or TIMEOUT) at this scale and mode, with the peak MiB it reached; undefined: none. */
+  limitKill?(scale: string, mode: Mode, podRows: number): { outcome: "OOM" | "TIMEOUT"; peakMiB: number } | undefined;
+  /** Pod rows of a scale (default 10 for every scale). */
+  podRows?(scale: string): number;
 }
 
 const ROWS = { pod: 10, storage: 4, nodeLabels: 2, namespaceLabels: 3 };
@@ -50,17 +57,27 @@ export function readEach(rows: SummaryRow[], each: (row: SummaryRow) => void): n
 }
 
 /** Parts that record each call as "<call> <scale> [<mode>]" in `calls`. */
-export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: string[] } {
+export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: string[]; limited: Limits[] } {
   const calls: string[] = [];
+  // the limits the engine put the children under, in order (apart from calls: most tests ignore them)
+  const limited: Limits[] = [];
   const right = { usage_start: "2025-10-01" } as SummaryRow;
   const wrong = { usage_start: "2025-10-02" } as SummaryRow;
+  // The limits the children run under now, as a run records them (held by a watchdog, in the fake).
+  const runLimits = (): RunLimits | undefined => {
+    const l = limited.at(-1);
+    if (!l) return undefined;
+    const capBytes = l.memoryLimitBytes ?? 1024 ** 3;
+    return { ...l, capBytes, capSource: l.memoryLimitBytes === null ? "guard" : "limit", enforcement: "watchdog", told: "nothing" };
+  };
   // The scale and mode whose summary is being handled: set by the last aggregate call.
   let current = "";
   const runsOf = new Map<Mode, number>();
   const parts: Parts = {
     async prepare(scale) {
       calls.push(`prepare ${scale}`);
-      return { root: "/nowhere", prefix: `data/${scale}`, sourceUuid: `uuid-${scale}`, clusterId: scale, rowsByType: { ...ROWS }, expected: [right] };
+      const rowsByType = { ...ROWS, pod: options.podRows?.(scale) ?? ROWS.pod };
+      return { root: "/nowhere", prefix: `data/${scale}`, sourceUuid: `uuid-${scale}`, clusterId: scale, rowsByType, expected: [right] };
     },
     async upload(data) {
       calls.push(`upload ${data.clusterId}`);
@@ -78,9 +95,15 @@ export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: str
       await options.onAggregate?.(data.clusterId, mode, kill);
       runsOf.set(mode, (runsOf.get(mode) ?? 0) + 1);
       const total = options.totalMs?.(mode, runsOf.get(mode)!) ?? 4;
+      const limitKill = options.limitKill?.(data.clusterId, mode, data.rowsByType.pod);
+      if (limitKill) {
+        const kill = { outcome: limitKill.outcome, peakBytes: limitKill.peakMiB * 1024 * 1024, untilKillMs: 1500, enforcement: "watchdog" as const };
+        throw Object.assign(new LimitKilled(kill, { bytes: 750 * 1024 * 1024, source: "limit" }), { limits: runLimits() });
+      }
       return {
-        report: { ok: true, mode, engine: mode === "streaming" ? "streaming" : "in-memory", rowsIn: { ...ROWS }, rowsOut: 1, timings: { ready: 1, read: 1, plan: 1, execute: 1, aggregate: 2, write: 1, total }, maxRSSKb: 1024, cpu: { user: 1000, system: 100 } },
+        report: { ok: true, mode, engine: mode === "streaming" ? "streaming" : "in-memory", rowsIn: { ...data.rowsByType }, rowsOut: 1, timings: { ready: 1, read: 1, plan: 1, execute: 1, aggregate: 2, write: 1, total }, maxRSSKb: 1024, cpu: { user: 1000, system: 100 } },
         samples: [],
+        ...(limited.length > 0 ? { limits: runLimits() } : {}),
       };
     },
     prestart(mode) {
@@ -88,6 +111,10 @@ export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: str
     },
     discardPrestarted() {
       calls.push("discardPrestarted");
+    },
+    limitChildren(limits) {
+      limited.push(limits);
+      return limits.memoryLimitBytes === null ? null : { bytes: limits.memoryLimitBytes, source: "limit" };
     },
     async readSummaryFile() {
       return [right];
@@ -118,7 +145,7 @@ export function fakeParts(options: FakeOptions = {}): { parts: Parts; calls: str
     },
     headline: () => "headline",
   };
-  return { parts, calls };
+  return { parts, calls, limited };
 }
 
 export function fakeConfig(scales: string[], over: Partial<Config> = {}): Config {
@@ -146,6 +173,7 @@ export function fakeConfig(scales: string[], over: Partial<Config> = {}): Config
     failOn: [],
     threshold: 0.1,
     pgTimeoutMs: 60_000,
+    limits: [NO_LIMITS],
     ...over,
   };
 }
@@ -158,7 +186,7 @@ export function removeFakeRunDirs(): void {
 }
 
 /** A Benchmark on fake parts, writing its logs to a fresh temp folder, with every event it emits. */
-export function fakeBenchmark(config: Config, parts: Parts): { benchmark: Benchmark; events: RunEvent[] } {
+export function fakeBenchmark(config: Config, parts: Parts, sweep?: SweepInfo): { benchmark: Benchmark; events: RunEvent[] } {
   const runDir = mkdtempSync(join(tmpdir(), "engine-"));
   runDirs.push(runDir);
   const benchmark = new Benchmark({
@@ -174,6 +202,7 @@ export function fakeBenchmark(config: Config, parts: Parts): { benchmark: Benchm
       runDirs.push(dir);
       return dir;
     },
+    ...(sweep ? { sweep } : {}),
   });
   const events: RunEvent[] = [];
   benchmark.bus.subscribe((event) => events.push(event));
