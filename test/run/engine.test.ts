@@ -103,6 +103,36 @@ test("all again (a) then quit (q) writes a new results folder and leaves the fin
   t.is(benchmark.report.settings.rerunOf, firstDir, "the rerun's report names the folder it reran");
 });
 
+test("all again (a) quit during its first scale: the new folder's report holds no scale it did not run (the earlier medium stays in the earlier folder)", async (t) => {
+  let quitting = false;
+  const { parts } = fakeParts({
+    async onAggregate(scale, mode, kill) {
+      if (!quitting || scale !== "small" || mode !== "streaming") return;
+      void benchmark.quit(); // q while small streaming runs in the second pass: medium never starts again
+      await kill;
+      throw new Error("child killed");
+    },
+  });
+  const { benchmark } = fakeBenchmark(fakeConfig(["small", "medium"]), parts);
+  t.is(await benchmark.start(), "PASS");
+  quitting = true;
+  benchmark.runAll();
+  await benchmark.idle();
+  t.is(benchmark.status, "INTERRUPTED");
+  // small: its in-memory run 1 finished before q; medium: not run in this folder at all
+  t.deepEqual(benchmark.report.scales.map((s) => [s.scale, s.runs.length]), [["small", 1]]);
+});
+
+test("a rerun of the first scale keeps the scales in their configured order in the new report", async (t) => {
+  const { parts } = fakeParts();
+  const { benchmark } = fakeBenchmark(fakeConfig(["small", "medium"]), parts);
+  await benchmark.start();
+  benchmark.rerunScale("small");
+  await benchmark.idle();
+  // small was rerun (2 runs, one per mode), medium carried over (2 runs): small still first
+  t.deepEqual(benchmark.report.scales.map((s) => [s.scale, s.runs.length]), [["small", 2], ["medium", 2]]);
+});
+
 test("a rerun that passes leaves the run FAIL when another scale failed before", async (t) => {
   const failing = new Set(["small streaming"]);
   const { parts } = fakeParts({ failValidation: failing });
