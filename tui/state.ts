@@ -2,6 +2,7 @@
 // remembers what the engine said, in the shape the components draw.
 import type { Mode } from "../src/contract/job.ts";
 import type { ComparisonVerdict, Phase, RunEvent, RunStatus, Verdict } from "../src/run/events.ts";
+import { countDown } from "../src/run/eta.ts";
 
 export type Unit = "rows" | "bytes" | "files";
 /** stopped: cut off by an interrupted run; skipped: never started before the run ended. */
@@ -420,6 +421,17 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
 }
 
 /** Overall progress of a scale in its current pass, 0..1. */
+/** The ETAs as of `now`: each counts down from its event (null: estimating). */
+export function etaNow(eta: ViewState["eta"], now: number): { phaseMs: number | null; runMs: number | null } {
+  if (!eta) return { phaseMs: null, runMs: null };
+  return { phaseMs: countDown(eta.phaseRemainingMs, eta.at, now), runMs: countDown(eta.runRemainingMs, eta.at, now) };
+}
+
+/** r and a wait: a run is under way, or the planned scales are listed and the run has not started yet. */
+export function runBusy(state: ViewState): boolean {
+  return state.running || (state.finished === null && state.outDir === null && state.scales.length > 0);
+}
+
 export function rowFraction(row: ScaleRow): number {
   if (row.status === "done") return 1;
   if (row.stepsExpected <= 0) return 0;
