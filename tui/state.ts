@@ -3,6 +3,7 @@
 import type { Mode } from "../src/contract/job.ts";
 import type { ComparisonVerdict, Phase, RunEvent, RunStatus, Verdict } from "../src/run/events.ts";
 import { countDown } from "../src/run/eta.ts";
+import { median } from "../src/report/stats.ts";
 
 export type Unit = "rows" | "bytes" | "files";
 /** stopped: cut off by an interrupted run; skipped: never started before the run ended. */
@@ -421,6 +422,31 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
 }
 
 /** Overall progress of a scale in its current pass, 0..1. */
+/** One finished mode's memory sparkline: its last run's curve, its peak and duration as the results table gives them. */
+export interface MemorySparkline {
+  mode: Mode;
+  series: number[];
+  /** The median of its runs' VmHWM (the table's peak); the curve's top when no run reported one. */
+  peakMb: number;
+  /** The median duration, if any run finished. */
+  seconds?: number;
+}
+
+/**
+ * The sparklines of a scale's modes that have a curve, and their shared full bar: at or above
+ * every curve point and every peak shown, so no "peak" reads above the top. Null: nothing to draw.
+ */
+export function memorySparklines(row: ScaleRow, modes: readonly Mode[]): { lines: MemorySparkline[]; topMb: number } | null {
+  const lines = modes.flatMap((mode) => {
+    const cell = row.modes[mode];
+    if (!cell || cell.memorySeries.length === 0) return [];
+    const peakMb = cell.peaksMb.length > 0 ? median(cell.peaksMb) : Math.max(...cell.memorySeries);
+    return [{ mode, series: cell.memorySeries, peakMb, ...(cell.durations.length > 0 ? { seconds: median(cell.durations) } : {}) }];
+  });
+  if (lines.length === 0) return null;
+  return { lines, topMb: Math.max(...lines.flatMap((l) => [...l.series, l.peakMb])) };
+}
+
 /** The ETAs as of `now`: each counts down from its event (null: estimating). */
 export function etaNow(eta: ViewState["eta"], now: number): { phaseMs: number | null; runMs: number | null } {
   if (!eta) return { phaseMs: null, runMs: null };

@@ -1,5 +1,5 @@
 import test from "ava";
-import { LOG_KEEP, initialState, plannedState, reduce, rowFraction, winner, type ViewState } from "../../tui/state.ts";
+import { LOG_KEEP, initialState, memorySparklines, plannedState, reduce, rowFraction, winner, type ViewState } from "../../tui/state.ts";
 import type { RunEvent } from "../../src/run/events.ts";
 
 const reduceAll = (events: readonly RunEvent[], state: ViewState = initialState): ViewState => events.reduce(reduce, state);
@@ -274,4 +274,20 @@ test("the phase ETA the engine sends just before a phase-start is kept for that 
   ]);
   t.is(s.eta?.phaseRemainingMs, 800);
   t.is(s.eta?.runRemainingMs, 5_000);
+});
+
+test("the sparklines' full bar is at or above every curve point and every peak shown; each peak is the median VmHWM", (t) => {
+  const row = plannedState({ scales: ["small"], modes: ["in-memory", "streaming"], runs: 2, warmup: 0 }).scales[0];
+  const cell = (durations: number[], peaksMb: number[], memorySeries: number[]) => ({ durations, peaksMb, memorySeries, verdicts: [], active: false });
+  // in-memory: curve tops at 177, VmHWM 186 and 180 -> peak (186 + 180) / 2 = 183, duration (0.3 + 0.5) / 2 = 0.4;
+  // streaming: one run, VmHWM 150, curve to 150. Full bar: max(177, 183, 150, 150) = 183
+  const spark = memorySparklines({ ...row, modes: { "in-memory": cell([0.3, 0.5], [186, 180], [60, 120, 177]), streaming: cell([], [150], [60, 150]) } }, ["in-memory", "streaming"]);
+  t.deepEqual(spark, {
+    lines: [
+      { mode: "in-memory", series: [60, 120, 177], peakMb: 183, seconds: 0.4 },
+      { mode: "streaming", series: [60, 150], peakMb: 150 },
+    ],
+    topMb: 183,
+  });
+  t.is(memorySparklines(row, ["in-memory", "streaming"]), null, "no curve yet: nothing to draw");
 });
