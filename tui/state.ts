@@ -347,8 +347,14 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
     case "log":
       return { ...state, now, log: appendLog(state.log, { at: event.at, level: event.level, text: event.text }) };
     case "result": {
+      // the exited child's gauge gives its run's peak as the table does (VmHWM), not the sampled top
+      const gauge = state.memory;
+      const memory =
+        gauge && gauge.pid !== 0 && gauge.scale === event.scale && gauge.mode === event.mode
+          ? { ...gauge, peakRssBytes: Math.max(gauge.peakRssBytes, event.peakMemoryMb * 1024 * 1024) }
+          : gauge;
       // A warm-up's figures are discarded: they show in the log, not in the table.
-      if (event.warmup) return { ...state, now };
+      if (event.warmup) return { ...state, now, memory };
       const scales = updateRow(state, event.scale, (row) =>
         updateCell(row, event.mode, (c) => ({
           ...c,
@@ -357,7 +363,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
           memorySeries: event.memorySeries,
         })),
       );
-      return { ...state, now, scales };
+      return { ...state, now, scales, memory };
     }
     case "validation": {
       // A warm-up that passed adds nothing to show; one that failed fails the scale like any run.

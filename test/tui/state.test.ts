@@ -291,3 +291,16 @@ test("the sparklines' full bar is at or above every curve point and every peak s
   });
   t.is(memorySparklines(row, ["in-memory", "streaming"]), null, "no curve yet: nothing to draw");
 });
+
+test("a run's result sets the exited child gauge's peak to that run's VmHWM (the table's figure), not the sampled top", (t) => {
+  // sampled at 137 MB; the kernel's peak (VmHWM) of that run was 144.5 MB, between two samples
+  const s = reduceAll([
+    runStart(["small"]),
+    { type: "phase-start", at: 1_900_000_001_000, scale: "small", mode: "in-memory", rep: 1, phase: "aggregate" },
+    memory(1111, 137),
+    { type: "phase-end", at: 1_900_000_001_500, scale: "small", mode: "in-memory", rep: 1, phase: "aggregate", durationMs: 500, ok: true },
+    { type: "result", at: 1_900_000_001_600, scale: "small", mode: "in-memory", rep: 1, durationSeconds: 0.5, peakMemoryMb: 144.5, inputRows: 7440, outputRows: 434, engine: "in-memory", memorySeries: [60, 137] },
+  ]);
+  t.is(s.memory?.pid, 1111);
+  t.is(s.memory?.peakRssBytes, 144.5 * 1024 * 1024);
+});
