@@ -10,7 +10,7 @@ import { analyseSweep, crossoverFigures } from "../report/crossover.ts";
 import { liveCrossoverText } from "../report/crossover-report.ts";
 import { EventBus } from "./event-bus.ts";
 import type { RunCommands, RunStatus } from "./events.ts";
-import { newerCosts, RunEta, type CostHistory } from "./eta.ts";
+import { atLeastPhase, newerCosts, RunEta, type CostHistory } from "./eta.ts";
 import type { Parts } from "./run-parts.ts";
 import { createRunFolder, runFiles } from "./results-folder.ts";
 import { InterruptedError, runScale, ValidationFailure } from "./scale-run.ts";
@@ -184,7 +184,7 @@ export class Benchmark implements RunCommands {
     let current: { scale: string } | null = null;
     let status: Exclude<RunStatus, "running"> = "PASS";
     const onPace = (phaseRemainingMs: number | null) => {
-      bus.emit({ type: "eta", phaseRemainingMs, runRemainingMs: eta.remainingMs(performance.now()) });
+      bus.emit({ type: "eta", phaseRemainingMs, runRemainingMs: atLeastPhase(eta.remainingMs(performance.now()), phaseRemainingMs) });
     };
     try {
       for (const scale of scales) {

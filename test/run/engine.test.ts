@@ -204,3 +204,22 @@ test("a phase that reports no progress is expected to take as long as it last di
   t.is(etaBefore(first)?.type === "eta" ? etaBefore(first)!.phaseRemainingMs : "none", null, "the first aggregate: not known");
   t.is(etaBefore(second)?.type === "eta" ? etaBefore(second)!.phaseRemainingMs : "none", firstEnd?.type === "phase-end" ? firstEnd.durationMs : -1);
 });
+
+test("the run's ETA is never shorter than the phase's: a slow first in-memory aggregate does not leave 'phase 3s · run 2s'", async (t) => {
+  // in-memory run 1's aggregate takes 300 ms, every other aggregate ~0: before in-memory run 2
+  // (A B B A) its phase ETA is that 300 ms, while the run's mode units priced at their median
+  // (~0 ms of three) put the run's end sooner than the phase's
+  let slow = true;
+  const { parts } = fakeParts({
+    async onAggregate(_scale, mode) {
+      if (mode !== "in-memory" || !slow) return;
+      slow = false;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    },
+  });
+  const { benchmark, events } = fakeBenchmark(fakeConfig(["small"], { runs: 2 }), parts);
+  await benchmark.start();
+  const both = events.flatMap((e) => (e.type === "eta" && e.phaseRemainingMs !== null && e.runRemainingMs !== null ? [e] : []));
+  t.true(both.some((e) => e.phaseRemainingMs! >= 250), "the phase ETA of in-memory run 2's aggregate is the 300 ms it last took");
+  t.deepEqual(both.filter((e) => e.runRemainingMs! < e.phaseRemainingMs!), []);
+});
