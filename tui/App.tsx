@@ -17,7 +17,7 @@ import { baselineLine, verdictLine } from "./terminal-text.ts";
 import { CrossoverLine } from "./CrossoverLine.tsx";
 import { ServiceLine } from "./ServiceLine.tsx";
 import { ColorContext } from "./theme.ts";
-import { plannedState, type RunPlan } from "./state.ts";
+import { plannedState, runBusy, type RunPlan } from "./state.ts";
 
 export interface AppProps {
   events: EventSource;
@@ -47,8 +47,7 @@ export function App({ events, commands, color = true, batchMs = 50, logLines = 8
   const rows = state.scales;
   const index = rows.length === 0 ? 0 : Math.min(selected, rows.length - 1);
   const row = rows[index];
-  // planned scales listed before the run starts: r and a wait for it like for a running one
-  const busy = state.running || (state.finished === null && state.outDir === null && rows.length > 0);
+  const busy = runBusy(state);
   const startingServices = state.services.some((s) => s.state === "starting");
   const clock = useClock(startingServices || (state.running && state.current !== null && !state.current.ended));
 

@@ -3,8 +3,7 @@ import type { Mode } from "../src/contract/job.ts";
 import { fit, formatBytes, formatMb, formatSeconds } from "./terminal-text.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { Sparkline } from "./Sparkline.tsx";
-import { median } from "../src/report/stats.ts";
-import type { MemoryGauge, ScaleRow } from "./state.ts";
+import { memorySparklines, type MemoryGauge, type ScaleRow } from "./state.ts";
 import { useTone } from "./theme.ts";
 
 export interface MemoryGaugesProps {
@@ -78,24 +77,18 @@ export function MemoryGauges({ memory, row, modes, width, sparklines = true }: M
     );
   }
 
-  const finished = sparklines && row ? modesWithSeries(row, modes).map((m) => ({ mode: m, cell: row.modes[m] })) : [];
-  if (row && finished.length > 0) {
-    // each mode's peak is the median of its runs' VmHWM (the results table's figure); the bars share
-    // one top at or above every figure shown, so no "peak" reads above the top
-    const peakOf = (cell: NonNullable<ScaleRow["modes"][Mode]>) => (cell.peaksMb.length > 0 ? median(cell.peaksMb) : Math.max(...cell.memorySeries));
-    const max = Math.max(...finished.flatMap((x) => [...x.cell!.memorySeries, peakOf(x.cell!)]));
-    const longest = Math.max(...finished.map((x) => x.cell!.memorySeries.length));
+  const spark = sparklines && row ? memorySparklines(row, modesWithSeries(row, modes)) : null;
+  if (row && spark) {
+    const { lines: finished, topMb: max } = spark;
+    const longest = Math.max(...finished.map((x) => x.series.length));
     const room = Math.max(8, Math.min(48, width - LABEL - 26));
     lines.push(
       <Text key="spark-title" dimColor wrap="truncate-end">
         {`memory over time · ${row.name} · last run of each mode · full bar ${formatMb(max)}`}
       </Text>,
     );
-    for (const { mode, cell } of finished) {
-      const series = cell!.memorySeries;
+    for (const { mode, series, peakMb: peak, seconds: took } of finished) {
       const w = Math.max(1, Math.round((room * series.length) / longest));
-      const peak = peakOf(cell!);
-      const took = cell!.durations.length > 0 ? median(cell!.durations) : undefined;
       lines.push(
         <Text key={`spark-${mode}`} wrap="truncate-end">
           {fit(mode, LABEL)}

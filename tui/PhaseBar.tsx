@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 import { fit, formatEta, formatPercent, formatProgress } from "./terminal-text.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
-import type { CurrentPhase, ViewState } from "./state.ts";
+import { etaNow, type CurrentPhase, type ViewState } from "./state.ts";
 import { useTone } from "./theme.ts";
 
 export interface PhaseBarProps {
@@ -40,8 +40,7 @@ export function PhaseBar({ current, eta, runs, now, running, width }: PhaseBarPr
   // Room for the bar: width minus percent and the amounts text.
   const amounts = p ? formatProgress(p.done, p.total, p.unit) : "";
   const barWidth = Math.max(10, Math.min(40, width - amounts.length - 8));
-  // the ETAs as of their event, less the time since (they count down between events)
-  const left = (ms: number | null | undefined) => (ms === null || ms === undefined || !eta ? null : Math.max(0, ms - Math.max(0, now - eta.at)));
+  const left = etaNow(eta, now);
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
@@ -67,9 +66,9 @@ export function PhaseBar({ current, eta, runs, now, running, width }: PhaseBarPr
       <Text wrap="truncate-end">
         <Text dimColor>{fit("ETA", 10)}</Text>
         {"phase "}
-        <Text color={tone("accent")}>{current.ended ? "—" : formatEta(left(eta?.phaseRemainingMs))}</Text>
+        <Text color={tone("accent")}>{current.ended ? "—" : formatEta(left.phaseMs)}</Text>
         {" · run "}
-        <Text color={tone("accent")}>{formatEta(left(eta?.runRemainingMs))}</Text>
+        <Text color={tone("accent")}>{formatEta(left.runMs)}</Text>
       </Text>
     </Box>
   );

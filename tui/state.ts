@@ -2,6 +2,8 @@
 // remembers what the engine said, in the shape the components draw.
 import type { Mode } from "../src/contract/job.ts";
 import { childRunsPerScale, type BaselineChange, type ComparisonVerdict, type Phase, type RunEvent, type RunStatus, type Verdict } from "../src/run/events.ts";
+import { countDown } from "../src/run/eta.ts";
+import { median } from "../src/report/stats.ts";
 
 export type Unit = "rows" | "bytes" | "files";
 /** stopped: cut off by an interrupted run; skipped: never started before the run ended. */
@@ -364,8 +366,14 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
     case "log":
       return { ...state, now, log: appendLog(state.log, { at: event.at, level: event.level, text: event.text }) };
     case "result": {
+      // the exited child's gauge gives its run's peak as the table does (VmHWM), not the sampled top
+      const gauge = state.memory;
+      const memory =
+        gauge && gauge.pid !== 0 && gauge.scale === event.scale && gauge.mode === event.mode
+          ? { ...gauge, peakRssBytes: Math.max(gauge.peakRssBytes, event.peakMemoryMb * 1024 * 1024) }
+          : gauge;
       // A warm-up's figures are discarded: they show in the log, not in the table.
-      if (event.warmup) return { ...state, now };
+      if (event.warmup) return { ...state, now, memory };
       const scales = updateRow(state, event.scale, (row) =>
         updateCell(row, event.mode, (c) => ({
           ...c,
@@ -374,7 +382,7 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
           memorySeries: event.memorySeries,
         })),
       );
-      return { ...state, now, scales };
+      return { ...state, now, scales, memory };
     }
     case "validation": {
       // A warm-up that passed adds nothing to show; one that failed fails the scale like any run.
@@ -455,6 +463,42 @@ export function reduce(state: ViewState, event: RunEvent): ViewState {
 }
 
 /** Overall progress of a scale in its current pass, 0..1. */
+/** One finished mode's memory sparkline: its last run's curve, its peak and duration as the results table gives them. */
+export interface MemorySparkline {
+  mode: Mode;
+  series: number[];
+  /** The median of its runs' VmHWM (the table's peak); the curve's top when no run reported one. */
+  peakMb: number;
+  /** The median duration, if any run finished. */
+  seconds?: number;
+}
+
+/**
+ * The sparklines of a scale's modes that have a curve, and their shared full bar: at or above
+ * every curve point and every peak shown, so no "peak" reads above the top. Null: nothing to draw.
+ */
+export function memorySparklines(row: ScaleRow, modes: readonly Mode[]): { lines: MemorySparkline[]; topMb: number } | null {
+  const lines = modes.flatMap((mode) => {
+    const cell = row.modes[mode];
+    if (!cell || cell.memorySeries.length === 0) return [];
+    const peakMb = cell.peaksMb.length > 0 ? median(cell.peaksMb) : Math.max(...cell.memorySeries);
+    return [{ mode, series: cell.memorySeries, peakMb, ...(cell.durations.length > 0 ? { seconds: median(cell.durations) } : {}) }];
+  });
+  if (lines.length === 0) return null;
+  return { lines, topMb: Math.max(...lines.flatMap((l) => [...l.series, l.peakMb])) };
+}
+
+/** The ETAs as of `now`: each counts down from its event (null: estimating). */
+export function etaNow(eta: ViewState["eta"], now: number): { phaseMs: number | null; runMs: number | null } {
+  if (!eta) return { phaseMs: null, runMs: null };
+  return { phaseMs: countDown(eta.phaseRemainingMs, eta.at, now), runMs: countDown(eta.runRemainingMs, eta.at, now) };
+}
+
+/** r and a wait: a run is under way, or the planned scales are listed and the run has not started yet. */
+export function runBusy(state: ViewState): boolean {
+  return state.running || (state.finished === null && state.outDir === null && state.scales.length > 0);
+}
+
 export function rowFraction(row: ScaleRow): number {
   if (row.status === "done") return 1;
   if (row.stepsExpected <= 0) return 0;

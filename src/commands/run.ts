@@ -133,8 +133,7 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
   const environment = await captureEnvironment({ postgres: `${serverVersion}${services.pglite ? " (PGlite)" : ""}` });
   const parts = recordUploads(bindParts(config, services), services, runDir, marker);
   const limits = await limitSettings(config, services);
-  const folders = [runDir];
-  let detachLiveLog = () => {};
+  const folders = runFolders(config.outRoot, runDir, marker, bus);
   const run = new Benchmark({
     bus,
     config,
@@ -163,21 +162,7 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
     sweep: plan.sweep,
     history,
     // a rerun (r, a in the monitor) writes a folder of its own: a finished result is never rewritten
-    openFolder: () => {
-      const { dir } = createRunFolder(config.outRoot);
-      folders.push(dir);
-      writeRunMarker(dir, marker);
-      detachLiveLog();
-      // the bus hands a late subscriber every earlier event: this folder's log starts at its own run-start
-      let own = false;
-      detachLiveLog = attachLiveLog(runFiles(dir).liveLog, (listener) =>
-        bus.subscribe((event) => {
-          own ||= event.type === "run-start" && event.outDir === dir;
-          if (own) listener(event);
-        }),
-      );
-      return dir;
-    },
+    openFolder: folders.openRerun,
   });
   benchmark = run;
   try {
@@ -194,11 +179,7 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
     rmSync(runDir, { recursive: true, force: true });
     throw error;
   }
-  detachLiveLog = attachLiveLog(runFiles(runDir).liveLog, (listener) => bus.subscribe(listener));
-  // latest follows a rerun's folder once its reports are written
-  bus.subscribe((event) => {
-    if (event.type === "run-end" && event.outDir !== runDir && existsSync(join(event.outDir, REPORT_FILES.summaryJson))) pointLatestAt(config.outRoot, event.outDir);
-  });
+  folders.logFirst();
   for (const note of notes) bus.emit({ type: "log", level: "warn", text: note });
 
   let signals = 0;
@@ -206,10 +187,7 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
     signals++;
     if (signals > 1) {
       process.stderr.write(`streambench: ${signal} again, exiting now\n`);
-      for (const dir of folders) {
-        removeScratch(dir);
-        removeRunMarker(dir);
-      }
+      folders.removeScratch();
       process.exit(130);
     }
     void run.quit();
@@ -237,10 +215,7 @@ export async function runBenchmark(config: Config, plan: BenchmarkPlan): Promise
   } finally {
     stopWatching();
     await services.stop();
-    for (const dir of folders) {
-      removeScratch(dir);
-      removeRunMarker(dir);
-    }
+    folders.removeScratch();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
@@ -284,6 +259,45 @@ async function limitSettings(config: Config, services: Services): Promise<Record
     guardBytes: first.memoryLimitBytes === null ? (guard?.bytes ?? null) : null,
     enforcement: await probeEnforcement(first),
     told: Object.fromEntries(config.modes.map((mode) => [mode, engineBudget(mode, under, config.duckdbMemoryLimit, database).told])),
+  };
+}
+
+/**
+ * The results folders of this process: the first run's, then one per rerun (r, a), each with the
+ * run marker and a live log of its own run only; latest follows a rerun's folder once its reports
+ * are written. removeScratch ends them all (scratch and markers).
+ */
+function runFolders(outRoot: string, first: string, marker: RunMarker, bus: EventBus) {
+  const dirs = [first];
+  let detachLiveLog = () => {};
+  bus.subscribe((event) => {
+    if (event.type === "run-end" && event.outDir !== first && existsSync(join(event.outDir, REPORT_FILES.summaryJson))) pointLatestAt(outRoot, event.outDir);
+  });
+  return {
+    logFirst(): void {
+      detachLiveLog = attachLiveLog(runFiles(first).liveLog, (listener) => bus.subscribe(listener));
+    },
+    openRerun: (): string => {
+      const { dir } = createRunFolder(outRoot);
+      dirs.push(dir);
+      writeRunMarker(dir, marker);
+      detachLiveLog();
+      // the bus hands a late subscriber every earlier event: this folder's log starts at its own run-start
+      let own = false;
+      detachLiveLog = attachLiveLog(runFiles(dir).liveLog, (listener) =>
+        bus.subscribe((event) => {
+          own ||= event.type === "run-start" && event.outDir === dir;
+          if (own) listener(event);
+        }),
+      );
+      return dir;
+    },
+    removeScratch(): void {
+      for (const dir of dirs) {
+        removeScratch(dir);
+        removeRunMarker(dir);
+      }
+    },
   };
 }
 

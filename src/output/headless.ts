@@ -3,6 +3,7 @@
 import type { RunEvent } from "../run/events.ts";
 import { describeEvent } from "./live-log.ts";
 import { formatElapsed } from "./durations.ts";
+import { countDown } from "../run/eta.ts";
 
 export function attachHeadlessPrinter(subscribe: (listener: (event: RunEvent) => void) => () => void, write: (line: string) => void): () => void {
   let startedAt: number | null = null;
@@ -17,7 +18,7 @@ export function attachHeadlessPrinter(subscribe: (listener: (event: RunEvent) =>
     if (text === null) return;
     // "estimating" until a unit of each kind still to come can be priced (src/run/eta.ts); a
     // figure counts down from its event.
-    const left = runRemaining.ms === null ? null : Math.max(0, runRemaining.ms - (event.at - runRemaining.at));
+    const left = countDown(runRemaining.ms, runRemaining.at, event.at);
     const eta = event.type === "phase-start" || event.type === "phase-end" ? `  (ETA ${left === null ? "estimating" : formatElapsed(left)})` : "";
     write(`[${formatElapsed(event.at - startedAt).padStart(5)}] ${text}${eta}`);
   });

@@ -12,7 +12,7 @@ import { analyseSweep, crossoverFigures } from "../report/crossover.ts";
 import { liveCrossoverText } from "../report/crossover-report.ts";
 import { EventBus } from "./event-bus.ts";
 import { childRunsPerScale, type RunCommands, type RunStatus } from "./events.ts";
-import { newerCosts, RunEta, type CostHistory } from "./eta.ts";
+import { atLeastPhase, newerCosts, RunEta, type CostHistory } from "./eta.ts";
 import type { Parts } from "./run-parts.ts";
 import { createRunFolder, runFiles } from "./results-folder.ts";
 import { InterruptedError, runScale, ValidationFailure } from "./scale-run.ts";
@@ -139,32 +139,34 @@ export class Benchmark implements RunCommands {
   }
 
   /**
-   * A rerun's own folder and report: the other scales' results carry over (their verdicts still
-   * stand, their logs stay in the earlier folder, which settings.rerunOf names).
+   * A rerun's own folder and report: the scales not rerun carry over (their verdicts still stand,
+   * their logs stay in the earlier folder, which settings.rerunOf names); the rerun ones start
+   * empty, so a rerun cut off never shows the earlier folder's figures as its own. False (and an
+   * error event) when the folder cannot be made: the earlier folder stays as it was, nothing runs.
    */
-  #openRerunFolder(): void {
+  #openRerunFolder(rerun: readonly string[]): boolean {
     const previous = this.#runDir;
-    this.#runDir = this.#setup.openFolder?.() ?? createRunFolder(dirname(previous)).dir;
+    try {
+      this.#runDir = this.#setup.openFolder?.() ?? createRunFolder(dirname(previous)).dir;
+    } catch (error) {
+      this.#exitCode = exitCodeFor(error);
+      this.bus.emit({ type: "error", message: `cannot open a results folder for the rerun: ${error instanceof Error ? error.message : String(error)}` });
+      return false;
+    }
+    const earlier = structuredClone(this.#report);
     this.#report = {
-      ...structuredClone(this.#report),
+      ...earlier,
+      scales: earlier.scales.filter((s) => !rerun.includes(s.scale)),
       startedAt: new Date().toISOString(),
       finishedAt: null,
       status: "INTERRUPTED",
-      settings: { ...this.#report.settings, rerunOf: previous },
+      settings: { ...earlier.settings, rerunOf: previous },
     };
+    return true;
   }
 
   async #runScales(scales: readonly string[]): Promise<RunStatus> {
-    if (this.#folderUsed) {
-      try {
-        this.#openRerunFolder();
-      } catch (error) {
-        // the earlier folder stays as it was; nothing ran
-        this.#exitCode = exitCodeFor(error);
-        this.bus.emit({ type: "error", message: `cannot open a results folder for the rerun: ${error instanceof Error ? error.message : String(error)}` });
-        return this.#lastStatus;
-      }
-    }
+    if (this.#folderUsed && !this.#openRerunFolder(scales)) return this.#lastStatus;
     this.#folderUsed = true;
     const { config, parts } = this.#setup;
     const runDir = this.#runDir;
@@ -190,7 +192,7 @@ export class Benchmark implements RunCommands {
     let current: { scale: string } | null = null;
     let status: Exclude<RunStatus, "running"> = "PASS";
     const onPace = (phaseRemainingMs: number | null) => {
-      bus.emit({ type: "eta", phaseRemainingMs, runRemainingMs: eta.remainingMs(performance.now()) });
+      bus.emit({ type: "eta", phaseRemainingMs, runRemainingMs: atLeastPhase(eta.remainingMs(performance.now()), phaseRemainingMs) });
     };
     try {
       let limitsNow: Limits | null = null;
@@ -331,7 +333,12 @@ export class Benchmark implements RunCommands {
   #putScale(result: ScaleResult): void {
     const at = this.#report.scales.findIndex((s) => s.scale === result.scale);
     if (at >= 0) this.#report.scales[at] = result;
-    else this.#report.scales.push(result);
+    else {
+      // in the configured order (a rerun's report drops the rerun scales, then puts them back)
+      const order = this.#setup.config.scales;
+      const before = this.#report.scales.findIndex((s) => order.indexOf(s.scale) > order.indexOf(result.scale));
+      this.#report.scales.splice(before < 0 ? this.#report.scales.length : before, 0, result);
+    }
   }
 
   /** The scale's verdicts by the report's own rule, for the front ends (they decide nothing). */

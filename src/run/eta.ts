@@ -149,6 +149,24 @@ export function combineCosts(histories: readonly CostHistory[]): CostHistory {
   return { prepare: histories.flatMap((h) => h.prepare), mode: histories.flatMap((h) => h.mode), rest: histories.flatMap((h) => h.rest) };
 }
 
+/**
+ * An ETA given at `asOf` read at `now` (both ms on one clock): the time left less the time since,
+ * never below 0; null (estimating) stays null. The monitor and the headless printer count down
+ * between ETA events with it.
+ */
+export function countDown(remainingMs: number | null | undefined, asOf: number, now: number): number | null {
+  if (remainingMs === null || remainingMs === undefined) return null;
+  return Math.max(0, remainingMs - Math.max(0, now - asOf));
+}
+
+/**
+ * The run's time left, never less than its current phase's: the two are priced apart (the units'
+ * model, the phase's last duration or progress), and a run cannot end before its phase does.
+ */
+export function atLeastPhase(runMs: number | null, phaseMs: number | null): number | null {
+  return runMs === null ? null : Math.max(runMs, phaseMs ?? 0);
+}
+
 /** The time left in a phase from its progress so far. */
 export function phaseRemainingMs(done: number, total: number, elapsedMs: number): number | null {
   if (done <= 0 || total <= 0 || done > total) return null;

@@ -103,6 +103,36 @@ test("all again (a) then quit (q) writes a new results folder and leaves the fin
   t.is(benchmark.report.settings.rerunOf, firstDir, "the rerun's report names the folder it reran");
 });
 
+test("all again (a) quit during its first scale: the new folder's report holds no scale it did not run (the earlier medium stays in the earlier folder)", async (t) => {
+  let quitting = false;
+  const { parts } = fakeParts({
+    async onAggregate(scale, mode, kill) {
+      if (!quitting || scale !== "small" || mode !== "streaming") return;
+      void benchmark.quit(); // q while small streaming runs in the second pass: medium never starts again
+      await kill;
+      throw new Error("child killed");
+    },
+  });
+  const { benchmark } = fakeBenchmark(fakeConfig(["small", "medium"]), parts);
+  t.is(await benchmark.start(), "PASS");
+  quitting = true;
+  benchmark.runAll();
+  await benchmark.idle();
+  t.is(benchmark.status, "INTERRUPTED");
+  // small: its in-memory run 1 finished before q; medium: not run in this folder at all
+  t.deepEqual(benchmark.report.scales.map((s) => [s.scale, s.runs.length]), [["small", 1]]);
+});
+
+test("a rerun of the first scale keeps the scales in their configured order in the new report", async (t) => {
+  const { parts } = fakeParts();
+  const { benchmark } = fakeBenchmark(fakeConfig(["small", "medium"]), parts);
+  await benchmark.start();
+  benchmark.rerunScale("small");
+  await benchmark.idle();
+  // small was rerun (2 runs, one per mode), medium carried over (2 runs): small still first
+  t.deepEqual(benchmark.report.scales.map((s) => [s.scale, s.runs.length]), [["small", 2], ["medium", 2]]);
+});
+
 test("a rerun that passes leaves the run FAIL when another scale failed before", async (t) => {
   const failing = new Set(["small streaming"]);
   const { parts } = fakeParts({ failValidation: failing });
@@ -173,4 +203,23 @@ test("a phase that reports no progress is expected to take as long as it last di
   const etaBefore = (at: number) => events.slice(0, at).findLast((e) => e.type === "eta");
   t.is(etaBefore(first)?.type === "eta" ? etaBefore(first)!.phaseRemainingMs : "none", null, "the first aggregate: not known");
   t.is(etaBefore(second)?.type === "eta" ? etaBefore(second)!.phaseRemainingMs : "none", firstEnd?.type === "phase-end" ? firstEnd.durationMs : -1);
+});
+
+test("the run's ETA is never shorter than the phase's: a slow first in-memory aggregate does not leave 'phase 3s · run 2s'", async (t) => {
+  // in-memory run 1's aggregate takes 300 ms, every other aggregate ~0: before in-memory run 2
+  // (A B B A) its phase ETA is that 300 ms, while the run's mode units priced at their median
+  // (~0 ms of three) put the run's end sooner than the phase's
+  let slow = true;
+  const { parts } = fakeParts({
+    async onAggregate(_scale, mode) {
+      if (mode !== "in-memory" || !slow) return;
+      slow = false;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    },
+  });
+  const { benchmark, events } = fakeBenchmark(fakeConfig(["small"], { repetitions: 2 }), parts);
+  await benchmark.start();
+  const both = events.flatMap((e) => (e.type === "eta" && e.phaseRemainingMs !== null && e.runRemainingMs !== null ? [e] : []));
+  t.true(both.some((e) => e.phaseRemainingMs! >= 250), "the phase ETA of in-memory run 2's aggregate is the 300 ms it last took");
+  t.deepEqual(both.filter((e) => e.runRemainingMs! < e.phaseRemainingMs!), []);
 });

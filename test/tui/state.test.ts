@@ -1,5 +1,5 @@
 import test from "ava";
-import { LOG_KEEP, initialState, plannedState, reduce, rowFraction, winner, type ViewState } from "../../tui/state.ts";
+import { LOG_KEEP, initialState, memorySparklines, plannedState, reduce, rowFraction, winner, type ViewState } from "../../tui/state.ts";
 import type { RunEvent } from "../../src/run/events.ts";
 
 const reduceAll = (events: readonly RunEvent[], state: ViewState = initialState): ViewState => events.reduce(reduce, state);
@@ -274,4 +274,33 @@ test("the phase ETA the engine sends just before a phase-start is kept for that 
   ]);
   t.is(s.eta?.phaseRemainingMs, 800);
   t.is(s.eta?.runRemainingMs, 5_000);
+});
+
+test("the sparklines' full bar is at or above every curve point and every peak shown; each peak is the median VmHWM", (t) => {
+  const row = plannedState({ scales: ["small"], modes: ["in-memory", "streaming"], runs: 2, warmup: 0 }).scales[0];
+  const cell = (durations: number[], peaksMb: number[], memorySeries: number[]) => ({ durations, peaksMb, memorySeries, verdicts: [], active: false });
+  // in-memory: curve tops at 177, VmHWM 186 and 180 -> peak (186 + 180) / 2 = 183, duration (0.3 + 0.5) / 2 = 0.4;
+  // streaming: one run, VmHWM 150, curve to 150. Full bar: max(177, 183, 150, 150) = 183
+  const spark = memorySparklines({ ...row, modes: { "in-memory": cell([0.3, 0.5], [186, 180], [60, 120, 177]), streaming: cell([], [150], [60, 150]) } }, ["in-memory", "streaming"]);
+  t.deepEqual(spark, {
+    lines: [
+      { mode: "in-memory", series: [60, 120, 177], peakMb: 183, seconds: 0.4 },
+      { mode: "streaming", series: [60, 150], peakMb: 150 },
+    ],
+    topMb: 183,
+  });
+  t.is(memorySparklines(row, ["in-memory", "streaming"]), null, "no curve yet: nothing to draw");
+});
+
+test("a run's result sets the exited child gauge's peak to that run's VmHWM (the table's figure), not the sampled top", (t) => {
+  // sampled at 137 MB; the kernel's peak (VmHWM) of that run was 144.5 MB, between two samples
+  const s = reduceAll([
+    runStart(["small"]),
+    { type: "phase-start", at: 1_900_000_001_000, scale: "small", mode: "in-memory", rep: 1, phase: "aggregate" },
+    memory(1111, 137),
+    { type: "phase-end", at: 1_900_000_001_500, scale: "small", mode: "in-memory", rep: 1, phase: "aggregate", durationMs: 500, ok: true },
+    { type: "result", at: 1_900_000_001_600, scale: "small", mode: "in-memory", rep: 1, durationSeconds: 0.5, peakMemoryMb: 144.5, inputRows: 7440, outputRows: 434, engine: "in-memory", memorySeries: [60, 137] },
+  ]);
+  t.is(s.memory?.pid, 1111);
+  t.is(s.memory?.peakRssBytes, 144.5 * 1024 * 1024);
 });
