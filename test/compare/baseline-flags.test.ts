@@ -1,11 +1,22 @@
 // run --baseline / --fail-on / --threshold: read and checked before any work, `latest` under --out.
 import test from "ava";
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { configFromArgs } from "../../src/commands/run-config.ts";
 import { summaryJson } from "../../src/report/summary-json.ts";
 import { report, scale } from "../report/fixtures.ts";
+
+/** A temp folder of this file's, removed when its tests end. */
+const scratch: string[] = [];
+const scratchDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), "sb-baseline-"));
+  scratch.push(dir);
+  return dir;
+};
+test.after.always(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
 
 const config = (argv: string[], cwd: string) => {
   const parsed = configFromArgs(argv, {}, ["small", "medium", "large"], cwd);
@@ -14,7 +25,7 @@ const config = (argv: string[], cwd: string) => {
 };
 
 test("--baseline latest reads the newest run under --out before the run starts", (t) => {
-  const root = mkdtempSync(join(tmpdir(), "sb-baseline-"));
+  const root = scratchDir();
   mkdirSync(join(root, "out", "streaming_comparison_1"), { recursive: true });
   writeFileSync(join(root, "out", "streaming_comparison_1", "summary.json"), summaryJson(report([scale("small", 7440, [1, 100], [2, 120], 4)])));
   symlinkSync("streaming_comparison_1", join(root, "out", "latest"));
@@ -28,7 +39,7 @@ test("--baseline latest reads the newest run under --out before the run starts",
 });
 
 test("a missing baseline, --fail-on without one, and unknown --fail-on names are usage errors naming the flag", (t) => {
-  const root = mkdtempSync(join(tmpdir(), "sb-baseline-"));
+  const root = scratchDir();
   t.throws(() => config(["--baseline", "latest"], root), { message: /--baseline: no earlier run: .*results\/latest\/summary\.json does not exist/ });
   t.throws(() => config(["--fail-on", "slower"], root), { message: /--fail-on needs --baseline/ });
   t.throws(() => config(["--baseline", root], root), { message: /--baseline: .* is a folder without a summary\.json/ });

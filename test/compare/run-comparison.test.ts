@@ -1,7 +1,7 @@
 // `streambench compare`: hand-built result folders (summary.json written by the report writer),
 // read back and compared; expected intervals worked out by hand from the runs' values.
 import test from "ava";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ModeRun, RunReport, ScaleResult } from "../../src/report/model.ts";
@@ -13,6 +13,17 @@ import { lowerCriticalU, shiftEstimate } from "../../src/compare/two-sample.ts";
 import { comparisonCsv, comparisonMarkdown } from "../../src/compare/comparison-text.ts";
 import { report, run } from "../report/fixtures.ts";
 
+/** A temp folder of this file's, removed when its tests end. */
+const scratch: string[] = [];
+const scratchDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), "sb-compare-"));
+  scratch.push(dir);
+  return dir;
+};
+test.after.always(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+
 const ROWS = 7440;
 
 /** A scale whose in-memory runs took `durations` seconds (peak 150 MB each); streaming 0.5 s, 180 MB each. */
@@ -22,7 +33,7 @@ function scaleOf(durations: number[], rows = ROWS, over: Partial<ModeRun> = {}):
 }
 
 function folderWith(r: RunReport): string {
-  const dir = mkdtempSync(join(tmpdir(), "sb-compare-"));
+  const dir = scratchDir();
   writeFileSync(join(dir, "summary.json"), summaryJson(r));
   return dir;
 }
@@ -174,7 +185,7 @@ test("an older summary without phases or limits is read; the figures it lacks ar
 });
 
 test("BASE and NEW that are not runs are usage errors naming the path", (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "sb-compare-"));
+  const dir = scratchDir();
   t.throws(() => loadRun(dir, "/x", "BASE"), { message: /BASE: .* is a folder without a summary\.json/ });
   t.throws(() => loadRun("latest", dir, "NEW"), { message: /NEW: no earlier run: .*latest\/summary\.json does not exist/ });
   mkdirSync(join(dir, "bad"));
