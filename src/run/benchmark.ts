@@ -334,9 +334,12 @@ export class Benchmark implements RunCommands {
     const at = this.#report.scales.findIndex((s) => s.scale === result.scale);
     if (at >= 0) this.#report.scales[at] = result;
     else {
-      // in the configured order (a rerun's report drops the rerun scales, then puts them back)
+      // in the configured order (a rerun's report drops the rerun scales, then puts them back); a
+      // scale the configuration does not name (a sweep's refinement, a scale under a list of
+      // limits) after those, in the order it was measured
       const order = this.#setup.config.scales;
-      const before = this.#report.scales.findIndex((s) => order.indexOf(s.scale) > order.indexOf(result.scale));
+      const rank = (scale: string) => (order.includes(scale) ? order.indexOf(scale) : Infinity);
+      const before = this.#report.scales.findIndex((s) => rank(s.scale) > rank(result.scale));
       this.#report.scales.splice(before < 0 ? this.#report.scales.length : before, 0, result);
     }
   }
