@@ -3,7 +3,7 @@ import type { Mode } from "../src/contract/job.ts";
 import { fit, formatBytes, formatMb, formatSeconds } from "./terminal-text.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { Sparkline } from "./Sparkline.tsx";
-import { median } from "../src/report/stats.ts";
+import { median } from "../src/stats/statistics.ts";
 import type { MemoryGauge, ScaleRow } from "./state.ts";
 import { useTone } from "./theme.ts";
 
