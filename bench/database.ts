@@ -19,7 +19,7 @@ import { connectPg } from "../src/db/pool.ts";
 import { DEFAULT_SCHEMA, ensureSummaryTable, qualifiedTable } from "../src/db/schema.ts";
 import { to as copyTo } from "pg-copy-streams";
 import { pgSettingsFromEnv } from "../src/db/settings.ts";
-import { beginSummaryWrite } from "../src/db/summary.ts";
+import { beginSummaryWrite } from "../src/db/summary-write.ts";
 import { generate } from "../src/nise/generate.ts";
 import { DailySummaryReference } from "../src/reference/summary.ts";
 import { scaleManifest } from "../src/scales.ts";

@@ -56,83 +56,72 @@ export function checkCsvFile(path: string, key: TableKey): CsvShape {
   } catch (e) {
     throw new InputError(`${path}: cannot read: ${(e as Error).message}`);
   }
-  let header: string[] | null = null;
-  let kinds = new Int8Array(0);
-  let width = 0;
-  let line = 1; // physical line where the current record starts
-  let rows = 0;
-  let strayCr = false;
-  let carry: Buffer | null = null;
-  const plain: PlainScan = { field: 0, fieldStart: 0, quoted: false, badField: -1, badStart: 0, badEnd: 0 };
-  const chunk = Buffer.allocUnsafe(CHUNK);
+  const check = new CsvFileCheck(path, key);
   try {
-    for (;;) {
-      const n = readSync(fd, chunk, 0, CHUNK, null);
-      const data: Buffer = carry === null ? chunk.subarray(0, n) : Buffer.concat([carry, chunk.subarray(0, n)]);
-      const final = n === 0;
-      const used = scan(data, final);
-      carry = used < data.length ? Buffer.from(data.subarray(used)) : null;
-      if (final) break;
-    }
+    readChunks(fd, check);
   } finally {
     closeSync(fd);
   }
-  if (header === null) throw new InputError(`${path}: the file is empty (no header line)`);
-  return { rows, strayCr, lastColumn: (header as string[])[width - 1] };
+  if (check.header === null) throw new InputError(`${path}: the file is empty (no header line)`);
+  return { rows: check.rows, strayCr: check.strayCr, lastColumn: check.header[check.width - 1] };
+}
 
-  function fail(at: number, message: string): never {
-    throw new InputError(`${path}: line ${at}, ${message}`);
+/** Reads the file in CHUNK-sized pieces; a record cut by a chunk's end is carried into the next. */
+function readChunks(fd: number, check: CsvFileCheck): void {
+  let carry: Buffer | null = null;
+  const chunk = Buffer.allocUnsafe(CHUNK);
+  for (;;) {
+    const n = readSync(fd, chunk, 0, CHUNK, null);
+    const data: Buffer = carry === null ? chunk.subarray(0, n) : Buffer.concat([carry, chunk.subarray(0, n)]);
+    const final = n === 0;
+    const used = check.scan(data, final);
+    carry = used < data.length ? Buffer.from(data.subarray(used)) : null;
+    if (final) break;
+  }
+}
+
+/**
+ * One file's check as it reads: the header once seen, each column's kind, the physical line a
+ * record starts on, rows so far. scan() takes complete records of each chunk; a plain record is
+ * checked in place (scanPlainRecord), one with quotes decoded (parseQuotedRecord).
+ */
+class CsvFileCheck {
+  header: string[] | null = null;
+  kinds = new Int8Array(0);
+  width = 0;
+  /** Physical line where the current record starts. */
+  line = 1;
+  rows = 0;
+  strayCr = false;
+  readonly plain: PlainScan = { field: 0, fieldStart: 0, quoted: false, badField: -1, badStart: 0, badEnd: 0 };
+
+  constructor(
+    readonly path: string,
+    readonly key: TableKey,
+  ) {}
+
+  fail(at: number, message: string): never {
+    throw new InputError(`${this.path}: line ${at}, ${message}`);
   }
 
   /** Consume complete records of buf; returns where the unconsumed rest starts. */
-  function scan(buf: Buffer, final: boolean): number {
+  scan(buf: Buffer, final: boolean): number {
     const n = buf.length;
     let pos = 0;
     while (pos < n) {
-      // fast path: a record without quotes, fields validated in place (scanPlainRecord)
-      let i: number;
-      let field = 0;
-      let fieldStart = pos;
-      let quoted = false;
-      if (header === null) {
-        i = buf.indexOf(LF, pos);
-        if (i < 0) i = n;
-        const q = buf.indexOf(QUOTE, pos);
-        if (q >= 0 && q < i) {
-          quoted = true;
-          i = q;
-        }
-      } else {
-        const r = scanPlainRecord(buf, pos, n, kinds, width, plain);
-        i = r;
-        field = plain.field;
-        fieldStart = plain.fieldStart;
-        quoted = plain.quoted;
-        if (plain.badField >= 0) {
-          const k = plain.badField;
-          badValue(buf, plain.badStart, plain.badEnd, k, kinds[k] === KIND_MEASURE ? "not a number" : TS_WHAT);
-        }
-      }
+      const i = this.findRecordEnd(buf, pos, n);
+      const { field, fieldStart, quoted } = this.plain;
       if (quoted) {
-        const rec = parseQuotedRecord(buf, pos, final);
+        const rec = this.parseQuotedRecord(buf, pos, final);
         if (rec === null) return pos; // wait for more bytes
-        endRecord(rec.fields, rec.lines, rec.terminated);
+        this.endRecord(rec.fields, rec.lines, rec.terminated);
         pos = rec.end;
         continue;
       }
       if (i >= n) {
         if (!final) return pos;
         if (i === pos) return n;
-        // the last record has no line end: the file was cut
-        let e = n;
-        while (e > fieldStart && buf[e - 1] === CR) e--;
-        if (header === null) {
-          endHeader(splitPlain(buf, pos, e));
-          return n;
-        }
-        const cutIn = `column "${(header as string[])[Math.min(field, width - 1)]}"`;
-        if (field + 1 !== width) fail(line, `${cutIn}: ${field + 1} fields, the header has ${width}: the row is cut short`);
-        fail(line, `${cutIn}: the last row has no line end: the file ends inside a row (cut short?)`);
+        return this.endWithoutLineEnd(buf, pos, n, field, fieldStart);
       }
       // record [pos, i), LF at i
       let e = i;
@@ -141,79 +130,115 @@ export function checkCsvFile(path: string, key: TableKey): CsvShape {
         e--;
         crs++;
       }
-      if (crs > 1) strayCr = true;
+      if (crs > 1) this.strayCr = true;
       if (e === pos) {
         // blank line
-        line++;
+        this.line++;
         pos = i + 1;
         continue;
       }
-      if (header === null) {
-        endHeader(splitPlain(buf, pos, e));
+      if (this.header === null) {
+        this.endHeader(this.splitPlain(buf, pos, e));
       } else {
-        if (field + 1 !== width) fail(line, `column "${(header as string[])[Math.min(field, width - 1)]}": ${field + 1} fields, the header has ${width}`);
-        checkField(buf, fieldStart, e, field);
-        rows++;
+        if (field + 1 !== this.width) this.fail(this.line, `column "${(this.header as string[])[Math.min(field, this.width - 1)]}": ${field + 1} fields, the header has ${this.width}`);
+        this.checkField(buf, fieldStart, e, field);
+        this.rows++;
       }
-      line++;
+      this.line++;
       pos = i + 1;
     }
     return pos;
   }
 
-  function splitPlain(buf: Buffer, s: number, e: number): string[] {
+  /**
+   * Where the record from `pos` ends (its LF, or n), and in this.plain the field it stopped in and
+   * whether it holds a quote. The fast path: a record without quotes has its fields validated in
+   * place (scanPlainRecord); the header line only stops at the first quote.
+   */
+  findRecordEnd(buf: Buffer, pos: number, n: number): number {
+    if (this.header !== null) {
+      const i = scanPlainRecord(buf, pos, n, this.kinds, this.width, this.plain);
+      if (this.plain.badField >= 0) {
+        const k = this.plain.badField;
+        this.badValue(buf, this.plain.badStart, this.plain.badEnd, k, this.kinds[k] === KIND_MEASURE ? "not a number" : TS_WHAT);
+      }
+      return i;
+    }
+    let i = buf.indexOf(LF, pos);
+    if (i < 0) i = n;
+    const q = buf.indexOf(QUOTE, pos);
+    this.plain.field = 0;
+    this.plain.fieldStart = pos;
+    this.plain.quoted = q >= 0 && q < i;
+    return this.plain.quoted ? q : i;
+  }
+
+  /** The file's last record [pos, n) has no line end: a header is taken as it is, a data row was cut. */
+  endWithoutLineEnd(buf: Buffer, pos: number, n: number, field: number, fieldStart: number): number {
+    let e = n;
+    while (e > fieldStart && buf[e - 1] === CR) e--;
+    if (this.header === null) {
+      this.endHeader(this.splitPlain(buf, pos, e));
+      return n;
+    }
+    const cutIn = `column "${this.header[Math.min(field, this.width - 1)]}"`;
+    if (field + 1 !== this.width) this.fail(this.line, `${cutIn}: ${field + 1} fields, the header has ${this.width}: the row is cut short`);
+    this.fail(this.line, `${cutIn}: the last row has no line end: the file ends inside a row (cut short?)`);
+  }
+
+  splitPlain(buf: Buffer, s: number, e: number): string[] {
     return buf.toString("utf8", s, e).split(",");
   }
 
-  function endHeader(fields: string[]): void {
+  endHeader(fields: string[]): void {
     fields[0] = fields[0].replace(/^\ufeff/, "");
-    header = fields.map((f) => f.trim());
-    width = header.length;
-    kinds = new Int8Array(width);
-    header.forEach((c, k) => {
-      if (c === "interval_start") kinds[k] = KIND_TIMESTAMP;
-      else if (MEASURE_COLUMNS[key].includes(c)) kinds[k] = KIND_MEASURE;
+    this.header = fields.map((f) => f.trim());
+    this.width = this.header.length;
+    this.kinds = new Int8Array(this.width);
+    this.header.forEach((c, k) => {
+      if (c === "interval_start") this.kinds[k] = KIND_TIMESTAMP;
+      else if (MEASURE_COLUMNS[this.key].includes(c)) this.kinds[k] = KIND_MEASURE;
     });
   }
 
-  function endRecord(fields: Buffer[], lines: number, terminated: boolean): void {
-    if (header === null) {
-      endHeader(fields.map((f) => f.toString("utf8")));
+  endRecord(fields: Buffer[], lines: number, terminated: boolean): void {
+    if (this.header === null) {
+      this.endHeader(fields.map((f) => f.toString("utf8")));
     } else {
-      const last = `column "${(header as string[])[Math.min(fields.length, width) - 1]}"`;
-      if (fields.length !== width) fail(line, `${last}: ${fields.length} fields, the header has ${width}`);
-      if (!terminated) fail(line, `${last}: the last row has no line end: the file ends inside a row (cut short?)`);
-      for (let k = 0; k < fields.length; k++) checkField(fields[k], 0, fields[k].length, k);
-      rows++;
+      const last = `column "${(this.header as string[])[Math.min(fields.length, this.width) - 1]}"`;
+      if (fields.length !== this.width) this.fail(this.line, `${last}: ${fields.length} fields, the header has ${this.width}`);
+      if (!terminated) this.fail(this.line, `${last}: the last row has no line end: the file ends inside a row (cut short?)`);
+      for (let k = 0; k < fields.length; k++) this.checkField(fields[k], 0, fields[k].length, k);
+      this.rows++;
     }
-    line += lines;
+    this.line += lines;
   }
 
-  function checkField(buf: Buffer, s: number, e: number, k: number): void {
-    if (k >= width) return; // too many fields: reported with the count at the line end
-    const kind = kinds[k];
+  checkField(buf: Buffer, s: number, e: number, k: number): void {
+    if (k >= this.width) return; // too many fields: reported with the count at the line end
+    const kind = this.kinds[k];
     if (kind === KIND_NONE) return;
     if (kind === KIND_MEASURE) {
       if (s === e) return; // empty = NULL
       let exp = false;
       for (let j = s; j < e; j++) {
         const b = buf[j];
-        if (NUMBER_BYTE[b] === 0) badValue(buf, s, e, k, "not a number");
+        if (NUMBER_BYTE[b] === 0) this.badValue(buf, s, e, k, "not a number");
         if (b === 101 || b === 69) exp = true;
       }
-      if (exp && !Number.isFinite(Number(buf.toString("latin1", s, e)))) badValue(buf, s, e, k, "not a finite number");
+      if (exp && !Number.isFinite(Number(buf.toString("latin1", s, e)))) this.badValue(buf, s, e, k, "not a finite number");
       return;
     }
-    if (!isNiseTimestamp(buf, s, e)) badValue(buf, s, e, k, TS_WHAT);
+    if (!isNiseTimestamp(buf, s, e)) this.badValue(buf, s, e, k, TS_WHAT);
   }
 
-  function badValue(buf: Buffer, s: number, e: number, k: number, what: string): never {
+  badValue(buf: Buffer, s: number, e: number, k: number, what: string): never {
     const text = buf.toString("utf8", s, Math.min(e, s + 80));
-    fail(line, `column "${(header as string[])[k]}": ${what}: ${JSON.stringify(text)}`);
+    this.fail(this.line, `column "${(this.header as string[])[k]}": ${what}: ${JSON.stringify(text)}`);
   }
 
   /** A record with quotes from `start`: decoded fields, end offset, physical lines, whether a line end closed it. */
-  function parseQuotedRecord(
+  parseQuotedRecord(
     buf: Buffer,
     start: number,
     final: boolean,
@@ -231,7 +256,7 @@ export function checkCsvFile(path: string, key: TableKey): CsvShape {
           const q = buf.indexOf(QUOTE, i);
           if (q < 0) {
             if (!final) return null;
-            fail(line, "a quoted field is not closed before the end of the file (cut short?)");
+            this.fail(this.line, "a quoted field is not closed before the end of the file (cut short?)");
           }
           const piece = buf.subarray(i, q);
           for (let k = piece.indexOf(LF); k >= 0; k = piece.indexOf(LF, k + 1)) lines++;
@@ -249,13 +274,13 @@ export function checkCsvFile(path: string, key: TableKey): CsvShape {
         let j = i;
         while (j < n && buf[j] === CR) j++;
         if (j >= n && !final) return null;
-        if (j < n && buf[j] !== COMMA && buf[j] !== LF) fail(line, "unexpected character after a closing quote");
-        if (j > i && j < n && buf[j] === COMMA) fail(line, "unexpected character after a closing quote");
+        if (j < n && buf[j] !== COMMA && buf[j] !== LF) this.fail(this.line, "unexpected character after a closing quote");
+        if (j > i && j < n && buf[j] === COMMA) this.fail(this.line, "unexpected character after a closing quote");
         i = j;
       } else {
         let j = i;
         while (j < n && buf[j] !== COMMA && buf[j] !== LF) {
-          if (buf[j] === QUOTE) fail(line, "a quote inside an unquoted field");
+          if (buf[j] === QUOTE) this.fail(this.line, "a quote inside an unquoted field");
           j++;
         }
         if (j >= n && !final) return null;

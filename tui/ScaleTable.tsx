@@ -1,8 +1,9 @@
 import { Box, Text } from "ink";
 import type { Mode } from "../src/contract/job.ts";
-import { fit, formatPercent, formatRowsShort, formatSeconds, verdictLine, baselineLine } from "./terminal-text.ts";
+import { fit, formatPercent, formatSeconds, verdictLine, baselineLine } from "./terminal-text.ts";
+import { compact } from "../src/stats/number-text.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
-import { median } from "../src/report/stats.ts";
+import { median } from "../src/stats/statistics.ts";
 import { cellVerdict, rowFraction, winner, type ModeCell, type Pick, type ScaleRow } from "./state.ts";
 import { useTone } from "./theme.ts";
 
@@ -85,7 +86,7 @@ export interface ScaleTableProps {
 
 /** The first column: the scale's name, or a sweep size's input rows. */
 function rowLabel(row: ScaleRow, sweep: boolean): string {
-  return sweep && row.rows !== undefined ? formatRowsShort(row.rows) : row.name;
+  return sweep && row.rows !== undefined ? compact(row.rows) : row.name;
 }
 
 export function ScaleTable({ rows, modes, selected, width, sweep = false }: ScaleTableProps) {

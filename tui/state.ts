@@ -3,7 +3,7 @@
 import type { Mode } from "../src/contract/job.ts";
 import { childRunsPerScale, type BaselineChange, type ComparisonVerdict, type Phase, type RunEvent, type RunStatus, type Verdict } from "../src/run/events.ts";
 import { countDown } from "../src/run/eta.ts";
-import { median } from "../src/report/stats.ts";
+import { median } from "../src/stats/statistics.ts";
 
 export type Unit = "rows" | "bytes" | "files";
 /** stopped: cut off by an interrupted run; skipped: never started before the run ended. */

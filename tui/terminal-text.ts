@@ -3,20 +3,7 @@
 import type { ComparisonVerdict } from "../src/run/events.ts";
 import type { ScaleRow } from "./state.ts";
 import { baselineChangesText } from "../src/compare/comparison-text.ts";
-
-const thousands = (n: number): string => Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-
-export function formatCount(n: number): string {
-  return thousands(n);
-}
-
-/** A sweep's size in the table: 7440 -> "7.44k", 2352528 -> "2.35M", 14880000 -> "14.9M". */
-export function formatRowsShort(rows: number): string {
-  const r = Number(rows.toPrecision(3));
-  if (r >= 1e6) return `${Number((r / 1e6).toPrecision(3))}M`;
-  if (r >= 1e3) return `${Number((r / 1e3).toPrecision(3))}k`;
-  return String(r);
-}
+import { int } from "../src/stats/number-text.ts";
 
 export function formatBytes(bytes: number): string {
   const abs = Math.abs(bytes);
@@ -39,7 +26,7 @@ export function formatMb(mb: number): string {
 }
 
 export function formatAmount(n: number, unit: "rows" | "bytes" | "files"): string {
-  return unit === "bytes" ? formatBytes(n) : formatCount(n);
+  return unit === "bytes" ? formatBytes(n) : int(n);
 }
 
 export function formatProgress(done: number, total: number, unit: "rows" | "bytes" | "files"): string {
@@ -52,7 +39,7 @@ export function formatPercent(fraction: number): string {
   return `${pct}%`.padStart(4);
 }
 
-/** 0.42 -> "0.42s", 12.3 -> "12.3s", 125 -> "2m05s", 3725 -> "1h02m". */
+/** 0.42 -> "0.42s", 12.3 -> "12.3s", 125 -> "2m05s", 3725 -> "1h02m". Narrower than output/durations.ts formatDuration on purpose: a table cell. */
 export function formatSeconds(seconds: number): string {
   if (seconds < 10) return `${seconds.toFixed(2)}s`;
   if (seconds < 60) return `${seconds.toFixed(1)}s`;

@@ -1,6 +1,6 @@
 // A RunComparison as the user reads it: the terminal table, Markdown (also the "Against the
 // baseline" section of COMPARISON_REPORT.md), JSON and CSV. Formatting only; compareRuns decides.
-import { mb, ratioInterval, secs, times } from "../report/numbers.ts";
+import { mb, ratioInterval, secs, times } from "../stats/number-text.ts";
 import { csvField } from "../contract/csv-field.ts";
 import { describeDifference } from "./like-with-like.ts";
 import type { FigureChange, RunComparison } from "./run-comparison.ts";

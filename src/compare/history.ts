@@ -8,7 +8,7 @@ import { appendFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { DataError } from "../errors.ts";
 import type { RunReport } from "../report/model.ts";
-import { measuredRuns, summariseReport, validated } from "../report/stats.ts";
+import { measuredRuns, summariseReport, validated } from "../report/mode-summary.ts";
 import { csvField } from "../contract/csv-field.ts";
 import { scanCsvFile } from "../nise/csv-import.ts";
 import { serviceKind } from "./like-with-like.ts";

@@ -7,7 +7,7 @@
 // Summaries of older versions lack some fields (limits came later): a field absent on both sides
 // is no difference; absent on one side reads "not recorded".
 import type { RunReport, ScaleResult } from "../report/model.ts";
-import { measuredRuns } from "../report/stats.ts";
+import { measuredRuns } from "../report/mode-summary.ts";
 
 export interface Difference {
   what: string;

@@ -8,7 +8,8 @@
 // The band is the report's own rule (analysis.ts placeInterval) with the threshold as its width.
 import type { Mode, ModeRun, RunReport } from "../report/model.ts";
 import { MODES } from "../report/model.ts";
-import { measuredRuns, median, modeSummary, validated, type ModeSummary } from "../report/stats.ts";
+import { measuredRuns, modeSummary, validated, type ModeSummary } from "../report/mode-summary.ts";
+import { median } from "../stats/statistics.ts";
 import { COMPARABLE_BAND, placeInterval } from "../report/analysis.ts";
 import { EXIT_REGRESSION } from "../errors.ts";
 import { runsToSettleShift, shiftEstimate, type ShiftEstimate } from "./two-sample.ts";

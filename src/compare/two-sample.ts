@@ -31,7 +31,7 @@
 // with 10% noise: 1.6×-2.5×), and a wild run widens it towards "inconclusive".
 //   se = √(sd_base² ÷ n + sd_new² ÷ m) over the log values, df by Welch-Satterthwaite (rounded down)
 //   interval = HL × exp(± t(0.975, df) × se)
-import { median, sampleSd, tQuantile975 } from "../report/stats.ts";
+import { median, sampleSd, tQuantile975 } from "../stats/statistics.ts";
 
 /** Exact distribution used up to this many pairs (n × m); the normal approximation beyond. */
 const EXACT_MAX_PAIRS = 400;

@@ -13,14 +13,12 @@ export {
 } from "./schema.ts";
 export {
   beginSummaryWrite,
-  countSummary,
-  readSummary,
-  summaryFingerprint,
   writeSummary,
-  ZERO_INFRASTRUCTURE_USAGE_COST,
   type BulkMethod,
   type PendingSummaryWrite,
-  type ReadSummaryOptions,
   type WriteSummaryOptions,
   type WriteSummaryResult,
-} from "./summary.ts";
+} from "./summary-write.ts";
+export { ZERO_INFRASTRUCTURE_USAGE_COST } from "./write-rows.ts";
+export { countSummary, readSummary, type ReadSummaryOptions } from "./summary-read.ts";
+export { summaryFingerprint } from "./summary-fingerprint.ts";

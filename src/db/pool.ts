@@ -113,3 +113,28 @@ export async function isPglite(pool: pg.Pool | pg.PoolClient): Promise<boolean> 
   const r = await pool.query<{ version: string }>("SELECT version() AS version");
   return /PGlite/i.test(r.rows[0]?.version ?? "");
 }
+
+const pgliteCache = new WeakMap<object, boolean>();
+
+export async function detectPglite(pool: pg.Pool): Promise<boolean> {
+  let v = pgliteCache.get(pool);
+  if (v === undefined) {
+    v = await isPglite(pool);
+    pgliteCache.set(pool, v);
+  }
+  return v;
+}
+
+/** Where a pool points (from its own options), for error messages; no password. */
+export function poolSettings(pool: pg.Pool): PgSettings {
+  const o = (pool as unknown as { options: pg.PoolConfig }).options ?? {};
+  return {
+    host: String(o.host ?? "localhost"),
+    port: Number(o.port ?? 5432),
+    user: String(o.user ?? "?"),
+    password: typeof o.password === "string" ? o.password : undefined,
+    database: String(o.database ?? "?"),
+    ssl: false,
+    embedded: false,
+  };
+}

@@ -1,5 +1,6 @@
 // Durations as the headless printer and the live log write them.
 
+/** 412 -> "412 ms", 3200 -> "3.20 s", 125000 -> "2m05s". Wider than tui/terminal-text.ts formatSeconds on purpose: a log line, not a table cell. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const seconds = ms / 1000;

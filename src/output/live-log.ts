@@ -3,8 +3,8 @@
 import { appendFileSync } from "node:fs";
 import type { ComparisonVerdict, RunEvent } from "../run/events.ts";
 import { formatDuration } from "./durations.ts";
-import { MAX_RUNS_TO_SETTLE } from "../report/stats.ts";
-import { ratioInterval, times } from "../report/numbers.ts";
+import { MAX_RUNS_TO_SETTLE } from "../stats/statistics.ts";
+import { ratioInterval, times } from "../stats/number-text.ts";
 import { baselineChangesText } from "../compare/comparison-text.ts";
 
 export function describeEvent(event: RunEvent): string | null {

@@ -11,7 +11,8 @@
 // "streaming higher" / "inconclusive"). Why ±10%: a difference under 10% of a run this short is
 // within what the machine's own drift moves between runs, and not worth choosing a mode for.
 import type { Mode, ModeRun, RunReport } from "./model.ts";
-import { modeSummary, pairRuns, ratioEstimate, runsToSettle, validated, type ModeSummary } from "./stats.ts";
+import { modeSummary, pairRuns, validated, type ModeSummary } from "./mode-summary.ts";
+import { ratioEstimate, runsToSettle } from "../stats/statistics.ts";
 import { analyseSweep, type Interval, type SweepAnalysis } from "./crossover.ts";
 
 export const COMPARABLE_BAND = 0.1;

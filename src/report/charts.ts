@@ -3,8 +3,9 @@
 // turns logarithmic when the input rows span more than two decades.
 import { MODES, type Mode, type RunReport } from "./model.ts";
 import { scaleInputRows } from "./analysis.ts";
-import { measuredRuns, median, modeSummary, validated, type Stat } from "./stats.ts";
-import { compact, mb } from "./numbers.ts";
+import { measuredRuns, modeSummary, validated } from "./mode-summary.ts";
+import { median, type Stat } from "../stats/statistics.ts";
+import { compact, mb } from "../stats/number-text.ts";
 
 export const MODE_COLORS: Record<Mode, string> = { "in-memory": "#1f77b4", streaming: "#d62728", duckdb: "#2ca02c", postgres: "#9467bd" };
 

@@ -15,24 +15,11 @@ import {
   type ScaleComparison,
 } from "./analysis.ts";
 import { analyseSweep } from "./crossover.ts";
-import {
-  INTERVAL_METHOD,
-  MAX_RUNS_TO_SETTLE,
-  measuredRuns,
-  median,
-  modeSummary,
-  modesOf,
-  OUTLIER_MIN_RUNS,
-  OUTLIER_RULE,
-  runsPerMode,
-  summariseReport,
-  validated,
-  warmupsPerMode,
-  type ModeSummary,
-} from "./stats.ts";
+import { measuredRuns, modeSummary, modesOf, runsPerMode, summariseReport, validated, warmupsPerMode, type ModeSummary } from "./mode-summary.ts";
+import { INTERVAL_METHOD, MAX_RUNS_TO_SETTLE, median, OUTLIER_MIN_RUNS, OUTLIER_RULE } from "../stats/statistics.ts";
 import type { RatioVerdict } from "./analysis.ts";
 import { memoryOverTimeChartName } from "./charts.ts";
-import { int, mb, ratioInterval, secs, times } from "./numbers.ts";
+import { int, mb, ratioInterval, secs, times } from "../stats/number-text.ts";
 import { formatDiff } from "../validate/log.ts";
 import { sweepSection } from "./crossover-report.ts";
 import { guardLine, killedText, limitsSection } from "./limits-report.ts";

@@ -6,7 +6,7 @@ import { MODES, type Mode } from "./model.ts";
 import { POLARS_MODES } from "../contract/job.ts";
 import { MODE_COLORS, escapeXml } from "./charts.ts";
 import { lineAt, type CrossoverResult, type Metric, type ModeFit, type SweepAnalysis } from "./crossover.ts";
-import { compact } from "./numbers.ts";
+import { compact } from "../stats/number-text.ts";
 import { crossoverLabel } from "./crossover-report.ts";
 
 const W = 860;

@@ -11,7 +11,7 @@ import {
   type ModeFit,
   type SweepAnalysis,
 } from "./crossover.ts";
-import { int, mb, secs, times } from "./numbers.ts";
+import { int, mb, secs, times } from "../stats/number-text.ts";
 
 /** Crossover rows to 3 significant figures: an estimate, not a count. */
 export function approxRows(rows: number): string {

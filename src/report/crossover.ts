@@ -17,7 +17,7 @@
 // percentile of those crossovers (nearest rank). A resample in which streaming wins at every size
 // counts as −∞, one in which it never takes over counts as +∞: an interval end there is unbounded.
 import { MODES, type Mode, type ModeRun, type RunReport, type ScaleResult } from "./model.ts";
-import { median } from "./stats.ts";
+import { median } from "../stats/statistics.ts";
 
 export type Metric = "time" | "memory";
 export const METRICS: readonly Metric[] = ["time", "memory"];

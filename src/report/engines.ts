@@ -5,8 +5,9 @@
 // figure measured and how their time splits.
 import type { Mode, ModeRun, RunReport, ScaleResult } from "./model.ts";
 import { COMPARABLE_BAND, placeInterval } from "./analysis.ts";
-import { modeSummary, modesOf, pairRuns, ratioEstimate, runsToSettle, validated, type ModeSummary } from "./stats.ts";
-import { int, mb, ratioInterval, secs, times } from "./numbers.ts";
+import { modeSummary, modesOf, pairRuns, validated, type ModeSummary } from "./mode-summary.ts";
+import { ratioEstimate, runsToSettle } from "../stats/statistics.ts";
+import { int, mb, ratioInterval, secs, times } from "../stats/number-text.ts";
 
 export interface EngineRanking {
   scale: string;

@@ -1,5 +1,5 @@
 export * from "./model.ts";
-export * from "./stats.ts";
+export * from "./mode-summary.ts";
 export * from "./analysis.ts";
 export * from "./summary-table-csv.ts";
 export * from "./comparison-report.ts";

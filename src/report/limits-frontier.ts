@@ -2,7 +2,7 @@
 // the smallest its limits ended (OOM). summary.json derived.frontier[], the "Within limits" section
 // and the outcome chart read it; the sweep refines between the two (FRONTIER_FACTOR).
 import type { Mode, ModeRun, RunReport } from "./model.ts";
-import { measuredRuns, modeSummary, modesOf } from "./stats.ts";
+import { measuredRuns, modeSummary, modesOf } from "./mode-summary.ts";
 
 /** The sweep measures extra sizes until a mode's PASS and OOM sizes are within this factor. */
 export const FRONTIER_FACTOR = 1.5;

@@ -5,7 +5,7 @@ import type { RunLimits, RunReport } from "./model.ts";
 import { capacityFrontier, FRONTIER_FACTOR, limitCells, type FrontierEntry } from "./limits-frontier.ts";
 import { formatLimitBytes, GUARD_SHARE } from "../limits/limit-settings.ts";
 import { SCALE_HOURS } from "../scales.ts";
-import { int } from "./numbers.ts";
+import { int } from "../stats/number-text.ts";
 
 export const OUTCOME_CHART = "limits_outcome.svg";
 

@@ -5,7 +5,7 @@ import { escapeXml } from "./charts.ts";
 import { limitCells, type LimitCell } from "./limits-frontier.ts";
 import type { RunReport } from "./model.ts";
 import { formatLimitBytes } from "../limits/limit-settings.ts";
-import { compact } from "./numbers.ts";
+import { compact } from "../stats/number-text.ts";
 
 const FILL: Record<LimitCell["outcome"], string> = { PASS: "#2ca02c", OOM: "#d62728", TIMEOUT: "#ff7f0e", FAIL: "#7f7f7f", ERROR: "#7f7f7f" };
 const CELL_W = 92;

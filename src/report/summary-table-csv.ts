@@ -3,7 +3,7 @@
 // existing tooling keeps reading it; the spread follows them: runs, then min and max of duration
 // and peak memory.
 import type { RunReport } from "./model.ts";
-import { summariseReport } from "./stats.ts";
+import { summariseReport } from "./mode-summary.ts";
 import { csvField } from "../contract/csv-field.ts";
 
 export const SUMMARY_TABLE_HEADER =

@@ -7,7 +7,7 @@ import { summaryTableCsv } from "./summary-table-csv.ts";
 import { comparisonReport } from "./comparison-report.ts";
 import { summaryJson } from "./summary-json.ts";
 import { durationChartSvg, memoryChartSvg, memoryOverTimeChartName, memoryOverTimeSvg } from "./charts.ts";
-import { measuredRuns } from "./stats.ts";
+import { measuredRuns } from "./mode-summary.ts";
 import { analyseSweep } from "./crossover.ts";
 import { crossoverChartSvg } from "./crossover-chart.ts";
 import { hasLimitSection, OUTCOME_CHART } from "./limits-report.ts";

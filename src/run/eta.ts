@@ -21,7 +21,7 @@
 // time left; with it an ETA can overstate by at most the same factor when per-row costs are lower.
 import { readFileSync } from "node:fs";
 import { leastSquaresSlope } from "../report/analysis.ts";
-import { median } from "../report/stats.ts";
+import { median } from "../stats/statistics.ts";
 
 export type UnitKind = "prepare" | "mode" | "rest";
 const KINDS: readonly UnitKind[] = ["prepare", "mode", "rest"];

@@ -9,7 +9,7 @@ import { generate } from "../nise/generate.ts";
 import { DailySummaryReference } from "../reference/summary.ts";
 import { scaleInfo, scaleManifest } from "../scales.ts";
 import { ReferenceThread } from "../reference/thread.ts";
-import { beginSummaryWrite } from "../db/summary.ts";
+import { beginSummaryWrite } from "../db/summary-write.ts";
 import { deleteTree, uploadTree } from "../storage/upload.ts";
 import { toS3Access } from "../storage/settings.ts";
 import { compareSummaries, indexExpected, startComparison, type ExpectedSummary } from "../validate/compare.ts";

@@ -35,7 +35,7 @@ export interface AggregateOutcome {
   limits?: RunLimits;
 }
 
-/** A written summary not yet visible to others (db/summary.ts PendingSummaryWrite). */
+/** A written summary not yet visible to others (db/summary-write.ts PendingSummaryWrite). */
 export interface PendingWrite {
   /** The rows as stored. */
   readback(): Promise<SummaryRow[]>;

@@ -10,7 +10,8 @@
 // A scale records how many runs it got and why it stopped (ScaleResult.sampling).
 import type { ScaleResult } from "../report/model.ts";
 import { compareScale, type RatioVerdict } from "../report/analysis.ts";
-import { MAX_RUNS_TO_SETTLE, modeSummary, validated } from "../report/stats.ts";
+import { modeSummary, validated } from "../report/mode-summary.ts";
+import { MAX_RUNS_TO_SETTLE } from "../stats/statistics.ts";
 import { compareRuns } from "../compare/run-comparison.ts";
 import type { Config } from "./config.ts";
 

@@ -3,7 +3,8 @@
 import test from "ava";
 import { SUMMARY_COLUMNS, type SummaryRow } from "../../src/contract/summary-schema.ts";
 import { Readable } from "node:stream";
-import { copyTextParser, drainThenParse } from "../../src/db/summary.ts";
+import { copyTextParser } from "../../src/db/copy-text.ts";
+import { drainThenParse } from "../../src/db/summary-read.ts";
 
 /** One COPY text line: the key fields given, every measure 1.5 except the last, NULL. */
 function line(keys: string[]): string {

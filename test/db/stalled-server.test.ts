@@ -14,7 +14,7 @@ const schema = testSchema("stalled");
 const targets = targetsOfFile(schema);
 const test_ = serialTestOn("postgres");
 
-/** The backend holding the write's advisory lock (summary.ts takes it on `streambench:<schema>:<source>`). */
+/** The backend holding the write's advisory lock (summary-write.ts takes it on `streambench:<schema>:<source>`). */
 async function backendOf(pool: pg.Pool, sourceUuid: string): Promise<number> {
   const r = await pool.query<{ pid: number }>(
     `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1

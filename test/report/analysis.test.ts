@@ -186,7 +186,7 @@ test("a scale is compared only when both modes passed validation and agree with 
   t.is(memoryGrowth(report([good, failedValidation]), "streaming").scales, 1);
 });
 
-import { ratioInterval } from "../../src/report/numbers.ts";
+import { ratioInterval } from "../../src/stats/number-text.ts";
 
 test("an interval bound next to the band's edge gets the decimals that show its side: 1.1003 reads 1.1003×, not a touching 1.10×", (t) => {
   t.is(ratioInterval({ lo: 1.1003, hi: 2.19 }), "1.1003×–2.19×");

@@ -1,5 +1,6 @@
 import test from "ava";
-import { median, outlierIndexes, summariseMode } from "../../src/report/stats.ts";
+import { summariseMode } from "../../src/report/mode-summary.ts";
+import { median, outlierIndexes } from "../../src/stats/statistics.ts";
 import { comparisonReport } from "../../src/report/comparison-report.ts";
 import { report, run, scale } from "./fixtures.ts";
 
@@ -58,7 +59,8 @@ test("a slow repetition is flagged with its rep and metric, and listed in the re
 
 // ---- the verdict's interval ----------------------------------------------------------------
 
-import { pairRuns, ratioEstimate, runsToSettle, sampleSd, tQuantile975 } from "../../src/report/stats.ts";
+import { pairRuns } from "../../src/report/mode-summary.ts";
+import { ratioEstimate, runsToSettle, sampleSd, tQuantile975 } from "../../src/stats/statistics.ts";
 import { compareScales } from "../../src/report/analysis.ts";
 
 const close = (a: number, b: number, eps = 1e-4) => Math.abs(a - b) < eps;

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Config } from "../../src/run/config.ts";
 import type { JobReport, Mode } from "../../src/contract/job.ts";
 import { compareScales } from "../../src/report/analysis.ts";
-import { summariseMode } from "../../src/report/stats.ts";
+import { summariseMode } from "../../src/report/mode-summary.ts";
 import { EventBus } from "../../src/run/event-bus.ts";
 import { childRunsPerScale, type RunEvent } from "../../src/run/events.ts";
 import type { Parts } from "../../src/run/run-parts.ts";

@@ -1,10 +1,11 @@
 import test from "ava";
-import { fit, formatBytes, formatCount, formatEta, formatProgress, formatSeconds, wordWrap } from "../../tui/terminal-text.ts";
+import { fit, formatBytes, formatEta, formatProgress, formatSeconds, wordWrap } from "../../tui/terminal-text.ts";
+import { int } from "../../src/stats/number-text.ts";
 import { barCells, resample, sparkline } from "../../tui/chart.ts";
 
 test("rows get thousands separators", (t) => {
-  t.is(formatCount(14_880_000), "14,880,000");
-  t.is(formatCount(999), "999");
+  t.is(int(14_880_000), "14,880,000");
+  t.is(int(999), "999");
   t.is(formatProgress(1234, 2_000_000, "rows"), "1,234 / 2,000,000 rows");
 });
 

@@ -1,6 +1,9 @@
-// Number formatting shared by the writers.
+// Numbers as text, one definition each, for the report's writers, the live log and the terminal UI.
+// Durations are written differently on purpose: secs() here (report tables, "0.412"), the UI's
+// formatSeconds (tui/terminal-text.ts, "0.41s", "2m05s") and the log's formatDuration
+// (output/durations.ts, "412 ms", "3.20 s") each fit their place's width and reader.
 
-/** 372000 -> "372,000". */
+/** 372000 -> "372,000"; "n/a" when not a number. */
 export function int(n: number): string {
   if (!Number.isFinite(n)) return "n/a";
   return Math.round(n).toLocaleString("en-US");
@@ -21,14 +24,19 @@ export function times(n: number): string {
   return Number.isFinite(n) ? `${n.toFixed(2)}×` : "n/a";
 }
 
-/** Compact axis label: 1500000 -> "1.5M", 20000 -> "20k", 0.25 -> "0.25". */
+/**
+ * Three significant digits with a unit, for an axis label or a sweep's size in the terminal UI:
+ * 1500000 -> "1.5M", 20000 -> "20k", 7440 -> "7.44k", 2352528 -> "2.35M", 0.25 -> "0.25".
+ * Rounded before the unit is chosen, so 999600 reads "1M", not "1000k".
+ */
 export function compact(n: number): string {
-  const a = Math.abs(n);
+  const r = Number(n.toPrecision(3));
+  const a = Math.abs(r);
   const trim = (x: number) => String(Number(x.toPrecision(3)));
-  if (a >= 1e9) return `${trim(n / 1e9)}G`;
-  if (a >= 1e6) return `${trim(n / 1e6)}M`;
-  if (a >= 1e3) return `${trim(n / 1e3)}k`;
-  return trim(n);
+  if (a >= 1e9) return `${trim(r / 1e9)}G`;
+  if (a >= 1e6) return `${trim(r / 1e6)}M`;
+  if (a >= 1e3) return `${trim(r / 1e3)}k`;
+  return trim(r);
 }
 
 /**
