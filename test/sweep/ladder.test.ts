@@ -67,11 +67,11 @@ test("a ladder point is a scale the generator knows by name: pods-N has N pods o
   const all = manifest.generators.flatMap((g) => g.nodes.flatMap((n) => n.namespaces.flatMap((ns) => ns.pods)));
   t.is(all.length, 3162);
   t.is(manifest.generators.length, 33);
-  t.throws(() => scaleInfo("pods-5"), { instanceOf: UsageError, message: /pods-N \(N from 10 to 20000/ });
+  t.throws(() => scaleInfo("pods-5"), { instanceOf: UsageError, message: /pods-N \(N from 10 to 100000/ });
 });
 
-test("sizes outside 7,440 .. 14,880,000 rows and an empty range are usage errors that say why", (t) => {
-  t.throws(() => sweepLadder({ maxRows: 20_000_000 }), { instanceOf: UsageError, message: /--max-rows must be at most 14,880,000/ });
+test("sizes outside 7,440 .. 74,400,000 rows (production-xxlarge, 100,000 pods x 744 hours) and an empty range are usage errors that say why", (t) => {
+  t.throws(() => sweepLadder({ maxRows: 80_000_000 }), { instanceOf: UsageError, message: /--max-rows must be at most 74,400,000 \(100000 pods, production-xxlarge\)/ });
   t.throws(() => sweepLadder({ maxRows: 5_000 }), { instanceOf: UsageError, message: /--max-rows must be at least 7,440/ });
   t.throws(() => sweepLadder({ minRows: 1_000 }), { instanceOf: UsageError, message: /--min-rows must be at least 7,440/ });
   t.throws(() => sweepLadder({ minRows: 100_000, maxRows: 90_000 }), { instanceOf: UsageError, message: /below --min-rows/ });
