@@ -8,6 +8,7 @@
 // is no difference; absent on one side reads "not recorded".
 import type { RunReport, ScaleResult } from "../report/model.ts";
 import { measuredRuns } from "../report/mode-summary.ts";
+import { formatLimitBytes } from "../limits/limit-settings.ts";
 
 export interface Difference {
   what: string;
@@ -38,6 +39,24 @@ export function serviceKind(description: unknown): string | undefined {
   return host ? `external (${host})` : "external";
 }
 
+/**
+ * What the children ran under, as the user set it: memory limit(s) or the machine guard (in whole
+ * GiB: it is a share of the memory available at the start, which moves a little from run to run),
+ * CPUs, preset, timeout and what held them. What each engine was told follows from these.
+ */
+function limitsText(limits: unknown): string | undefined {
+  if (typeof limits !== "object" || limits === null) return undefined;
+  const l = limits as { memoryLimitsBytes?: unknown; memoryLimitBytes?: unknown; guardBytes?: unknown; cpus?: unknown; preset?: unknown; timeoutSeconds?: unknown; enforcement?: unknown };
+  const caps = Array.isArray(l.memoryLimitsBytes) && l.memoryLimitsBytes.length > 0 ? l.memoryLimitsBytes : typeof l.memoryLimitBytes === "number" ? [l.memoryLimitBytes] : [];
+  const memory = caps.length > 0 ? `memory ${caps.map((b) => formatLimitBytes(Number(b))).join(", ")}` : typeof l.guardBytes === "number" ? `the guard (about ${Math.round(l.guardBytes / 1024 ** 3)} GiB)` : "no memory limit";
+  const parts = [memory];
+  if (typeof l.cpus === "number") parts.push(`${l.cpus} CPUs`);
+  if (typeof l.preset === "string") parts.push(`preset ${l.preset}`);
+  if (typeof l.timeoutSeconds === "number") parts.push(`timeout ${l.timeoutSeconds} s`);
+  if (typeof l.enforcement === "string") parts.push(`held by ${l.enforcement}`);
+  return parts.join(", ");
+}
+
 /** Where the two runs' environments differ (machine, runtime, versions, limits, services, commit). */
 export function environmentDifferences(base: RunReport, next: RunReport): Difference[] {
   const e = (r: RunReport) => r.environment ?? ({} as Partial<RunReport["environment"]>);
@@ -50,7 +69,7 @@ export function environmentDifferences(base: RunReport, next: RunReport): Differ
     ["nodejs-polars", v(base, "nodejs-polars"), v(next, "nodejs-polars")],
     ["DuckDB", v(base, "@duckdb/node-api"), v(next, "@duckdb/node-api")],
     ["PostgreSQL", v(base, "postgres"), v(next, "postgres")],
-    ["limits", s(base).limits, s(next).limits],
+    ["limits", limitsText(s(base).limits), limitsText(s(next).limits)],
     ["S3", serviceKind(s(base).s3), serviceKind(s(next).s3)],
     ["PostgreSQL server", serviceKind(s(base).postgres), serviceKind(s(next).postgres)],
     ["OS", e(base).os, e(next).os],

@@ -166,7 +166,21 @@ test("a different polars version is compared and flagged at the top", (t) => {
   t.is(change(c, "duration").class, "unchanged");
   t.deepEqual(
     c.environment.map((d) => `${d.what}: ${d.base} -> ${d.new}`),
-    ["nodejs-polars: 0.26.1 -> 0.27.0", "limits: not recorded -> memoryLimitBytes 1073741824, cpus 0.5"],
+    // 1,073,741,824 bytes = 1024^3 = 1 GiB
+    ["nodejs-polars: 0.26.1 -> 0.27.0", "limits: not recorded -> memory 1 GiB, 0.5 CPUs"],
+  );
+});
+
+test("the machine guard moving a little between runs is no limits difference; a CPU cap is, in words", (t) => {
+  const told = { "in-memory": "nothing", streaming: "nothing" };
+  // 21,478,746,931 and 21,514,195,353 bytes: 20.00 and 20.04 GiB, both "about 20 GiB"
+  const guard = (bytes: number, cpus: number | null) => ({ memoryLimitBytes: null, memoryLimitsBytes: [], cpus, preset: null, timeoutSeconds: null, guardBytes: bytes, enforcement: "cgroup v1", told });
+  const base = report([scaleOf([1, 1, 1, 1])], { settings: { limits: guard(21_478_746_931, null) } });
+  t.deepEqual(compareRuns(base, report([scaleOf([1, 1, 1, 1])], { settings: { limits: guard(21_514_195_353, null) } })).environment, []);
+  const halfCpu = compareRuns(base, report([scaleOf([1, 1, 1, 1])], { settings: { limits: guard(21_514_195_353, 0.5) } }));
+  t.deepEqual(
+    halfCpu.environment.map((d) => `${d.what}: ${d.base} -> ${d.new}`),
+    ["limits: the guard (about 20 GiB), held by cgroup v1 -> the guard (about 20 GiB), 0.5 CPUs, held by cgroup v1"],
   );
 });
 
