@@ -291,25 +291,26 @@ export class Benchmark implements RunCommands {
   }
 
   #child: { pid: number; rssBytes: number } | null = null;
-  /** Sizes a sweep added to narrow the frontier so far. */
-  #refined = 0;
+  /** Sizes a sweep added to narrow the frontier so far, per limit. */
+  #refined = new Map<Limits, number>();
 
   /**
    * A sweep under limits: one more size between each mode's largest PASS and smallest OOM that are
    * more than FRONTIER_FACTOR apart (their geometric mean, as a pods-N ladder point), at most
-   * MAX_REFINEMENTS in all. Each runs under the limit of its gap, every mode.
+   * MAX_REFINEMENTS under each limit. Each runs under the limit of its gap, every mode.
    */
   #refinements(done: readonly LimitedScale[]): LimitedScale[] {
     const sweep = this.#setup.sweep;
-    if (!sweep || this.#refined >= MAX_REFINEMENTS) return [];
+    if (!sweep) return [];
     const next: LimitedScale[] = [];
     for (const { entry, nextRows } of frontierGaps(capacityFrontier(this.#report))) {
       const limits = this.#setup.config.limits.find((l) => l.memoryLimitBytes === entry.memoryLimitBytes && entry.memoryLimitBytes !== null);
       const point = ladderScale(Math.round(nextRows / SCALE_HOURS));
-      if (!limits || [...done, ...next].some((u) => u.scale === point.name && u.limits === limits)) continue;
+      if (!limits || (this.#refined.get(limits) ?? 0) >= MAX_REFINEMENTS) continue;
+      if ([...done, ...next].some((u) => u.scale === point.name && u.limits === limits)) continue;
       const label = this.#setup.config.limits.length > 1 ? `${point.name}@${limitTag(limits)}` : point.name;
       next.push({ scale: point.name, label, limits });
-      if (++this.#refined >= MAX_REFINEMENTS) break;
+      this.#refined.set(limits, (this.#refined.get(limits) ?? 0) + 1);
       if (!sweep.points.some((p) => p.scale === point.name)) {
         sweep.points.push({ scale: point.name, pods: point.pods, namespaces: point.namespaces, nodes: point.nodes, podRows: point.podRows });
         sweep.points.sort((a, b) => a.pods - b.pods);
@@ -432,7 +433,7 @@ export interface LimitedScale {
   limits: Limits;
 }
 
-/** Extra sizes a sweep may add to narrow the frontier (each a scale run of every mode). */
+/** Extra sizes a sweep may add under each limit to narrow the frontier (each a scale run of every mode). */
 export const MAX_REFINEMENTS = 6;
 
 export function limitedScales(scales: readonly string[], limits: readonly Limits[]): LimitedScale[] {

@@ -83,3 +83,19 @@ test("a sweep under a limit measures sizes between a mode's PASS and OOM until t
   t.deepEqual(sweep.points.map((p) => p.pods), [10, 1000, 1778, 2371, 3162, 10000], "the ladder gains the sizes, in order");
   t.true(calls.includes("aggregate pods-2371 streaming"), "every mode runs at an added size");
 });
+
+test("under a list of limits each limit narrows its own frontier: one limit's refinements do not use up another's", async (t) => {
+  const ladder = [10, 1000, 10000].map((pods) => ladderScale(pods));
+  const sweep = { points: ladder.map((p) => ({ scale: p.name, pods: p.pods, namespaces: p.namespaces, nodes: p.nodes, podRows: p.podRows })), minRows: 7440, maxRows: 7_440_000, steps: 1 };
+  // the same kill at both limits (above 2,000,000 pod rows), so each limit needs the three sizes of
+  // the test above: pods-3162, pods-1778, pods-2371; six in all, which a shared budget of 6 would
+  // only just allow, and with a third limit (nine) would cut short
+  const { parts } = fakeParts({
+    podRows: (scale) => ladderScale(Number(scale.slice("pods-".length))).podRows,
+    limitKill: (_scale, mode, rows) => (mode === "in-memory" && rows > 2_000_000 ? { outcome: "OOM" as const, peakMiB: 750 } : undefined),
+  });
+  const { benchmark } = fakeBenchmark(fakeConfig(ladder.map((p) => p.name), { limits: [limit(400), limit(750), limit(4096)] }), parts, sweep);
+  t.is(await benchmark.start(), "PASS");
+  const added = benchmark.report.scales.map((s) => s.scale).filter((name) => /^pods-(3162|1778|2371)@/.test(name));
+  t.is(added.length, 9, "three sizes under each of the three limits");
+});
