@@ -304,14 +304,14 @@ export function memoryOverTimeSvg(report: RunReport, scale: string): string {
     if (peak && Number.isFinite(peak.median)) {
       const level = [{ x: 0, y: peak.median }, { x: endSeconds, y: peak.median }];
       behind.push({ name: `${mode} VmHWM`, color: MODE_COLORS[mode], points: level, strokeWidth: 1, dash: "6 4", markers: false, legend: false });
-      peakText = `; peak ${mb(peak.median)} MB`;
+      peakText = runs.length > 1 ? `; median peak ${mb(peak.median)} MB` : `; peak ${mb(peak.median)} MB`;
     }
     series.push({ name: mode, color: MODE_COLORS[mode], points: points(typical), markers: false, legendDetail: `run ${typical.rep}${peakText}` });
   }
   const others = drawn.length > series.length ? "; faint: the other runs" : "";
   return lineChartSvg({
     title: `Memory over time at ${scale}`,
-    subtitle: series.length > 0 ? `RSS sampled by the parent; bold: each mode's run of median duration${others}; dashed: peak (VmHWM) as in the table` : undefined,
+    subtitle: series.length > 0 ? `RSS sampled by the parent; bold: each mode's run of median duration${others}; dashed: the peak (VmHWM, median of the runs) as in the table` : undefined,
     xLabel: "Seconds since the child process started",
     yLabel: "Child RSS (MB)",
     xScale: "linear",

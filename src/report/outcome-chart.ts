@@ -24,7 +24,7 @@ export function outcomeChartSvg(report: RunReport): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">Outcome by size and mode under the limits</text>`,
-    `<text x="${width / 2}" y="40" text-anchor="middle" fill="#555">green PASS · red OOM (killed at the cap) · orange TIMEOUT · grey FAIL/ERROR; peak memory in each cell</text>`,
+    `<text x="${width / 2}" y="40" text-anchor="middle" fill="#555">green PASS · red OOM (killed at the cap) · orange TIMEOUT · grey FAIL/ERROR; peak memory in each cell; blank: not measured under that limit</text>`,
   ];
   sizes.forEach((size, i) => {
     o.push(`<text x="${LEFT + i * CELL_W + CELL_W / 2}" y="${TOP + rows.length * CELL_H + 18}" text-anchor="middle">${escapeXml(compact(size))}</text>`);
