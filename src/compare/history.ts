@@ -11,7 +11,7 @@ import type { RunReport } from "../report/model.ts";
 import { measuredRuns, summariseReport, validated } from "../report/mode-summary.ts";
 import { csvField } from "../contract/csv-field.ts";
 import { scanCsvFile } from "../nise/csv-import.ts";
-import { serviceKind } from "./like-with-like.ts";
+import { limitsText, serviceKind } from "./like-with-like.ts";
 
 export const HISTORY_FILE = "history.csv";
 
@@ -48,11 +48,6 @@ export function environmentKey(row: Pick<HistoryRow, "runtime" | "polars" | "mac
   return [row.runtime, `polars ${row.polars}`, row.machine, `limits ${row.limits}`, `S3 ${row.s3}`, `PostgreSQL ${row.postgres}`].join("; ");
 }
 
-function limitsText(limits: unknown): string {
-  if (limits === undefined || limits === null) return "none";
-  if (typeof limits !== "object") return String(limits);
-  return Object.entries(limits as Record<string, unknown>).map(([k, v]) => `${k}=${String(v)}`).join(" ");
-}
 
 /** The lines a finished run adds: one per (scale, mode) whose runs were all validated. */
 export function historyRows(report: RunReport, folder: string): HistoryRow[] {
@@ -69,7 +64,7 @@ export function historyRows(report: RunReport, folder: string): HistoryRow[] {
         runtime: env.runtime,
         polars: env.versions["nodejs-polars"] ?? "",
         machine: `${env.cpu}, ${env.cores} cores, ${env.ramGb} GB`,
-        limits: limitsText(s.limits),
+        limits: limitsText(s.limits) ?? "none",
         s3: serviceKind(s.s3) ?? "",
         postgres: serviceKind(s.postgres) ?? "",
         profile: String(s.profile ?? ""),

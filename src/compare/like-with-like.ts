@@ -44,7 +44,7 @@ export function serviceKind(description: unknown): string | undefined {
  * GiB: it is a share of the memory available at the start, which moves a little from run to run),
  * CPUs, preset, timeout and what held them. What each engine was told follows from these.
  */
-function limitsText(limits: unknown): string | undefined {
+export function limitsText(limits: unknown): string | undefined {
   if (typeof limits !== "object" || limits === null) return undefined;
   const l = limits as { memoryLimitsBytes?: unknown; memoryLimitBytes?: unknown; guardBytes?: unknown; cpus?: unknown; preset?: unknown; timeoutSeconds?: unknown; enforcement?: unknown };
   const caps = Array.isArray(l.memoryLimitsBytes) && l.memoryLimitsBytes.length > 0 ? l.memoryLimitsBytes : typeof l.memoryLimitBytes === "number" ? [l.memoryLimitBytes] : [];

@@ -48,7 +48,8 @@ export function summariseMode(scale: string, mode: Mode, allRuns: readonly ModeR
   const measured = measuredRuns(allRuns);
   // A warm-up that failed or crashed stops the run before any measured one: it is then the only
   // record of the mode, and it must show as FAILED or FAIL rather than as "did not run".
-  const brokenWarmup = allRuns.some((r) => r.warmup === true && (r.status === "FAILED" || r.validation === "FAIL"));
+  // Likewise a warm-up its limits ended (OOM, TIMEOUT): the mode is not run again at that scale.
+  const brokenWarmup = allRuns.some((r) => r.warmup === true && (r.status === "FAILED" || r.validation === "FAIL" || r.status === "OOM" || r.status === "TIMEOUT"));
   const runs = measured.length > 0 || !brokenWarmup ? measured : [...allRuns];
   if (runs.length === 0) return undefined;
   const ok = runs.filter((r) => r.status === "SUCCESS");

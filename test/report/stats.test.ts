@@ -159,6 +159,15 @@ test("a warm-up that failed validation fails its mode, even with no measured run
   t.is(summariseMode("s", "streaming", [run("s", "streaming", 1, 1, 100, 1000, { warmup: true })]), undefined);
 });
 
+test("a warm-up its limits ended is the mode's outcome (OOM, validation n/a), not a mode that did not run", (t) => {
+  // the mode is not run again at that scale, so the killed warm-up is its only record: 750 MiB peak, 1.5 s until the kill
+  const m = summariseMode("s", "in-memory", [run("s", "in-memory", 1, 1.5, 750, 1000, { warmup: true, status: "OOM", validation: "n/a" })])!;
+  t.is(m.status, "OOM");
+  t.is(m.validation, "n/a");
+  t.is(m.peakMemoryMb.median, 750);
+  t.is(m.duration.median, 1.5);
+});
+
 test("runs that scatter widely for the ratio's distance from the edge need more than 100 runs: null", (t) => {
   // log ratios −0.5, −0.08, 0.34: centre −0.08 (ratio 0.923), sd 0.42; distance to the edge
   // 0.0953 − 0.08 = 0.0153; n must satisfy t × 0.42 / √n < 0.0153, i.e. √n > 54 × t: n > 5,800
