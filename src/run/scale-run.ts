@@ -64,39 +64,7 @@ export async function runScale(ctx: ScaleRunContext, scale: string, generateAs =
   mkdirSync(files.workDir, { recursive: true });
   rmSync(dataDir, { recursive: true, force: true });
 
-  let phaseStarted = performance.now();
-  const lastTook = ctx.phaseDurations ?? new Map<string, number>();
-  const phase = async <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>, warmup = false): Promise<T> => {
-    if (ctx.signal.aborted) throw new InterruptedError();
-    const key = `${scale} ${name} ${mode ?? ""}`;
-    ctx.onPace(lastTook.get(key) ?? null);
-    const tag = warmup ? { warmup: true } : {};
-    bus.emit({ type: "phase-start", scale, mode, rep, ...tag, phase: name });
-    const started = (phaseStarted = performance.now());
-    try {
-      const value = await body();
-      const took = performance.now() - started;
-      lastTook.set(key, took);
-      ctx.onPace(null);
-      bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: took, ok: true });
-      return value;
-    } catch (error) {
-      const endedBy = error instanceof LimitKilled ? { endedBy: error.kill.outcome } : {};
-      bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: performance.now() - started, ok: false, ...endedBy });
-      throw ctx.signal.aborted ? new InterruptedError() : error;
-    }
-  };
-  const progress = (name: Phase, mode?: Mode, unit: "rows" | "bytes" | "files" = "rows") => {
-    let last = 0;
-    return (done: number, total: number) => {
-      if (ctx.signal.aborted) throw new InterruptedError();
-      const now = performance.now();
-      if (done < total && now - last < 100) return;
-      last = now;
-      bus.emit({ type: "progress", scale, mode, phase: name, done, total, unit });
-      ctx.onPace(phaseRemainingMs(done, total, now - phaseStarted));
-    };
-  };
+  const { phase, progress } = phaseSteps(ctx, scale);
 
   const prepareStarted = performance.now();
   ctx.onUnit("prepare", "start");
@@ -168,34 +136,80 @@ export async function runScale(ctx: ScaleRunContext, scale: string, generateAs =
     for (const [i, scheduled] of order.entries()) await runOne(scheduled, order[i + 1]?.mode);
     result.sampling = await sampleUntilSure(ctx, result, runOne, Math.max(0, ...roundSeconds.values()));
     ctx.onResult(result);
-    // every engine's readback already equals the reference; each other mode against the first too
-    const [base, ...others] = config.modes.filter((m) => lastReadback.has(m));
-    if (base !== undefined && others.length > 0) {
-      const pairs: NonNullable<ScaleResult["modesIdentical"]>["pairs"] = [];
-      const logs: string[] = [];
-      await phase("validate", undefined, undefined, async () => {
-        for (const mode of others) {
-          const same = parts.compare(lastReadback.get(base)!, lastReadback.get(mode)!);
-          logs.push(parts.validationLog(same, scale, `${base} vs ${mode}`, `${base} (PostgreSQL)`, `${mode} (PostgreSQL)`));
-          const worst = maxDiff(same);
-          pairs.push({ base, mode, verdict: same.verdict, maxAbs: worst.abs, maxRel: worst.rel });
-          bus.emit({ type: "log", level: same.verdict === "PASS" ? "info" : "error", text: `${scale}: ${base} vs ${mode} ${same.verdict === "PASS" ? "identical" : "FAIL"} (max abs diff ${worst.abs}, max rel diff ${worst.rel})` });
-        }
-      });
-      const path = files.modesValidationLog(scale);
-      writeFileSync(path, logs.join("\n"));
-      const verdict = pairs.every((p) => p.verdict === "PASS") ? "PASS" : "FAIL";
-      result.modesIdentical = { verdict, maxAbs: Math.max(...pairs.map((p) => p.maxAbs)), maxRel: Math.max(...pairs.map((p) => p.maxRel)), pairs };
-      ctx.onResult(result);
-      if (verdict === "FAIL") {
-        const which = pairs.filter((p) => p.verdict === "FAIL").map((p) => `${p.base} and ${p.mode}`).join(", ");
-        throw new ValidationFailure(`${scale}: ${which} results differ (FAIL)`, [path]);
-      }
-    }
+    await compareModes(ctx, scale, result, lastReadback, phase);
     return result;
   } finally {
     parts.discardPrestarted();
     await parts.removeUpload(data).catch(() => undefined);
+  }
+}
+
+type PhaseFn = <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>, warmup?: boolean) => Promise<T>;
+type ProgressFn = (name: Phase, mode?: Mode, unit?: "rows" | "bytes" | "files") => (done: number, total: number) => void;
+
+/** How a scale's steps are announced: `phase` wraps one in phase-start/phase-end (with its ETA), `progress` reports within it, at most every 100 ms. */
+function phaseSteps(ctx: ScaleRunContext, scale: string): { phase: PhaseFn; progress: ProgressFn } {
+  const { bus } = ctx;
+  let phaseStarted = performance.now();
+  const lastTook = ctx.phaseDurations ?? new Map<string, number>();
+  const phase = async <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>, warmup = false): Promise<T> => {
+    if (ctx.signal.aborted) throw new InterruptedError();
+    const key = `${scale} ${name} ${mode ?? ""}`;
+    ctx.onPace(lastTook.get(key) ?? null);
+    const tag = warmup ? { warmup: true } : {};
+    bus.emit({ type: "phase-start", scale, mode, rep, ...tag, phase: name });
+    const started = (phaseStarted = performance.now());
+    try {
+      const value = await body();
+      const took = performance.now() - started;
+      lastTook.set(key, took);
+      ctx.onPace(null);
+      bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: took, ok: true });
+      return value;
+    } catch (error) {
+      const endedBy = error instanceof LimitKilled ? { endedBy: error.kill.outcome } : {};
+      bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: performance.now() - started, ok: false, ...endedBy });
+      throw ctx.signal.aborted ? new InterruptedError() : error;
+    }
+  };
+  const progress = (name: Phase, mode?: Mode, unit: "rows" | "bytes" | "files" = "rows") => {
+    let last = 0;
+    return (done: number, total: number) => {
+      if (ctx.signal.aborted) throw new InterruptedError();
+      const now = performance.now();
+      if (done < total && now - last < 100) return;
+      last = now;
+      bus.emit({ type: "progress", scale, mode, phase: name, done, total, unit });
+      ctx.onPace(phaseRemainingMs(done, total, now - phaseStarted));
+    };
+  };
+  return { phase, progress };
+}
+
+/** Every engine's readback already equals the reference; each other mode against the first too (a FAIL ends the scale). */
+async function compareModes(ctx: ScaleRunContext, scale: string, result: ScaleResult, lastReadback: Map<Mode, SummaryRow[]>, phase: PhaseFn): Promise<void> {
+  const { config, bus, parts, files } = ctx;
+  const [base, ...others] = config.modes.filter((m) => lastReadback.has(m));
+  if (base === undefined || others.length === 0) return;
+  const pairs: NonNullable<ScaleResult["modesIdentical"]>["pairs"] = [];
+  const logs: string[] = [];
+  await phase("validate", undefined, undefined, async () => {
+    for (const mode of others) {
+      const same = parts.compare(lastReadback.get(base)!, lastReadback.get(mode)!);
+      logs.push(parts.validationLog(same, scale, `${base} vs ${mode}`, `${base} (PostgreSQL)`, `${mode} (PostgreSQL)`));
+      const worst = maxDiff(same);
+      pairs.push({ base, mode, verdict: same.verdict, maxAbs: worst.abs, maxRel: worst.rel });
+      bus.emit({ type: "log", level: same.verdict === "PASS" ? "info" : "error", text: `${scale}: ${base} vs ${mode} ${same.verdict === "PASS" ? "identical" : "FAIL"} (max abs diff ${worst.abs}, max rel diff ${worst.rel})` });
+    }
+  });
+  const path = files.modesValidationLog(scale);
+  writeFileSync(path, logs.join("\n"));
+  const verdict = pairs.every((p) => p.verdict === "PASS") ? "PASS" : "FAIL";
+  result.modesIdentical = { verdict, maxAbs: Math.max(...pairs.map((p) => p.maxAbs)), maxRel: Math.max(...pairs.map((p) => p.maxRel)), pairs };
+  ctx.onResult(result);
+  if (verdict === "FAIL") {
+    const which = pairs.filter((p) => p.verdict === "FAIL").map((p) => `${p.base} and ${p.mode}`).join(", ");
+    throw new ValidationFailure(`${scale}: ${which} results differ (FAIL)`, [path]);
   }
 }
 
@@ -291,8 +305,8 @@ async function runMode(
   scale: string,
   { mode, rep, warmup, next }: ScheduledRun & { next: Mode | undefined },
   data: PreparedData,
-  phase: <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>, warmup?: boolean) => Promise<T>,
-  progress: (name: Phase, mode?: Mode, unit?: "rows" | "bytes" | "files") => (done: number, total: number) => void,
+  phase: PhaseFn,
+  progress: ProgressFn,
 ): Promise<ModeOutcome> {
   const { bus, parts, files, config } = ctx;
   const log = files.modeLog(scale, mode);
