@@ -315,23 +315,8 @@ async function runMode(
   const modeStarted = performance.now();
   const output = files.childOutput(scale, mode, rep);
 
-  const aggregated = await phase("aggregate", mode, rep, () =>
-    parts.aggregate(mode, data, output, {
-      onSample: (sample, pid) => ctx.setChild(pid, sample.rssBytes),
-      onLine: (line) => note(`child: ${line}`),
-      onSpawn: (kill) => ctx.setKill(kill),
-    }),
-    warmup,
-  ).finally(() => {
-    ctx.setKill(null);
-    ctx.setChild(null, 0);
-  });
-  // the next run's child loads while this one's summary is written and validated
-  if (next !== undefined) parts.prestart(next);
+  const aggregated = await aggregateMode(ctx, scale, { mode, rep, warmup, next }, data, output, phase, note);
   const job = aggregated.report;
-  if (TABLE_KEYS.some((key) => job.rowsIn[key] !== data.rowsByType[key])) {
-    throw new Error(`the ${mode} child read ${JSON.stringify(job.rowsIn)} rows, but the scale has ${JSON.stringify(data.rowsByType)}`);
-  }
 
   const rows = await parts.readSummaryFile(output);
   rmSync(output, { force: true });
@@ -394,19 +379,7 @@ async function runMode(
       totalSeconds: (performance.now() - modeStarted) / 1000,
       ...(aggregated.limits ? { limits: aggregated.limits } : {}),
     });
-    bus.emit({
-      type: "result",
-      scale,
-      mode,
-      rep,
-      ...(warmup ? { warmup: true } : {}),
-      durationSeconds: record.durationSeconds,
-      peakMemoryMb: record.peakMemoryMb,
-      inputRows: record.inputRows,
-      outputRows: record.outputRows,
-      engine: job.engine,
-      memorySeries: record.memorySeries.map((s) => s.rssMb),
-    });
+    emitResult(bus, scale, { mode, rep, warmup }, record, job.engine);
     if (validation.verdict === "PASS") {
       await pending.commit();
       note(`committed ${rows.length} rows under source ${sourceUuid}`);
@@ -420,6 +393,54 @@ async function runMode(
     // the verdict stands even when what came after it broke (a full disk, a lost connection)
     throw validation === undefined ? error : Object.assign(error instanceof Error ? error : new Error(String(error)), { validation: validation.verdict });
   }
+}
+
+/** The mode's child run under its phase; the next run's child starts loading after it; the child must have read every input row. */
+async function aggregateMode(
+  ctx: ScaleRunContext,
+  scale: string,
+  { mode, rep, warmup, next }: ScheduledRun & { next: Mode | undefined },
+  data: PreparedData,
+  output: string,
+  phase: PhaseFn,
+  note: (text: string) => void,
+): Promise<Awaited<ReturnType<Parts["aggregate"]>>> {
+  const { parts } = ctx;
+  const aggregated = await phase("aggregate", mode, rep, () =>
+    parts.aggregate(mode, data, output, {
+      onSample: (sample, pid) => ctx.setChild(pid, sample.rssBytes),
+      onLine: (line) => note(`child: ${line}`),
+      onSpawn: (kill) => ctx.setKill(kill),
+    }),
+    warmup,
+  ).finally(() => {
+    ctx.setKill(null);
+    ctx.setChild(null, 0);
+  });
+  // the next run's child loads while this one's summary is written and validated
+  if (next !== undefined) parts.prestart(next);
+  const job = aggregated.report;
+  if (TABLE_KEYS.some((key) => job.rowsIn[key] !== data.rowsByType[key])) {
+    throw new Error(`the ${mode} child read ${JSON.stringify(job.rowsIn)} rows, but the scale has ${JSON.stringify(data.rowsByType)}`);
+  }
+  return aggregated;
+}
+
+/** The run's figures for the monitor and the printer (the "result" event). */
+function emitResult(bus: ScaleRunContext["bus"], scale: string, { mode, rep, warmup }: ScheduledRun, record: ModeRun, engine: string): void {
+  bus.emit({
+    type: "result",
+    scale,
+    mode,
+    rep,
+    ...(warmup ? { warmup: true } : {}),
+    durationSeconds: record.durationSeconds,
+    peakMemoryMb: record.peakMemoryMb,
+    inputRows: record.inputRows,
+    outputRows: record.outputRows,
+    engine,
+    memorySeries: record.memorySeries.map((s) => s.rssMb),
+  });
 }
 
 export class InterruptedError extends Error {
