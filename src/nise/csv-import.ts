@@ -219,7 +219,7 @@ export async function scanCsvFile(path: string, onRecord: (rec: CsvRecord) => vo
           continue outer;
         } else if (c === QUOTE) {
           // A quote: parse this record the slow way, then hand it on as a small buffer of its own.
-          const q = parseQuoted(buf, pos, final, line);
+          const q = parseQuoted(path, buf, pos, final, line);
           if (q === null) break outer;
           if (!q.terminated && records > 0) {
             throw new DataError(
@@ -262,73 +262,74 @@ export async function scanCsvFile(path: string, onRecord: (rec: CsvRecord) => vo
   function tooMany(line: number): never {
     throw new DataError(`${path}:${line}: more than ${MAX_FIELDS} fields`, path, line);
   }
+}
 
-  /** A record with quotes, from byte `start`: its fields (decoded), where it ends, how many lines it spans. */
-  function parseQuoted(
-    buf: Buffer,
-    start: number,
-    final: boolean,
-    line: number,
-  ): { fields: string[]; end: number; lines: number; terminated: boolean } | null {
-    const fields: string[] = [];
-    const n = buf.length;
-    let i = start;
-    let lines = 1;
-    for (;;) {
-      const pieces: Buffer[] = [];
-      if (i < n && buf[i] === QUOTE) {
-        i++;
-        for (;;) {
-          const q = buf.indexOf(QUOTE, i);
-          if (q < 0) {
-            if (!final) return null;
-            throw new DataError(`${path}:${line}: unterminated quoted field`, path, line);
-          }
-          const piece = buf.subarray(i, q);
-          for (let k = piece.indexOf(LF); k >= 0; k = piece.indexOf(LF, k + 1)) lines++;
-          pieces.push(piece);
-          if (q + 1 >= n && !final) return null; // cannot tell yet whether the quote is doubled
-          if (q + 1 < n && buf[q + 1] === QUOTE) {
-            pieces.push(Buffer.from('"'));
-            i = q + 2;
-            continue;
-          }
-          i = q + 1;
-          break;
+/** A record with quotes, from byte `start`: its fields (decoded), where it ends, how many lines it spans. */
+function parseQuoted(
+  path: string,
+  buf: Buffer,
+  start: number,
+  final: boolean,
+  line: number,
+): { fields: string[]; end: number; lines: number; terminated: boolean } | null {
+  const fields: string[] = [];
+  const n = buf.length;
+  let i = start;
+  let lines = 1;
+  for (;;) {
+    const pieces: Buffer[] = [];
+    if (i < n && buf[i] === QUOTE) {
+      i++;
+      for (;;) {
+        const q = buf.indexOf(QUOTE, i);
+        if (q < 0) {
+          if (!final) return null;
+          throw new DataError(`${path}:${line}: unterminated quoted field`, path, line);
         }
-        if (i < n) {
-          const c = buf[i];
-          if (c === CR) {
-            let j = i;
-            while (j < n && buf[j] === CR) j++;
-            if (j >= n && !final) return null;
-            if (j < n && buf[j] !== LF) {
-              throw new DataError(`${path}:${line}: unexpected character after a closing quote`, path, line);
-            }
-            i = j;
-          } else if (c !== COMMA && c !== LF) {
+        const piece = buf.subarray(i, q);
+        for (let k = piece.indexOf(LF); k >= 0; k = piece.indexOf(LF, k + 1)) lines++;
+        pieces.push(piece);
+        if (q + 1 >= n && !final) return null; // cannot tell yet whether the quote is doubled
+        if (q + 1 < n && buf[q + 1] === QUOTE) {
+          pieces.push(Buffer.from('"'));
+          i = q + 2;
+          continue;
+        }
+        i = q + 1;
+        break;
+      }
+      if (i < n) {
+        const c = buf[i];
+        if (c === CR) {
+          let j = i;
+          while (j < n && buf[j] === CR) j++;
+          if (j >= n && !final) return null;
+          if (j < n && buf[j] !== LF) {
             throw new DataError(`${path}:${line}: unexpected character after a closing quote`, path, line);
           }
+          i = j;
+        } else if (c !== COMMA && c !== LF) {
+          throw new DataError(`${path}:${line}: unexpected character after a closing quote`, path, line);
         }
-      } else {
-        let j = i;
-        while (j < n) {
-          const c = buf[j];
-          if (c === COMMA || c === LF) break;
-          if (c === QUOTE) throw new DataError(`${path}:${line}: a quote inside an unquoted field`, path, line);
-          j++;
-        }
-        if (j >= n && !final) return null;
-        let e = j;
-        if (j < n && buf[j] === LF) while (e > i && buf[e - 1] === CR) e--;
-        pieces.push(buf.subarray(i, e));
-        i = j;
       }
-      fields.push(Buffer.concat(pieces).toString("utf8"));
-      if (i >= n) return { fields, end: n, lines, terminated: false };
-      if (buf[i] === LF) return { fields, end: i + 1, lines, terminated: true };
-      i++; // comma
+    } else {
+      let j = i;
+      while (j < n) {
+        const c = buf[j];
+        if (c === COMMA || c === LF) break;
+        if (c === QUOTE) throw new DataError(`${path}:${line}: a quote inside an unquoted field`, path, line);
+        j++;
+      }
+      if (j >= n && !final) return null;
+      let e = j;
+      if (j < n && buf[j] === LF) while (e > i && buf[e - 1] === CR) e--;
+      pieces.push(buf.subarray(i, e));
+      i = j;
     }
+    fields.push(Buffer.concat(pieces).toString("utf8"));
+    if (i >= n) return { fields, end: n, lines, terminated: false };
+    if (buf[i] === LF) return { fields, end: i + 1, lines, terminated: true };
+    i++; // comma
   }
 }
 
