@@ -157,7 +157,6 @@ function dayWindowQueries(
   return queries;
 }
 
-/** Run one job in this process; prints the JobReport (or JobFailure) line and exits. */
 /** Every file read, as the user gave it, with its rows (counted after the clock stopped), and every file skipped. */
 function inputFileList(staged: StagedInput, files: InputFiles, input: JobInput): NonNullable<JobReport["inputs"]> {
   const used: NonNullable<JobReport["inputs"]>["used"] = [];
@@ -170,6 +169,88 @@ function inputFileList(staged: StagedInput, files: InputFiles, input: JobInput):
   return { used, skipped: staged.skipped };
 }
 
+/**
+ * The four input tables as this mode reads them: in-memory loads every file fully into DataFrames
+ * (rowsIn counts them); streaming scans them lazily.
+ */
+async function readTables(mode: Mode, files: InputFiles, input: JobInput, rowsIn: JobReport["rowsIn"]): Promise<SummaryInputs> {
+  const tables = {} as Record<TableKey, LazyDataFrame>;
+  if (mode === "in-memory") {
+    // read every input file fully into DataFrames
+    for (const key of TABLE_KEYS) {
+      const df =
+        input.kind === "csv" ? readCsvTable(files[key], key) : await readParquetTable(files[key], key, input);
+      rowsIn[key] = df.height;
+      tables[key] = df.lazy();
+    }
+  } else {
+    for (const key of TABLE_KEYS) {
+      tables[key] = input.kind === "csv" ? scanCsvTable(files[key], key) : scanParquetTable(files[key], key, input);
+    }
+  }
+  return {
+    pod: tables.pod,
+    storage: tables.storage,
+    nodeLabels: tables.nodeLabels,
+    namespaceLabels: tables.namespaceLabels,
+  };
+}
+
+/**
+ * Step 1 (the heavy, data-sized part): the hourly rows reduced to daily tables, each collected
+ * with this mode's engine (see runJob). podRows: the pod rows counted to decide on day windows (0 if not counted).
+ */
+function collectDailyTables(
+  mode: Mode,
+  engine: "in-memory" | "streaming",
+  inputs: SummaryInputs,
+  files: InputFiles,
+  input: JobInput,
+  clock: StageClock,
+): { daily: DailyTables; podRows: number } {
+  let daily: DailyTables;
+  let podRows = 0;
+  try {
+    // storage first: keptPodUsageDaily keeps the own daily rows of the pods it names
+    const storage = clock.collect("storage daily (hourly -> daily)", [storageDaily(inputs.storage)], engine)[0];
+    const windowDays =
+      mode === "streaming" && input.kind !== "csv" ? envWholeNumber("STREAMBENCH_CHUNK_DAYS", 0) : 0;
+    podRows = windowDays > 0 ? countRows(files.pod, "pod", input) : 0;
+    const windowed = windowDays > 0 && podRows > envWholeNumber("STREAMBENCH_WINDOW_MIN_ROWS", 2_000_000);
+    const podQueries = windowed
+      ? dayWindowQueries(inputs.pod, podUsageDaily, windowDays, clock)
+      : [podUsageDaily(inputs.pod)];
+    const [kept] = clock.collect(
+      "pod daily, storage + apiserver pods",
+      [keptPodUsageDaily(inputs.pod, storagePods(storage))],
+      engine,
+    );
+    const podParts = clock.collect("pod daily, folded (hourly -> daily)", podQueries, engine);
+    const capacity = clock.collect("node capacity (hourly -> daily)", [nodeCapacity(inputs.pod)], engine)[0];
+    const [nodeLabels, namespaceLabels] = clock.collect(
+      "label rows daily (hourly -> daily)",
+      [
+        labelsDaily(inputs.nodeLabels, "node", "node_labels"),
+        labelsDaily(inputs.namespaceLabels, "namespace", "namespace_labels"),
+      ],
+      engine,
+    );
+    daily = {
+      podDaily: (podParts.length === 1 ? podParts[0] : pl.concat(podParts, { how: "vertical" })).lazy(),
+      keptPodDaily: kept.lazy(),
+      nodeCapacity: capacity.lazy(),
+      storageDaily: storage.lazy(),
+      nodeLabelsDaily: nodeLabels.lazy(),
+      namespaceLabelsDaily: namespaceLabels.lazy(),
+    };
+  } catch (e) {
+    // the lazy engine reports a bad value without the file: find it by reading file by file
+    throw mode === "streaming" ? locateReadError(files, input, e) : e;
+  }
+  return { daily, podRows };
+}
+
+/** Run one job in this process; prints the JobReport (or JobFailure) line and exits. */
 export async function runJob(mode: Mode, argv: string[]): Promise<void> {
   let job: Job | undefined;
   let stage: Awaited<ReturnType<typeof stageCsvInput>> | undefined;
@@ -191,26 +272,7 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     const rowsIn: JobReport["rowsIn"] = { pod: 0, storage: 0, nodeLabels: 0, namespaceLabels: 0 };
     // CSV: polars reads short rows, cut files, NaN and bad timestamps without a word; check first
     const csvRows = input.kind === "csv" ? checkCsvFiles(files) : undefined;
-    const tables = {} as Record<TableKey, LazyDataFrame>;
-    if (mode === "in-memory") {
-      // read every input file fully into DataFrames
-      for (const key of TABLE_KEYS) {
-        const df =
-          input.kind === "csv" ? readCsvTable(files[key], key) : await readParquetTable(files[key], key, input);
-        rowsIn[key] = df.height;
-        tables[key] = df.lazy();
-      }
-    } else {
-      for (const key of TABLE_KEYS) {
-        tables[key] = input.kind === "csv" ? scanCsvTable(files[key], key) : scanParquetTable(files[key], key, input);
-      }
-    }
-    const inputs: SummaryInputs = {
-      pod: tables.pod,
-      storage: tables.storage,
-      nodeLabels: tables.nodeLabels,
-      namespaceLabels: tables.namespaceLabels,
-    };
+    const inputs = await readTables(mode, files, input, rowsIn);
     const read = performance.now() - tRead;
 
     // Step 1 (the heavy, data-sized part): the hourly rows reduced to daily tables, each collected
@@ -221,45 +283,7 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     // instead of 0.5 s at the "large" scale, and the streaming engine then peaked at 3.8 GB.
     const tAgg = performance.now();
     const engine = mode === "streaming" ? "streaming" : "in-memory";
-    let daily: DailyTables;
-    let podRows = 0;
-    try {
-      // storage first: keptPodUsageDaily keeps the own daily rows of the pods it names
-      const storage = clock.collect("storage daily (hourly -> daily)", [storageDaily(inputs.storage)], engine)[0];
-      const windowDays =
-        mode === "streaming" && input.kind !== "csv" ? envWholeNumber("STREAMBENCH_CHUNK_DAYS", 0) : 0;
-      podRows = windowDays > 0 ? countRows(files.pod, "pod", input) : 0;
-      const windowed = windowDays > 0 && podRows > envWholeNumber("STREAMBENCH_WINDOW_MIN_ROWS", 2_000_000);
-      const podQueries = windowed
-        ? dayWindowQueries(inputs.pod, podUsageDaily, windowDays, clock)
-        : [podUsageDaily(inputs.pod)];
-      const [kept] = clock.collect(
-        "pod daily, storage + apiserver pods",
-        [keptPodUsageDaily(inputs.pod, storagePods(storage))],
-        engine,
-      );
-      const podParts = clock.collect("pod daily, folded (hourly -> daily)", podQueries, engine);
-      const capacity = clock.collect("node capacity (hourly -> daily)", [nodeCapacity(inputs.pod)], engine)[0];
-      const [nodeLabels, namespaceLabels] = clock.collect(
-        "label rows daily (hourly -> daily)",
-        [
-          labelsDaily(inputs.nodeLabels, "node", "node_labels"),
-          labelsDaily(inputs.namespaceLabels, "namespace", "namespace_labels"),
-        ],
-        engine,
-      );
-      daily = {
-        podDaily: (podParts.length === 1 ? podParts[0] : pl.concat(podParts, { how: "vertical" })).lazy(),
-        keptPodDaily: kept.lazy(),
-        nodeCapacity: capacity.lazy(),
-        storageDaily: storage.lazy(),
-        nodeLabelsDaily: nodeLabels.lazy(),
-        namespaceLabelsDaily: namespaceLabels.lazy(),
-      };
-    } catch (e) {
-      // the lazy engine reports a bad value without the file: find it by reading file by file
-      throw mode === "streaming" ? locateReadError(files, input, e) : e;
-    }
+    const { daily, podRows } = collectDailyTables(mode, engine, inputs, files, input, clock);
     // profiled: every reused intermediate is collected as its own stage (the plan is built
     // between them); otherwise cache()d as in a normal run
     const reuse = clock.enabled

@@ -1,5 +1,4 @@
-import { useEffect, useRef, useState } from "react";
-import { Box, Text, useApp } from "ink";
+import { Box, Text } from "ink";
 import type { RunCommands } from "../src/run/events.ts";
 import type { EventSource } from "./event-source.ts";
 import { FinishBanner, bannerHeight } from "./FinishBanner.tsx";
@@ -7,7 +6,7 @@ import { HelpLine } from "./HelpLine.tsx";
 import { useClock } from "./hooks/use-clock.ts";
 import { useTerminalSize } from "./hooks/use-terminal-size.ts";
 import { fitLayout } from "./layout.ts";
-import { useKeys } from "./hooks/use-keys.ts";
+import { useMonitorCommands } from "./hooks/use-monitor-commands.ts";
 import { useRunEvents } from "./hooks/use-run-events.ts";
 import { LogPane } from "./LogPane.tsx";
 import { MemoryGauges, modesWithSeries } from "./MemoryGauges.tsx";
@@ -32,80 +31,14 @@ export interface AppProps {
   plan?: RunPlan;
 }
 
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
 export function App({ events, commands, color = true, batchMs = 50, logLines = 8, plan }: AppProps) {
   const state = useRunEvents(events, batchMs, plannedState(plan));
   const { columns, rows: terminalRows } = useTerminalSize();
-  const { exit } = useApp();
-  const [selected, setSelected] = useState(0);
-  const [logVisible, setLogVisible] = useState(true);
-  const [quitting, setQuitting] = useState(false);
-  const [notice, setNotice] = useState<string | undefined>();
-  const quittingRef = useRef(false);
-
   const rows = state.scales;
-  const index = rows.length === 0 ? 0 : Math.min(selected, rows.length - 1);
-  const row = rows[index];
   const busy = runBusy(state);
+  const { index, row, logVisible, quitting, notice, inputActive } = useMonitorCommands(rows, busy, state.finished, commands);
   const startingServices = state.services.some((s) => s.state === "starting");
   const clock = useClock(startingServices || (state.running && state.current !== null && !state.current.ended));
-
-  const quit = () => {
-    if (quittingRef.current) {
-      // Asked twice: stop waiting for the engine.
-      exit();
-      return;
-    }
-    quittingRef.current = true;
-    setQuitting(true);
-    Promise.resolve()
-      .then(() => commands.quit())
-      .then(
-        () => exit(),
-        (error: unknown) => exit(error instanceof Error ? error : new Error(errorText(error))),
-      );
-  };
-
-  const send = (what: string, fn: () => void) => {
-    try {
-      fn();
-      setNotice(undefined);
-    } catch (error) {
-      setNotice(`${what}: ${errorText(error)}`);
-    }
-  };
-
-  const { inputActive } = useKeys({
-    up: () => {
-      setNotice(undefined);
-      // Functional updates: several keys can arrive in one read, before a re-render.
-      setSelected((s) => Math.max(0, Math.min(s, rows.length - 1) - 1));
-    },
-    down: () => {
-      setNotice(undefined);
-      setSelected((s) => Math.min(Math.max(0, rows.length - 1), s + 1));
-    },
-    rerun: () => {
-      if (quittingRef.current) return;
-      if (!row) return setNotice("r: no scale to rerun yet");
-      if (busy) return setNotice("r: wait for the run to end");
-      send(`rerun ${row.name}`, () => commands.rerunScale(row.name));
-    },
-    runAll: () => {
-      if (quittingRef.current) return;
-      if (rows.length === 0) return setNotice("a: no scales yet");
-      if (busy) return setNotice("a: wait for the run to end");
-      send("run all", () => commands.runAll());
-    },
-    toggleLog: () => setLogVisible((v) => !v),
-    quit,
-  });
-
-  // Without a keyboard nobody can press q: leave once the run has ended.
-  useEffect(() => {
-    if (!inputActive && state.finished && !quittingRef.current) exit();
-  }, [inputActive, state.finished, exit]);
 
   // What fits the terminal's height: the log shrinks first, then the blank lines, then sparklines.
   const sparkModes = modesWithSeries(row, state.modes).length;

@@ -210,257 +210,303 @@ function rowComplete(row: ScaleRow, runs: number): boolean {
   return cells.length > 0 && cells.every((c) => c.outcome !== undefined || c.verdicts.length >= Math.max(1, runs));
 }
 
+/** One event of the run, by its type. */
+type EventOf<T extends RunEvent["type"]> = Extract<RunEvent, { type: T }>;
+/** How one type of event changes the view; `now` is the view's clock after it. */
+type Handler<T extends RunEvent["type"]> = (state: ViewState, event: EventOf<T>, now: number) => ViewState;
+
+/** The view after one more event: the handler of its type (HANDLERS, one per event type). */
 export function reduce(state: ViewState, event: RunEvent): ViewState {
   const now = Math.max(state.now, event.at);
-  switch (event.type) {
-    case "service": {
-      const previous = state.services.find((s) => s.service === event.service);
-      const status: ServiceStatus = {
-        service: event.service,
-        state: event.state,
-        detail: event.detail,
-        since: event.state === "starting" || event.state === "connecting" || !previous ? event.at : previous.since,
-        durationMs: event.durationMs,
-      };
-      const services = previous ? state.services.map((s) => (s.service === event.service ? status : s)) : [...state.services, status];
-      return { ...state, now, services };
-    }
-    case "run-start": {
-      // A new pass: its scales start over; scales from an earlier pass keep their last results.
-      const fresh = event.scales.map((s) => ({ ...freshRow(s, event.modes, event.runs, "pending", event.warmup ?? 0), ...(event.sweepRows?.[s] !== undefined ? { rows: event.sweepRows[s] } : {}) }));
-      const ordered = state.scales.map((r) => fresh.find((f) => f.name === r.name) ?? r);
-      for (const f of fresh) if (!ordered.some((r) => r.name === f.name)) ordered.push(f);
-      return {
-        ...state,
-        now,
-        scales: ordered,
-        modes: event.modes,
-        runs: event.runs,
-        warmup: event.warmup ?? 0,
-        outDir: event.outDir,
-        running: true,
-        current: null,
-        eta: null,
-        finished: null,
-        sweep: event.sweepRows !== undefined,
-      };
-    }
-    case "phase-start": {
-      const scales = updateRow(state, event.scale, (row) => {
-        // Generating a scale again means a rerun of it: its old results no longer apply.
-        let next =
-          (event.phase === "generate" || event.phase === "input") && row.status !== "pending" && row.phase !== null
-            ? { ...freshRow(row.name, state.modes.length > 0 ? state.modes : (Object.keys(row.modes) as Mode[]), state.runs, "pending", state.warmup), rows: row.rows }
-            : row;
-        next = deactivate(next);
-        if (event.mode) next = updateCell(next, event.mode, (c) => ({ ...c, active: true, error: undefined }));
-        return {
-          ...next,
-          status: next.status === "failed" ? "failed" : "running",
-          phase: event.phase,
-          phaseMode: event.mode,
-          phaseFraction: 0,
-        };
-      });
-      // an aggregate's child is starting: the gauge leaves the last child's figures until its first sample
-      const memory =
-        event.phase === "aggregate" && state.memory
-          ? { ...state.memory, pid: 0, rssBytes: 0, peakRssBytes: 0, live: false, starting: true, scale: event.scale, mode: event.mode }
-          : state.memory;
-      return {
-        ...state,
-        now,
-        scales,
-        memory,
-        running: true,
-        finished: null,
-        // the engine sends each phase's ETA just before its phase-start (scale-run.ts): keep it
-        current: {
-          scale: event.scale,
-          mode: event.mode,
-          rep: event.rep,
-          phase: event.phase,
-          startedAt: event.at,
-          progress: null,
-        },
-      };
-    }
-    case "progress": {
-      const fraction = event.total > 0 ? Math.min(1, Math.max(0, event.done / event.total)) : 0;
-      const scales = updateRow(state, event.scale, (row) => (row.phase === event.phase ? { ...row, phaseFraction: fraction } : row));
-      const sameAsCurrent =
-        state.current !== null &&
-        state.current.scale === event.scale &&
-        state.current.phase === event.phase &&
-        state.current.mode === event.mode;
-      const current: CurrentPhase = sameAsCurrent
-        ? { ...state.current!, progress: { done: event.done, total: event.total, unit: event.unit } }
-        : {
-            scale: event.scale,
-            mode: event.mode,
-            rep: event.rep,
-            phase: event.phase,
-            startedAt: event.at,
-            progress: { done: event.done, total: event.total, unit: event.unit },
-          };
-      return { ...state, now, scales, current };
-    }
-    case "phase-end": {
-      const scales = updateRow(state, event.scale, (row) => {
-        let next: ScaleRow = {
-          ...row,
-          stepsDone: row.stepsDone + 1,
-          phaseFraction: 0,
-        };
-        // a child its limits ended is an outcome (limit-kill), not a failure of the scale
-        if (!event.ok && !event.endedBy) {
-          next = { ...next, status: "failed", error: next.error ?? `${event.mode ? `${event.mode} ` : ""}${event.phase} failed` };
-          if (event.mode) next = updateCell(next, event.mode, (c) => ({ ...c, error: c.error ?? `${event.phase} failed` }));
-        } else if (next.status === "running" && rowComplete(next, state.runs)) {
-          // every run validated and this phase (in-memory against streaming) ended: the scale is done
-          next = { ...next, status: "done" };
-        }
-        return next;
-      });
-      const current =
-        state.current && state.current.scale === event.scale && state.current.phase === event.phase
-          ? { ...state.current, ended: { ok: event.ok, durationMs: event.durationMs } }
-          : state.current;
-      const memory =
-        state.memory && state.memory.live && state.memory.scale === event.scale && state.memory.mode === event.mode
-          ? { ...state.memory, live: false }
-          : state.memory;
-      return { ...state, now, scales, current, memory };
-    }
-    case "memory": {
-      if (event.pid === 0) {
-        // No child measured: the system gauges move on. During an aggregate its child is starting
-        // (no sample yet); otherwise the last child's figures stay, marked exited.
-        const system = { systemUsedBytes: event.systemUsedBytes, systemTotalBytes: event.systemTotalBytes, cpuPercent: event.cpuPercent };
-        const working = state.current && !state.current.ended && state.current.phase === "aggregate" ? state.current : null;
-        const memory: MemoryGauge = working
-          ? { pid: 0, rssBytes: 0, peakRssBytes: 0, ...system, live: false, starting: true, scale: working.scale, mode: working.mode }
-          : state.memory && state.memory.pid !== 0
-            ? { ...state.memory, ...system, live: false }
-            : { pid: 0, rssBytes: 0, peakRssBytes: 0, ...system, live: false, scale: undefined, mode: undefined };
-        return { ...state, now, memory };
-      }
-      const samePid = state.memory !== null && state.memory.pid === event.pid;
-      const working = state.current && !state.current.ended ? state.current : null;
-      const memory: MemoryGauge = {
-        pid: event.pid,
-        rssBytes: event.rssBytes,
-        peakRssBytes: samePid ? Math.max(state.memory!.peakRssBytes, event.rssBytes) : event.rssBytes,
-        systemUsedBytes: event.systemUsedBytes,
-        systemTotalBytes: event.systemTotalBytes,
-        cpuPercent: event.cpuPercent,
-        live: true,
-        scale: working?.scale ?? (samePid ? state.memory!.scale : undefined),
-        mode: working?.mode ?? (samePid ? state.memory!.mode : undefined),
-        limit: state.limit,
-      };
-      return { ...state, now, memory };
-    }
-    case "eta":
-      return { ...state, now, eta: { phaseRemainingMs: event.phaseRemainingMs, runRemainingMs: event.runRemainingMs, at: event.at } };
-    case "log":
-      return { ...state, now, log: appendLog(state.log, { at: event.at, level: event.level, text: event.text }) };
-    case "result": {
-      // the exited child's gauge gives its run's peak as the table does (VmHWM), not the sampled top
-      const gauge = state.memory;
-      const memory =
-        gauge && gauge.pid !== 0 && gauge.scale === event.scale && gauge.mode === event.mode
-          ? { ...gauge, peakRssBytes: Math.max(gauge.peakRssBytes, event.peakMemoryMb * 1024 * 1024) }
-          : gauge;
-      // A warm-up's figures are discarded: they show in the log, not in the table.
-      if (event.warmup) return { ...state, now, memory };
-      const scales = updateRow(state, event.scale, (row) =>
-        updateCell(row, event.mode, (c) => ({
-          ...c,
-          durations: [...c.durations, event.durationSeconds],
-          peaksMb: [...c.peaksMb, event.peakMemoryMb],
-          memorySeries: event.memorySeries,
-        })),
-      );
-      return { ...state, now, scales, memory };
-    }
-    case "validation": {
-      // A warm-up that passed adds nothing to show; one that failed fails the scale like any run.
-      if (event.warmup && event.verdict === "PASS") {
-        return { ...state, now, scales: updateRow(state, event.scale, (row) => updateCell(row, event.mode, (c) => ({ ...c, active: false }))) };
-      }
-      const scales = updateRow(state, event.scale, (row) => {
-        let next = updateCell(row, event.mode, (c) => ({
-          ...c,
-          verdicts: [...c.verdicts, event.verdict],
-          active: false,
-          // The validation's own detail says more than the generic "validate failed" of phase-end.
-          error: event.verdict === "FAIL" ? event.detail || c.error || "validation FAIL" : c.error,
-        }));
-        if (event.verdict === "FAIL") {
-          next = { ...next, status: "failed", error: `${event.mode} ${event.detail || "validation FAIL"}` };
-        }
-        else if (next.status !== "failed" && rowComplete(next, state.runs)) next = { ...next, status: "done" };
-        return next;
-      });
-      return { ...state, now, scales };
-    }
-    case "limit-kill": {
-      if (event.warmup) return { ...state, now };
-      const scales = updateRow(state, event.scale, (row) => {
-        const next = updateCell(row, event.mode, (c) => ({ ...c, outcome: event.outcome, peaksMb: [...c.peaksMb, event.peakMemoryMb], active: false }));
-        return next.status !== "failed" && rowComplete(next, state.runs) ? { ...next, status: "done" } : next;
-      });
-      return { ...state, now, scales };
-    }
-    case "limits": {
-      const limit: LimitView = { capBytes: event.capBytes, source: event.source, label: event.label };
-      return { ...state, now, limit, memory: state.memory ? { ...state.memory, limit } : null };
-    }
-    case "comparison": {
-      const scales = updateRow(state, event.scale, (row) => ({ ...row, comparison: { time: event.time, memory: event.memory } }));
-      return { ...state, now, scales };
-    }
-    case "baseline": {
-      const scales = updateRow(state, event.scale, (row) => ({ ...row, baseline: { changes: event.changes, refused: event.refused } }));
-      return { ...state, now, scales };
-    }
-    case "crossover":
-      return { ...state, now, crossover: { text: event.text, sizes: event.sizes } };
-    case "error": {
-      const log = appendLog(state.log, {
-        at: event.at,
-        level: "error",
-        text: event.scale ? `${event.scale}${event.mode ? ` ${event.mode}` : ""}: ${event.message}` : event.message,
-      });
-      if (!event.scale) return { ...state, now, log };
-      const scales = updateRow(state, event.scale, (row) => {
-        let next: ScaleRow = { ...row, status: "failed", error: event.message };
-        if (event.mode) next = updateCell(next, event.mode, (c) => ({ ...c, active: false, error: event.message }));
-        return next;
-      });
-      return { ...state, now, log, scales };
-    }
-    case "run-end": {
-      const cutOff: RowStatus = event.status === "INTERRUPTED" ? "stopped" : "failed";
-      const scales = state.scales.map((row): ScaleRow => {
-        const next = deactivate(row);
-        if (next.status === "running") return { ...next, status: rowComplete(next, state.runs) ? "done" : cutOff };
-        if (next.status === "pending") return { ...next, status: "skipped" };
-        return next;
-      });
-      return {
-        ...state,
-        now,
-        scales,
-        running: false,
-        eta: null,
-        current: null,
-        finished: { status: event.status, outDir: event.outDir, headline: event.headline },
-      };
-    }
-  }
+  const handle = HANDLERS[event.type] as (state: ViewState, event: RunEvent, now: number) => ViewState;
+  return handle(state, event, now);
 }
+
+function onService(state: ViewState, event: EventOf<"service">, now: number): ViewState {
+  const previous = state.services.find((s) => s.service === event.service);
+  const status: ServiceStatus = {
+    service: event.service,
+    state: event.state,
+    detail: event.detail,
+    since: event.state === "starting" || event.state === "connecting" || !previous ? event.at : previous.since,
+    durationMs: event.durationMs,
+  };
+  const services = previous ? state.services.map((s) => (s.service === event.service ? status : s)) : [...state.services, status];
+  return { ...state, now, services };
+}
+
+function onRunStart(state: ViewState, event: EventOf<"run-start">, now: number): ViewState {
+  // A new pass: its scales start over; scales from an earlier pass keep their last results.
+  const fresh = event.scales.map((s) => ({ ...freshRow(s, event.modes, event.runs, "pending", event.warmup ?? 0), ...(event.sweepRows?.[s] !== undefined ? { rows: event.sweepRows[s] } : {}) }));
+  const ordered = state.scales.map((r) => fresh.find((f) => f.name === r.name) ?? r);
+  for (const f of fresh) if (!ordered.some((r) => r.name === f.name)) ordered.push(f);
+  return {
+    ...state,
+    now,
+    scales: ordered,
+    modes: event.modes,
+    runs: event.runs,
+    warmup: event.warmup ?? 0,
+    outDir: event.outDir,
+    running: true,
+    current: null,
+    eta: null,
+    finished: null,
+    sweep: event.sweepRows !== undefined,
+  };
+}
+
+function onPhaseStart(state: ViewState, event: EventOf<"phase-start">, now: number): ViewState {
+  const scales = updateRow(state, event.scale, (row) => {
+    // Generating a scale again means a rerun of it: its old results no longer apply.
+    let next =
+      (event.phase === "generate" || event.phase === "input") && row.status !== "pending" && row.phase !== null
+        ? { ...freshRow(row.name, state.modes.length > 0 ? state.modes : (Object.keys(row.modes) as Mode[]), state.runs, "pending", state.warmup), rows: row.rows }
+        : row;
+    next = deactivate(next);
+    if (event.mode) next = updateCell(next, event.mode, (c) => ({ ...c, active: true, error: undefined }));
+    return {
+      ...next,
+      status: next.status === "failed" ? "failed" : "running",
+      phase: event.phase,
+      phaseMode: event.mode,
+      phaseFraction: 0,
+    };
+  });
+  // an aggregate's child is starting: the gauge leaves the last child's figures until its first sample
+  const memory =
+    event.phase === "aggregate" && state.memory
+      ? { ...state.memory, pid: 0, rssBytes: 0, peakRssBytes: 0, live: false, starting: true, scale: event.scale, mode: event.mode }
+      : state.memory;
+  return {
+    ...state,
+    now,
+    scales,
+    memory,
+    running: true,
+    finished: null,
+    // the engine sends each phase's ETA just before its phase-start (scale-run.ts): keep it
+    current: {
+      scale: event.scale,
+      mode: event.mode,
+      rep: event.rep,
+      phase: event.phase,
+      startedAt: event.at,
+      progress: null,
+    },
+  };
+}
+
+function onProgress(state: ViewState, event: EventOf<"progress">, now: number): ViewState {
+  const fraction = event.total > 0 ? Math.min(1, Math.max(0, event.done / event.total)) : 0;
+  const scales = updateRow(state, event.scale, (row) => (row.phase === event.phase ? { ...row, phaseFraction: fraction } : row));
+  const sameAsCurrent =
+    state.current !== null &&
+    state.current.scale === event.scale &&
+    state.current.phase === event.phase &&
+    state.current.mode === event.mode;
+  const current: CurrentPhase = sameAsCurrent
+    ? { ...state.current!, progress: { done: event.done, total: event.total, unit: event.unit } }
+    : {
+        scale: event.scale,
+        mode: event.mode,
+        rep: event.rep,
+        phase: event.phase,
+        startedAt: event.at,
+        progress: { done: event.done, total: event.total, unit: event.unit },
+      };
+  return { ...state, now, scales, current };
+}
+
+function onPhaseEnd(state: ViewState, event: EventOf<"phase-end">, now: number): ViewState {
+  const scales = updateRow(state, event.scale, (row) => {
+    let next: ScaleRow = {
+      ...row,
+      stepsDone: row.stepsDone + 1,
+      phaseFraction: 0,
+    };
+    // a child its limits ended is an outcome (limit-kill), not a failure of the scale
+    if (!event.ok && !event.endedBy) {
+      next = { ...next, status: "failed", error: next.error ?? `${event.mode ? `${event.mode} ` : ""}${event.phase} failed` };
+      if (event.mode) next = updateCell(next, event.mode, (c) => ({ ...c, error: c.error ?? `${event.phase} failed` }));
+    } else if (next.status === "running" && rowComplete(next, state.runs)) {
+      // every run validated and this phase (in-memory against streaming) ended: the scale is done
+      next = { ...next, status: "done" };
+    }
+    return next;
+  });
+  const current =
+    state.current && state.current.scale === event.scale && state.current.phase === event.phase
+      ? { ...state.current, ended: { ok: event.ok, durationMs: event.durationMs } }
+      : state.current;
+  const memory =
+    state.memory && state.memory.live && state.memory.scale === event.scale && state.memory.mode === event.mode
+      ? { ...state.memory, live: false }
+      : state.memory;
+  return { ...state, now, scales, current, memory };
+}
+
+function onMemory(state: ViewState, event: EventOf<"memory">, now: number): ViewState {
+  if (event.pid === 0) {
+    // No child measured: the system gauges move on. During an aggregate its child is starting
+    // (no sample yet); otherwise the last child's figures stay, marked exited.
+    const system = { systemUsedBytes: event.systemUsedBytes, systemTotalBytes: event.systemTotalBytes, cpuPercent: event.cpuPercent };
+    const working = state.current && !state.current.ended && state.current.phase === "aggregate" ? state.current : null;
+    const memory: MemoryGauge = working
+      ? { pid: 0, rssBytes: 0, peakRssBytes: 0, ...system, live: false, starting: true, scale: working.scale, mode: working.mode }
+      : state.memory && state.memory.pid !== 0
+        ? { ...state.memory, ...system, live: false }
+        : { pid: 0, rssBytes: 0, peakRssBytes: 0, ...system, live: false, scale: undefined, mode: undefined };
+    return { ...state, now, memory };
+  }
+  const samePid = state.memory !== null && state.memory.pid === event.pid;
+  const working = state.current && !state.current.ended ? state.current : null;
+  const memory: MemoryGauge = {
+    pid: event.pid,
+    rssBytes: event.rssBytes,
+    peakRssBytes: samePid ? Math.max(state.memory!.peakRssBytes, event.rssBytes) : event.rssBytes,
+    systemUsedBytes: event.systemUsedBytes,
+    systemTotalBytes: event.systemTotalBytes,
+    cpuPercent: event.cpuPercent,
+    live: true,
+    scale: working?.scale ?? (samePid ? state.memory!.scale : undefined),
+    mode: working?.mode ?? (samePid ? state.memory!.mode : undefined),
+    limit: state.limit,
+  };
+  return { ...state, now, memory };
+}
+
+function onEta(state: ViewState, event: EventOf<"eta">, now: number): ViewState {
+  return { ...state, now, eta: { phaseRemainingMs: event.phaseRemainingMs, runRemainingMs: event.runRemainingMs, at: event.at } };
+}
+
+function onLog(state: ViewState, event: EventOf<"log">, now: number): ViewState {
+  return { ...state, now, log: appendLog(state.log, { at: event.at, level: event.level, text: event.text }) };
+}
+
+function onResult(state: ViewState, event: EventOf<"result">, now: number): ViewState {
+  // the exited child's gauge gives its run's peak as the table does (VmHWM), not the sampled top
+  const gauge = state.memory;
+  const memory =
+    gauge && gauge.pid !== 0 && gauge.scale === event.scale && gauge.mode === event.mode
+      ? { ...gauge, peakRssBytes: Math.max(gauge.peakRssBytes, event.peakMemoryMb * 1024 * 1024) }
+      : gauge;
+  // A warm-up's figures are discarded: they show in the log, not in the table.
+  if (event.warmup) return { ...state, now, memory };
+  const scales = updateRow(state, event.scale, (row) =>
+    updateCell(row, event.mode, (c) => ({
+      ...c,
+      durations: [...c.durations, event.durationSeconds],
+      peaksMb: [...c.peaksMb, event.peakMemoryMb],
+      memorySeries: event.memorySeries,
+    })),
+  );
+  return { ...state, now, scales, memory };
+}
+
+function onValidation(state: ViewState, event: EventOf<"validation">, now: number): ViewState {
+  // A warm-up that passed adds nothing to show; one that failed fails the scale like any run.
+  if (event.warmup && event.verdict === "PASS") {
+    return { ...state, now, scales: updateRow(state, event.scale, (row) => updateCell(row, event.mode, (c) => ({ ...c, active: false }))) };
+  }
+  const scales = updateRow(state, event.scale, (row) => {
+    let next = updateCell(row, event.mode, (c) => ({
+      ...c,
+      verdicts: [...c.verdicts, event.verdict],
+      active: false,
+      // The validation's own detail says more than the generic "validate failed" of phase-end.
+      error: event.verdict === "FAIL" ? event.detail || c.error || "validation FAIL" : c.error,
+    }));
+    if (event.verdict === "FAIL") {
+      next = { ...next, status: "failed", error: `${event.mode} ${event.detail || "validation FAIL"}` };
+    }
+    else if (next.status !== "failed" && rowComplete(next, state.runs)) next = { ...next, status: "done" };
+    return next;
+  });
+  return { ...state, now, scales };
+}
+
+function onLimitKill(state: ViewState, event: EventOf<"limit-kill">, now: number): ViewState {
+  if (event.warmup) return { ...state, now };
+  const scales = updateRow(state, event.scale, (row) => {
+    const next = updateCell(row, event.mode, (c) => ({ ...c, outcome: event.outcome, peaksMb: [...c.peaksMb, event.peakMemoryMb], active: false }));
+    return next.status !== "failed" && rowComplete(next, state.runs) ? { ...next, status: "done" } : next;
+  });
+  return { ...state, now, scales };
+}
+
+function onLimits(state: ViewState, event: EventOf<"limits">, now: number): ViewState {
+  const limit: LimitView = { capBytes: event.capBytes, source: event.source, label: event.label };
+  return { ...state, now, limit, memory: state.memory ? { ...state.memory, limit } : null };
+}
+
+function onComparison(state: ViewState, event: EventOf<"comparison">, now: number): ViewState {
+  const scales = updateRow(state, event.scale, (row) => ({ ...row, comparison: { time: event.time, memory: event.memory } }));
+  return { ...state, now, scales };
+}
+
+function onBaseline(state: ViewState, event: EventOf<"baseline">, now: number): ViewState {
+  const scales = updateRow(state, event.scale, (row) => ({ ...row, baseline: { changes: event.changes, refused: event.refused } }));
+  return { ...state, now, scales };
+}
+
+function onCrossover(state: ViewState, event: EventOf<"crossover">, now: number): ViewState {
+  return { ...state, now, crossover: { text: event.text, sizes: event.sizes } };
+}
+
+function onError(state: ViewState, event: EventOf<"error">, now: number): ViewState {
+  const log = appendLog(state.log, {
+    at: event.at,
+    level: "error",
+    text: event.scale ? `${event.scale}${event.mode ? ` ${event.mode}` : ""}: ${event.message}` : event.message,
+  });
+  if (!event.scale) return { ...state, now, log };
+  const scales = updateRow(state, event.scale, (row) => {
+    let next: ScaleRow = { ...row, status: "failed", error: event.message };
+    if (event.mode) next = updateCell(next, event.mode, (c) => ({ ...c, active: false, error: event.message }));
+    return next;
+  });
+  return { ...state, now, log, scales };
+}
+
+function onRunEnd(state: ViewState, event: EventOf<"run-end">, now: number): ViewState {
+  const cutOff: RowStatus = event.status === "INTERRUPTED" ? "stopped" : "failed";
+  const scales = state.scales.map((row): ScaleRow => {
+    const next = deactivate(row);
+    if (next.status === "running") return { ...next, status: rowComplete(next, state.runs) ? "done" : cutOff };
+    if (next.status === "pending") return { ...next, status: "skipped" };
+    return next;
+  });
+  return {
+    ...state,
+    now,
+    scales,
+    running: false,
+    eta: null,
+    current: null,
+    finished: { status: event.status, outDir: event.outDir, headline: event.headline },
+  };
+}
+
+const HANDLERS: { [T in RunEvent["type"]]: Handler<T> } = {
+  "service": onService,
+  "run-start": onRunStart,
+  "phase-start": onPhaseStart,
+  "progress": onProgress,
+  "phase-end": onPhaseEnd,
+  "memory": onMemory,
+  "eta": onEta,
+  "log": onLog,
+  "result": onResult,
+  "validation": onValidation,
+  "limit-kill": onLimitKill,
+  "limits": onLimits,
+  "comparison": onComparison,
+  "baseline": onBaseline,
+  "crossover": onCrossover,
+  "error": onError,
+  "run-end": onRunEnd,
+};
 
 /** Overall progress of a scale in its current pass, 0..1. */
 /** One finished mode's memory sparkline: its last run's curve, its peak and duration as the results table gives them. */

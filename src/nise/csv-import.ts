@@ -219,7 +219,7 @@ export async function scanCsvFile(path: string, onRecord: (rec: CsvRecord) => vo
           continue outer;
         } else if (c === QUOTE) {
           // A quote: parse this record the slow way, then hand it on as a small buffer of its own.
-          const q = parseQuoted(buf, pos, final, line);
+          const q = parseQuoted(path, buf, pos, final, line);
           if (q === null) break outer;
           if (!q.terminated && records > 0) {
             throw new DataError(
@@ -262,73 +262,74 @@ export async function scanCsvFile(path: string, onRecord: (rec: CsvRecord) => vo
   function tooMany(line: number): never {
     throw new DataError(`${path}:${line}: more than ${MAX_FIELDS} fields`, path, line);
   }
+}
 
-  /** A record with quotes, from byte `start`: its fields (decoded), where it ends, how many lines it spans. */
-  function parseQuoted(
-    buf: Buffer,
-    start: number,
-    final: boolean,
-    line: number,
-  ): { fields: string[]; end: number; lines: number; terminated: boolean } | null {
-    const fields: string[] = [];
-    const n = buf.length;
-    let i = start;
-    let lines = 1;
-    for (;;) {
-      const pieces: Buffer[] = [];
-      if (i < n && buf[i] === QUOTE) {
-        i++;
-        for (;;) {
-          const q = buf.indexOf(QUOTE, i);
-          if (q < 0) {
-            if (!final) return null;
-            throw new DataError(`${path}:${line}: unterminated quoted field`, path, line);
-          }
-          const piece = buf.subarray(i, q);
-          for (let k = piece.indexOf(LF); k >= 0; k = piece.indexOf(LF, k + 1)) lines++;
-          pieces.push(piece);
-          if (q + 1 >= n && !final) return null; // cannot tell yet whether the quote is doubled
-          if (q + 1 < n && buf[q + 1] === QUOTE) {
-            pieces.push(Buffer.from('"'));
-            i = q + 2;
-            continue;
-          }
-          i = q + 1;
-          break;
+/** A record with quotes, from byte `start`: its fields (decoded), where it ends, how many lines it spans. */
+function parseQuoted(
+  path: string,
+  buf: Buffer,
+  start: number,
+  final: boolean,
+  line: number,
+): { fields: string[]; end: number; lines: number; terminated: boolean } | null {
+  const fields: string[] = [];
+  const n = buf.length;
+  let i = start;
+  let lines = 1;
+  for (;;) {
+    const pieces: Buffer[] = [];
+    if (i < n && buf[i] === QUOTE) {
+      i++;
+      for (;;) {
+        const q = buf.indexOf(QUOTE, i);
+        if (q < 0) {
+          if (!final) return null;
+          throw new DataError(`${path}:${line}: unterminated quoted field`, path, line);
         }
-        if (i < n) {
-          const c = buf[i];
-          if (c === CR) {
-            let j = i;
-            while (j < n && buf[j] === CR) j++;
-            if (j >= n && !final) return null;
-            if (j < n && buf[j] !== LF) {
-              throw new DataError(`${path}:${line}: unexpected character after a closing quote`, path, line);
-            }
-            i = j;
-          } else if (c !== COMMA && c !== LF) {
+        const piece = buf.subarray(i, q);
+        for (let k = piece.indexOf(LF); k >= 0; k = piece.indexOf(LF, k + 1)) lines++;
+        pieces.push(piece);
+        if (q + 1 >= n && !final) return null; // cannot tell yet whether the quote is doubled
+        if (q + 1 < n && buf[q + 1] === QUOTE) {
+          pieces.push(Buffer.from('"'));
+          i = q + 2;
+          continue;
+        }
+        i = q + 1;
+        break;
+      }
+      if (i < n) {
+        const c = buf[i];
+        if (c === CR) {
+          let j = i;
+          while (j < n && buf[j] === CR) j++;
+          if (j >= n && !final) return null;
+          if (j < n && buf[j] !== LF) {
             throw new DataError(`${path}:${line}: unexpected character after a closing quote`, path, line);
           }
+          i = j;
+        } else if (c !== COMMA && c !== LF) {
+          throw new DataError(`${path}:${line}: unexpected character after a closing quote`, path, line);
         }
-      } else {
-        let j = i;
-        while (j < n) {
-          const c = buf[j];
-          if (c === COMMA || c === LF) break;
-          if (c === QUOTE) throw new DataError(`${path}:${line}: a quote inside an unquoted field`, path, line);
-          j++;
-        }
-        if (j >= n && !final) return null;
-        let e = j;
-        if (j < n && buf[j] === LF) while (e > i && buf[e - 1] === CR) e--;
-        pieces.push(buf.subarray(i, e));
-        i = j;
       }
-      fields.push(Buffer.concat(pieces).toString("utf8"));
-      if (i >= n) return { fields, end: n, lines, terminated: false };
-      if (buf[i] === LF) return { fields, end: i + 1, lines, terminated: true };
-      i++; // comma
+    } else {
+      let j = i;
+      while (j < n) {
+        const c = buf[j];
+        if (c === COMMA || c === LF) break;
+        if (c === QUOTE) throw new DataError(`${path}:${line}: a quote inside an unquoted field`, path, line);
+        j++;
+      }
+      if (j >= n && !final) return null;
+      let e = j;
+      if (j < n && buf[j] === LF) while (e > i && buf[e - 1] === CR) e--;
+      pieces.push(buf.subarray(i, e));
+      i = j;
     }
+    fields.push(Buffer.concat(pieces).toString("utf8"));
+    if (i >= n) return { fields, end: n, lines, terminated: false };
+    if (buf[i] === LF) return { fields, end: i + 1, lines, terminated: true };
+    i++; // comma
   }
 }
 
@@ -382,16 +383,25 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
 const TS_SUFFIX = Buffer.from(" +0000 UTC");
 const TS_FORMAT = "not a timestamp like 2024-01-30 00:00:00 +0000 UTC";
 
+type FieldError = (rec: CsvRecord, c: number, what: string) => never;
+type FieldReader<T> = (rec: CsvRecord, c: number) => T;
+
+/** Row objects of one table from its records: each column read by its kind (timestamp, number, text). */
 function makeConverter(table: TableKey, path: string, idx: Int32Array): RowConverter {
   const cols = REQUIRED_COLUMNS[table];
-  const bad = (rec: CsvRecord, c: number, what: string): never => {
+  const bad: FieldError = (rec, c, what) => {
     const value = rec.buf.toString("utf8", rec.starts[idx[c]], rec.ends[idx[c]]);
     throw new DataError(`${path}:${rec.line}: column ${cols[c]}: ${what}: ${JSON.stringify(value)}`, path, rec.line, cols[c]);
   };
+  return rowMaker(table, timestampReader(idx, cols.length, bad), numberReader(idx, bad), textReader(idx));
+}
+
+/** A timestamp column's epoch ms; a bad one names its file, line and column. */
+function timestampReader(idx: Int32Array, columns: number, bad: FieldError): FieldReader<number> {
   // Timestamps repeat on consecutive rows: remember the last digits (YYYYMMDDHHMMSS) and value per column.
-  const lastKey = new Float64Array(cols.length).fill(NaN);
-  const lastValue = new Float64Array(cols.length);
-  const ts = (rec: CsvRecord, c: number): number => {
+  const lastKey = new Float64Array(columns).fill(NaN);
+  const lastValue = new Float64Array(columns);
+  return (rec: CsvRecord, c: number): number => {
     const b = rec.buf;
     const s = rec.starts[idx[c]];
     const len = rec.ends[idx[c]] - s;
@@ -422,7 +432,11 @@ function makeConverter(table: TableKey, path: string, idx: Int32Array): RowConve
     lastValue[c] = v!;
     return v!;
   };
-  const num = (rec: CsvRecord, c: number): number | null => {
+}
+
+/** A number column's value (null when empty): a fast exact path, else parseMeasure. */
+function numberReader(idx: Int32Array, bad: FieldError): FieldReader<number | null> {
+  return (rec: CsvRecord, c: number): number | null => {
     const b = rec.buf;
     const s = rec.starts[idx[c]];
     const e = rec.ends[idx[c]];
@@ -454,11 +468,15 @@ function makeConverter(table: TableKey, path: string, idx: Int32Array): RowConve
     if (v === null) bad(rec, c, "not a number");
     return v;
   };
+}
+
+/** A text column's string, interned by its bytes. */
+function textReader(idx: Int32Array): FieldReader<string> {
   // Text: intern by content. Names and label strings repeat across rows (every hour repeats every
   // pod), so a small table keyed by a hash of the bytes hands on the same string object for the
   // same value: no decoding per row, and the string's cached hash makes the sink's Map lookups cheap.
   const intern = new Map<number, { bytes: Buffer; text: string }>();
-  const txt = (rec: CsvRecord, c: number): string => {
+  return (rec: CsvRecord, c: number): string => {
     const b = rec.buf;
     const s = rec.starts[idx[c]];
     const e = rec.ends[idx[c]];
@@ -481,6 +499,10 @@ function makeConverter(table: TableKey, path: string, idx: Int32Array): RowConve
     intern.set(h, { bytes, text });
     return text;
   };
+}
+
+/** The row object of one table, its columns in REQUIRED_COLUMNS order. */
+function rowMaker(table: TableKey, ts: FieldReader<number>, num: FieldReader<number | null>, txt: FieldReader<string>): RowConverter {
   switch (table) {
     case "pod":
       return (r): PodUsageRow => ({

@@ -221,14 +221,39 @@ type NsEntry = { name: string; node: NodeInst; spec: GeneratorSpec["nodes"][numb
  * fully random cluster whose pods report in a random subset every hour.
  */
 export function buildGenerator(spec: GeneratorSpec, rng: Prng): GeneratorInstance {
+  // the steps draw from rng in this order (nodes, pods, volumes, VMs): reordering them changes the data
   const fullyRandom = spec.nodes.length === 0;
-  const pools = {
+  const pools = labelPools(rng);
+  const { nodes, nsList, nsLabelRows } = buildNodes(spec, rng, fullyRandom);
+  const { podKeys, pods, nsPods } = buildPods(rng, nsList, pools);
+  const labelledVms = labelledVmNames(pods);
+  const { podPvc, storage } = buildStorage(rng, nsList, nsPods, pools);
+  const vms = declareVms(rng, nsList, podPvc, storage);
+  placeVms(rng, { vms, labelledVms, podKeys, pods, podPvc, storage });
+  return {
+    pods,
+    storage,
+    nodes: nodes.map((n) => ({ name: n.name, labels: n.labels })),
+    namespaces: nsLabelRows,
+    randomPodSubset: fullyRandom,
+  };
+}
+
+type LabelPools = Record<string, string[]>;
+
+/** The values random labels draw from. */
+function labelPools(rng: Prng): LabelPools {
+  return {
     environment: ["dev", "ci", "qa", "stage", "prod"],
     app: Array.from({ length: 6 }, () => rng.word()),
     organization: Array.from({ length: 4 }, () => rng.word()),
     market: Array.from({ length: 6 }, () => rng.word()),
     version: Array.from({ length: 6 }, () => rng.word()),
   };
+}
+
+/** The nodes, and their namespaces: declared, or random ones (nise's random mode). */
+function buildNodes(spec: GeneratorSpec, rng: Prng, fullyRandom: boolean): { nodes: NodeInst[]; nsList: NsEntry[]; nsLabelRows: LabelEntity[] } {
   const nodes: NodeInst[] = [];
   const nsKeys = new Map<string, number>();
   const nsList: NsEntry[] = [];
@@ -266,7 +291,11 @@ export function buildGenerator(spec: GeneratorSpec, rng: Prng): GeneratorInstanc
       }
     }
   }
+  return { nodes, nsList, nsLabelRows };
+}
 
+/** Each namespace's pods: declared, or random ones; nsPods lists the pod names of each namespace. */
+function buildPods(rng: Prng, nsList: readonly NsEntry[], pools: LabelPools): { podKeys: Map<string, number>; pods: PodEntity[]; nsPods: Map<string, string[]> } {
   const podKeys = new Map<string, number>();
   const pods: PodEntity[] = [];
   const nsPods = new Map<string, string[]>();
@@ -299,12 +328,21 @@ export function buildGenerator(spec: GeneratorSpec, rng: Prng): GeneratorInstanc
       });
     }
   }
+  return { podKeys, pods, nsPods };
+}
+
+/** The VMs a pod's labels name (such a VM gets no pod of its own). */
+function labelledVmNames(pods: readonly PodEntity[]): Set<string> {
   const labelledVms = new Set<string>();
   for (const p of pods) {
     const vm = vmFromLabels(p.labels);
     if (vm !== null) labelledVms.add(vm);
   }
+  return labelledVms;
+}
 
+/** Each namespace's volumes and claims: declared, or random ones; podPvc maps a pod to its claim. */
+function buildStorage(rng: Prng, nsList: readonly NsEntry[], nsPods: Map<string, string[]>, pools: LabelPools): { podPvc: Map<string, string>; storage: StorageEntity[] } {
   const podPvc = new Map<string, string>();
   const storage: StorageEntity[] = [];
   for (const ns of nsList) {
@@ -330,11 +368,18 @@ export function buildGenerator(spec: GeneratorSpec, rng: Prng): GeneratorInstanc
       }, podPvc));
     }
   }
+  return { podPvc, storage };
+}
 
-  // VMs: declared ones, and random ones on random nodes; each gets a VM-backed pod (unless a pod is
-  // labelled with its name) and, when its disk claim is nobody's, a disk volume.
+type VmEntry = { name: string; ns: NsEntry; pod: PodInput; disk?: { claim: string; capacity: PyNum } };
+
+/**
+ * VMs: declared ones, and random ones on random nodes; each gets a VM-backed pod (unless a pod is
+ * labelled with its name) and, when its disk claim is nobody's, a disk volume (placeVms).
+ */
+function declareVms(rng: Prng, nsList: readonly NsEntry[], podPvc: Map<string, string>, storage: readonly StorageEntity[]): VmEntry[] {
   const vmKeys = new Map<string, number>();
-  const vms: { name: string; ns: NsEntry; pod: PodInput; disk?: { claim: string; capacity: PyNum } }[] = [];
+  const vms: VmEntry[] = [];
   for (const ns of nsList) {
     if (!ns.spec) {
       const count = rng.randint(2, 20);
@@ -377,6 +422,15 @@ export function buildGenerator(spec: GeneratorSpec, rng: Prng): GeneratorInstanc
       });
     }
   }
+  return vms;
+}
+
+/** Each VM's pod (unless a pod is labelled with its name) and its disk volume, when its claim is nobody's. */
+function placeVms(
+  rng: Prng,
+  g: { vms: readonly VmEntry[]; labelledVms: Set<string>; podKeys: Map<string, number>; pods: PodEntity[]; podPvc: Map<string, string>; storage: StorageEntity[] },
+): void {
+  const { vms, labelledVms, podKeys, pods, podPvc, storage } = g;
   for (const vm of vms) {
     if (!labelledVms.has(vm.name)) {
       const pod = makePod(rng, vm.ns.node, vm.ns.name, vm.pod);
@@ -393,13 +447,6 @@ export function buildGenerator(spec: GeneratorSpec, rng: Prng): GeneratorInstanc
       );
     }
   }
-  return {
-    pods,
-    storage,
-    nodes: nodes.map((n) => ({ name: n.name, labels: n.labels })),
-    namespaces: nsLabelRows,
-    randomPodSubset: fullyRandom,
-  };
 }
 
 /** The usage for a day: the first entry that is full_period or that day (nise `_get_usage_for_date`). */

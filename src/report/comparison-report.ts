@@ -269,9 +269,39 @@ function crossoverLine(cmp: readonly ScaleComparison[], on: "time" | "memory"): 
   return `- On ${what}: from **${from.scale}** (${int(from.inputRows)} input rows) upward.`;
 }
 
+/**
+ * COMPARISON_REPORT.md: its sections in the order they are read, each a function named for the
+ * section it writes (the lines of that section, blank lines included).
+ */
 export function comparisonReport(report: RunReport): string {
   const cmp = compareScales(report);
   const n = runsPerMode(report);
+  const sections: string[][] = [
+    headerSection(report, n),
+    // Under limits the first question is which mode finishes inside them (limits-report.ts).
+    limitsSection(report),
+    // A sweep answers "from what size?" with fits and crossovers first (crossover-report.ts).
+    report.sweep ? sweepSection(report) : [],
+    resultsSection(report, cmp),
+    phaseBreakdown(report),
+    enginesSection(report),
+    timeAnswer(report, cmp),
+    memoryAnswer(cmp),
+    scalingAnswer(report),
+    crossoverAnswer(cmp),
+    validationAnswer(report),
+    samplingSection(report),
+    outliersSection(report, n),
+    report.baseline ? [comparisonMarkdown(report.baseline.comparison, { base: report.baseline.against, new: "this run" })] : [],
+    chartsSection(report),
+    pocSection(cmp),
+    settingsSection(report),
+  ];
+  return sections.flat().join("\n");
+}
+
+/** The title, the headline, and what the figures are: status, times, data, environment, method. */
+function headerSection(report: RunReport, n: number): string[] {
   const env = report.environment;
   const o: string[] = [];
   o.push("# streambench: in-memory vs streaming daily summary");
@@ -302,31 +332,26 @@ export function comparisonReport(report: RunReport): string {
   const guard = guardLine(report);
   if (guard) o.push(guard);
   o.push("");
+  return o;
+}
 
-  // Under limits the first question is which mode finishes inside them (limits-report.ts).
-  o.push(...limitsSection(report));
-
-  // A sweep answers "from what size?" with fits and crossovers first (crossover-report.ts).
-  if (report.sweep) o.push(...sweepSection(report));
-
-  o.push("## Results");
-  o.push("");
-  o.push(...resultsTable(report, cmp));
-  o.push("");
-  o.push(
+/** "## Results": the table of every (scale, mode) and how to read its ratio columns. */
+function resultsSection(report: RunReport, cmp: readonly ScaleComparison[]): string[] {
+  return [
+    "## Results",
+    "",
+    ...resultsTable(report, cmp),
+    "",
     "Time ratio = streaming median duration ÷ in-memory median duration: " +
       "above 1 means in-memory is faster (streaming takes that many times as long); in brackets its 95% interval. Memory saved = in-memory peak − streaming peak, in % of the in-memory peak: " +
       "positive means streaming uses less.",
-  );
-  o.push("");
+    "",
+  ];
+}
 
-  o.push(...phaseBreakdown(report));
-  o.push(...enginesSection(report));
-
-  o.push("## Answers");
-  o.push("");
-  o.push("### How much faster is in-memory than streaming?");
-  o.push("");
+/** "## Answers" opens with "How much faster is in-memory than streaming?": one verdict per scale. */
+function timeAnswer(report: RunReport, cmp: readonly ScaleComparison[]): string[] {
+  const o = ["## Answers", "", "### How much faster is in-memory than streaming?", ""];
   o.push(`Each scale's verdict rests on the 95% interval of the ratio streaming ÷ in-memory of the median durations: ${COMPARABLE_RULE}.`);
   o.push("");
   for (const c of cmp) {
@@ -337,9 +362,12 @@ export function comparisonReport(report: RunReport): string {
   }
   o.push(...notCompared(report, cmp));
   o.push("");
+  return o;
+}
 
-  o.push("### How much memory does streaming save?");
-  o.push("");
+/** "How much memory does streaming save?": one verdict per compared scale. */
+function memoryAnswer(cmp: readonly ScaleComparison[]): string[] {
+  const o = ["### How much memory does streaming save?", ""];
   for (const c of cmp) {
     const amount =
       c.memorySavedMb >= 0
@@ -352,9 +380,12 @@ export function comparisonReport(report: RunReport): string {
   }
   if (cmp.length === 0) o.push("- No scale completed both modes.");
   o.push("");
+  return o;
+}
 
-  o.push("### Does streaming scale better?");
-  o.push("");
+/** "Does streaming scale better?": each mode's memory growth per million rows, and durations'. */
+function scalingAnswer(report: RunReport): string[] {
+  const o = ["### Does streaming scale better?", ""];
   o.push(
     "Growth of peak memory per million input rows: the slope of the sweep's line through each mode's median peak per scale " +
       "(base + per-row growth), with its 95% interval from the repetitions. A mode is called bounded only when that whole interval " +
@@ -365,33 +396,60 @@ export function comparisonReport(report: RunReport): string {
   const growth = (["in-memory", "streaming"] as const).map((mode) => memoryGrowth(report, mode, analysis));
   for (const g of growth) o.push(growthLine(g));
   o.push("", scalesBetterAnswer(growth[0], growth[1]));
-  const durationSlope = (mode: Mode) =>
-    leastSquaresSlope(
-      report.scales
-        .map((s) => ({ s, m: modeSummary(s, mode) }))
-        .filter(({ m }) => validated(m))
-        .map(({ s, m }) => ({ x: scaleInputRows(report, s.scale) / 1e6, y: m!.duration.median })),
-    );
-  const di = durationSlope("in-memory");
-  const ds = durationSlope("streaming");
+  const di = durationSlope(report, "in-memory");
+  const ds = durationSlope(report, "streaming");
   if (di !== null && ds !== null) {
     o.push("", `Duration grows ${secs(di)} s (in-memory) and ${secs(ds)} s (streaming) per million input rows.`);
   }
   o.push("");
+  return o;
+}
 
-  o.push("### From which data size does streaming win?");
-  o.push("");
-  o.push(
+/** Seconds of a mode's median duration per million input rows, over its validated scales. */
+function durationSlope(report: RunReport, mode: Mode): number | null {
+  return leastSquaresSlope(
+    report.scales
+      .map((s) => ({ s, m: modeSummary(s, mode) }))
+      .filter(({ m }) => validated(m))
+      .map(({ s, m }) => ({ x: scaleInputRows(report, s.scale) / 1e6, y: m!.duration.median })),
+  );
+}
+
+/** "From which data size does streaming win?": on time and on memory. */
+function crossoverAnswer(cmp: readonly ScaleComparison[]): string[] {
+  return [
+    "### From which data size does streaming win?",
+    "",
     `Streaming wins at a scale when its verdict there says so (the whole 95% interval beyond the ±${band} band; time: faster; memory: lower peak), ` +
       "at that scale and every larger tested one. An inconclusive scale is no win.",
-  );
-  o.push("");
-  o.push(crossoverLine(cmp, "time"));
-  o.push(crossoverLine(cmp, "memory"));
-  o.push("");
+    "",
+    crossoverLine(cmp, "time"),
+    crossoverLine(cmp, "memory"),
+    "",
+  ];
+}
 
-  o.push("### Did both modes give identical results, and was every metric accurate?");
-  o.push("");
+/** "Did both modes give identical results, and was every metric accurate?" */
+function validationAnswer(report: RunReport): string[] {
+  const summaries = summariseReport(report);
+  const allPass = summaries.length > 0 && summaries.every((m) => m.validation === "PASS");
+  const allIdentical = report.scales.every((s) => !s.modesIdentical || s.modesIdentical.verdict === "PASS");
+  return [
+    "### Did both modes give identical results, and was every metric accurate?",
+    "",
+    ...modesAgainstEachOther(report),
+    ...modesAgainstReference(report, summaries),
+    "",
+    allPass && allIdentical
+      ? "Every metric of every run matched the reference within tolerance, and the modes agree."
+      : "FAIL: not every run was validated and accurate, or the modes disagree; see the validation logs.",
+    "",
+  ];
+}
+
+/** One line per pair of modes compared at a scale, or why they were not. */
+function modesAgainstEachOther(report: RunReport): string[] {
+  const o: string[] = [];
   for (const s of report.scales) {
     const mi = s.modesIdentical;
     // runs recorded before modes other than the two polars ones existed have no pairs
@@ -404,8 +462,12 @@ export function comparisonReport(report: RunReport): string {
     }
     if (!mi) o.push(`- **${s.scale}**, modes against each other: not compared (fewer than two modes completed).`);
   }
-  const summaries = summariseReport(report);
-  for (const m of summaries) {
+  return o;
+}
+
+/** One line per (scale, mode): its verdict against the reference and its largest differences. */
+function modesAgainstReference(report: RunReport, summaries: readonly ModeSummary[]): string[] {
+  return summaries.map((m) => {
     const runs = report.scales.find((s) => s.scale === m.scale)!.runs.filter((r) => r.mode === m.mode);
     const diffs = runs.map((r) => r.maxDiff).filter((d): d is { abs: number; rel: number } => d !== undefined);
     const diff =
@@ -413,34 +475,27 @@ export function comparisonReport(report: RunReport): string {
         ? ` (max abs diff ${formatDiff(Math.max(...diffs.map((d) => d.abs)))}, max rel diff ${formatDiff(Math.max(...diffs.map((d) => d.rel)))})`
         : "";
     const verdict = m.validation === "FAIL" ? "FAIL" : m.validation === "PASS" ? "PASS" : "not validated";
-    o.push(`- **${m.scale}**, ${m.mode} against the reference: ${verdict}${diff}.`);
-  }
-  const allPass = summaries.length > 0 && summaries.every((m) => m.validation === "PASS");
-  const allIdentical = report.scales.every((s) => !s.modesIdentical || s.modesIdentical.verdict === "PASS");
-  o.push("");
-  o.push(
-    allPass && allIdentical
-      ? "Every metric of every run matched the reference within tolerance, and the modes agree."
-      : "FAIL: not every run was validated and accurate, or the modes disagree; see the validation logs.",
-  );
-  o.push("");
+    return `- **${m.scale}**, ${m.mode} against the reference: ${verdict}${diff}.`;
+  });
+}
 
+/** "Runs per scale": only when a scale recorded how many runs it took and why it stopped. */
+function samplingSection(report: RunReport): string[] {
   const sampled = report.scales.filter((s) => s.sampling);
-  if (sampled.length > 0) {
-    o.push("### Runs per scale");
-    o.push("");
-    for (const s of sampled) {
-      const { runs, extraRuns, stoppedBecause } = s.sampling!;
-      o.push(`- ${s.scale}: ${runs} run${runs === 1 ? "" : "s"} per mode${extraRuns > 0 ? ` (${runs - extraRuns} + ${extraRuns} more, --runs auto)` : ""}; stopped: ${stoppedBecause}.`);
-    }
-    o.push("");
+  if (sampled.length === 0) return [];
+  const o = ["### Runs per scale", ""];
+  for (const s of sampled) {
+    const { runs, extraRuns, stoppedBecause } = s.sampling!;
+    o.push(`- ${s.scale}: ${runs} run${runs === 1 ? "" : "s"} per mode${extraRuns > 0 ? ` (${runs - extraRuns} + ${extraRuns} more, --runs auto)` : ""}; stopped: ${stoppedBecause}.`);
   }
+  o.push("");
+  return o;
+}
 
-  o.push("### Outliers");
-  o.push("");
-  o.push(`Rule: ${OUTLIER_RULE}.`);
-  o.push("");
-  const outliers = summaries.flatMap((m) => m.outliers.map((x) => ({ m, x })));
+/** "Outliers": the rule, then each run outside it, or why none were looked for. */
+function outliersSection(report: RunReport, n: number): string[] {
+  const o = ["### Outliers", "", `Rule: ${OUTLIER_RULE}.`, ""];
+  const outliers = summariseReport(report).flatMap((m) => m.outliers.map((x) => ({ m, x })));
   if (n < OUTLIER_MIN_RUNS) o.push(`Not checked: ${n} run${n === 1 ? "" : "s"} per (scale, mode).`);
   else if (outliers.length === 0) o.push("None.");
   else {
@@ -450,11 +505,12 @@ export function comparisonReport(report: RunReport): string {
     }
   }
   o.push("");
+  return o;
+}
 
-  if (report.baseline) o.push(comparisonMarkdown(report.baseline.comparison, { base: report.baseline.against, new: "this run" }));
-
-  o.push("## Charts");
-  o.push("");
+/** "## Charts": the two size charts, and memory over time at each scale that sampled it. */
+function chartsSection(report: RunReport): string[] {
+  const o = ["## Charts", ""];
   o.push("![Peak memory (MB) against input rows, per mode](memory_vs_rows.svg)");
   o.push("");
   o.push("![Duration (s) against input rows, per mode](duration_vs_rows.svg)");
@@ -464,16 +520,17 @@ export function comparisonReport(report: RunReport): string {
     o.push(`![Memory over time at ${sc.scale}, both modes](${memoryOverTimeChartName(sc.scale)})`);
     o.push("");
   }
+  return o;
+}
 
-  o.push(...pocSection(cmp));
-
-  o.push("## Settings");
-  o.push("");
+/** "## Settings": every recorded setting as JSON. */
+function settingsSection(report: RunReport): string[] {
+  const o = ["## Settings", ""];
   const settings = Object.entries(report.settings);
   if (settings.length === 0) o.push("(none recorded)");
   for (const [k, v] of settings) o.push(`- ${k}: \`${JSON.stringify(v)}\``);
   o.push("");
-  return o.join("\n");
+  return o;
 }
 
 /** "4 runs", or "2–4 runs (fewer where the run was cut off)" when (scale, mode)s have different counts. */

@@ -15,7 +15,7 @@ import { childRunsPerScale, type RunCommands, type RunStatus } from "./events.ts
 import { atLeastPhase, newerCosts, RunEta, type CostHistory } from "./eta.ts";
 import type { Parts } from "./run-parts.ts";
 import { createRunFolder, runFiles } from "./results-folder.ts";
-import { InterruptedError, runScale, ValidationFailure } from "./scale-run.ts";
+import { InterruptedError, runScale, ValidationFailure, type ScaleRunContext } from "./scale-run.ts";
 import { SamplingBudget } from "./sampling.ts";
 import { describeLimits, limitTag, NO_LIMITS, type Limits } from "../limits/limit-settings.ts";
 import { capacityFrontier, frontierGaps } from "../report/limits-frontier.ts";
@@ -202,35 +202,7 @@ export class Benchmark implements RunCommands {
         current = { scale };
         if (limits !== limitsNow) this.#limitChildren((limitsNow = limits));
         const scaleStarted = performance.now();
-        const result = await runScale(
-          {
-            config,
-            bus,
-            parts,
-            files: runFiles(runDir),
-            signal: this.#abort.signal,
-            setKill: (kill) => {
-              this.#kill = kill;
-            },
-            setChild: (pid, rssBytes) => {
-              this.#child = pid === null ? null : { pid, rssBytes };
-            },
-            onResult: (partial) => {
-              eta.setRows(scale, partial.inputRows);
-              this.#putScale(partial);
-              this.#emitBaseline(scale, false);
-            },
-            onUnit: (kind, event, ms) => {
-              if (event === "start") eta.unitStarted(scale, kind, performance.now());
-              else eta.unitFinished(scale, kind, ms ?? 0);
-            },
-            onPace,
-            phaseDurations: this.#phaseDurations,
-            budget,
-          },
-          scale,
-          generateAs,
-        );
+        const result = await runScale(this.#scaleContext(scale, runDir, eta, onPace, budget), scale, generateAs);
         budget?.scaleDone();
         this.#putScale(result);
         this.#emitComparison(scale);
@@ -242,26 +214,7 @@ export class Benchmark implements RunCommands {
         if (i === units.length - 1) units.push(...this.#refinements(units));
       }
     } catch (error) {
-      if (error instanceof InterruptedError || this.#abort.signal.aborted) {
-        status = "INTERRUPTED";
-        this.#exitCode = 130;
-        bus.emit({ type: "log", level: "warn", text: "interrupted: children and servers stopped, results marked INTERRUPTED" });
-      } else if (error instanceof ValidationFailure) {
-        status = "FAIL";
-        this.#exitCode = 1;
-        bus.emit({ type: "error", message: error.message });
-        for (const file of error.logFiles) this.#emitTail(file);
-      } else {
-        status = "ERROR";
-        // a file the run writes (a log, a summary CSV) could not be: the path and the reason
-        const fault = isFsError(error)
-          ? OutputError.from(error, "cannot write", (error as NodeJS.ErrnoException).path ?? runDir)
-          : diskIsFull(runDir) // e.g. polars' parquet writer says "Invalid thrift: transport error"
-            ? new OutputError(`no space left on the device holding ${runDir} (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`, "ENOSPC")
-            : error;
-        this.#exitCode = exitCodeFor(fault);
-        bus.emit({ type: "error", scale: current?.scale, message: fault instanceof Error ? fault.message : String(fault) });
-      }
+      status = this.#failedWith(error, runDir, current?.scale);
     }
     this.#history = newerCosts(eta.finishedCosts(), this.#history);
     if (status === "PASS") {
@@ -288,6 +241,60 @@ export class Benchmark implements RunCommands {
     this.#lastStatus = status;
     bus.emit({ type: "run-end", status, outDir: runDir, headline });
     return status;
+  }
+
+  /** What runScale needs of the run for one scale: its parts and files, and the hooks that feed the ETA, the gauges and the report. */
+  #scaleContext(scale: string, runDir: string, eta: RunEta, onPace: (phaseRemainingMs: number | null) => void, budget: SamplingBudget | undefined): ScaleRunContext {
+    const { config, parts } = this.#setup;
+    return {
+      config,
+      bus: this.bus,
+      parts,
+      files: runFiles(runDir),
+      signal: this.#abort.signal,
+      setKill: (kill) => {
+        this.#kill = kill;
+      },
+      setChild: (pid, rssBytes) => {
+        this.#child = pid === null ? null : { pid, rssBytes };
+      },
+      onResult: (partial) => {
+        eta.setRows(scale, partial.inputRows);
+        this.#putScale(partial);
+        this.#emitBaseline(scale, false);
+      },
+      onUnit: (kind, event, ms) => {
+        if (event === "start") eta.unitStarted(scale, kind, performance.now());
+        else eta.unitFinished(scale, kind, ms ?? 0);
+      },
+      onPace,
+      phaseDurations: this.#phaseDurations,
+      budget,
+    };
+  }
+
+  /** How the run ended when a scale threw: INTERRUPTED (130), FAIL (1) or ERROR (its exit code), said on the bus. */
+  #failedWith(error: unknown, runDir: string, scale: string | undefined): Exclude<RunStatus, "running" | "PASS"> {
+    if (error instanceof InterruptedError || this.#abort.signal.aborted) {
+      this.#exitCode = 130;
+      this.bus.emit({ type: "log", level: "warn", text: "interrupted: children and servers stopped, results marked INTERRUPTED" });
+      return "INTERRUPTED";
+    }
+    if (error instanceof ValidationFailure) {
+      this.#exitCode = 1;
+      this.bus.emit({ type: "error", message: error.message });
+      for (const file of error.logFiles) this.#emitTail(file);
+      return "FAIL";
+    }
+    // a file the run writes (a log, a summary CSV) could not be: the path and the reason
+    const fault = isFsError(error)
+      ? OutputError.from(error, "cannot write", (error as NodeJS.ErrnoException).path ?? runDir)
+      : diskIsFull(runDir) // e.g. polars' parquet writer says "Invalid thrift: transport error"
+        ? new OutputError(`no space left on the device holding ${runDir} (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`, "ENOSPC")
+        : error;
+    this.#exitCode = exitCodeFor(fault);
+    this.bus.emit({ type: "error", scale, message: fault instanceof Error ? fault.message : String(fault) });
+    return "ERROR";
   }
 
   #child: { pid: number; rssBytes: number } | null = null;

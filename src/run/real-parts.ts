@@ -25,7 +25,7 @@ import type { Limits } from "../limits/limit-settings.ts";
 import type { RunLimits } from "../report/model.ts";
 import { convertUserInput } from "../nise/csv-to-parquet.ts";
 import { parseS3Url, readKokuTreeFromS3 } from "../nise/parquet-import.ts";
-import type { Parts, PreparedData } from "./run-parts.ts";
+import type { Parts, PreparedData, Progress } from "./run-parts.ts";
 import type { Services } from "./services.ts";
 
 /** From this many pod rows a generated scale's reference runs on its own thread (below, starting the thread costs more than it saves). */
@@ -59,69 +59,7 @@ export function bindParts(config: Config, services: Services): Parts {
   // Each scale's reference, indexed once for all its runs (a reference never changes once prepared).
   const expectedIndexes = new WeakMap<SummaryRow[], ExpectedSummary>();
   return {
-    async prepare(scale, input, dir, progress): Promise<PreparedData> {
-      const reference = new DailySummaryReference({ enabledTagKeys });
-      let expected: SummaryRow[] | null = null;
-      let sourceUuid: string;
-      let org: string;
-      let clusterId: string;
-      let rowsByType: PreparedData["rowsByType"];
-      let inputFiles: PreparedData["inputFiles"];
-      let skippedFiles: PreparedData["skippedFiles"];
-      let inPlace: PreparedData["inPlace"];
-      const tree = input !== null ? parseS3Url(input) : null;
-      if (tree !== null) {
-        // the user's Koku tree in S3: read (for the reference) where it is; nothing uploaded or deleted
-        const read = await readKokuTreeFromS3(services.s3Client, tree, reference, progress);
-        ({ sourceUuid, org } = read);
-        clusterId = read.sourceUuid;
-        rowsByType = read.rows;
-        inputFiles = read.used.map((u) => ({ source: u.source, type: u.type, rows: u.rows }));
-        skippedFiles = read.skipped;
-        inPlace = { bucket: tree.bucket, prefix: tree.prefix.replace(/\/+$/, "") };
-        if (rowsByType.pod === 0) throw new UsageError(`${input}: no pod usage rows to summarise`);
-        return { root: "", prefix: inPlace.prefix, sourceUuid, clusterId, rowsByType, expected: reference.finish(), inputFiles, skippedFiles, inPlace, inPlaceBytes: read.used.reduce((a, u) => a + u.bytes, 0) };
-      }
-      if (input !== null) {
-        const converted = await convertUserInput(input, dir, { sink: reference, onProgress: progress });
-        ({ sourceUuid, org, clusterId } = converted);
-        rowsByType = converted.rows;
-        inputFiles = converted.used.map((u) => ({ source: u.source, type: u.reportType, rows: u.rows ?? 0 }));
-        skippedFiles = converted.skipped;
-      } else {
-        const manifest = scaleManifest(scale, config.seed, config.profile);
-        clusterId = `benchmark-${scale}`;
-        // A big scale computes its reference on a second thread, beside the generator (null: this
-        // runtime could not start one, and the reference runs here as for small scales).
-        const thread = scaleInfo(scale).podRows >= REFERENCE_THREAD_MIN_POD_ROWS ? ReferenceThread.start({ enabledTagKeys }) : null;
-        try {
-          const summary = await generate(manifest, {
-            clusterId,
-            outDir: dir,
-            format: "parquet",
-            seed: config.seed,
-            ...(thread ? { batchSink: thread } : { sink: reference }),
-            onProgress: progress,
-          });
-          ({ sourceUuid, org } = summary);
-          rowsByType = summary.rows;
-          if (thread) expected = await thread.finish();
-        } finally {
-          await thread?.close();
-        }
-      }
-      if (rowsByType.pod === 0) throw new UsageError(`${input ?? scale}: no pod usage rows to summarise`);
-      return {
-        root: dir,
-        prefix: `data/${org}/OCP/source=${sourceUuid}`,
-        sourceUuid,
-        clusterId,
-        rowsByType,
-        expected: expected ?? reference.finish(),
-        inputFiles,
-        skippedFiles,
-      };
-    },
+    prepare: (scale, input, dir, progress) => prepareData({ config, services, enabledTagKeys }, scale, input, dir, progress),
 
     async upload(data, progress) {
       if (data.inPlace) {
@@ -205,3 +143,104 @@ export function bindParts(config: Config, services: Services): Parts {
   };
 }
 
+/** What preparing a scale's data needs of the run. */
+interface PrepareContext {
+  config: Config;
+  services: Services;
+  enabledTagKeys: string[] | null;
+}
+
+/** A scale's data before upload, and its reference summary fed the same rows on the way. */
+interface StagedData {
+  sourceUuid: string;
+  org: string;
+  clusterId: string;
+  rowsByType: PreparedData["rowsByType"];
+  /** The reference's summary when a thread of its own computed it (null: `reference` holds it). */
+  expected: SummaryRow[] | null;
+  inputFiles?: PreparedData["inputFiles"];
+  skippedFiles?: PreparedData["skippedFiles"];
+}
+
+/** The scale's data as the modes read it: the user's S3 tree where it is, the user's files staged, or a generated scale. */
+async function prepareData(ctx: PrepareContext, scale: string, input: string | null, dir: string, progress: Progress): Promise<PreparedData> {
+  const reference = new DailySummaryReference({ enabledTagKeys: ctx.enabledTagKeys });
+  const tree = input !== null ? parseS3Url(input) : null;
+  if (tree !== null) return readInPlace(ctx.services, input!, tree, reference, progress);
+  const staged =
+    input !== null ? await stageUserInput(input, dir, reference, progress) : await generateScale(ctx, scale, dir, reference, progress);
+  if (staged.rowsByType.pod === 0) throw new UsageError(`${input ?? scale}: no pod usage rows to summarise`);
+  return {
+    root: dir,
+    prefix: `data/${staged.org}/OCP/source=${staged.sourceUuid}`,
+    sourceUuid: staged.sourceUuid,
+    clusterId: staged.clusterId,
+    rowsByType: staged.rowsByType,
+    expected: staged.expected ?? reference.finish(),
+    inputFiles: staged.inputFiles,
+    skippedFiles: staged.skippedFiles,
+  };
+}
+
+/** The user's Koku tree in S3: read (for the reference) where it is; nothing uploaded or deleted. */
+async function readInPlace(
+  services: Services,
+  input: string,
+  tree: NonNullable<ReturnType<typeof parseS3Url>>,
+  reference: DailySummaryReference,
+  progress: Progress,
+): Promise<PreparedData> {
+  const read = await readKokuTreeFromS3(services.s3Client, tree, reference, progress);
+  const inPlace = { bucket: tree.bucket, prefix: tree.prefix.replace(/\/+$/, "") };
+  if (read.rows.pod === 0) throw new UsageError(`${input}: no pod usage rows to summarise`);
+  return {
+    root: "",
+    prefix: inPlace.prefix,
+    sourceUuid: read.sourceUuid,
+    clusterId: read.sourceUuid,
+    rowsByType: read.rows,
+    expected: reference.finish(),
+    inputFiles: read.used.map((u) => ({ source: u.source, type: u.type, rows: u.rows })),
+    skippedFiles: read.skipped,
+    inPlace,
+    inPlaceBytes: read.used.reduce((a, u) => a + u.bytes, 0),
+  };
+}
+
+/** The user's local files, converted once to parquet in `dir`, the reference fed on the way. */
+async function stageUserInput(input: string, dir: string, reference: DailySummaryReference, progress: Progress): Promise<StagedData> {
+  const converted = await convertUserInput(input, dir, { sink: reference, onProgress: progress });
+  return {
+    sourceUuid: converted.sourceUuid,
+    org: converted.org,
+    clusterId: converted.clusterId,
+    rowsByType: converted.rows,
+    expected: null,
+    inputFiles: converted.used.map((u) => ({ source: u.source, type: u.reportType, rows: u.rows ?? 0 })),
+    skippedFiles: converted.skipped,
+  };
+}
+
+/** A named scale generated as parquet into `dir`, its reference beside it. */
+async function generateScale(ctx: PrepareContext, scale: string, dir: string, reference: DailySummaryReference, progress: Progress): Promise<StagedData> {
+  const { config, enabledTagKeys } = ctx;
+  const manifest = scaleManifest(scale, config.seed, config.profile);
+  const clusterId = `benchmark-${scale}`;
+  // A big scale computes its reference on a second thread, beside the generator (null: this
+  // runtime could not start one, and the reference runs here as for small scales).
+  const thread = scaleInfo(scale).podRows >= REFERENCE_THREAD_MIN_POD_ROWS ? ReferenceThread.start({ enabledTagKeys }) : null;
+  try {
+    const summary = await generate(manifest, {
+      clusterId,
+      outDir: dir,
+      format: "parquet",
+      seed: config.seed,
+      ...(thread ? { batchSink: thread } : { sink: reference }),
+      onProgress: progress,
+    });
+    const expected = thread ? await thread.finish() : null;
+    return { sourceUuid: summary.sourceUuid, org: summary.org, clusterId, rowsByType: summary.rows, expected };
+  } finally {
+    await thread?.close();
+  }
+}

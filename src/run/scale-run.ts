@@ -64,39 +64,7 @@ export async function runScale(ctx: ScaleRunContext, scale: string, generateAs =
   mkdirSync(files.workDir, { recursive: true });
   rmSync(dataDir, { recursive: true, force: true });
 
-  let phaseStarted = performance.now();
-  const lastTook = ctx.phaseDurations ?? new Map<string, number>();
-  const phase = async <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>, warmup = false): Promise<T> => {
-    if (ctx.signal.aborted) throw new InterruptedError();
-    const key = `${scale} ${name} ${mode ?? ""}`;
-    ctx.onPace(lastTook.get(key) ?? null);
-    const tag = warmup ? { warmup: true } : {};
-    bus.emit({ type: "phase-start", scale, mode, rep, ...tag, phase: name });
-    const started = (phaseStarted = performance.now());
-    try {
-      const value = await body();
-      const took = performance.now() - started;
-      lastTook.set(key, took);
-      ctx.onPace(null);
-      bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: took, ok: true });
-      return value;
-    } catch (error) {
-      const endedBy = error instanceof LimitKilled ? { endedBy: error.kill.outcome } : {};
-      bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: performance.now() - started, ok: false, ...endedBy });
-      throw ctx.signal.aborted ? new InterruptedError() : error;
-    }
-  };
-  const progress = (name: Phase, mode?: Mode, unit: "rows" | "bytes" | "files" = "rows") => {
-    let last = 0;
-    return (done: number, total: number) => {
-      if (ctx.signal.aborted) throw new InterruptedError();
-      const now = performance.now();
-      if (done < total && now - last < 100) return;
-      last = now;
-      bus.emit({ type: "progress", scale, mode, phase: name, done, total, unit });
-      ctx.onPace(phaseRemainingMs(done, total, now - phaseStarted));
-    };
-  };
+  const { phase, progress } = phaseSteps(ctx, scale);
 
   const prepareStarted = performance.now();
   ctx.onUnit("prepare", "start");
@@ -168,34 +136,80 @@ export async function runScale(ctx: ScaleRunContext, scale: string, generateAs =
     for (const [i, scheduled] of order.entries()) await runOne(scheduled, order[i + 1]?.mode);
     result.sampling = await sampleUntilSure(ctx, result, runOne, Math.max(0, ...roundSeconds.values()));
     ctx.onResult(result);
-    // every engine's readback already equals the reference; each other mode against the first too
-    const [base, ...others] = config.modes.filter((m) => lastReadback.has(m));
-    if (base !== undefined && others.length > 0) {
-      const pairs: NonNullable<ScaleResult["modesIdentical"]>["pairs"] = [];
-      const logs: string[] = [];
-      await phase("validate", undefined, undefined, async () => {
-        for (const mode of others) {
-          const same = parts.compare(lastReadback.get(base)!, lastReadback.get(mode)!);
-          logs.push(parts.validationLog(same, scale, `${base} vs ${mode}`, `${base} (PostgreSQL)`, `${mode} (PostgreSQL)`));
-          const worst = maxDiff(same);
-          pairs.push({ base, mode, verdict: same.verdict, maxAbs: worst.abs, maxRel: worst.rel });
-          bus.emit({ type: "log", level: same.verdict === "PASS" ? "info" : "error", text: `${scale}: ${base} vs ${mode} ${same.verdict === "PASS" ? "identical" : "FAIL"} (max abs diff ${worst.abs}, max rel diff ${worst.rel})` });
-        }
-      });
-      const path = files.modesValidationLog(scale);
-      writeFileSync(path, logs.join("\n"));
-      const verdict = pairs.every((p) => p.verdict === "PASS") ? "PASS" : "FAIL";
-      result.modesIdentical = { verdict, maxAbs: Math.max(...pairs.map((p) => p.maxAbs)), maxRel: Math.max(...pairs.map((p) => p.maxRel)), pairs };
-      ctx.onResult(result);
-      if (verdict === "FAIL") {
-        const which = pairs.filter((p) => p.verdict === "FAIL").map((p) => `${p.base} and ${p.mode}`).join(", ");
-        throw new ValidationFailure(`${scale}: ${which} results differ (FAIL)`, [path]);
-      }
-    }
+    await compareModes(ctx, scale, result, lastReadback, phase);
     return result;
   } finally {
     parts.discardPrestarted();
     await parts.removeUpload(data).catch(() => undefined);
+  }
+}
+
+type PhaseFn = <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>, warmup?: boolean) => Promise<T>;
+type ProgressFn = (name: Phase, mode?: Mode, unit?: "rows" | "bytes" | "files") => (done: number, total: number) => void;
+
+/** How a scale's steps are announced: `phase` wraps one in phase-start/phase-end (with its ETA), `progress` reports within it, at most every 100 ms. */
+function phaseSteps(ctx: ScaleRunContext, scale: string): { phase: PhaseFn; progress: ProgressFn } {
+  const { bus } = ctx;
+  let phaseStarted = performance.now();
+  const lastTook = ctx.phaseDurations ?? new Map<string, number>();
+  const phase = async <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>, warmup = false): Promise<T> => {
+    if (ctx.signal.aborted) throw new InterruptedError();
+    const key = `${scale} ${name} ${mode ?? ""}`;
+    ctx.onPace(lastTook.get(key) ?? null);
+    const tag = warmup ? { warmup: true } : {};
+    bus.emit({ type: "phase-start", scale, mode, rep, ...tag, phase: name });
+    const started = (phaseStarted = performance.now());
+    try {
+      const value = await body();
+      const took = performance.now() - started;
+      lastTook.set(key, took);
+      ctx.onPace(null);
+      bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: took, ok: true });
+      return value;
+    } catch (error) {
+      const endedBy = error instanceof LimitKilled ? { endedBy: error.kill.outcome } : {};
+      bus.emit({ type: "phase-end", scale, mode, rep, ...tag, phase: name, durationMs: performance.now() - started, ok: false, ...endedBy });
+      throw ctx.signal.aborted ? new InterruptedError() : error;
+    }
+  };
+  const progress = (name: Phase, mode?: Mode, unit: "rows" | "bytes" | "files" = "rows") => {
+    let last = 0;
+    return (done: number, total: number) => {
+      if (ctx.signal.aborted) throw new InterruptedError();
+      const now = performance.now();
+      if (done < total && now - last < 100) return;
+      last = now;
+      bus.emit({ type: "progress", scale, mode, phase: name, done, total, unit });
+      ctx.onPace(phaseRemainingMs(done, total, now - phaseStarted));
+    };
+  };
+  return { phase, progress };
+}
+
+/** Every engine's readback already equals the reference; each other mode against the first too (a FAIL ends the scale). */
+async function compareModes(ctx: ScaleRunContext, scale: string, result: ScaleResult, lastReadback: Map<Mode, SummaryRow[]>, phase: PhaseFn): Promise<void> {
+  const { config, bus, parts, files } = ctx;
+  const [base, ...others] = config.modes.filter((m) => lastReadback.has(m));
+  if (base === undefined || others.length === 0) return;
+  const pairs: NonNullable<ScaleResult["modesIdentical"]>["pairs"] = [];
+  const logs: string[] = [];
+  await phase("validate", undefined, undefined, async () => {
+    for (const mode of others) {
+      const same = parts.compare(lastReadback.get(base)!, lastReadback.get(mode)!);
+      logs.push(parts.validationLog(same, scale, `${base} vs ${mode}`, `${base} (PostgreSQL)`, `${mode} (PostgreSQL)`));
+      const worst = maxDiff(same);
+      pairs.push({ base, mode, verdict: same.verdict, maxAbs: worst.abs, maxRel: worst.rel });
+      bus.emit({ type: "log", level: same.verdict === "PASS" ? "info" : "error", text: `${scale}: ${base} vs ${mode} ${same.verdict === "PASS" ? "identical" : "FAIL"} (max abs diff ${worst.abs}, max rel diff ${worst.rel})` });
+    }
+  });
+  const path = files.modesValidationLog(scale);
+  writeFileSync(path, logs.join("\n"));
+  const verdict = pairs.every((p) => p.verdict === "PASS") ? "PASS" : "FAIL";
+  result.modesIdentical = { verdict, maxAbs: Math.max(...pairs.map((p) => p.maxAbs)), maxRel: Math.max(...pairs.map((p) => p.maxRel)), pairs };
+  ctx.onResult(result);
+  if (verdict === "FAIL") {
+    const which = pairs.filter((p) => p.verdict === "FAIL").map((p) => `${p.base} and ${p.mode}`).join(", ");
+    throw new ValidationFailure(`${scale}: ${which} results differ (FAIL)`, [path]);
   }
 }
 
@@ -291,8 +305,8 @@ async function runMode(
   scale: string,
   { mode, rep, warmup, next }: ScheduledRun & { next: Mode | undefined },
   data: PreparedData,
-  phase: <T>(name: Phase, mode: Mode | undefined, rep: number | undefined, body: () => Promise<T>, warmup?: boolean) => Promise<T>,
-  progress: (name: Phase, mode?: Mode, unit?: "rows" | "bytes" | "files") => (done: number, total: number) => void,
+  phase: PhaseFn,
+  progress: ProgressFn,
 ): Promise<ModeOutcome> {
   const { bus, parts, files, config } = ctx;
   const log = files.modeLog(scale, mode);
@@ -301,23 +315,8 @@ async function runMode(
   const modeStarted = performance.now();
   const output = files.childOutput(scale, mode, rep);
 
-  const aggregated = await phase("aggregate", mode, rep, () =>
-    parts.aggregate(mode, data, output, {
-      onSample: (sample, pid) => ctx.setChild(pid, sample.rssBytes),
-      onLine: (line) => note(`child: ${line}`),
-      onSpawn: (kill) => ctx.setKill(kill),
-    }),
-    warmup,
-  ).finally(() => {
-    ctx.setKill(null);
-    ctx.setChild(null, 0);
-  });
-  // the next run's child loads while this one's summary is written and validated
-  if (next !== undefined) parts.prestart(next);
+  const aggregated = await aggregateMode(ctx, scale, { mode, rep, warmup, next }, data, output, phase, note);
   const job = aggregated.report;
-  if (TABLE_KEYS.some((key) => job.rowsIn[key] !== data.rowsByType[key])) {
-    throw new Error(`the ${mode} child read ${JSON.stringify(job.rowsIn)} rows, but the scale has ${JSON.stringify(data.rowsByType)}`);
-  }
 
   const rows = await parts.readSummaryFile(output);
   rmSync(output, { force: true });
@@ -380,19 +379,7 @@ async function runMode(
       totalSeconds: (performance.now() - modeStarted) / 1000,
       ...(aggregated.limits ? { limits: aggregated.limits } : {}),
     });
-    bus.emit({
-      type: "result",
-      scale,
-      mode,
-      rep,
-      ...(warmup ? { warmup: true } : {}),
-      durationSeconds: record.durationSeconds,
-      peakMemoryMb: record.peakMemoryMb,
-      inputRows: record.inputRows,
-      outputRows: record.outputRows,
-      engine: job.engine,
-      memorySeries: record.memorySeries.map((s) => s.rssMb),
-    });
+    emitResult(bus, scale, { mode, rep, warmup }, record, job.engine);
     if (validation.verdict === "PASS") {
       await pending.commit();
       note(`committed ${rows.length} rows under source ${sourceUuid}`);
@@ -406,6 +393,54 @@ async function runMode(
     // the verdict stands even when what came after it broke (a full disk, a lost connection)
     throw validation === undefined ? error : Object.assign(error instanceof Error ? error : new Error(String(error)), { validation: validation.verdict });
   }
+}
+
+/** The mode's child run under its phase; the next run's child starts loading after it; the child must have read every input row. */
+async function aggregateMode(
+  ctx: ScaleRunContext,
+  scale: string,
+  { mode, rep, warmup, next }: ScheduledRun & { next: Mode | undefined },
+  data: PreparedData,
+  output: string,
+  phase: PhaseFn,
+  note: (text: string) => void,
+): Promise<Awaited<ReturnType<Parts["aggregate"]>>> {
+  const { parts } = ctx;
+  const aggregated = await phase("aggregate", mode, rep, () =>
+    parts.aggregate(mode, data, output, {
+      onSample: (sample, pid) => ctx.setChild(pid, sample.rssBytes),
+      onLine: (line) => note(`child: ${line}`),
+      onSpawn: (kill) => ctx.setKill(kill),
+    }),
+    warmup,
+  ).finally(() => {
+    ctx.setKill(null);
+    ctx.setChild(null, 0);
+  });
+  // the next run's child loads while this one's summary is written and validated
+  if (next !== undefined) parts.prestart(next);
+  const job = aggregated.report;
+  if (TABLE_KEYS.some((key) => job.rowsIn[key] !== data.rowsByType[key])) {
+    throw new Error(`the ${mode} child read ${JSON.stringify(job.rowsIn)} rows, but the scale has ${JSON.stringify(data.rowsByType)}`);
+  }
+  return aggregated;
+}
+
+/** The run's figures for the monitor and the printer (the "result" event). */
+function emitResult(bus: ScaleRunContext["bus"], scale: string, { mode, rep, warmup }: ScheduledRun, record: ModeRun, engine: string): void {
+  bus.emit({
+    type: "result",
+    scale,
+    mode,
+    rep,
+    ...(warmup ? { warmup: true } : {}),
+    durationSeconds: record.durationSeconds,
+    peakMemoryMb: record.peakMemoryMb,
+    inputRows: record.inputRows,
+    outputRows: record.outputRows,
+    engine,
+    memorySeries: record.memorySeries.map((s) => s.rssMb),
+  });
 }
 
 export class InterruptedError extends Error {

@@ -329,6 +329,32 @@ export interface SummaryComparison {
 
 const TEXT_COLUMNS = ["all_labels", "cost_category_id"] as const;
 
+/** One metric's figures over the matched pairs so far. */
+interface MetricAcc {
+  metric: (typeof SUMMARY_MEASURE_COLUMNS)[number];
+  maxAbs: number;
+  maxRel: number;
+  outside: number;
+  nullMismatches: number;
+  bad: BadPair[];
+}
+
+/** One text column's mismatches over the matched pairs so far. */
+interface TextAcc {
+  column: (typeof TEXT_COLUMNS)[number];
+  mismatches: { at: number; expected: string | number | null; actual: string | number | null }[];
+}
+
+/** The actual side's rows that matched no expected row, or one already matched. */
+interface ActualSide {
+  rows: number;
+  extra: number;
+  extraKeys: Set<string>;
+  extraSamples: RowKey[];
+  duplicates: number;
+  duplicateSamples: RowKey[];
+}
+
 export function startComparison(expectedSummary: ExpectedSummary, opts: CompareOptions): SummaryComparison {
   const tolerance = { relTolerance: opts.relTolerance, absTolerance: opts.absTolerance };
   const { rows: expected, labels, key, index: e } = expectedSummary;
@@ -337,145 +363,170 @@ export function startComparison(expectedSummary: ExpectedSummary, opts: CompareO
   // side is a duplicate whether or not it is expected.
   const matched = new Uint8Array(expected.length);
   let pairs = 0;
-  let actualRows = 0;
-  const extraKeys = new Set<string>();
-  const extraSamples: RowKey[] = [];
-  const a = { duplicates: 0, duplicateSamples: [] as RowKey[] };
-  let extra = 0;
-  const acc = SUMMARY_MEASURE_COLUMNS.map((metric) => ({ metric, maxAbs: 0, maxRel: 0, outside: 0, nullMismatches: 0, bad: [] as BadPair[] }));
-  const textAcc = TEXT_COLUMNS.map((column) => ({ column, mismatches: [] as { at: number; expected: string | number | null; actual: string | number | null }[] }));
-
-  // Every metric and text column of one matched pair; nothing allocated for a pair that passes.
-  const measure = (at: number, er: SummaryRow, ar: SummaryRow) => {
-    for (const m of acc) {
-      const ev = er[m.metric];
-      const av = ar[m.metric];
-      if (ev === null && av === null) continue;
-      if (ev === null || av === null) {
-        m.outside++;
-        m.nullMismatches++;
-        m.bad.push({ at, row: er, expected: ev, actual: av, absDiff: Infinity, relDiff: Infinity });
-        continue;
-      }
-      const abs = absDifference(ev, av);
-      const rel = relDifference(ev, abs);
-      if (abs > m.maxAbs) m.maxAbs = abs;
-      if (rel > m.maxRel) m.maxRel = rel;
-      if (!withinTolerance(ev, av, tolerance)) {
-        m.outside++;
-        m.bad.push({ at, row: er, expected: ev, actual: av, absDiff: abs, relDiff: rel });
-      }
-    }
-    for (const t of textAcc) {
-      const ev = er[t.column];
-      const av = ar[t.column];
-      // Identical text is the same map; only differing texts need their canonical forms.
-      const same = ev === av || (t.column === "all_labels" && labels(ev as string | null) === labels(av as string | null));
-      if (!same) t.mismatches.push({ at, expected: ev, actual: av });
-    }
-  };
+  const a: ActualSide = { rows: 0, extra: 0, extraKeys: new Set<string>(), extraSamples: [], duplicates: 0, duplicateSamples: [] };
+  const acc: MetricAcc[] = SUMMARY_MEASURE_COLUMNS.map((metric) => ({ metric, maxAbs: 0, maxRel: 0, outside: 0, nullMismatches: 0, bad: [] }));
+  const textAcc: TextAcc[] = TEXT_COLUMNS.map((column) => ({ column, mismatches: [] }));
 
   return {
     add(ar) {
-      actualRows++;
+      a.rows++;
       const text = key(ar);
       const i = e.byKey.get(text);
-      let duplicate = false;
-      if (i !== undefined) {
-        if (matched[i] === 0) {
-          matched[i] = 1;
-          pairs++;
-          measure(i, expected[i], ar);
-        } else duplicate = true;
-      } else if (extraKeys.has(text)) duplicate = true;
-      else {
-        extraKeys.add(text);
-        extra++;
-        if (extraSamples.length < SAMPLE_LIMIT) extraSamples.push(rowKey(ar, labels));
-      }
-      if (duplicate) {
-        a.duplicates++;
-        if (a.duplicateSamples.length < SAMPLE_LIMIT) a.duplicateSamples.push(rowKey(ar, labels));
-      }
+      if (i !== undefined && matched[i] === 0) {
+        matched[i] = 1;
+        pairs++;
+        measureMetrics(acc, tolerance, i, expected[i], ar);
+        measureText(textAcc, labels, i, expected[i], ar);
+      } else noteUnmatched(a, i !== undefined, text, ar, labels);
     },
-
-    finish() {
-      const missingSamples: RowKey[] = [];
-      let missing = 0;
-      for (const i of e.byKey.values()) {
-        if (matched[i] === 1) continue;
-        missing++;
-        if (missingSamples.length < SAMPLE_LIMIT) missingSamples.push(rowKey(expected[i], labels));
-      }
-      let maxAbsDiff = 0;
-      let maxRelDiff = 0;
-      const metrics: MetricResult[] = acc.map((m) => {
-        if (m.maxAbs > maxAbsDiff) maxAbsDiff = m.maxAbs;
-        if (m.maxRel > maxRelDiff) maxRelDiff = m.maxRel;
-        const worst: WorstRow[] = [...m.bad]
-          .sort(worstFirst)
-          .slice(0, WORST_LIMIT)
-          .map((b) => ({ key: rowKey(b.row, labels), expected: b.expected, actual: b.actual, absDiff: b.absDiff, relDiff: b.relDiff }));
-        return {
-          metric: m.metric,
-          rowsCompared: pairs,
-          maxAbsDiff: m.maxAbs,
-          maxRelDiff: m.maxRel,
-          outsideTolerance: m.outside,
-          nullMismatches: m.nullMismatches,
-          verdict: m.outside === 0 ? "PASS" : "FAIL",
-          worst,
-        };
-      });
-      const text: TextColumnResult[] = textAcc.map((t) => ({
-        column: t.column,
-        rowsCompared: pairs,
-        mismatches: t.mismatches.length,
-        verdict: t.mismatches.length === 0 ? "PASS" : "FAIL",
-        samples: [...t.mismatches]
-          .sort((x, y) => x.at - y.at)
-          .slice(0, WORST_LIMIT)
-          .map((x) => ({ key: rowKey(expected[x.at], labels), expected: x.expected, actual: x.actual })),
-      }));
-
-      const rows = {
-        expected: expected.length,
-        actual: actualRows,
-        matched: pairs,
-        missing,
-        extra,
-        duplicateExpected: e.duplicates,
-        duplicateActual: a.duplicates,
-      };
-      const empty = rows.expected === 0 && rows.actual === 0;
-      const ok =
-        (!empty || opts.allowEmpty === true) &&
-        rows.expected === rows.actual &&
-        missing === 0 &&
-        extra === 0 &&
-        e.duplicates === 0 &&
-        a.duplicates === 0 &&
-        metrics.every((m) => m.verdict === "PASS") &&
-        text.every((t) => t.verdict === "PASS");
-
-      return {
-        verdict: ok ? "PASS" : "FAIL",
-        tolerance,
-        empty,
-        rows,
-        samples: {
-          missing: missingSamples,
-          extra: extraSamples,
-          duplicateExpected: e.duplicateSamples,
-          duplicateActual: a.duplicateSamples,
-        },
-        metrics,
-        text,
-        maxAbsDiff,
-        maxRelDiff,
-      };
-    },
+    finish: () => finishComparison(expectedSummary, opts, { matched, pairs, a, acc, textAcc }),
   };
+}
+
+/** An actual row no expected row took: a duplicate (its key met before), else an extra row. */
+function noteUnmatched(a: ActualSide, expectedKey: boolean, text: string, ar: SummaryRow, labels: Labels): void {
+  if (!expectedKey && !a.extraKeys.has(text)) {
+    a.extraKeys.add(text);
+    a.extra++;
+    if (a.extraSamples.length < SAMPLE_LIMIT) a.extraSamples.push(rowKey(ar, labels));
+    return;
+  }
+  a.duplicates++;
+  if (a.duplicateSamples.length < SAMPLE_LIMIT) a.duplicateSamples.push(rowKey(ar, labels));
+}
+
+/** Every metric of one matched pair; nothing allocated for a pair that passes. */
+function measureMetrics(acc: MetricAcc[], tolerance: ToleranceOptions, at: number, er: SummaryRow, ar: SummaryRow): void {
+  for (const m of acc) {
+    const ev = er[m.metric];
+    const av = ar[m.metric];
+    if (ev === null && av === null) continue;
+    if (ev === null || av === null) {
+      m.outside++;
+      m.nullMismatches++;
+      m.bad.push({ at, row: er, expected: ev, actual: av, absDiff: Infinity, relDiff: Infinity });
+      continue;
+    }
+    const abs = absDifference(ev, av);
+    const rel = relDifference(ev, abs);
+    if (abs > m.maxAbs) m.maxAbs = abs;
+    if (rel > m.maxRel) m.maxRel = rel;
+    if (!withinTolerance(ev, av, tolerance)) {
+      m.outside++;
+      m.bad.push({ at, row: er, expected: ev, actual: av, absDiff: abs, relDiff: rel });
+    }
+  }
+}
+
+/** Every text column of one matched pair. */
+function measureText(textAcc: TextAcc[], labels: Labels, at: number, er: SummaryRow, ar: SummaryRow): void {
+  for (const t of textAcc) {
+    const ev = er[t.column];
+    const av = ar[t.column];
+    // Identical text is the same map; only differing texts need their canonical forms.
+    const same = ev === av || (t.column === "all_labels" && labels(ev as string | null) === labels(av as string | null));
+    if (!same) t.mismatches.push({ at, expected: ev, actual: av });
+  }
+}
+
+/** What a comparison gathered while rows came in. */
+interface Gathered {
+  matched: Uint8Array;
+  pairs: number;
+  a: ActualSide;
+  acc: MetricAcc[];
+  textAcc: TextAcc[];
+}
+
+/** The verdict over every row added: counts, samples, each metric's and text column's result. */
+function finishComparison(expectedSummary: ExpectedSummary, opts: CompareOptions, g: Gathered): ValidationResult {
+  const { rows: expected, labels, index: e } = expectedSummary;
+  const { pairs, a } = g;
+  const { missing, missingSamples } = missingRows(expectedSummary, g.matched);
+  const metrics = metricResults(g.acc, pairs, labels);
+  const text = textResults(g.textAcc, pairs, expected, labels);
+  const rows = {
+    expected: expected.length,
+    actual: a.rows,
+    matched: pairs,
+    missing,
+    extra: a.extra,
+    duplicateExpected: e.duplicates,
+    duplicateActual: a.duplicates,
+  };
+  const empty = rows.expected === 0 && rows.actual === 0;
+  const ok =
+    (!empty || opts.allowEmpty === true) &&
+    rows.expected === rows.actual &&
+    missing === 0 &&
+    a.extra === 0 &&
+    e.duplicates === 0 &&
+    a.duplicates === 0 &&
+    metrics.every((m) => m.verdict === "PASS") &&
+    text.every((t) => t.verdict === "PASS");
+
+  return {
+    verdict: ok ? "PASS" : "FAIL",
+    tolerance: { relTolerance: opts.relTolerance, absTolerance: opts.absTolerance },
+    empty,
+    rows,
+    samples: {
+      missing: missingSamples,
+      extra: a.extraSamples,
+      duplicateExpected: e.duplicateSamples,
+      duplicateActual: a.duplicateSamples,
+    },
+    metrics,
+    text,
+    maxAbsDiff: metrics.reduce((max, m) => (m.maxAbsDiff > max ? m.maxAbsDiff : max), 0),
+    maxRelDiff: metrics.reduce((max, m) => (m.maxRelDiff > max ? m.maxRelDiff : max), 0),
+  };
+}
+
+/** The expected rows no actual row met, and the first few of them. */
+function missingRows(expectedSummary: ExpectedSummary, matched: Uint8Array): { missing: number; missingSamples: RowKey[] } {
+  const missingSamples: RowKey[] = [];
+  let missing = 0;
+  for (const i of expectedSummary.index.byKey.values()) {
+    if (matched[i] === 1) continue;
+    missing++;
+    if (missingSamples.length < SAMPLE_LIMIT) missingSamples.push(rowKey(expectedSummary.rows[i], expectedSummary.labels));
+  }
+  return { missing, missingSamples };
+}
+
+/** Each metric's verdict, its largest differences and its worst rows. */
+function metricResults(acc: readonly MetricAcc[], pairs: number, labels: Labels): MetricResult[] {
+  return acc.map((m) => {
+    const worst: WorstRow[] = [...m.bad]
+      .sort(worstFirst)
+      .slice(0, WORST_LIMIT)
+      .map((b) => ({ key: rowKey(b.row, labels), expected: b.expected, actual: b.actual, absDiff: b.absDiff, relDiff: b.relDiff }));
+    return {
+      metric: m.metric,
+      rowsCompared: pairs,
+      maxAbsDiff: m.maxAbs,
+      maxRelDiff: m.maxRel,
+      outsideTolerance: m.outside,
+      nullMismatches: m.nullMismatches,
+      verdict: m.outside === 0 ? "PASS" : "FAIL",
+      worst,
+    };
+  });
+}
+
+/** Each text column's verdict and its first mismatches, in the expected rows' order. */
+function textResults(textAcc: readonly TextAcc[], pairs: number, expected: readonly SummaryRow[], labels: Labels): TextColumnResult[] {
+  return textAcc.map((t) => ({
+    column: t.column,
+    rowsCompared: pairs,
+    mismatches: t.mismatches.length,
+    verdict: t.mismatches.length === 0 ? "PASS" : "FAIL",
+    samples: [...t.mismatches]
+      .sort((x, y) => x.at - y.at)
+      .slice(0, WORST_LIMIT)
+      .map((x) => ({ key: rowKey(expected[x.at], labels), expected: x.expected, actual: x.actual })),
+  }));
 }
 
 /** Compares two whole summaries (the expected side indexed for this one comparison). */
