@@ -14,14 +14,14 @@ import {
   type MemoryGrowth,
   type ScaleComparison,
 } from "./analysis.ts";
-import { analyseSweep } from "./crossover.ts";
+import { analyseSweep, type SweepAnalysis } from "./crossover.ts";
 import { measuredRuns, modeSummary, modesOf, runsPerMode, summariseReport, validated, warmupsPerMode, type ModeSummary } from "./mode-summary.ts";
 import { INTERVAL_METHOD, MAX_RUNS_TO_SETTLE, median, OUTLIER_MIN_RUNS, OUTLIER_RULE } from "../stats/statistics.ts";
 import type { RatioVerdict } from "./analysis.ts";
 import { memoryOverTimeChartName } from "./charts.ts";
 import { int, mb, ratioInterval, secs, times } from "../stats/number-text.ts";
 import { formatDiff } from "../validate/log.ts";
-import { sweepSection } from "./crossover-report.ts";
+import { sweepHeadline, sweepSection } from "./crossover-report.ts";
 import { guardLine, killedText, limitsSection } from "./limits-report.ts";
 import { enginesSection } from "./engines.ts";
 import { comparisonMarkdown } from "../compare/comparison-text.ts";
@@ -97,6 +97,11 @@ function largest(cmp: readonly ScaleComparison[]): ScaleComparison {
 }
 
 /** One line for the top of the report and the TUI. */
+/** The one headline of a run (the report's first line, summary.json's headline): a sweep's is its crossovers. */
+export function reportHeadline(report: RunReport, sweep: SweepAnalysis | null = report.sweep ? analyseSweep(report) : null): string {
+  return sweep ? sweepHeadline(report, sweep) : comparisonHeadline(report);
+}
+
 export function comparisonHeadline(report: RunReport): string {
   const cmp = compareScales(report);
   if (cmp.length === 0) {
@@ -306,7 +311,7 @@ function headerSection(report: RunReport, n: number): string[] {
   const o: string[] = [];
   o.push("# streambench: in-memory vs streaming daily summary");
   o.push("");
-  o.push(`**${comparisonHeadline(report)}**`);
+  o.push(`**${reportHeadline(report)}**`);
   o.push("");
   if (report.status === "INTERRUPTED") o.push("> This run was interrupted: the figures cover only the work that finished.", "");
   if (report.status === "ERROR") o.push("> This run ended with an error: the figures cover only the work that finished.", "");

@@ -9,9 +9,8 @@ import type { RunReport } from "./model.ts";
 import { summariseReport, runsPerMode, warmupsPerMode } from "./mode-summary.ts";
 import { INTERVAL_METHOD, OUTLIER_RULE } from "../stats/statistics.ts";
 import { compareScales, COMPARABLE_RULE, crossover, memoryGrowth } from "./analysis.ts";
-import { comparisonHeadline } from "./comparison-report.ts";
+import { reportHeadline } from "./comparison-report.ts";
 import { analyseSweep, crossoverFigures } from "./crossover.ts";
-import { sweepHeadline } from "./crossover-report.ts";
 import { engineSentence, rankEngines } from "./engines.ts";
 import { capacityFrontier } from "./limits-frontier.ts";
 
@@ -41,7 +40,7 @@ export function summaryJson(report: RunReport): string {
     format: SUMMARY_JSON_FORMAT,
     version: SUMMARY_JSON_VERSION,
     status: report.status,
-    headline: sweep ? sweepHeadline(report, sweep) : comparisonHeadline(report),
+    headline: reportHeadline(report, sweep),
     // the baseline comparison is a derived figure: it goes under derived.baseline only
     report: { ...report, baseline: undefined },
     derived: {

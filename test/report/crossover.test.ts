@@ -7,7 +7,9 @@ import {
   linesCrossover,
   quantile,
 } from "../../src/report/crossover.ts";
-import { crossoverSentence, liveCrossoverText, sweepSection } from "../../src/report/crossover-report.ts";
+import { crossoverSentence, liveCrossoverText, sweepHeadline, sweepSection } from "../../src/report/crossover-report.ts";
+import { comparisonReport } from "../../src/report/comparison-report.ts";
+import { summaryJson } from "../../src/report/summary-json.ts";
 import { crossoverChartSvg } from "../../src/report/crossover-chart.ts";
 import type { Mode, ScaleResult } from "../../src/report/model.ts";
 import { report, run } from "./fixtures.ts";
@@ -214,4 +216,13 @@ test("crossover.svg has a panel per metric, a fitted line per mode in each, and 
   t.regex(svg, /log scale/);
   const legend = svg.slice(svg.indexOf('<g class="legend">'));
   t.deepEqual([...legend.matchAll(/<text[^>]*>(in-memory|streaming|duckdb|postgres)<\/text>/g)].map((m) => m[1]), ["in-memory", "streaming"], "the legend names the modes the sweep measured, no others");
+});
+
+test("a sweep's COMPARISON_REPORT.md opens with the sweep's headline, the same as summary.json's, not one size's verdict", (t) => {
+  const memory = [100, 100, 100, 1000];
+  const r = sweepOf(SIZES.map((x, i) => size(x, crossingTime(x), { "in-memory": memory[i], streaming: 200 }, [0.99, 1, 1.01])));
+  const headline = sweepHeadline(r);
+  t.regex(headline, /^PASS: time: .*; memory: /);
+  t.is(comparisonReport(r).split("\n")[2], `**${headline}**`);
+  t.is(JSON.parse(summaryJson(r)).headline, headline);
 });
