@@ -237,7 +237,10 @@ class CsvFileCheck {
     this.fail(this.line, `column "${(this.header as string[])[k]}": ${what}: ${JSON.stringify(text)}`);
   }
 
-  /** A record with quotes from `start`: decoded fields, end offset, physical lines, whether a line end closed it. */
+  /**
+   * A record with quotes from `start`: decoded fields, end offset, physical lines, whether a line end closed it.
+   * src/nise/csv-import.ts `parseQuoted` is its twin on purpose (the child imports no nise/; see the top).
+   */
   parseQuotedRecord(
     buf: Buffer,
     start: number,

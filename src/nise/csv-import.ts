@@ -264,7 +264,10 @@ export async function scanCsvFile(path: string, onRecord: (rec: CsvRecord) => vo
   }
 }
 
-/** A record with quotes, from byte `start`: its fields (decoded), where it ends, how many lines it spans. */
+/**
+ * A record with quotes, from byte `start`: its fields (decoded), where it ends, how many lines it spans.
+ * pipelines/csv-check.ts `parseQuotedRecord` is its twin on purpose (the child imports no nise/; see the top).
+ */
 function parseQuoted(
   path: string,
   buf: Buffer,
