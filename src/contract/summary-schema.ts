@@ -2,7 +2,10 @@
 // streambench produces and compares. Shared by the polars plan, the reference, the database layer
 // and the validator. No polars here: the reference must not depend on it.
 
-/** The columns that identify a row: no two summary rows share all of them. */
+/**
+ * The columns that identify a row: no two summary rows share all of them. src/validate/compare.ts
+ * writes this list out a second time on purpose (its keyMaker, for speed) and checks it against this one.
+ */
 export const SUMMARY_IDENTITY_COLUMNS = [
   "usage_start",
   "data_source",
