@@ -5,6 +5,7 @@
 import { configFromArgs, RUN_HELP } from "./run-config.ts";
 import type { Config } from "../run/config.ts";
 import { manifestPodRows, SCALES, scaleManifest } from "../scales.ts";
+import { limitedScales, plannedRows } from "../run/benchmark.ts";
 import { runLifecycle, type BenchmarkPlan, type RunPresentation } from "../run/lifecycle.ts";
 import { attachHeadlessPrinter } from "../output/headless.ts";
 import { attachLiveLog } from "../output/live-log.ts";
@@ -49,8 +50,7 @@ function presentation(config: Config, plan: BenchmarkPlan): RunPresentation {
     liveLog: attachLiveLog,
     show: async (bus, commands, notStarted) => {
       const { renderMonitor } = await import("../../tui/render.tsx");
-      const sweepRows = plan.sweep ? Object.fromEntries(plan.sweep.points.map((p) => [p.scale, p.podRows])) : undefined;
-      const planned = { scales: [...config.scales], modes: [...config.modes], runs: config.repetitions, warmup: config.warmup, ...(sweepRows ? { sweepRows } : {}) };
+      const planned = plannedRows(limitedScales(config.scales, config.limits), config, plan.sweep);
       return { closed: renderMonitor({ events: bus, commands, signal: notStarted, plan: planned }) };
     },
   };

@@ -2,6 +2,7 @@
 // and takes the front end's commands (rerun a scale, run all again, quit). One run at a time.
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { Mode } from "../contract/job.ts";
 import type { Config } from "./config.ts";
 import { diskIsFull, exitCodeFor, isFsError, OutputError } from "../errors.ts";
 import type { RunReport, ScaleResult, Environment, SweepInfo } from "../report/model.ts";
@@ -93,21 +94,23 @@ export class Benchmark implements RunCommands {
     return this.#report;
   }
 
-  /** Runs the configured scales; resolves with the final status. */
+  /** Runs the configured scales (under each limit in turn); resolves with the final status. */
   start(): Promise<RunStatus> {
-    return this.#run(this.#setup.config.scales);
+    return this.#run(this.#configuredUnits());
   }
 
+  /** Runs one row of the report again: a scale, `<scale>@<limit>` under a list of limits, or a size a sweep added. */
   rerunScale(scale: string): void {
     if (this.#busy) {
       this.bus.emit({ type: "log", level: "warn", text: `busy: ${scale} can be rerun once the current run ends` });
       return;
     }
-    if (!this.#setup.config.scales.includes(scale)) {
+    const unit = [...this.#configuredUnits(), ...this.#refinedUnits].find((u) => u.label === scale);
+    if (!unit) {
       this.bus.emit({ type: "log", level: "warn", text: `unknown scale ${scale}` });
       return;
     }
-    void this.#run([scale]);
+    void this.#run([unit]);
   }
 
   runAll(): void {
@@ -115,7 +118,11 @@ export class Benchmark implements RunCommands {
       this.bus.emit({ type: "log", level: "warn", text: "busy: all scales can run again once the current run ends" });
       return;
     }
-    void this.#run(this.#setup.config.scales);
+    void this.#run(this.#configuredUnits());
+  }
+
+  #configuredUnits(): LimitedScale[] {
+    return limitedScales(this.#setup.config.scales, this.#setup.config.limits);
   }
 
   /** Stops the child and marks the run interrupted if work was cut off; resolves when the run has settled. */
@@ -130,8 +137,8 @@ export class Benchmark implements RunCommands {
     if (this.#busy) await this.#busy.catch(() => undefined);
   }
 
-  #run(scales: readonly string[]): Promise<RunStatus> {
-    const run = this.#runScales(scales).finally(() => {
+  #run(units: LimitedScale[]): Promise<RunStatus> {
+    const run = this.#runScales(units).finally(() => {
       this.#busy = null;
     });
     this.#busy = run;
@@ -165,24 +172,15 @@ export class Benchmark implements RunCommands {
     return true;
   }
 
-  async #runScales(scales: readonly string[]): Promise<RunStatus> {
-    if (this.#folderUsed && !this.#openRerunFolder(scales)) return this.#lastStatus;
+  async #runScales(units: LimitedScale[]): Promise<RunStatus> {
+    if (this.#folderUsed && !this.#openRerunFolder(units.map((u) => u.label))) return this.#lastStatus;
     this.#folderUsed = true;
     const { config, parts } = this.#setup;
     const runDir = this.#runDir;
     const bus = this.bus;
     this.#lastStatus = "running";
     const sweep = this.#setup.sweep;
-    bus.emit({
-      type: "run-start",
-      scales: [...scales],
-      modes: [...config.modes],
-      runs: config.repetitions,
-      warmup: config.warmup,
-      outDir: runDir,
-      ...(sweep ? { sweepRows: Object.fromEntries(sweep.points.map((p) => [p.scale, p.podRows])) } : {}),
-    });
-    const units = limitedScales(scales, config.limits);
+    bus.emit({ type: "run-start", ...plannedRows(units, config, sweep), outDir: runDir });
     const eta = new RunEta(
       units.map(({ scale, label }) => ({ scale: label, rows: this.#setup.expectedRows(scale) })),
       childRunsPerScale(config.modes.length, config.repetitions, config.warmup),
@@ -300,6 +298,8 @@ export class Benchmark implements RunCommands {
   #child: { pid: number; rssBytes: number } | null = null;
   /** Sizes a sweep added to narrow the frontier so far, per limit. */
   #refined = new Map<Limits, number>();
+  /** Those sizes as rows of the report, so that a rerun (r) finds them. */
+  #refinedUnits: LimitedScale[] = [];
 
   /**
    * A sweep under limits: one more size between each mode's largest PASS and smallest OOM that are
@@ -317,6 +317,7 @@ export class Benchmark implements RunCommands {
       if ([...done, ...next].some((u) => u.scale === point.name && u.limits === limits)) continue;
       const label = this.#setup.config.limits.length > 1 ? `${point.name}@${limitTag(limits)}` : point.name;
       next.push({ scale: point.name, label, limits });
+      this.#refinedUnits.push({ scale: point.name, label, limits });
       this.#refined.set(limits, (this.#refined.get(limits) ?? 0) + 1);
       if (!sweep.points.some((p) => p.scale === point.name)) {
         sweep.points.push({ scale: point.name, pods: point.pods, namespaces: point.namespaces, nodes: point.nodes, podRows: point.podRows });
@@ -428,11 +429,6 @@ export class Benchmark implements RunCommands {
   }
 }
 
-/**
- * The (scale, limits) pairs a run goes through: each limit of a --memory-limit list in turn, every
- * scale under it. With more than one limit each pair is recorded as its own "scale" named
- * <scale>@<limit> (e.g. production-large@750MiB), so every report keeps one row per (scale, mode).
- */
 /** A scale to run, the name its result goes under, and the limits its children run under. */
 export interface LimitedScale {
   scale: string;
@@ -443,9 +439,31 @@ export interface LimitedScale {
 /** Extra sizes a sweep may add under each limit to narrow the frontier (each a scale run of every mode). */
 export const MAX_REFINEMENTS = 6;
 
+/**
+ * The (scale, limits) pairs a run goes through: each limit of a --memory-limit list in turn, every
+ * scale under it. With more than one limit each pair is recorded as its own "scale" named
+ * <scale>@<limit> (e.g. production-large@750MiB), so every report keeps one row per (scale, mode).
+ */
 export function limitedScales(scales: readonly string[], limits: readonly Limits[]): LimitedScale[] {
   const all = limits.length > 0 ? limits : [NO_LIMITS];
   return all.flatMap((l) => scales.map((scale) => ({ scale, label: all.length > 1 ? `${scale}@${limitTag(l)}` : scale, limits: l })));
+}
+
+/** The rows a run announces (run-start, and the monitor before it): one per (scale, limits), a sweep's with its input rows. */
+export function plannedRows(
+  units: readonly LimitedScale[],
+  config: Pick<Config, "modes" | "repetitions" | "warmup">,
+  sweep: SweepInfo | undefined,
+): { scales: string[]; modes: Mode[]; runs: number; warmup: number; sweepRows?: Record<string, number> } {
+  const rowsOf = (scale: string) => sweep?.points.find((p) => p.scale === scale)?.podRows;
+  const sweepRows = sweep ? Object.fromEntries(units.flatMap((u) => (rowsOf(u.scale) === undefined ? [] : [[u.label, rowsOf(u.scale)!]]))) : undefined;
+  return {
+    scales: units.map((u) => u.label),
+    modes: [...config.modes],
+    runs: config.repetitions,
+    warmup: config.warmup,
+    ...(sweepRows ? { sweepRows } : {}),
+  };
 }
 
 /** The verdict of everything in the report: FAIL if any validation failed, ERROR if a mode broke. */

@@ -61,6 +61,28 @@ test("a list of memory limits runs every scale under each in turn, each pair rec
   t.deepEqual(events.filter((e) => e.type === "limits").map((e) => e.type === "limits" && e.capBytes), [400 * MiB, 750 * MiB]);
 });
 
+test("under a list of limits the run announces its rows as <scale>@<limit>, so the monitor shows no row that never runs", async (t) => {
+  const { parts } = fakeParts();
+  const { benchmark, events } = fakeBenchmark(fakeConfig(["small"], { limits: [limit(400), limit(750)] }), parts);
+  await benchmark.start();
+  const start = events.find((e) => e.type === "run-start");
+  t.deepEqual(start?.type === "run-start" && start.scales, ["small@400MiB", "small@750MiB"]);
+});
+
+test("rerunning <scale>@<limit> runs that scale again under that limit only, and keeps the other rows", async (t) => {
+  const { parts, calls, limited } = fakeParts();
+  const { benchmark } = fakeBenchmark(fakeConfig(["small", "medium"], { limits: [limit(400), limit(750)] }), parts);
+  t.is(await benchmark.start(), "PASS");
+  calls.length = 0;
+  limited.length = 0;
+  benchmark.rerunScale("medium@750MiB");
+  await benchmark.idle();
+  t.deepEqual(calls.filter((c) => c.startsWith("prepare")), ["prepare medium"]);
+  t.deepEqual(limited.map((l) => l.memoryLimitBytes), [750 * MiB], "under 750 MiB, not 400");
+  t.deepEqual(benchmark.report.scales.map((s) => s.scale), ["small@400MiB", "medium@400MiB", "small@750MiB", "medium@750MiB"]);
+  t.is(benchmark.status, "PASS");
+});
+
 test("one limit (or none) keeps the scale names as they are", (t) => {
   t.deepEqual(limitedScales(["small"], [limit(750)]).map((u) => u.label), ["small"]);
   t.deepEqual(limitedScales(["small"], []).map((u) => u.label), ["small"]);
@@ -82,6 +104,10 @@ test("a sweep under a limit measures sizes between a mode's PASS and OOM until t
   t.deepEqual(benchmark.report.scales.map((s) => s.scale), ["pods-10", "pods-1000", "pods-10000", "pods-3162", "pods-1778", "pods-2371"]);
   t.deepEqual(sweep.points.map((p) => p.pods), [10, 1000, 1778, 2371, 3162, 10000], "the ladder gains the sizes, in order");
   t.true(calls.includes("aggregate pods-2371 streaming"), "every mode runs at an added size");
+  calls.length = 0;
+  benchmark.rerunScale("pods-2371");
+  await benchmark.idle();
+  t.deepEqual(calls.filter((c) => c.startsWith("prepare")), ["prepare pods-2371"], "a size the sweep added can be rerun (r) too");
 });
 
 test("under a list of limits each limit narrows its own frontier: one limit's refinements do not use up another's", async (t) => {
