@@ -7,7 +7,8 @@ import { DataError, OutputError } from "./errors.ts";
 import { startChild, type ChildOptions, type ChildOutcome, type ChildRunOptions, type StartedChild } from "./metrics/child-run.ts";
 import { compiledPipelineEntry } from "./pipeline-build.ts";
 import { isDeno, typeScriptCommand } from "./runtime.ts";
-import { limitChild, LimitKilled, type Enforcement, type LimitedChild, type MemoryCap } from "./limits/enforce.ts";
+import { limitChild, LimitKilled, type Enforcement, type LimitedChild } from "./limits/enforce.ts";
+import type { MemoryCap } from "./limits/memory-cap.ts";
 import type { Limits } from "./limits/limit-settings.ts";
 import { engineThreads } from "./limits/engine-budget.ts";
 
