@@ -10,7 +10,7 @@ import type { SummaryRow } from "../contract/summary-schema.ts";
 import { NISE_CSV_NAME } from "../contract/input-tables.ts";
 import { OutputError, UsageError } from "../errors.ts";
 import { parseFlags } from "./flags.ts";
-import { runPipeline } from "../pipeline-child.ts";
+import { runPipeline } from "../child/launcher.ts";
 import { readNiseCsvDir } from "../nise/csv-import.ts";
 import { parseS3Url, readKokuTreeFromS3 } from "../nise/parquet-import.ts";
 import { describeSkipped, namingSources, stageUserInput, walkInputFolder } from "../nise/user-input.ts";

@@ -1,6 +1,6 @@
 // The memory cap a child runs under: the user's limit, or with none the guard, GUARD_SHARE of the
 // MemAvailable read when the run's parts are bound. What the cap is belongs here with the limits;
-// holding a child to it is enforce.ts's.
+// holding a child to it is src/child/limit-enforcement.ts's.
 import { readFileSync } from "node:fs";
 import { GUARD_SHARE, type Limits } from "./limit-settings.ts";
 

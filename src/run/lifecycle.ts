@@ -35,7 +35,7 @@ import { watchParent } from "./parent-watch.ts";
 import { startServices, type Services } from "./services.ts";
 import { startGauges } from "./gauges.ts";
 import { EventBus } from "./event-bus.ts";
-import { probeEnforcement } from "../limits/enforce.ts";
+import { probeEnforcement } from "../child/limit-enforcement.ts";
 import { memoryCap } from "../limits/memory-cap.ts";
 import { engineBudget } from "../limits/engine-budget.ts";
 import { LIMIT_PRESETS, NO_LIMITS } from "../limits/limit-settings.ts";

@@ -3,8 +3,8 @@
 import test from "ava";
 import { join } from "node:path";
 import type { Job, JobReport, Mode } from "../../src/contract/job.ts";
-import { runChild } from "../../src/metrics/child-run.ts";
-import { PipelineLauncher, pipelineCommand } from "../../src/pipeline-child.ts";
+import { runChild } from "../../src/child/spawn.ts";
+import { PipelineLauncher, pipelineCommand } from "../../src/child/launcher.ts";
 import { podScansOf } from "../../pipelines/stage-clock.ts";
 import { copyFixture, csvFixtureToParquet, removeDir, tempDir } from "./helpers.ts";
 

@@ -8,10 +8,10 @@
 // `/bin/sh -c` that writes its own pid into the group and then execs the engine (same pid).
 import { availableParallelism } from "node:os";
 import { existsSync } from "node:fs";
-import { readProcMemory } from "../metrics/proc-status.ts";
+import { readProcMemory } from "./proc-status.ts";
 import { makeChildCgroup, type ChildCgroup } from "./cgroup.ts";
-import type { Limits } from "./limit-settings.ts";
-import type { MemoryCap } from "./memory-cap.ts";
+import type { Limits } from "../limits/limit-settings.ts";
+import type { MemoryCap } from "../limits/memory-cap.ts";
 import type { RunLimits } from "../report/model.ts";
 
 /** Between 20 and 50 ms: a child growing 1 GB/s passes the cap by at most ~25 MB before it is killed. */
