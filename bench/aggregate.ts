@@ -23,7 +23,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { JobInput, JobReport, Mode, StageTiming } from "../src/contract/job.ts";
 import { detectInput } from "../src/commands/aggregate.ts";
-import { childEnvironment, runPipeline } from "../src/pipeline-child.ts";
+import { childEnvironment, runPipeline } from "../src/child/launcher.ts";
 import { parseFlags, positiveInteger } from "../src/commands/flags.ts";
 import { generate } from "../src/nise/generate.ts";
 import { readSummaryParquet } from "../src/report/canonical-summary-csv.ts";

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Mode } from "../src/contract/job.ts";
-import { pipelineStartCommand, runPipeline } from "../src/pipeline-child.ts";
+import { pipelineStartCommand, runPipeline } from "../src/child/launcher.ts";
 import { NISE_FIXTURES } from "../test/fixtures-path.ts";
 
 const runs = Number(process.argv[2] ?? 6);

@@ -8,7 +8,7 @@
 // Targets on the 2-core machine: large < 5 s; production-large < 120 s with peak RSS < 1.5 GB.
 
 import { spawnSync } from "node:child_process";
-import { readProcMemory } from "../src/metrics/proc-status.ts";
+import { readProcMemory } from "../src/child/proc-status.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

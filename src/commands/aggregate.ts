@@ -10,7 +10,7 @@ import type { SummaryRow } from "../contract/summary-schema.ts";
 import { NISE_CSV_NAME } from "../contract/input-tables.ts";
 import { OutputError, UsageError } from "../errors.ts";
 import { parseFlags } from "./flags.ts";
-import { runPipeline } from "../pipeline-child.ts";
+import { runPipeline } from "../child/launcher.ts";
 import { readNiseCsvDir } from "../nise/csv-import.ts";
 import { parseS3Url, readKokuTreeFromS3 } from "../nise/parquet-import.ts";
 import { describeSkipped, namingSources, stageUserInput, walkInputFolder } from "../nise/user-input.ts";
@@ -18,7 +18,7 @@ import { s3SettingsFromEnv, toS3Access } from "../storage/settings.ts";
 import { createS3Client, s3SettingsFromAccess } from "../storage/client.ts";
 import { computeDailySummary } from "../reference/index.ts";
 import { readSummaryParquet, writeSummaryCsv } from "../report/canonical-summary-csv.ts";
-import { pgSettingsFromEnv } from "../db/settings.ts";
+import { pgSettingsFromEnv, toPgAccess } from "../db/settings.ts";
 import { connectPg } from "../db/pool.ts";
 import { stageLimitFromEnv } from "../nise/stage-files.ts";
 
@@ -142,7 +142,7 @@ export async function aggregateWithPolars(
     // the server answers and takes the login before the child starts: a refusal is exit 3 naming host:port and user
     if (pg) await (await connectPg(pg, { max: 1 })).end();
     const database: Job["database"] = pg
-      ? { kind: "server", pg: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: pg.database, ssl: pg.ssl } }
+      ? { kind: "server", pg: toPgAccess(pg) }
       : undefined;
     const { report } = await runPipeline({ mode, input, output, enabledTagKeys, ...(database ? { database } : {}) });
     return { rows: await readSummaryParquet(output), report };

@@ -6,7 +6,7 @@
 // loop for seconds; in a thread of its own it runs beside them. Works the same under Deno 2.
 // `inProcess: true` (or STREAMBENCH_PGLITE_IN_PROCESS=1) keeps it in the calling thread.
 import type { Worker } from "node:worker_threads";
-import { startModuleWorker } from "../runtime.ts";
+import { startModuleWorker } from "../child/runtime.ts";
 import { startPgliteServer, type PgliteOrigin, type PgliteServerOptions } from "./embedded-pglite.ts";
 import type { EmbeddedWorkerData } from "./embedded-worker.ts";
 import type { PgSettings } from "./settings.ts";

@@ -1,5 +1,5 @@
 // PostgreSQL for streambench: settings, pool, embedded PGlite server, DDL, summary write/read.
-export { describePg, parseDatabaseUrl, pgSettingsFromEnv, DEFAULT_PG_USER, type PgOverrides, type PgSettings } from "./settings.ts";
+export { describePg, parseDatabaseUrl, pgSettingsFromEnv, toPgAccess, DEFAULT_PG_USER, type PgOverrides, type PgSettings } from "./settings.ts";
 export { connectPg, isPglite, isTransientPgError, pgFault, poolConfig, PG_CONNECT_TIMEOUT_MS } from "./pool.ts";
 export { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded.ts";
 export {

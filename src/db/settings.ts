@@ -3,6 +3,7 @@
 // The password is never printed: describePg() gives "user@host:port/database".
 import { UsageError } from "../errors.ts";
 import { nonEmpty, type Env } from "../contract/setting-value.ts";
+import type { PgAccess } from "../contract/job.ts";
 
 export interface PgSettings {
   host: string;
@@ -123,4 +124,9 @@ export function pgSettingsFromEnv(env: Env, overrides: PgOverrides = {}): PgSett
   if (nonEmpty(overrides.database)) s.database = overrides.database!.trim();
   if (!/^[^\s]+$/.test(s.host)) throw new UsageError(`PostgreSQL host "${s.host}" is not a host name`);
   return s;
+}
+
+/** What the postgres child needs to reach this server (contract/job.ts PgAccess; it travels in the job, on stdin). */
+export function toPgAccess(settings: PgSettings): PgAccess {
+  return { host: settings.host, port: settings.port, user: settings.user, password: settings.password, database: settings.database, ssl: settings.ssl };
 }

@@ -1,7 +1,7 @@
 // What each engine is told of its budget, as a user would configure it in a pod with these limits,
 // and the same in words for the report.
 import type { Job, Mode } from "../contract/job.ts";
-import type { MemoryCap } from "./enforce.ts";
+import type { MemoryCap } from "./memory-cap.ts";
 import type { Limits } from "./limit-settings.ts";
 
 /** DuckDB's memory_limit from a memory limit: 80% of it (DuckDB's own default share of RAM), leaving room for the rest of the process. */

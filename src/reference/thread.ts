@@ -7,7 +7,7 @@ import type { Worker } from "node:worker_threads";
 import type { SummaryRow } from "../contract/summary-schema.ts";
 import { DataError } from "../errors.ts";
 import type { BatchColumns, BatchSink, EntityTexts } from "../nise/batch-rows.ts";
-import { startModuleWorker } from "../runtime.ts";
+import { startModuleWorker } from "../child/runtime.ts";
 import type { ReferenceOptions } from "./summary.ts";
 import type { FromThread, ToThread } from "./thread-entry.ts";
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import si from "systeminformation";
 import { $ } from "zx";
 import type { Environment } from "../report/model.ts";
-import { runtimeDescription } from "../runtime.ts";
+import { runtimeDescription } from "../child/runtime.ts";
 
 const PACKAGES = ["nodejs-polars", "@aws-sdk/client-s3", "pg", "@electric-sql/pglite", "s3rver", "ink", "react", "zx", "systeminformation"];
 const root = fileURLToPath(new URL("../..", import.meta.url));

@@ -32,10 +32,11 @@ import {
   type StaleRun,
 } from "./results-folder.ts";
 import { watchParent } from "./parent-watch.ts";
-import { startServices, type Services } from "./services.ts";
+import { postgresJobTarget, startServices, type Services } from "./services.ts";
 import { startGauges } from "./gauges.ts";
 import { EventBus } from "./event-bus.ts";
-import { memoryCap, probeEnforcement } from "../limits/enforce.ts";
+import { probeEnforcement } from "../child/limit-enforcement.ts";
+import { memoryCap } from "../limits/memory-cap.ts";
 import { engineBudget } from "../limits/engine-budget.ts";
 import { LIMIT_PRESETS, NO_LIMITS } from "../limits/limit-settings.ts";
 import type { RunCommands, RunEvent } from "./events.ts";
@@ -293,7 +294,7 @@ function recordHistory(outRoot: string, report: RunReport, runDir: string, exitC
 async function limitSettings(config: Config, services: Services): Promise<Record<string, unknown>> {
   const first = config.limits[0] ?? NO_LIMITS;
   const guard = memoryCap(NO_LIMITS);
-  const database = services.postgres.embedded || services.pglite ? "embedded" : "server";
+  const database = postgresJobTarget(services).kind;
   const cap = memoryCap(first);
   const under = cap ? { limits: first, cap } : undefined;
   return {

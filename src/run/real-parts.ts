@@ -18,25 +18,19 @@ import { writeReports } from "../report/write.ts";
 import { comparisonHeadline } from "../report/comparison-report.ts";
 import { sweepHeadline } from "../report/crossover-report.ts";
 import { readSummaryParquet, writeSummaryCsv } from "../report/canonical-summary-csv.ts";
-import { PipelineLauncher, type ChildLimits } from "../pipeline-child.ts";
-import { LimitKilled, memAvailableBytes, memoryCap, type Enforcement } from "../limits/enforce.ts";
+import { PipelineLauncher, type ChildLimits } from "../child/launcher.ts";
+import { LimitKilled, type Enforcement } from "../child/limit-enforcement.ts";
+import { memAvailableBytes, memoryCap } from "../limits/memory-cap.ts";
 import { engineBudget } from "../limits/engine-budget.ts";
 import type { Limits } from "../limits/limit-settings.ts";
 import type { RunLimits } from "../report/model.ts";
 import { convertUserInput } from "../nise/csv-to-parquet.ts";
 import { parseS3Url, readKokuTreeFromS3 } from "../nise/parquet-import.ts";
 import type { Parts, PreparedData, Progress } from "./run-parts.ts";
-import type { Services } from "./services.ts";
+import { postgresJobTarget, type Services } from "./services.ts";
 
 /** From this many pod rows a generated scale's reference runs on its own thread (below, starting the thread costs more than it saves). */
 const REFERENCE_THREAD_MIN_POD_ROWS = 1_000_000;
-
-function postgresTarget(services: Services): Job["database"] {
-  const pg = services.postgres;
-  // (a PGlite server the user runs: COPY over its wire protocol wedges it, so the child hosts its own)
-  if (pg.embedded || services.pglite) return { kind: "embedded" };
-  return { kind: "server", pg: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: pg.database, ssl: pg.ssl } };
-}
 
 export function bindParts(config: Config, services: Services): Parts {
   const tolerance = { relTolerance: config.relTolerance, absTolerance: config.absTolerance };
@@ -54,7 +48,7 @@ export function bindParts(config: Config, services: Services): Parts {
       preset: under.limits.preset,
       timeoutSeconds: under.limits.timeoutSeconds,
       enforcement,
-      told: engineBudget(mode, under, config.duckdbMemoryLimit, postgresTarget(services)!.kind).told,
+      told: engineBudget(mode, under, config.duckdbMemoryLimit, postgresJobTarget(services).kind).told,
     };
   // Each scale's reference, indexed once for all its runs (a reference never changes once prepared).
   const expectedIndexes = new WeakMap<SummaryRow[], ExpectedSummary>();
@@ -92,10 +86,8 @@ export function bindParts(config: Config, services: Services): Parts {
         sourceUuid: data.sourceUuid,
         // generated here, or read row by row by prepare()'s reference, which refuses NaN, ±Infinity and missing measures
         measuresChecked: true,
-        ...engineBudget(mode, under, config.duckdbMemoryLimit, postgresTarget(services)!.kind).job,
-        // postgres: the run's own server when the user gave one; with the embedded PGlite (hosted by
-        // this parent) the child hosts a PGlite of its own instead, so its peak RSS is the server's
-        ...(mode === "postgres" ? { database: postgresTarget(services) } : {}),
+        ...engineBudget(mode, under, config.duckdbMemoryLimit, postgresJobTarget(services).kind).job,
+        ...(mode === "postgres" ? { database: postgresJobTarget(services) } : {}),
       };
       try {
         const { report, outcome, enforcement } = await pipelines.run(job, {

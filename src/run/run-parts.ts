@@ -3,7 +3,7 @@
 // modules. Keeps the phase script readable and every dependency in one place.
 import type { JobReport, Mode } from "../contract/job.ts";
 import type { SummaryRow } from "../contract/summary-schema.ts";
-import type { MemorySample } from "../metrics/child-run.ts";
+import type { MemorySample } from "../child/spawn.ts";
 import type { TableKey } from "../contract/input-tables.ts";
 import type { InputFileRecord, RunLimits, RunReport } from "../report/model.ts";
 import type { Limits } from "../limits/limit-settings.ts";
@@ -78,7 +78,7 @@ export interface Parts {
   discardPrestarted(): void;
   /**
    * Every engine child from now on runs under these limits (or the machine guard when they give no
-   * memory limit). A child its limits end makes aggregate throw LimitKilled (src/limits/enforce.ts),
+   * memory limit). A child its limits end makes aggregate throw LimitKilled (src/child/limit-enforcement.ts),
    * carrying the limits as the report gives them. (A fake that runs no child may leave it out.)
    */
   limitChildren?(limits: Limits): { bytes: number; source: "limit" | "guard" } | null;

@@ -17,7 +17,7 @@ import { sourceUuidFor } from "./source-uuid.ts";
 import { phaseRemainingMs, type UnitKind } from "./eta.ts";
 import { faultInjectedInto, injectFault } from "./fault-injection.ts";
 import { failedRun, limitRun, maxDiff, modeRunRecord } from "./mode-record.ts";
-import { LimitKilled } from "../limits/enforce.ts";
+import { LimitKilled } from "../child/limit-enforcement.ts";
 import type { RunFiles } from "./results-folder.ts";
 import { nextRound, unsettled, type SamplingBudget } from "./sampling.ts";
 

@@ -10,8 +10,9 @@ import { startEmbeddedS3 } from "../storage/embedded.ts";
 import { connectPg, isPglite } from "../db/pool.ts";
 import { ensureSummaryTable } from "../db/schema.ts";
 import { startEmbeddedPostgres } from "../db/embedded.ts";
-import { describePg, type PgSettings } from "../db/settings.ts";
+import { describePg, toPgAccess, type PgSettings } from "../db/settings.ts";
 import type { RunEventInput } from "./event-bus.ts";
+import type { Job } from "../contract/job.ts";
 
 export interface Services {
   s3: S3Settings;
@@ -23,6 +24,16 @@ export interface Services {
   describe(): { s3: string; postgres: string };
   /** Idempotent: closes the pool and stops embedded servers. */
   stop(): Promise<void>;
+}
+
+/**
+ * Where the postgres mode's child runs its SQL: the run's own server when the user gave one; with
+ * the embedded PGlite (hosted by this parent) a PGlite of the child's own, so its peak RSS is the
+ * server's. (A PGlite server the user runs counts as embedded: COPY over its wire protocol wedges it.)
+ */
+export function postgresJobTarget(services: Pick<Services, "postgres" | "pglite">): NonNullable<Job["database"]> {
+  const pg = services.postgres;
+  return pg.embedded || services.pglite ? { kind: "embedded" } : { kind: "server", pg: toPgAccess(pg) };
 }
 
 /**

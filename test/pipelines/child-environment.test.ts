@@ -1,7 +1,7 @@
 // The engine children's environment: glibc malloc limited to two arenas unless the user chose, and
 // the streaming child's parquet read-ahead (pipelines/run-job.ts).
 import test from "ava";
-import { childEnvironment } from "../../src/pipeline-child.ts";
+import { childEnvironment } from "../../src/child/launcher.ts";
 import { boundParquetReadAhead } from "../../pipelines/run-job.ts";
 
 test("an engine child gets MALLOC_ARENA_MAX=2 when the user set nothing", (t) => {

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import pl from "nodejs-polars";
 import { KOKU_TABLE, MEASURE_COLUMNS, REPORT_TYPE, TABLE_KEYS } from "../../src/contract/input-tables.ts";
 import type { Job, JobInput, Mode } from "../../src/contract/job.ts";
-import { runChild } from "../../src/metrics/child-run.ts";
-import { pipelineCommand } from "../../src/pipeline-child.ts";
+import { runChild } from "../../src/child/spawn.ts";
+import { pipelineCommand } from "../../src/child/launcher.ts";
 import { NISE_FIXTURES } from "../fixtures-path.ts";
 
 export const FIXTURES = NISE_FIXTURES;

@@ -1,6 +1,6 @@
 import test from "ava";
 import { join } from "node:path";
-import { runPipeline } from "../../src/pipeline-child.ts";
+import { runPipeline } from "../../src/child/launcher.ts";
 import { FIXTURES, removeDir, tempDir } from "./helpers.ts";
 
 test("a child's reported peak memory is its own, not its parent's (ru_maxrss would carry the parent's)", async (t) => {

@@ -5,7 +5,7 @@
 import test from "ava";
 import { join } from "node:path";
 import type { Job, Mode } from "../../src/contract/job.ts";
-import { runPipeline } from "../../src/pipeline-child.ts";
+import { runPipeline } from "../../src/child/launcher.ts";
 import { generate } from "../../src/nise/generate.ts";
 import { DailySummaryReference } from "../../src/reference/index.ts";
 import { readSummaryParquet } from "../../src/report/canonical-summary-csv.ts";

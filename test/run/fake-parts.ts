@@ -12,7 +12,7 @@ import type { RunEvent } from "../../src/run/events.ts";
 import type { Parts, PreparedData } from "../../src/run/run-parts.ts";
 import type { RunLimits, SweepInfo } from "../../src/report/model.ts";
 import type { SummaryComparison, ValidationResult } from "../../src/validate/compare.ts";
-import { LimitKilled } from "../../src/limits/enforce.ts";
+import { LimitKilled } from "../../src/child/limit-enforcement.ts";
 import { NO_LIMITS, type Limits } from "../../src/limits/limit-settings.ts";
 
 export interface FakeOptions {

@@ -1,6 +1,6 @@
 // A child its limits end is a measured outcome, not a fault: the run goes on to the other modes and
 // scales, exits 0 when nothing FAILed, and SUMMARY.csv keeps its columns with status OOM. On fake
-// parts (the real kill is covered by test/limits/enforce.test.ts).
+// parts (the real kill is covered by test/child/limit-enforcement.test.ts).
 import test from "ava";
 import { summaryTableCsv } from "../../src/report/summary-table-csv.ts";
 import { limitedScales } from "../../src/run/benchmark.ts";

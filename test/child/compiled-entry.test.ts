@@ -1,4 +1,4 @@
-// The compiled pipeline entry (src/pipeline-build.ts: plain JavaScript run with plain node) does what
+// The compiled pipeline entry (src/child/compiled-entry.ts: plain JavaScript run with plain node) does what
 // the TypeScript entry does, is rebuilt whenever a source changes, and when it cannot be built the
 // pipeline still runs, from the source.
 import test from "ava";
@@ -6,11 +6,11 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Job, JobInput, Mode } from "../../src/contract/job.ts";
-import { runChild } from "../../src/metrics/child-run.ts";
-import { buildPipelineBundle, cachedPipelineBundle, compiledPipelineEntry } from "../../src/pipeline-build.ts";
-import { pipelineCommand, pipelineEntry, pipelineStartCommand, runPipeline } from "../../src/pipeline-child.ts";
+import { runChild } from "../../src/child/spawn.ts";
+import { buildPipelineBundle, cachedPipelineBundle, compiledPipelineEntry } from "../../src/child/compiled-entry.ts";
+import { pipelineCommand, pipelineEntry, pipelineStartCommand, runPipeline } from "../../src/child/launcher.ts";
 import { readSummaryParquet } from "../../src/report/canonical-summary-csv.ts";
-import { csvFixtureToParquet, FIXTURE_NAMES, FIXTURES, removeDir, tempDir } from "./helpers.ts";
+import { csvFixtureToParquet, FIXTURE_NAMES, FIXTURES, removeDir, tempDir } from "../pipelines/helpers.ts";
 
 const MODES: Mode[] = ["in-memory", "streaming"];
 

@@ -125,7 +125,7 @@ function v1Group(all: Mount[], limits: CgroupLimits): ChildCgroup | null {
     write(memory, "memory.limit_in_bytes", String(limits.memoryBytes));
     // swap counts too where swap exists (memsw is the memory + swap cap; it must be >= the memory cap)
     if (existsSync(join(memory, "memory.memsw.limit_in_bytes"))) write(memory, "memory.memsw.limit_in_bytes", String(limits.memoryBytes));
-    // The child joins before it loads (enforce.ts), so nothing is charged elsewhere first; where
+    // The child joins before it loads (limit-enforcement.ts), so nothing is charged elsewhere first; where
     // the kernel still offers it (deprecated, refused by 6.x), a page charged before the move follows it.
     try {
       write(memory, "memory.move_charge_at_immigrate", "3");

@@ -7,23 +7,17 @@
 // The child joins its group itself, before its runtime loads: the command is wrapped in a
 // `/bin/sh -c` that writes its own pid into the group and then execs the engine (same pid).
 import { availableParallelism } from "node:os";
-import { existsSync, readFileSync } from "node:fs";
-import { readProcMemory } from "../metrics/proc-status.ts";
+import { existsSync } from "node:fs";
+import { readProcMemory } from "./proc-status.ts";
 import { makeChildCgroup, type ChildCgroup } from "./cgroup.ts";
-import { GUARD_SHARE, type Limits } from "./limit-settings.ts";
+import type { Limits } from "../limits/limit-settings.ts";
+import type { MemoryCap } from "../limits/memory-cap.ts";
 import type { RunLimits } from "../report/model.ts";
 
 /** Between 20 and 50 ms: a child growing 1 GB/s passes the cap by at most ~25 MB before it is killed. */
 export const WATCHDOG_INTERVAL_MS = 25;
 
 export type Enforcement = "cgroup v1" | "cgroup v2" | "watchdog";
-
-/** The cap a child runs under: the user's limit, or the machine guard. */
-export interface MemoryCap {
-  bytes: number;
-  /** "limit": the user's (or the preset's); "guard": GUARD_SHARE of MemAvailable, none given. */
-  source: "limit" | "guard";
-}
 
 /** How a child's run ended when its limits ended it. */
 export interface LimitKill {
@@ -33,22 +27,6 @@ export interface LimitKill {
   /** From the job handed over to the kill. */
   untilKillMs: number;
   enforcement: Enforcement;
-}
-
-/** MemAvailable from /proc/meminfo, bytes (null where it cannot be read). */
-export function memAvailableBytes(): number | null {
-  try {
-    const match = /^MemAvailable:\s+(\d+) kB/m.exec(readFileSync("/proc/meminfo", "utf8"));
-    return match ? Number(match[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The cap for these limits: the user's, or the guard (null: neither, e.g. no /proc/meminfo). */
-export function memoryCap(limits: Limits, available = memAvailableBytes()): MemoryCap | null {
-  if (limits.memoryLimitBytes !== null) return { bytes: limits.memoryLimitBytes, source: "limit" };
-  return available === null ? null : { bytes: Math.floor(available * GUARD_SHARE), source: "guard" };
 }
 
 /**

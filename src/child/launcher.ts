@@ -2,18 +2,19 @@
 // measured by the parent: the job goes in on stdin (the S3 secret stays out of ps), the child's
 // one JSON line comes back as its report.
 import { fileURLToPath } from "node:url";
-import type { Job, JobFailure, JobReport, Mode } from "./contract/job.ts";
-import { DataError, OutputError } from "./errors.ts";
-import { startChild, type ChildOptions, type ChildOutcome, type ChildRunOptions, type StartedChild } from "./metrics/child-run.ts";
-import { compiledPipelineEntry } from "./pipeline-build.ts";
+import type { Job, JobFailure, JobReport, Mode } from "../contract/job.ts";
+import { DataError, OutputError } from "../errors.ts";
+import { startChild, type ChildOptions, type ChildOutcome, type ChildRunOptions, type StartedChild } from "./spawn.ts";
+import { compiledPipelineEntry } from "./compiled-entry.ts";
 import { isDeno, typeScriptCommand } from "./runtime.ts";
-import { limitChild, LimitKilled, type Enforcement, type LimitedChild, type MemoryCap } from "./limits/enforce.ts";
-import type { Limits } from "./limits/limit-settings.ts";
-import { engineThreads } from "./limits/engine-budget.ts";
+import { limitChild, LimitKilled, type Enforcement, type LimitedChild } from "./limit-enforcement.ts";
+import type { MemoryCap } from "../limits/memory-cap.ts";
+import type { Limits } from "../limits/limit-settings.ts";
+import { engineThreads } from "../limits/engine-budget.ts";
 
 /** The entry file of a polars mode. */
 export function pipelineEntry(mode: Mode): string {
-  return fileURLToPath(new URL(`../pipelines/${mode}.ts`, import.meta.url));
+  return fileURLToPath(new URL(`../../pipelines/${mode}.ts`, import.meta.url));
 }
 
 /**
@@ -28,7 +29,7 @@ export function pipelineCommand(mode: Mode, args: string[] = []): { command: str
 export interface PipelineStart {
   command: string;
   args: string[];
-  /** "compiled": plain node on the cached bundle (src/pipeline-build.ts); "source": the TypeScript entry. */
+  /** "compiled": plain node on the cached bundle (src/child/compiled-entry.ts); "source": the TypeScript entry. */
   how: "compiled" | "source";
   /** Why the compiled entry was not used (build failed), when it was wanted. */
   fallbackReason?: string;
@@ -81,7 +82,7 @@ function reportFallback(mode: Mode, reason: string | undefined, onLine: ChildRun
 interface StartedPipeline {
   child: StartedChild;
   fallbackReason?: string;
-  /** Under limits: the child's group or watchdog (src/limits/enforce.ts). */
+  /** Under limits: the child's group or watchdog (src/child/limit-enforcement.ts). */
   limited?: LimitedChild;
 }
 

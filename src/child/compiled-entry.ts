@@ -18,7 +18,7 @@ import { createRequire } from "node:module";
 import { basename, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TSCONFIG = join(ROOT, "tsconfig.json");
 const FORMAT_VERSION = 1;
 /** Bundles of the same entry with another key are removed once older than this (a running child may still be starting one). */
