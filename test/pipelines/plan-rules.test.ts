@@ -1,18 +1,19 @@
 // Koku's rules, one at a time, on tiny hand-made hourly inputs run through the plan in this process
-// (dailySummary, the one-query composition of the two steps). Expected values are worked out by
-// hand from spec/koku-daily-summary.md, not copied from output.
+// (dailySummary, the one-query composition of the two steps): every scenario of rule-scenarios.ts
+// (shared with the SQL definition's sql-rules.test.ts), and the plan's own label parsing and LIKE
+// helpers. Expected values are worked out by hand from spec/koku-daily-summary.md, not copied from output.
 import test from "ava";
 import pl from "nodejs-polars";
 import type { DataFrame } from "nodejs-polars";
 import { dailySummary, likeToRegex, mergeLabelSets, parseLabelStrings } from "../../pipelines/daily-summary.ts";
 import { MEASURE_COLUMNS, PLAN_COLUMNS, type TableKey } from "../../src/contract/input-tables.ts";
-
-const H = 3600;
-const GIB = 2 ** 30;
+import { RULE_SCENARIOS, type Row, type Tables } from "./rule-scenarios.ts";
 
 function frame(key: TableKey, rows: Array<Record<string, unknown>>): DataFrame {
   const cols: Record<string, unknown[]> = {};
-  for (const c of PLAN_COLUMNS[key]) cols[c] = rows.map((r) => (r[c] === undefined ? null : r[c]));
+  for (const c of PLAN_COLUMNS[key]) {
+    cols[c] = rows.map((r) => (r[c] === undefined ? null : c === "interval_start" ? new Date(`${r[c]}Z`) : r[c]));
+  }
   const df = pl.DataFrame(cols);
   return df.select(
     ...PLAN_COLUMNS[key].map((c) =>
@@ -24,26 +25,8 @@ function frame(key: TableKey, rows: Array<Record<string, unknown>>): DataFrame {
   );
 }
 
-const at = (iso: string) => new Date(`${iso}Z`);
-
-function podRow(r: Record<string, unknown>): Record<string, unknown> {
-  return {
-    resource_id: "i-1",
-    node_capacity_cpu_cores: 4,
-    node_capacity_cpu_core_seconds: 4 * H,
-    node_capacity_memory_bytes: 16 * GIB,
-    node_capacity_memory_byte_seconds: 16 * GIB * H,
-    pod_usage_cpu_core_seconds: 0,
-    pod_request_cpu_core_seconds: 0,
-    pod_limit_cpu_core_seconds: 0,
-    pod_usage_memory_byte_seconds: 0,
-    pod_request_memory_byte_seconds: 0,
-    pod_limit_memory_byte_seconds: 0,
-    ...r,
-  };
-}
-
-function summarize(tables: Partial<Record<TableKey, Array<Record<string, unknown>>>>, enabled: string[] | null = null) {
+/** The plan's summary rows, usage_start as "YYYY-MM-DD" (the SQL tests read it as text too). */
+function summarize(tables: Tables, enabled: string[] | null = null): Row[] {
   const lf = dailySummary(
     {
       pod: frame("pod", tables.pod ?? []).lazy(),
@@ -53,7 +36,8 @@ function summarize(tables: Partial<Record<TableKey, Array<Record<string, unknown
     },
     { enabledTagKeys: enabled },
   );
-  return lf.collectSync({ engine: "in-memory" }).toRecords() as Array<Record<string, any>>;
+  const rows = lf.collectSync({ engine: "in-memory" }).toRecords() as Row[];
+  return rows.map((r) => ({ ...r, usage_start: r.usage_start instanceof Date ? r.usage_start.toISOString().slice(0, 10) : r.usage_start }));
 }
 
 function parse(raws: string[], enabled: string[] | null = null): Map<string, { canon: string; bad: boolean }> {
@@ -63,7 +47,7 @@ function parse(raws: string[], enabled: string[] | null = null): Map<string, { c
   return out;
 }
 
-test("labels: split on |, exactly one : per entry, every label_ removed from the key, empty value kept, later duplicate wins", (t) => {
+test("polars plan (parseLabelStrings): labels: split on |, exactly one : per entry, every label_ removed from the key, empty value kept, later duplicate wins", (t) => {
   const p = parse(["label_app:x|label_app_label_x:1|garbage|label_a:b:c|label_e:|label_app:y", "", "app=x;team=y"]);
   t.deepEqual(p.get("label_app:x|label_app_label_x:1|garbage|label_a:b:c|label_e:|label_app:y"), {
     canon: "app:y|app_x:1|e:",
@@ -73,19 +57,19 @@ test("labels: split on |, exactly one : per entry, every label_ removed from the
   t.deepEqual(p.get("app=x;team=y"), { canon: "", bad: true }, "a non-empty string without one key:value entry is flagged");
 });
 
-test("labels: an enabled-key list restricts the keys, vm_kubevirt_io_name is always enabled", (t) => {
+test("polars plan (parseLabelStrings): labels: an enabled-key list restricts the keys, vm_kubevirt_io_name is always enabled", (t) => {
   const p = parse(["label_team:a|label_vm_kubevirt_io_name:v|label_app:x"], ["team"]);
   t.is(p.get("label_team:a|label_vm_kubevirt_io_name:v|label_app:x")?.canon, "team:a|vm_kubevirt_io_name:v");
 });
 
-test("labels: merge lets the later set win (pod > namespace > node) and renders sorted compact JSON with escapes", (t) => {
+test("polars plan (mergeLabelSets): labels: merge lets the later set win (pod > namespace > node) and renders sorted compact JSON with escapes", (t) => {
   const tuples = pl.DataFrame({ nl: ["team:node|zone:a"], ns: ["team:ns"], pl: ['app:x"y\\z'] }).lazy();
   const df = mergeLabelSets(tuples, ["nl", "ns", "pl"], "json").collectSync();
   t.is(df.getColumn("json").get(0), '{"app":"x\\"y\\\\z","team":"ns","zone":"a"}');
   t.deepEqual(JSON.parse(df.getColumn("json").get(0)), { app: 'x"y\\z', team: "ns", zone: "a" });
 });
 
-test("cost category: SQL LIKE semantics, _ is any one character and regex characters are literal", (t) => {
+test("polars plan (likeToRegex): cost category: SQL LIKE semantics, _ is any one character and regex characters are literal", (t) => {
   const re = (p: string) => new RegExp(likeToRegex(p).replace("(?s)", ""), "s");
   t.true(re("a_c").test("abc"));
   t.true(re("a_c").test("a-c"));
@@ -96,172 +80,6 @@ test("cost category: SQL LIKE semantics, _ is any one character and regex charac
   t.true(re("openshift").test("openshift"));
 });
 
-test("pod rows: effective usage is max(usage, request) per hour then summed; capacity is the hourly max summed per day", (t) => {
-  const rows = summarize({
-    pod: [
-      // hour 0: two pods on node n1 (capacity repeated on both rows), one pod on n2
-      podRow({ interval_start: at("2024-02-10T00:00:00"), pod: "p1", namespace: "ns", node: "n1", pod_usage_cpu_core_seconds: 10, pod_request_cpu_core_seconds: 20 }),
-      podRow({ interval_start: at("2024-02-10T00:00:00"), pod: "p2", namespace: "other", node: "n1" }),
-      podRow({ interval_start: at("2024-02-10T00:00:00"), pod: "p3", namespace: "ns", node: "n2", node_capacity_cpu_core_seconds: 2 * H, resource_id: "i-2" }),
-      // hour 1: p1 only
-      podRow({ interval_start: at("2024-02-10T01:00:00"), pod: "p1", namespace: "ns", node: "n1", pod_usage_cpu_core_seconds: 30, pod_request_cpu_core_seconds: 5 }),
-    ],
-  });
-  const p1 = rows.find((r) => r.namespace === "ns" && r.node === "n1")!;
-  t.is(p1.data_source, "Pod");
-  t.is(p1.pod_usage_cpu_core_hours, 40 / H);
-  t.is(p1.pod_request_cpu_core_hours, 25 / H);
-  t.is(p1.pod_effective_usage_cpu_core_hours, (20 + 30) / H, "Σ max(u,r) = 50 s, not max(Σu, Σr) = 40 s");
-  t.is(p1.node_capacity_cpu_core_hours, 8, "two hours of 4 cores: the value repeated on two pod rows counts once");
-  t.is(p1.cluster_capacity_cpu_core_hours, 10, "n1 8 core-hours + n2 2 core-hours");
-  t.is(p1.node_capacity_memory_gigabytes, 16);
-  t.is(p1.pod_labels, "{}", "no labels anywhere: {} (never NULL on a Pod row)");
-  t.is(p1.all_labels, "{}");
-  t.is(p1.volume_labels, null);
-});
-
-test("pod rows: a node '' or NULL is dropped; the openshift- namespaces get cost category 1", (t) => {
-  const rows = summarize({
-    pod: [
-      podRow({ interval_start: at("2024-02-10T00:00:00"), pod: "a", namespace: "openshift-etcd", node: "n1" }),
-      podRow({ interval_start: at("2024-02-10T00:00:00"), pod: "b", namespace: "ns", node: "" }),
-      podRow({ interval_start: at("2024-02-10T00:00:00"), pod: "c", namespace: "ns", node: null }),
-    ],
-  });
-  const pods = rows.filter((r) => r.data_source === "Pod" && r.namespace !== null && !r.namespace.endsWith("unallocated"));
-  t.deepEqual(pods.map((r) => [r.namespace, r.node, r.cost_category_id]), [["openshift-etcd", "n1", 1]]);
-});
-
-test("unallocated rows: master if the node ran openshift-kube-apiserver, infra by node label, else worker, no label rows -> NULL namespace", (t) => {
-  const hour = at("2024-02-10T00:00:00");
-  const rows = summarize({
-    pod: [
-      podRow({ interval_start: hour, pod: "api", namespace: "openshift-kube-apiserver", node: "m", resource_id: "i-m", pod_usage_cpu_core_seconds: H }),
-      podRow({ interval_start: hour, pod: "x", namespace: "ns", node: "i", resource_id: "i-i", pod_usage_cpu_core_seconds: 2 * H }),
-      podRow({ interval_start: hour, pod: "y", namespace: "ns", node: "w", resource_id: "i-w", pod_usage_cpu_core_seconds: 3 * H }),
-      podRow({ interval_start: hour, pod: "z", namespace: "ns", node: "u", resource_id: "i-u" }),
-    ],
-    nodeLabels: [
-      { interval_start: hour, node: "m", node_labels: "label_node_role_kubernetes_io:master" },
-      { interval_start: hour, node: "i", node_labels: "label_node_role_kubernetes_io:infra" },
-      { interval_start: hour, node: "w", node_labels: "label_zone:a" },
-    ],
-  });
-  const unalloc = new Map(
-    rows.filter((r) => r.pod_labels === null && r.data_source === "Pod").map((r) => [r.node, r] as const),
-  );
-  t.is(unalloc.get("m")?.namespace, "Platform unallocated");
-  t.is(unalloc.get("i")?.namespace, "Platform unallocated");
-  t.is(unalloc.get("w")?.namespace, "Worker unallocated");
-  t.is(unalloc.get("u")?.namespace, null, "a node without node-label rows that month has no role");
-  t.is(unalloc.get("m")?.cost_category_id, 1, "Platform unallocated is in the Platform category");
-  t.is(unalloc.get("w")?.cost_category_id, null);
-  t.is(unalloc.get("w")?.pod_usage_cpu_core_hours, 4 - 3, "capacity 4 core-hours minus the pod's 3");
-  t.is(unalloc.get("w")?.pod_limit_cpu_core_hours, null, "limit columns are NULL");
-  t.is(unalloc.get("w")?.all_labels, "{}");
-});
-
-test("node labels that change within a day put the pod's usage in one row per label set (Koku quirk P1)", (t) => {
-  const rows = summarize({
-    pod: [
-      podRow({ interval_start: at("2024-02-10T00:00:00"), pod: "p", namespace: "ns", node: "n", pod_usage_cpu_core_seconds: H }),
-      podRow({ interval_start: at("2024-02-10T01:00:00"), pod: "p", namespace: "ns", node: "n", pod_usage_cpu_core_seconds: H }),
-    ],
-    nodeLabels: [
-      { interval_start: at("2024-02-10T00:00:00"), node: "n", node_labels: "label_zone:a" },
-      { interval_start: at("2024-02-10T01:00:00"), node: "n", node_labels: "label_zone:b" },
-    ],
-  });
-  const pods = rows.filter((r) => r.namespace === "ns").sort((a, b) => (a.pod_labels < b.pod_labels ? -1 : 1));
-  t.deepEqual(
-    pods.map((r) => [r.pod_labels, r.pod_usage_cpu_core_hours]),
-    [
-      ['{"zone":"a"}', 2],
-      ['{"zone":"b"}', 2],
-    ],
-  );
-});
-
-test("storage rows: request and usage divided by the PV's node count, capacity not; GiB-months use the month's days", (t) => {
-  const hour = at("2024-02-10T00:00:00"); // February 2024: 29 days
-  const claim = (pod: string, pvc: string, ns: string) => ({
-    interval_start: hour,
-    namespace: ns,
-    pod,
-    persistentvolumeclaim: pvc,
-    persistentvolume: "pv",
-    storageclass: "gp3",
-    csi_volume_handle: "vol-1",
-    persistentvolumeclaim_capacity_bytes: 10 * GIB,
-    persistentvolumeclaim_capacity_byte_seconds: 10 * GIB * H,
-    volume_request_storage_byte_seconds: 20 * GIB * H,
-    persistentvolumeclaim_usage_byte_seconds: 4 * GIB * H,
-    persistentvolume_labels: "label_env:pv|label_tier:fast",
-    persistentvolumeclaim_labels: "label_env:pvc",
-  });
-  const rows = summarize({
-    pod: [
-      podRow({ interval_start: hour, pod: "a", namespace: "ns1", node: "n1" }),
-      podRow({ interval_start: hour, pod: "b", namespace: "ns2", node: "n2" }),
-    ],
-    storage: [
-      claim("a", "pvc-a", "ns1"),
-      claim("b", "pvc-b", "ns2"),
-      {
-        interval_start: hour,
-        persistentvolume: "pv-orphan",
-        storageclass: "gp3",
-        persistentvolumeclaim_capacity_bytes: GIB,
-        persistentvolumeclaim_capacity_byte_seconds: GIB * H,
-      },
-    ],
-  });
-  const a = rows.find((r) => r.data_source === "Storage" && r.persistentvolumeclaim === "pvc-a")!;
-  const month = 86400 * 29;
-  t.is(a.node, "n1");
-  t.is(a.persistentvolumeclaim_capacity_gigabyte, 10);
-  t.is(a.persistentvolumeclaim_capacity_gigabyte_months, (10 * GIB * H) / month / GIB, "capacity is not divided");
-  t.is(a.volume_request_storage_gigabyte_months, (20 * GIB * H) / 2 / month / GIB, "request / 2 nodes");
-  t.is(a.persistentvolumeclaim_usage_gigabyte_months, (4 * GIB * H) / 2 / month / GIB, "usage / 2 nodes");
-  t.deepEqual(JSON.parse(a.volume_labels), { env: "pvc", tier: "fast" }, "pvc > pv");
-  t.is(a.pod_labels, null);
-  const orphan = rows.find((r) => r.persistentvolume === "pv-orphan")!;
-  t.is(orphan.namespace, null);
-  t.is(orphan.node, null, "a claimless PV has no node");
-  t.is(orphan.volume_labels, "{}");
-  t.is(orphan.volume_request_storage_gigabyte_months, 0, "sum over NULLs is 0, divided by COALESCE(node_count, 1)");
-});
-
-test("an hourly pod row with a measure above 1e18 is dropped before every roll-up: pod sums and node capacity", (t) => {
-  const rows = summarize({
-    pod: [
-      podRow({ interval_start: at("2024-02-10T00:00:00"), pod: "p1", namespace: "ns", node: "n1", pod_usage_cpu_core_seconds: 10 }),
-      // the anomaly: this whole row goes, its capacity too
-      podRow({ interval_start: at("2024-02-10T01:00:00"), pod: "p1", namespace: "ns", node: "n1", pod_usage_cpu_core_seconds: 2e18 }),
-    ],
-  });
-  const p1 = rows.find((r) => r.namespace === "ns" && r.node === "n1")!;
-  t.is(p1.pod_usage_cpu_core_hours, 10 / H, "only hour 0's 10 s");
-  t.is(p1.node_capacity_cpu_core_hours, 4, "one hour of 4 cores: hour 1's capacity went with its row");
-});
-
-test("node roles look at each pod-day's own max resource_id: an apiserver pod whose resource_id changed does not make the other id a master", (t) => {
-  // Node n, one day. Pod q (openshift-kube-apiserver) reported i-a at 00:00 and i-b at 01:00: its
-  // daily row has max i-b. Pod r (ns) reported i-a. Roles per (node, resource_id) of the per-pod
-  // daily rows: (n, i-b) master (q), (n, i-a) worker (r; n has label rows, none infra).
-  // The unallocated row takes CASE max(node_role) over the node's Pod rows: max('master', 'worker')
-  // = 'worker' -> 'Worker unallocated'. (Had i-a been a master too, it would read Platform.)
-  const rows = summarize({
-    pod: [
-      podRow({ interval_start: at("2024-02-10T00:00:00"), pod: "q", namespace: "openshift-kube-apiserver", node: "n", resource_id: "i-a" }),
-      podRow({ interval_start: at("2024-02-10T01:00:00"), pod: "q", namespace: "openshift-kube-apiserver", node: "n", resource_id: "i-b" }),
-      podRow({ interval_start: at("2024-02-10T00:00:00"), pod: "r", namespace: "ns", node: "n", resource_id: "i-a" }),
-    ],
-    nodeLabels: [{ interval_start: at("2024-02-10T00:00:00"), node: "n", node_labels: "label_zone:a" }],
-  });
-  const unallocated = rows.filter((r) => r.data_source === "Pod" && r.pod_labels === null);
-  t.deepEqual(
-    unallocated.map((r) => [r.node, r.namespace, r.resource_id]),
-    [["n", "Worker unallocated", "i-b"]],
-  );
-});
+for (const scenario of RULE_SCENARIOS) {
+  test(`polars plan: ${scenario.name}`, (t) => scenario.check(t, summarize(scenario.tables, scenario.enabledTagKeys ?? null)));
+}
