@@ -6,12 +6,10 @@
 import test from "ava";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { JobInput, Mode } from "../../src/contract/job.ts";
 import type { SummaryRow } from "../../src/contract/summary-schema.ts";
 import { aggregateWithReference } from "../../src/commands/aggregate.ts";
-import { readSummaryParquet } from "../../src/report/canonical-summary-csv.ts";
 import { compareSummaries, DEFAULT_TOLERANCE } from "../../src/validate/index.ts";
-import { copyFixture, csvFixtureToParquet, removeDir, runPipelineChild, tempDir } from "./helpers.ts";
+import { copyFixture, csvFixtureToParquet, removeDir, runPipelineChild, runSummary, tempDir } from "./helpers.ts";
 
 /** p1's label value in January (48 hourly rows, Jan 30 and 31): "x", then the hostile characters. */
 const VALUE = "x\ty\nz\rw\u0001\u001f\u007f\u2028v";
@@ -31,18 +29,6 @@ function hostileInput(): string {
   if (edited === text) throw new Error("the fixture no longer holds p1's labels");
   writeFileSync(file, edited);
   return dir;
-}
-
-async function run(mode: Mode, input: JobInput): Promise<SummaryRow[]> {
-  const dir = tempDir("out");
-  try {
-    const output = join(dir, "summary.parquet");
-    const result = await runPipelineChild(mode, input, output);
-    if (result.exitCode !== 0 || !result.report?.ok) throw new Error(`${mode} failed (exit ${result.exitCode}): ${result.report?.error ?? result.stderr}`);
-    return await readSummaryParquet(output);
-  } finally {
-    removeDir(dir);
-  }
 }
 
 const p1Labels = (rows: SummaryRow[]) =>
@@ -71,7 +57,7 @@ for (const mode of ["in-memory", "streaming", "duckdb", "postgres"] as const) {
     // postgres reads parquet only (the CSV is converted first, as run does)
     const parquet = mode === "postgres" ? csvFixtureToParquet(dir) : null;
     try {
-      const rows = await run(mode, parquet ? { kind: "parquet", dir: parquet } : { kind: "csv", dir });
+      const rows = await runSummary(mode, parquet ? { kind: "parquet", dir: parquet } : { kind: "csv", dir });
       t.deepEqual(p1Labels(rows), EXPECTED_P1);
       const r = compareSummaries(await aggregateWithReference(dir), rows, DEFAULT_TOLERANCE);
       t.is(r.verdict, "PASS", JSON.stringify({ rows: r.rows, samples: r.samples }).slice(0, 2000));
@@ -93,7 +79,7 @@ function nulInput(): string {
 test("a NUL in a label value: duckdb gives the reference's rows, the NUL escaped as \\u0000", async (t) => {
   const dir = nulInput();
   try {
-    const rows = await run("duckdb", { kind: "csv", dir });
+    const rows = await runSummary("duckdb", { kind: "csv", dir });
     // the pod's labels (app, env) merged with the node's (a, c) and namespace's (nk), keys sorted
     const expected = '{"a":"b","app":"x\\u0000y","c":"d","env":"y","nk":"nv"}';
     t.deepEqual(p1Labels(rows), [

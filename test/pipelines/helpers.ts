@@ -1,14 +1,18 @@
 // Test helpers for the pipelines: fixture copies, the nise CSV -> Koku parquet layout conversion
 // (independent of the generator: polars reads the CSV as text, measures become Float64,
-// timestamps Datetime("ms"), empty text null), and running a pipeline child.
+// timestamps Datetime("ms"), empty text null), running a pipeline child, and reading back its
+// summary rows.
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pl from "nodejs-polars";
 import { KOKU_TABLE, MEASURE_COLUMNS, REPORT_TYPE, TABLE_KEYS } from "../../src/contract/input-tables.ts";
 import type { Job, JobInput, Mode } from "../../src/contract/job.ts";
+import type { SummaryRow } from "../../src/contract/summary-schema.ts";
 import { runChild } from "../../src/child/spawn.ts";
 import { pipelineCommand } from "../../src/child/launcher.ts";
+import { readSummaryParquet } from "../../src/report/canonical-summary-csv.ts";
+import type { ValidationResult } from "../../src/validate/index.ts";
 import { NISE_FIXTURES } from "../fixtures-path.ts";
 
 export const FIXTURES = NISE_FIXTURES;
@@ -85,6 +89,33 @@ export async function runPipelineChild(
     stdout: outcome.stdout,
     stderr: outcome.stderr,
   };
+}
+
+/**
+ * Run one pipeline child on `input` into a temp folder and return its summary parquet's rows; throws
+ * if the child failed or its rowsOut is not the number of rows it wrote.
+ */
+export async function runSummary(mode: Mode, input: JobInput, extra: Partial<Job> = {}): Promise<SummaryRow[]> {
+  const dir = tempDir("out");
+  try {
+    const output = join(dir, "summary.parquet");
+    const result = await runPipelineChild(mode, input, output, null, extra);
+    if (result.exitCode !== 0 || !result.report?.ok) {
+      throw new Error(`${mode}/${input.kind} failed (exit ${result.exitCode}): ${result.report?.error ?? result.stderr}`);
+    }
+    const rows = await readSummaryParquet(output);
+    if (rows.length !== result.report.rowsOut) throw new Error(`${mode}/${input.kind}: rowsOut ${result.report.rowsOut} != ${rows.length} rows`);
+    return rows;
+  } finally {
+    removeDir(dir);
+  }
+}
+
+/** What a failed compareSummaries found, for an assertion message: the failing metrics and text columns. */
+export function explainValidation(r: ValidationResult): string {
+  const bad = r.metrics.filter((m) => m.verdict !== "PASS").map((m) => ({ metric: m.metric, worst: m }));
+  const text = r.text.filter((x) => x.mismatches > 0).map((x) => ({ column: x.column, samples: x.samples }));
+  return JSON.stringify({ rows: r.rows, samples: r.samples, badMetrics: bad, badText: text }).slice(0, 4000);
 }
 
 export function removeDir(dir: string): void {

@@ -3,43 +3,19 @@
 // labels compared as parsed maps: src/validate).
 import test from "ava";
 import { join } from "node:path";
-import type { JobInput, Mode } from "../../src/contract/job.ts";
 import type { SummaryRow } from "../../src/contract/summary-schema.ts";
 import { aggregateWithReference } from "../../src/commands/aggregate.ts";
-import { readSummaryParquet } from "../../src/report/canonical-summary-csv.ts";
-import { compareSummaries, DEFAULT_TOLERANCE, type ValidationResult } from "../../src/validate/index.ts";
-import { csvFixtureToParquet, FIXTURE_NAMES, FIXTURES, removeDir, runPipelineChild, tempDir } from "./helpers.ts";
-
-async function run(mode: Mode, input: JobInput): Promise<SummaryRow[]> {
-  const dir = tempDir("out");
-  try {
-    const output = join(dir, "summary.parquet");
-    const result = await runPipelineChild(mode, input, output);
-    if (result.exitCode !== 0 || !result.report?.ok) {
-      throw new Error(`${mode} failed (exit ${result.exitCode}): ${result.report?.error ?? result.stderr}`);
-    }
-    const rows = await readSummaryParquet(output);
-    if (rows.length !== result.report.rowsOut) throw new Error(`${mode}: rowsOut ${result.report.rowsOut} != ${rows.length} rows`);
-    return rows;
-  } finally {
-    removeDir(dir);
-  }
-}
-
-function explain(r: ValidationResult): string {
-  const bad = r.metrics.filter((m) => m.verdict !== "PASS").map((m) => m.metric);
-  const text = r.text.filter((x) => x.mismatches > 0).map((x) => ({ column: x.column, samples: x.samples }));
-  return JSON.stringify({ rows: r.rows, samples: r.samples, badMetrics: bad, badText: text });
-}
+import { compareSummaries, DEFAULT_TOLERANCE } from "../../src/validate/index.ts";
+import { csvFixtureToParquet, explainValidation, FIXTURE_NAMES, FIXTURES, removeDir, runSummary } from "./helpers.ts";
 
 async function allRuns(csvDir: string): Promise<Array<[string, SummaryRow[]]>> {
   const parquetDir = csvFixtureToParquet(csvDir);
   try {
     return [
-      ["in-memory/csv", await run("in-memory", { kind: "csv", dir: csvDir })],
-      ["streaming/csv", await run("streaming", { kind: "csv", dir: csvDir })],
-      ["in-memory/parquet", await run("in-memory", { kind: "parquet", dir: parquetDir })],
-      ["streaming/parquet", await run("streaming", { kind: "parquet", dir: parquetDir })],
+      ["in-memory/csv", await runSummary("in-memory", { kind: "csv", dir: csvDir })],
+      ["streaming/csv", await runSummary("streaming", { kind: "csv", dir: csvDir })],
+      ["in-memory/parquet", await runSummary("in-memory", { kind: "parquet", dir: parquetDir })],
+      ["streaming/parquet", await runSummary("streaming", { kind: "parquet", dir: parquetDir })],
     ];
   } finally {
     removeDir(parquetDir);
@@ -61,7 +37,7 @@ for (const fixture of FIXTURE_NAMES) {
     t.true(inMemory.length > 0, "in-memory produced rows");
     for (const [name, rows] of runs.slice(1)) {
       const r = compareSummaries(inMemory, rows, DEFAULT_TOLERANCE);
-      t.is(r.verdict, "PASS", `${name} vs in-memory/csv: ${explain(r)}`);
+      t.is(r.verdict, "PASS", `${name} vs in-memory/csv: ${explainValidation(r)}`);
     }
   });
 
@@ -70,7 +46,7 @@ for (const fixture of FIXTURE_NAMES) {
     t.true(reference.length > 0, "the reference produced rows");
     for (const [name, rows] of await runsOf(csvDir)) {
       const r = compareSummaries(reference, rows, DEFAULT_TOLERANCE);
-      t.is(r.verdict, "PASS", `${name} vs reference: ${explain(r)}`);
+      t.is(r.verdict, "PASS", `${name} vs reference: ${explainValidation(r)}`);
     }
   });
 }

@@ -3,19 +3,10 @@
 // from the same parquet on local disk.
 import test from "ava";
 import { join } from "node:path";
-import type { JobInput, Mode } from "../../src/contract/job.ts";
-import type { SummaryRow } from "../../src/contract/summary-schema.ts";
-import { readSummaryParquet } from "../../src/report/canonical-summary-csv.ts";
+import type { JobInput } from "../../src/contract/job.ts";
 import { createS3Client, ensureBucket, startEmbeddedS3, toS3Access, uploadTree } from "../../src/storage/index.ts";
 import { compareSummaries, DEFAULT_TOLERANCE } from "../../src/validate/index.ts";
-import { csvFixtureToParquet, FIXTURES, removeDir, runPipelineChild, tempDir } from "./helpers.ts";
-
-async function rows(mode: Mode, input: JobInput, dir: string): Promise<SummaryRow[]> {
-  const output = join(dir, `${mode}-${input.kind}.parquet`);
-  const result = await runPipelineChild(mode, input, output);
-  if (result.exitCode !== 0) throw new Error(`${mode}/${input.kind} failed: ${result.report?.error ?? result.stderr}`);
-  return readSummaryParquet(output);
-}
+import { csvFixtureToParquet, FIXTURES, removeDir, runSummary, tempDir } from "./helpers.ts";
 
 test("S3 input: both modes give the same rows as from the same parquet on local disk", async (t) => {
   const work = tempDir("s3");
@@ -26,10 +17,10 @@ test("S3 input: both modes give the same rows as from the same parquet on local 
     await ensureBucket(client, server.settings.bucket);
     await uploadTree(client, server.settings.bucket, parquet, { prefix: "run-1/" });
     const s3: JobInput = { kind: "s3", bucket: server.settings.bucket, prefix: "run-1", s3: toS3Access(server.settings) };
-    const local = await rows("in-memory", { kind: "parquet", dir: parquet }, work);
+    const local = await runSummary("in-memory", { kind: "parquet", dir: parquet });
     t.true(local.length > 0);
     for (const mode of ["in-memory", "streaming"] as const) {
-      const r = compareSummaries(local, await rows(mode, s3, work), DEFAULT_TOLERANCE);
+      const r = compareSummaries(local, await runSummary(mode, s3), DEFAULT_TOLERANCE);
       t.is(r.verdict, "PASS", `${mode} from S3: ${JSON.stringify({ rows: r.rows, samples: r.samples })}`);
     }
   } finally {

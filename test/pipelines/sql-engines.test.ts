@@ -4,35 +4,11 @@
 // parsed maps: src/validate); and the same rows as the polars in-memory mode.
 import test from "ava";
 import { join } from "node:path";
-import type { JobInput, Mode } from "../../src/contract/job.ts";
 import type { SummaryRow } from "../../src/contract/summary-schema.ts";
 import { aggregateWithReference } from "../../src/commands/aggregate.ts";
-import { readSummaryParquet } from "../../src/report/canonical-summary-csv.ts";
-import { compareSummaries, DEFAULT_TOLERANCE, type ValidationResult } from "../../src/validate/index.ts";
-import { csvFixtureToParquet, FIXTURE_NAMES, FIXTURES, removeDir, runPipelineChild, tempDir } from "./helpers.ts";
+import { compareSummaries, DEFAULT_TOLERANCE } from "../../src/validate/index.ts";
+import { csvFixtureToParquet, explainValidation, FIXTURE_NAMES, FIXTURES, removeDir, runSummary } from "./helpers.ts";
 import { serverJobDatabase } from "./sql-helpers.ts";
-
-async function run(mode: Mode, input: JobInput, extra: Record<string, unknown> = {}): Promise<SummaryRow[]> {
-  const dir = tempDir("out");
-  try {
-    const output = join(dir, "summary.parquet");
-    const result = await runPipelineChild(mode, input, output, null, extra);
-    if (result.exitCode !== 0 || !result.report?.ok) {
-      throw new Error(`${mode} failed (exit ${result.exitCode}): ${result.report?.error ?? result.stderr}`);
-    }
-    const rows = await readSummaryParquet(output);
-    if (rows.length !== result.report.rowsOut) throw new Error(`${mode}: rowsOut ${result.report.rowsOut} != ${rows.length} rows`);
-    return rows;
-  } finally {
-    removeDir(dir);
-  }
-}
-
-function explain(r: ValidationResult): string {
-  const bad = r.metrics.filter((m) => m.verdict !== "PASS").map((m) => ({ metric: m.metric, worst: m }));
-  const text = r.text.filter((x) => x.mismatches > 0).map((x) => ({ column: x.column, samples: x.samples }));
-  return JSON.stringify({ rows: r.rows, samples: r.samples, badMetrics: bad, badText: text }).slice(0, 4000);
-}
 
 for (const fixture of FIXTURE_NAMES) {
   const csvDir = join(FIXTURES, fixture);
@@ -42,8 +18,8 @@ for (const fixture of FIXTURE_NAMES) {
     const parquetDir = csvFixtureToParquet(csvDir);
     try {
       for (const [name, input] of [["csv", { kind: "csv", dir: csvDir }], ["parquet", { kind: "parquet", dir: parquetDir }]] as const) {
-        const r = compareSummaries(reference, await run("duckdb", input), DEFAULT_TOLERANCE);
-        t.is(r.verdict, "PASS", `duckdb/${name} vs reference: ${explain(r)}`);
+        const r = compareSummaries(reference, await runSummary("duckdb", input), DEFAULT_TOLERANCE);
+        t.is(r.verdict, "PASS", `duckdb/${name} vs reference: ${explainValidation(r)}`);
       }
     } finally {
       removeDir(parquetDir);
@@ -54,8 +30,8 @@ for (const fixture of FIXTURE_NAMES) {
     const reference = await aggregateWithReference(csvDir);
     const parquetDir = csvFixtureToParquet(csvDir);
     try {
-      const r = compareSummaries(reference, await run("postgres", { kind: "parquet", dir: parquetDir }), DEFAULT_TOLERANCE);
-      t.is(r.verdict, "PASS", `postgres/pglite vs reference: ${explain(r)}`);
+      const r = compareSummaries(reference, await runSummary("postgres", { kind: "parquet", dir: parquetDir }), DEFAULT_TOLERANCE);
+      t.is(r.verdict, "PASS", `postgres/pglite vs reference: ${explainValidation(r)}`);
     } finally {
       removeDir(parquetDir);
     }
@@ -65,8 +41,8 @@ for (const fixture of FIXTURE_NAMES) {
   if (database) {
     test(`${fixture}: postgres on the DATABASE_URL server (COPY) gives the reference's rows from CSV input`, async (t) => {
       const reference = await aggregateWithReference(csvDir);
-      const r = compareSummaries(reference, await run("postgres", { kind: "csv", dir: csvDir }, { database }), DEFAULT_TOLERANCE);
-      t.is(r.verdict, "PASS", `postgres/server vs reference: ${explain(r)}`);
+      const r = compareSummaries(reference, await runSummary("postgres", { kind: "csv", dir: csvDir }, { database }), DEFAULT_TOLERANCE);
+      t.is(r.verdict, "PASS", `postgres/server vs reference: ${explainValidation(r)}`);
     });
   }
 }
