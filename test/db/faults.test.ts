@@ -7,16 +7,9 @@ import { ServiceError } from "../../src/errors.ts";
 import { connectPg, pgSettingsFromEnv, type PgSettings } from "../../src/db/index.ts";
 import { connectCheck } from "./child.ts";
 import { NEEDS_REAL_POSTGRES } from "./on-targets.ts";
+import { closedPort } from "../net-helpers.ts";
 
 const SECRET = "Pg-S3cr3t-do-not-print-4711";
-
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 function settingsAt(port: number, over: Partial<PgSettings> = {}): PgSettings {
   return { host: "127.0.0.1", port, user: "bench_user", password: SECRET, database: "bench", ssl: false, embedded: false, ...over };

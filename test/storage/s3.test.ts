@@ -2,7 +2,6 @@
 // checks, deletes, polars reading s3://, and the faults a user can hit.
 import { createHash } from "node:crypto";
 import { readFile, rm, writeFile } from "node:fs/promises";
-import net from "node:net";
 import path from "node:path";
 import test from "ava";
 import pl from "nodejs-polars";
@@ -24,6 +23,7 @@ import {
   type S3Settings,
 } from "../../src/storage/index.ts";
 import { buildParquetTree, tempDir } from "./helpers.ts";
+import { closedPort } from "../net-helpers.ts";
 
 let s3: EmbeddedS3;
 let client: S3Client;
@@ -44,15 +44,6 @@ test.after.always(async () => {
   await rm(dataDir, { recursive: true, force: true });
   await rm(treeRoot, { recursive: true, force: true });
 });
-
-/** A 127.0.0.1 port with nothing listening (bound, then released). */
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 test.serial("the embedded server listens on 127.0.0.1, on a free port, with the default bucket created", async (t) => {
   t.regex(s3.settings.endpoint!, /^http:\/\/127\.0\.0\.1:\d+$/);

@@ -1,11 +1,11 @@
 // A child process configured with a secret S3 key, pointed at an S3 endpoint that is closed or
 // that refuses its key, prints the endpoint and access key but never the secret.
-import net from "node:net";
 import { rm } from "node:fs/promises";
 import test from "ava";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../src/storage/index.ts";
 import { connectCheck } from "../db/child.ts";
 import { tempDir } from "./helpers.ts";
+import { closedPort } from "../net-helpers.ts";
 
 const SECRET = "S3-S3cr3t-never-print-0815";
 let s3: EmbeddedS3;
@@ -21,10 +21,7 @@ test.after.always(async () => {
 });
 
 test("an unreachable S3 endpoint: the child names endpoint and access key, exits 3, never prints the secret", async (t) => {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
+  const port = await closedPort();
   const res = await connectCheck("s3", { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: "bench-key", AWS_SECRET_ACCESS_KEY: SECRET });
   t.is(res.code, 3);
   t.true(res.ms < 20_000);
