@@ -3,27 +3,19 @@
 // unpacked is bounded by a setting the user can raise.
 import test from "ava";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, linkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, symlinkSync, linkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { writeTarGz } from "../../src/nise/tar.ts";
 import { stageUserInput } from "../../src/nise/user-input.ts";
-import { REQUIRED_COLUMNS } from "../../src/nise/csv-import.ts";
+import { POD_HEADER, POD_ROW, tempFolder } from "./helpers.ts";
 import { DataError, UsageError } from "../../src/errors.ts";
 import { runGenerateCommand } from "../../src/commands/generate.ts";
 import { extractPayload, gunzipToStage, STAGE_LIMIT_SETTING, StageBudget } from "../../src/nise/stage-files.ts";
 import { convertUserInput } from "../../src/nise/csv-to-parquet.ts";
 import { DailySummaryReference } from "../../src/reference/summary.ts";
 
-const POD_HEADER = REQUIRED_COLUMNS.pod.join(",");
-const POD_ROW = "2024-01-01 00:00:00 +0000 UTC,2024-02-01 00:00:00 +0000 UTC,2024-01-01 00:00:00 +0000 UTC,2024-01-01 00:59:59 +0000 UTC,p1,ns1,alpha,i-1,1,1,2,3,4,5,4,14400,5,18000,label_app:x";
 const POD_CSV = Buffer.from(`${POD_HEADER}\r\n${POD_ROW}\r\n`);
-
-function scratch(): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), "streambench-hostile-"));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 const manifest = (fields: Record<string, unknown>) =>
   JSON.stringify({ cluster_id: "c1", uuid: "u1", start: "2024-01-01T00:00:00.000000+00:00", ...fields });
@@ -35,7 +27,7 @@ function payload(dir: string, name: string, fields: Record<string, unknown>): st
 }
 
 test("a manifest cluster_id holding a path is refused naming the manifest, and nothing is written outside the stage folder", async (t) => {
-  const { dir, cleanup } = scratch();
+  const { dir, cleanup } = tempFolder("hostile");
   try {
     // the stage is <dir>/stage/csv: "October-2025-x/../../../pwned" would resolve to <dir>/pwned-...
     const cluster = "x/../../../pwned";
@@ -56,7 +48,7 @@ test("a manifest cluster_id holding a path is refused naming the manifest, and n
 });
 
 test("a manifest whose month is 13 or whose cluster_id holds a newline is refused naming the manifest and the field", async (t) => {
-  const { dir, cleanup } = scratch();
+  const { dir, cleanup } = tempFolder("hostile");
   try {
     const month13 = payload(dir, "m.tar.gz", { start: "2025-13-01T00:00:00.000000+00:00" });
     const e1 = await t.throwsAsync(stageUserInput(month13, join(dir, "s1")), { instanceOf: DataError });
@@ -70,7 +62,7 @@ test("a manifest whose month is 13 or whose cluster_id holds a newline is refuse
 });
 
 test("symbolic and hard links inside a payload are listed as skipped and never followed", async (t) => {
-  const { dir, cleanup } = scratch();
+  const { dir, cleanup } = tempFolder("hostile");
   try {
     const src = join(dir, "src");
     mkdirSync(src);
@@ -95,7 +87,7 @@ test("symbolic and hard links inside a payload are listed as skipped and never f
 });
 
 test("a .csv.gz cut short is an error naming the file, not a skip", async (t) => {
-  const { dir, cleanup } = scratch();
+  const { dir, cleanup } = tempFolder("hostile");
   try {
     const input = join(dir, "in");
     mkdirSync(input);
@@ -111,7 +103,7 @@ test("a .csv.gz cut short is an error naming the file, not a skip", async (t) =>
 });
 
 test.serial("a payload that unpacks past STREAMBENCH_STAGE_LIMIT is refused naming the setting; raising it lets the same payload through", async (t) => {
-  const { dir, cleanup } = scratch();
+  const { dir, cleanup } = tempFolder("hostile");
   const saved = process.env[STAGE_LIMIT_SETTING];
   t.teardown(() => (saved === undefined ? delete process.env[STAGE_LIMIT_SETTING] : (process.env[STAGE_LIMIT_SETTING] = saved)));
   try {
@@ -131,7 +123,7 @@ test.serial("a payload that unpacks past STREAMBENCH_STAGE_LIMIT is refused nami
 });
 
 test("a folder holding only a Koku parquet tree is refused with one message that says where such a tree is read", async (t) => {
-  const { dir, cleanup } = scratch();
+  const { dir, cleanup } = tempFolder("hostile");
   try {
     const table = join(dir, "tree", "data", "1234567", "OCP", "source=s1", "year=2025", "month=10", "openshift_pod_usage_line_items");
     mkdirSync(table, { recursive: true });
@@ -144,7 +136,7 @@ test("a folder holding only a Koku parquet tree is refused with one message that
 });
 
 test("without a month in the manifest, a first data row in month 13 is refused naming the CSV, line 2 and the column", async (t) => {
-  const { dir, cleanup } = scratch();
+  const { dir, cleanup } = tempFolder("hostile");
   try {
     const tarball = join(dir, "p.tar.gz");
     const csv = Buffer.from(`${POD_HEADER}\r\n${POD_ROW.replaceAll("2024-01-01 00:00:00", "2024-13-01 00:00:00")}\r\n`);
@@ -158,7 +150,7 @@ test("without a month in the manifest, a first data row in month 13 is refused n
 });
 
 test("a folder reached twice through a link is read once, a link loop ends, and a named pipe is listed as skipped, never opened", async (t) => {
-  const { dir, cleanup } = scratch();
+  const { dir, cleanup } = tempFolder("hostile");
   try {
     const input = join(dir, "in");
     mkdirSync(join(input, "data"), { recursive: true });
@@ -185,7 +177,7 @@ test("a folder reached twice through a link is read once, a link loop ends, and 
 });
 
 test("run --input: bad data in a payload member is named by the payload and member the user gave, not by the staged copy", async (t) => {
-  const { dir, cleanup } = scratch();
+  const { dir, cleanup } = tempFolder("hostile");
   try {
     // the member's 2nd row is cut after the 12th field: no line end, too few fields
     const cut = Buffer.from(`${POD_HEADER}\r\n${POD_ROW}\r\n${POD_ROW.split(",").slice(0, 12).join(",")}`);
@@ -202,7 +194,7 @@ test("run --input: bad data in a payload member is named by the payload and memb
 });
 
 test("an extracted payload's manifest.json over 1 MiB is refused naming it, as inside a payload, instead of being read whole", async (t) => {
-  const { dir, cleanup } = scratch();
+  const { dir, cleanup } = tempFolder("hostile");
   try {
     const extracted = join(dir, "extracted");
     mkdirSync(extracted);
@@ -219,7 +211,7 @@ test("an extracted payload's manifest.json over 1 MiB is refused naming it, as i
 });
 
 test("a .csv.gz that cannot be opened (gone since the folder was listed) is an error naming it, not a crash of the process", async (t) => {
-  const { dir, cleanup } = scratch();
+  const { dir, cleanup } = tempFolder("hostile");
   try {
     const gone = join(dir, "January-2024-c1-ocp_pod_usage.csv.gz");
     const e = await t.throwsAsync(gunzipToStage(gone, join(dir, "staged.csv"), new StageBudget(1e6)), { instanceOf: DataError });
@@ -230,7 +222,7 @@ test("a .csv.gz that cannot be opened (gone since the folder was listed) is an e
 });
 
 test("only a payload's first manifest.json is held in memory; a second is listed as skipped and its bytes dropped", async (t) => {
-  const { dir, cleanup } = scratch();
+  const { dir, cleanup } = tempFolder("hostile");
   try {
     const tarball = join(dir, "p.tar.gz");
     const second = manifest({ cluster_id: "other" });
@@ -256,7 +248,7 @@ test("only a payload's first manifest.json is held in memory; a second is listed
 });
 
 test("generate refuses a cluster id that --input would refuse: \"..\" would package the payloads beside --insights-upload DIR, a space is no cluster id", async (t) => {
-  const { dir, cleanup } = scratch();
+  const { dir, cleanup } = tempFolder("hostile");
   try {
     const yml = join("test", "fixtures", "nise", "random-defaults", "manifest.yml");
     for (const id of ["..", ".hidden", "my cluster"]) {

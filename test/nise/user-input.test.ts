@@ -1,23 +1,16 @@
 // The data users bring, as it arrives: report type from the CSV header, payload tarballs and their
 // extracted folders, gzipped files, and every file not read listed with a reason.
 import test from "ava";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { readTar, writeTarGz } from "../../src/nise/tar.ts";
 import { reportTypeOfHeader, stageUserInput } from "../../src/nise/user-input.ts";
 import { REQUIRED_COLUMNS } from "../../src/nise/csv-import.ts";
+import { POD_HEADER, POD_ROW, tempFolder } from "./helpers.ts";
 
 const header = (cols: readonly string[]) => cols.join(",");
-const POD_HEADER = header(REQUIRED_COLUMNS.pod);
 const NODE_HEADER = header(REQUIRED_COLUMNS.nodeLabels);
-const POD_ROW = "2024-01-01 00:00:00 +0000 UTC,2024-02-01 00:00:00 +0000 UTC,2024-01-01 00:00:00 +0000 UTC,2024-01-01 00:59:59 +0000 UTC,p1,ns1,alpha,i-1,1,1,2,3,4,5,4,14400,5,18000,label_app:x";
-
-function scratch(): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), "streambench-user-input-"));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 test("the report type comes from the header: pod, storage and label files are read; VM, GPU and ROS are named and skipped", (t) => {
   t.deepEqual(reportTypeOfHeader(POD_HEADER), { used: true, type: "ocp_pod_usage" });
@@ -47,7 +40,7 @@ test("a tar.gz written here reads back entry by entry, bytes intact", (t) => {
 });
 
 test("a payload's CSV takes cluster and month from manifest.json and its type from the header, whatever its number", async (t) => {
-  const { dir, cleanup } = scratch();
+  const { dir, cleanup } = tempFolder("user-input");
   try {
     const manifest = JSON.stringify({ cluster_id: "my-cluster", uuid: "u1", date: "2024-01-01T00:00:00.000000+00:00", start: "2024-01-01T00:00:00.000000+00:00", files: [] });
     // .0 is the node labels here, .1 the pod usage: the number says nothing of the type
@@ -66,7 +59,7 @@ test("a payload's CSV takes cluster and month from manifest.json and its type fr
 });
 
 test("gzipped and plain split parts are staged in part order; a payload seen twice is read once; every other file is listed as skipped with its reason", async (t) => {
-  const { dir, cleanup } = scratch();
+  const { dir, cleanup } = tempFolder("user-input");
   try {
     const input = join(dir, "in");
     mkdirSync(join(input, "extracted"), { recursive: true });
@@ -100,7 +93,7 @@ test("gzipped and plain split parts are staged in part order; a payload seen twi
 });
 
 test("an input with no pod usage CSV is refused, naming the input and why its files were skipped", async (t) => {
-  const { dir, cleanup } = scratch();
+  const { dir, cleanup } = tempFolder("user-input");
   try {
     writeFileSync(join(dir, "notes.txt"), "hello");
     const e = await t.throwsAsync(stageUserInput(dir, join(dir, "stage")));
