@@ -1,22 +1,14 @@
 // run --baseline / --fail-on / --threshold: read and checked before any work, `latest` under --out.
 import test from "ava";
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { configFromArgs } from "../../src/commands/run-config.ts";
 import { summaryJson } from "../../src/report/summary-json.ts";
+import { scratchDirs } from "./helpers.ts";
 import { report, scale } from "../report/fixtures.ts";
 
-/** A temp folder of this file's, removed when its tests end. */
-const scratch: string[] = [];
-const scratchDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), "sb-baseline-"));
-  scratch.push(dir);
-  return dir;
-};
-test.after.always(() => {
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-});
+/** A new temp folder, removed when this file's tests end. */
+const scratchDir = scratchDirs("sb-baseline-");
 
 const config = (argv: string[], cwd: string) => {
   const parsed = configFromArgs(argv, {}, ["small", "medium", "large"], cwd);

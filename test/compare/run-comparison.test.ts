@@ -1,8 +1,7 @@
 // `streambench compare`: hand-built result folders (summary.json written by the report writer),
 // read back and compared; expected intervals worked out by hand from the runs' values.
 import test from "ava";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ModeRun, RunReport, ScaleResult } from "../../src/report/model.ts";
 import { summaryJson } from "../../src/report/summary-json.ts";
@@ -11,18 +10,11 @@ import { loadRun } from "../../src/compare/run-source.ts";
 import { parseThreshold, runCompareCommand } from "../../src/commands/compare.ts";
 import { lowerCriticalU, shiftEstimate } from "../../src/compare/two-sample.ts";
 import { comparisonCsv, comparisonMarkdown } from "../../src/compare/comparison-text.ts";
+import { scratchDirs } from "./helpers.ts";
 import { report, run } from "../report/fixtures.ts";
 
-/** A temp folder of this file's, removed when its tests end. */
-const scratch: string[] = [];
-const scratchDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), "sb-compare-"));
-  scratch.push(dir);
-  return dir;
-};
-test.after.always(() => {
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-});
+/** A new temp folder, removed when this file's tests end. */
+const scratchDir = scratchDirs("sb-compare-");
 
 const ROWS = 7440;
 
