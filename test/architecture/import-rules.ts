@@ -43,7 +43,6 @@ export const KNOWN_EXCEPTIONS: readonly ImportException[] = [
   { from: "src/commands/history.ts", to: "src/report/write.ts", reason: "history writes its chart through report/'s writer from commands/, not run/ (issue 21)" },
   { from: "src/compare/comparison-text.ts", to: "src/run/events.ts", reason: "the baseline event's type lives with the run's events; neutral records would hold it (issue 21)" },
   { from: "src/compare/run-source.ts", to: "src/run/results-folder.ts", reason: "resolving `latest` is the results folder's rule, kept in run/ (issue 21: a neutral results-folder module)" },
-  { from: "src/compare/history.ts", to: "src/nise/csv-import.ts", reason: "history.csv is read with the project's one CSV scanner, which lives with the importers (issue 21)" },
   { from: "src/limits/enforce.ts", to: "src/report/model.ts", reason: "the record of a run's limits (RunLimits) lives with the run's records in report/ (issue 21: neutral records)" },
   { from: "pipelines/run-job.ts", to: "src/nise/user-input.ts", reason: "the child stages the user's input itself; it should get staged paths in its job (issue 21)" },
   { from: "pipelines/job-io.ts", to: "src/errors.ts", reason: "the child reports a full disk with the CLI's OutputError; it should fail with its own kind (issue 21)" },
