@@ -40,7 +40,6 @@ export const KNOWN_EXCEPTIONS: readonly ImportException[] = [
   { from: "src/report/comparison-report.ts", to: "src/compare/comparison-text.ts", reason: "the report's baseline section takes its text from compare/ (issue 21: neutral records)" },
   { from: "src/output/live-log.ts", to: "src/compare/comparison-text.ts", reason: "the live log's baseline line takes its text from compare/, not a neutral module (issue 21)" },
   { from: "tui/terminal-text.ts", to: "src/compare/comparison-text.ts", reason: "the monitor's baseline cell takes its text from compare/, not a neutral module (issue 21)" },
-  { from: "src/commands/history.ts", to: "src/report/write.ts", reason: "history writes its chart through report/'s writer from commands/, not run/ (issue 21)" },
   { from: "src/compare/comparison-text.ts", to: "src/run/events.ts", reason: "the baseline event's type lives with the run's events; neutral records would hold it (issue 21)" },
   { from: "src/compare/run-source.ts", to: "src/run/results-folder.ts", reason: "resolving `latest` is the results folder's rule, kept in run/ (issue 21: a neutral results-folder module)" },
   { from: "src/limits/enforce.ts", to: "src/report/model.ts", reason: "the record of a run's limits (RunLimits) lives with the run's records in report/ (issue 21: neutral records)" },
