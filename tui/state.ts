@@ -1,7 +1,8 @@
 // View state of the monitor: a pure fold of RunEvents. No React, no benchmark logic — it only
 // remembers what the engine said, in the shape the components draw.
 import type { Mode } from "../src/contract/job.ts";
-import { childRunsPerScale, type BaselineChange, type ComparisonVerdict, type Phase, type RunEvent, type RunStatus, type Verdict } from "../src/run/events.ts";
+import type { BaselineChange } from "../src/records/baseline-comparison.ts";
+import { childRunsPerScale, type ComparisonVerdict, type Phase, type RunEvent, type RunStatus, type Verdict } from "../src/run/events.ts";
 import { countDown } from "../src/run/eta.ts";
 import { median } from "../src/stats/statistics.ts";
 

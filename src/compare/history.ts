@@ -7,7 +7,7 @@
 import { appendFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { DataError } from "../errors.ts";
-import type { RunReport } from "../report/model.ts";
+import type { RunReport } from "../records/run-report.ts";
 import { measuredRuns, summariseReport, validated } from "../report/mode-summary.ts";
 import { csvField } from "../contract/csv-field.ts";
 import { scanCsvFile } from "../contract/csv-scan.ts";

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
-import type { RunReport } from "../report/model.ts";
+import type { RunReport } from "../records/run-report.ts";
 import { parseSummaryJson } from "../report/summary-json.ts";
 import { REPORT_FILES } from "../report/write.ts";
 import { latestSummaryJson } from "../run/results-folder.ts";

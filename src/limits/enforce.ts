@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { readProcMemory } from "../metrics/proc-status.ts";
 import { makeChildCgroup, type ChildCgroup } from "./cgroup.ts";
 import { GUARD_SHARE, type Limits } from "./limit-settings.ts";
-import type { RunLimits } from "../report/model.ts";
+import type { RunLimits } from "../records/run-report.ts";
 
 /** Between 20 and 50 ms: a child growing 1 GB/s passes the cap by at most ~25 MB before it is killed. */
 export const WATCHDOG_INTERVAL_MS = 25;

@@ -5,7 +5,7 @@ import type { ComparisonVerdict, RunEvent } from "../run/events.ts";
 import { formatDuration } from "./durations.ts";
 import { MAX_RUNS_TO_SETTLE } from "../stats/statistics.ts";
 import { ratioInterval, times } from "../stats/number-text.ts";
-import { baselineChangesText } from "../compare/comparison-text.ts";
+import { baselineChangesText } from "../records/comparison-text.ts";
 
 export function describeEvent(event: RunEvent): string | null {
   // "large streaming run 2", "large streaming warm-up 1", "large" (per-scale phases)

@@ -2,7 +2,7 @@
 // place, so a reader (or a run cut off mid-write) never sees half a file.
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import type { RunReport } from "./model.ts";
+import type { RunReport } from "../records/run-report.ts";
 import { summaryTableCsv } from "./summary-table-csv.ts";
 import { comparisonReport } from "./comparison-report.ts";
 import { summaryJson } from "./summary-json.ts";

@@ -4,10 +4,11 @@ import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Config } from "./config.ts";
 import { diskIsFull, exitCodeFor, isFsError, OutputError } from "../errors.ts";
-import type { RunReport, ScaleResult, Environment, SweepInfo } from "../report/model.ts";
+import type { RunReport, ScaleResult, Environment, SweepInfo } from "../records/run-report.ts";
+import type { RunSettings } from "../records/run-settings.ts";
 import { compareScales } from "../report/analysis.ts";
 import { comparisonExitCode, compareRuns, regressions } from "../compare/run-comparison.ts";
-import { describeDifference } from "../compare/like-with-like.ts";
+import { describeDifference } from "../records/comparison-text.ts";
 import { analyseSweep, crossoverFigures } from "../report/crossover.ts";
 import { liveCrossoverText } from "../report/crossover-report.ts";
 import { EventBus } from "./event-bus.ts";
@@ -26,7 +27,7 @@ export interface BenchmarkSetup {
   runDir: string;
   parts: Parts;
   environment: Environment;
-  settings: Record<string, unknown>;
+  settings: RunSettings;
   /** Pod usage rows of a scale before it runs, for the ETA (null when unknown, e.g. --input). */
   expectedRows(scale: string): number | null;
   /** An earlier run's unit costs: the shape of the ETA's cost curve while this run has one size (eta.ts). */

@@ -2,7 +2,7 @@
 // of a mode run that broke before it had figures (it shows in the reports as FAILED).
 import type { JobReport, Mode } from "../contract/job.ts";
 import type { MemorySample } from "../metrics/child-run.ts";
-import type { ModeRun, RunLimits } from "../report/model.ts";
+import type { ModeRun, RunLimits } from "../records/run-report.ts";
 import type { LimitKill } from "../limits/enforce.ts";
 import type { ValidationResult } from "../validate/compare.ts";
 
