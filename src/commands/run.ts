@@ -50,7 +50,7 @@ function presentation(config: Config, plan: BenchmarkPlan): RunPresentation {
     show: async (bus, commands, notStarted) => {
       const { renderMonitor } = await import("../../tui/render.tsx");
       const sweepRows = plan.sweep ? Object.fromEntries(plan.sweep.points.map((p) => [p.scale, p.podRows])) : undefined;
-      const planned = { scales: [...config.scales], modes: [...config.modes], runs: config.repetitions, warmup: config.warmup, ...(sweepRows ? { sweepRows } : {}) };
+      const planned = { scales: [...config.scales], modes: [...config.modes], repetitions: config.repetitions, warmup: config.warmup, ...(sweepRows ? { sweepRows } : {}) };
       return { closed: renderMonitor({ events: bus, commands, signal: notStarted, plan: planned }) };
     },
   };

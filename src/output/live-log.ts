@@ -20,7 +20,7 @@ export function describeEvent(event: RunEvent): string | null {
       return event.state === "ready" ? `${name}: ready${took} (${event.detail})` : `ERROR ${name}: failed${took}: ${event.detail}`;
     }
     case "run-start":
-      return `run started: scales ${event.scales.join(",")}, modes ${event.modes.join(",")}, runs ${event.runs}${event.warmup ? ` (+${event.warmup} warm-up)` : ""}, folder ${event.outDir}`;
+      return `run started: scales ${event.scales.join(",")}, modes ${event.modes.join(",")}, runs ${event.repetitions}${event.warmup ? ` (+${event.warmup} warm-up)` : ""}, folder ${event.outDir}`;
     case "phase-start":
       return `${where}: ${event.phase} started`;
     case "phase-end":

@@ -178,7 +178,7 @@ export class Benchmark implements RunCommands {
       type: "run-start",
       scales: [...scales],
       modes: [...config.modes],
-      runs: config.repetitions,
+      repetitions: config.repetitions,
       warmup: config.warmup,
       outDir: runDir,
       ...(sweep ? { sweepRows: Object.fromEntries(sweep.points.map((p) => [p.scale, p.podRows])) } : {}),

@@ -39,7 +39,8 @@ export type RunEvent =
       type: "run-start";
       scales: string[];
       modes: Mode[];
-      runs: number;
+      /** Measured runs per (scale, mode) asked for (--runs; with --runs auto the first rounds). */
+      repetitions: number;
       warmup?: number;
       outDir: string;
       /** A sweep: the input rows of each size (its scales are ladder points), for the monitor's table. */
