@@ -8,8 +8,9 @@
 // Dialect (spec/nise-ocp-format.md §7.3): header line, `,` delimiter, `\r\n` line ends (`\n` and
 // extra `\r` before the `\n` accepted, as Python's csv module and pandas accept them), QUOTE_MINIMAL
 // quoting with doubled quotes; every row ends with a line end.
-// A second byte-level scanner beside src/nise/csv-import.ts on purpose: the child imports no nise/, and
-// the reference's reader stays independent, so a scanning bug cannot pass validation on both sides.
+// A second byte-level scanner beside src/contract/csv-scan.ts (the reference's) on purpose: the
+// child's check stays independent of the reference's reader, so a scanning bug cannot pass
+// validation on both sides (and this one is tuned for the child's single pass).
 import { closeSync, openSync, readSync } from "node:fs";
 import { MEASURE_COLUMNS, TABLE_KEYS, type TableKey } from "../src/contract/input-tables.ts";
 import { InputError, type InputFiles } from "./read-inputs.ts";
@@ -239,7 +240,7 @@ class CsvFileCheck {
 
   /**
    * A record with quotes from `start`: decoded fields, end offset, physical lines, whether a line end closed it.
-   * src/nise/csv-import.ts `parseQuoted` is its twin on purpose (the child imports no nise/; see the top).
+   * src/contract/csv-scan.ts `parseQuoted` is its twin on purpose (the child's check stays independent; see the top).
    */
   parseQuotedRecord(
     buf: Buffer,

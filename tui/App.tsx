@@ -57,7 +57,7 @@ export function App({ events, commands, color = true, batchMs = 50, logLines = 8
   const gap = fit.gaps ? 1 : 0;
 
   const modesText = state.modes.length > 0 ? ` · ${state.modes.join(" vs ")}` : "";
-  const runsText = (state.runs > 1 ? ` · ${state.runs} runs each` : "") + (state.warmup > 0 ? ` + ${state.warmup} warm-up` : "");
+  const runsText = (state.repetitions > 1 ? ` · ${state.repetitions} runs each` : "") + (state.warmup > 0 ? ` + ${state.warmup} warm-up` : "");
   return (
     <ColorContext.Provider value={color}>
       <Box flexDirection="column" width={columns}>
@@ -81,7 +81,7 @@ export function App({ events, commands, color = true, batchMs = 50, logLines = 8
             <PhaseBar
               current={state.current}
               eta={state.eta}
-              runs={state.runs}
+              repetitions={state.repetitions}
               now={Math.max(state.now, clock)}
               running={state.running}
               width={columns}

@@ -7,7 +7,7 @@ import { useTone } from "./theme.ts";
 export interface PhaseBarProps {
   current: CurrentPhase | null;
   eta: ViewState["eta"];
-  runs: number;
+  repetitions: number;
   now: number;
   running: boolean;
   width: number;
@@ -19,7 +19,7 @@ function elapsed(ms: number): string {
 }
 
 /** The phase in progress: what, where, how far (bar, percent, amounts) and the ETAs. */
-export function PhaseBar({ current, eta, runs, now, running, width }: PhaseBarProps) {
+export function PhaseBar({ current, eta, repetitions, now, running, width }: PhaseBarProps) {
   const tone = useTone();
   if (!current) {
     return (
@@ -30,7 +30,7 @@ export function PhaseBar({ current, eta, runs, now, running, width }: PhaseBarPr
       </Box>
     );
   }
-  const where = [current.scale, current.mode, runs > 1 && current.rep ? `rep ${current.rep}/${runs}` : undefined]
+  const where = [current.scale, current.mode, repetitions > 1 && current.rep ? `rep ${current.rep}/${repetitions}` : undefined]
     .filter(Boolean)
     .join(" · ");
   const took = current.ended ? current.ended.durationMs : now - current.startedAt;

@@ -1,7 +1,8 @@
 // View state of the monitor: a pure fold of RunEvents. No React, no benchmark logic — it only
 // remembers what the engine said, in the shape the components draw.
 import type { Mode } from "../src/contract/job.ts";
-import { childRunsPerScale, type BaselineChange, type ComparisonVerdict, type Phase, type RunEvent, type RunStatus, type Verdict } from "../src/run/events.ts";
+import type { BaselineChange } from "../src/records/baseline-comparison.ts";
+import { childRunsPerScale, type ComparisonVerdict, type Phase, type RunEvent, type RunStatus, type Verdict } from "../src/run/events.ts";
 import { countDown } from "../src/run/eta.ts";
 import { median } from "../src/stats/statistics.ts";
 
@@ -103,7 +104,8 @@ export interface ViewState {
   services: ServiceStatus[];
   scales: ScaleRow[];
   modes: Mode[];
-  runs: number;
+  /** Measured runs per (scale, mode) asked for. */
+  repetitions: number;
   /** Warm-up runs per (scale, mode) before the measured ones. */
   warmup: number;
   outDir: string | null;
@@ -132,7 +134,7 @@ export const initialState: ViewState = {
   services: [],
   scales: [],
   modes: [],
-  runs: 1,
+  repetitions: 1,
   warmup: 0,
   outDir: null,
   running: false,
@@ -151,7 +153,7 @@ export const initialState: ViewState = {
 export interface RunPlan {
   scales: string[];
   modes: Mode[];
-  runs: number;
+  repetitions: number;
   warmup: number;
   /** A sweep's pod usage rows per size. */
   sweepRows?: Record<string, number>;
@@ -160,15 +162,15 @@ export interface RunPlan {
 /** The view before the first event: the planned scales pending (the header counts them). */
 export function plannedState(plan: RunPlan | undefined): ViewState {
   if (!plan) return initialState;
-  const scales = plan.scales.map((s) => ({ ...freshRow(s, plan.modes, plan.runs, "pending", plan.warmup), ...(plan.sweepRows?.[s] !== undefined ? { rows: plan.sweepRows[s] } : {}) }));
-  return { ...initialState, scales, modes: plan.modes, runs: plan.runs, warmup: plan.warmup, sweep: plan.sweepRows !== undefined };
+  const scales = plan.scales.map((s) => ({ ...freshRow(s, plan.modes, plan.repetitions, "pending", plan.warmup), ...(plan.sweepRows?.[s] !== undefined ? { rows: plan.sweepRows[s] } : {}) }));
+  return { ...initialState, scales, modes: plan.modes, repetitions: plan.repetitions, warmup: plan.warmup, sweep: plan.sweepRows !== undefined };
 }
 
 function emptyCell(): ModeCell {
   return { durations: [], peaksMb: [], memorySeries: [], verdicts: [], active: false };
 }
 
-function freshRow(name: string, modes: Mode[], runs: number, status: RowStatus = "pending", warmup = 0): ScaleRow {
+function freshRow(name: string, modes: Mode[], repetitions: number, status: RowStatus = "pending", warmup = 0): ScaleRow {
   const cells: Partial<Record<Mode, ModeCell>> = {};
   for (const m of modes) cells[m] = emptyCell();
   return {
@@ -176,7 +178,7 @@ function freshRow(name: string, modes: Mode[], runs: number, status: RowStatus =
     status,
     phase: null,
     stepsDone: 0,
-    stepsExpected: 2 + 3 * childRunsPerScale(Math.max(1, modes.length), Math.max(1, runs), warmup),
+    stepsExpected: 2 + 3 * childRunsPerScale(Math.max(1, modes.length), Math.max(1, repetitions), warmup),
     phaseFraction: 0,
     modes: cells,
   };
@@ -184,7 +186,7 @@ function freshRow(name: string, modes: Mode[], runs: number, status: RowStatus =
 
 function updateRow(state: ViewState, scale: string, fn: (row: ScaleRow) => ScaleRow): ScaleRow[] {
   const known = state.scales.some((r) => r.name === scale);
-  const rows = known ? state.scales : [...state.scales, freshRow(scale, state.modes, state.runs, "pending", state.warmup)];
+  const rows = known ? state.scales : [...state.scales, freshRow(scale, state.modes, state.repetitions, "pending", state.warmup)];
   return rows.map((r) => (r.name === scale ? fn(r) : r));
 }
 
@@ -205,9 +207,9 @@ function deactivate(row: ScaleRow): ScaleRow {
 }
 
 /** A row is complete when every mode has a verdict for every repetition. */
-function rowComplete(row: ScaleRow, runs: number): boolean {
+function rowComplete(row: ScaleRow, repetitions: number): boolean {
   const cells = Object.values(row.modes) as ModeCell[];
-  return cells.length > 0 && cells.every((c) => c.outcome !== undefined || c.verdicts.length >= Math.max(1, runs));
+  return cells.length > 0 && cells.every((c) => c.outcome !== undefined || c.verdicts.length >= Math.max(1, repetitions));
 }
 
 /** One event of the run, by its type. */
@@ -237,7 +239,7 @@ function onService(state: ViewState, event: EventOf<"service">, now: number): Vi
 
 function onRunStart(state: ViewState, event: EventOf<"run-start">, now: number): ViewState {
   // A new pass: its scales start over; scales from an earlier pass keep their last results.
-  const fresh = event.scales.map((s) => ({ ...freshRow(s, event.modes, event.runs, "pending", event.warmup ?? 0), ...(event.sweepRows?.[s] !== undefined ? { rows: event.sweepRows[s] } : {}) }));
+  const fresh = event.scales.map((s) => ({ ...freshRow(s, event.modes, event.repetitions, "pending", event.warmup ?? 0), ...(event.sweepRows?.[s] !== undefined ? { rows: event.sweepRows[s] } : {}) }));
   const ordered = state.scales.map((r) => fresh.find((f) => f.name === r.name) ?? r);
   for (const f of fresh) if (!ordered.some((r) => r.name === f.name)) ordered.push(f);
   return {
@@ -245,7 +247,7 @@ function onRunStart(state: ViewState, event: EventOf<"run-start">, now: number):
     now,
     scales: ordered,
     modes: event.modes,
-    runs: event.runs,
+    repetitions: event.repetitions,
     warmup: event.warmup ?? 0,
     outDir: event.outDir,
     running: true,
@@ -261,7 +263,7 @@ function onPhaseStart(state: ViewState, event: EventOf<"phase-start">, now: numb
     // Generating a scale again means a rerun of it: its old results no longer apply.
     let next =
       (event.phase === "generate" || event.phase === "input") && row.status !== "pending" && row.phase !== null
-        ? { ...freshRow(row.name, state.modes.length > 0 ? state.modes : (Object.keys(row.modes) as Mode[]), state.runs, "pending", state.warmup), rows: row.rows }
+        ? { ...freshRow(row.name, state.modes.length > 0 ? state.modes : (Object.keys(row.modes) as Mode[]), state.repetitions, "pending", state.warmup), rows: row.rows }
         : row;
     next = deactivate(next);
     if (event.mode) next = updateCell(next, event.mode, (c) => ({ ...c, active: true, error: undefined }));
@@ -329,7 +331,7 @@ function onPhaseEnd(state: ViewState, event: EventOf<"phase-end">, now: number):
     if (!event.ok && !event.endedBy) {
       next = { ...next, status: "failed", error: next.error ?? `${event.mode ? `${event.mode} ` : ""}${event.phase} failed` };
       if (event.mode) next = updateCell(next, event.mode, (c) => ({ ...c, error: c.error ?? `${event.phase} failed` }));
-    } else if (next.status === "running" && rowComplete(next, state.runs)) {
+    } else if (next.status === "running" && rowComplete(next, state.repetitions)) {
       // every run validated and this phase (in-memory against streaming) ended: the scale is done
       next = { ...next, status: "done" };
     }
@@ -420,7 +422,7 @@ function onValidation(state: ViewState, event: EventOf<"validation">, now: numbe
     if (event.verdict === "FAIL") {
       next = { ...next, status: "failed", error: `${event.mode} ${event.detail || "validation FAIL"}` };
     }
-    else if (next.status !== "failed" && rowComplete(next, state.runs)) next = { ...next, status: "done" };
+    else if (next.status !== "failed" && rowComplete(next, state.repetitions)) next = { ...next, status: "done" };
     return next;
   });
   return { ...state, now, scales };
@@ -430,7 +432,7 @@ function onLimitKill(state: ViewState, event: EventOf<"limit-kill">, now: number
   if (event.warmup) return { ...state, now };
   const scales = updateRow(state, event.scale, (row) => {
     const next = updateCell(row, event.mode, (c) => ({ ...c, outcome: event.outcome, peaksMb: [...c.peaksMb, event.peakMemoryMb], active: false }));
-    return next.status !== "failed" && rowComplete(next, state.runs) ? { ...next, status: "done" } : next;
+    return next.status !== "failed" && rowComplete(next, state.repetitions) ? { ...next, status: "done" } : next;
   });
   return { ...state, now, scales };
 }
@@ -473,7 +475,7 @@ function onRunEnd(state: ViewState, event: EventOf<"run-end">, now: number): Vie
   const cutOff: RowStatus = event.status === "INTERRUPTED" ? "stopped" : "failed";
   const scales = state.scales.map((row): ScaleRow => {
     const next = deactivate(row);
-    if (next.status === "running") return { ...next, status: rowComplete(next, state.runs) ? "done" : cutOff };
+    if (next.status === "running") return { ...next, status: rowComplete(next, state.repetitions) ? "done" : cutOff };
     if (next.status === "pending") return { ...next, status: "skipped" };
     return next;
   });

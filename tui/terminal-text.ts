@@ -2,7 +2,7 @@
 // locale surprises), fitting and wrapping text to a width, and the verdict line of a scale.
 import type { ComparisonVerdict } from "../src/run/events.ts";
 import type { ScaleRow } from "./state.ts";
-import { baselineChangesText } from "../src/compare/comparison-text.ts";
+import { baselineChangesText } from "../src/records/comparison-text.ts";
 import { int } from "../src/stats/number-text.ts";
 
 export function formatBytes(bytes: number): string {

@@ -12,7 +12,7 @@ import { readProcMemory } from "./proc-status.ts";
 import { makeChildCgroup, type ChildCgroup } from "./cgroup.ts";
 import type { Limits } from "../limits/limit-settings.ts";
 import type { MemoryCap } from "../limits/memory-cap.ts";
-import type { RunLimits } from "../report/model.ts";
+import type { RunLimits } from "../records/run-report.ts";
 
 /** Between 20 and 50 ms: a child growing 1 GB/s passes the cap by at most ~25 MB before it is killed. */
 export const WATCHDOG_INTERVAL_MS = 25;

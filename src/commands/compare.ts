@@ -5,7 +5,7 @@ import { UsageError, EXIT_REGRESSION } from "../errors.ts";
 import { list, parseFlagsAndArguments } from "./flags.ts";
 import { resolve } from "node:path";
 import { comparisonExitCode, compareRuns, DEFAULT_THRESHOLD, regressions, type FailOn } from "../compare/run-comparison.ts";
-import { COMPARE_FORMATS, formatComparison, type CompareFormat } from "../compare/comparison-text.ts";
+import { COMPARE_FORMATS, formatComparison, type CompareFormat } from "../records/comparison-text.ts";
 import { describeRun, loadRun } from "../compare/run-source.ts";
 
 export const COMPARE_HELP = `Usage: streambench compare BASE NEW [flags]

@@ -3,11 +3,10 @@
 // (history_<scale>.svg beside history.csv): duration and peak memory over the runs, one line per mode.
 import { join, resolve } from "node:path";
 import { existsSync } from "node:fs";
-import { OutputError, UsageError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
 import { parseFlags } from "./flags.ts";
 import { environmentKey, HISTORY_FILE, readHistory, type HistoryRow } from "../compare/history.ts";
-import { historyChartName, historyChartSvg } from "../compare/history-chart.ts";
-import { writeFileAtomic } from "../report/write.ts";
+import { writeHistoryChart } from "../compare/history-chart.ts";
 
 export const HISTORY_HELP = `Usage: streambench history [--scale S] [--mode M] [--results DIR]
 
@@ -72,10 +71,7 @@ export async function runHistoryCommand(argv: string[]): Promise<number> {
   if (rows.length === 0) throw new UsageError(`${path} has no line${flags.scale ? ` for --scale ${flags.scale}` : ""}${flags.mode ? ` for --mode ${flags.mode}` : ""}`);
   process.stdout.write(historyTable(rows));
   for (const scale of [...new Set(rows.map((r) => r.scale))]) {
-    const chart = join(root, historyChartName(scale));
-    await writeFileAtomic(chart, historyChartSvg(rows, scale)).catch((error) => {
-      throw OutputError.from(error, "cannot write the chart", chart);
-    });
+    const chart = await writeHistoryChart(root, rows, scale);
     process.stdout.write(`chart: ${chart}\n`);
   }
   return 0;

@@ -1,7 +1,7 @@
 // `streambench sweep` flags -> the ladder + the same Config as `run` (every run flag applies,
 // except --scales and --input: the ladder is the list of scales).
 import { UsageError } from "../errors.ts";
-import type { SweepInfo } from "../report/model.ts";
+import type { SweepInfo } from "../records/run-report.ts";
 import { DEFAULT_LADDER_STEPS, LADDER_DEFAULT_MAX_PODS, LADDER_MAX_PODS, LADDER_MIN_PODS, SCALE_HOURS, sweepLadder } from "../scales.ts";
 import { parseFlags, positiveInteger } from "./flags.ts";
 import { configFromFlags, DEFAULT_SEED, RUN_FLAGS, SHARED_FLAGS_HELP } from "./run-config.ts";

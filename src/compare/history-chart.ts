@@ -2,8 +2,11 @@
 // per mode (median, with a bar from the fastest to the slowest run), a dashed line where the
 // environment changed from the run before (runtime, polars, machine, limits, services), labelled
 // with what changed. Drawn with the report's own line chart (report/charts.ts).
+import { join } from "node:path";
 import { isMode } from "../contract/job.ts";
+import { OutputError } from "../errors.ts";
 import { lineChartSvg, MODE_COLORS, type ChartSeries } from "../report/charts.ts";
+import { writeFileAtomic } from "../report/write.ts";
 import type { HistoryRow } from "./history.ts";
 
 const ENVIRONMENT_FIELDS = ["runtime", "polars", "machine", "limits", "s3", "postgres"] as const;
@@ -61,4 +64,13 @@ export function historyChartSvg(rows: readonly HistoryRow[], scale: string): str
 /** File name of a scale's history chart: history_<scale>.svg (unsafe characters become _). */
 export function historyChartName(scale: string): string {
   return `history_${scale.replace(/[^A-Za-z0-9._-]/g, "_")}.svg`;
+}
+
+/** Writes a scale's history chart into folder (beside history.csv), atomically as the reports are; its path. */
+export async function writeHistoryChart(folder: string, rows: readonly HistoryRow[], scale: string): Promise<string> {
+  const chart = join(folder, historyChartName(scale));
+  await writeFileAtomic(chart, historyChartSvg(rows, scale)).catch((error) => {
+    throw OutputError.from(error, "cannot write the chart", chart);
+  });
+  return chart;
 }

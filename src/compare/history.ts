@@ -7,10 +7,10 @@
 import { appendFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { DataError } from "../errors.ts";
-import type { RunReport } from "../report/model.ts";
+import type { RunReport } from "../records/run-report.ts";
 import { measuredRuns, summariseReport, validated } from "../report/mode-summary.ts";
 import { csvField } from "../contract/csv-field.ts";
-import { scanCsvFile } from "../nise/csv-import.ts";
+import { scanCsvFile } from "../contract/csv-scan.ts";
 import { limitsText, serviceKind } from "./like-with-like.ts";
 
 export const HISTORY_FILE = "history.csv";
@@ -101,7 +101,7 @@ export async function readHistory(path: string): Promise<HistoryRow[]> {
   const records: string[][] = [];
   await scanCsvFile(path, (rec) => {
     records.push(Array.from({ length: rec.count }, (_, i) => rec.buf.toString("utf8", rec.starts[i], rec.ends[i])));
-  });
+  }, (message, line) => new DataError(message, path, line));
   const [header, ...lines] = records;
   if (!header || !header.includes("scale") || !header.includes("mode") || !header.includes("time")) {
     throw new DataError(`${path}:1: not a streambench history (the header lacks time, scale and mode)`, path, 1);

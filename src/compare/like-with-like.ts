@@ -6,15 +6,11 @@
 //
 // Summaries of older versions lack some fields (limits came later): a field absent on both sides
 // is no difference; absent on one side reads "not recorded".
-import type { RunReport, ScaleResult } from "../report/model.ts";
+import type { RunReport, ScaleResult } from "../records/run-report.ts";
+import type { Difference } from "../records/baseline-comparison.ts";
+import type { RecordedSettings } from "../records/run-settings.ts";
 import { measuredRuns } from "../report/mode-summary.ts";
 import { formatLimitBytes } from "../limits/limit-settings.ts";
-
-export interface Difference {
-  what: string;
-  base: string;
-  new: string;
-}
 
 const NOT_RECORDED = "not recorded";
 
@@ -32,7 +28,7 @@ function differences(pairs: [string, unknown, unknown][]): Difference[] {
 }
 
 /** "embedded s3rver" or "external <host>" from the settings' description of a service. */
-export function serviceKind(description: unknown): string | undefined {
+export function serviceKind(description: string | undefined): string | undefined {
   if (typeof description !== "string") return undefined;
   if (/embedded/i.test(description)) return /pglite/i.test(description) ? "embedded PGlite" : /s3rver/i.test(description) ? "embedded s3rver" : "embedded";
   const host = /(?:\/\/|@)([^/\s:@]+(?::\d+)?)/.exec(description)?.[1];
@@ -44,9 +40,10 @@ export function serviceKind(description: unknown): string | undefined {
  * GiB: it is a share of the memory available at the start, which moves a little from run to run),
  * CPUs, preset, timeout and what held them. What each engine was told follows from these.
  */
-export function limitsText(limits: unknown): string | undefined {
+export function limitsText(limits: RecordedSettings["limits"]): string | undefined {
+  // read defensively: an older summary.json may lack any of these, or the whole record
   if (typeof limits !== "object" || limits === null) return undefined;
-  const l = limits as { memoryLimitsBytes?: unknown; memoryLimitBytes?: unknown; guardBytes?: unknown; cpus?: unknown; preset?: unknown; timeoutSeconds?: unknown; enforcement?: unknown };
+  const l = limits;
   const caps = Array.isArray(l.memoryLimitsBytes) && l.memoryLimitsBytes.length > 0 ? l.memoryLimitsBytes : typeof l.memoryLimitBytes === "number" ? [l.memoryLimitBytes] : [];
   const memory = caps.length > 0 ? `memory ${caps.map((b) => formatLimitBytes(Number(b))).join(", ")}` : typeof l.guardBytes === "number" ? `the guard (about ${Math.round(l.guardBytes / 1024 ** 3)} GiB)` : "no memory limit";
   const parts = [memory];
@@ -110,9 +107,4 @@ export function dataDifferences(base: RunReport, next: RunReport, scale: string)
     ["seed", s(base).seed, s(next).seed],
     ["input", s(base).input, s(next).input],
   ]);
-}
-
-/** One line: "rows: pod usage 7440 → pod usage 74400". */
-export function describeDifference(d: Difference): string {
-  return `${d.what}: ${d.base} → ${d.new}`;
 }

@@ -6,18 +6,17 @@
 //   - inconclusive:    otherwise, or no 95% interval (too few runs), with the runs a side that
 //                      would likely settle it.
 // The band is the report's own rule (analysis.ts placeInterval) with the threshold as its width.
-import type { Mode, ModeRun, RunReport } from "../report/model.ts";
-import { MODES } from "../report/model.ts";
+import { ALL_MODES, type Mode } from "../contract/job.ts";
+import type { ModeRun, RunReport } from "../records/run-report.ts";
+import type { ChangeClass, FigureChange, RunComparison } from "../records/baseline-comparison.ts";
 import { measuredRuns, modeSummary, validated, type ModeSummary } from "../report/mode-summary.ts";
 import { median } from "../stats/statistics.ts";
 import { COMPARABLE_BAND, placeInterval } from "../report/analysis.ts";
 import { EXIT_REGRESSION } from "../errors.ts";
-import { runsToSettleShift, shiftEstimate, type ShiftEstimate } from "./two-sample.ts";
-import { dataDifferences, environmentDifferences, type Difference } from "./like-with-like.ts";
+import { runsToSettleShift, shiftEstimate } from "./two-sample.ts";
+import { dataDifferences, environmentDifferences } from "./like-with-like.ts";
 
 export const DEFAULT_THRESHOLD = COMPARABLE_BAND;
-
-export type ChangeClass = "faster" | "slower" | "lower" | "higher" | "unchanged" | "inconclusive";
 
 interface Figure {
   name: string;
@@ -36,46 +35,6 @@ export const FIGURES: readonly Figure[] = [
   { name: "child CPU", unit: "s", kind: "time", value: (r) => (r.cpuUserSeconds ?? NaN) + (r.cpuSystemSeconds ?? NaN) },
   ...(["start", "read", "plan", "execute", "output", "write", "validate"] as const).map(phase),
 ];
-
-export interface FigureChange {
-  scale: string;
-  mode: Mode;
-  figure: string;
-  unit: "s" | "MB";
-  kind: "time" | "memory";
-  baseMedian: number;
-  newMedian: number;
-  /** NEW median ÷ BASE median. */
-  ratio: number;
-  hodgesLehmann: number;
-  interval: { lo: number; hi: number } | null;
-  /** How the interval was taken (two-sample.ts): the exact rank interval, or Welch's t below the sizes it allows. */
-  method: ShiftEstimate["method"];
-  class: ChangeClass;
-  baseRuns: number;
-  newRuns: number;
-  /** inconclusive: runs a side that would likely settle it (null: more than 100). */
-  runsToSettle: number | null;
-}
-
-/** A (scale, mode) compared on one side only, or not comparable, and why. */
-export interface Unmatched {
-  scale: string;
-  mode: Mode;
-  why: string;
-}
-
-export interface RunComparison {
-  threshold: number;
-  /** What differs in the environment: named at the top, figures compared all the same. */
-  environment: Difference[];
-  /** Scales whose data differ: not compared (exit 2) unless forced. */
-  refused: { scale: string; differences: Difference[] }[];
-  /** Scales whose data differ but were compared because of --force. */
-  forced: { scale: string; differences: Difference[] }[];
-  changes: FigureChange[];
-  unmatched: Unmatched[];
-}
 
 export interface CompareOptions {
   threshold?: number;
@@ -125,7 +84,7 @@ function pairsOf(base: RunReport, next: RunReport): { scale: string; mode: Mode 
   const scales = [...new Set([...next.scales, ...base.scales].map((s) => s.scale))];
   const out: { scale: string; mode: Mode }[] = [];
   for (const scale of scales) {
-    for (const mode of MODES) {
+    for (const mode of ALL_MODES) {
       const ran = (r: RunReport) => r.scales.find((s) => s.scale === scale)?.runs.some((x) => x.mode === mode) ?? false;
       if (ran(base) || ran(next)) out.push({ scale, mode });
     }

@@ -5,10 +5,10 @@
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
-import type { RunReport } from "../report/model.ts";
+import type { RunReport } from "../records/run-report.ts";
 import { parseSummaryJson } from "../report/summary-json.ts";
 import { REPORT_FILES } from "../report/write.ts";
-import { latestSummaryJson } from "../run/results-folder.ts";
+import { LATEST_LINK, latestSummaryJson } from "../records/results-folder-names.ts";
 
 export interface LoadedRun {
   /** The summary.json read. */
@@ -18,9 +18,9 @@ export interface LoadedRun {
 
 /** The summary.json a BASE or NEW argument names (`latest` under resultsRoot), links resolved: `latest` moves, the folder it named does not. */
 export function summaryPathOf(arg: string, resultsRoot: string, what: string): string {
-  const path = arg === "latest" ? latestSummaryJson(resultsRoot) : resolve(arg);
+  const path = arg === LATEST_LINK ? latestSummaryJson(resultsRoot) : resolve(arg);
   if (!existsSync(path)) {
-    throw new UsageError(`${what}: ${arg === "latest" ? `no earlier run: ${path} does not exist` : `${path} does not exist`}`);
+    throw new UsageError(`${what}: ${arg === LATEST_LINK ? `no earlier run: ${path} does not exist` : `${path} does not exist`}`);
   }
   if (statSync(path).isDirectory()) {
     const inside = join(path, REPORT_FILES.summaryJson);

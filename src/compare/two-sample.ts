@@ -32,6 +32,7 @@
 //   se = √(sd_base² ÷ n + sd_new² ÷ m) over the log values, df by Welch-Satterthwaite (rounded down)
 //   interval = HL × exp(± t(0.975, df) × se)
 import { median, sampleSd, tQuantile975 } from "../stats/statistics.ts";
+import type { IntervalMethod } from "../records/baseline-comparison.ts";
 
 /** Exact distribution used up to this many pairs (n × m); the normal approximation beyond. */
 const EXACT_MAX_PAIRS = 400;
@@ -49,8 +50,8 @@ export interface ShiftEstimate {
   hodgesLehmann: number;
   /** 95% interval of the ratio; null below 2 runs a side, or when a value is not positive. */
   interval: { lo: number; hi: number } | null;
-  /** How the interval was taken: the exact rank interval, or Welch's t where the sizes cannot reach 95% by ranks. */
-  method: "Mann-Whitney" | "Welch t" | null;
+  /** How the interval was taken (records/baseline-comparison.ts IntervalMethod). */
+  method: IntervalMethod;
   baseRuns: number;
   newRuns: number;
 }

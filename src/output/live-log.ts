@@ -5,7 +5,7 @@ import type { ComparisonVerdict, RunEvent } from "../run/events.ts";
 import { formatDuration } from "./durations.ts";
 import { MAX_RUNS_TO_SETTLE } from "../stats/statistics.ts";
 import { ratioInterval, times } from "../stats/number-text.ts";
-import { baselineChangesText } from "../compare/comparison-text.ts";
+import { baselineChangesText } from "../records/comparison-text.ts";
 
 export function describeEvent(event: RunEvent): string | null {
   // "large streaming run 2", "large streaming warm-up 1", "large" (per-scale phases)
@@ -20,7 +20,7 @@ export function describeEvent(event: RunEvent): string | null {
       return event.state === "ready" ? `${name}: ready${took} (${event.detail})` : `ERROR ${name}: failed${took}: ${event.detail}`;
     }
     case "run-start":
-      return `run started: scales ${event.scales.join(",")}, modes ${event.modes.join(",")}, runs ${event.runs}${event.warmup ? ` (+${event.warmup} warm-up)` : ""}, folder ${event.outDir}`;
+      return `run started: scales ${event.scales.join(",")}, modes ${event.modes.join(",")}, runs ${event.repetitions}${event.warmup ? ` (+${event.warmup} warm-up)` : ""}, folder ${event.outDir}`;
     case "phase-start":
       return `${where}: ${event.phase} started`;
     case "phase-end":

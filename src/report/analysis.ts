@@ -10,7 +10,8 @@
 // The same rule decides memory on the median peak memory ("streaming lower" / "comparable" /
 // "streaming higher" / "inconclusive"). Why ±10%: a difference under 10% of a run this short is
 // within what the machine's own drift moves between runs, and not worth choosing a mode for.
-import type { Mode, ModeRun, RunReport } from "./model.ts";
+import type { Mode } from "../contract/job.ts";
+import type { ModeRun, RunReport } from "../records/run-report.ts";
 import { modeSummary, pairRuns, validated, type ModeSummary } from "./mode-summary.ts";
 import { ratioEstimate, runsToSettle } from "../stats/statistics.ts";
 import { analyseSweep, type Interval, type SweepAnalysis } from "./crossover.ts";

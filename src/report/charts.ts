@@ -1,7 +1,8 @@
 // Hand-written SVG line charts: peak memory and duration against input rows, one polyline with
 // points per mode (medians; a vertical bar shows min..max when repetitions differ). The x axis
 // turns logarithmic when the input rows span more than two decades.
-import { MODES, type Mode, type RunReport } from "./model.ts";
+import { ALL_MODES, type Mode } from "../contract/job.ts";
+import type { RunReport } from "../records/run-report.ts";
 import { scaleInputRows } from "./analysis.ts";
 import { measuredRuns, modeSummary, validated } from "./mode-summary.ts";
 import { median, type Stat } from "../stats/statistics.ts";
@@ -229,7 +230,7 @@ export function lineChartSvg(chart: LineChart): string {
 
 function seriesFor(report: RunReport, pick: (s: { duration: Stat; peakMemoryMb: Stat }) => Stat, unit: string): ChartSeries[] {
   const out: ChartSeries[] = [];
-  for (const mode of MODES) {
+  for (const mode of ALL_MODES) {
     const points: ChartPoint[] = [];
     for (const sc of report.scales) {
       const m = modeSummary(sc, mode);
@@ -289,7 +290,7 @@ export function memoryOverTimeSvg(report: RunReport, scale: string): string {
   const behind: ChartSeries[] = [];
   const drawn = (sc ? measuredRuns(sc.runs) : []).filter((r) => r.status === "SUCCESS" && r.memorySeries.length > 0);
   const endSeconds = Math.max(0, ...drawn.flatMap((r) => r.memorySeries.map((p) => p.tMs / 1000)));
-  for (const mode of MODES) {
+  for (const mode of ALL_MODES) {
     const runs = drawn.filter((r) => r.mode === mode);
     if (runs.length === 0) continue;
     const mid = median(runs.map((r) => r.durationSeconds));

@@ -1,7 +1,9 @@
 // COMPARISON_REPORT.md: the results table and the answers, every figure computed from the
 // measured medians. Replaces the earlier script's report (spec/poc-benchmark.md §5.3), whose
 // "in-memory faster" branch could never be reached; here all three classes are (see analysis.ts).
-import type { Mode, ModeRun, RunReport } from "./model.ts";
+import type { Mode } from "../contract/job.ts";
+import type { ModeRun, RunReport } from "../records/run-report.ts";
+import type { RecordedSettings } from "../records/run-settings.ts";
 import {
   BOUNDED_GROWTH_MB_PER_MILLION_ROWS,
   compareScales,
@@ -24,7 +26,7 @@ import { formatDiff } from "../validate/log.ts";
 import { sweepHeadline, sweepSection } from "./crossover-report.ts";
 import { guardLine, killedText, limitsSection } from "./limits-report.ts";
 import { enginesSection } from "./engines.ts";
-import { comparisonMarkdown } from "../compare/comparison-text.ts";
+import { comparisonMarkdown } from "../records/comparison-text.ts";
 
 /**
  * The earlier Python benchmark, as its own results file gives it: the public repository
@@ -574,7 +576,7 @@ function pocSection(cmp: readonly ScaleComparison[]): string[] {
 }
 
 /** Which data the figures come from: the generated scales' profile, or the user's --input. */
-function dataProfileLine(settings: Record<string, unknown>): string | null {
+function dataProfileLine(settings: RecordedSettings): string | null {
   const profile = settings.profile;
   if (profile === "realistic") return "- Data profile: **realistic** (usage drawn every hour as nise draws it; pods starting or ending within the month; labels changing on some day)";
   if (profile === "constant") return "- Data profile: **constant** (each pod one usage value for the whole month, as the earlier benchmark)";

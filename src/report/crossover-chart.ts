@@ -2,7 +2,7 @@
 // logarithmic. Per mode: the median at each size with a min–max bar over the repetitions, and the
 // fitted straight line (dashed when it does not fit); the crossover as a vertical line with its 95%
 // interval shaded, or a note that there is none in range.
-import { MODES, type Mode } from "./model.ts";
+import { ALL_MODES, type Mode } from "../contract/job.ts";
 import { POLARS_MODES } from "../contract/job.ts";
 import { MODE_COLORS, escapeXml } from "./charts.ts";
 import { lineAt, type CrossoverResult, type Metric, type ModeFit, type SweepAnalysis } from "./crossover.ts";
@@ -64,7 +64,7 @@ interface PanelData {
 function panelData(a: SweepAnalysis, metric: Metric): PanelData {
   const points: PanelData["points"] = [];
   for (const s of a.sizes) {
-    for (const mode of MODES) {
+    for (const mode of ALL_MODES) {
       const st = s[metric][mode];
       if (st) points.push({ mode, rows: s.rows, median: st.median, min: st.min, max: st.max, scale: s.scale });
     }
@@ -89,7 +89,7 @@ function panel(d: PanelData, top: number): string[] {
   const y0 = top + M.top;
   const rows = d.points.map((p) => p.rows);
   const xa = logAxis(Math.min(...rows), Math.max(...rows));
-  const fitValues = MODES.flatMap((mode) => {
+  const fitValues = ALL_MODES.flatMap((mode) => {
     const fit = d.fits[mode];
     return fit ? [lineAt(fit.line, xa.lo), lineAt(fit.line, xa.hi)].filter((v) => v > 0) : [];
   });
@@ -133,7 +133,7 @@ function panel(d: PanelData, top: number): string[] {
 
   // fitted lines, clipped to the plot
   o.push(`<g clip-path="url(#clip-${d.metric})">`);
-  for (const mode of MODES) {
+  for (const mode of ALL_MODES) {
     const fit = d.fits[mode];
     if (!fit) continue;
     const samples: string[] = [];
@@ -156,7 +156,7 @@ function panel(d: PanelData, top: number): string[] {
 
   // points with min-max bars
   const digits = d.metric === "time" ? 3 : 1;
-  for (const mode of MODES) {
+  for (const mode of ALL_MODES) {
     const mine = d.points.filter((p) => p.mode === mode);
     if (mine.length === 0) continue;
     o.push(`<g class="series" data-mode="${mode}">`);
@@ -204,7 +204,7 @@ export function crossoverChartSvg(a: SweepAnalysis): string {
   const textWidth = (text: string) => 6.2 * text.length;
   o.push(`<g class="legend">`);
   // the modes this sweep measured (both polars modes when nothing passed yet)
-  const measured = MODES.filter((mode) => a.sizes.some((s) => s.time[mode] || s.memory[mode]));
+  const measured = ALL_MODES.filter((mode) => a.sizes.some((s) => s.time[mode] || s.memory[mode]));
   for (const mode of measured.length > 0 ? measured : POLARS_MODES) {
     o.push(`<circle cx="${lx + 12}" cy="${ly}" r="4" fill="${MODE_COLORS[mode]}"/>`);
     o.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${MODE_COLORS[mode]}" stroke-width="1.6"/>`);

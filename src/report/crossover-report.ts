@@ -1,6 +1,7 @@
 // The sweep's words: COMPARISON_REPORT.md's sweep section, the headline, and the one-line live
 // estimate the monitor shows. Every figure comes from analyseSweep (crossover.ts).
-import { MODES, type RunReport } from "./model.ts";
+import { ALL_MODES } from "../contract/job.ts";
+import type { RunReport } from "../records/run-report.ts";
 import {
   analyseSweep,
   LINE_TOLERANCE,
@@ -128,7 +129,7 @@ function fitsTable(a: SweepAnalysis): string[] {
     "|---|---:|---:|---|---:|---:|---|",
   ];
   const perMillion = (i: Interval | null) => (i ? { low: i.low * 1e6, high: i.high * 1e6 } : null);
-  for (const mode of MODES) {
+  for (const mode of ALL_MODES) {
     const t = a.fits.time[mode];
     const m = a.fits.memory[mode];
     if (!t && !m) continue;

@@ -16,7 +16,8 @@
 // taken, the lines refitted and the crossover found again; the interval is the 2.5th and 97.5th
 // percentile of those crossovers (nearest rank). A resample in which streaming wins at every size
 // counts as −∞, one in which it never takes over counts as +∞: an interval end there is unbounded.
-import { MODES, type Mode, type ModeRun, type RunReport, type ScaleResult } from "./model.ts";
+import { ALL_MODES, type Mode } from "../contract/job.ts";
+import type { ModeRun, RunReport, ScaleResult } from "../records/run-report.ts";
 import { median } from "../stats/statistics.ts";
 
 export type Metric = "time" | "memory";
@@ -134,7 +135,7 @@ export function metricPoints(report: RunReport, metric: Metric): MetricPoint[] {
   const points: MetricPoint[] = [];
   for (const scale of report.scales) {
     const values: MetricPoint["values"] = {};
-    for (const mode of MODES) {
+    for (const mode of ALL_MODES) {
       const runs = passedRuns(scale, mode);
       if (runs) values[mode] = runs.map((r) => (metric === "time" ? r.durationSeconds : r.peakMemoryMb));
     }
@@ -242,7 +243,7 @@ function resampledMedians(points: readonly MetricPoint[], resamples: number, see
     out.push(
       points.map((p) => {
         const row: Partial<Record<Mode, number>> = {};
-        for (const mode of MODES) {
+        for (const mode of ALL_MODES) {
           const values = p.values[mode];
           if (!values) continue;
           const drawn = values.map(() => values[Math.floor(random() * values.length)]);
@@ -404,7 +405,7 @@ export function analyseSweep(report: RunReport, options: { resamples?: number; s
     const points = byMetric[metric];
     // With fewer runs per size the resamples cannot show the noise (MIN_RUNS_FOR_INTERVAL): no interval to give.
     const resampled = repetitions >= MIN_RUNS_FOR_INTERVAL ? resampledMedians(points, resamples, seed) : null;
-    for (const mode of MODES) {
+    for (const mode of ALL_MODES) {
       const fit = fitMode(points, mode, metric, resampled);
       if (fit) fits[metric][mode] = fit;
     }
@@ -414,7 +415,7 @@ export function analyseSweep(report: RunReport, options: { resamples?: number; s
     const memory = byMetric.memory.find((m) => m.scale === p.scale)!;
     const time: SweepSize["time"] = {};
     const mem: SweepSize["memory"] = {};
-    for (const mode of MODES) {
+    for (const mode of ALL_MODES) {
       const t = sizeStats(p.values[mode]);
       const m = sizeStats(memory.values[mode]);
       if (t) time[mode] = t;

@@ -3,7 +3,8 @@
 // the fastest and the leanest engine by median against the runner-up, judged with the same 95%
 // interval rule as the polars verdicts (analysis.ts), and for the SQL engines what their memory
 // figure measured and how their time splits.
-import type { Mode, ModeRun, RunReport, ScaleResult } from "./model.ts";
+import type { Mode } from "../contract/job.ts";
+import type { ModeRun, RunReport, ScaleResult } from "../records/run-report.ts";
 import { COMPARABLE_BAND, placeInterval } from "./analysis.ts";
 import { modeSummary, modesOf, pairRuns, validated, type ModeSummary } from "./mode-summary.ts";
 import { ratioEstimate, runsToSettle } from "../stats/statistics.ts";

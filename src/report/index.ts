@@ -1,4 +1,3 @@
-export * from "./model.ts";
 export * from "./mode-summary.ts";
 export * from "./analysis.ts";
 export * from "./summary-table-csv.ts";

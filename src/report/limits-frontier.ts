@@ -1,7 +1,8 @@
 // The capacity frontier under limits: per mode and limit, the largest measured size that PASSed and
 // the smallest its limits ended (OOM). summary.json derived.frontier[], the "Within limits" section
 // and the outcome chart read it; the sweep refines between the two (FRONTIER_FACTOR).
-import type { Mode, ModeRun, RunReport } from "./model.ts";
+import type { Mode } from "../contract/job.ts";
+import type { ModeRun, RunReport } from "../records/run-report.ts";
 import { measuredRuns, modeSummary, modesOf } from "./mode-summary.ts";
 
 /** The sweep measures extra sizes until a mode's PASS and OOM sizes are within this factor. */

@@ -1,7 +1,7 @@
 // COMPARISON_REPORT.md's "Within limits" section: which mode finishes inside the limits and up to what
 // size (the capacity frontier, in pod rows and in pods for a month), what held the children and what
 // each engine was told; and the one line on the guard when no limit was given.
-import type { RunLimits, RunReport } from "./model.ts";
+import type { RunLimits, RunReport } from "../records/run-report.ts";
 import { capacityFrontier, FRONTIER_FACTOR, limitCells, type FrontierEntry } from "./limits-frontier.ts";
 import { formatLimitBytes, GUARD_SHARE } from "../limits/limit-settings.ts";
 import { SCALE_HOURS } from "../scales.ts";

@@ -1,7 +1,8 @@
 // The run's records -> one summary per (scale, mode): median with min and max, outliers, status and
 // validation; and the back-to-back pairs a ratio's interval is taken over. The arithmetic itself
 // (median, Tukey's fences, the Student t interval) is in src/stats/statistics.ts.
-import { MODES, type Mode, type ModeRun, type RunReport, type ScaleResult } from "./model.ts";
+import { ALL_MODES, type Mode } from "../contract/job.ts";
+import type { ModeRun, RunReport, ScaleResult } from "../records/run-report.ts";
 import { median, outlierIndexes, stat, type RunPair, type Stat } from "../stats/statistics.ts";
 
 export interface Outlier {
@@ -102,7 +103,7 @@ export function summariseReport(report: RunReport): ModeSummary[] {
 
 /** The modes that appear anywhere in the report, in canonical order. */
 export function modesOf(report: RunReport): Mode[] {
-  return MODES.filter((m) => report.scales.some((s) => s.runs.some((r) => r.mode === m)));
+  return ALL_MODES.filter((m) => report.scales.some((s) => s.runs.some((r) => r.mode === m)));
 }
 
 export function modeSummary(scale: ScaleResult, mode: Mode): ModeSummary | undefined {
@@ -112,14 +113,14 @@ export function modeSummary(scale: ScaleResult, mode: Mode): ModeSummary | undef
 /** The most repetitions any (scale, mode) has. */
 export function runsPerMode(report: RunReport): number {
   let n = 0;
-  for (const s of report.scales) for (const m of MODES) n = Math.max(n, measuredRuns(s.runs).filter((r) => r.mode === m).length);
+  for (const s of report.scales) for (const m of ALL_MODES) n = Math.max(n, measuredRuns(s.runs).filter((r) => r.mode === m).length);
   return n;
 }
 
 /** The most warm-up runs any (scale, mode) has. */
 export function warmupsPerMode(report: RunReport): number {
   let n = 0;
-  for (const s of report.scales) for (const m of MODES) n = Math.max(n, s.runs.filter((r) => r.mode === m && r.warmup === true).length);
+  for (const s of report.scales) for (const m of ALL_MODES) n = Math.max(n, s.runs.filter((r) => r.mode === m && r.warmup === true).length);
   return n;
 }
 /**

@@ -3,7 +3,7 @@
 // orange, FAIL or ERROR grey; every cell carries its peak. Nothing is left blank that ran.
 import { escapeXml } from "./charts.ts";
 import { limitCells, type LimitCell } from "./limits-frontier.ts";
-import type { RunReport } from "./model.ts";
+import type { RunReport } from "../records/run-report.ts";
 import { formatLimitBytes } from "../limits/limit-settings.ts";
 import { compact } from "../stats/number-text.ts";
 

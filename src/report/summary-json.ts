@@ -5,7 +5,7 @@
 //
 // JSON has no Infinity or NaN (a relative difference against an expected 0 is Infinity), so a
 // non-finite number is written as {"$nonFinite": "Infinity" | "-Infinity" | "NaN"}.
-import type { RunReport } from "./model.ts";
+import type { RunReport } from "../records/run-report.ts";
 import { summariseReport, runsPerMode, warmupsPerMode } from "./mode-summary.ts";
 import { INTERVAL_METHOD, OUTLIER_RULE } from "../stats/statistics.ts";
 import { compareScales, COMPARABLE_RULE, crossover, memoryGrowth } from "./analysis.ts";

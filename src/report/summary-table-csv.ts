@@ -2,7 +2,7 @@
 // left out). The first eight columns are the earlier benchmark's (spec/poc-benchmark.md §5.3), so
 // existing tooling keeps reading it; the spread follows them: runs, then min and max of duration
 // and peak memory.
-import type { RunReport } from "./model.ts";
+import type { RunReport } from "../records/run-report.ts";
 import { summariseReport } from "./mode-summary.ts";
 import { csvField } from "../contract/csv-field.ts";
 

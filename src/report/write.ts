@@ -2,7 +2,8 @@
 // place, so a reader (or a run cut off mid-write) never sees half a file.
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import type { RunReport } from "./model.ts";
+import type { RunReport } from "../records/run-report.ts";
+import { SUMMARY_JSON } from "../records/results-folder-names.ts";
 import { summaryTableCsv } from "./summary-table-csv.ts";
 import { comparisonReport } from "./comparison-report.ts";
 import { summaryJson } from "./summary-json.ts";
@@ -16,7 +17,7 @@ import { outcomeChartSvg } from "./outcome-chart.ts";
 export const REPORT_FILES = {
   summaryCsv: "SUMMARY.csv",
   comparison: "COMPARISON_REPORT.md",
-  summaryJson: "summary.json",
+  summaryJson: SUMMARY_JSON,
   memoryChart: "memory_vs_rows.svg",
   durationChart: "duration_vs_rows.svg",
   /** A sweep's only. */

@@ -5,10 +5,11 @@ import { dirname } from "node:path";
 import type { Mode } from "../contract/job.ts";
 import type { Config } from "./config.ts";
 import { diskIsFull, exitCodeFor, isFsError, OutputError } from "../errors.ts";
-import type { RunReport, ScaleResult, Environment, SweepInfo } from "../report/model.ts";
+import type { RunReport, ScaleResult, Environment, SweepInfo } from "../records/run-report.ts";
+import type { RunSettings } from "../records/run-settings.ts";
 import { compareScales } from "../report/analysis.ts";
 import { comparisonExitCode, compareRuns, regressions } from "../compare/run-comparison.ts";
-import { describeDifference } from "../compare/like-with-like.ts";
+import { describeDifference } from "../records/comparison-text.ts";
 import { analyseSweep, crossoverFigures } from "../report/crossover.ts";
 import { liveCrossoverText } from "../report/crossover-report.ts";
 import { EventBus } from "./event-bus.ts";
@@ -27,7 +28,7 @@ export interface BenchmarkSetup {
   runDir: string;
   parts: Parts;
   environment: Environment;
-  settings: Record<string, unknown>;
+  settings: RunSettings;
   /** Pod usage rows of a scale before it runs, for the ETA (null when unknown, e.g. --input). */
   expectedRows(scale: string): number | null;
   /** An earlier run's unit costs: the shape of the ETA's cost curve while this run has one size (eta.ts). */
@@ -454,13 +455,13 @@ export function plannedRows(
   units: readonly LimitedScale[],
   config: Pick<Config, "modes" | "repetitions" | "warmup">,
   sweep: SweepInfo | undefined,
-): { scales: string[]; modes: Mode[]; runs: number; warmup: number; sweepRows?: Record<string, number> } {
+): { scales: string[]; modes: Mode[]; repetitions: number; warmup: number; sweepRows?: Record<string, number> } {
   const rowsOf = (scale: string) => sweep?.points.find((p) => p.scale === scale)?.podRows;
   const sweepRows = sweep ? Object.fromEntries(units.flatMap((u) => (rowsOf(u.scale) === undefined ? [] : [[u.label, rowsOf(u.scale)!]]))) : undefined;
   return {
     scales: units.map((u) => u.label),
     modes: [...config.modes],
-    runs: config.repetitions,
+    repetitions: config.repetitions,
     warmup: config.warmup,
     ...(sweepRows ? { sweepRows } : {}),
   };

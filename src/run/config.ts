@@ -4,7 +4,7 @@ import type { Mode } from "../contract/job.ts";
 import type { S3Settings } from "../storage/client.ts";
 import type { PgSettings } from "../db/settings.ts";
 import type { Profile } from "../scales.ts";
-import type { RunReport } from "../report/model.ts";
+import type { RunReport } from "../records/run-report.ts";
 import type { FailOn } from "../compare/run-comparison.ts";
 import type { Limits } from "../limits/limit-settings.ts";
 

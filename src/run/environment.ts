@@ -4,7 +4,7 @@ import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import si from "systeminformation";
 import { $ } from "zx";
-import type { Environment } from "../report/model.ts";
+import type { Environment } from "../records/run-report.ts";
 import { runtimeDescription } from "../child/runtime.ts";
 
 const PACKAGES = ["nodejs-polars", "@aws-sdk/client-s3", "pg", "@electric-sql/pglite", "s3rver", "ink", "react", "zx", "systeminformation"];

@@ -1,6 +1,7 @@
 // The typed event stream of a run. The headless printer, the TUI and the live log all consume it;
 // nothing else flows from the engine to a front end.
 import type { Mode } from "../contract/job.ts";
+import type { BaselineChange } from "../records/baseline-comparison.ts";
 
 /** "input" is the preparing step when the data is the user's own (--input), "generate" otherwise. */
 export type Phase = "generate" | "input" | "upload" | "aggregate" | "write" | "validate";
@@ -38,7 +39,8 @@ export type RunEvent =
       type: "run-start";
       scales: string[];
       modes: Mode[];
-      runs: number;
+      /** Measured runs per (scale, mode) asked for (--runs; with --runs auto the first rounds). */
+      repetitions: number;
       warmup?: number;
       outDir: string;
       /** A sweep: the input rows of each size (its scales are ladder points), for the monitor's table. */
@@ -101,16 +103,6 @@ export type RunEvent =
     })
   | (At & { type: "error"; scale?: string; mode?: Mode; message: string })
   | (At & { type: "run-end"; status: RunStatus; outDir: string; headline: string });
-
-/** One figure of one mode against the baseline: NEW ÷ BASE of the medians, its 95% interval and class. */
-export interface BaselineChange {
-  mode: Mode;
-  figure: string;
-  ratio: number;
-  interval: { lo: number; hi: number } | null;
-  class: string;
-  runsToSettle: number | null;
-}
 
 /** One verdict of the comparison event (src/report/analysis.ts decides it). */
 export interface ComparisonVerdict {

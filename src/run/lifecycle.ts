@@ -12,7 +12,8 @@ import { appendHistory, HISTORY_FILE } from "../compare/history.ts";
 import { deleteTree } from "../storage/upload.ts";
 import type { Parts } from "./run-parts.ts";
 import type { Config } from "./config.ts";
-import type { RunReport, SweepInfo } from "../report/model.ts";
+import type { RunReport, SweepInfo } from "../records/run-report.ts";
+import type { RunSettings, SettingsLimits } from "../records/run-settings.ts";
 import { Benchmark } from "./benchmark.ts";
 import { bindParts } from "./real-parts.ts";
 import { captureEnvironment } from "./environment.ts";
@@ -190,7 +191,7 @@ async function createBenchmark(config: Config, plan: BenchmarkPlan, setup: RunSe
 }
 
 /** summary.json's settings: what the run was asked for and what it ran against. */
-function recordedSettings(config: Config, plan: BenchmarkPlan, described: ReturnType<Services["describe"]>, limits: Record<string, unknown>): Record<string, unknown> {
+export function recordedSettings(config: Config, plan: BenchmarkPlan, described: ReturnType<Services["describe"]>, limits: SettingsLimits): RunSettings {
   return {
     scales: config.scales,
     input: config.input,
@@ -291,7 +292,7 @@ function recordHistory(outRoot: string, report: RunReport, runDir: string, exitC
  * shape (memoryLimitBytes: the first or only limit, null for none; memoryLimitsBytes: the whole
  * list; guardBytes: the cap without a limit; told: what each mode's engine was told).
  */
-async function limitSettings(config: Config, services: Services): Promise<Record<string, unknown>> {
+async function limitSettings(config: Config, services: Services): Promise<SettingsLimits> {
   const first = config.limits[0] ?? NO_LIMITS;
   const guard = memoryCap(NO_LIMITS);
   const database = postgresJobTarget(services).kind;

@@ -1,8 +1,8 @@
-// The record of one mode run (report/model.ts ModeRun) from what the run measured, and the record
+// The record of one mode run (records/run-report.ts ModeRun) from what the run measured, and the record
 // of a mode run that broke before it had figures (it shows in the reports as FAILED).
 import type { JobReport, Mode } from "../contract/job.ts";
 import type { MemorySample } from "../child/spawn.ts";
-import type { ModeRun, RunLimits } from "../report/model.ts";
+import type { ModeRun, RunLimits } from "../records/run-report.ts";
 import type { LimitKill } from "../child/limit-enforcement.ts";
 import type { ValidationResult } from "../validate/compare.ts";
 

@@ -23,7 +23,7 @@ import { LimitKilled, type Enforcement } from "../child/limit-enforcement.ts";
 import { memAvailableBytes, memoryCap } from "../limits/memory-cap.ts";
 import { engineBudget } from "../limits/engine-budget.ts";
 import type { Limits } from "../limits/limit-settings.ts";
-import type { RunLimits } from "../report/model.ts";
+import type { RunLimits } from "../records/run-report.ts";
 import { convertUserInput } from "../nise/csv-to-parquet.ts";
 import { parseS3Url, readKokuTreeFromS3 } from "../nise/parquet-import.ts";
 import type { Parts, PreparedData, Progress } from "./run-parts.ts";

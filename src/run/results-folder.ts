@@ -1,5 +1,5 @@
 // The results folder, in one place: where a run's folder goes, the latest link, and the name of
-// every file and scratch folder in it.
+// every file and scratch folder in it (the folders' own names and the link's: records/results-folder-names.ts).
 //
 //   <outRoot>/streaming_comparison_<YYYYmmdd_HHMMSS>/   one per run; <outRoot>/latest links to the newest
 //     SUMMARY.csv, COMPARISON_REPORT.md, summary.json, *.svg   the reports (names: REPORT_FILES, report/write.ts)
@@ -16,6 +16,7 @@ import { join, basename, dirname } from "node:path";
 import { mkdirFailure, OutputError } from "../errors.ts";
 import type { Mode } from "../contract/job.ts";
 import { REPORT_FILES } from "../report/write.ts";
+import { isRunFolderName, LATEST_LINK, runFolderName } from "../records/results-folder-names.ts";
 
 /** The paths inside one run's folder. */
 export function runFiles(dir: string) {
@@ -37,26 +38,16 @@ export function runFiles(dir: string) {
 }
 export type RunFiles = ReturnType<typeof runFiles>;
 
-/** The summary.json of the newest earlier run under outRoot (through the latest link). */
-export function latestSummaryJson(outRoot: string): string {
-  return join(outRoot, "latest", REPORT_FILES.summaryJson);
-}
-
 /** The summary.json of the newest `count` earlier run folders under outRoot that have one, newest first (the ETA's history). */
 export function recentSummaryJsons(outRoot: string, count = 5): string[] {
   let names: string[];
   try {
-    names = readdirSync(outRoot).filter((n) => n.startsWith("streaming_comparison_"));
+    names = readdirSync(outRoot).filter(isRunFolderName);
   } catch {
     return [];
   }
   // the folder names are timestamps (timestampName): newest sort last
   return names.sort().reverse().map((n) => join(outRoot, n, REPORT_FILES.summaryJson)).filter((p) => existsSync(p)).slice(0, count);
-}
-
-export function timestampName(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}_${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
 }
 
 /**
@@ -73,7 +64,7 @@ export function createRunFolder(outRoot: string, now = new Date()): { dir: strin
   } catch (error) {
     throw mkdirFailure(error, "--out: cannot create the results folder", outRoot);
   }
-  let dir = join(outRoot, `streaming_comparison_${timestampName(now)}`);
+  let dir = join(outRoot, runFolderName(now));
   // Two runs started in the same second get distinct folders.
   for (let n = 2; ; n++) {
     try {
@@ -81,7 +72,7 @@ export function createRunFolder(outRoot: string, now = new Date()): { dir: strin
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw OutputError.from(error, "--out: cannot create the run folder", dir);
-      dir = join(outRoot, `streaming_comparison_${timestampName(now)}_${n}`);
+      dir = join(outRoot, runFolderName(now, n));
     }
   }
   return { dir };
@@ -92,7 +83,7 @@ export function pointLatestAt(outRoot: string, dir: string): void {
   const temp = join(outRoot, `.latest-${process.pid}`);
   rmSync(temp, { force: true });
   symlinkSync(basename(dir), temp);
-  renameSync(temp, join(outRoot, "latest"));
+  renameSync(temp, join(outRoot, LATEST_LINK));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -188,7 +179,7 @@ export function findStaleRuns(outRoot: string): StaleRun[] {
   }
   const out: StaleRun[] = [];
   for (const name of names.sort()) {
-    if (!name.startsWith("streaming_comparison_")) continue;
+    if (!isRunFolderName(name)) continue;
     const dir = join(outRoot, name);
     let marker: RunMarker;
     try {

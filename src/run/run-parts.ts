@@ -5,7 +5,7 @@ import type { JobReport, Mode } from "../contract/job.ts";
 import type { SummaryRow } from "../contract/summary-schema.ts";
 import type { MemorySample } from "../child/spawn.ts";
 import type { TableKey } from "../contract/input-tables.ts";
-import type { InputFileRecord, RunLimits, RunReport } from "../report/model.ts";
+import type { InputFileRecord, RunLimits, RunReport } from "../records/run-report.ts";
 import type { Limits } from "../limits/limit-settings.ts";
 import type { SummaryComparison, ValidationResult } from "../validate/compare.ts";
 

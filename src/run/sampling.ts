@@ -8,7 +8,7 @@
 //     may spend what is left divided by the scales still to run (what one leaves, the next may
 //     use), and a round is started only when the scale's rounds so far say it fits.
 // A scale records how many runs it got and why it stopped (ScaleResult.sampling).
-import type { ScaleResult } from "../report/model.ts";
+import type { ScaleResult } from "../records/run-report.ts";
 import { compareScale, type RatioVerdict } from "../report/analysis.ts";
 import { modeSummary, validated } from "../report/mode-summary.ts";
 import { MAX_RUNS_TO_SETTLE } from "../stats/statistics.ts";

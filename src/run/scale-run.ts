@@ -8,7 +8,7 @@ import type { Mode } from "../contract/job.ts";
 import { TABLE_KEYS } from "../contract/input-tables.ts";
 import type { SummaryRow } from "../contract/summary-schema.ts";
 import type { Config } from "./config.ts";
-import type { ModeRun, ScaleResult } from "../report/model.ts";
+import type { ModeRun, ScaleResult } from "../records/run-report.ts";
 import type { ValidationResult } from "../validate/compare.ts";
 import type { EventBus } from "./event-bus.ts";
 import type { Phase } from "./events.ts";

@@ -3,13 +3,12 @@
 import test from "ava";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ModeRun, RunReport, ScaleResult } from "../../src/report/model.ts";
+import type { ModeRun, RunReport, ScaleResult } from "../../src/records/run-report.ts";
 import { summaryJson } from "../../src/report/summary-json.ts";
 import { comparisonExitCode, compareRuns, regressions } from "../../src/compare/run-comparison.ts";
 import { loadRun } from "../../src/compare/run-source.ts";
 import { parseThreshold, runCompareCommand } from "../../src/commands/compare.ts";
 import { lowerCriticalU, shiftEstimate } from "../../src/compare/two-sample.ts";
-import { comparisonCsv, comparisonMarkdown } from "../../src/compare/comparison-text.ts";
 import { scratchDirs } from "./helpers.ts";
 import { report, run } from "../report/fixtures.ts";
 
@@ -210,19 +209,6 @@ test("--fail-on gates duration and peak memory only: a slower phase alone does n
   t.is(change(c, "phase write").class, "slower");
   t.is(change(c, "duration").class, "unchanged");
   t.is(comparisonExitCode(c, ["slower"]), 0);
-});
-
-test("the CSV has one line per figure with the interval, its method and the class; md has the same rows", (t) => {
-  const c = compareRuns(report([scaleOf([1.0, 1.02, 0.98, 1.01])]), report([scaleOf([2.0, 2.04, 1.96, 2.02])]));
-  const lines = comparisonCsv(c).trimEnd().split("\n");
-  t.is(lines[0], "scale,mode,figure,unit,base_median,new_median,ratio,interval_low,interval_high,interval_method,class,base_runs,new_runs,runs_to_settle");
-  t.is(lines.length, 1 + c.changes.length);
-  // medians 1.005 and 2.01 (see the doubled-duration test); interval 1.96/1.02 .. 2.04/0.98
-  const d = lines[1].split(",");
-  t.deepEqual([d[0], d[1], d[2], d[3], d[9], d[10], d[11], d[12], d[13]], ["small", "in-memory", "duration", "s", "Mann-Whitney", "slower", "4", "4", ""]);
-  t.true(Math.abs(Number(d[7]) - 1.96 / 1.02) < 1e-12 && Math.abs(Number(d[8]) - 2.04 / 0.98) < 1e-12);
-  const md = comparisonMarkdown(c, { base: "a", new: "b" });
-  t.regex(md, /\| small \| in-memory \| duration \| 1\.005 s \| 2\.010 s \| 2\.00× \| 1\.92×–2\.08× \| slower \| 4\/4 \|/);
 });
 
 test("a machine busier by half its cores or more at the start is named; a smaller difference, or none recorded, is not", (t) => {

@@ -11,7 +11,8 @@ import { crossoverSentence, liveCrossoverText, sweepHeadline, sweepSection } fro
 import { comparisonReport } from "../../src/report/comparison-report.ts";
 import { summaryJson } from "../../src/report/summary-json.ts";
 import { crossoverChartSvg } from "../../src/report/crossover-chart.ts";
-import type { Mode, ScaleResult } from "../../src/report/model.ts";
+import type { Mode } from "../../src/contract/job.ts";
+import type { ScaleResult } from "../../src/records/run-report.ts";
 import { report, run } from "./fixtures.ts";
 import { checkWellFormed } from "./svg.ts";
 

@@ -1,6 +1,7 @@
 // Hand-built run reports for the report tests: figures chosen so the expected answers can be
 // worked out by hand.
-import type { Mode, ModeRun, RunReport, ScaleResult } from "../../src/report/model.ts";
+import type { Mode } from "../../src/contract/job.ts";
+import type { ModeRun, RunReport, ScaleResult } from "../../src/records/run-report.ts";
 
 export function run(scale: string, mode: Mode, rep: number, durationSeconds: number, peakMemoryMb: number, inputRows: number, over: Partial<ModeRun> = {}): ModeRun {
   return {
@@ -63,7 +64,7 @@ export function report(scales: ScaleResult[], over: Partial<RunReport> = {}): Ru
     startedAt: "2026-11-24T02:00:00.000Z",
     finishedAt: "2026-11-24T02:10:00.000Z",
     status: "PASS",
-    settings: { runs: 1, tolerance: 1e-9, seed: 1 },
+    settings: { runs: 1, relTolerance: 1e-9, seed: 1 },
     environment: {
       cpu: "Test CPU",
       cores: 2,

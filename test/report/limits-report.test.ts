@@ -1,7 +1,7 @@
 // Under limits: the capacity frontier (derived.frontier[]), the "Within limits" section that opens
 // COMPARISON_REPORT.md, and the outcome chart with OOM cells marked. Hand-built reports.
 import test from "ava";
-import type { ModeRun, RunLimits, ScaleResult } from "../../src/report/model.ts";
+import type { ModeRun, RunLimits, ScaleResult } from "../../src/records/run-report.ts";
 import { capacityFrontier, frontierGaps } from "../../src/report/limits-frontier.ts";
 import { comparisonReport } from "../../src/report/comparison-report.ts";
 import { summaryTableCsv } from "../../src/report/summary-table-csv.ts";

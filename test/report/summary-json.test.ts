@@ -39,7 +39,7 @@ test("summary.json carries every figure of a run: phases, baseline and peak RSS,
   t.is(r.throughputRowsPerSecond, 18600); // 7440 / 0.4
   t.is(r.memorySeries.length, 2);
   t.is(doc.report.environment.versions["nodejs-polars"], "0.26.1");
-  t.deepEqual(doc.report.settings, { runs: 1, tolerance: 1e-9, seed: 1 });
+  t.deepEqual(doc.report.settings, { runs: 1, relTolerance: 1e-9, seed: 1 });
   // derived: in-memory 0.4 s vs streaming 0.5 s in each of 3 pairs -> ratio 1.25, no spread, so the
   // interval is [1.25, 1.25], wholly above 1.1 -> in-memory faster; memory 120 / 150 = 0.8 < 1/1.1
   const c = doc.derived.comparisons[0];

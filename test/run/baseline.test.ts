@@ -2,7 +2,7 @@
 // carries it (derived.baseline in summary.json, "Against the baseline" in COMPARISON_REPORT.md),
 // each scale's modes are shown against it as they finish, and --fail-on turns a regression into exit 6.
 import test from "ava";
-import type { RunReport } from "../../src/report/model.ts";
+import type { RunReport } from "../../src/records/run-report.ts";
 import { summaryJson } from "../../src/report/summary-json.ts";
 import { comparisonReport } from "../../src/report/comparison-report.ts";
 import { fakeBenchmark, fakeConfig, fakeParts, removeFakeRunDirs } from "./fake-parts.ts";

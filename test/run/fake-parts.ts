@@ -7,10 +7,12 @@ import { join } from "node:path";
 import type { Mode } from "../../src/contract/job.ts";
 import type { SummaryRow } from "../../src/contract/summary-schema.ts";
 import { Benchmark } from "../../src/run/benchmark.ts";
+import { recordedSettings } from "../../src/run/lifecycle.ts";
 import type { Config } from "../../src/run/config.ts";
 import type { RunEvent } from "../../src/run/events.ts";
 import type { Parts, PreparedData } from "../../src/run/run-parts.ts";
-import type { RunLimits, SweepInfo } from "../../src/report/model.ts";
+import type { RunLimits, SweepInfo } from "../../src/records/run-report.ts";
+import type { RunSettings } from "../../src/records/run-settings.ts";
 import type { SummaryComparison, ValidationResult } from "../../src/validate/compare.ts";
 import { LimitKilled } from "../../src/child/limit-enforcement.ts";
 import { NO_LIMITS, type Limits } from "../../src/limits/limit-settings.ts";
@@ -178,6 +180,12 @@ export function fakeConfig(scales: string[], over: Partial<Config> = {}): Config
   };
 }
 
+/** The settings a fake run records: run/lifecycle.ts recordedSettings over fake services, no limit. */
+export function fakeSettings(config: Config): RunSettings {
+  const limits = { memoryLimitBytes: null, memoryLimitsBytes: [], cpus: null, preset: null, timeoutSeconds: null, guardBytes: null, enforcement: "watchdog", told: {} };
+  return recordedSettings(config, { expectedRows: () => null }, { s3: "fake S3", postgres: "fake PostgreSQL" }, limits);
+}
+
 const runDirs: string[] = [];
 
 /** Removes the temp folders fakeBenchmark made. */
@@ -194,7 +202,7 @@ export function fakeBenchmark(config: Config, parts: Parts, sweep?: SweepInfo): 
     runDir,
     parts,
     environment: { cpu: "fake", cores: 1, ramGb: 1, os: "fake", runtime: "fake", versions: {}, gitCommit: "none" },
-    settings: {},
+    settings: fakeSettings(config),
     expectedRows: () => ROWS.pod,
     history: { prepare: [], mode: [], rest: [] },
     openFolder: () => {

@@ -13,7 +13,7 @@ import { Benchmark } from "../../src/run/benchmark.ts";
 import type { Parts, PreparedData } from "../../src/run/run-parts.ts";
 import { compareSummaries } from "../../src/validate/compare.ts";
 import { podRow } from "../db/targets.ts";
-import { collectingComparison, readEach } from "./fake-parts.ts";
+import { collectingComparison, fakeSettings, readEach } from "./fake-parts.ts";
 
 const ROWS: SummaryRow[] = [podRow("2025-10-01", "ns-a", { pod_usage_cpu_core_hours: 1.5 }), podRow("2025-10-02", "ns-a", { pod_usage_cpu_core_hours: 2.5 })];
 const ROWS_BY_TYPE = { pod: 48, storage: 0, nodeLabels: 0, namespaceLabels: 0 };
@@ -92,7 +92,7 @@ async function run(opts: { csvFails?: Mode; wrongValue?: Mode }) {
     runDir,
     parts: fakeParts(opts, ledger),
     environment: { cpu: "x", cores: 1, ramGb: 1, os: "x", runtime: "x", versions: {}, gitCommit: "x" } as never,
-    settings: {},
+    settings: fakeSettings(parsed.config),
     expectedRows: () => 48,
     history: { prepare: [], mode: [], rest: [] },
   });

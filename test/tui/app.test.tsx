@@ -391,7 +391,7 @@ test.serial("events emitted before the monitor subscribes are not lost", async (
 test.serial("before the services are up the header counts the planned scales and lists them pending", async (t) => {
   const bus = ui.createEventBus();
   const spy = spyCommands();
-  const r = ui.render(<ui.App events={bus} commands={spy.commands} batchMs={0} plan={{ scales: ["small"], modes: ["in-memory", "streaming"], runs: 4, warmup: 0 }} />);
+  const r = ui.render(<ui.App events={bus} commands={spy.commands} batchMs={0} plan={{ scales: ["small"], modes: ["in-memory", "streaming"], repetitions: 4, warmup: 0 }} />);
   cleanup.track(r);
   await tick();
   const f = plain(r.lastFrame());

@@ -4,9 +4,10 @@ import test from "ava";
 import { initialState, reduce } from "../../tui/state.ts";
 import { baselineLine } from "../../tui/terminal-text.ts";
 import type { RunEvent } from "../../src/run/events.ts";
+import type { ChangeClass } from "../../src/records/baseline-comparison.ts";
 import { at, runStart } from "./events.ts";
 
-const baseline = (final: boolean, inMemoryRatio: number, cls: string, runsToSettle: number | null): RunEvent => ({
+const baseline = (final: boolean, inMemoryRatio: number, cls: ChangeClass, runsToSettle: number | null): RunEvent => ({
   type: "baseline",
   at: at(),
   scale: "small",

@@ -8,12 +8,12 @@ export const OUT = "results/2026-11-24T03-00-00Z";
 let clock = 1_800_000_000_000;
 export const at = () => (clock += 100);
 
-export const runStart = (scales: string[], runs = 1): RunEvent => ({
+export const runStart = (scales: string[], repetitions = 1): RunEvent => ({
   type: "run-start",
   at: at(),
   scales,
   modes: MODES,
-  runs,
+  repetitions,
   outDir: OUT,
 });
 

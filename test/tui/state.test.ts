@@ -233,9 +233,9 @@ test("a finished scale shows done while the next one runs, not the validate phas
 });
 
 test("the monitor lists the planned scales before the run starts: the header counts them", (t) => {
-  const s = plannedState({ scales: ["small"], modes: ["in-memory", "streaming"], runs: 4, warmup: 0 });
+  const s = plannedState({ scales: ["small"], modes: ["in-memory", "streaming"], repetitions: 4, warmup: 0 });
   t.deepEqual(s.scales.map((r) => [r.name, r.status]), [["small", "pending"]]);
-  t.is(s.runs, 4);
+  t.is(s.repetitions, 4);
   t.false(s.running);
   t.is(plannedState(undefined), initialState);
 });
@@ -277,7 +277,7 @@ test("the phase ETA the engine sends just before a phase-start is kept for that 
 });
 
 test("the sparklines' full bar is at or above every curve point and every peak shown; each peak is the median VmHWM", (t) => {
-  const row = plannedState({ scales: ["small"], modes: ["in-memory", "streaming"], runs: 2, warmup: 0 }).scales[0];
+  const row = plannedState({ scales: ["small"], modes: ["in-memory", "streaming"], repetitions: 2, warmup: 0 }).scales[0];
   const cell = (durations: number[], peaksMb: number[], memorySeries: number[]) => ({ durations, peaksMb, memorySeries, verdicts: [], active: false });
   // in-memory: curve tops at 177, VmHWM 186 and 180 -> peak (186 + 180) / 2 = 183, duration (0.3 + 0.5) / 2 = 0.4;
   // streaming: one run, VmHWM 150, curve to 150. Full bar: max(177, 183, 150, 150) = 183

@@ -13,7 +13,7 @@ const sweepStart = (): RunEvent => ({
   at: at(),
   scales: ["pods-10", "pods-3162", "pods-20000"],
   modes: MODES,
-  runs: 3,
+  repetitions: 3,
   outDir: OUT,
   sweepRows: { "pods-10": 7_440, "pods-3162": 2_352_528, "pods-20000": 14_880_000 },
 });
@@ -44,7 +44,7 @@ test("a sweep's run-start lists one row per size, each with its input rows", (t)
       ["pods-20000", 14_880_000],
     ],
   );
-  t.false(reduce(initialState, { type: "run-start", at: at(), scales: ["small"], modes: MODES, runs: 1, outDir: OUT }).sweep);
+  t.false(reduce(initialState, { type: "run-start", at: at(), scales: ["small"], modes: MODES, repetitions: 1, outDir: OUT }).sweep);
 });
 
 test("the crossover estimate is kept as the engine worded it, the latest one wins", (t) => {

@@ -1,14 +1,11 @@
-// The one data model every report writer reads. The orchestrator (src/run) fills it as the run
-// goes; the writers in this folder turn it into SUMMARY.csv, COMPARISON_REPORT.md, summary.json
-// and the charts. Plain data only (JSON-safe except non-finite numbers, which summary-json.ts
-// encodes), so a RunReport can be written mid-run and read back.
-import { ALL_MODES, type Mode } from "../contract/job.ts";
-import type { RunComparison } from "../compare/run-comparison.ts";
-
-export type { Mode };
-
-/** Every mode, in report order (a run has any subset of them). */
-export const MODES: readonly Mode[] = ALL_MODES;
+// The run's records: what one run measured, the one data model every part reads. The orchestrator
+// (src/run) fills it as the run goes; the writers in src/report turn it into SUMMARY.csv,
+// COMPARISON_REPORT.md, summary.json and the charts; src/compare reads two of them back. Plain data
+// only (JSON-safe except non-finite numbers, which report/summary-json.ts encodes), so a RunReport
+// can be written mid-run and read back. Types only: no I/O, nothing of the rooms that use them.
+import type { Mode } from "../contract/job.ts";
+import type { RunComparison } from "./baseline-comparison.ts";
+import type { RecordedSettings } from "./run-settings.ts";
 
 /**
  * Seconds per step of one mode run. The child's own phases (start, read, plan, execute, output)
@@ -193,8 +190,8 @@ export interface RunReport {
   /** ISO 8601; null while running or when cut off before the end. */
   finishedAt: string | null;
   status: ReportStatus;
-  /** The effective settings (flags + env, no secrets), e.g. { runs: 3, tolerance: 1e-9, seed: 1 }. */
-  settings: Record<string, unknown>;
+  /** The effective settings (flags + env, no secrets): a run records a whole RunSettings (run-settings.ts). */
+  settings: RecordedSettings;
   environment: Environment;
   scales: ScaleResult[];
   /** Set by `streambench sweep`. */

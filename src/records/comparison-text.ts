@@ -1,10 +1,10 @@
 // A RunComparison as the user reads it: the terminal table, Markdown (also the "Against the
-// baseline" section of COMPARISON_REPORT.md), JSON and CSV. Formatting only; compareRuns decides.
+// baseline" section of COMPARISON_REPORT.md), JSON and CSV; and the `baseline` event's line for the
+// live log and the monitor. Formatting only; compare/run-comparison.ts decides. Beside the records
+// so that report/, output/ and tui/ show it without importing compare/ (which imports report/).
 import { mb, ratioInterval, secs, times } from "../stats/number-text.ts";
 import { csvField } from "../contract/csv-field.ts";
-import { describeDifference } from "./like-with-like.ts";
-import type { FigureChange, RunComparison } from "./run-comparison.ts";
-import type { BaselineChange } from "../run/events.ts";
+import type { BaselineChange, Difference, FigureChange, RunComparison } from "./baseline-comparison.ts";
 
 export const COMPARE_FORMATS = ["table", "md", "json", "csv"] as const;
 export type CompareFormat = (typeof COMPARE_FORMATS)[number];
@@ -13,6 +13,11 @@ export type CompareFormat = (typeof COMPARE_FORMATS)[number];
 export interface SideLabels {
   base: string;
   new: string;
+}
+
+/** One line: "rows: pod usage 7440 → pod usage 74400". */
+export function describeDifference(d: Difference): string {
+  return `${d.what}: ${d.base} → ${d.new}`;
 }
 
 const value = (c: FigureChange, v: number) => (c.unit === "s" ? `${secs(v)} s` : `${mb(v)} MB`);
