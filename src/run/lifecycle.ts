@@ -37,9 +37,10 @@ import { postgresJobTarget, startServices, type Services } from "./services.ts";
 import { startGauges } from "./gauges.ts";
 import { EventBus } from "./event-bus.ts";
 import { probeEnforcement } from "../child/limit-enforcement.ts";
-import { memoryCap } from "../limits/memory-cap.ts";
+import { memoryCap, type MemoryCap } from "../limits/memory-cap.ts";
 import { engineBudget } from "../limits/engine-budget.ts";
-import { LIMIT_PRESETS, NO_LIMITS } from "../limits/limit-settings.ts";
+import { LIMIT_PRESETS, limitTag, NO_LIMITS, type Limits } from "../limits/limit-settings.ts";
+import type { Mode } from "../contract/job.ts";
 import type { RunCommands, RunEvent } from "./events.ts";
 
 /** What differs between `run` and `sweep` once the Config is made. */
@@ -290,14 +291,13 @@ function recordHistory(outRoot: string, report: RunReport, runDir: string, exitC
 /**
  * summary.json's settings.limits: what the children ran under and what held them, in one stable
  * shape (memoryLimitBytes: the first or only limit, null for none; memoryLimitsBytes: the whole
- * list; guardBytes: the cap without a limit; told: what each mode's engine was told).
+ * list; guardBytes: the cap without a limit; told: what each mode's engine was told, under each
+ * limit of a list in turn).
  */
 async function limitSettings(config: Config, services: Services): Promise<SettingsLimits> {
   const first = config.limits[0] ?? NO_LIMITS;
   const guard = memoryCap(NO_LIMITS);
   const database = postgresJobTarget(services).kind;
-  const cap = memoryCap(first);
-  const under = cap ? { limits: first, cap } : undefined;
   return {
     memoryLimitBytes: first.memoryLimitBytes,
     memoryLimitsBytes: config.limits.map((l) => l.memoryLimitBytes).filter((b): b is number => b !== null),
@@ -307,8 +307,23 @@ async function limitSettings(config: Config, services: Services): Promise<Settin
     timeoutSeconds: first.timeoutSeconds,
     guardBytes: first.memoryLimitBytes === null ? (guard?.bytes ?? null) : null,
     enforcement: await probeEnforcement(first),
-    told: Object.fromEntries(config.modes.map((mode) => [mode, engineBudget(mode, under, config.duckdbMemoryLimit, database).told])),
+    told: Object.fromEntries(config.modes.map((mode) => [mode, toldOfLimits(mode, config, database, memoryCap)])),
   };
+}
+
+/** What a mode's engine is told of its budget; under a list of limits each limit's own share, in the order run. */
+export function toldOfLimits(
+  mode: Mode,
+  config: Pick<Config, "limits" | "duckdbMemoryLimit">,
+  database: "server" | "embedded",
+  capOf: (limits: Limits) => MemoryCap | null,
+): string {
+  const toldUnder = (limits: Limits) => {
+    const cap = capOf(limits);
+    return engineBudget(mode, cap ? { limits, cap } : undefined, config.duckdbMemoryLimit, database).told;
+  };
+  if (config.limits.length <= 1) return toldUnder(config.limits[0] ?? NO_LIMITS);
+  return config.limits.map((l) => `${limitTag(l)}: ${toldUnder(l)}`).join("; ");
 }
 
 type RunFolders = ReturnType<typeof runFolders>;
