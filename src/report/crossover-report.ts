@@ -13,6 +13,7 @@ import {
   type SweepAnalysis,
 } from "./crossover.ts";
 import { int, mb, secs, times } from "../stats/number-text.ts";
+import { formatLimitBytes } from "../limits/limit-settings.ts";
 
 /** Crossover rows to 3 significant figures: an estimate, not a count. */
 export function approxRows(rows: number): string {
@@ -207,6 +208,13 @@ export function sweepSection(report: RunReport, a: SweepAnalysis = analyseSweep(
         `(${int(first.pods)} to ${int(last.pods)} pods, ${sweep.steps} per decade of pods, shaped like the named scales), ` +
         `both modes at every size, ${n} run${n === 1 ? "" : "s"} each; ${a.sizes.length} of ${sweep.points.length} sizes passed validation ` +
         `and only those count.`,
+    );
+  }
+  if (a.fittedUnderBytes !== undefined) {
+    const under = a.fittedUnderBytes === null ? "no memory limit" : formatLimitBytes(a.fittedUnderBytes);
+    o.push(
+      `Every size ran under each memory limit of the list; the lines, the crossover and the tables below use the sizes run under ` +
+        `the largest (${under}), so that no size counts once per limit. What fits under the others is in "Within limits".`,
     );
   }
   o.push(

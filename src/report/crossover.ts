@@ -114,6 +114,12 @@ export interface SweepAnalysis {
   crossover: Record<Metric, CrossoverResult>;
   bootstrap: { resamples: number; seed: number; confidence: number; repetitionsPerSize: number };
   lineRule: string;
+  /**
+   * A sweep under a list of memory limits ran every size under each: the lines are fitted on one
+   * limit's sizes only, the largest (null: no limit), so that no size counts once per limit.
+   * Absent when the sweep ran under one limit or none.
+   */
+  fittedUnderBytes?: number | null;
 }
 
 // ---- points from the report ----
@@ -130,10 +136,24 @@ function rowsOf(scale: ScaleResult): number {
   return scale.inputRows > 0 ? scale.inputRows : (scale.runs.find((r) => r.inputRows > 0)?.inputRows ?? 0);
 }
 
-/** The report's sizes with each mode's validated values of a metric, smallest first. */
+/** The memory limit a size ran under (null: none). */
+function limitOf(scale: ScaleResult): number | null {
+  return scale.runs.find((r) => r.limits)?.limits?.memoryLimitBytes ?? null;
+}
+
+/** The memory limit whose sizes the lines are fitted on: the largest of a list, undefined with one limit or none. */
+export function fittedLimit(report: RunReport): number | null | undefined {
+  const limits = [...new Set(report.scales.map(limitOf))];
+  if (limits.length <= 1) return undefined;
+  return limits.includes(null) ? null : Math.max(...(limits as number[]));
+}
+
+/** The report's sizes with each mode's validated values of a metric, smallest first (under a list of limits, the largest's). */
 export function metricPoints(report: RunReport, metric: Metric): MetricPoint[] {
   const points: MetricPoint[] = [];
+  const under = fittedLimit(report);
   for (const scale of report.scales) {
+    if (under !== undefined && limitOf(scale) !== under) continue;
     const values: MetricPoint["values"] = {};
     for (const mode of ALL_MODES) {
       const runs = passedRuns(scale, mode);
@@ -423,7 +443,15 @@ export function analyseSweep(report: RunReport, options: { resamples?: number; s
     }
     return { scale: p.scale, rows: p.rows, time, memory: mem };
   });
-  return { sizes, fits, crossover, bootstrap: { resamples, seed, confidence: CONFIDENCE, repetitionsPerSize: repetitions }, lineRule: LINE_RULE };
+  const under = fittedLimit(report);
+  return {
+    sizes,
+    fits,
+    crossover,
+    bootstrap: { resamples, seed, confidence: CONFIDENCE, repetitionsPerSize: repetitions },
+    lineRule: LINE_RULE,
+    ...(under !== undefined ? { fittedUnderBytes: under } : {}),
+  };
 }
 
 /** summary.json's derived.crossover: {rows, low, high} per metric, null when there is no crossover in range; an unbounded end is null. */

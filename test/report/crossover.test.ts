@@ -227,3 +227,22 @@ test("a sweep's COMPARISON_REPORT.md opens with the sweep's headline, the same a
   t.is(comparisonReport(r).split("\n")[2], `**${headline}**`);
   t.is(JSON.parse(summaryJson(r)).headline, headline);
 });
+
+test("under a list of memory limits the lines are fitted on the largest limit's sizes only, and the report says so", (t) => {
+  const MiB = 1024 * 1024;
+  const under = (bytes: number, s: ScaleResult): ScaleResult => ({
+    ...s,
+    scale: `${s.scale}@${bytes / MiB}MiB`,
+    runs: s.runs.map((r) => ({ ...r, limits: { memoryLimitBytes: bytes, cpus: null, preset: null, timeoutSeconds: null, capBytes: bytes, capSource: "limit", enforcement: "cgroup v1", told: "nothing" } })),
+  });
+  // under 4 GiB the lines cross at 500,000 rows; under 400 MiB streaming is 3 s slower at every
+  // size (another crossover), which must not move the one fitted on 4 GiB
+  const large = SIZES.map((x) => under(4096 * MiB, size(x, crossingTime(x), { "in-memory": 100, streaming: 50 })));
+  const small = SIZES.map((x) => under(400 * MiB, size(x, { "in-memory": 1 + 2e-6 * x, streaming: 4.5 + 1e-6 * x }, { "in-memory": 100, streaming: 50 })));
+  const a = analyseSweep(sweepOf([...small, ...large]));
+  t.is(a.fittedUnderBytes, 4096 * MiB);
+  t.deepEqual(a.sizes.map((s) => s.scale), large.map((s) => s.scale), "each size once, the 4 GiB ones");
+  t.true(Math.abs(a.crossover.time.rows! - 500_000) < 1e-3, "the crossover of the 4 GiB sizes alone");
+  t.true(sweepSection(sweepOf([...small, ...large]), a).some((line) => /under the largest \(4 GiB\)/.test(line)));
+  t.is(analyseSweep(sweepOf(large)).fittedUnderBytes, undefined, "one limit: nothing to choose, nothing said");
+});
