@@ -5,7 +5,7 @@ import test from "ava";
 import { join } from "node:path";
 import type { JobInput, Mode } from "../../src/contract/job.ts";
 import type { SummaryRow } from "../../src/contract/summary-schema.ts";
-import { aggregateWithReference } from "../../src/commands/aggregate.ts";
+import { aggregateInput } from "../../src/run/aggregate.ts";
 import { readSummaryParquet } from "../../src/report/canonical-summary-csv.ts";
 import { compareSummaries, DEFAULT_TOLERANCE, type ValidationResult } from "../../src/validate/index.ts";
 import { csvFixtureToParquet, FIXTURE_NAMES, FIXTURES, removeDir, runPipelineChild, tempDir } from "./helpers.ts";
@@ -66,7 +66,7 @@ for (const fixture of FIXTURE_NAMES) {
   });
 
   test(`${fixture}: both polars modes give the reference implementation's rows`, async (t) => {
-    const reference = await aggregateWithReference(csvDir);
+    const reference = (await aggregateInput(csvDir, "reference")).rows;
     t.true(reference.length > 0, "the reference produced rows");
     for (const [name, rows] of await runsOf(csvDir)) {
       const r = compareSummaries(reference, rows, DEFAULT_TOLERANCE);

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { readTar, writeTarGz } from "../../src/nise/tar.ts";
-import { reportTypeOfHeader, stageUserInput } from "../../src/nise/user-input.ts";
+import { reportTypeOfHeader, stageUserInput } from "../../src/input/user-input.ts";
 import { REQUIRED_COLUMNS } from "../../src/nise/csv-import.ts";
 
 const header = (cols: readonly string[]) => cols.join(",");
