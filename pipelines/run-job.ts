@@ -21,7 +21,7 @@ import {
 import { StageClock } from "./stage-clock.ts";
 import { REPORT_TYPE, TABLE_KEYS, type TableKey } from "../src/contract/input-tables.ts";
 import type { Job, JobInput, JobReport, Mode } from "../src/contract/job.ts";
-import { exitWithFailure, exitWithReport, ownPeakRssKb, parseJob } from "./job-io.ts";
+import { exitWithFailure, exitWithReport, ownPeakRssKb, parseJob, writeFailure } from "./job-io.ts";
 import {
   checkCsvHeaders,
   checkParquetSchemas,
@@ -70,14 +70,14 @@ function checkMeasures(job: Job, files: InputFiles): void {
 }
 
 function writeSummary(df: DataFrame, output: string): void {
-  mkdirSync(dirname(output), { recursive: true });
   const tmp = `${output}.tmp-${process.pid}`;
   try {
+    mkdirSync(dirname(output), { recursive: true });
     df.writeParquet(tmp, { compression: "zstd" });
     renameSync(tmp, output);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw writeFailure(e, "writing the summary: cannot write", output);
   }
 }
 

@@ -166,9 +166,10 @@ export interface JobFailure {
   mode: Mode;
   error: string;
   /**
-   * Added: "input" = bad input data (names file and column; the CLI's DataError), "output" = a file
-   * the child must write cannot be (disk full while staging the input: the CLI's OutputError, with
-   * `code` the errno code), "fault" = anything else.
+   * The child's own kinds (it knows no CLI error class): "input" = bad input data (names file and
+   * column; the parent throws a DataError, exit 2), "output" = a file the child must write cannot be
+   * (the summary on a full disk; `code` the errno code; the parent throws an OutputError, exit 5 for
+   * ENOSPC), "fault" = anything else (exit 4).
    */
   kind?: "input" | "output" | "fault";
   code?: string;

@@ -40,7 +40,6 @@ export const KNOWN_EXCEPTIONS: readonly ImportException[] = [
   { from: "src/compare/run-source.ts", to: "src/run/results-folder.ts", reason: "resolving `latest` is the results folder's rule, kept in run/ (issue 21: a neutral results-folder module)" },
   { from: "src/compare/history.ts", to: "src/nise/csv-import.ts", reason: "history.csv is read with the project's one CSV scanner, which lives with the importers (issue 21)" },
   { from: "src/limits/enforce.ts", to: "src/report/model.ts", reason: "the record of a run's limits (RunLimits) lives with the run's records in report/ (issue 21: neutral records)" },
-  { from: "pipelines/job-io.ts", to: "src/errors.ts", reason: "the child reports a full disk with the CLI's OutputError; it should fail with its own kind (issue 21)" },
 ];
 
 /** The rules table of ARCHITECTURE.md: the rows of the table under "## Import rules". */
