@@ -3,6 +3,7 @@
 // The password is never printed: describePg() gives "user@host:port/database".
 import { UsageError } from "../errors.ts";
 import { nonEmpty, type Env } from "../contract/setting-value.ts";
+import type { PgAccess } from "../contract/job.ts";
 
 export interface PgSettings {
   host: string;
@@ -15,6 +16,11 @@ export interface PgSettings {
   ssl: false | "require" | "verify";
   /** True for the PGlite server streambench started itself (no COPY there). */
   embedded: boolean;
+}
+
+/** What a pipeline child is told of a server (its job goes in on stdin, so the password stays out of ps). */
+export function pgAccessOf(pg: PgSettings): PgAccess {
+  return { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: pg.database, ssl: pg.ssl };
 }
 
 export interface PgOverrides {

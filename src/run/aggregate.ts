@@ -17,7 +17,7 @@ import { readNiseCsvDir } from "../nise/csv-import.ts";
 import { readKokuTreeFromS3 } from "../nise/parquet-import.ts";
 import { createS3Client, s3SettingsFromAccess } from "../storage/client.ts";
 import { readSummaryParquet, writeSummaryCsv } from "../report/canonical-summary-csv.ts";
-import type { PgSettings } from "../db/settings.ts";
+import { pgAccessOf, type PgSettings } from "../db/settings.ts";
 import { connectPg } from "../db/pool.ts";
 
 export const AGGREGATE_MODES = ["in-memory", "streaming", "duckdb", "postgres", "reference"] as const;
@@ -69,7 +69,7 @@ export async function aggregateInput(input: string, mode: AggregateMode, service
 async function reachableDatabase(pg: PgSettings | null): Promise<Job["database"]> {
   if (!pg) return undefined;
   await (await connectPg(pg, { max: 1 })).end();
-  return { kind: "server", pg: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: pg.database, ssl: pg.ssl } };
+  return { kind: "server", pg: pgAccessOf(pg) };
 }
 
 /** A pipeline mode in a child of its own over the opened input; the child's errors and files read named as the user gave them. */

@@ -11,6 +11,7 @@ import { DailySummaryReference } from "../reference/summary.ts";
 import { scaleInfo, scaleManifest } from "../scales.ts";
 import { ReferenceThread } from "../reference/thread.ts";
 import { beginSummaryWrite } from "../db/summary-write.ts";
+import { pgAccessOf } from "../db/settings.ts";
 import { deleteTree, uploadTree } from "../storage/upload.ts";
 import { toS3Access } from "../storage/settings.ts";
 import { compareSummaries, indexExpected, startComparison, type ExpectedSummary } from "../validate/compare.ts";
@@ -39,7 +40,7 @@ function postgresTarget(services: Services): Job["database"] {
   const pg = services.postgres;
   // (a PGlite server the user runs: COPY over its wire protocol wedges it, so the child hosts its own)
   if (pg.embedded || services.pglite) return { kind: "embedded" };
-  return { kind: "server", pg: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: pg.database, ssl: pg.ssl } };
+  return { kind: "server", pg: pgAccessOf(pg) };
 }
 
 export function bindParts(config: Config, services: Services): Parts {
