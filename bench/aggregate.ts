@@ -22,7 +22,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { JobInput, JobReport, Mode, StageTiming } from "../src/contract/job.ts";
-import { detectInput } from "../src/commands/aggregate.ts";
+import { jobInputOf, openInput, s3AccessFromEnv } from "../src/input/open-input.ts";
 import { childEnvironment, runPipeline } from "../src/child/launcher.ts";
 import { parseFlags, positiveInteger } from "../src/commands/flags.ts";
 import { generate } from "../src/nise/generate.ts";
@@ -126,8 +126,11 @@ async function main(): Promise<void> {
     let input: JobInput;
     let label: string;
     if (flags.input) {
-      input = detectInput(flags.input as string);
-      label = flags.input as string;
+      // the same one entry as aggregate and run: CSV input staged once, here, before any child
+      const given = flags.input as string;
+      const opened = await openInput(given, join(work, "input-stage"));
+      input = jobInputOf(opened, opened.kind === "s3" ? s3AccessFromEnv(given, opened) : null);
+      label = given;
     } else {
       const name = (flags.scale as string | undefined) ?? "large";
       const info = scaleInfo(name);

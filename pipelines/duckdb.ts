@@ -9,7 +9,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import type { JobReport } from "../src/contract/job.ts";
 import { SUMMARY_COLUMNS } from "../src/contract/summary-schema.ts";
 import { InputError } from "./input-files.ts";
-import { exitWithFailure, exitWithReport, ownPeakRssKb, parseJob } from "./job-io.ts";
+import { exitWithFailure, exitWithReport, ownPeakRssKb, parseJob, writeFailure } from "./job-io.ts";
 import { dailySummarySql, LABEL_ERROR_COLUMN, sqlString } from "./sql/daily-summary-sql.ts";
 import { countHourly, createHourlyViews, discoverInput, findBadLabels, findBadNumber, firstLine, HOURLY_RELATION, localInput } from "./sql/duckdb-inputs.ts";
 
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
       renameSync(tmp, job.output);
     } catch (e) {
       rmSync(tmp, { force: true });
-      throw e;
+      throw writeFailure(e, "writing the summary: cannot write", job.output);
     }
     const write = performance.now() - tWrite;
     const total = performance.now() - t0;

@@ -1,9 +1,51 @@
 // The child's side of the job protocol that every pipeline entry shares, polars or SQL: reading the
-// job and measuring the child's own peak memory. No engine imported here.
-import { readFileSync } from "node:fs";
+// job, measuring the child's own peak memory, and failing with the protocol's own kinds (bad input,
+// a file it cannot write, a fault); the parent maps them to the CLI's errors. No engine imported here.
+import { readFileSync, statfsSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Job, JobFailure, JobReport, Mode } from "../src/contract/job.ts";
 import { InputError } from "./input-files.ts";
-import { OutputError } from "../src/errors.ts";
+
+/** A file the child must write cannot be (the summary on a full disk): kind "output", with the errno code. */
+export class WriteError extends Error {
+  override name = "WriteError";
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The file system's failures that are the disk's, not ours: the errno code, its words, and the strerror text engines quote. */
+const DISK_FAILURES = [
+  { code: "ENOSPC", reason: "no space left on the device", text: "No space left on device" },
+  { code: "EDQUOT", reason: "disk quota exceeded", text: "Disk quota exceeded" },
+  { code: "EIO", reason: "input/output error", text: "Input/output error" },
+];
+
+/** Under 1 MiB left for unprivileged writes where `path` lives (false when that cannot be read). */
+function nearlyFull(path: string): boolean {
+  try {
+    const fs = statfsSync(dirname(path));
+    return fs.bavail * fs.bsize < 2 ** 20;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A write that failed for want of space or on an I/O error, as a WriteError "<what> <path>:
+ * <reason> (<code>)"; any other error as it is. Node gives the errno code; polars and DuckDB quote
+ * the OS's words ("... No space left on device (os error 28)"), or, when polars' parquet writer
+ * fails in its footer, only "Invalid thrift: transport error": then a full disk is the cause.
+ */
+export function writeFailure(e: unknown, what: string, path: string): unknown {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const message = String((e as Error)?.message ?? "");
+  const hit = DISK_FAILURES.find((d) => d.code === code || message.includes(d.text)) ?? (nearlyFull(path) ? DISK_FAILURES[0] : undefined);
+  return hit ? new WriteError(`${what} ${path}: ${hit.reason} (${hit.code})`, hit.code) : e;
+}
 
 export function parseJob(argv: string[]): Job {
   const text = argv[2] ?? readFileSync(0, "utf8");
@@ -43,19 +85,19 @@ export function exitWithReport(report: JobReport): never {
 
 /**
  * Prints the child's one JSON line for a failure and exits 1: bad input (InputError) as kind "input",
- * a file it cannot write (OutputError: disk full while staging) as kind "output"
- * with its message as it is (file, line, column), anything else as a "fault" described by `describe`
- * (the engine knows how to make its errors short); STREAMBENCH_DEBUG prints the stack of a fault.
+ * a file it cannot write (WriteError: the summary on a full disk) as kind "output" with its errno
+ * code, each with its message as it is (file, line, column), anything else as a "fault" described by
+ * `describe` (the engine knows how to make its errors short); STREAMBENCH_DEBUG prints the stack of a fault.
  */
 export function exitWithFailure(mode: Mode, e: unknown, describe: (e: unknown) => string): never {
   const input = e instanceof InputError;
-  const output = e instanceof OutputError;
+  const output = e instanceof WriteError;
   const failure: JobFailure = {
     ok: false,
     mode,
     error: input || output ? e.message : `${e instanceof Error ? e.name + ": " : ""}${describe(e)}`,
     kind: input ? "input" : output ? "output" : "fault",
-    ...(output && e.code ? { code: e.code } : {}),
+    ...(output ? { code: e.code } : {}),
   };
   if (!input && process.env.STREAMBENCH_DEBUG) console.error(e);
   process.stdout.write(JSON.stringify(failure) + "\n");

@@ -13,7 +13,7 @@ import { PLAN_COLUMNS, TABLE_KEYS } from "../src/contract/input-tables.ts";
 import type { JobInput, JobReport } from "../src/contract/job.ts";
 import { SUMMARY_COLUMNS, SUMMARY_MEASURE_COLUMNS } from "../src/contract/summary-schema.ts";
 import { InputError } from "./input-files.ts";
-import { exitWithFailure, exitWithReport, ownPeakRssKb, parseJob } from "./job-io.ts";
+import { exitWithFailure, exitWithReport, ownPeakRssKb, parseJob, writeFailure } from "./job-io.ts";
 import { dailySummarySql, LABEL_ERROR_COLUMN, sqlString } from "./sql/daily-summary-sql.ts";
 import {
   countHourly,
@@ -92,7 +92,7 @@ async function csvToSummaryParquet(csvFile: string, output: string): Promise<voi
     renameSync(tmp, output);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw writeFailure(e, "writing the summary: cannot write", output);
   } finally {
     conn.closeSync();
     instance.closeSync();

@@ -1,11 +1,8 @@
 // The child side of the protocol in job.ts, shared by in-memory.ts and streaming.ts: parse the job,
 // open the input (eagerly or lazily), apply the ONE plan (daily-summary.ts), execute it on the
 // mode's engine, write the summary parquet (zstd, temp file + rename) and print ONE JSON line last.
-import { mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { DataError } from "../src/errors.ts";
-import { namingSources, stageUserInput, type StagedInput } from "../src/nise/user-input.ts";
+import { mkdirSync, renameSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
 import type { DataFrame, LazyDataFrame } from "nodejs-polars";
 import pl from "nodejs-polars";
 import {
@@ -22,9 +19,9 @@ import {
   type SummaryInputs,
 } from "./daily-summary.ts";
 import { StageClock } from "./stage-clock.ts";
-import { TABLE_KEYS, type TableKey } from "../src/contract/input-tables.ts";
+import { REPORT_TYPE, TABLE_KEYS, type TableKey } from "../src/contract/input-tables.ts";
 import type { Job, JobInput, JobReport, Mode } from "../src/contract/job.ts";
-import { exitWithFailure, exitWithReport, ownPeakRssKb, parseJob } from "./job-io.ts";
+import { exitWithFailure, exitWithReport, ownPeakRssKb, parseJob, writeFailure } from "./job-io.ts";
 import {
   checkCsvHeaders,
   checkParquetSchemas,
@@ -46,26 +43,10 @@ import {
 } from "./read-inputs.ts";
 import { checkCsvFiles } from "./csv-check.ts";
 
-/**
- * The user's CSV input as it arrives (gzipped files, operator payloads, nested folders) made into a
- * folder of plain nise CSVs in a temporary folder (src/nise/user-input.ts); part of the read phase.
- */
-async function stageCsvInput(path: string): Promise<{ dir: string; staged: StagedInput; cleanup: () => void }> {
-  const tmp = mkdtempSync(join(tmpdir(), "streambench-input-"));
-  const cleanup = () => rmSync(tmp, { recursive: true, force: true });
-  try {
-    const staged = await stageUserInput(path, join(tmp, "csv"));
-    return { dir: staged.dir, staged, cleanup };
-  } catch (e) {
-    cleanup();
-    throw e instanceof DataError ? new InputError(e.message) : e;
-  }
-}
-
-async function discover(job: Job, staged?: { dir: string }): Promise<InputFiles> {
+async function discover(job: Job): Promise<InputFiles> {
   const input = job.input;
   if (input.kind === "csv") {
-    const files = discoverCsv(staged?.dir ?? input.dir);
+    const files = discoverCsv(input.dir);
     checkCsvHeaders(files);
     return files;
   }
@@ -89,14 +70,14 @@ function checkMeasures(job: Job, files: InputFiles): void {
 }
 
 function writeSummary(df: DataFrame, output: string): void {
-  mkdirSync(dirname(output), { recursive: true });
   const tmp = `${output}.tmp-${process.pid}`;
   try {
+    mkdirSync(dirname(output), { recursive: true });
     df.writeParquet(tmp, { compression: "zstd" });
     renameSync(tmp, output);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw writeFailure(e, "writing the summary: cannot write", output);
   }
 }
 
@@ -157,16 +138,10 @@ function dayWindowQueries(
   return queries;
 }
 
-/** Every file read, as the user gave it, with its rows (counted after the clock stopped), and every file skipped. */
-function inputFileList(staged: StagedInput, files: InputFiles, input: JobInput): NonNullable<JobReport["inputs"]> {
-  const used: NonNullable<JobReport["inputs"]>["used"] = [];
-  for (const key of TABLE_KEYS) {
-    for (const f of files[key]) {
-      const u = staged.used.find((x) => x.staged === f.path);
-      used.push({ source: u?.source ?? f.path, type: u?.reportType ?? key, rows: countRows([f], key, input) });
-    }
-  }
-  return { used, skipped: staged.skipped };
+/** Every CSV read, as the job named it (the parent names them as the user gave them), with its report type and rows (counted after the clock stopped). */
+function inputFileList(files: InputFiles, input: JobInput): NonNullable<JobReport["inputs"]> {
+  const used = TABLE_KEYS.flatMap((key) => files[key].map((f) => ({ source: f.path, type: REPORT_TYPE[key], rows: countRows([f], key, input) })));
+  return { used };
 }
 
 /**
@@ -252,23 +227,19 @@ function collectDailyTables(
 
 /** Run one job in this process; prints the JobReport (or JobFailure) line and exits. */
 export async function runJob(mode: Mode, argv: string[]): Promise<void> {
-  let job: Job | undefined;
-  let stage: Awaited<ReturnType<typeof stageCsvInput>> | undefined;
   try {
     // performance.timeOrigin is the process start: this is start-to-ready (runtime, tsx, polars
     // loaded). A child started ahead of its job then waits for it on stdin, off the clock.
     const ready = performance.now();
-    job = parseJob(argv);
+    const job = parseJob(argv);
     const clock = new StageClock(job.profile === true);
     if (mode === "streaming") boundParquetReadAhead();
     const input = job.input;
     const enabledTagKeys = job.enabledTagKeys ?? null;
 
-    // read: staging a user's gzip/payload input, discovering the files, and (in-memory) loading them
+    // read: discovering the files (CSV input comes staged by the parent), and (in-memory) loading them
     const tRead = performance.now();
-    stage = input.kind === "csv" ? await stageCsvInput(input.dir) : undefined;
-    const files = await discover(job, stage);
-    const csvInput: JobInput = stage ? { kind: "csv", dir: stage.dir } : input;
+    const files = await discover(job);
     const rowsIn: JobReport["rowsIn"] = { pod: 0, storage: 0, nodeLabels: 0, namespaceLabels: 0 };
     // CSV: polars reads short rows, cut files, NaN and bad timestamps without a word; check first
     const csvRows = input.kind === "csv" ? checkCsvFiles(files) : undefined;
@@ -299,7 +270,7 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     const execute = aggregate - plan;
 
     const tWrite = performance.now();
-    clock.time("write summary", () => writeSummary(out, job!.output));
+    clock.time("write summary", () => writeSummary(out, job.output));
     const write = performance.now() - tWrite;
     const total = read + plan + execute + write;
 
@@ -311,8 +282,7 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     }
 
     const cpu = process.cpuUsage();
-    const inputList = stage ? inputFileList(stage.staged, files, csvInput) : undefined;
-    stage?.cleanup();
+    const inputList = input.kind === "csv" ? inputFileList(files, input) : undefined;
     const report: JobReport = {
       ...(inputList ? { inputs: inputList } : {}),
       ok: true,
@@ -328,7 +298,6 @@ export async function runJob(mode: Mode, argv: string[]): Promise<void> {
     };
     exitWithReport(report);
   } catch (e) {
-    stage?.cleanup();
-    exitWithFailure(mode, stage ? namingSources(e, stage.staged) : e, describePolarsError);
+    exitWithFailure(mode, e, describePolarsError);
   }
 }

@@ -9,7 +9,7 @@ import { DEFAULT_PROFILE, DEFAULT_SCALE_SEED, parseProfile, type Profile } from 
 import { resolveBucket, s3SettingsFromEnv } from "../storage/settings.ts";
 import { pgSettingsFromEnv } from "../db/settings.ts";
 import { DEFAULT_PG_ANSWER_TIMEOUT_MS, PG_SILENCE_NOTICE_MS } from "../db/answer-watch.ts";
-import { stageLimitFromEnv } from "../nise/stage-files.ts";
+import { stageLimitFromEnv } from "../input/stage-files.ts";
 import type { Config } from "../run/config.ts";
 import { describeRun, loadRun } from "../compare/run-source.ts";
 import { AUTO_FIRST_RUNS, AUTO_MAX_RUNS, DEFAULT_BUDGET_SECONDS } from "../run/sampling.ts";

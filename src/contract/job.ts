@@ -20,9 +20,13 @@ export function isMode(name: string): name is Mode {
 /** Where the hourly input lives. */
 export type JobInput =
   /**
-   * nise CSV files in one folder (names as nise writes them, split files allowed), or the user's CSV
-   * input as it arrives: .csv.gz files, operator payloads (.tar.gz) or their extracted folders, a
-   * folder of these or one payload file; the child stages it as plain CSVs (src/nise/user-input.ts).
+   * Plain nise CSV files in one folder (names as nise writes them, split files allowed). A user's
+   * CSV input as it arrives (.csv.gz files, operator payloads, their extracted folders) is staged
+   * into such a folder by the parent, once (src/input/open-input.ts), and `dir` is that folder: the
+   * child never sees the user's files as they arrived. It names the staged files in its errors and
+   * in JobReport.inputs; the parent, which knows which file of the user's each staged file came from
+   * and which files it skipped, names them as the user gave them (src/input/user-input.ts
+   * namingSources, readAsGiven) and reports the skipped ones itself.
    */
   | { kind: "csv"; dir: string }
   /** The generator's parquet layout under a local folder (…/<table>/*.parquet below it). */
@@ -136,10 +140,12 @@ export interface JobReport {
     /** postgres: starting (PGlite) or connecting to (a server) the database, before the clock started; not in total. */
     serverStart?: number;
   };
-  /** CSV input only: every file read (as given, with its report type and rows) and every file skipped, with why. */
+  /**
+   * CSV input only: every file read, as the job's folder names it (the parent renames staged files
+   * to the user's), with its nise report type and rows. The files skipped are the parent's to say.
+   */
   inputs?: {
     used: { source: string; type: string; rows: number }[];
-    skipped: { source: string; reason: string }[];
   };
   /** Per stage of the plan, when the job asked for a profile. */
   stages?: StageTiming[];
@@ -160,9 +166,10 @@ export interface JobFailure {
   mode: Mode;
   error: string;
   /**
-   * Added: "input" = bad input data (names file and column; the CLI's DataError), "output" = a file
-   * the child must write cannot be (disk full while staging the input: the CLI's OutputError, with
-   * `code` the errno code), "fault" = anything else.
+   * The child's own kinds (it knows no CLI error class): "input" = bad input data (names file and
+   * column; the parent throws a DataError, exit 2), "output" = a file the child must write cannot be
+   * (the summary on a full disk; `code` the errno code; the parent throws an OutputError, exit 5 for
+   * ENOSPC), "fault" = anything else (exit 4).
    */
   kind?: "input" | "output" | "fault";
   code?: string;

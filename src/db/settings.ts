@@ -126,7 +126,7 @@ export function pgSettingsFromEnv(env: Env, overrides: PgOverrides = {}): PgSett
   return s;
 }
 
-/** What the postgres child needs to reach this server (contract/job.ts PgAccess; it travels in the job, on stdin). */
+/** What the postgres child needs to reach this server (contract/job.ts PgAccess; it travels in the job, on stdin, so the password stays out of ps). */
 export function toPgAccess(settings: PgSettings): PgAccess {
   return { host: settings.host, port: settings.port, user: settings.user, password: settings.password, database: settings.database, ssl: settings.ssl };
 }

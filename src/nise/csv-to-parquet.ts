@@ -1,8 +1,8 @@
-// Data a user brings (`run --input DIR`): nise CSV files converted to the Koku parquet layout the
-// benchmark uploads, with every row also handed to a sink (the reference) on the way. The CSVs
-// are read twice: once by the strict row reader (clear errors with file and line, the sink), once
-// by polars for the typed parquet.
-import { mkdirSync, rmSync } from "node:fs";
+// Data a user brings (`run --input DIR`), staged as plain nise CSV files (src/input/), converted to
+// the Koku parquet layout the benchmark uploads, with every row also handed to a sink (the
+// reference) on the way. The CSVs are read twice: once by the strict row reader (clear errors with
+// file and line, the sink), once by polars for the typed parquet.
+import { mkdirSync } from "node:fs";
 import { join, basename } from "node:path";
 import pl from "nodejs-polars";
 import { DataError } from "../errors.ts";
@@ -11,7 +11,6 @@ import { deriveSourceUuid, DEFAULT_ORG } from "./generate.ts";
 import { kokuMonthDir, ROW_GROUP_SIZE } from "./parquet-writer.ts";
 import { type RowSink } from "./rows.ts";
 import { KOKU_TABLE, REPORT_TYPE, type TableKey } from "../contract/input-tables.ts";
-import { namingSources, stageUserInput, type SkippedInputFile, type UsedInputFile } from "./user-input.ts";
 
 const TIMESTAMP_COLUMNS = ["report_period_start", "report_period_end", "interval_start", "interval_end"];
 
@@ -21,35 +20,11 @@ export interface ConvertedInput {
   org: string;
   rows: Record<TableKey, number>;
   files: string[];
-  /** Every input file read: as the user gave it, its report type and rows. */
-  used: UsedInputFile[];
-  /** Input files not read, with the reason. */
-  skipped: SkippedInputFile[];
+  /** Every CSV read: its path, its report type and its rows. */
+  read: { source: string; type: string; rows: number }[];
 }
 
-/**
- * The data a user brings (a folder of nise CSV / .csv.gz files, operator payloads or their extracted
- * folders; see user-input.ts), staged beside `outDir` as plain CSVs, converted, and the stage removed.
- */
-export async function convertUserInput(
-  input: string,
-  outDir: string,
-  opts: { sink: RowSink; onProgress?: (done: number, total: number) => void; org?: string },
-): Promise<ConvertedInput> {
-  const stageDir = `${outDir.replace(/\/+$/, "")}.input-stage`;
-  rmSync(stageDir, { recursive: true, force: true });
-  try {
-    const staged = await stageUserInput(input, stageDir);
-    const converted = await convertNiseCsvDir(staged.dir, outDir, opts).catch((e: unknown) => {
-      throw namingSources(e, staged);
-    });
-    const byStaged = new Map(converted.used.map((u) => [u.staged, u.rows]));
-    return { ...converted, used: staged.used.map((u) => ({ ...u, rows: byStaged.get(u.staged) })), skipped: staged.skipped };
-  } finally {
-    rmSync(stageDir, { recursive: true, force: true });
-  }
-}
-
+/** A folder of plain nise CSV files (a user's input is staged into one first: src/input/), converted. */
 export async function convertNiseCsvDir(
   inputDir: string,
   outDir: string,
@@ -60,7 +35,7 @@ export async function convertNiseCsvDir(
   const sourceUuid = deriveSourceUuid(clusterId, 0);
   const read = await readNiseCsvDir(inputDir, opts.sink);
   const rows = read.rows;
-  const used: UsedInputFile[] = files.map((f, i) => ({ source: f.path, staged: f.path, reportType: REPORT_TYPE[f.table], clusterId, rows: read.rowsPerFile[i] }));
+  const csvRead = files.map((f, i) => ({ source: f.path, type: REPORT_TYPE[f.table], rows: read.rowsPerFile[i] }));
   const written: string[] = [];
   for (const [index, file] of files.entries()) {
     const dir = join(kokuMonthDir(outDir, org, sourceUuid, file.year, file.month), KOKU_TABLE[file.table]);
@@ -87,5 +62,5 @@ export async function convertNiseCsvDir(
     written.push(target);
     opts.onProgress?.(index + 1, files.length);
   }
-  return { clusterId, sourceUuid, org, rows, files: written, used, skipped: [] };
+  return { clusterId, sourceUuid, org, rows, files: written, read: csvRead };
 }

@@ -13,16 +13,10 @@ import { badMeasure, KOKU_TABLE, REPORT_TYPE, TABLE_KEYS, type TableKey } from "
 import { MEASURE_FIELDS } from "./columns.ts";
 import { REQUIRED_COLUMNS } from "./csv-import.ts";
 
+/** The tree to read (src/input/open-input.ts parseS3Url makes one of s3://bucket/prefix). */
 export interface S3TreeInput {
   bucket: string;
   prefix: string;
-}
-
-/** `s3://bucket/prefix` → bucket and the folder the prefix means ("pq" and "pq/" → "pq/"); null when not an s3:// address. */
-export function parseS3Url(text: string): S3TreeInput | null {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(text);
-  if (!m) return null;
-  return { bucket: m[1], prefix: folderPrefix(m[2]) };
 }
 
 export interface ReadTree {

@@ -1,5 +1,6 @@
 // Wires the real generator, reference, storage, pipelines, database, validator and reports into
 // the Parts the run engine calls.
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Mode, Job } from "../contract/job.ts";
 import type { SummaryRow } from "../contract/summary-schema.ts";
@@ -24,8 +25,11 @@ import { memAvailableBytes, memoryCap } from "../limits/memory-cap.ts";
 import { engineBudget } from "../limits/engine-budget.ts";
 import type { Limits } from "../limits/limit-settings.ts";
 import type { RunLimits } from "../records/run-report.ts";
-import { convertUserInput } from "../nise/csv-to-parquet.ts";
-import { parseS3Url, readKokuTreeFromS3 } from "../nise/parquet-import.ts";
+import { convertNiseCsvDir } from "../nise/csv-to-parquet.ts";
+import { readKokuTreeFromS3 } from "../nise/parquet-import.ts";
+import type { RowSink } from "../nise/rows.ts";
+import { openInput, type S3Tree } from "../input/open-input.ts";
+import { namingSources, parquetTreeRefused, readAsGiven, type StagedInput } from "../input/user-input.ts";
 import type { Parts, PreparedData, Progress } from "./run-parts.ts";
 import { postgresJobTarget, type Services } from "./services.ts";
 
@@ -154,14 +158,25 @@ interface StagedData {
   skippedFiles?: PreparedData["skippedFiles"];
 }
 
-/** The scale's data as the modes read it: the user's S3 tree where it is, the user's files staged, or a generated scale. */
+/** The scale's data as the modes read it: the user's input (opened once: src/input/), or a generated scale. */
 async function prepareData(ctx: PrepareContext, scale: string, input: string | null, dir: string, progress: Progress): Promise<PreparedData> {
   const reference = new DailySummaryReference({ enabledTagKeys: ctx.enabledTagKeys });
-  const tree = input !== null ? parseS3Url(input) : null;
-  if (tree !== null) return readInPlace(ctx.services, input!, tree, reference, progress);
-  const staged =
-    input !== null ? await stageUserInput(input, dir, reference, progress) : await generateScale(ctx, scale, dir, reference, progress);
-  if (staged.rowsByType.pod === 0) throw new UsageError(`${input ?? scale}: no pod usage rows to summarise`);
+  if (input === null) return preparedData(scale, dir, await generateScale(ctx, scale, dir, reference, progress), reference);
+  const stageDir = `${dir.replace(/\/+$/, "")}.input-stage`;
+  rmSync(stageDir, { recursive: true, force: true });
+  try {
+    const opened = await openInput(input, stageDir);
+    if (opened.kind === "s3") return await readInPlace(ctx.services, input, opened, reference, progress);
+    if (opened.kind === "parquet") throw parquetTreeRefused(input);
+    return preparedData(input, dir, await convertUserInput(opened.staged, dir, reference, progress), reference);
+  } finally {
+    rmSync(stageDir, { recursive: true, force: true });
+  }
+}
+
+/** Generated or converted data in `dir`, ready for upload. */
+function preparedData(name: string, dir: string, staged: StagedData, reference: DailySummaryReference): PreparedData {
+  if (staged.rowsByType.pod === 0) throw new UsageError(`${name}: no pod usage rows to summarise`);
   return {
     root: dir,
     prefix: `data/${staged.org}/OCP/source=${staged.sourceUuid}`,
@@ -178,7 +193,7 @@ async function prepareData(ctx: PrepareContext, scale: string, input: string | n
 async function readInPlace(
   services: Services,
   input: string,
-  tree: NonNullable<ReturnType<typeof parseS3Url>>,
+  tree: S3Tree,
   reference: DailySummaryReference,
   progress: Progress,
 ): Promise<PreparedData> {
@@ -199,17 +214,19 @@ async function readInPlace(
   };
 }
 
-/** The user's local files, converted once to parquet in `dir`, the reference fed on the way. */
-async function stageUserInput(input: string, dir: string, reference: DailySummaryReference, progress: Progress): Promise<StagedData> {
-  const converted = await convertUserInput(input, dir, { sink: reference, onProgress: progress });
+/** The user's staged CSVs converted once to parquet in `dir`, the reference fed on the way; files and errors named as the user gave them. */
+export async function convertUserInput(staged: StagedInput, dir: string, reference: RowSink, progress?: Progress): Promise<StagedData> {
+  const converted = await convertNiseCsvDir(staged.dir, dir, { sink: reference, onProgress: progress }).catch((e: unknown) => {
+    throw namingSources(e, staged);
+  });
   return {
     sourceUuid: converted.sourceUuid,
     org: converted.org,
     clusterId: converted.clusterId,
     rowsByType: converted.rows,
     expected: null,
-    inputFiles: converted.used.map((u) => ({ source: u.source, type: u.reportType, rows: u.rows ?? 0 })),
-    skippedFiles: converted.skipped,
+    inputFiles: readAsGiven(staged, converted.read),
+    skippedFiles: staged.skipped,
   };
 }
 

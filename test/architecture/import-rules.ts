@@ -30,14 +30,6 @@ export interface ImportException {
 
 /** Imports that break a rule today, with why. Emptied by the structure work of issue 21. */
 export const KNOWN_EXCEPTIONS: readonly ImportException[] = [
-  { from: "src/commands/aggregate.ts", to: "src/child/launcher.ts", reason: "aggregate runs its child itself instead of through run/ (one input path: issue 21)" },
-  { from: "src/commands/aggregate.ts", to: "src/reference/index.ts", reason: "aggregate runs the reference itself instead of through run/ (issue 21)" },
-  { from: "src/commands/aggregate.ts", to: "src/report/canonical-summary-csv.ts", reason: "aggregate writes its CSV itself instead of through run/ (issue 21)" },
-  { from: "src/commands/aggregate.ts", to: "src/storage/client.ts", reason: "aggregate reads S3 input itself instead of through run/ (one input path: issue 21)" },
-  { from: "src/commands/aggregate.ts", to: "src/db/pool.ts", reason: "aggregate tries the PostgreSQL server itself before its child, instead of through run/ (issue 21)" },
-  { from: "pipelines/run-job.ts", to: "src/nise/user-input.ts", reason: "the child stages the user's input itself; it should get staged paths in its job (issue 21)" },
-  { from: "pipelines/job-io.ts", to: "src/errors.ts", reason: "the child reports a full disk with the CLI's OutputError; it should fail with its own kind (issue 21)" },
-  { from: "pipelines/run-job.ts", to: "src/errors.ts", reason: "the child throws the CLI's DataError; it should fail with its own InputError (issue 21)" },
 ];
 
 /** The rules table of ARCHITECTURE.md: the rows of the table under "## Import rules". */

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { REQUIRED_COLUMNS } from "../../src/nise/csv-import.ts";
 import { startCli } from "../run/cli-process.ts";
+import { mountTmpfs, unmountTmpfs } from "../tmpfs.ts";
 import { writeSummaryCsv } from "../../src/report/canonical-summary-csv.ts";
 import { SUMMARY_COLUMNS } from "../../src/contract/summary-schema.ts";
 import { describeStaleRun, findStaleRuns, RUN_MARKER } from "../../src/run/results-folder.ts";
@@ -25,16 +26,10 @@ writeFileSync(join(input, "January-2024-c1-ocp_pod_usage.csv"), `${POD_HEADER}\r
 /** A tmpfs of 1 MiB mounted in the scratch folder, when this process may mount one (root). */
 const small = join(work, "tmpfs");
 mkdirSync(small);
-let mounted = false;
-try {
-  execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", small], { stdio: "ignore" });
-  mounted = true;
-} catch {
-  mounted = false;
-}
+const mounted = mountTmpfs(small, "1m");
 
 test.after.always(() => {
-  if (mounted) execFileSync("umount", [small]);
+  if (mounted) unmountTmpfs(small);
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -7,7 +7,7 @@ import test from "ava";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SummaryRow } from "../../src/contract/summary-schema.ts";
-import { aggregateWithReference } from "../../src/commands/aggregate.ts";
+import { aggregateInput } from "../../src/run/aggregate.ts";
 import { compareSummaries, DEFAULT_TOLERANCE } from "../../src/validate/index.ts";
 import { copyFixture, csvFixtureToParquet, removeDir, runPipelineChild, runSummary, tempDir } from "./helpers.ts";
 
@@ -43,7 +43,7 @@ const EXPECTED_P1 = [
 test("control characters in a label value: the reference escapes them as JSON.stringify does", async (t) => {
   const dir = hostileInput();
   try {
-    const reference = await aggregateWithReference(dir);
+    const reference = (await aggregateInput(dir, "reference")).rows;
     t.deepEqual(p1Labels(reference), EXPECTED_P1);
     t.is(JSON.parse(EXPECTED_LABELS).app, VALUE, "the expected text parses back to the value");
   } finally {
@@ -59,7 +59,7 @@ for (const mode of ["in-memory", "streaming", "duckdb", "postgres"] as const) {
     try {
       const rows = await runSummary(mode, parquet ? { kind: "parquet", dir: parquet } : { kind: "csv", dir });
       t.deepEqual(p1Labels(rows), EXPECTED_P1);
-      const r = compareSummaries(await aggregateWithReference(dir), rows, DEFAULT_TOLERANCE);
+      const r = compareSummaries((await aggregateInput(dir, "reference")).rows, rows, DEFAULT_TOLERANCE);
       t.is(r.verdict, "PASS", JSON.stringify({ rows: r.rows, samples: r.samples }).slice(0, 2000));
     } finally {
       removeDir(dir);
@@ -86,7 +86,7 @@ test("a NUL in a label value: duckdb gives the reference's rows, the NUL escaped
       ["2024-01-30", expected, expected],
       ["2024-01-31", expected, expected],
     ]);
-    t.is(compareSummaries(await aggregateWithReference(dir), rows, DEFAULT_TOLERANCE).verdict, "PASS");
+    t.is(compareSummaries((await aggregateInput(dir, "reference")).rows, rows, DEFAULT_TOLERANCE).verdict, "PASS");
   } finally {
     removeDir(dir);
   }

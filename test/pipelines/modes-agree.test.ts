@@ -4,7 +4,7 @@
 import test from "ava";
 import { join } from "node:path";
 import type { SummaryRow } from "../../src/contract/summary-schema.ts";
-import { aggregateWithReference } from "../../src/commands/aggregate.ts";
+import { aggregateInput } from "../../src/run/aggregate.ts";
 import { compareSummaries, DEFAULT_TOLERANCE } from "../../src/validate/index.ts";
 import { csvFixtureToParquet, explainValidation, FIXTURE_NAMES, FIXTURES, removeDir, runSummary } from "./helpers.ts";
 
@@ -42,7 +42,7 @@ for (const fixture of FIXTURE_NAMES) {
   });
 
   test(`${fixture}: both polars modes give the reference implementation's rows`, async (t) => {
-    const reference = await aggregateWithReference(csvDir);
+    const reference = (await aggregateInput(csvDir, "reference")).rows;
     t.true(reference.length > 0, "the reference produced rows");
     for (const [name, rows] of await runsOf(csvDir)) {
       const r = compareSummaries(reference, rows, DEFAULT_TOLERANCE);

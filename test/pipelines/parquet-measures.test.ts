@@ -9,7 +9,8 @@ import { join } from "node:path";
 import pl from "nodejs-polars";
 import { generate } from "../../src/nise/generate.ts";
 import { scaleManifest } from "../../src/scales.ts";
-import { aggregateWithPolars, aggregateWithReference } from "../../src/commands/aggregate.ts";
+import { aggregateInput } from "../../src/run/aggregate.ts";
+import { toS3Access } from "../../src/storage/settings.ts";
 import { createS3Client } from "../../src/storage/client.ts";
 import { startEmbeddedS3 } from "../../src/storage/embedded.ts";
 import { uploadTree } from "../../src/storage/upload.ts";
@@ -51,7 +52,7 @@ function treeWith(name: string, value: number | null): string {
 }
 
 async function refusal(dir: string, mode: Mode): Promise<string> {
-  const e = await aggregateWithPolars({ kind: "parquet", dir }, mode).then(
+  const e = await aggregateInput(dir, mode).then(
     () => null,
     (error: unknown) => error,
   );
@@ -79,7 +80,7 @@ test("+Infinity, -Infinity and a missing pod measure are refused too; a missing 
   const storage = pl.readParquet(join(work, "clean", findTableFile(join(work, "clean"), "", "openshift_storage_usage_line_items")!));
   t.true(storage.getColumn("volume_request_storage_byte_seconds").nullCount() > 0, "the clean tree has a PV without a claim");
   // ... and is summarised, not refused
-  const { rows } = await aggregateWithPolars({ kind: "parquet", dir: join(work, "clean") }, "in-memory");
+  const { rows } = await aggregateInput(join(work, "clean"), "in-memory");
   t.true(rows.length > 0);
 });
 
@@ -92,19 +93,15 @@ test.serial("over s3://, the reference and run --input refuse a non-finite measu
     AWS_SECRET_ACCESS_KEY: server.settings.secretAccessKey,
     AWS_REGION: server.settings.region,
   };
-  const saved = { ...process.env };
   try {
     await uploadTree(client, "user-data", treeWith("s3-nan", NaN), { prefix: "nan/" });
     await uploadTree(client, "user-data", treeWith("s3-inf", Infinity), { prefix: "inf/" });
-    Object.assign(process.env, env);
-    const e = await t.throwsAsync(aggregateWithReference("s3://user-data/nan"), { instanceOf: DataError });
+    const e = await t.throwsAsync(aggregateInput("s3://user-data/nan", "reference", { s3: toS3Access(server.settings) }), { instanceOf: DataError });
     t.is(e!.message, `s3://user-data/nan/${podFile}: row 6, column "pod_usage_cpu_core_seconds": NaN is not a finite number`);
     const run = await startCli(["run", "--headless", "--runs", "1", "--input", "s3://user-data/inf", "--out", join(work, "results")], env).done;
     t.is(run.code, 2, run.stdout + run.stderr);
     t.true((run.stdout + run.stderr).includes(`s3://user-data/inf/${podFile}: row 6, column "pod_usage_cpu_core_seconds": Infinity is not a finite number`), run.stdout);
   } finally {
-    for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
-    Object.assign(process.env, saved);
     client.destroy();
     await server.stop();
   }

@@ -5,7 +5,7 @@
 import test from "ava";
 import { join } from "node:path";
 import type { SummaryRow } from "../../src/contract/summary-schema.ts";
-import { aggregateWithReference } from "../../src/commands/aggregate.ts";
+import { aggregateInput } from "../../src/run/aggregate.ts";
 import { compareSummaries, DEFAULT_TOLERANCE } from "../../src/validate/index.ts";
 import { csvFixtureToParquet, explainValidation, FIXTURE_NAMES, FIXTURES, removeDir, runSummary } from "./helpers.ts";
 import { serverJobDatabase } from "./sql-helpers.ts";
@@ -14,7 +14,7 @@ for (const fixture of FIXTURE_NAMES) {
   const csvDir = join(FIXTURES, fixture);
 
   test(`${fixture}: duckdb gives the reference's rows from CSV and from parquet input`, async (t) => {
-    const reference = await aggregateWithReference(csvDir);
+    const reference = (await aggregateInput(csvDir, "reference")).rows;
     const parquetDir = csvFixtureToParquet(csvDir);
     try {
       for (const [name, input] of [["csv", { kind: "csv", dir: csvDir }], ["parquet", { kind: "parquet", dir: parquetDir }]] as const) {
@@ -27,7 +27,7 @@ for (const fixture of FIXTURE_NAMES) {
   });
 
   test(`${fixture}: postgres on the child's own PGlite gives the reference's rows from parquet input`, async (t) => {
-    const reference = await aggregateWithReference(csvDir);
+    const reference = (await aggregateInput(csvDir, "reference")).rows;
     const parquetDir = csvFixtureToParquet(csvDir);
     try {
       const r = compareSummaries(reference, await runSummary("postgres", { kind: "parquet", dir: parquetDir }), DEFAULT_TOLERANCE);
@@ -40,7 +40,7 @@ for (const fixture of FIXTURE_NAMES) {
   const database = serverJobDatabase();
   if (database) {
     test(`${fixture}: postgres on the DATABASE_URL server (COPY) gives the reference's rows from CSV input`, async (t) => {
-      const reference = await aggregateWithReference(csvDir);
+      const reference = (await aggregateInput(csvDir, "reference")).rows;
       const r = compareSummaries(reference, await runSummary("postgres", { kind: "csv", dir: csvDir }, { database }), DEFAULT_TOLERANCE);
       t.is(r.verdict, "PASS", `postgres/server vs reference: ${explainValidation(r)}`);
     });

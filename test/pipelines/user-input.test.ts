@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { aggregateWithPolars, aggregateWithReference, detectInput } from "../../src/commands/aggregate.ts";
+import { aggregateInput } from "../../src/run/aggregate.ts";
 import type { Mode } from "../../src/contract/job.ts";
 import { generate } from "../../src/nise/generate.ts";
 import { writeUploadPackaging } from "../../src/nise/insights-upload.ts";
@@ -40,7 +40,7 @@ const inputs = (async () => {
 })();
 
 async function summaryCsv(path: string, mode: Mode | "reference"): Promise<string> {
-  const rows = mode === "reference" ? await aggregateWithReference(path) : (await aggregateWithPolars(detectInput(path), mode)).rows;
+  const { rows } = await aggregateInput(path, mode);
   return formatSummaryCsv(rows);
 }
 

@@ -10,9 +10,10 @@ import { scaleManifest } from "../../src/scales.ts";
 import { createS3Client } from "../../src/storage/client.ts";
 import { startEmbeddedS3 } from "../../src/storage/embedded.ts";
 import { listObjects } from "../../src/storage/objects.ts";
+import { toS3Access } from "../../src/storage/settings.ts";
 import { uploadTree } from "../../src/storage/upload.ts";
 import { startCli } from "./cli-process.ts";
-import { aggregateWithPolars, aggregateWithReference, detectInput } from "../../src/commands/aggregate.ts";
+import { aggregateInput } from "../../src/run/aggregate.ts";
 import { compareSummaries, DEFAULT_TOLERANCE } from "../../src/validate/index.ts";
 
 test.serial("run --input s3:// on a generated small tree passes both modes and neither writes nor deletes an object in that bucket", async (t) => {
@@ -65,10 +66,10 @@ test.serial("run --input s3:// on a generated small tree passes both modes and n
     t.is(agg.code, 0, agg.stderr);
     t.is(readFileSync(file, "utf8"), readFileSync(join(runDir, "summary_input_reference.csv"), "utf8"));
     t.regex(agg.stderr, /skipped s3:\/\/user-data\/.*README\.txt/);
-    Object.assign(process.env, env);
-    const reference = await aggregateWithReference(`s3://user-data/${prefix}`);
+    const s3 = toS3Access(server.settings);
+    const { rows: reference } = await aggregateInput(`s3://user-data/${prefix}`, "reference", { s3 });
     for (const mode of ["in-memory", "streaming"] as const) {
-      const { rows } = await aggregateWithPolars(detectInput(`s3://user-data/${prefix}`, env), mode);
+      const { rows } = await aggregateInput(`s3://user-data/${prefix}`, mode, { s3 });
       t.is(compareSummaries(reference, rows, DEFAULT_TOLERANCE).verdict, "PASS", mode);
     }
 

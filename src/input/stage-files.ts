@@ -8,7 +8,7 @@ import { closeSync, createReadStream, openSync, readSync, writeSync } from "node
 import { dirname } from "node:path";
 import { createGunzip } from "node:zlib";
 import { DataError, OutputError, UsageError } from "../errors.ts";
-import { TarParser, type MemberSink, type TarMember } from "./tar.ts";
+import { TarParser, type MemberSink, type TarMember } from "../nise/tar.ts";
 
 export const STAGE_LIMIT_SETTING = "STREAMBENCH_STAGE_LIMIT";
 /** 16 GiB: three times the CSV of the largest scale (production-large, about 5 GB unpacked). */

@@ -1,6 +1,6 @@
 // The data a user brings with --input, as it arrives, made into one folder of plain nise CSV files
-// that every reader (the polars modes' discovery, the reference's CSV reader, the run's parquet
-// conversion) already reads:
+// that every reader (the pipeline children, the reference's CSV reader, the run's parquet
+// conversion) already reads; done once, in the parent (open-input.ts openInput):
 //   - nise CSV files (`<Month>-<Year>-<cluster>-<report_type>[-<n>].csv`), plain or gzipped (.csv.gz),
 //     split parts mixed;
 //   - koku-metrics-operator / nise upload payloads: `.tar.gz` holding manifest.json and CSVs named
@@ -320,6 +320,14 @@ async function classify(c: Candidate, stage: Stage, skipped: SkippedInputFile[])
   return { ...c, type: verdict.type };
 }
 
+/** `run` reads a Koku parquet tree only from S3 (`aggregate` reads a local one where it is). */
+export function parquetTreeRefused(input: string): DataError {
+  return new DataError(
+    `--input ${input}: a Koku parquet tree, which run reads only from S3: upload it and give --input s3://bucket/prefix (aggregate --input reads the folder itself)`,
+    input,
+  );
+}
+
 /**
  * Make `input` (a folder, or one payload .tar.gz) into a folder of plain nise CSV files. Uses
  * `input` itself when it already is one; otherwise writes into `stageDir` (created; the caller
@@ -345,10 +353,7 @@ export async function stageUserInput(input: string, stageDir: string): Promise<S
     if (k) kept.push(k);
   }
   if (kept.length === 0 && skipped.length > 0 && skipped.every((x) => x.reason === PARQUET_HERE)) {
-    throw new DataError(
-      `--input ${input}: a Koku parquet tree, which run reads only from S3: upload it and give --input s3://bucket/prefix (aggregate --input reads the folder itself)`,
-      input,
-    );
+    throw parquetTreeRefused(input);
   }
   if (!kept.some((c) => c.type === "ocp_pod_usage")) {
     const why = skipped.slice(0, 3).map((x) => `${basename(x.source)}: ${x.reason}`).join("; ");
@@ -393,6 +398,23 @@ function placeInStage(kept: Kept[], stageDir: string): UsedInputFile[] {
 /** One line per skipped file, for logs and stderr. */
 export function describeSkipped(skipped: SkippedInputFile[], root?: string): string[] {
   return skipped.map((s) => `skipped ${root ? relative(root, s.source.split("!")[0]) + (s.source.includes("!") ? "!" + s.source.split("!").slice(1).join("!") : "") : s.source}: ${s.reason}`);
+}
+
+/** A file a reader read, with its rows: the staged path as read, or the user's file as given. */
+export interface FileRead {
+  source: string;
+  /** Its nise report type, e.g. "ocp_pod_usage". */
+  type: string;
+  rows: number;
+}
+
+/** Files read from the stage, named as the user gave them (a payload member as `archive.tar.gz!name.csv`), with their report type. */
+export function readAsGiven(staged: StagedInput, read: readonly FileRead[]): FileRead[] {
+  const byStaged = new Map(staged.used.map((u) => [u.staged, u]));
+  return read.map((r) => {
+    const u = byStaged.get(r.source);
+    return u ? { source: u.source, type: u.reportType, rows: r.rows } : r;
+  });
 }
 
 /**

@@ -5,9 +5,9 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { readTar, writeTarGz } from "../../src/nise/tar.ts";
-import { reportTypeOfHeader, stageUserInput } from "../../src/nise/user-input.ts";
+import { reportTypeOfHeader, stageUserInput } from "../../src/input/user-input.ts";
 import { REQUIRED_COLUMNS } from "../../src/nise/csv-import.ts";
-import { POD_HEADER, POD_ROW, tempFolder } from "./helpers.ts";
+import { POD_HEADER, POD_ROW, tempFolder } from "../nise/helpers.ts";
 
 const header = (cols: readonly string[]) => cols.join(",");
 const NODE_HEADER = header(REQUIRED_COLUMNS.nodeLabels);

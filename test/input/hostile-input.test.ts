@@ -7,12 +7,13 @@ import { mkdirSync, readdirSync, symlinkSync, linkSync, writeFileSync } from "no
 import { basename, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { writeTarGz } from "../../src/nise/tar.ts";
-import { stageUserInput } from "../../src/nise/user-input.ts";
-import { POD_HEADER, POD_ROW, tempFolder } from "./helpers.ts";
+import { stageUserInput } from "../../src/input/user-input.ts";
+import { openInput } from "../../src/input/open-input.ts";
+import { POD_HEADER, POD_ROW, tempFolder } from "../nise/helpers.ts";
 import { DataError, UsageError } from "../../src/errors.ts";
 import { runGenerateCommand } from "../../src/commands/generate.ts";
-import { extractPayload, gunzipToStage, STAGE_LIMIT_SETTING, StageBudget } from "../../src/nise/stage-files.ts";
-import { convertUserInput } from "../../src/nise/csv-to-parquet.ts";
+import { extractPayload, gunzipToStage, STAGE_LIMIT_SETTING, StageBudget } from "../../src/input/stage-files.ts";
+import { convertUserInput } from "../../src/run/real-parts.ts";
 import { DailySummaryReference } from "../../src/reference/summary.ts";
 
 const POD_CSV = Buffer.from(`${POD_HEADER}\r\n${POD_ROW}\r\n`);
@@ -184,7 +185,10 @@ test("run --input: bad data in a payload member is named by the payload and memb
     const tarball = join(dir, "p.tar.gz");
     writeFileSync(tarball, writeTarGz([{ name: "u1_openshift_report.0.csv", data: cut }, { name: "manifest.json", data: Buffer.from(manifest({})) }]));
     const sink = new DailySummaryReference({ enabledTagKeys: null });
-    const e = await t.throwsAsync(convertUserInput(tarball, join(dir, "out"), { sink }), { instanceOf: DataError });
+    // staged as run stages it, beside its data folder
+    const opened = await openInput(tarball, join(dir, "out.input-stage"));
+    if (opened.kind !== "csv") return t.fail(`a payload is CSV input, not ${opened.kind}`);
+    const e = await t.throwsAsync(convertUserInput(opened.staged, join(dir, "out"), sink), { instanceOf: DataError });
     // header line 1, the whole row line 2, the cut row line 3
     t.true(e!.message.startsWith(`${tarball}!u1_openshift_report.0.csv:3: `), e!.message);
     t.false(e!.message.includes(".input-stage"), e!.message);
