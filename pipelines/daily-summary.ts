@@ -632,21 +632,9 @@ function cteSharedVolumeNodeCount(volumeNodes: LazyDataFrame): LazyDataFrame {
     .agg(col("node").dropNulls().nUnique().cast(pl.Float64).alias("node_count"));
 }
 
-/**
- * The Storage branch (data_source 'Storage'): daily storage rows with the node their pod ran on
- * (NULL without a pod row that day), labels merged node < namespace < PV < PVC, request and usage
- * divided by the number of nodes the PV is mounted on; GiB-months with the month's real days.
- */
-function storageRows(
-  storageDailyRows: LazyDataFrame,
-  keptPodDaily: LazyDataFrame,
-  nodeLabels: LazyDataFrame,
-  namespaceLabels: LazyDataFrame,
-  enabled: EnabledTagKeys,
-  reuse: Reuse,
-): LazyDataFrame {
-  const volumeNodes = reuse("storage volume nodes", cteVolumeNodes(storageDailyRows, keptPodDaily));
-  const withNodes = storageDailyRows
+/** The daily storage rows with the node their pod ran on, the PV's node count, and the node's and namespace's label sets. */
+function storageWithNodes(storageDailyRows: LazyDataFrame, volumeNodes: LazyDataFrame, nodeLabels: LazyDataFrame, namespaceLabels: LazyDataFrame): LazyDataFrame {
+  return storageDailyRows
     // LEFT JOIN vn ON (day, pvc, pod, namespace): a PVC whose pod has no pod row that day, and every
     // claimless PV (NULL pvc/pod/namespace never equal anything), gets NULL node and resource_id.
     // vn rows that differ only in pv fan out here, as in Koku.
@@ -669,6 +657,23 @@ function storageRows(
       col("persistentvolume_labels").fillNull(lit("")).alias("pv_raw"),
       col("persistentvolumeclaim_labels").fillNull(lit("")).alias("pvc_raw"),
     );
+}
+
+/**
+ * The Storage branch (data_source 'Storage'): daily storage rows with the node their pod ran on
+ * (NULL without a pod row that day), labels merged node < namespace < PV < PVC, request and usage
+ * divided by the number of nodes the PV is mounted on; GiB-months with the month's real days.
+ */
+function storageRows(
+  storageDailyRows: LazyDataFrame,
+  keptPodDaily: LazyDataFrame,
+  nodeLabels: LazyDataFrame,
+  namespaceLabels: LazyDataFrame,
+  enabled: EnabledTagKeys,
+  reuse: Reuse,
+): LazyDataFrame {
+  const volumeNodes = reuse("storage volume nodes", cteVolumeNodes(storageDailyRows, keptPodDaily));
+  const withNodes = storageWithNodes(storageDailyRows, volumeNodes, nodeLabels, namespaceLabels);
   const pvParsed = parsedLabelsOf(withNodes, "pv_raw", enabled).select(
     col("raw").alias("pv_raw"),
     col("canon").alias("pv"),

@@ -19,6 +19,7 @@ import { isLostConnection, watchConnection, watchServer, type Connection } from 
 import { copyRows } from "./copy-rows.ts";
 import { ensureRowType, unnestRows } from "./unnest-rows.ts";
 import { readSummaryRows } from "./summary-read.ts";
+import type { AnswerWatch } from "./answer-watch.ts";
 
 export type BulkMethod = "copy" | "unnest";
 
@@ -163,6 +164,23 @@ async function openTransaction(
   return { conn, server: server!, method, rowType };
 }
 
+/** Under the source's lock (two writers of one source serialise instead of both inserting), its rows in the range deleted; how many. */
+async function deleteSourceRange(
+  client: pg.PoolClient,
+  watch: Pick<AnswerWatch, "during">,
+  table: string,
+  schema: string,
+  sourceUuid: string,
+  range: { start: string; end: string } | null,
+): Promise<number> {
+  await watch.during(() => client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`streambench:${schema}:${sourceUuid}`]));
+  if (!range) return 0;
+  const del = await watch.during(() =>
+    client.query(`DELETE FROM ${table} WHERE source_uuid = $1 AND usage_start >= $2::date AND usage_start <= $3::date`, [sourceUuid, range.start, range.end]),
+  );
+  return del.rowCount ?? 0;
+}
+
 async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings: PgSettings, what: string): Promise<PendingSummaryWrite> {
   const t0 = performance.now();
   const schema = opts.schema ?? DEFAULT_SCHEMA;
@@ -203,19 +221,7 @@ async function writeSummaryTx(pool: pg.Pool, opts: WriteSummaryOptions, settings
   };
   let result: WriteSummaryResult;
   try {
-    // Two writers of the same source serialise here instead of both inserting.
-    await watch.during(() => client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`streambench:${schema}:${opts.sourceUuid}`]));
-    let deleted = 0;
-    if (range) {
-      const del = await watch.during(() =>
-        client.query(`DELETE FROM ${table} WHERE source_uuid = $1 AND usage_start >= $2::date AND usage_start <= $3::date`, [
-          opts.sourceUuid,
-          range.start,
-          range.end,
-        ]),
-      );
-      deleted = del.rowCount ?? 0;
-    }
+    const deleted = await deleteSourceRange(client, watch, table, schema, opts.sourceUuid, range);
     opts.onProgress?.(0, total);
     if (total > 0) {
       if (method === "copy") await watch.during(() => copyRows(client, table, rows, heard, alias, batch, conn.lost.signal));

@@ -83,6 +83,33 @@ function yLabel(v: number): string {
   return v >= 1000 ? v.toLocaleString("en-US") : String(Number(v.toPrecision(3)));
 }
 
+/** Each mode's sizes: the median as a point, the min-max spread of its repetitions as a bar. */
+function pointSeries(d: PanelData, X: (v: number) => number, Y: (v: number) => number): string[] {
+  const o: string[] = [];
+  const digits = d.metric === "time" ? 3 : 1;
+  for (const mode of ALL_MODES) {
+    const mine = d.points.filter((p) => p.mode === mode);
+    if (mine.length === 0) continue;
+    o.push(`<g class="series" data-mode="${mode}">`);
+    for (const p of mine) {
+      // streaming a hair to the right so the two modes' bars do not hide each other
+      const x = X(p.rows) + (mode === "streaming" ? 3 : -3);
+      if (p.max > p.min) {
+        o.push(`<line x1="${f(x)}" y1="${f(Y(p.min))}" x2="${f(x)}" y2="${f(Y(p.max))}" stroke="${MODE_COLORS[mode]}" stroke-width="1.5"/>`);
+        for (const v of [p.min, p.max]) o.push(`<line x1="${f(x - 3)}" y1="${f(Y(v))}" x2="${f(x + 3)}" y2="${f(Y(v))}" stroke="${MODE_COLORS[mode]}" stroke-width="1.5"/>`);
+      }
+      o.push(`<circle cx="${f(x)}" cy="${f(Y(p.median))}" r="4" fill="${MODE_COLORS[mode]}">`);
+      o.push(
+        `<title>${escapeXml(`${mode}, ${p.scale} (${p.rows.toLocaleString("en-US")} rows): ${p.median.toFixed(digits)} ${d.unit}` + (p.max > p.min ? ` (${p.min.toFixed(digits)}–${p.max.toFixed(digits)})` : ""))}</title>`,
+      );
+      o.push(`</circle>`);
+    }
+    o.push(`</g>`);
+  }
+
+  return o;
+}
+
 function panel(d: PanelData, top: number): string[] {
   const o: string[] = [];
   const x0 = M.left;
@@ -154,27 +181,7 @@ function panel(d: PanelData, top: number): string[] {
   }
   o.push(`</g>`);
 
-  // points with min-max bars
-  const digits = d.metric === "time" ? 3 : 1;
-  for (const mode of ALL_MODES) {
-    const mine = d.points.filter((p) => p.mode === mode);
-    if (mine.length === 0) continue;
-    o.push(`<g class="series" data-mode="${mode}">`);
-    for (const p of mine) {
-      // streaming a hair to the right so the two modes' bars do not hide each other
-      const x = X(p.rows) + (mode === "streaming" ? 3 : -3);
-      if (p.max > p.min) {
-        o.push(`<line x1="${f(x)}" y1="${f(Y(p.min))}" x2="${f(x)}" y2="${f(Y(p.max))}" stroke="${MODE_COLORS[mode]}" stroke-width="1.5"/>`);
-        for (const v of [p.min, p.max]) o.push(`<line x1="${f(x - 3)}" y1="${f(Y(v))}" x2="${f(x + 3)}" y2="${f(Y(v))}" stroke="${MODE_COLORS[mode]}" stroke-width="1.5"/>`);
-      }
-      o.push(`<circle cx="${f(x)}" cy="${f(Y(p.median))}" r="4" fill="${MODE_COLORS[mode]}">`);
-      o.push(
-        `<title>${escapeXml(`${mode}, ${p.scale} (${p.rows.toLocaleString("en-US")} rows): ${p.median.toFixed(digits)} ${d.unit}` + (p.max > p.min ? ` (${p.min.toFixed(digits)}–${p.max.toFixed(digits)})` : ""))}</title>`,
-      );
-      o.push(`</circle>`);
-    }
-    o.push(`</g>`);
-  }
+  o.push(...pointSeries(d, X, Y));
 
   // the crossover in words, under the panel's title
   o.push(

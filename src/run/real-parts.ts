@@ -39,21 +39,6 @@ const REFERENCE_THREAD_MIN_POD_ROWS = 1_000_000;
 export function bindParts(config: Config, services: Services): Parts {
   const tolerance = { relTolerance: config.relTolerance, absTolerance: config.absTolerance };
   const enabledTagKeys = config.enabledTagKeys === null ? null : [...config.enabledTagKeys];
-  const pipelines = new PipelineLauncher();
-  // the guard's share is of the memory available when the run started, not when each child does
-  const availableAtStart = memAvailableBytes();
-  let under: ChildLimits | undefined;
-  const runLimits = (mode: Mode, enforcement: Enforcement): RunLimits | undefined =>
-    under && {
-      memoryLimitBytes: under.limits.memoryLimitBytes,
-      capBytes: under.cap.bytes,
-      capSource: under.cap.source,
-      cpus: under.limits.cpus,
-      preset: under.limits.preset,
-      timeoutSeconds: under.limits.timeoutSeconds,
-      enforcement,
-      told: engineBudget(mode, under, config.duckdbMemoryLimit, postgresJobTarget(services).kind).told,
-    };
   // Each scale's reference, indexed once for all its runs (a reference never changes once prepared).
   const expectedIndexes = new WeakMap<SummaryRow[], ExpectedSummary>();
   return {
@@ -79,6 +64,53 @@ export function bindParts(config: Config, services: Services): Parts {
       await deleteTree(services.s3Client, services.s3.bucket, `${data.prefix}/`);
     },
 
+    ...childParts(config, services, enabledTagKeys),
+
+    readSummaryFile: (path) => readSummaryParquet(path),
+
+    writeSummary: (sourceUuid, clusterId, rows, progress, watch) =>
+      beginSummaryWrite(services.pool, { schema: config.schema, sourceUuid, clusterId, rows, onProgress: progress, answerTimeoutMs: config.pgTimeoutMs, ...watch }),
+
+    startComparison(expected) {
+      let index = expectedIndexes.get(expected);
+      if (index === undefined) expectedIndexes.set(expected, (index = indexExpected(expected)));
+      return startComparison(index, tolerance);
+    },
+
+    compare: (expected, actual) => compareSummaries(expected, actual, tolerance),
+
+    validationLog: (result, scale, mode, expectedLabel, actualLabel) =>
+      formatValidationLog(result, { scale, mode, expectedLabel, actualLabel, tolerance }),
+
+    writeSummaryCsv: (path, rows) => writeSummaryCsv(path, rows),
+    writeReports: (dir, report) => writeReports(dir, report),
+    headline: (report) => (report.sweep ? sweepHeadline(report) : comparisonHeadline(report)),
+  };
+}
+
+/** The parts that run the engine children: each mode's job, under the limits of the moment, started ahead. */
+function childParts(
+  config: Config,
+  services: Services,
+  enabledTagKeys: string[] | null,
+): Pick<Parts, "aggregate" | "limitChildren" | "prestart" | "discardPrestarted"> {
+  const pipelines = new PipelineLauncher();
+  // the guard's share is of the memory available when the run started, not when each child does
+  const availableAtStart = memAvailableBytes();
+  const database = postgresJobTarget(services);
+  let under: ChildLimits | undefined;
+  const runLimits = (mode: Mode, enforcement: Enforcement): RunLimits | undefined =>
+    under && {
+      memoryLimitBytes: under.limits.memoryLimitBytes,
+      capBytes: under.cap.bytes,
+      capSource: under.cap.source,
+      cpus: under.limits.cpus,
+      preset: under.limits.preset,
+      timeoutSeconds: under.limits.timeoutSeconds,
+      enforcement,
+      told: engineBudget(mode, under, config.duckdbMemoryLimit, database.kind).told,
+    };
+  return {
     async aggregate(mode: Mode, data, output, hooks) {
       const job: Job = {
         mode,
@@ -90,8 +122,8 @@ export function bindParts(config: Config, services: Services): Parts {
         sourceUuid: data.sourceUuid,
         // generated here, or read row by row by prepare()'s reference, which refuses NaN, ±Infinity and missing measures
         measuresChecked: true,
-        ...engineBudget(mode, under, config.duckdbMemoryLimit, postgresJobTarget(services).kind).job,
-        ...(mode === "postgres" ? { database: postgresJobTarget(services) } : {}),
+        ...engineBudget(mode, under, config.duckdbMemoryLimit, database.kind).job,
+        ...(mode === "postgres" ? { database } : {}),
       };
       try {
         const { report, outcome, enforcement } = await pipelines.run(job, {
@@ -116,26 +148,6 @@ export function bindParts(config: Config, services: Services): Parts {
 
     prestart: (mode) => pipelines.prestart(mode),
     discardPrestarted: () => pipelines.close(),
-
-    readSummaryFile: (path) => readSummaryParquet(path),
-
-    writeSummary: (sourceUuid, clusterId, rows, progress, watch) =>
-      beginSummaryWrite(services.pool, { schema: config.schema, sourceUuid, clusterId, rows, onProgress: progress, answerTimeoutMs: config.pgTimeoutMs, ...watch }),
-
-    startComparison(expected) {
-      let index = expectedIndexes.get(expected);
-      if (index === undefined) expectedIndexes.set(expected, (index = indexExpected(expected)));
-      return startComparison(index, tolerance);
-    },
-
-    compare: (expected, actual) => compareSummaries(expected, actual, tolerance),
-
-    validationLog: (result, scale, mode, expectedLabel, actualLabel) =>
-      formatValidationLog(result, { scale, mode, expectedLabel, actualLabel, tolerance }),
-
-    writeSummaryCsv: (path, rows) => writeSummaryCsv(path, rows),
-    writeReports: (dir, report) => writeReports(dir, report),
-    headline: (report) => (report.sweep ? sweepHeadline(report) : comparisonHeadline(report)),
   };
 }
 
