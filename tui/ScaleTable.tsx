@@ -84,17 +84,27 @@ export interface ScaleTableProps {
   sweep?: boolean;
 }
 
-/** The first column: the scale's name, or a sweep size's input rows. */
+/** The first column: the scale's name, or a sweep size's input rows (with its limit under a list of limits). */
 function rowLabel(row: ScaleRow, sweep: boolean): string {
-  return sweep && row.rows !== undefined ? compact(row.rows) : row.name;
+  if (!sweep || row.rows === undefined) return row.name;
+  const at = row.name.indexOf("@");
+  return compact(row.rows) + (at >= 0 ? row.name.slice(at) : "");
+}
+
+/** The first column is as wide as its longest label (production-xxlarge, medium@750MiB) where the terminal has room, else 8. */
+function scaleWidth(labels: readonly string[], modes: number, width: number): number {
+  const others = W.marker + W.phase + PROGRESS + modes * W.cell + (modes === 2 ? W.faster + W.leaner : 0);
+  const longest = Math.max(0, ...labels.map((label) => label.length)) + 1;
+  return Math.max(W.scale, Math.min(longest, width - others));
 }
 
 export function ScaleTable({ rows, modes, selected, width, sweep = false }: ScaleTableProps) {
   const tone = useTone();
   const sel = rows[selected];
+  const scaleW = scaleWidth(rows.map((row) => rowLabel(row, sweep)), modes.length, width);
   const header =
     fit("", W.marker) +
-    fit(sweep ? "rows" : "scale", W.scale) +
+    fit(sweep ? "rows" : "scale", scaleW) +
     fit("phase", W.phase) +
     fit("progress", PROGRESS) +
     modes.map((m) => fit(m, W.cell)).join("") +
@@ -109,7 +119,7 @@ export function ScaleTable({ rows, modes, selected, width, sweep = false }: Scal
         <Text key={row.name} wrap="truncate-end">
           <Text bold={i === selected} color={i === selected ? tone("accent") : undefined}>
             {fit(i === selected ? ">" : "", W.marker)}
-            {fit(rowLabel(row, sweep), W.scale - 1)}{" "}
+            {fit(rowLabel(row, sweep), scaleW - 1)}{" "}
           </Text>
           <PhaseText row={row} />
           <ProgressBar fraction={rowFraction(row)} width={W.bar} tone={row.status === "failed" ? "bad" : row.status === "done" ? "ok" : "accent"} />

@@ -276,7 +276,20 @@ test.serial("at 80 columns every line fits and the rows do not wrap", async (t) 
   const lines = plain(stdout.lastFrame()).split("\n");
   t.true(lines.every((l) => [...l].length <= 80), lines.filter((l) => [...l].length > 80).join("\n"));
   t.regex(lines.find((l) => l.startsWith("> small")) ?? "", /2m03s 12G PASS\s+4\.90s 190M PASS stream stream$/, "the whole row on one line");
-  t.regex(lines.find((l) => l.includes("a-very")) ?? "", /^  a-very… generate/);
+  // the other columns take 70 of the 80: the name gets the 10 left
+  t.regex(lines.find((l) => l.includes("a-very")) ?? "", /^  a-very-l… generate/);
+  instance.unmount();
+});
+
+test.serial("on a wide terminal the scale column is as wide as its longest name: rows under a list of limits read whole", async (t) => {
+  const bus = ui.createEventBus();
+  const { instance, stdout } = renderAt(ui, <ui.App events={bus} commands={spyCommands().commands} batchMs={0} />, { columns: 140, isTTY: true });
+  await tick();
+  for (const e of [runStart(["production-large@400MiB", "production-large@750MiB"]), ...scaleRun("production-large@750MiB", pass(6.6, 374), pass(1.1, 757))]) bus.emit(e);
+  await tick();
+  const lines = plain(stdout.lastFrame()).split("\n");
+  t.truthy(lines.find((l) => /^(> | {2})production-large@400MiB +pending/.test(l)), lines.join("\n"));
+  t.truthy(lines.find((l) => /^(> | {2})production-large@750MiB +done/.test(l)), lines.join("\n"));
   instance.unmount();
 });
 

@@ -79,3 +79,23 @@ test.serial("the monitor shows the ladder as rows of sizes with the crossover li
   t.true(lines.some((l) => l.includes("crossover time: from ~457k rows (390k–596k) · memory: from ~122k (85.9k–161k)")));
   instance.unmount();
 });
+
+test("a sweep under a list of limits labels each size with its limit, so the same size under two limits reads as two rows", async (t) => {
+  const bus = ui.createEventBus();
+  const { instance, stdout } = renderAt(ui, <ui.App events={bus} commands={spyCommands().commands} batchMs={0} />, { columns: 100, isTTY: true });
+  await tick();
+  bus.emit({
+    type: "run-start",
+    at: at(),
+    scales: ["pods-10@400MiB", "pods-10@750MiB"],
+    modes: MODES,
+    repetitions: 1,
+    outDir: OUT,
+    sweepRows: { "pods-10@400MiB": 7_440, "pods-10@750MiB": 7_440 },
+  });
+  await tick();
+  const frame = plain(stdout.lastFrame());
+  t.regex(frame, /7\.44k@400MiB/);
+  t.regex(frame, /7\.44k@750MiB/);
+  instance.unmount();
+});
