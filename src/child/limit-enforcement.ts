@@ -8,9 +8,10 @@
 // `/bin/sh -c` that writes its own pid into the group and then execs the engine (same pid).
 import { availableParallelism } from "node:os";
 import { existsSync } from "node:fs";
+import { UsageError } from "../errors.ts";
 import { readProcMemory } from "./proc-status.ts";
 import { makeChildCgroup, type ChildCgroup } from "./cgroup.ts";
-import type { Limits } from "../limits/limit-settings.ts";
+import { enforcementWanted, type Limits } from "../limits/limit-settings.ts";
 import type { MemoryCap } from "../limits/memory-cap.ts";
 import type { RunLimits } from "../records/run-report.ts";
 
@@ -27,18 +28,6 @@ export interface LimitKill {
   /** From the job handed over to the kill. */
   untilKillMs: number;
   enforcement: Enforcement;
-}
-
-/**
- * STREAMBENCH_LIMIT_ENFORCEMENT: "watchdog" skips the control group (to test that path where
- * groups can be made); "cgroup" fails when none can be made instead of falling back.
- */
-function enforcementWanted(env: NodeJS.ProcessEnv): "auto" | "watchdog" | "cgroup" {
-  const wanted = env.STREAMBENCH_LIMIT_ENFORCEMENT?.trim() || "auto";
-  if (wanted !== "auto" && wanted !== "watchdog" && wanted !== "cgroup") {
-    throw new Error(`STREAMBENCH_LIMIT_ENFORCEMENT must be auto, watchdog or cgroup, got "${wanted}"`);
-  }
-  return wanted;
 }
 
 /** `taskset -c 0-(n-1)` for the whole cores --cpus rounds up to, when fewer than the machine's. */
@@ -69,7 +58,9 @@ const JOIN_SCRIPT = 'for f in $1; do echo $$ > "$f" || exit 97; done; shift; exe
 export function limitChild(command: string, args: string[], limits: Limits, cap: MemoryCap, env: NodeJS.ProcessEnv = process.env): LimitedChild {
   const wanted = enforcementWanted(env);
   const group: ChildCgroup | null = wanted === "watchdog" ? null : makeChildCgroup({ memoryBytes: cap.bytes, cpus: limits.cpus });
-  if (group === null && wanted === "cgroup") throw new Error("STREAMBENCH_LIMIT_ENFORCEMENT=cgroup: no control group could be made here");
+  if (group === null && wanted === "cgroup") {
+    throw new UsageError("STREAMBENCH_LIMIT_ENFORCEMENT=cgroup: no control group could be made here (give auto to fall back on the watchdog)");
+  }
   const enforcement: Enforcement = group?.version ?? "watchdog";
   const engine = group ? [command, ...args] : [...affinityPrefix(limits.cpus), command, ...args];
   const wrapped = group ? { command: "/bin/sh", args: ["-c", JOIN_SCRIPT, "sh", group.procsFiles.join(" "), ...engine] } : { command: engine[0], args: engine.slice(1) };

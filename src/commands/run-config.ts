@@ -15,7 +15,7 @@ import { describeRun, loadRun } from "../compare/run-source.ts";
 import { AUTO_FIRST_RUNS, AUTO_MAX_RUNS, DEFAULT_BUDGET_SECONDS } from "../run/sampling.ts";
 import { DEFAULT_THRESHOLD } from "../compare/run-comparison.ts";
 import { parseFailOn, parseThreshold } from "./compare.ts";
-import { LIMIT_PRESETS, limitsFromFlags } from "../limits/limit-settings.ts";
+import { enforcementWanted, LIMIT_PRESETS, limitsFromFlags } from "../limits/limit-settings.ts";
 
 export const DEFAULT_SCALES = ["small", "medium", "large"];
 /** The same default as `streambench generate --scale`, so it reproduces a run's data. */
@@ -215,6 +215,7 @@ export function configFromFlags(flags: RunFlagValues, env: Record<string, string
     if (!scale || !isMode(mode)) throw new UsageError(`STREAMBENCH_INJECT_FAULT must be scale:mode (e.g. small:streaming), got "${fault}"`);
     injectFault = { scale, mode: mode as Mode };
   }
+  enforcementWanted(env); // checked now: a bad value stops the run before any service starts
   const outRoot = resolve(cwd, flags.out ?? "results");
   const config: Config = {
     scales,

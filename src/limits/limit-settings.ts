@@ -131,3 +131,16 @@ export function describeLimits(limits: Limits, cap: { bytes: number; source: "li
   const timeout = limits.timeoutSeconds !== null ? `, timeout ${limits.timeoutSeconds} s` : "";
   return `${memory}${cpus}${timeout}${limits.preset ? ` (${limits.preset})` : ""}`;
 }
+
+/**
+ * STREAMBENCH_LIMIT_ENFORCEMENT: "watchdog" skips the control group (to test that path where
+ * groups can be made); "cgroup" fails when none can be made instead of falling back. Read when a
+ * run's flags are (a bad value is exit 2 before anything starts) and when each child is limited.
+ */
+export function enforcementWanted(env: Record<string, string | undefined>): "auto" | "watchdog" | "cgroup" {
+  const wanted = env.STREAMBENCH_LIMIT_ENFORCEMENT?.trim() || "auto";
+  if (wanted !== "auto" && wanted !== "watchdog" && wanted !== "cgroup") {
+    throw new UsageError(`STREAMBENCH_LIMIT_ENFORCEMENT must be auto, watchdog or cgroup, got "${wanted}"`);
+  }
+  return wanted;
+}

@@ -58,3 +58,9 @@ test("engines are told their budget: polars threads from --cpus; DuckDB 80% of t
   t.regex(engineBudget("postgres", under, null, "server").told, /outside the limit/);
   t.regex(engineBudget("postgres", under, null, "embedded").told, /covers the server too/);
 });
+
+test("a bad STREAMBENCH_LIMIT_ENFORCEMENT stops the run at its flags, exit 2 naming the setting, before any service starts", (t) => {
+  const e = t.throws(() => configFromArgs(["--scales", "small"], { STREAMBENCH_LIMIT_ENFORCEMENT: "kernel" }, ["small"]), { instanceOf: UsageError });
+  t.regex(e!.message, /STREAMBENCH_LIMIT_ENFORCEMENT must be auto, watchdog or cgroup, got "kernel"/);
+  t.notThrows(() => configFromArgs(["--scales", "small"], { STREAMBENCH_LIMIT_ENFORCEMENT: "watchdog" }, ["small"]));
+});
