@@ -37,7 +37,7 @@ import { postgresJobTarget, startServices, type Services } from "./services.ts";
 import { startGauges } from "./gauges.ts";
 import { EventBus } from "./event-bus.ts";
 import { probeEnforcement } from "../child/limit-enforcement.ts";
-import { memoryCap, type MemoryCap } from "../limits/memory-cap.ts";
+import { memAvailableBytes, memoryCap, type MemoryCap } from "../limits/memory-cap.ts";
 import { engineBudget } from "../limits/engine-budget.ts";
 import { LIMIT_PRESETS, limitTag, NO_LIMITS, type Limits } from "../limits/limit-settings.ts";
 import type { Mode } from "../contract/job.ts";
@@ -172,8 +172,10 @@ async function createBenchmark(config: Config, plan: BenchmarkPlan, setup: RunSe
   const described = services.describe();
   const serverVersion = await services.pool.query<{ v: string }>("SELECT current_setting('server_version') AS v").then((r) => r.rows[0]?.v ?? "unknown", () => "unknown");
   const environment = await captureEnvironment({ postgres: `${serverVersion}${services.pglite ? " (PGlite)" : ""}` });
-  const parts = recordUploads(bindParts(config, services), services, runDir, marker);
-  const limits = await limitSettings(config, services);
+  // the guard's share is of the memory available when the run started: one reading for the children and the record
+  const availableAtStart = memAvailableBytes();
+  const parts = recordUploads(bindParts(config, services, availableAtStart), services, runDir, marker);
+  const limits = await limitSettings(config, services, availableAtStart);
   const folders = runFolders(config.outRoot, runDir, marker, bus, setup.view.liveLog);
   const run = new Benchmark({
     bus,
@@ -294,9 +296,9 @@ function recordHistory(outRoot: string, report: RunReport, runDir: string, exitC
  * list; guardBytes: the cap without a limit; told: what each mode's engine was told, under each
  * limit of a list in turn).
  */
-async function limitSettings(config: Config, services: Services): Promise<SettingsLimits> {
+async function limitSettings(config: Config, services: Services, availableAtStart: number | null): Promise<SettingsLimits> {
   const first = config.limits[0] ?? NO_LIMITS;
-  const guard = memoryCap(NO_LIMITS);
+  const guard = memoryCap(NO_LIMITS, availableAtStart);
   const database = postgresJobTarget(services).kind;
   return {
     memoryLimitBytes: first.memoryLimitBytes,
@@ -307,7 +309,7 @@ async function limitSettings(config: Config, services: Services): Promise<Settin
     timeoutSeconds: first.timeoutSeconds,
     guardBytes: first.memoryLimitBytes === null ? (guard?.bytes ?? null) : null,
     enforcement: await probeEnforcement(first),
-    told: Object.fromEntries(config.modes.map((mode) => [mode, toldOfLimits(mode, config, database, memoryCap)])),
+    told: Object.fromEntries(config.modes.map((mode) => [mode, toldOfLimits(mode, config, database, (l) => memoryCap(l, availableAtStart))])),
   };
 }
 

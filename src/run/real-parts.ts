@@ -28,7 +28,8 @@ import type { RunLimits } from "../records/run-report.ts";
 import { convertNiseCsvDir } from "../nise/csv-to-parquet.ts";
 import { readKokuTreeFromS3 } from "../nise/parquet-import.ts";
 import type { RowSink } from "../nise/rows.ts";
-import { openInput, type S3Tree } from "../input/open-input.ts";
+import { openInput } from "../input/open-input.ts";
+import type { S3Tree } from "../storage/objects.ts";
 import { namingSources, parquetTreeRefused, readAsGiven, type StagedInput } from "../input/user-input.ts";
 import type { Parts, PreparedData, Progress } from "./run-parts.ts";
 import { postgresJobTarget, type Services } from "./services.ts";
@@ -36,7 +37,8 @@ import { postgresJobTarget, type Services } from "./services.ts";
 /** From this many pod rows a generated scale's reference runs on its own thread (below, starting the thread costs more than it saves). */
 const REFERENCE_THREAD_MIN_POD_ROWS = 1_000_000;
 
-export function bindParts(config: Config, services: Services): Parts {
+/** The real parts; availableAtStart: MemAvailable when the run started, of which the guard takes its share. */
+export function bindParts(config: Config, services: Services, availableAtStart: number | null): Parts {
   const tolerance = { relTolerance: config.relTolerance, absTolerance: config.absTolerance };
   const enabledTagKeys = config.enabledTagKeys === null ? null : [...config.enabledTagKeys];
   // Each scale's reference, indexed once for all its runs (a reference never changes once prepared).
@@ -64,7 +66,7 @@ export function bindParts(config: Config, services: Services): Parts {
       await deleteTree(services.s3Client, services.s3.bucket, `${data.prefix}/`);
     },
 
-    ...childParts(config, services, enabledTagKeys),
+    ...childParts(config, services, enabledTagKeys, availableAtStart),
 
     readSummaryFile: (path) => readSummaryParquet(path),
 
@@ -93,10 +95,9 @@ function childParts(
   config: Config,
   services: Services,
   enabledTagKeys: string[] | null,
+  availableAtStart: number | null,
 ): Pick<Parts, "aggregate" | "limitChildren" | "prestart" | "discardPrestarted"> {
   const pipelines = new PipelineLauncher();
-  // the guard's share is of the memory available when the run started, not when each child does
-  const availableAtStart = memAvailableBytes();
   const database = postgresJobTarget(services);
   let under: ChildLimits | undefined;
   const runLimits = (mode: Mode, enforcement: Enforcement): RunLimits | undefined =>
