@@ -9,16 +9,12 @@ import { basename } from "node:path";
 import { NISE_CSV_NAME } from "../contract/input-tables.ts";
 import type { JobInput, S3Access } from "../contract/job.ts";
 import { UsageError } from "../errors.ts";
-import { folderPrefix } from "../storage/objects.ts";
+import { folderPrefix, type S3Tree } from "../storage/objects.ts";
 import { walkInputFolder } from "../storage/local-files.ts";
 import { s3SettingsFromEnv, toS3Access } from "../storage/settings.ts";
 import { stageUserInput, type StagedInput } from "./user-input.ts";
 
-/** A Koku parquet tree in S3: the bucket and the folder its prefix means. */
-export interface S3Tree {
-  bucket: string;
-  prefix: string;
-}
+
 
 /** `s3://bucket/prefix` → bucket and the folder the prefix means ("pq" and "pq/" → "pq/"); null when not an s3:// address. */
 export function parseS3Url(text: string): S3Tree | null {
@@ -30,23 +26,27 @@ export function parseS3Url(text: string): S3Tree | null {
 /** What --input holds, found without reading a file's contents. */
 export type InputLayout = ({ kind: "s3" } & S3Tree) | { kind: "parquet"; dir: string } | { kind: "csv"; path: string };
 
-const PAYLOAD_FILE = /\.(tar\.gz|tgz|tar)$/i;
 const CSV_INPUT_FILE = /\.(csv|csv\.gz|tar\.gz|tgz|tar)$/i;
 
-/** Which layout the input holds: the Koku parquet layout (local or s3://), or CSV input as it arrives. */
+/**
+ * Which layout the input holds: the Koku parquet layout (local or s3://), or CSV input as it
+ * arrives. A folder is a parquet tree only when it holds parquet files and no CSV input: parquet
+ * files among CSV input are staging's to name as skipped, as it names every file it does not read.
+ */
 export function detectInput(path: string): InputLayout {
   const tree = parseS3Url(path);
   if (tree) return { kind: "s3", ...tree };
   if (!existsSync(path)) throw new UsageError(`--input: ${path} does not exist`);
   if (!statSync(path).isDirectory()) {
-    if (PAYLOAD_FILE.test(path)) return { kind: "csv", path };
-    throw new UsageError(`--input: ${path} is neither a folder nor a .tar.gz payload`);
+    if (CSV_INPUT_FILE.test(path)) return { kind: "csv", path };
+    throw new UsageError(`--input: ${path} is neither a folder, a nise .csv/.csv.gz file nor a .tar.gz payload`);
   }
   if (readdirSync(path).some((n) => NISE_CSV_NAME.test(n))) return { kind: "csv", path };
   const names = walkInputFolder(path).files.map((p) => basename(p));
-  if (names.some((n) => n.endsWith(".parquet"))) return { kind: "parquet", dir: path };
-  if (names.some((n) => CSV_INPUT_FILE.test(n) || n === "manifest.json")) return { kind: "csv", path };
-  throw new UsageError(`--input: ${path} holds neither nise CSV files, operator payloads nor parquet files`);
+  const csvInput = names.some((n) => CSV_INPUT_FILE.test(n) || n === "manifest.json");
+  if (!csvInput && names.some((n) => n.endsWith(".parquet"))) return { kind: "parquet", dir: path };
+  // CSV input, or nothing usable: staging says what it found and why each file was not read
+  return { kind: "csv", path };
 }
 
 /** The access to an S3 input's server, from AWS_ENDPOINT_URL and the AWS_* credentials. */

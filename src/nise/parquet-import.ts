@@ -7,17 +7,12 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import pl from "nodejs-polars";
 import { DataError } from "../errors.ts";
-import { folderPrefix, getObjectBuffer, listObjects } from "../storage/objects.ts";
+import { folderPrefix, getObjectBuffer, listObjects, type S3Tree } from "../storage/objects.ts";
 import type { RowSink } from "./rows.ts";
 import { badMeasure, KOKU_TABLE, REPORT_TYPE, TABLE_KEYS, type TableKey } from "../contract/input-tables.ts";
 import { MEASURE_FIELDS } from "./columns.ts";
 import { REQUIRED_COLUMNS } from "./csv-import.ts";
 
-/** The tree to read (src/input/open-input.ts parseS3Url makes one of s3://bucket/prefix). */
-export interface S3TreeInput {
-  bucket: string;
-  prefix: string;
-}
 
 export interface ReadTree {
   sourceUuid: string;
@@ -76,7 +71,7 @@ function feed(buf: Buffer, type: TableKey, sink: RowSink, source: string): numbe
 /** Read the tree under s3://bucket/prefix into `sink`; lists what was read and what was skipped. */
 export async function readKokuTreeFromS3(
   client: S3Client,
-  tree: S3TreeInput,
+  tree: S3Tree,
   sink: RowSink,
   onProgress?: (done: number, total: number) => void,
 ): Promise<ReadTree> {

@@ -9,6 +9,12 @@ export interface ObjectInfo {
   lastModified?: Date;
 }
 
+/** A tree of objects in S3 (a Koku parquet tree): the bucket and the folder its prefix means (folderPrefix). */
+export interface S3Tree {
+  bucket: string;
+  prefix: string;
+}
+
 /**
  * A prefix a user gives (`pq`, `pq/`, `/pq//`) as the folder it means, "pq/" ("" for the whole
  * bucket): listed as given, `pq` would also list `pq_nan/` and `pq2/`.
