@@ -136,14 +136,15 @@ function rowsOf(scale: ScaleResult): number {
   return scale.inputRows > 0 ? scale.inputRows : (scale.runs.find((r) => r.inputRows > 0)?.inputRows ?? 0);
 }
 
-/** The memory limit a size ran under (null: none). */
-function limitOf(scale: ScaleResult): number | null {
-  return scale.runs.find((r) => r.limits)?.limits?.memoryLimitBytes ?? null;
+/** The memory limit a size ran under as its runs recorded it (null: the guard, no limit); undefined when no run says (failed, or not run yet). */
+function limitOf(scale: ScaleResult): number | null | undefined {
+  const run = scale.runs.find((r) => r.limits);
+  return run ? run.limits!.memoryLimitBytes : undefined;
 }
 
 /** The memory limit whose sizes the lines are fitted on: the largest of a list, undefined with one limit or none. */
-export function fittedLimit(report: RunReport): number | null | undefined {
-  const limits = [...new Set(report.scales.map(limitOf))];
+function fittedLimit(report: RunReport): number | null | undefined {
+  const limits = [...new Set(report.scales.map(limitOf).filter((l) => l !== undefined))];
   if (limits.length <= 1) return undefined;
   return limits.includes(null) ? null : Math.max(...(limits as number[]));
 }

@@ -246,3 +246,14 @@ test("under a list of memory limits the lines are fitted on the largest limit's 
   t.true(sweepSection(sweepOf([...small, ...large]), a).some((line) => /under the largest \(4 GiB\)/.test(line)));
   t.is(analyseSweep(sweepOf(large)).fittedUnderBytes, undefined, "one limit: nothing to choose, nothing said");
 });
+
+test("a size with no recorded limit (its runs failed, or not run yet) does not count as a limit of its own: one limit is fitted as before", (t) => {
+  const MiB = 1024 * 1024;
+  const limits = { memoryLimitBytes: 750 * MiB, cpus: null, preset: null, timeoutSeconds: null, capBytes: 750 * MiB, capSource: "limit" as const, enforcement: "cgroup v1" as const, told: "nothing" };
+  const under = (s: ScaleResult): ScaleResult => ({ ...s, runs: s.runs.map((r) => ({ ...r, limits })) });
+  const good = SIZES.map((x) => under(size(x, crossingTime(x), { "in-memory": 100, streaming: 50 })));
+  const notRunYet: ScaleResult = { ...size(5_000_000, crossingTime(5_000_000), { "in-memory": 100, streaming: 50 }), runs: [] };
+  const a = analyseSweep(sweepOf([...good, notRunYet]));
+  t.is(a.fittedUnderBytes, undefined);
+  t.true(Math.abs(a.crossover.time.rows! - 500_000) < 1e-3, "the crossover of the sizes that ran");
+});
