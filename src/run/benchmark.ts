@@ -106,9 +106,11 @@ export class Benchmark implements RunCommands {
       this.bus.emit({ type: "log", level: "warn", text: `busy: ${scale} can be rerun once the current run ends` });
       return;
     }
-    const unit = [...this.#configuredUnits(), ...this.#refinedUnits].find((u) => u.label === scale);
+    const units = [...this.#configuredUnits(), ...this.#refinedUnits];
+    const unit = units.find((u) => u.label === scale);
     if (!unit) {
-      this.bus.emit({ type: "log", level: "warn", text: `unknown scale ${scale}` });
+      const rows = units.filter((u) => u.scale === scale).map((u) => u.label);
+      this.bus.emit({ type: "log", level: "warn", text: rows.length > 0 ? `${scale} runs as ${rows.join(", ")}: rerun one of those` : `unknown scale ${scale}` });
       return;
     }
     void this.#run([unit]);
@@ -297,9 +299,7 @@ export class Benchmark implements RunCommands {
   }
 
   #child: { pid: number; rssBytes: number } | null = null;
-  /** Sizes a sweep added to narrow the frontier so far, per limit. */
-  #refined = new Map<Limits, number>();
-  /** Those sizes as rows of the report, so that a rerun (r) finds them. */
+  /** Sizes a sweep added to narrow the frontier so far (at most MAX_REFINEMENTS per limit), as rows a rerun (r) can name. */
   #refinedUnits: LimitedScale[] = [];
 
   /**
@@ -314,12 +314,11 @@ export class Benchmark implements RunCommands {
     for (const { entry, nextRows } of frontierGaps(capacityFrontier(this.#report))) {
       const limits = this.#setup.config.limits.find((l) => l.memoryLimitBytes === entry.memoryLimitBytes && entry.memoryLimitBytes !== null);
       const point = ladderScale(Math.round(nextRows / SCALE_HOURS));
-      if (!limits || (this.#refined.get(limits) ?? 0) >= MAX_REFINEMENTS) continue;
+      if (!limits || this.#refinedUnits.filter((u) => u.limits === limits).length >= MAX_REFINEMENTS) continue;
       if ([...done, ...next].some((u) => u.scale === point.name && u.limits === limits)) continue;
       const label = this.#setup.config.limits.length > 1 ? `${point.name}@${limitTag(limits)}` : point.name;
       next.push({ scale: point.name, label, limits });
       this.#refinedUnits.push({ scale: point.name, label, limits });
-      this.#refined.set(limits, (this.#refined.get(limits) ?? 0) + 1);
       if (!sweep.points.some((p) => p.scale === point.name)) {
         sweep.points.push({ scale: point.name, pods: point.pods, namespaces: point.namespaces, nodes: point.nodes, podRows: point.podRows });
         sweep.points.sort((a, b) => a.pods - b.pods);

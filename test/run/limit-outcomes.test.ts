@@ -71,7 +71,7 @@ test("under a list of limits the run announces its rows as <scale>@<limit>, so t
 
 test("rerunning <scale>@<limit> runs that scale again under that limit only, and keeps the other rows", async (t) => {
   const { parts, calls, limited } = fakeParts();
-  const { benchmark } = fakeBenchmark(fakeConfig(["small", "medium"], { limits: [limit(400), limit(750)] }), parts);
+  const { benchmark, events } = fakeBenchmark(fakeConfig(["small", "medium"], { limits: [limit(400), limit(750)] }), parts);
   t.is(await benchmark.start(), "PASS");
   calls.length = 0;
   limited.length = 0;
@@ -81,6 +81,11 @@ test("rerunning <scale>@<limit> runs that scale again under that limit only, and
   t.deepEqual(limited.map((l) => l.memoryLimitBytes), [750 * MiB], "under 750 MiB, not 400");
   t.deepEqual(benchmark.report.scales.map((s) => s.scale), ["small@400MiB", "medium@400MiB", "small@750MiB", "medium@750MiB"]);
   t.is(benchmark.status, "PASS");
+  calls.length = 0;
+  benchmark.rerunScale("medium");
+  await benchmark.idle();
+  t.deepEqual(calls, [], "a plain scale name under a list of limits reruns nothing");
+  t.true(events.some((e) => e.type === "log" && e.text === "medium runs as medium@400MiB, medium@750MiB: rerun one of those"));
 });
 
 test("one limit (or none) keeps the scale names as they are", (t) => {
