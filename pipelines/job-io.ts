@@ -7,7 +7,7 @@ import type { Job, JobFailure, JobReport, Mode } from "../src/contract/job.ts";
 import { InputError } from "./input-files.ts";
 
 /** A file the child must write cannot be (the summary on a full disk): kind "output", with the errno code. */
-export class WriteError extends Error {
+class WriteError extends Error {
   override name = "WriteError";
   constructor(
     message: string,
@@ -24,7 +24,10 @@ const DISK_FAILURES = [
   { code: "EIO", reason: "input/output error", text: "Input/output error" },
 ];
 
-/** Under 1 MiB left for unprivileged writes where `path` lives (false when that cannot be read). */
+/**
+ * Under 1 MiB left for unprivileged writes where `path` lives (false when that cannot be read).
+ * src/errors.ts `diskIsFull` is its twin on purpose: a child imports no src/errors.ts.
+ */
 function nearlyFull(path: string): boolean {
   try {
     const fs = statfsSync(dirname(path));

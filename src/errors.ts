@@ -95,7 +95,10 @@ export function mkdirFailure(error: unknown, what: string, path: string): Output
   return OutputError.from(error, what, path);
 }
 
-/** Less than 1 MiB free where `path` lives: a failure there is most likely the full disk. */
+/**
+ * Less than 1 MiB free where `path` lives: a failure there is most likely the full disk.
+ * pipelines/job-io.ts `nearlyFull` is its twin on purpose: a child imports no src/errors.ts.
+ */
 export function diskIsFull(path: string): boolean {
   try {
     const s = statfsSync(path);

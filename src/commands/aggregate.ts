@@ -75,7 +75,7 @@ function checkOutsideInput(out: string, config: Pick<AggregateConfig, "input" | 
 }
 
 /** The flags and the environment, checked in this order before any work: the flags given, --out, STREAMBENCH_STAGE_LIMIT, --input. */
-export function aggregateConfig(flags: { input?: string; mode?: string; out?: string }, env: Record<string, string | undefined> = process.env): AggregateConfig {
+function aggregateConfig(flags: { input?: string; mode?: string; out?: string }, env: Record<string, string | undefined> = process.env): AggregateConfig {
   const { input, mode, out } = flags;
   if (!input) throw new UsageError("aggregate: --input DIR is required (see streambench aggregate --help)");
   if (!mode) throw new UsageError(`aggregate: --mode is required: ${AGGREGATE_MODES.join(", ")}`);

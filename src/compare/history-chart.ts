@@ -62,7 +62,7 @@ export function historyChartSvg(rows: readonly HistoryRow[], scale: string): str
 }
 
 /** File name of a scale's history chart: history_<scale>.svg (unsafe characters become _). */
-export function historyChartName(scale: string): string {
+function historyChartName(scale: string): string {
   return `history_${scale.replace(/[^A-Za-z0-9._-]/g, "_")}.svg`;
 }
 

@@ -17,7 +17,7 @@ import { Buffer } from "node:buffer";
 import { createReadStream } from "node:fs";
 
 /** A problem of the file, its message naming the file and line ("<path>:<line>: ..."): the caller's error for it. */
-export type CsvProblem = (message: string, line?: number) => Error;
+type CsvProblem = (message: string, line?: number) => Error;
 
 /** Field boundaries of one record: field i is bytes buf[starts[i]..ends[i]) (UTF-8). */
 export interface CsvRecord {

@@ -31,7 +31,7 @@ const REPORT_TYPES: readonly ReportType[] = TABLE_KEYS.map((key) => REPORT_TYPE[
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 /** A CSV the summary reads: where it came from, and its staged plain copy (or link). */
-export interface UsedInputFile {
+interface UsedInputFile {
   /** The file as the user gave it; `archive.tar.gz!name.csv` for a payload member. */
   source: string;
   /** The plain nise-named CSV the readers open. */
@@ -401,7 +401,7 @@ export function describeSkipped(skipped: SkippedInputFile[], root?: string): str
 }
 
 /** A file a reader read, with its rows: the staged path as read, or the user's file as given. */
-export interface FileRead {
+interface FileRead {
   source: string;
   /** Its nise report type, e.g. "ocp_pod_usage". */
   type: string;

@@ -8,7 +8,7 @@
 import { join } from "node:path";
 
 /** Every run folder's name starts so; the rest is its start time (timestampName), sorting oldest first. */
-export const RUN_FOLDER_PREFIX = "streaming_comparison_";
+const RUN_FOLDER_PREFIX = "streaming_comparison_";
 /** The link to the newest run folder, and the word `compare` and `--baseline` take for it. */
 export const LATEST_LINK = "latest";
 /** The run's whole record (report/summary-json.ts writes it, REPORT_FILES.summaryJson). */

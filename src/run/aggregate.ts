@@ -24,7 +24,7 @@ export const AGGREGATE_MODES = ["in-memory", "streaming", "duckdb", "postgres", 
 export type AggregateMode = (typeof AGGREGATE_MODES)[number];
 
 /** Where the work reaches beyond the input: the S3 server of an s3:// input, the PostgreSQL server of --mode postgres. */
-export interface AggregateServices {
+interface AggregateServices {
   /** An s3:// input's server (src/input/open-input.ts s3AccessFromEnv). */
   s3?: S3Access | null;
   /** --mode postgres: DATABASE_URL's server; null or absent = a PGlite the child hosts. */
@@ -43,7 +43,7 @@ export interface AggregateConfig extends AggregateServices {
   out: string;
 }
 
-export interface Aggregated {
+interface Aggregated {
   rows: SummaryRow[];
   /** The files the user gave that were not read, and why. */
   skipped: SkippedInputFile[];
