@@ -2,7 +2,8 @@
 // controllers mounted read-write, as on this project's VM) or cgroup v2 where memory (and cpu) are
 // delegated to the group this process runs in. Detected from /proc/self/mountinfo and
 // /proc/self/cgroup, never assumed. Only groups named streambench-<pid>-<n> are ever made or
-// removed; no other group is written.
+// removed; no other group is written, but for enabling the controllers in this process's own
+// group (cgroup.subtree_control, v2 only).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
