@@ -3,7 +3,7 @@
 // and the outcome chart read it; the sweep refines between the two (FRONTIER_FACTOR).
 import type { Mode } from "../contract/job.ts";
 import type { ModeRun, RunReport } from "../records/run-report.ts";
-import { measuredRuns, modeSummary, modesOf } from "./mode-summary.ts";
+import { modeSummary, modesOf } from "./mode-summary.ts";
 
 /** The sweep measures extra sizes until a mode's PASS and OOM sizes are within this factor. */
 export const FRONTIER_FACTOR = 1.5;
@@ -41,8 +41,8 @@ export function limitCells(report: RunReport): LimitCell[] {
   const cells: LimitCell[] = [];
   for (const scale of report.scales) {
     for (const mode of modesOf(report)) {
-      const runs = measuredRuns(scale.runs).filter((r) => r.mode === mode);
-      const limits = limitsOf(runs);
+      // warm-ups run under the same limits: a warm-up its limits ended is the mode's outcome there
+      const limits = limitsOf(scale.runs.filter((r) => r.mode === mode));
       const m = modeSummary(scale, mode);
       if (!limits || !m) continue;
       const outcome =

@@ -96,3 +96,15 @@ test("an OOM under the guard opens the section too, and SUMMARY.csv says OOM wit
   t.regex(comparisonReport(r), /only streaming completed a validated run, no scale has both modes to compare; in-memory OOM at production-xxlarge under the guard/);
   t.regex(summaryTableCsv(r), /\nproduction-xxlarge,in-memory,OOM,2\.500,20000\.0,74400000,0,n\/a,1,/);
 });
+
+test("a warm-up its limit ended counts in the frontier as the mode's OOM at that size, as it does in SUMMARY.csv", (t) => {
+  const warm = (r: ModeRun): ModeRun => ({ ...r, warmup: true });
+  const r = report([
+    size("pods-1000", 744_000, [pass("pods-1000", "in-memory", 744_000, 750, 500), pass("pods-1000", "streaming", 744_000, 750, 250)]),
+    // in-memory's warm-up was killed: no measured in-memory run at this size
+    size("pods-3162", 2_352_528, [warm(oom("pods-3162", "in-memory", 2_352_528, 750, 750)), pass("pods-3162", "streaming", 2_352_528, 750, 300)]),
+  ]);
+  const inMemory = capacityFrontier(r).find((e) => e.mode === "in-memory")!;
+  t.is(inMemory.maxPassRows, 744_000);
+  t.is(inMemory.minOomRows, 2_352_528);
+});
