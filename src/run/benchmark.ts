@@ -323,7 +323,7 @@ export class Benchmark implements RunCommands {
         sweep.points.push({ scale: point.name, pods: point.pods, namespaces: point.namespaces, nodes: point.nodes, podRows: point.podRows });
         sweep.points.sort((a, b) => a.pods - b.pods);
       }
-      this.bus.emit({ type: "log", level: "info", text: `frontier of ${entry.mode}: PASS at ${entry.maxPassRows} rows, OOM at ${entry.minOomRows}; measuring ${point.name} (${point.podRows} rows) between them` });
+      this.bus.emit({ type: "log", level: "info", text: `frontier of ${entry.mode} under ${describeLimits(limits, null)}: PASS at ${entry.maxPassRows} rows, OOM at ${entry.minOomRows}; measuring ${label} (${point.podRows} rows) between them` });
     }
     return next;
   }

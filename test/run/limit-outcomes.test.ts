@@ -101,8 +101,12 @@ test("a sweep under a limit measures sizes between a mode's PASS and OOM until t
     podRows: (scale) => ladderScale(Number(scale.slice("pods-".length))).podRows,
     limitKill: (_scale, mode, rows) => (mode === "in-memory" && rows > 2_000_000 ? { outcome: "OOM" as const, peakMiB: 750 } : undefined),
   });
-  const { benchmark } = fakeBenchmark(fakeConfig(ladder.map((p) => p.name), { limits: [limit(750)] }), parts, sweep);
+  const { benchmark, events } = fakeBenchmark(fakeConfig(ladder.map((p) => p.name), { limits: [limit(750)] }), parts, sweep);
   t.is(await benchmark.start(), "PASS");
+  t.true(
+    events.some((e) => e.type === "log" && e.text === "frontier of in-memory under 750 MiB: PASS at 744000 rows, OOM at 7440000; measuring pods-3162 (2352528 rows) between them"),
+    "the log says which limit's frontier a size narrows",
+  );
   // PASS 744,000 / OOM 7,440,000: sqrt of their product / 744 = 3162.3 -> pods-3162 (2,352,528 rows, OOM);
   // PASS 744,000 / OOM 2,352,528: 1778.2 -> pods-1778 (1,322,832 rows, PASS);
   // PASS 1,322,832 / OOM 2,352,528: 2371.1 -> pods-2371 (1,764,024 rows, PASS); 2,352,528 / 1,764,024 = 1.33 <= 1.5: done
