@@ -7,7 +7,7 @@
 //
 // pipelines/csv-check.ts scans the same dialect apart on purpose: the child's check stays
 // independent of the reference's reader, so a scanning bug cannot pass validation on both sides.
-// It may import this room, and still must not use this scanner.
+// It may import this room, and still must not use this scanner (ARCHITECTURE.md says so; the import check refuses it).
 //
 // Speed matters (tens of millions of rows): records are found in the raw bytes
 // (`,` `"` `\r` `\n` never occur inside a multi-byte UTF-8 sequence), numbers and timestamps are

@@ -44,6 +44,17 @@ test("a package the room never imports is reported; other packages and its own r
   t.deepEqual(violations.map((v) => [v.line, v.rule]), [[1, "src/reference/ never imports the package nodejs-polars"]]);
 });
 
+test("a project file in 'never imports' is refused though its room may be imported: the child keeps its own CSV check", (t) => {
+  const rules: RoomRule[] = [
+    { room: "src/contract/", mayImport: [], neverPackages: [] },
+    { room: "pipelines/", mayImport: ["src/contract/"], neverPackages: ["src/contract/csv-scan.ts"] },
+  ];
+  const text = 'import { csvField } from "../src/contract/csv-field.ts";\nimport { scanCsvFile } from "../src/contract/csv-scan.ts";\n';
+  const { violations } = checkImports(importsOf("pipelines/csv-check.ts", text), rules, []);
+  t.deepEqual(violations.map((v) => [v.line, v.rule]), [[2, "pipelines/ never imports src/contract/csv-scan.ts"]]);
+  t.true(parseRules(readFileSync(join(PROJECT_ROOT, "ARCHITECTURE.md"), "utf8")).find((r) => r.room === "pipelines/")!.neverPackages.includes("src/contract/csv-scan.ts"), "ARCHITECTURE.md says it");
+});
+
 test("a known exception passes, and an exception whose import is gone is reported as stale", (t) => {
   const imports = importsOf("tui/ScaleTable.tsx", 'import { median } from "../src/run/stats.ts";\n');
   const used = { from: "tui/ScaleTable.tsx", to: "src/run/stats.ts", reason: "statistics" };

@@ -18,7 +18,7 @@ export interface RoomRule {
   room: string;
   /** Prefixes of project files it may import besides its own room. */
   mayImport: string[];
-  /** Packages it must never import (e.g. the reference and nodejs-polars). */
+  /** Packages it must never import (e.g. the reference and nodejs-polars), and project files (a path with "/") inside rooms it may import. */
   neverPackages: string[];
 }
 
@@ -95,6 +95,9 @@ export function brokenRule(imp: FoundImport, rules: readonly RoomRule[]): string
     const name = packageName(imp.specifier);
     return room.neverPackages.includes(name) ? `${room.room} never imports the package ${name}` : null;
   }
+  // a project file in "never imports": one file of a room it may import that it must not use
+  const denied = room.neverPackages.find((p) => p.includes("/") && matches(imp.target!, p));
+  if (denied) return `${room.room} never imports ${denied}`;
   if (matches(imp.target, room.room)) return null;
   if (room.mayImport.some((p) => matches(imp.target!, p))) return null;
   return room.mayImport.length > 0 ? `${room.room} may import only ${room.mayImport.join(", ")}` : `${room.room} may import nothing of the project`;
