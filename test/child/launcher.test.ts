@@ -16,7 +16,9 @@ for (const mode of ["in-memory", "streaming"] as const) {
     const launcher = new PipelineLauncher();
     try {
       launcher.prestart(mode);
-      const waitMs = 4000; // far longer than a child takes to load
+      // Far longer than a child takes to load, even on a loaded machine: ~1 s alone, 4.2-5.2 s seen
+      // on these 2 cores at a load of 13-23. Were the wait on a clock, ready and total would exceed it.
+      const waitMs = 10_000;
       await new Promise((resolve) => setTimeout(resolve, waitMs));
       const job: Job = { mode, input: { kind: "parquet", dir }, output: join(out, `${mode}.parquet`), enabledTagKeys: null };
       const { report, outcome } = await launcher.run(job);
